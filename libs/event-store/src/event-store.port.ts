@@ -90,6 +90,11 @@ export interface EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events in commit-safe global order: never skips an event that commits late. */
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  /**
+   * Position of the last event currently readable by readAll (null when the store is empty), so a
+   * follower can compute its lag. Same visibility rule as readAll: it never runs ahead of it.
+   */
+  headPosition(): Promise<string | null>;
   /** Wakes the listener soon after new events commit (best effort; readers must still poll). */
   onAppended(listener: () => void): () => void;
   close(): Promise<void>;

@@ -1,0 +1,97 @@
+import { Client } from 'pg';
+
+export const NOTIFY_CHANNEL = 'maillage_events';
+
+/**
+ * One LISTEN connection per store, opened when the first listener subscribes. Notifications are
+ * hints: on reconnect listeners are woken once (commits may have happened while we were away), and
+ * readers keep polling as the fallback.
+ */
+export class AppendNotifier {
+  private readonly listeners = new Set<() => void>();
+  private client: Client | null = null;
+  private connecting = false;
+  private closed = false;
+  private retryDelayMs = 100;
+  private retryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    if (!this.client && !this.connecting && !this.retryTimer) void this.connect();
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /** Wakes local listeners directly (used after our own commits: no need to wait for the echo). */
+  wake(): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.onError(error);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    this.connecting = true;
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5000, keepAlive: true });
+    let lost = false;
+    const onLost = (error?: unknown) => {
+      if (lost) return;
+      lost = true;
+      if (error) this.onError(error);
+      if (this.client === client) this.client = null;
+      void client.end().catch(() => undefined);
+      this.scheduleReconnect();
+    };
+    client.on('error', onLost);
+    client.on('end', () => onLost());
+    client.on('notification', (message) => {
+      if (message.channel === NOTIFY_CHANNEL) this.wake();
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${NOTIFY_CHANNEL}`);
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        return;
+      }
+      const reconnected = this.retryDelayMs > 100;
+      this.client = client;
+      this.retryDelayMs = 100;
+      if (reconnected) this.wake();
+    } catch (error) {
+      onLost(error);
+    } finally {
+      this.connecting = false;
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.closed || this.retryTimer || this.listeners.size === 0) return;
+    const delay = this.retryDelayMs;
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connect();
+    }, delay);
+    this.retryTimer.unref();
+  }
+}

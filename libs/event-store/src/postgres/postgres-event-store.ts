@@ -1,0 +1,444 @@
+import { Pool, type PoolClient } from 'pg';
+import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '../errors';
+import {
+  ANY,
+  NO_STREAM,
+  STREAM_EXISTS,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type EventToAppend,
+  type ExpectedVersion,
+  type ReadAllOptions,
+  type ReadAllResult,
+  type ReadStreamOptions,
+  type RecordedEvent,
+} from '../event-store.port';
+import {
+  assertValidExpectedVersion,
+  assertValidStreamName,
+  prepareEvents,
+  type PreparedEvent,
+} from '../validation';
+import { AppendNotifier } from './listener';
+import { migrateEventStore } from './migrate';
+import { isRetryableTransactionError, toEventStoreError } from './pg-errors';
+
+export interface PostgresEventStoreOptions {
+  /** postgres:// connection string. */
+  url: string;
+  /** Connections for reads and append batches (default 10). */
+  poolSize?: number;
+  /** Most appends one batch (one transaction) carries (default 500). */
+  maxBatchSize?: number;
+  /**
+   * Batches in flight at once, each on its own connection (default 2): while one waits for its
+   * WAL flush the next is already executing. 1 gives strict "one batch at a time" group commit.
+   */
+  maxConcurrentBatches?: number;
+  connectionTimeoutMillis?: number;
+  /** Background errors (LISTEN connection lost, idle client errors). Default: ignored. */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+interface PendingAppend {
+  streamId: string;
+  expected: ExpectedVersion;
+  /** This append's element of the batch's JSON array, serialised once. */
+  json: string;
+  resolve(result: AppendResult): void;
+  reject(error: Error): void;
+}
+
+interface BatchRow {
+  idx: number;
+  status: 'ok' | 'replay' | 'conflict' | 'duplicate';
+  version: string;
+  position: string | null;
+}
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: string;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: unknown;
+  actor: RecordedEvent['actor'];
+  correlation_id: string | null;
+  causation_id: string | null;
+  occurred_at: Date;
+  recorded_at: Date;
+}
+
+const EVENT_COLUMNS = `global_position, transaction_id::text as transaction_id, stream_id, stream_version,
+  event_id, type, schema_version, data, actor, correlation_id, causation_id, occurred_at, recorded_at`;
+
+// Positions are "<transaction id>:<global position>"; both are unsigned 64-bit integers.
+const POSITION = /^(\d{1,20}):(\d{1,20})$/;
+const MAX_READ_ALL_LIMIT = 10_000;
+const MAX_BATCH_ATTEMPTS = 5;
+
+function expectedCode(expected: ExpectedVersion): number {
+  switch (expected) {
+    case NO_STREAM:
+      return -1;
+    case STREAM_EXISTS:
+      return -2;
+    case ANY:
+      return -3;
+    default:
+      return expected;
+  }
+}
+
+function eventJson(e: PreparedEvent): string {
+  return (
+    `{"id":"${e.eventId}","type":${JSON.stringify(e.type)},"sv":${e.schemaVersion},"occ":"${e.occurredAt}",` +
+    `"corr":${JSON.stringify(e.correlationId)},"caus":${JSON.stringify(e.causationId)},` +
+    `"actor":${e.actorJson},"data":${e.dataJson}}`
+  );
+}
+
+/**
+ * PostgreSQL adapter of the event store port.
+ *
+ * Appends go through group commit: `appendToStream` validates and serialises its events, then
+ * queues them; the queue is flushed as one `event_store.append_batch(jsonb)` call (one round trip,
+ * one transaction, one WAL flush) as soon as a batch slot is free. When the store is idle an append
+ * is sent on the next tick on its own, so single appends keep their latency; under load, appends
+ * that arrive while batches are in flight share the next commit. Each append in a batch keeps its
+ * own version check and outcome (see the migration for why that is safe across connections), and
+ * appends to one stream are never split over two concurrent batches, so they commit in call order.
+ */
+export class PostgresEventStore implements EventStore {
+  private readonly pool: Pool;
+  private readonly notifier: AppendNotifier;
+  private readonly maxBatchSize: number;
+  private readonly maxConcurrentBatches: number;
+  private readonly queue: PendingAppend[] = [];
+  /** Streams with an append inside an in-flight batch (count of such appends). */
+  private readonly busyStreams = new Map<string, number>();
+  private inFlight = 0;
+  private flushScheduled = false;
+  private closed = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: PostgresEventStoreOptions) {
+    const onBackgroundError = options.onBackgroundError ?? (() => undefined);
+    this.maxBatchSize = options.maxBatchSize ?? 500;
+    this.maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
+    this.pool = new Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectionTimeoutMillis ?? 5000,
+      keepAlive: true,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    this.pool.on('error', onBackgroundError);
+    this.notifier = new AppendNotifier(options.url, onBackgroundError);
+  }
+
+  /** Opens a store and, unless told otherwise, applies pending migrations first. */
+  static async open(options: PostgresEventStoreOptions & { migrate?: boolean }): Promise<PostgresEventStore> {
+    if (options.migrate !== false) await migrateEventStore(options.url);
+    return new PostgresEventStore(options);
+  }
+
+  migrate(): Promise<string[]> {
+    return migrateEventStore(this.options.url);
+  }
+
+  appendToStream(
+    streamId: string,
+    events: EventToAppend[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
+    try {
+      this.assertOpen();
+      assertValidStreamName(streamId);
+      const expected = options.expectedVersion ?? ANY;
+      assertValidExpectedVersion(expected);
+      const prepared = prepareEvents(streamId, events);
+      const json = `{"s":"${streamId}","x":${expectedCode(expected)},"ev":[${prepared.map(eventJson).join(',')}]}`;
+      return new Promise<AppendResult>((resolve, reject) => {
+        this.queue.push({ streamId, expected, json, resolve, reject });
+        this.scheduleFlush();
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    assertValidStreamName(streamId);
+    const from = options.from ?? 1;
+    const to = options.to ?? null;
+    const maxCount = options.maxCount ?? null;
+    assertNonNegativeInteger(from, 'from');
+    if (to !== null) assertNonNegativeInteger(to, 'to');
+    if (maxCount !== null) assertNonNegativeInteger(maxCount, 'maxCount');
+    const until = options.untilRecordedAt ?? null;
+    if (until !== null && (!(until instanceof Date) || Number.isNaN(until.getTime()))) {
+      throw new EventStoreError(EventStoreErrorCode.InvalidArgument, 'untilRecordedAt must be a valid Date');
+    }
+    const direction = options.direction ?? 'forwards';
+    if (direction !== 'forwards' && direction !== 'backwards') {
+      throw new EventStoreError(
+        EventStoreErrorCode.InvalidArgument,
+        `Invalid direction ${String(direction)}`,
+      );
+    }
+    const rows = await this.query<EventRow>(
+      `select ${EVENT_COLUMNS} from event_store.events
+        where stream_id = $1 and stream_version >= $2
+          and ($3::bigint is null or stream_version <= $3)
+          and ($4::timestamptz is null or recorded_at <= $4)
+        order by stream_version ${direction === 'forwards' ? 'asc' : 'desc'}
+        limit $5`,
+      [streamId, from, to, until, maxCount],
+      `reading stream "${streamId}"`,
+    );
+    return rows.map(toRecordedEvent);
+  }
+
+  /**
+   * Commit-safe global order. Sequence values are taken before commit, so `global_position > last`
+   * would skip a transaction that commits after a later one. Every row carries its transaction id;
+   * we only return rows of transactions older than the oldest one still running
+   * (`pg_snapshot_xmin`), which are all finished, so no row can later appear before the cursor.
+   * Consequence: a long-running transaction that has written anything in this database holds
+   * readers back until it ends (lag, never loss).
+   */
+  async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
+    this.assertOpen();
+    const limit = options.limit;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_READ_ALL_LIMIT) {
+      throw new EventStoreError(
+        EventStoreErrorCode.InvalidArgument,
+        `readAll limit must be an integer between 1 and ${MAX_READ_ALL_LIMIT}`,
+      );
+    }
+    const after = options.after ?? null;
+    let rows: EventRow[];
+    if (after === null) {
+      rows = await this.query<EventRow>(
+        `select ${EVENT_COLUMNS} from event_store.events
+          where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by transaction_id, global_position
+          limit $1`,
+        [limit],
+        'reading all events',
+      );
+    } else {
+      const [xid, position] = parsePosition(after);
+      rows = await this.query<EventRow>(
+        `select ${EVENT_COLUMNS} from event_store.events
+          where (transaction_id, global_position) > ($1::xid8, $2::bigint)
+            and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+          order by transaction_id, global_position
+          limit $3`,
+        [xid, position, limit],
+        'reading all events',
+      );
+    }
+    const events = rows.map(toRecordedEvent);
+    return { events, position: events.length ? events[events.length - 1].globalPosition : after };
+  }
+
+  async headPosition(): Promise<string | null> {
+    this.assertOpen();
+    const rows = await this.query<{ position: string }>(
+      `select transaction_id::text || ':' || global_position::text as position from event_store.events
+        where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+        order by transaction_id desc, global_position desc
+        limit 1`,
+      [],
+      'reading the head position',
+    );
+    return rows[0]?.position ?? null;
+  }
+
+  onAppended(listener: () => void): () => void {
+    this.assertOpen();
+    return this.notifier.subscribe(listener);
+  }
+
+  /** Lets queued and in-flight appends finish, then releases every connection. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.queue.length || this.inFlight) {
+      await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    }
+    await this.notifier.close();
+    await this.pool.end();
+  }
+
+  // ---- group commit ----
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Appends issued in the same tick (e.g. Promise.all) join one batch.
+    process.nextTick(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    while (this.inFlight < this.maxConcurrentBatches && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) break; // everything queued waits for a stream in flight
+      this.inFlight++;
+      for (const p of batch) this.busyStreams.set(p.streamId, (this.busyStreams.get(p.streamId) ?? 0) + 1);
+      void this.runBatch(batch).finally(() => {
+        this.inFlight--;
+        for (const p of batch) {
+          const n = (this.busyStreams.get(p.streamId) ?? 1) - 1;
+          if (n === 0) this.busyStreams.delete(p.streamId);
+          else this.busyStreams.set(p.streamId, n);
+        }
+        if (this.queue.length) this.flush();
+        else if (this.inFlight === 0) this.notifyIdle();
+      });
+    }
+  }
+
+  /** Takes up to maxBatchSize appends, skipping (and keeping in order) streams already in flight. */
+  private takeBatch(): PendingAppend[] {
+    const batch: PendingAppend[] = [];
+    const kept: PendingAppend[] = [];
+    for (const p of this.queue) {
+      if (batch.length < this.maxBatchSize && !this.busyStreams.has(p.streamId)) batch.push(p);
+      else kept.push(p);
+    }
+    this.queue.length = 0;
+    this.queue.push(...kept);
+    return batch;
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private async runBatch(batch: PendingAppend[]): Promise<void> {
+    let rows: BatchRow[];
+    try {
+      rows = await this.executeBatch(batch);
+    } catch (error) {
+      if (batch.length > 1 && !isUnavailableError(error)) {
+        // A statement error (not a conflict: those are outcomes) fails the whole transaction.
+        // Re-run each append alone so only the culprit fails.
+        await Promise.all(batch.map((p) => this.runBatch([p])));
+        return;
+      }
+      const failure = toEventStoreError(error, 'appending events');
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    for (const row of rows) {
+      const p = batch[row.idx];
+      switch (row.status) {
+        case 'ok':
+        case 'replay':
+          p.resolve({
+            streamId: p.streamId,
+            nextExpectedVersion: Number(row.version),
+            lastPosition: row.position!,
+          });
+          break;
+        case 'conflict':
+          p.reject(new ConcurrencyError(p.streamId, p.expected, Number(row.version)));
+          break;
+        case 'duplicate':
+          p.reject(
+            new EventStoreError(
+              EventStoreErrorCode.DuplicateEventId,
+              `Appending to "${p.streamId}": an event id is already used by other events (not a retry of this append)`,
+            ),
+          );
+          break;
+      }
+    }
+  }
+
+  private async executeBatch(batch: PendingAppend[]): Promise<BatchRow[]> {
+    const payload = `[${batch.map((p) => p.json).join(',')}]`;
+    for (let attempt = 1; ; attempt++) {
+      let client: PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        const result = await client.query<BatchRow>(
+          'select idx, status, version, "position" from event_store.append_batch($1::jsonb)',
+          [payload],
+        );
+        client.release();
+        return result.rows;
+      } catch (error) {
+        // A broken connection must not go back to the pool.
+        client?.release(isUnavailableError(error) ? (error as Error) : undefined);
+        // Deadlock/serialisation failures roll the whole transaction back: safe to run again.
+        if (attempt < MAX_BATCH_ATTEMPTS && isRetryableTransactionError(error)) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async query<R extends object>(sql: string, params: unknown[], doing: string): Promise<R[]> {
+    try {
+      const result = await this.pool.query<R>(sql, params);
+      return result.rows;
+    } catch (error) {
+      throw toEventStoreError(error, doing);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreError(EventStoreErrorCode.Closed, 'The event store is closed');
+  }
+}
+
+function isUnavailableError(error: unknown): boolean {
+  return toEventStoreError(error, '').code === EventStoreErrorCode.DatabaseUnavailable;
+}
+
+function parsePosition(position: string): [string, string] {
+  const match = typeof position === 'string' ? POSITION.exec(position) : null;
+  if (!match) {
+    throw new EventStoreError(
+      EventStoreErrorCode.InvalidPosition,
+      `Invalid position ${JSON.stringify(position)}`,
+    );
+  }
+  return [match[1], match[2]];
+}
+
+function assertNonNegativeInteger(value: unknown, name: string): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) {
+    throw new EventStoreError(EventStoreErrorCode.InvalidArgument, `${name} must be a non-negative integer`);
+  }
+}
+
+function toRecordedEvent(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    streamId: row.stream_id,
+    streamVersion: Number(row.stream_version),
+    globalPosition: `${row.transaction_id}:${row.global_position}`,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: row.data,
+    recordedAt: row.recorded_at,
+    occurredAt: row.occurred_at,
+    actor: row.actor,
+    correlationId: row.correlation_id,
+    causationId: row.causation_id,
+  };
+}
