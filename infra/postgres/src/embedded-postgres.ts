@@ -114,14 +114,26 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   await writeOwner(dataDir, { pid: process.pid, port });
+  return running(port, true, ownerStop(dataDir, readPostmasterPid(dataDir)));
+}
+
+/** Stops the postmaster by pid (fast shutdown) and waits for it: works for started and adopted servers. */
+function ownerStop(dataDir: string, postmasterPid: number | null): () => Promise<void> {
   let stopped = false;
-  const stop = async (): Promise<void> => {
+  return async () => {
     if (stopped) return;
     stopped = true;
-    await server.stop();
+    if (postmasterPid) await stopPostmaster(postmasterPid);
     await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
   };
-  return running(port, true, stop);
+}
+
+function readPostmasterPid(dataDir: string): number | null {
+  try {
+    return Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 function running(port: number, owned: boolean, stop: () => Promise<void>): RunningPostgres {
@@ -148,19 +160,13 @@ async function attachToRunningServer(
     );
   }
   const owner = readOwner(dataDir);
-  if (owner && owner.pid !== process.pid && isAlive(owner.pid)) {
+  if (owner && (owner.pid === process.pid || isAlive(owner.pid))) {
     progress(`Reusing the PostgreSQL server started by process ${owner.pid} on port ${port}.`);
     return running(port, false, async () => undefined);
   }
   progress(`Adopting the PostgreSQL server left running on port ${port} by a previous run.`);
   await writeOwner(dataDir, { pid: process.pid, port });
-  let stopped = false;
-  return running(port, true, async () => {
-    if (stopped) return;
-    stopped = true;
-    await stopPostmaster(postmasterPid);
-    await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
-  });
+  return running(port, true, ownerStop(dataDir, postmasterPid));
 }
 
 async function stopPostmaster(pid: number): Promise<void> {

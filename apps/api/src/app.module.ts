@@ -1,0 +1,38 @@
+import path from 'node:path';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { CqrsModule } from '@nestjs/cqrs';
+import { DatabaseModule } from './database/database.module';
+import { HealthResolver } from './health/health.resolver';
+
+export interface AppOptions {
+  databaseUrl: string;
+  /** Write the generated schema to docs/schema.graphql (the build does; tests compare instead). */
+  writeSchema?: boolean;
+}
+
+export const SCHEMA_FILE = path.resolve(__dirname, '../../../docs/schema.graphql');
+
+@Module({})
+export class AppModule {
+  static forRoot(options: AppOptions): DynamicModule {
+    const production = process.env.NODE_ENV === 'production';
+    return {
+      module: AppModule,
+      imports: [
+        DatabaseModule.forUrl(options.databaseUrl),
+        CqrsModule.forRoot(),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: options.writeSchema ? SCHEMA_FILE : true,
+          sortSchema: true,
+          introspection: !production,
+          includeStacktraceInErrorResponses: false,
+        }),
+      ],
+      providers: [HealthResolver],
+    };
+  }
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { openDatabase } from '@maillage/infra';
+import { createApp } from './bootstrap';
+
+/**
+ * `npm start`: an embedded PostgreSQL under .data/ unless DATABASE_URL is set, then the API.
+ * SIGINT/SIGTERM close the API first, then stop the embedded server cleanly.
+ */
+async function main(): Promise<void> {
+  const database = await openDatabase(process.env, (m) => console.log(`[postgres] ${m}`));
+  const app = await createApp({ databaseUrl: database.url, writeSchema: process.env.NODE_ENV !== 'production' });
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    console.log(`[maillage] ${signal} received, shutting down`);
+    await app.close().catch((e: unknown) => console.error(e));
+    await database.close().catch((e: unknown) => console.error(e));
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    console.error(`[maillage] cannot listen on ${host}:${port}: ${(error as Error).message}. Set PORT to another port.`);
+    await database.close();
+    process.exit(1);
+  }
+  console.log(`[maillage] API ready: http://${host}:${port}/graphql (database: ${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[maillage] failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

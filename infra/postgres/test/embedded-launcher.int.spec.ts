@@ -1,0 +1,103 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startEmbeddedPostgres, type RunningPostgres } from '@maillage/infra';
+
+jest.setTimeout(120_000);
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
+  await client.end();
+  return rows[0].v;
+}
+
+function postmasterPid(dataDir: string): number | null {
+  const file = path.join(dataDir, 'postmaster.pid');
+  return existsSync(file) ? Number(readFileSync(file, 'utf8').split('\n')[0]) : null;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('embedded PostgreSQL launcher', () => {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'maillage-launcher-'));
+  const servers: RunningPostgres[] = [];
+
+  afterAll(async () => {
+    for (const s of servers.reverse()) await s.stop().catch(() => undefined);
+    const pid = postmasterPid(dataDir);
+    if (pid && alive(pid)) process.kill(pid, 'SIGINT');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('initialises a cluster, keeps data across restarts, and never starts a second server on one directory', async () => {
+    const first = await startEmbeddedPostgres({ dataDir });
+    servers.push(first);
+    expect(first.owned).toBe(true);
+    const client = new Client({ connectionString: first.adminUrl });
+    await client.connect();
+    await client.query('create table kept (v int); insert into kept values (42)');
+    await client.end();
+    const pid = postmasterPid(dataDir);
+
+    // A second start while the owner (this process) is alive attaches to the same server.
+    const second = await startEmbeddedPostgres({ dataDir });
+    expect(second.owned).toBe(false);
+    expect(second.port).toBe(first.port);
+    expect(postmasterPid(dataDir)).toBe(pid);
+    await second.stop(); // not the owner: must leave the server running
+    expect(await serverVersion(first.adminUrl)).toMatch(/^\d+/);
+
+    await first.stop();
+    expect(postmasterPid(dataDir)).toBeNull();
+
+    const restarted = await startEmbeddedPostgres({ dataDir });
+    servers.push(restarted);
+    const again = new Client({ connectionString: restarted.adminUrl });
+    await again.connect();
+    const { rows } = await again.query<{ v: number }>('select v from kept');
+    await again.end();
+    expect(rows).toEqual([{ v: 42 }]);
+    await restarted.stop();
+  });
+
+  it('adopts a server left running by a killed run instead of starting another', async () => {
+    const orphan = await startEmbeddedPostgres({ dataDir });
+    const pid = postmasterPid(dataDir)!;
+    // Simulate an owner that was killed with SIGKILL: its pid no longer exists.
+    const dead = spawnSync('true').pid!;
+    writeFileSync(path.join(dataDir, 'maillage-owner.json'), JSON.stringify({ pid: dead, port: orphan.port }));
+
+    const adopted = await startEmbeddedPostgres({ dataDir });
+    expect(adopted.owned).toBe(true);
+    expect(adopted.port).toBe(orphan.port);
+    expect(postmasterPid(dataDir)).toBe(pid);
+    await adopted.stop();
+    expect(alive(pid)).toBe(false);
+  });
+
+  it('attaches without owning when another live process owns the server', async () => {
+    const owner = await startEmbeddedPostgres({ dataDir });
+    servers.push(owner);
+    const other = spawn('sleep', ['30']);
+    try {
+      writeFileSync(path.join(dataDir, 'maillage-owner.json'), JSON.stringify({ pid: other.pid, port: owner.port }));
+      const attached = await startEmbeddedPostgres({ dataDir });
+      expect(attached.owned).toBe(false);
+      await attached.stop();
+      expect(await serverVersion(owner.adminUrl)).toMatch(/^\d+/);
+    } finally {
+      other.kill();
+    }
+  });
+});
