@@ -1,0 +1,732 @@
+import { DomainErrorCode, reject } from '../shared/domain-error';
+import type { DecideContext, Decider } from '../shared/messages';
+import {
+  checkContext,
+  idFrom,
+  optionalString,
+  requireArray,
+  requireIsoDate,
+  requireNonNegativeAmount,
+  requireObject,
+  requireOneOf,
+  requirePercent,
+  requirePeriod,
+  requirePositiveInteger,
+  requireString,
+  toMillis,
+} from '../shared/validation';
+import { validateLocation, validateTerritory } from '../territory/territory';
+import { isValidSiren, normaliseSiret } from '../organisation/siret';
+import { ORGANISATION_KINDS, isEssByDefault, type OrganisationRef } from '../organisation/organisation.types';
+import type * as C from './cooperation.commands';
+import type { CooperationEvent, IndicatorDefinition, MarketLot } from './cooperation.events';
+import { evolveCooperation, initialCooperationState, type Cooperation, type CooperationState } from './cooperation.state';
+import { gateItemsFor, gateStatus, hasEssMajority, shareholdingSummary } from './cooperation.playbook';
+import {
+  ABANDON_REASONS,
+  CLOSE_OUTCOMES,
+  COOPERATION_KINDS,
+  DELIVERABLE_KINDS,
+  ESSAIMAGE_POTENTIALS,
+  ESSAIMAGE_STRATEGIES,
+  EVALUATION_STEPS,
+  GME_FORMS,
+  INDICATOR_NATURES,
+  MARKET_OUTCOMES,
+  MARKET_PROCEDURES,
+  MEMBER_ROLES,
+  OBJECTIVES,
+  PTCE_ROLE_ORGANISATION_KINDS,
+  ROLES_BY_KIND,
+  SECTORS,
+  SHAREHOLDING_PHASES,
+  STAGES,
+  STANDARD_INDICATORS,
+  STANDARD_INDICATOR_UNITS,
+  SUPPORT_KINDS,
+  nextStage,
+  previousStage,
+  stageIndex,
+  type CooperationKind,
+  type MemberRole,
+  type Stage,
+} from './cooperation.types';
+
+type Ctx = DecideContext;
+const ev = <E extends CooperationEvent>(type: E['type'], data: E['data'], ctx: Ctx): E =>
+  ({ type, data, occurredAt: ctx.occurredAt }) as E;
+
+// ---------------------------------------------------------------------------------------------
+// Guards shared by the command functions
+
+const requireExisting = (state: CooperationState): Cooperation => {
+  if (state.status === 'NONE') throw reject(DomainErrorCode.NOT_FOUND, { aggregate: 'cooperation' });
+  return state;
+};
+
+/** No command changes a closed or abandoned cooperation (renewal has its own path). */
+const requireActive = (state: CooperationState): Cooperation => {
+  const coop = requireExisting(state);
+  if (coop.status !== 'ACTIVE')
+    throw reject(DomainErrorCode.COOPERATION_CLOSED, { cooperationId: coop.id, status: coop.status });
+  return coop;
+};
+
+const requireKind = (coop: Cooperation, kinds: readonly CooperationKind[], command: string): void => {
+  if (!kinds.includes(coop.kind))
+    throw reject(DomainErrorCode.NOT_APPLICABLE_TO_KIND, { command, kind: coop.kind, applicableTo: kinds });
+};
+
+/** A transition cannot be dated before the previous one: the history would be inconsistent. */
+const requireNotBeforeLastTransition = (coop: Cooperation, ctx: Ctx): void => {
+  if (toMillis(ctx.occurredAt) < toMillis(coop.lastTransitionAt))
+    throw reject(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, {
+      occurredAt: ctx.occurredAt,
+      lastTransitionAt: coop.lastTransitionAt,
+      stage: coop.stage,
+    });
+};
+
+const atOrAfter = (coop: Cooperation, stage: Stage) => stageIndex(coop.stage) >= stageIndex(stage);
+
+export const validateOrganisationRef = (value: unknown, field: string): Required<Omit<OrganisationRef, 'name'>> => {
+  const o = requireObject(value, field);
+  return {
+    id: requireString(o.id, `${field}.id`, 100),
+    kind: requireOneOf(o.kind, ORGANISATION_KINDS, `${field}.kind`),
+    ess: o.ess === undefined || o.ess === null ? isEssByDefault(o.kind as never) : o.ess === true,
+  };
+};
+
+/** Default role of an organisation joining a cooperation of this kind. */
+export const defaultRoleFor = (kind: CooperationKind, org: { kind: string; ess: boolean }): MemberRole => {
+  switch (kind) {
+    case 'GME':
+      return 'COTRAITANT';
+    case 'JVS':
+      return 'ASSOCIE';
+    case 'PTCE':
+      if (org.kind === 'LOCAL_AUTHORITY' || org.kind === 'RESEARCH' || org.kind === 'TRAINING' || (org.kind === 'COMPANY' && !org.ess))
+        return org.kind as MemberRole;
+      return 'ESS_ENTERPRISE';
+    case 'GIE':
+    case 'GES':
+    case 'ESSAIMAGE':
+      return 'MEMBER';
+    default: {
+      const unreachable: never = kind;
+      return unreachable;
+    }
+  }
+};
+
+const checkRole = (kind: CooperationKind, role: MemberRole, org: { kind: string; ess: boolean }, coop?: Cooperation) => {
+  if (!ROLES_BY_KIND[kind].includes(role))
+    throw reject(DomainErrorCode.ROLE_NOT_ALLOWED, { role, kind, allowed: ROLES_BY_KIND[kind] });
+  const requiredKinds = kind === 'PTCE' ? PTCE_ROLE_ORGANISATION_KINDS[role] : undefined;
+  if (requiredKinds && !(requiredKinds as readonly string[]).includes(org.kind))
+    throw reject(DomainErrorCode.ROLE_NOT_ALLOWED, { role, organisationKind: org.kind, requiredKinds });
+  if (role === 'ESS_ENTERPRISE' && !org.ess)
+    throw reject(DomainErrorCode.ROLE_NOT_ALLOWED, { role, organisationKind: org.kind, reason: 'not ESS' });
+  if (role === 'PARENT' && coop?.members.some((m) => m.role === 'PARENT'))
+    throw reject(DomainErrorCode.ROLE_NOT_ALLOWED, { role, reason: 'an essaimage has one parent structure' });
+};
+
+/** R2142-26: a GME's composition is frozen from the bid deadline until the award is known. */
+export const isMembershipFrozen = (coop: Cooperation, at: string): boolean =>
+  coop.kind === 'GME' &&
+  coop.market !== null &&
+  coop.market.bidDeadline !== null &&
+  coop.marketOutcome === null &&
+  toMillis(at) >= toMillis(coop.market.bidDeadline);
+
+const requireMembershipOpen = (coop: Cooperation, ctx: Ctx) => {
+  if (isMembershipFrozen(coop, ctx.occurredAt))
+    throw reject(DomainErrorCode.MEMBERSHIP_FROZEN, { bidDeadline: coop.market?.bidDeadline, occurredAt: ctx.occurredAt });
+};
+
+const memberAdded = (
+  org: { id: string; kind: C.AddMember['data']['organisation']['kind']; ess: boolean },
+  role: MemberRole,
+  ctx: Ctx,
+) =>
+  ev<Extract<CooperationEvent, { type: 'CooperationMemberAdded' }>>(
+    'CooperationMemberAdded',
+    { organisationId: org.id, organisationKind: org.kind, ess: org.ess, role },
+    ctx,
+  );
+
+const sectorsFrom = (value: unknown) =>
+  [...new Set(requireArray(value ?? [], 'sectors').map((s, i) => requireOneOf(s, SECTORS, `sectors[${i}]`)))];
+
+// ---------------------------------------------------------------------------------------------
+// One function per command
+
+const proposeCooperation = (cmd: C.ProposeCooperation, state: CooperationState, ctx: Ctx): CooperationEvent[] => {
+  if (state.status !== 'NONE') throw reject(DomainErrorCode.ALREADY_EXISTS, { cooperationId: state.id });
+  const d = requireObject(cmd.data, 'data');
+  const cooperationId = requireString(d.cooperationId, 'cooperationId', 100);
+  const kind = requireOneOf(d.kind, COOPERATION_KINDS, 'kind');
+  const name = requireString(d.name, 'name', 200);
+  const objectives = [
+    ...new Set(requireArray(d.objectives, 'objectives', 1).map((o, i) => requireOneOf(o, OBJECTIVES, `objectives[${i}]`))),
+  ];
+  const territory = validateTerritory(d.territory);
+  const sectors = sectorsFrom(d.sectors);
+  const lead = validateOrganisationRef(d.leadOrganisation, 'leadOrganisation');
+  const parent =
+    d.parentOrganisation === undefined || d.parentOrganisation === null
+      ? null
+      : validateOrganisationRef(d.parentOrganisation, 'parentOrganisation');
+  if (kind === 'ESSAIMAGE' && !parent) throw reject(DomainErrorCode.ESSAIMAGE_PARENT_REQUIRED, { field: 'parentOrganisation' });
+  if (kind !== 'ESSAIMAGE' && parent)
+    throw reject(DomainErrorCode.NOT_APPLICABLE_TO_KIND, { field: 'parentOrganisation', kind });
+
+  const events: CooperationEvent[] = [
+    ev('CooperationProposed', { cooperationId, kind, name, objectives, territory, sectors, leadOrganisationId: lead.id, renewedFrom: null }, ctx),
+  ];
+  if (parent && parent.id !== lead.id) events.push(memberAdded(parent, 'PARENT', ctx));
+  const leadRole =
+    parent && parent.id === lead.id
+      ? 'PARENT'
+      : d.leadRole === undefined
+        ? defaultRoleFor(kind, lead)
+        : requireOneOf(d.leadRole, MEMBER_ROLES, 'leadRole');
+  checkRole(kind, leadRole, lead);
+  if (leadRole === 'PARENT' && parent && parent.id !== lead.id)
+    throw reject(DomainErrorCode.ROLE_NOT_ALLOWED, { role: leadRole, reason: 'an essaimage has one parent structure' });
+  events.push(memberAdded(lead, leadRole, ctx));
+  return events;
+};
+
+const setTerritory = (cmd: C.SetTerritory, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const territory = validateTerritory(d.territory);
+  const sectors = d.sectors === undefined ? coop.sectors : sectorsFrom(d.sectors);
+  if (coop.kind === 'PTCE' && atOrAfter(coop, 'LAUNCH') && territory.departementCodes.length === 0)
+    throw reject(DomainErrorCode.PTCE_TERRITORY_REQUIRED, { stage: coop.stage });
+  return [ev('CooperationTerritorySet', { territory, sectors }, ctx)];
+};
+
+const addMember = (cmd: C.AddMember, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const org = validateOrganisationRef(d.organisation, 'organisation');
+  if (coop.members.some((m) => m.organisationId === org.id))
+    throw reject(DomainErrorCode.MEMBER_ALREADY_PRESENT, { organisationId: org.id });
+  const role = d.role === undefined ? defaultRoleFor(coop.kind, org) : requireOneOf(d.role, MEMBER_ROLES, 'role');
+  checkRole(coop.kind, role, org, coop);
+  requireMembershipOpen(coop, ctx);
+  return [memberAdded(org, role, ctx)];
+};
+
+const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const organisationId = requireString(d.organisationId, 'organisationId', 100);
+  const reason = optionalString(d.reason, 'reason');
+  const member = coop.members.find((m) => m.organisationId === organisationId);
+  if (!member) throw reject(DomainErrorCode.MEMBER_NOT_FOUND, { organisationId });
+  requireMembershipOpen(coop, ctx);
+  if (coop.kind === 'GME' && coop.mandataireId === organisationId && atOrAfter(coop, 'FEASIBILITY'))
+    throw reject(DomainErrorCode.MANDATAIRE_REQUIRED, { organisationId, reason: 'designate another mandataire first' });
+  if (coop.kind === 'ESSAIMAGE' && member.role === 'PARENT')
+    throw reject(DomainErrorCode.ESSAIMAGE_PARENT_REQUIRED, { organisationId });
+  if (
+    coop.kind === 'PTCE' &&
+    member.role === 'LOCAL_AUTHORITY' &&
+    atOrAfter(coop, 'LAUNCH') &&
+    coop.members.filter((m) => m.role === 'LOCAL_AUTHORITY').length === 1
+  )
+    throw reject(DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED, { organisationId });
+  if (
+    coop.kind === 'JVS' &&
+    atOrAfter(coop, 'OPERATION') &&
+    (coop.finalShares ?? []).some((s) => s.organisationId === organisationId && s.percent > 0)
+  )
+    throw reject(DomainErrorCode.SHARES_NOT_100, { organisationId, reason: 'reassign the shares of this associé first' });
+  return [ev('CooperationMemberRemoved', { organisationId, reason }, ctx)];
+};
+
+const designateMandataire = (cmd: C.DesignateMandataire, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['GME'], cmd.type);
+  const organisationId = requireString(requireObject(cmd.data, 'data').organisationId, 'organisationId', 100);
+  if (!coop.members.some((m) => m.organisationId === organisationId))
+    throw reject(DomainErrorCode.MANDATAIRE_NOT_MEMBER, { organisationId });
+  return [ev('CooperationMandataireDesignated', { organisationId }, ctx)];
+};
+
+const setGmeForm = (cmd: C.SetGmeForm, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['GME'], cmd.type);
+  const form = requireOneOf(requireObject(cmd.data, 'data').form, GME_FORMS, 'form');
+  return [ev('CooperationGmeFormSet', { form }, ctx)];
+};
+
+const recordMarket = (cmd: C.RecordMarket, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['GME'], cmd.type);
+  if (coop.marketOutcome) throw reject(DomainErrorCode.MARKET_OUTCOME_ALREADY_RECORDED, {});
+  const d = requireObject(cmd.data, 'data');
+  const cpvCode = requireString(d.cpvCode, 'cpvCode', 12).replace(/\s+/g, '');
+  // CPV: 8 digits and an optional check digit ("75231240-8").
+  if (!/^\d{8}(-?\d)?$/.test(cpvCode)) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: cpvCode });
+  const lots: MarketLot[] = requireArray(d.lots ?? [], 'lots').map((l, i) => {
+    const lot = requireObject(l, `lots[${i}]`);
+    return { number: requirePositiveInteger(lot.number, `lots[${i}].number`), label: requireString(lot.label, `lots[${i}].label`) };
+  });
+  let bidDeadline: string | null = null;
+  if (d.bidDeadline !== undefined && d.bidDeadline !== null) {
+    if (typeof d.bidDeadline !== 'string' || Number.isNaN(toMillis(d.bidDeadline)))
+      throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'bidDeadline', value: d.bidDeadline ?? null });
+    bidDeadline = d.bidDeadline;
+  }
+  return [
+    ev(
+      'CooperationMarketRecorded',
+      {
+        market: {
+          buyerName: requireString(d.buyerName, 'buyerName', 200),
+          buyerOrganisationId: optionalString(d.buyerOrganisationId, 'buyerOrganisationId', 100),
+          cpvCode,
+          amountExclVat: requireNonNegativeAmount(d.amountExclVat, 'amountExclVat'),
+          durationMonths: requirePositiveInteger(d.durationMonths, 'durationMonths'),
+          procedures: [
+            ...new Set(requireArray(d.procedures, 'procedures', 1).map((p, i) => requireOneOf(p, MARKET_PROCEDURES, `procedures[${i}]`))),
+          ],
+          lots,
+          bidDeadline,
+        },
+      },
+      ctx,
+    ),
+  ];
+};
+
+const recordMarketOutcome = (cmd: C.RecordMarketOutcome, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['GME'], cmd.type);
+  if (!coop.market) throw reject(DomainErrorCode.MARKET_REQUIRED, {});
+  if (coop.marketOutcome) throw reject(DomainErrorCode.MARKET_OUTCOME_ALREADY_RECORDED, { outcome: coop.marketOutcome.outcome });
+  const d = requireObject(cmd.data, 'data');
+  const outcome = requireOneOf(d.outcome, MARKET_OUTCOMES, 'outcome');
+  if (outcome === 'AWARDED') {
+    const startDate = requireIsoDate(d.startDate, 'startDate');
+    return [ev('CooperationMarketOutcomeRecorded', { outcome, startDate }, ctx)];
+  }
+  // A lost tender ends the GME: it is closed with outcome TENDER_LOST in the same decision.
+  requireNotBeforeLastTransition(coop, ctx);
+  return [
+    ev('CooperationMarketOutcomeRecorded', { outcome, startDate: null }, ctx),
+    ev('CooperationClosed', { stage: coop.stage, outcome: 'TENDER_LOST', comment: optionalString(d.comment, 'comment') }, ctx),
+  ];
+};
+
+const setShareholding = (cmd: C.SetShareholding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['JVS'], cmd.type);
+  const d = requireObject(cmd.data, 'data');
+  const phase = requireOneOf(d.phase, SHAREHOLDING_PHASES, 'phase');
+  const shares = requireArray(d.shares, 'shares', 1).map((s, i) => {
+    const o = requireObject(s, `shares[${i}]`);
+    return {
+      organisationId: requireString(o.organisationId, `shares[${i}].organisationId`, 100),
+      percent: requirePercent(o.percent, `shares[${i}].percent`),
+    };
+  });
+  const ids = shares.map((s) => s.organisationId);
+  if (new Set(ids).size !== ids.length) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'shares', reason: 'duplicate organisation' });
+  for (const s of shares) {
+    const member = coop.members.find((m) => m.organisationId === s.organisationId);
+    if (!member || member.role !== 'ASSOCIE') throw reject(DomainErrorCode.SHAREHOLDER_NOT_ASSOCIE, { organisationId: s.organisationId });
+  }
+  const total = Math.round(shares.reduce((a, s) => a + s.percent, 0) * 1000) / 1000;
+  if (total !== 100) throw reject(DomainErrorCode.SHARES_NOT_100, { total });
+  if (phase === 'FINAL' && atOrAfter(coop, 'OPERATION')) {
+    const after = evolveCooperation(coop, ev('CooperationShareholdingSet', { phase, shares }, ctx)) as Cooperation;
+    if (!hasEssMajority(after, 'FINAL'))
+      throw reject(DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED, { essPercent: shareholdingSummary(after, 'FINAL').ess });
+  }
+  return [ev('CooperationShareholdingSet', { phase, shares }, ctx)];
+};
+
+const chooseEssaimageStrategy = (cmd: C.ChooseEssaimageStrategy, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['ESSAIMAGE'], cmd.type);
+  const d = requireObject(cmd.data, 'data');
+  const strategy = requireOneOf(d.strategy, ESSAIMAGE_STRATEGIES, 'strategy');
+  const targetTerritories = requireArray(d.targetTerritories ?? [], 'targetTerritories').map((t, i) =>
+    validateLocation(t, `targetTerritories[${i}]`),
+  );
+  return [ev('CooperationEssaimageStrategyChosen', { strategy, targetTerritories }, ctx)];
+};
+
+const openSite = (cmd: C.OpenSite, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  requireKind(coop, ['ESSAIMAGE'], cmd.type);
+  const d = requireObject(cmd.data, 'data');
+  const siteId = idFrom(d.siteId, 'siteId', ctx);
+  if (coop.sites.some((s) => s.siteId === siteId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { siteId });
+  return [
+    ev(
+      'CooperationSiteOpened',
+      {
+        siteId,
+        name: requireString(d.name, 'name', 200),
+        location: validateLocation(d.location),
+        operatorOrganisationId: optionalString(d.operatorOrganisationId, 'operatorOrganisationId', 100),
+        openedOn: requireIsoDate(d.openedOn, 'openedOn'),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const recordStructureRegistration = (cmd: C.RecordStructureRegistration, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  // A GME is not a legal person (seed 002): it never registers a structure.
+  requireKind(coop, ['GIE', 'GES', 'PTCE', 'JVS', 'ESSAIMAGE'], cmd.type);
+  const d = requireObject(cmd.data, 'data');
+  if (!isValidSiren(d.siren)) throw reject(DomainErrorCode.INVALID_SIREN, { siren: typeof d.siren === 'string' ? d.siren : null });
+  return [
+    ev('CooperationStructureRegistered', { siren: normaliseSiret(d.siren), legalForm: optionalString(d.legalForm, 'legalForm', 100) }, ctx),
+  ];
+};
+
+const recordDeliverable = (cmd: C.RecordDeliverable, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const deliverableId = idFrom(d.deliverableId, 'deliverableId', ctx);
+  if (coop.deliverables.some((x) => x.deliverableId === deliverableId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { deliverableId });
+  return [
+    ev(
+      'CooperationDeliverableRecorded',
+      {
+        deliverableId,
+        kind: requireOneOf(d.kind, DELIVERABLE_KINDS, 'kind'),
+        stage: coop.stage,
+        documentRef: optionalString(d.documentRef, 'documentRef', 500),
+        title: optionalString(d.title, 'title', 200),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const waiveGateItem = (cmd: C.WaiveGateItem, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const stage = d.stage === undefined ? coop.stage : requireOneOf(d.stage, STAGES, 'stage');
+  if (stage !== coop.stage) throw reject(DomainErrorCode.INVALID_TRANSITION, { reason: 'only items of the current stage can be waived', stage, current: coop.stage });
+  const itemId = requireString(d.itemId, 'itemId', 100);
+  const item = gateItemsFor(coop.kind, stage).find((i) => i.id === itemId);
+  if (!item) throw reject(DomainErrorCode.GATE_ITEM_UNKNOWN, { itemId, stage, kind: coop.kind });
+  if (!item.waivable) throw reject(DomainErrorCode.GATE_ITEM_NOT_WAIVABLE, { itemId, stage });
+  if (coop.waivers.some((w) => w.stage === stage && w.itemId === itemId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { itemId, stage });
+  const justification = requireString(d.justification, 'justification', 2000);
+  if (justification.length < 10)
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'justification', expected: 'a written justification (10 characters or more)' });
+  return [ev('CooperationGateItemWaived', { stage, itemId, justification }, ctx)];
+};
+
+/** Checks the gate of the current stage: invariant items raise their own code, the rest GATE_NOT_SATISFIED. */
+export const assertGateSatisfied = (coop: Cooperation): void => {
+  const status = gateStatus(coop);
+  const items = gateItemsFor(coop.kind, coop.stage);
+  for (const id of status.missing) {
+    const item = items.find((i) => i.id === id)!;
+    if (item.errorCode) throw reject(item.errorCode, { itemId: id, stage: coop.stage, missing: status.missing });
+  }
+  if (!status.satisfied) throw reject(DomainErrorCode.GATE_NOT_SATISFIED, { stage: coop.stage, missing: status.missing });
+};
+
+const advanceStage = (cmd: C.AdvanceStage, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data ?? {}, 'data');
+  const next = nextStage(coop.stage);
+  const to = d.to === undefined ? next : requireOneOf(d.to, STAGES, 'to');
+  if (next === null || to === null)
+    throw reject(DomainErrorCode.INVALID_TRANSITION, { from: coop.stage, reason: 'last stage: close the cooperation' });
+  if (stageIndex(to) > stageIndex(next)) throw reject(DomainErrorCode.STAGE_SKIP, { from: coop.stage, to, expected: next });
+  if (to !== next) throw reject(DomainErrorCode.INVALID_TRANSITION, { from: coop.stage, to, reason: 'use ReopenStage to go back' });
+  requireNotBeforeLastTransition(coop, ctx);
+  assertGateSatisfied(coop);
+  return [ev('CooperationStageAdvanced', { from: coop.stage, to: next }, ctx)];
+};
+
+const reopenStage = (cmd: C.ReopenStage, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const previous = previousStage(coop.stage);
+  if (previous === null) throw reject(DomainErrorCode.INVALID_TRANSITION, { from: coop.stage, reason: 'first stage' });
+  const to = d.to === undefined ? previous : requireOneOf(d.to, STAGES, 'to');
+  if (stageIndex(to) < stageIndex(previous)) throw reject(DomainErrorCode.STAGE_SKIP, { from: coop.stage, to, expected: previous });
+  if (to !== previous) throw reject(DomainErrorCode.INVALID_TRANSITION, { from: coop.stage, to });
+  const reason = requireString(d.reason, 'reason', 2000);
+  requireNotBeforeLastTransition(coop, ctx);
+  return [ev('CooperationStageReopened', { from: coop.stage, to, reason }, ctx)];
+};
+
+const abandonCooperation = (cmd: C.AbandonCooperation, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const reason = requireOneOf(d.reason, ABANDON_REASONS, 'reason');
+  const reasonText = reason === 'OTHER' ? requireString(d.reasonText, 'reasonText', 2000) : optionalString(d.reasonText, 'reasonText');
+  requireNotBeforeLastTransition(coop, ctx);
+  return [ev('CooperationAbandoned', { stage: coop.stage, reason, reasonText }, ctx)];
+};
+
+const closeCooperation = (cmd: C.CloseCooperation, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const outcome = requireOneOf(d.outcome, CLOSE_OUTCOMES, 'outcome');
+  if (outcome === 'TENDER_LOST')
+    throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, reason: 'record the market outcome LOST instead' });
+  if (outcome === 'COMPLETED') {
+    if (coop.stage !== 'CAPITALISATION')
+      throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, stage: coop.stage, reason: 'completion is reached from CAPITALISATION' });
+  } else if (!atOrAfter(coop, 'OPERATION')) {
+    throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, stage: coop.stage, reason: 'before OPERATION, abandon instead' });
+  }
+  requireNotBeforeLastTransition(coop, ctx);
+  if (outcome === 'COMPLETED') assertGateSatisfied(coop);
+  return [ev('CooperationClosed', { stage: coop.stage, outcome, comment: optionalString(d.comment, 'comment') }, ctx)];
+};
+
+const renewCooperation = (cmd: C.RenewCooperation, state: CooperationState, ctx: Ctx): CooperationEvent[] => {
+  const coop = requireExisting(state);
+  const successorId = requireString(requireObject(cmd.data, 'data').successorId, 'successorId', 100);
+  if (coop.status !== 'CLOSED' || coop.successorId !== null)
+    throw reject(DomainErrorCode.RENEWAL_NOT_ALLOWED, { status: coop.status, successorId: coop.successorId });
+  if (successorId === coop.id) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'successorId', reason: 'same id' });
+  requireNotBeforeLastTransition(coop, ctx);
+  return [ev('CooperationRenewed', { successorId }, ctx)];
+};
+
+const grantFunding = (cmd: C.GrantFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const fundingId = idFrom(d.fundingId, 'fundingId', ctx);
+  if (coop.fundings.some((f) => f.fundingId === fundingId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { fundingId });
+  const funder = validateOrganisationRef(d.funder, 'funder');
+  return [
+    ev(
+      'CooperationFundingGranted',
+      {
+        fundingId,
+        funderOrganisationId: funder.id,
+        programme: requireString(d.programme, 'programme', 300),
+        amount: requireNonNegativeAmount(d.amount, 'amount'),
+        period: requirePeriod(d.period, 'period'),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const findOpenFunding = (coop: Cooperation, fundingId: string) => {
+  const funding = coop.fundings.find((f) => f.fundingId === fundingId);
+  if (!funding) throw reject(DomainErrorCode.FUNDING_NOT_FOUND, { fundingId });
+  if (funding.endedOn !== null) throw reject(DomainErrorCode.FUNDING_ENDED, { fundingId, endedOn: funding.endedOn });
+  return funding;
+};
+
+const recordDisbursement = (cmd: C.RecordDisbursement, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const funding = findOpenFunding(coop, requireString(d.fundingId, 'fundingId', 100));
+  const amount = requireNonNegativeAmount(d.amount, 'amount');
+  if (amount === 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'amount', expected: 'positive amount' });
+  if (Math.round((funding.disbursed + amount) * 100) > Math.round(funding.amount * 100))
+    throw reject(DomainErrorCode.DISBURSEMENT_EXCEEDS_GRANT, { granted: funding.amount, disbursed: funding.disbursed, amount });
+  return [
+    ev(
+      'CooperationFundingDisbursed',
+      { fundingId: funding.fundingId, funderOrganisationId: funding.funderOrganisationId, amount, disbursedOn: requireIsoDate(d.disbursedOn, 'disbursedOn') },
+      ctx,
+    ),
+  ];
+};
+
+const endFunding = (cmd: C.EndFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const funding = findOpenFunding(coop, requireString(d.fundingId, 'fundingId', 100));
+  return [
+    ev(
+      'CooperationFundingEnded',
+      {
+        fundingId: funding.fundingId,
+        funderOrganisationId: funding.funderOrganisationId,
+        endedOn: requireIsoDate(d.endedOn, 'endedOn'),
+        reason: optionalString(d.reason, 'reason'),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const recordSupport = (cmd: C.RecordSupport, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const supportId = idFrom(d.supportId, 'supportId', ctx);
+  if (coop.supports.some((s) => s.supportId === supportId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { supportId });
+  return [
+    ev(
+      'CooperationSupportRecorded',
+      {
+        supportId,
+        kind: requireOneOf(d.kind, SUPPORT_KINDS, 'kind'),
+        providerOrganisationId: optionalString(d.providerOrganisationId, 'providerOrganisationId', 100),
+        period: requirePeriod(d.period, 'period'),
+        description: optionalString(d.description, 'description'),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const defineIndicator = (cmd: C.DefineIndicator, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const criterionId = idFrom(d.criterionId, 'criterionId', ctx);
+  const code = requireString(d.code, 'code', 20);
+  if (coop.criteria.some((c) => c.criterionId === criterionId || c.code === code))
+    throw reject(DomainErrorCode.ALREADY_EXISTS, { criterionId, code });
+  const indicators: IndicatorDefinition[] = requireArray(d.indicators, 'indicators', 1).map((raw, i) => {
+    const f = `indicators[${i}]`;
+    const o = requireObject(raw, f);
+    const standard = o.standard === undefined || o.standard === null ? null : requireOneOf(o.standard, STANDARD_INDICATORS, `${f}.standard`);
+    const nature = o.nature === undefined && standard ? 'QUANTITATIVE' : requireOneOf(o.nature, INDICATOR_NATURES, `${f}.nature`);
+    if (standard && nature !== 'QUANTITATIVE')
+      throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${f}.nature`, reason: 'standard IAE indicators are quantitative' });
+    const unit = optionalString(o.unit, `${f}.unit`, 50) ?? (standard ? STANDARD_INDICATOR_UNITS[standard] : null);
+    if (nature === 'QUANTITATIVE' && unit === null) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${f}.unit`, reason: 'quantitative indicators need a unit' });
+    let target: number | string | null = null;
+    if (o.target !== undefined && o.target !== null) {
+      if (nature === 'QUANTITATIVE' && (typeof o.target !== 'number' || !Number.isFinite(o.target)))
+        throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${f}.target`, expected: 'number' });
+      target = nature === 'QUANTITATIVE' ? (o.target as number) : requireString(o.target, `${f}.target`, 500);
+    }
+    return {
+      indicatorId: idFrom(o.indicatorId, `${f}.indicatorId`, ctx),
+      code: requireString(o.code, `${f}.code`, 20),
+      label: o.label === undefined && standard ? standard : requireString(o.label, `${f}.label`, 300),
+      nature,
+      unit,
+      target,
+      standard,
+    };
+  });
+  const allIds = [...coop.criteria.flatMap((c) => c.indicators.map((x) => x.indicatorId)), ...indicators.map((x) => x.indicatorId)];
+  if (new Set(allIds).size !== allIds.length) throw reject(DomainErrorCode.ALREADY_EXISTS, { field: 'indicatorId' });
+  return [ev('CooperationEvaluationCriterionDefined', { criterionId, code, label: requireString(d.label, 'label', 300), indicators }, ctx)];
+};
+
+const recordMeasurement = (cmd: C.RecordMeasurement, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const indicatorId = requireString(d.indicatorId, 'indicatorId', 100);
+  const criterion = coop.criteria.find((c) => c.indicators.some((i) => i.indicatorId === indicatorId));
+  if (!criterion) throw reject(DomainErrorCode.INDICATOR_NOT_FOUND, { indicatorId });
+  const indicator = criterion.indicators.find((i) => i.indicatorId === indicatorId)!;
+  const period = requirePeriod(d.period, 'period');
+  let value: number | string;
+  if (indicator.nature === 'QUANTITATIVE') {
+    if (typeof d.value !== 'number' || !Number.isFinite(d.value))
+      throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'value', expected: 'number' });
+    value = d.value;
+  } else value = requireString(d.value, 'value', 2000);
+  return [ev('CooperationMeasurementRecorded', { indicatorId, criterionId: criterion.criterionId, period, value }, ctx)];
+};
+
+const recordEvaluation = (cmd: C.RecordEvaluation, _coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  return [
+    ev(
+      'CooperationEvaluationRecorded',
+      {
+        step: requireOneOf(d.step, EVALUATION_STEPS, 'step'),
+        summary: requireString(d.summary, 'summary', 5000),
+        deliverableId: optionalString(d.deliverableId, 'deliverableId', 100),
+      },
+      ctx,
+    ),
+  ];
+};
+
+const recordLesson = (cmd: C.RecordLesson, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const lessonId = idFrom(d.lessonId, 'lessonId', ctx);
+  if (coop.lessons.some((l) => l.lessonId === lessonId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { lessonId });
+  return [
+    ev(
+      'CooperationLessonRecorded',
+      {
+        lessonId,
+        text: requireString(d.text, 'text', 5000),
+        essaimagePotential:
+          d.essaimagePotential === undefined || d.essaimagePotential === null
+            ? null
+            : requireOneOf(d.essaimagePotential, ESSAIMAGE_POTENTIALS, 'essaimagePotential'),
+      },
+      ctx,
+    ),
+  ];
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * decide(command, state, context) -> events. Throws a DomainError (never a bare Error) when the
+ * command is rejected.
+ */
+export const decideCooperation = (command: C.CooperationCommand, state: CooperationState, context: DecideContext): CooperationEvent[] => {
+  checkContext(context);
+  if (typeof command !== 'object' || command === null) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'command' });
+  switch (command.type) {
+    case 'ProposeCooperation':
+      return proposeCooperation(command, state, context);
+    case 'RenewCooperation':
+      return renewCooperation(command, state, context);
+    case 'SetTerritory':
+      return setTerritory(command, requireActive(state), context);
+    case 'AddMember':
+      return addMember(command, requireActive(state), context);
+    case 'RemoveMember':
+      return removeMember(command, requireActive(state), context);
+    case 'DesignateMandataire':
+      return designateMandataire(command, requireActive(state), context);
+    case 'SetGmeForm':
+      return setGmeForm(command, requireActive(state), context);
+    case 'RecordMarket':
+      return recordMarket(command, requireActive(state), context);
+    case 'RecordMarketOutcome':
+      return recordMarketOutcome(command, requireActive(state), context);
+    case 'SetShareholding':
+      return setShareholding(command, requireActive(state), context);
+    case 'ChooseEssaimageStrategy':
+      return chooseEssaimageStrategy(command, requireActive(state), context);
+    case 'OpenSite':
+      return openSite(command, requireActive(state), context);
+    case 'RecordStructureRegistration':
+      return recordStructureRegistration(command, requireActive(state), context);
+    case 'RecordDeliverable':
+      return recordDeliverable(command, requireActive(state), context);
+    case 'WaiveGateItem':
+      return waiveGateItem(command, requireActive(state), context);
+    case 'AdvanceStage':
+      return advanceStage(command, requireActive(state), context);
+    case 'ReopenStage':
+      return reopenStage(command, requireActive(state), context);
+    case 'AbandonCooperation':
+      return abandonCooperation(command, requireActive(state), context);
+    case 'CloseCooperation':
+      return closeCooperation(command, requireActive(state), context);
+    case 'GrantFunding':
+      return grantFunding(command, requireActive(state), context);
+    case 'RecordDisbursement':
+      return recordDisbursement(command, requireActive(state), context);
+    case 'EndFunding':
+      return endFunding(command, requireActive(state), context);
+    case 'RecordSupport':
+      return recordSupport(command, requireActive(state), context);
+    case 'DefineIndicator':
+      return defineIndicator(command, requireActive(state), context);
+    case 'RecordMeasurement':
+      return recordMeasurement(command, requireActive(state), context);
+    case 'RecordEvaluation':
+      return recordEvaluation(command, requireActive(state), context);
+    case 'RecordLesson':
+      return recordLesson(command, requireActive(state), context);
+    default: {
+      const unknown: never = command;
+      throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'type', value: (unknown as { type?: unknown }).type ?? null });
+    }
+  }
+};
+
+export const cooperationDecider: Decider<C.CooperationCommand, CooperationEvent, CooperationState> = {
+  decide: decideCooperation,
+  evolve: evolveCooperation,
+  initialState: initialCooperationState,
+};

@@ -1,0 +1,353 @@
+import { DomainErrorCode } from '../shared/domain-error';
+import type { Cooperation } from './cooperation.state';
+import { EVALUATION_STEPS, STAGES, type CooperationKind, type DeliverableKind, type Stage } from './cooperation.types';
+
+/**
+ * Playbooks: for each kind and stage, the gate items to satisfy before leaving the stage (the
+ * CAPITALISATION gate must be satisfied to close with outcome COMPLETED). This file is the one place
+ * to check against the brief's table and the seeds; docs/lifecycle.md is generated from it.
+ *
+ * An item is satisfied by a recorded deliverable of one of the listed kinds, by a domain fact, or by
+ * a waiver with a justification. Items that restate an invariant of the issue are not waivable and
+ * carry the error code raised when they are missing.
+ */
+export const FACTS = [
+  'OBJECTIVES_STATED',
+  'AT_LEAST_TWO_MEMBERS',
+  'PARENT_STRUCTURE_MEMBER',
+  'MANDATAIRE_DESIGNATED',
+  'GME_FORM_CHOSEN',
+  'MARKET_IDENTIFIED',
+  'MARKET_AWARDED',
+  'PLANNED_SHARES_ESS_MAJORITY',
+  'FINAL_SHARES_ESS_MAJORITY',
+  'TERRITORY_DEFINED',
+  'LOCAL_AUTHORITY_MEMBER',
+  'ESSAIMAGE_STRATEGY_AND_TARGET',
+  'FIRST_SITE_OPENED',
+  'STRUCTURE_REGISTERED',
+  'INDICATORS_REPORTED',
+  'EVALUATION_DONE',
+  'LESSONS_RECORDED',
+  'ESSAIMAGE_POTENTIAL_STATED',
+] as const;
+export type Fact = (typeof FACTS)[number];
+
+export interface GateItem {
+  id: string;
+  label: string;
+  /** Any one of these deliverables satisfies the item. */
+  deliverables?: readonly DeliverableKind[];
+  /** A fact computed from the state that satisfies the item. */
+  fact?: Fact;
+  /** false for invariants: they cannot be waived. */
+  waivable: boolean;
+  /** Shown on the checklist but does not block the transition. */
+  advisory?: boolean;
+  /** The code raised when this (non-waivable) item is missing; GATE_NOT_SATISFIED otherwise. */
+  errorCode?: DomainErrorCode;
+}
+
+export const STAGE_GOALS_FR: Record<Stage, string> = {
+  DECISION: "Décision : évaluer et confirmer l'intérêt",
+  FEASIBILITY: 'Valider la faisabilité',
+  LAUNCH: 'Préparer le lancement',
+  OPERATION: 'Gérer',
+  CAPITALISATION: 'Évaluer et capitaliser',
+};
+
+const item = (id: string, label: string, rest: Omit<GateItem, 'id' | 'label' | 'waivable'> & { waivable?: boolean }): GateItem => ({
+  id,
+  label,
+  waivable: rest.waivable ?? true,
+  ...rest,
+});
+
+// Items shared by every kind.
+const objectivesStated = item('objectives-stated', 'Objectifs énoncés (développement économique, mutualisation, impact social)', {
+  fact: 'OBJECTIVES_STATED',
+  waivable: false,
+  errorCode: DomainErrorCode.VALIDATION_FAILED,
+});
+const twoMembers = item('two-members', 'Au moins deux structures membres', { fact: 'AT_LEAST_TWO_MEMBERS' });
+const parentStructure = item('parent-structure', 'Structure essaimante identifiée', {
+  fact: 'PARENT_STRUCTURE_MEMBER',
+  waivable: false,
+  errorCode: DomainErrorCode.ESSAIMAGE_PARENT_REQUIRED,
+});
+const structuringElements = item(
+  'structuring-elements',
+  'Éléments structurants esquissés : mission sociale, territoire cible, offre économique, partenaires potentiels (note de synthèse)',
+  { deliverables: ['NOTE_DE_SYNTHESE'] },
+);
+const goDecision = item(
+  'go-decision',
+  "Décision de principe des instances des partenaires (accord de principe ou lettre d'intention)",
+  { deliverables: ['ACCORD_DE_PRINCIPE', 'LETTRE_INTENTION'] },
+);
+const governanceSet = item('governance-set', 'Organisation opérationnelle et gouvernance définies', {
+  deliverables: ['NOTE_ORGANISATION_GOUVERNANCE'],
+});
+const indicatorsReported = item('indicators-reported', 'Indicateurs définis et renseignés pour au moins une période', {
+  fact: 'INDICATORS_REPORTED',
+});
+const governanceMeetings = item('governance-meetings', 'Instances de gouvernance tenues (compte rendu)', {
+  deliverables: ['COMPTE_RENDU_GOUVERNANCE'],
+});
+const evaluationDone = item(
+  'evaluation-done',
+  'Évaluation du partenariat réalisée : cadre, contenu, résultats, perspectives (ou rapport d’évaluation)',
+  { fact: 'EVALUATION_DONE', deliverables: ['RAPPORT_EVALUATION'] },
+);
+const lessonsRecorded = item('lessons-recorded', 'Enseignements capitalisés (fiche de capitalisation)', {
+  fact: 'LESSONS_RECORDED',
+  deliverables: ['FICHE_CAPITALISATION'],
+});
+const essaimagePotential = item('essaimage-potential-stated', "Potentiel d'essaimage de la coopération indiqué", {
+  fact: 'ESSAIMAGE_POTENTIAL_STATED',
+});
+const structureRegistered = item('structure-registered', 'Structure immatriculée (SIREN)', { fact: 'STRUCTURE_REGISTERED' });
+const statutesSigned = item('statutes-signed', 'Statuts signés', { deliverables: ['STATUTS'] });
+
+const capitalisation: GateItem[] = [evaluationDone, lessonsRecorded, essaimagePotential];
+const operation: GateItem[] = [indicatorsReported, governanceMeetings];
+
+export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[]>> = {
+  GME: {
+    // Our reading of the issue: "exactly one mandataire from FEASIBILITY on", so it is required to
+    // enter FEASIBILITY (the brief's table lists it among the feasibility items).
+    DECISION: [
+      objectivesStated,
+      twoMembers,
+      structuringElements,
+      item('mandataire-designated', 'Mandataire désigné parmi les cotraitants', {
+        fact: 'MANDATAIRE_DESIGNATED',
+        waivable: false,
+        errorCode: DomainErrorCode.MANDATAIRE_REQUIRED,
+      }),
+    ],
+    FEASIBILITY: [
+      goDecision,
+      item('target-market', 'Marché visé identifié (acheteur, code CPV, montant HT, durée, procédure, lots)', {
+        fact: 'MARKET_IDENTIFIED',
+        waivable: false,
+        errorCode: DomainErrorCode.MARKET_REQUIRED,
+      }),
+      item('gme-form-chosen', 'Forme du groupement choisie (conjoint ou solidaire)', { fact: 'GME_FORM_CHOSEN' }),
+    ],
+    LAUNCH: [
+      item('gme-agreement-signed', 'Convention de groupement signée', { deliverables: ['CONVENTION_GME'] }),
+      governanceSet,
+      item('market-awarded', 'Marché attribué, avec date de démarrage (un marché perdu clôt la coopération)', {
+        fact: 'MARKET_AWARDED',
+        waivable: false,
+      }),
+    ],
+    OPERATION: operation,
+    CAPITALISATION: capitalisation,
+  },
+  GIE: {
+    DECISION: [objectivesStated, twoMembers, structuringElements],
+    FEASIBILITY: [
+      goDecision,
+      item('draft-constitutive-contract', 'Projet de contrat constitutif du GIE', { deliverables: ['PROJET_STATUTS'] }),
+    ],
+    LAUNCH: [statutesSigned, governanceSet, structureRegistered],
+    OPERATION: operation,
+    CAPITALISATION: capitalisation,
+  },
+  GES: {
+    DECISION: [objectivesStated, twoMembers, structuringElements],
+    FEASIBILITY: [goDecision],
+    LAUNCH: [
+      item('group-contracts-signed', 'Statuts ou convention de partenariat du groupe signés', {
+        deliverables: ['STATUTS', 'CONVENTION_PARTENARIAT'],
+      }),
+      governanceSet,
+      structureRegistered,
+    ],
+    OPERATION: operation,
+    CAPITALISATION: capitalisation,
+  },
+  PTCE: {
+    DECISION: [objectivesStated, twoMembers, structuringElements],
+    FEASIBILITY: [
+      goDecision,
+      item('territory-defined', 'Territoire défini (région et au moins un département)', {
+        fact: 'TERRITORY_DEFINED',
+        waivable: false,
+        errorCode: DomainErrorCode.PTCE_TERRITORY_REQUIRED,
+      }),
+      item('local-authority-involved', 'Au moins une collectivité territoriale associée', {
+        fact: 'LOCAL_AUTHORITY_MEMBER',
+        waivable: false,
+        errorCode: DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED,
+      }),
+    ],
+    LAUNCH: [
+      item('ptce-contracts-signed', 'Statuts ou convention de partenariat du pôle signés', {
+        deliverables: ['STATUTS', 'CONVENTION_PARTENARIAT'],
+      }),
+      governanceSet,
+    ],
+    OPERATION: operation,
+    CAPITALISATION: capitalisation,
+  },
+  JVS: {
+    DECISION: [objectivesStated, twoMembers, structuringElements],
+    FEASIBILITY: [
+      goDecision,
+      item('business-plan', 'Business plan', { deliverables: ['BUSINESS_PLAN'] }),
+      item('draft-statutes', 'Projet de statuts (objet social inscrit)', { deliverables: ['PROJET_STATUTS'] }),
+      item('planned-shares-ess-majority', "Répartition prévisionnelle du capital, majorité aux associés de l'ESS", {
+        fact: 'PLANNED_SHARES_ESS_MAJORITY',
+      }),
+    ],
+    LAUNCH: [
+      statutesSigned,
+      item('shareholders-agreement', "Pacte d'associés signé", { deliverables: ['PACTE_ASSOCIES'] }),
+      governanceSet,
+      structureRegistered,
+      item('final-shares-ess-majority', "Capital définitif : 100 % répartis, plus de 50 % aux associés de l'ESS", {
+        fact: 'FINAL_SHARES_ESS_MAJORITY',
+        waivable: false,
+        errorCode: DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED,
+      }),
+    ],
+    OPERATION: [
+      ...operation,
+      item('three-year-review', 'Bilan à 3 ans (conseillé)', { deliverables: ['BILAN_3_ANS'], advisory: true }),
+    ],
+    CAPITALISATION: capitalisation,
+  },
+  ESSAIMAGE: {
+    DECISION: [objectivesStated, parentStructure, structuringElements],
+    FEASIBILITY: [
+      goDecision,
+      item('strategy-and-first-territory', "Stratégie d'essaimage et premier territoire cible choisis", {
+        fact: 'ESSAIMAGE_STRATEGY_AND_TARGET',
+      }),
+    ],
+    LAUNCH: [
+      item('partnership-agreement', 'Convention de partenariat (ou de franchise) signée', {
+        deliverables: ['CONVENTION_PARTENARIAT', 'STATUTS'],
+      }),
+      governanceSet,
+      item('first-site-opened', 'Premier nouveau site ouvert', { fact: 'FIRST_SITE_OPENED' }),
+    ],
+    OPERATION: operation,
+    CAPITALISATION: capitalisation,
+  },
+};
+
+export const gateItemsFor = (kind: CooperationKind, stage: Stage): readonly GateItem[] => PLAYBOOKS[kind][stage];
+
+const sumPercent = (shares: { percent: number }[]) => Math.round(shares.reduce((a, s) => a + s.percent, 0) * 1000) / 1000;
+
+/** Share held by ESS members, and total, counting only current members. */
+export const shareholdingSummary = (coop: Cooperation, phase: 'PLANNED' | 'FINAL') => {
+  const shares = (phase === 'PLANNED' ? coop.plannedShares : coop.finalShares) ?? [];
+  const members = new Map(coop.members.map((m) => [m.organisationId, m]));
+  const current = shares.filter((s) => members.has(s.organisationId));
+  return {
+    defined: (phase === 'PLANNED' ? coop.plannedShares : coop.finalShares) !== null,
+    total: sumPercent(current),
+    ess: sumPercent(current.filter((s) => members.get(s.organisationId)!.ess)),
+  };
+};
+
+export const hasEssMajority = (coop: Cooperation, phase: 'PLANNED' | 'FINAL'): boolean => {
+  const s = shareholdingSummary(coop, phase);
+  return s.defined && s.total === 100 && s.ess > 50;
+};
+
+export const evaluateFact = (coop: Cooperation, fact: Fact): boolean => {
+  switch (fact) {
+    case 'OBJECTIVES_STATED':
+      return coop.objectives.length > 0;
+    case 'AT_LEAST_TWO_MEMBERS':
+      return coop.members.length >= 2;
+    case 'PARENT_STRUCTURE_MEMBER':
+      return coop.members.some((m) => m.role === 'PARENT');
+    case 'MANDATAIRE_DESIGNATED':
+      return coop.mandataireId !== null && coop.members.some((m) => m.organisationId === coop.mandataireId);
+    case 'GME_FORM_CHOSEN':
+      return coop.gmeForm !== null;
+    case 'MARKET_IDENTIFIED':
+      return coop.market !== null;
+    case 'MARKET_AWARDED':
+      return coop.marketOutcome?.outcome === 'AWARDED';
+    case 'PLANNED_SHARES_ESS_MAJORITY':
+      return hasEssMajority(coop, 'PLANNED');
+    case 'FINAL_SHARES_ESS_MAJORITY':
+      return hasEssMajority(coop, 'FINAL');
+    case 'TERRITORY_DEFINED':
+      return coop.territory.departementCodes.length > 0;
+    case 'LOCAL_AUTHORITY_MEMBER':
+      return coop.members.some((m) => m.role === 'LOCAL_AUTHORITY');
+    case 'ESSAIMAGE_STRATEGY_AND_TARGET':
+      return coop.essaimageStrategy !== null && coop.targetTerritories.length > 0;
+    case 'FIRST_SITE_OPENED':
+      return coop.sites.length > 0;
+    case 'STRUCTURE_REGISTERED':
+      return coop.structure !== null;
+    case 'INDICATORS_REPORTED':
+      return coop.criteria.length > 0 && coop.measurements.length > 0;
+    case 'EVALUATION_DONE': {
+      const done = new Set(coop.evaluations.map((e) => e.step));
+      return EVALUATION_STEPS.every((s) => done.has(s));
+    }
+    case 'LESSONS_RECORDED':
+      return coop.lessons.length > 0;
+    case 'ESSAIMAGE_POTENTIAL_STATED':
+      return coop.essaimagePotential !== null;
+    default: {
+      const unreachable: never = fact;
+      return unreachable;
+    }
+  }
+};
+
+export type GateItemStatus = 'SATISFIED' | 'MISSING' | 'WAIVED';
+
+export interface GateItemState {
+  id: string;
+  label: string;
+  status: GateItemStatus;
+  waivable: boolean;
+  advisory: boolean;
+  /** Set when WAIVED. */
+  justification: string | null;
+  /** How it was satisfied: 'fact' or the deliverable kind; null when missing or waived. */
+  satisfiedBy: string | null;
+}
+
+export interface GateStatus {
+  kind: CooperationKind;
+  stage: Stage;
+  stageLabel: string;
+  items: GateItemState[];
+  /** Blocking items still missing (advisory ones excluded). */
+  missing: string[];
+  satisfied: boolean;
+}
+
+const itemState = (coop: Cooperation, stage: Stage, item: GateItem): GateItemState => {
+  const base = { id: item.id, label: item.label, waivable: item.waivable, advisory: item.advisory ?? false };
+  if (item.fact && evaluateFact(coop, item.fact))
+    return { ...base, status: 'SATISFIED', justification: null, satisfiedBy: 'fact' };
+  const deliverable = item.deliverables?.find((k) => coop.deliverables.some((d) => d.kind === k));
+  if (deliverable) return { ...base, status: 'SATISFIED', justification: null, satisfiedBy: deliverable };
+  const waiver = item.waivable ? coop.waivers.find((w) => w.stage === stage && w.itemId === item.id) : undefined;
+  if (waiver) return { ...base, status: 'WAIVED', justification: waiver.justification, satisfiedBy: null };
+  return { ...base, status: 'MISSING', justification: null, satisfiedBy: null };
+};
+
+/** The checklist of a stage (the current one by default) for the API and the console. */
+export const gateStatus = (coop: Cooperation, stage: Stage = coop.stage): GateStatus => {
+  const items = gateItemsFor(coop.kind, stage).map((i) => itemState(coop, stage, i));
+  const missing = items.filter((i) => i.status === 'MISSING' && !i.advisory).map((i) => i.id);
+  return { kind: coop.kind, stage, stageLabel: STAGE_GOALS_FR[stage], items, missing, satisfied: missing.length === 0 };
+};
+
+export const ALL_STAGES = STAGES;

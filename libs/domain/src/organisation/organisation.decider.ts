@@ -1,0 +1,102 @@
+import { DomainErrorCode, reject } from '../shared/domain-error';
+import type { DecideContext, Decider, DomainCommand } from '../shared/messages';
+import { checkContext, requireArray, requireBoolean, requireObject, requireOneOf, requireString } from '../shared/validation';
+import { validateLocation } from '../territory/territory';
+import { isValidSiret, normaliseSiret } from './siret';
+import { evolveOrganisation, initialOrganisationState, type OrganisationEvent, type OrganisationProfile, type OrganisationState } from './organisation.events';
+import { ORGANISATION_KINDS, isEssByDefault, type OrganisationKind } from './organisation.types';
+
+export type RegisterOrganisation = DomainCommand<
+  'RegisterOrganisation',
+  {
+    organisationId: string;
+    name: string;
+    /** Optional for bodies without one (foreign funders); validated when given. */
+    siret?: string | null;
+    kind: OrganisationKind;
+    ess?: boolean;
+    regionCode: string;
+    departementCode: string;
+    networkIds?: string[];
+  }
+>;
+export type UpdateOrganisation = DomainCommand<'UpdateOrganisation', Partial<Omit<RegisterOrganisation['data'], 'organisationId'>>>;
+export type OrganisationCommand = RegisterOrganisation | UpdateOrganisation;
+export const ORGANISATION_COMMAND_TYPES = ['RegisterOrganisation', 'UpdateOrganisation'] as const;
+
+const siretFrom = (value: unknown): string | null => {
+  if (value === undefined || value === null) return null;
+  if (!isValidSiret(value)) throw reject(DomainErrorCode.INVALID_SIRET, { siret: typeof value === 'string' ? value : null });
+  return normaliseSiret(value);
+};
+
+const networksFrom = (value: unknown): string[] =>
+  [...new Set(requireArray(value ?? [], 'networkIds').map((n, i) => requireString(n, `networkIds[${i}]`, 100)))];
+
+const registerOrganisation = (cmd: RegisterOrganisation, state: OrganisationState, ctx: DecideContext): OrganisationEvent[] => {
+  if (state.status !== 'NONE') throw reject(DomainErrorCode.ALREADY_EXISTS, { organisationId: state.id });
+  const d = requireObject(cmd.data, 'data');
+  const kind = requireOneOf(d.kind, ORGANISATION_KINDS, 'kind');
+  const location = validateLocation({ regionCode: d.regionCode, departementCode: d.departementCode }, 'organisation');
+  return [
+    {
+      type: 'OrganisationRegistered',
+      occurredAt: ctx.occurredAt,
+      data: {
+        organisationId: requireString(d.organisationId, 'organisationId', 100),
+        name: requireString(d.name, 'name', 300),
+        siret: siretFrom(d.siret),
+        kind,
+        ess: d.ess === undefined || d.ess === null ? isEssByDefault(kind) : requireBoolean(d.ess, 'ess'),
+        regionCode: location.regionCode,
+        departementCode: location.departementCode,
+        networkIds: networksFrom(d.networkIds),
+      },
+    },
+  ];
+};
+
+const updateOrganisation = (cmd: UpdateOrganisation, state: OrganisationState, ctx: DecideContext): OrganisationEvent[] => {
+  if (state.status === 'NONE') throw reject(DomainErrorCode.NOT_FOUND, { aggregate: 'organisation' });
+  const d = requireObject(cmd.data, 'data');
+  const changes: Partial<OrganisationProfile> = {};
+  if (d.name !== undefined) changes.name = requireString(d.name, 'name', 300);
+  if (d.siret !== undefined) changes.siret = siretFrom(d.siret);
+  if (d.kind !== undefined) changes.kind = requireOneOf(d.kind, ORGANISATION_KINDS, 'kind');
+  if (d.ess !== undefined) changes.ess = requireBoolean(d.ess, 'ess');
+  if (d.regionCode !== undefined || d.departementCode !== undefined) {
+    const location = validateLocation(
+      { regionCode: d.regionCode ?? state.regionCode, departementCode: d.departementCode ?? state.departementCode },
+      'organisation',
+    );
+    changes.regionCode = location.regionCode;
+    changes.departementCode = location.departementCode;
+  }
+  if (d.networkIds !== undefined) changes.networkIds = networksFrom(d.networkIds);
+  // Only real changes are recorded; an update that changes nothing emits nothing (idempotent).
+  const effective = Object.fromEntries(
+    Object.entries(changes).filter(([k, v]) => JSON.stringify((state as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)),
+  ) as Partial<OrganisationProfile>;
+  if (Object.keys(effective).length === 0) return [];
+  return [{ type: 'OrganisationUpdated', occurredAt: ctx.occurredAt, data: { organisationId: state.id, changes: effective } }];
+};
+
+export const decideOrganisation = (command: OrganisationCommand, state: OrganisationState, context: DecideContext): OrganisationEvent[] => {
+  checkContext(context);
+  switch (command.type) {
+    case 'RegisterOrganisation':
+      return registerOrganisation(command, state, context);
+    case 'UpdateOrganisation':
+      return updateOrganisation(command, state, context);
+    default: {
+      const unknown: never = command;
+      throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'type', value: (unknown as { type?: unknown }).type ?? null });
+    }
+  }
+};
+
+export const organisationDecider: Decider<OrganisationCommand, OrganisationEvent, OrganisationState> = {
+  decide: decideOrganisation,
+  evolve: evolveOrganisation,
+  initialState: initialOrganisationState,
+};

@@ -1,0 +1,113 @@
+import { DomainErrorCode, reject } from './domain-error';
+import type { DecideContext } from './messages';
+
+/**
+ * Small hand-written guards: the domain stays free of validation frameworks. Each failure is a
+ * VALIDATION_FAILED DomainError naming the field.
+ */
+const invalid = (field: string, expected: string, value: unknown) =>
+  reject(DomainErrorCode.VALIDATION_FAILED, { field, expected, value: safeValue(value) });
+
+const safeValue = (value: unknown): unknown =>
+  value === undefined ? null : typeof value === 'object' ? '[object]' : value;
+
+export const requireString = (value: unknown, field: string, maxLength = 500): string => {
+  if (typeof value !== 'string' || value.trim().length === 0 || value.length > maxLength)
+    throw invalid(field, `non-empty string (max ${maxLength})`, value);
+  return value.trim();
+};
+
+export const optionalString = (value: unknown, field: string, maxLength = 2000): string | null =>
+  value === undefined || value === null ? null : requireString(value, field, maxLength);
+
+export const requireOneOf = <T extends string>(value: unknown, allowed: readonly T[], field: string): T => {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw invalid(field, `one of ${allowed.join(', ')}`, value);
+  return value as T;
+};
+
+export const requireArray = <T>(value: unknown, field: string, min = 0): unknown[] => {
+  if (!Array.isArray(value) || value.length < min) throw invalid(field, `array with at least ${min} item(s)`, value);
+  return value as T[];
+};
+
+export const requireNonNegativeAmount = (value: unknown, field: string): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || Math.round(value * 100) !== value * 100)
+    throw invalid(field, 'non-negative amount in euros with at most 2 decimals', value);
+  return value;
+};
+
+export const requirePositiveInteger = (value: unknown, field: string): number => {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
+    throw invalid(field, 'positive integer', value);
+  return value;
+};
+
+export const requirePercent = (value: unknown, field: string): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100)
+    throw invalid(field, 'percentage between 0 and 100', value);
+  return value;
+};
+
+export const requireBoolean = (value: unknown, field: string): boolean => {
+  if (typeof value !== 'boolean') throw invalid(field, 'boolean', value);
+  return value;
+};
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+const daysInMonth = (year: number, month: number): number =>
+  month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+export const isIsoDate = (value: unknown): value is string => {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+};
+
+export const isIsoDateTime = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+
+/** A calendar date (YYYY-MM-DD), e.g. a contract start date. */
+export const requireIsoDate = (value: unknown, field: string): string => {
+  if (!isIsoDate(value)) throw invalid(field, 'ISO date YYYY-MM-DD', value);
+  return value;
+};
+
+export const optionalIsoDate = (value: unknown, field: string): string | null =>
+  value === undefined || value === null ? null : requireIsoDate(value, field);
+
+/** Milliseconds since epoch of an ISO date or date-time (dates are taken at 00:00 UTC). */
+export const toMillis = (iso: string): number => Date.parse(iso);
+
+export const requirePeriod = (value: unknown, field: string): { start: string; end: string | null } => {
+  if (typeof value !== 'object' || value === null) throw invalid(field, '{ start, end? }', value);
+  const v = value as { start?: unknown; end?: unknown };
+  const start = requireIsoDate(v.start, `${field}.start`);
+  const end = optionalIsoDate(v.end, `${field}.end`);
+  if (end !== null && end < start) throw invalid(`${field}.end`, 'end on or after start', end);
+  return { start, end };
+};
+
+/**
+ * Checks the context: both instants must be ISO date-times and the fact cannot have happened
+ * after the moment it is recorded.
+ */
+export const checkContext = (context: DecideContext): void => {
+  if (!isIsoDateTime(context.now)) throw invalid('context.now', 'ISO date-time', context.now);
+  if (!isIsoDateTime(context.occurredAt)) throw invalid('occurredAt', 'ISO date-time', context.occurredAt);
+  if (toMillis(context.occurredAt) > toMillis(context.now))
+    throw reject(DomainErrorCode.OCCURRED_AT_IN_FUTURE, { occurredAt: context.occurredAt, now: context.now });
+};
+
+export const idFrom = (value: unknown, field: string, context: DecideContext): string => {
+  if (value !== undefined && value !== null) return requireString(value, field, 100);
+  if (context.newId) return context.newId();
+  throw invalid(field, 'an id (or context.newId)', value);
+};
+
+export const requireObject = (value: unknown, field: string): Record<string, unknown> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'object', value);
+  return value as Record<string, unknown>;
+};
