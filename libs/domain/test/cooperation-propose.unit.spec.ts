@@ -27,7 +27,7 @@ describe('ProposeCooperation', () => {
       .when(propose({ kind: 'ESSAIMAGE', leadOrganisation: ORGS.aci, parentOrganisation: ORGS.aci }), ctx('2025-01-10'))
       .events();
     expect(events.map((e) => e.type)).toEqual(['CooperationProposed', 'CooperationMemberAdded']);
-    expect(events[1]!.data).toMatchObject({ organisationId: ORGS.aci.id, role: 'PARENT' });
+    expect(events[1].data).toMatchObject({ organisationId: ORGS.aci.id, role: 'PARENT' });
   });
 
   it('adds a distinct parent and lead for an essaimage', () => {
@@ -43,7 +43,7 @@ describe('ProposeCooperation', () => {
 
   it('derives the PTCE role of the lead from its kind', () => {
     const events = spec.given([]).when(propose({ kind: 'PTCE', leadOrganisation: ORGS.town }), ctx('2025-01-10')).events();
-    expect(events[1]!.data).toMatchObject({ role: 'LOCAL_AUTHORITY', ess: false });
+    expect(events[1].data).toMatchObject({ role: 'LOCAL_AUTHORITY', ess: false });
   });
 
   it('rejects an essaimage without parent structure', () => {

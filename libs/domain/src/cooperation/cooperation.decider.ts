@@ -107,7 +107,7 @@ export const defaultRoleFor = (kind: CooperationKind, org: { kind: string; ess: 
       return 'ASSOCIE';
     case 'PTCE':
       if (org.kind === 'LOCAL_AUTHORITY' || org.kind === 'RESEARCH' || org.kind === 'TRAINING' || (org.kind === 'COMPANY' && !org.ess))
-        return org.kind as MemberRole;
+        return org.kind;
       return 'ESS_ENTERPRISE';
     case 'GIE':
     case 'GES':

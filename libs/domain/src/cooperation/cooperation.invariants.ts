@@ -24,9 +24,9 @@ export const cooperationInvariantViolations = (state: CooperationState): string[
   if (state.status === 'CLOSED' && state.closure === null) v.push('CLOSED_WITHOUT_OUTCOME');
   if (state.status === 'ABANDONED' && state.abandonment === null) v.push('ABANDONED_WITHOUT_REASON');
   for (let i = 1; i < state.stageHistory.length; i++) {
-    const step = stageIndex(state.stageHistory[i]!.stage) - stageIndex(state.stageHistory[i - 1]!.stage);
+    const step = stageIndex(state.stageHistory[i].stage) - stageIndex(state.stageHistory[i - 1].stage);
     if (Math.abs(step) !== 1) v.push('STAGE_SKIPPED');
-    if (Date.parse(state.stageHistory[i]!.enteredAt) < Date.parse(state.stageHistory[i - 1]!.enteredAt)) v.push('STAGE_HISTORY_UNORDERED');
+    if (Date.parse(state.stageHistory[i].enteredAt) < Date.parse(state.stageHistory[i - 1].enteredAt)) v.push('STAGE_HISTORY_UNORDERED');
   }
   for (const f of state.fundings) if (f.disbursed > f.amount) v.push('DISBURSED_MORE_THAN_GRANTED');
   return v;

@@ -8,7 +8,7 @@ export const STAGES = ['DECISION', 'FEASIBILITY', 'LAUNCH', 'OPERATION', 'CAPITA
 export type Stage = (typeof STAGES)[number];
 export const stageIndex = (stage: Stage): number => STAGES.indexOf(stage);
 export const nextStage = (stage: Stage): Stage | null => STAGES[stageIndex(stage) + 1] ?? null;
-export const previousStage = (stage: Stage): Stage | null => (stageIndex(stage) > 0 ? STAGES[stageIndex(stage) - 1]! : null);
+export const previousStage = (stage: Stage): Stage | null => (stageIndex(stage) > 0 ? STAGES[stageIndex(stage) - 1] : null);
 
 export const COOPERATION_STATUSES = ['NONE', 'ACTIVE', 'CLOSED', 'ABANDONED'] as const;
 export type CooperationStatus = (typeof COOPERATION_STATUSES)[number];

@@ -18,8 +18,8 @@ interface RawDepartement {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const rawRegions: RawRegion[] = require('@etalab/decoupage-administratif/data/regions.json');
-const rawDepartements: RawDepartement[] = require('@etalab/decoupage-administratif/data/departements.json');
+const rawRegions = require('@etalab/decoupage-administratif/data/regions.json') as RawRegion[];
+const rawDepartements = require('@etalab/decoupage-administratif/data/departements.json') as RawDepartement[];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface Region {

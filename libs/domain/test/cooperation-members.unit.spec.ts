@@ -1,0 +1,135 @@
+import { DomainErrorCode } from '@maillage/domain';
+import { E, ORGS, cmd, ctx, gmeInDecision, spec } from './fixtures';
+
+describe('AddMember', () => {
+  it('adds a member with the default role of the kind, recording the organisation snapshot', () => {
+    spec
+      .given([E.proposed('GME')])
+      .when(cmd('AddMember', { organisation: ORGS.ei }), ctx('2025-02-01'))
+      .then([E.member(ORGS.ei, 'COTRAITANT', '2025-02-01')]);
+  });
+
+  it('takes the ESS status from the lookup when given', () => {
+    const [event] = spec.given([E.proposed('JVS')]).when(cmd('AddMember', { organisation: ORGS.companyEss })).events();
+    expect(event!.data).toMatchObject({ organisationId: ORGS.companyEss.id, ess: true, role: 'ASSOCIE' });
+  });
+
+  it('rejects a member already present', () => {
+    spec.given(gmeInDecision()).when(cmd('AddMember', { organisation: ORGS.ai2 })).thenThrows(DomainErrorCode.MEMBER_ALREADY_PRESENT);
+  });
+
+  it('rejects a role that does not exist for the kind', () => {
+    spec.given([E.proposed('GME')]).when(cmd('AddMember', { organisation: ORGS.ei, role: 'ASSOCIE' })).thenThrows(DomainErrorCode.ROLE_NOT_ALLOWED);
+  });
+
+  it('rejects a PTCE local-authority role for an organisation that is not one', () => {
+    spec
+      .given([E.proposed('PTCE')])
+      .when(cmd('AddMember', { organisation: ORGS.ei, role: 'LOCAL_AUTHORITY' }))
+      .thenThrows(DomainErrorCode.ROLE_NOT_ALLOWED);
+  });
+
+  it('rejects a PTCE ESS-enterprise role for a non-ESS company', () => {
+    spec
+      .given([E.proposed('PTCE')])
+      .when(cmd('AddMember', { organisation: ORGS.company, role: 'ESS_ENTERPRISE' }))
+      .thenThrows(DomainErrorCode.ROLE_NOT_ALLOWED);
+  });
+
+  it('rejects a second parent structure in an essaimage', () => {
+    spec
+      .given([E.proposed('ESSAIMAGE'), E.member(ORGS.aci, 'PARENT')])
+      .when(cmd('AddMember', { organisation: ORGS.ei, role: 'PARENT' }))
+      .thenThrows(DomainErrorCode.ROLE_NOT_ALLOWED);
+  });
+
+  it('rejects a malformed organisation lookup', () => {
+    spec.given([E.proposed('GME')]).when(cmd('AddMember', { organisation: { id: '', kind: 'AI' } })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+  });
+
+  it('rejects on an unknown cooperation', () => {
+    spec.given([]).when(cmd('AddMember', { organisation: ORGS.ei })).thenThrows(DomainErrorCode.NOT_FOUND);
+  });
+});
+
+describe('RemoveMember', () => {
+  it('removes a member', () => {
+    spec
+      .given(gmeInDecision())
+      .when(cmd('RemoveMember', { organisationId: ORGS.ai2.id, reason: 'quitte la phase d’étude' }), ctx('2025-02-01'))
+      .then([{ type: 'CooperationMemberRemoved', occurredAt: ctx('2025-02-01').occurredAt, data: { organisationId: ORGS.ai2.id, reason: 'quitte la phase d’étude' } }]);
+  });
+
+  it('rejects an unknown member', () => {
+    spec.given(gmeInDecision()).when(cmd('RemoveMember', { organisationId: 'nobody' })).thenThrows(DomainErrorCode.MEMBER_NOT_FOUND);
+  });
+
+  it('lets the mandataire leave during DECISION (designation cleared)', () => {
+    expect(() => spec.given(gmeInDecision()).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id })).events()).not.toThrow();
+  });
+
+  it('keeps the GME mandataire from FEASIBILITY on', () => {
+    spec
+      .given([...gmeInDecision(), E.deliverable('NOTE_DE_SYNTHESE'), E.advanced('DECISION', 'FEASIBILITY', '2025-02-01')])
+      .when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-03-01'))
+      .thenThrows(DomainErrorCode.MANDATAIRE_REQUIRED);
+  });
+
+  it('keeps the parent structure of an essaimage', () => {
+    spec
+      .given([E.proposed('ESSAIMAGE'), E.member(ORGS.aci, 'PARENT')])
+      .when(cmd('RemoveMember', { organisationId: ORGS.aci.id }))
+      .thenThrows(DomainErrorCode.ESSAIMAGE_PARENT_REQUIRED);
+  });
+});
+
+describe('GME membership freeze (R2142-26)', () => {
+  const withBid = [...gmeInDecision(), E.market('2025-03-15T12:00:00.000Z')];
+
+  it('accepts changes before the bid deadline', () => {
+    expect(() => spec.given(withBid).when(cmd('AddMember', { organisation: ORGS.ei }), ctx('2025-03-14')).events()).not.toThrow();
+  });
+
+  it('rejects adding a member between the bid deadline and the award', () => {
+    spec.given(withBid).when(cmd('AddMember', { organisation: ORGS.ei }), ctx('2025-03-20')).thenThrows(DomainErrorCode.MEMBERSHIP_FROZEN);
+  });
+
+  it('rejects removing a member between the bid deadline and the award', () => {
+    spec.given(withBid).when(cmd('RemoveMember', { organisationId: ORGS.ai2.id }), ctx('2025-03-20')).thenThrows(DomainErrorCode.MEMBERSHIP_FROZEN);
+  });
+
+  it('accepts changes once the award is recorded', () => {
+    const awarded = [...withBid, { type: 'CooperationMarketOutcomeRecorded', occurredAt: ctx('2025-04-01').occurredAt, data: { outcome: 'AWARDED', startDate: '2025-05-01' } } as const];
+    expect(() => spec.given(awarded).when(cmd('AddMember', { organisation: ORGS.ei }), ctx('2025-04-02')).events()).not.toThrow();
+  });
+});
+
+describe('DesignateMandataire', () => {
+  it('designates a member', () => {
+    spec
+      .given([E.proposed('GME'), E.member(ORGS.ai1, 'COTRAITANT')])
+      .when(cmd('DesignateMandataire', { organisationId: ORGS.ai1.id }), ctx('2025-01-11'))
+      .then([E.mandataire(ORGS.ai1, '2025-01-11')]);
+  });
+
+  it('rejects a mandataire who is not a member', () => {
+    spec.given([E.proposed('GME')]).when(cmd('DesignateMandataire', { organisationId: ORGS.ei.id })).thenThrows(DomainErrorCode.MANDATAIRE_NOT_MEMBER);
+  });
+
+  it('is not applicable to other kinds', () => {
+    spec
+      .given([E.proposed('GIE'), E.member(ORGS.ai1, 'MEMBER')])
+      .when(cmd('DesignateMandataire', { organisationId: ORGS.ai1.id }))
+      .thenThrows(DomainErrorCode.NOT_APPLICABLE_TO_KIND);
+  });
+});
+
+describe('SetTerritory', () => {
+  it('sets territory and sectors', () => {
+    const [e] = spec.given([E.proposed('GES')]).when(cmd('SetTerritory', { territory: { regionCode: '11', departementCodes: ['93', '92'] }, sectors: ['CLEANING'] })).events();
+    expect(e).toMatchObject({ type: 'CooperationTerritorySet', data: { territory: { regionCode: '11', departementCodes: ['93', '92'] }, sectors: ['CLEANING'] } });
+  });
+  it('rejects a département outside the région', () => {
+    spec.given([E.proposed('GES')]).when(cmd('SetTerritory', { territory: { regionCode: '11', departementCodes: ['49'] } })).thenThrows(DomainErrorCode.INVALID_TERRITORY);
+  });
+});
