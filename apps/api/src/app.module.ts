@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -8,11 +7,7 @@ import { HealthResolver } from './health/health.resolver';
 
 export interface AppOptions {
   databaseUrl: string;
-  /** Write the generated schema to docs/schema.graphql (the build does; tests compare instead). */
-  writeSchema?: boolean;
 }
-
-export const SCHEMA_FILE = path.resolve(__dirname, '../../../docs/schema.graphql');
 
 @Module({})
 export class AppModule {
@@ -26,7 +21,7 @@ export class AppModule {
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
-          autoSchemaFile: options.writeSchema ? SCHEMA_FILE : true,
+          autoSchemaFile: true,
           sortSchema: true,
           introspection: !production,
           includeStacktraceInErrorResponses: false,

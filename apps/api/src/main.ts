@@ -8,7 +8,7 @@ import { createApp } from './bootstrap';
  */
 async function main(): Promise<void> {
   const database = await openDatabase(process.env, (m) => console.log(`[postgres] ${m}`));
-  const app = await createApp({ databaseUrl: database.url, writeSchema: process.env.NODE_ENV !== 'production' });
+  const app = await createApp({ databaseUrl: database.url });
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
