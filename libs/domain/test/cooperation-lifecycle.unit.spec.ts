@@ -226,7 +226,7 @@ describe('decideRenewal', () => {
       'CooperationMemberAdded',
       'CooperationMandataireDesignated',
     ]);
-    expect(decision.successor.events[0]!.data).toMatchObject({ cooperationId: 'coop-2', renewedFrom: 'coop-1', kind: 'GME', name: 'Coopération test (2e marché)' });
+    expect(decision.successor.events[0].data).toMatchObject({ cooperationId: 'coop-2', renewedFrom: 'coop-1', kind: 'GME', name: 'Coopération test (2e marché)' });
     const successor = foldCooperation(decision.successor.events) as Cooperation;
     expect(successor).toMatchObject({ status: 'ACTIVE', stage: 'DECISION', renewedFrom: 'coop-1', mandataireId: ORGS.ai1.id });
   });

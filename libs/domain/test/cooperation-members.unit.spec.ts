@@ -11,7 +11,7 @@ describe('AddMember', () => {
 
   it('takes the ESS status from the lookup when given', () => {
     const [event] = spec.given([E.proposed('JVS')]).when(cmd('AddMember', { organisation: ORGS.companyEss })).events();
-    expect(event!.data).toMatchObject({ organisationId: ORGS.companyEss.id, ess: true, role: 'ASSOCIE' });
+    expect(event.data).toMatchObject({ organisationId: ORGS.companyEss.id, ess: true, role: 'ASSOCIE' });
   });
 
   it('rejects a member already present', () => {

@@ -1,7 +1,13 @@
 import type { DomainCommand } from '../shared/messages';
 import type { Location, Territory } from '../territory/territory';
 import type { OrganisationRef } from '../organisation/organisation.types';
-import type { MarketLot, Period } from './cooperation.events';
+import type { MarketLot } from './cooperation.events';
+
+/** A period in a command: the end may be unknown yet. */
+export interface PeriodInput {
+  start: string;
+  end?: string | null;
+}
 import type {
   AbandonReason,
   CloseOutcome,
@@ -97,7 +103,7 @@ export type RenewCooperation = DomainCommand<
 >;
 export type GrantFunding = DomainCommand<
   'GrantFunding',
-  { fundingId?: string; funder: OrganisationRef; programme: string; amount: number; period: Period }
+  { fundingId?: string; funder: OrganisationRef; programme: string; amount: number; period: PeriodInput }
 >;
 export type RecordDisbursement = DomainCommand<
   'RecordDisbursement',
@@ -106,7 +112,7 @@ export type RecordDisbursement = DomainCommand<
 export type EndFunding = DomainCommand<'EndFunding', { fundingId: string; endedOn: string; reason?: string }>;
 export type RecordSupport = DomainCommand<
   'RecordSupport',
-  { supportId?: string; kind: SupportKind; providerOrganisationId?: string; period: Period; description?: string }
+  { supportId?: string; kind: SupportKind; providerOrganisationId?: string; period: PeriodInput; description?: string }
 >;
 export interface IndicatorInput {
   indicatorId?: string;
@@ -123,7 +129,7 @@ export type DefineIndicator = DomainCommand<
 >;
 export type RecordMeasurement = DomainCommand<
   'RecordMeasurement',
-  { indicatorId: string; period: Period; value: number | string }
+  { indicatorId: string; period: PeriodInput; value: number | string }
 >;
 export type RecordEvaluation = DomainCommand<
   'RecordEvaluation',
