@@ -88,7 +88,7 @@ describe('ProposeCooperation', () => {
   it('rejects a fact dated in the future', () => {
     spec
       .given([])
-      .when(propose(), { occurredAt: '2026-02-01T00:00:00.000Z' })
+      .when(propose(), { occurredAt: '2026-12-01T00:00:00.000Z' })
       .thenThrows(DomainErrorCode.OCCURRED_AT_IN_FUTURE);
   });
 

@@ -8,7 +8,7 @@ import {
   type OrganisationRef,
 } from '@maillage/domain';
 
-export const NOW = '2026-01-15T10:00:00.000Z';
+export const NOW = '2026-11-01T10:00:00.000Z';
 export const at = (iso: string) => (iso.length === 10 ? `${iso}T09:00:00.000Z` : iso);
 export const ctx = (occurredAt: string = '2025-06-01', extra: Partial<DecideContext> = {}): DecideContext => ({
   now: NOW,
