@@ -4,6 +4,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from './database/database.module';
 import { HealthResolver } from './health/health.resolver';
+import { CommandSideModule } from './command-side/command-side.module';
 
 export interface AppOptions {
   databaseUrl: string;
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         DatabaseModule.forUrl(options.databaseUrl),
         CqrsModule.forRoot(),
+        CommandSideModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConcurrencyError,
+  EventStoreError,
+  EventStoreErrorCode,
+  NO_STREAM,
+  type EventStore,
+  type EventToAppend,
+  type RecordedEvent,
+} from '@maillage/event-store';
+import type { DecideContext, DomainCommand, DomainEvent } from '@maillage/domain';
+import type { AggregateDefinition } from './aggregates';
+import type { CommandMeta, CommandResult } from './command-envelope';
+import { eventIdFor, requestHash, type IdempotencyStore } from './idempotency.store';
+
+export interface LoadedAggregate<S> {
+  state: S;
+  version: number;
+}
+
+/** A stored event as the domain's evolve expects it. */
+export function toDomainEvent<E extends DomainEvent>(recorded: RecordedEvent): E {
+  return { type: recorded.type, data: recorded.data, occurredAt: recorded.occurredAt.toISOString() } as E;
+}
+
+/**
+ * Runs one command: load the stream, fold with `evolve`, `decide`, append with the expected
+ * version. Never reads read models. A conflict is returned to the caller (typed, with the current
+ * version), never retried blindly: the caller decided on a state that no longer exists.
+ */
+export class CommandExecutor {
+  constructor(
+    private readonly store: EventStore,
+    private readonly idempotency: IdempotencyStore,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  async load<C extends DomainCommand, E extends DomainEvent, S>(
+    aggregate: AggregateDefinition<C, E, S>,
+    id: string,
+  ): Promise<LoadedAggregate<S>> {
+    const events = await this.store.readStream(aggregate.streamName(id));
+    let state = aggregate.initialState();
+    for (const e of events) state = aggregate.evolve(state, toDomainEvent<E>(e));
+    return { state, version: events.length ? events[events.length - 1].streamVersion : 0 };
+  }
+
+  /**
+   * @param prepare resolves lookups (e.g. organisation kinds) into the command before deciding;
+   * runs after the idempotency check so a replay costs no lookups.
+   */
+  async execute<C extends DomainCommand, E extends DomainEvent, S>(
+    aggregate: AggregateDefinition<C, E, S>,
+    id: string,
+    command: C,
+    meta: CommandMeta,
+    prepare: (command: C) => Promise<C> = async (c) => c,
+  ): Promise<CommandResult> {
+    return this.idempotent(id, command, meta, async () => {
+      const streamId = aggregate.streamName(id);
+      const { state, version } = await this.loadExpecting(aggregate, id, meta);
+      const prepared = await prepare(command);
+      const events = aggregate.decide(prepared, state, this.context(meta));
+      return this.append(streamId, id, version, events, meta);
+    });
+  }
+
+  /**
+   * Runs `run` once per idempotency key: a retry with the same key (even after a restart) gets the
+   * first result back and appends nothing; the same key with a different request is refused.
+   * `prepare` work (lookups) happens inside `run`, after the check, so a replay costs no lookups.
+   */
+  async idempotent(id: string, command: DomainCommand, meta: CommandMeta, run: () => Promise<CommandResult>): Promise<CommandResult> {
+    const key = meta.idempotencyKey;
+    if (!key) return run();
+    const hash = requestHash(id, command.type, command.data);
+    const previous = await this.idempotency.find(key, hash);
+    if (previous) return previous;
+    const result = await run();
+    await this.idempotency.remember(key, hash, command.type, result, meta.actor.userId);
+    return result;
+  }
+
+  /** Loads the aggregate and applies the caller's expected version, if any. */
+  async loadExpecting<C extends DomainCommand, E extends DomainEvent, S>(
+    aggregate: AggregateDefinition<C, E, S>,
+    id: string,
+    meta: CommandMeta,
+  ): Promise<LoadedAggregate<S>> {
+    const loaded = await this.load(aggregate, id);
+    if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
+      throw new ConcurrencyError(aggregate.streamName(id), meta.expectedVersion, loaded.version);
+    }
+    return loaded;
+  }
+
+  /** The decider's context: the clock, the command's real-world date, id generation. */
+  context(meta: CommandMeta): DecideContext {
+    const now = this.clock().toISOString();
+    return { now, occurredAt: meta.occurredAt ?? now, newId: randomUUID };
+  }
+
+  /** Appends decided events at `version` (optimistic); used for single streams and for renewals. */
+  async append(
+    streamId: string,
+    aggregateId: string,
+    version: number,
+    events: readonly DomainEvent[],
+    meta: CommandMeta,
+    idSalt = '',
+  ): Promise<CommandResult> {
+    const base = { aggregateId, streamId, replayed: false, eventTypes: events.map((e) => e.type) };
+    if (events.length === 0) return { ...base, version, position: null };
+    const correlationId = meta.correlationId ?? randomUUID();
+    const toAppend: EventToAppend[] = events.map((event, index) => ({
+      eventId: meta.idempotencyKey ? eventIdFor(meta.idempotencyKey + idSalt, aggregateId, index) : randomUUID(),
+      type: event.type,
+      data: event.data,
+      occurredAt: new Date(event.occurredAt),
+      actor: meta.actor,
+      correlationId,
+      causationId: meta.causationId ?? null,
+    }));
+    try {
+      const appended = await this.store.appendToStream(streamId, toAppend, {
+        expectedVersion: version === 0 ? NO_STREAM : version,
+      });
+      return { ...base, version: appended.nextExpectedVersion, position: appended.lastPosition };
+    } catch (error) {
+      // Key-derived ids already stored: an earlier attempt with this key committed (its result row
+      // was lost to a crash). Report the stream as it is rather than appending twice.
+      if (error instanceof EventStoreError && error.code === EventStoreErrorCode.DuplicateEventId && meta.idempotencyKey) {
+        const stored = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
+        return { ...base, version: stored[0]?.streamVersion ?? version, position: stored[0]?.globalPosition ?? null, replayed: true };
+      }
+      throw error;
+    }
+  }
+}

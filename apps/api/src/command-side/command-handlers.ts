@@ -1,0 +1,56 @@
+import { Inject, type Type } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { COOPERATION_COMMAND_TYPES, ORGANISATION_COMMAND_TYPES, type RenewCooperation } from '@maillage/domain';
+import { cooperationAggregate, organisationAggregate } from './aggregates';
+import {
+  COOPERATION_COMMAND_CLASSES,
+  ORGANISATION_COMMAND_CLASSES,
+  type CommandResult,
+  type CooperationCommandMessage,
+  type OrganisationCommandMessage,
+} from './command-envelope';
+import { CommandExecutor } from './command-executor';
+import { resolveOrganisations } from './organisation-lookup';
+import { executeRenewal } from './renewal';
+
+/**
+ * One @nestjs/cqrs handler per domain command, generated from the domain's command list: each is
+ * registered for its own message class, and they share the executor's load / decide / append.
+ * Authorisation checks (who may run which command on which cooperation) slot in here, where the
+ * data is, not only in resolvers.
+ */
+function cooperationHandler(type: (typeof COOPERATION_COMMAND_TYPES)[number]): Type<ICommandHandler> {
+  @CommandHandler(COOPERATION_COMMAND_CLASSES[type])
+  class Handler implements ICommandHandler<CooperationCommandMessage, CommandResult> {
+    constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
+
+    execute(message: CooperationCommandMessage): Promise<CommandResult> {
+      if (message.command.type === 'RenewCooperation') {
+        return executeRenewal(this.executor, message.aggregateId, message.command as RenewCooperation, message.meta);
+      }
+      return this.executor.execute(cooperationAggregate, message.aggregateId, message.command, message.meta, (c) =>
+        resolveOrganisations(this.executor, c),
+      );
+    }
+  }
+  Object.defineProperty(Handler, 'name', { value: `${type}Handler` });
+  return Handler;
+}
+
+function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]): Type<ICommandHandler> {
+  @CommandHandler(ORGANISATION_COMMAND_CLASSES[type])
+  class Handler implements ICommandHandler<OrganisationCommandMessage, CommandResult> {
+    constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
+
+    execute(message: OrganisationCommandMessage): Promise<CommandResult> {
+      return this.executor.execute(organisationAggregate, message.aggregateId, message.command, message.meta);
+    }
+  }
+  Object.defineProperty(Handler, 'name', { value: `${type}Handler` });
+  return Handler;
+}
+
+export const COMMAND_HANDLERS: Type<ICommandHandler>[] = [
+  ...COOPERATION_COMMAND_TYPES.map(cooperationHandler),
+  ...ORGANISATION_COMMAND_TYPES.map(organisationHandler),
+];

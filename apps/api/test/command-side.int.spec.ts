@@ -1,0 +1,222 @@
+import { randomUUID } from 'node:crypto';
+import { CommandBus } from '@nestjs/cqrs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConcurrencyError, type EventStore } from '@maillage/event-store';
+import { DomainError, DomainErrorCode, type OrganisationCommand } from '@maillage/domain';
+import { createTestDatabase, type TestDatabase } from '@maillage/testing';
+import { createApp } from '../src/bootstrap';
+import {
+  cooperationCommand,
+  organisationCommand,
+  type CommandMeta,
+  type CommandResult,
+  type CooperationCommandInput,
+} from '../src/command-side/command-envelope';
+import { EVENT_STORE } from '../src/command-side/command-side.module';
+import { IdempotencyKeyReusedError } from '../src/command-side/idempotency.store';
+
+jest.setTimeout(60_000);
+
+const actor = { userId: 'user-tremplin-1', organisationId: 'tremplin', role: 'MEMBER' };
+const meta = (over: Partial<CommandMeta> = {}): CommandMeta => ({ actor, ...over });
+
+describe('command side (real PostgreSQL)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let bus: CommandBus;
+  let store: EventStore;
+
+  const start = async () => {
+    app = await createApp({ databaseUrl: db.url });
+    bus = app.get(CommandBus);
+    store = app.get<EventStore>(EVENT_STORE);
+  };
+
+  const registerOrganisation = (id: string, name: string, kind: string, dep = '49') =>
+    bus.execute<unknown, CommandResult>(
+      organisationCommand(
+        id,
+        { type: 'RegisterOrganisation', data: { organisationId: id, name, kind, regionCode: '52', departementCode: dep } } as OrganisationCommand,
+        meta({ occurredAt: '2024-09-01T09:00:00.000Z' }),
+      ),
+    );
+  const run = (cooperationId: string, command: CooperationCommandInput, over: Partial<CommandMeta> = {}) =>
+    bus.execute<unknown, CommandResult>(cooperationCommand(cooperationId, command, meta(over)));
+
+  beforeAll(async () => {
+    db = await createTestDatabase('commands');
+    await start();
+    await registerOrganisation('tremplin', 'Tremplin Travail', 'AI');
+    await registerOrganisation('ai-segre', 'AI du Segréen', 'AI');
+    await registerOrganisation('ai-saumur', 'AI du Saumurois', 'AI');
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const proposeGme = (id: string, over: Partial<CommandMeta> = {}) =>
+    run(
+      id,
+      {
+        type: 'ProposeCooperation',
+        data: {
+          cooperationId: id,
+          kind: 'GME',
+          name: 'Remplacement des agents dans les collèges de Maine-et-Loire',
+          objectives: ['ECONOMIC_DEVELOPMENT'],
+          territory: { regionCode: '52', departementCodes: ['49'] },
+          sectors: ['STAFFING'],
+          leadOrganisation: { id: 'tremplin' },
+        },
+      },
+      { occurredAt: '2024-10-01T09:00:00.000Z', ...over },
+    );
+
+  it('turns a command into stored events with their metadata, organisations looked up from their streams', async () => {
+    const id = randomUUID();
+    const result = await proposeGme(id, { correlationId: 'corr-1' });
+    // Proposing records the cooperation and its lead organisation as first member.
+    expect(result).toMatchObject({ aggregateId: id, streamId: `cooperation-${id}`, version: 2, replayed: false });
+    expect(result.eventTypes).toEqual(['CooperationProposed', 'CooperationMemberAdded']);
+
+    const added = await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } }, { expectedVersion: result.version });
+    expect(added.version).toBe(result.version + 1);
+
+    const events = await store.readStream(`cooperation-${id}`);
+    expect(events.map((e) => e.type)).toEqual([...result.eventTypes, 'CooperationMemberAdded']);
+    expect(events[0].occurredAt.toISOString()).toBe('2024-10-01T09:00:00.000Z');
+    expect(events[0].recordedAt.getTime()).toBeGreaterThan(events[0].occurredAt.getTime());
+    expect(events[0].actor).toEqual(actor);
+    expect(events[0].correlationId).toBe('corr-1');
+    // The member's kind comes from its organisation stream, recorded as a snapshot.
+    expect(events[events.length - 1].data).toMatchObject({ organisationId: 'ai-segre', organisationKind: 'AI' });
+  });
+
+  it('rejects a command naming an unknown organisation and writes nothing', async () => {
+    const id = randomUUID();
+    const { version } = await proposeGme(id);
+    await expect(run(id, { type: 'AddMember', data: { organisation: { id: 'nobody' } } })).rejects.toMatchObject({
+      code: DomainErrorCode.NOT_FOUND,
+    });
+    expect(await store.readStream(`cooperation-${id}`)).toHaveLength(version);
+  });
+
+  it('fails a stale expected version with the current version, before deciding', async () => {
+    const id = randomUUID();
+    const proposed = await proposeGme(id);
+    const error = await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } }, { expectedVersion: 0 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConcurrencyError);
+    expect((error as ConcurrencyError).actualVersion).toBe(proposed.version);
+  });
+
+  it('lets exactly one of 20 concurrent commands with the same expected version win', async () => {
+    const id = randomUUID();
+    const { version } = await proposeGme(id);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE', title: `note ${i}` } }, { expectedVersion: version }),
+      ),
+    );
+    const won = outcomes.filter((o) => o.status === 'fulfilled');
+    const conflicts = outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof ConcurrencyError);
+    expect(won).toHaveLength(1);
+    expect(conflicts).toHaveLength(19);
+    for (const c of conflicts) expect(((c as PromiseRejectedResult).reason as ConcurrencyError).actualVersion).toBeGreaterThanOrEqual(version);
+    expect(await store.readStream(`cooperation-${id}`)).toHaveLength(version + 1);
+  });
+
+  it('returns the first result for a retried idempotency key, even after a restart, and appends nothing', async () => {
+    const id = randomUUID();
+    await proposeGme(id);
+    const key = randomUUID();
+    const command: CooperationCommandInput = { type: 'AddMember', data: { organisation: { id: 'ai-saumur' } } };
+    const first = await run(id, command, { idempotencyKey: key });
+    const again = await run(id, command, { idempotencyKey: key });
+    expect(again).toEqual({ ...first, replayed: true });
+
+    await app.close();
+    await start(); // a new process would see the same: results live in PostgreSQL
+    const afterRestart = await run(id, command, { idempotencyKey: key });
+    expect(afterRestart).toEqual({ ...first, replayed: true });
+    const events = await store.readStream(`cooperation-${id}`);
+    expect(events.filter((e) => e.type === 'CooperationMemberAdded' && (e.data as { organisationId: string }).organisationId === 'ai-saumur')).toHaveLength(1);
+
+    await expect(
+      run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } }, { idempotencyKey: key }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it('runs concurrent retries of one idempotency key once', async () => {
+    const id = randomUUID();
+    await proposeGme(id);
+    const key = randomUUID();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } }, { idempotencyKey: key })),
+    );
+    const events = await store.readStream(`cooperation-${id}`);
+    expect(events.filter((e) => e.type === 'CooperationMemberAdded' && (e.data as { organisationId: string }).organisationId === 'ai-segre')).toHaveLength(1);
+    const fulfilled = results.filter((r): r is PromiseFulfilledResult<CommandResult> => r.status === 'fulfilled');
+    expect(fulfilled.length).toBeGreaterThanOrEqual(1);
+    for (const r of fulfilled) expect(r.value.version).toBe(events.length);
+  });
+
+  it('keeps domain rejections typed and writes nothing for them', async () => {
+    const id = randomUUID();
+    const { version } = await proposeGme(id);
+    const error = await run(id, { type: 'AdvanceStage', data: {} }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DomainError);
+    // A GME cannot leave DECISION without its mandataire (a non-waivable gate item with its own code).
+    expect((error as DomainError).code).toBe(DomainErrorCode.MANDATAIRE_REQUIRED);
+    const future = await run(
+      id,
+      { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } },
+      { occurredAt: new Date(Date.now() + 86_400_000).toISOString() },
+    ).catch((e: unknown) => e);
+    expect((future as DomainError).code).toBe(DomainErrorCode.OCCURRED_AT_IN_FUTURE);
+    expect(await store.readStream(`cooperation-${id}`)).toHaveLength(version);
+  });
+
+  it('renews a closed GME as a new cooperation linked to its predecessor', async () => {
+    const id = randomUUID();
+    await proposeGme(id);
+    await run(id, { type: 'AbandonCooperation', data: { reason: 'NO_PARTNER' } });
+    const refused = await run(id, { type: 'RenewCooperation', data: { successorId: randomUUID() } }).catch((e: unknown) => e);
+    expect((refused as DomainError).code).toBe(DomainErrorCode.RENEWAL_NOT_ALLOWED); // only a closed one is
+
+    const closedId = randomUUID();
+    await proposeGme(closedId);
+    {
+      // Walk to a closable state through the commands, as a member would.
+      await run(closedId, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
+      await run(closedId, { type: 'DesignateMandataire', data: { organisationId: 'tremplin' } });
+      await run(closedId, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } });
+      await run(closedId, { type: 'AdvanceStage', data: {} });
+      await run(closedId, {
+        type: 'RecordMarket',
+        data: {
+          buyerName: 'Département de Maine-et-Loire',
+          cpvCode: '79620000',
+          amountExclVat: 170000,
+          durationMonths: 12,
+          procedures: ['RESERVED_SIAE'],
+        },
+      });
+      await run(closedId, { type: 'RecordMarketOutcome', data: { outcome: 'LOST' } });
+      const successorId = randomUUID();
+      const renewed = await run(closedId, { type: 'RenewCooperation', data: { successorId } });
+      expect(renewed.successor).toEqual({ aggregateId: successorId, version: expect.any(Number) as number });
+      const successor = await store.readStream(`cooperation-${successorId}`);
+      expect(successor[0].type).toBe('CooperationProposed');
+      expect(successor[0].data).toMatchObject({ renewedFrom: closedId });
+      const predecessor = await store.readStream(`cooperation-${closedId}`);
+      expect(predecessor[predecessor.length - 1].type).toBe('CooperationRenewed');
+      // Renewing twice is refused: the predecessor already has its successor.
+      const twice = await run(closedId, { type: 'RenewCooperation', data: { successorId: randomUUID() } }).catch((e: unknown) => e);
+      expect((twice as DomainError).code).toBe(DomainErrorCode.RENEWAL_NOT_ALLOWED);
+    }
+  });
+});
