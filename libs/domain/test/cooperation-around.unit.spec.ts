@@ -99,7 +99,7 @@ describe('Evaluation (Le Rameau)', () => {
     for (const step of ['FRAMEWORK', 'CONTENT', 'RESULTS', 'OUTLOOK'] as const)
       events = [...events, ...spec.given(events).when(cmd('RecordEvaluation', { step, summary: `Synthèse ${step}` }), ctx('2026-02-01')).events()];
     events = [...events, ...spec.given(events).when(cmd('RecordLesson', { lessonId: 'l1', text: 'Prévoir le temps de la confiance', essaimagePotential: 'YES' }), ctx('2026-02-02')).events()];
-    const status = gateStatus(foldCooperation(events) as Cooperation, 'CAPITALISATION');
+    const status = gateStatus(foldCooperation(events), 'CAPITALISATION');
     expect(status.items.map((i) => [i.id, i.status])).toEqual([
       ['evaluation-done', 'SATISFIED'],
       ['lessons-recorded', 'SATISFIED'],

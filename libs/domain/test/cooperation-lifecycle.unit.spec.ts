@@ -104,7 +104,7 @@ describe('WaiveGateItem', () => {
   });
   it('shows waivers in gateStatus', () => {
     const waived: CooperationEvent = { type: 'CooperationGateItemWaived', occurredAt: at('2025-01-20'), data: { stage: 'DECISION', itemId: 'structuring-elements', justification: 'justification écrite' } };
-    const status = gateStatus(foldCooperation([...gesInDecision(), waived]) as Cooperation);
+    const status = gateStatus(foldCooperation([...gesInDecision(), waived]));
     expect(status.items.find((i) => i.id === 'structuring-elements')).toMatchObject({ status: 'WAIVED', justification: 'justification écrite' });
     expect(status.satisfied).toBe(true);
   });

@@ -1,5 +1,5 @@
-import { DomainErrorCode } from '../shared/domain-error';
-import type { Cooperation } from './cooperation.state';
+import { DomainErrorCode, reject } from '../shared/domain-error';
+import type { Cooperation, CooperationState } from './cooperation.state';
 import { EVALUATION_STEPS, STAGES, type CooperationKind, type DeliverableKind, type Stage } from './cooperation.types';
 
 /**
@@ -343,8 +343,16 @@ const itemState = (coop: Cooperation, stage: Stage, item: GateItem): GateItemSta
   return { ...base, status: 'MISSING', justification: null, satisfiedBy: null };
 };
 
-/** The checklist of a stage (the current one by default) for the API and the console. */
-export const gateStatus = (coop: Cooperation, stage: Stage = coop.stage): GateStatus => {
+/**
+ * The checklist of a stage (the current one by default) for the API and the console. Throws
+ * NOT_FOUND for a cooperation that does not exist.
+ */
+export const gateStatus = (state: CooperationState, stage?: Stage): GateStatus => {
+  if (state.status === 'NONE') throw reject(DomainErrorCode.NOT_FOUND, { aggregate: 'cooperation' });
+  return stageGate(state, stage ?? state.stage);
+};
+
+const stageGate = (coop: Cooperation, stage: Stage): GateStatus => {
   const items = gateItemsFor(coop.kind, stage).map((i) => itemState(coop, stage, i));
   const missing = items.filter((i) => i.status === 'MISSING' && !i.advisory).map((i) => i.id);
   return { kind: coop.kind, stage, stageLabel: STAGE_GOALS_FR[stage], items, missing, satisfied: missing.length === 0 };
