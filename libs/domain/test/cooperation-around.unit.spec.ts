@@ -1,4 +1,4 @@
-import { DomainErrorCode, foldCooperation, gateStatus, type Cooperation, type CooperationEvent } from '@maillage/domain';
+import { DomainErrorCode, foldCooperation, gateStatus, type CooperationEvent } from '@maillage/domain';
 import { E, ORGS, at, cmd, ctx, spec } from './fixtures';
 
 const ges = (): CooperationEvent[] => [E.proposed('GES'), E.member(ORGS.ai1, 'MEMBER'), E.member(ORGS.ei, 'MEMBER')];
