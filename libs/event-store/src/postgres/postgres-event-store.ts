@@ -334,12 +334,21 @@ export class PostgresEventStore implements EventStore {
       rows = await this.executeBatch(batch);
     } catch (error) {
       if (batch.length > 1 && !isUnavailableError(error)) {
-        // A statement error (not a conflict: those are outcomes) fails the whole transaction.
-        // Re-run each append alone so only the culprit fails.
-        await Promise.all(batch.map((p) => this.runBatch([p])));
+        // A statement error (e.g. ES001, an event id reused across streams: conflicts are outcomes,
+        // not errors) rolled the whole transaction back. Re-run each append alone, in order, so
+        // only the culprit fails and appends to one stream keep their order.
+        for (const p of batch) await this.runBatch([p]);
         return;
       }
       const failure = toEventStoreError(error, 'appending events');
+      for (const p of batch) p.reject(failure);
+      return;
+    }
+    if (rows.length !== batch.length) {
+      const failure = new EventStoreError(
+        EventStoreErrorCode.DatabaseError,
+        `append_batch returned ${rows.length} outcomes for ${batch.length} appends`,
+      );
       for (const p of batch) p.reject(failure);
       return;
     }
