@@ -1,0 +1,44 @@
+export type { Projection, ProjectionContext } from './projection';
+export {
+  ProjectionRunner,
+  ProjectionBlockedError,
+  type ProjectionRunnerOptions,
+  type ProjectionLogger,
+  type RunnerProjectionStatus,
+  type WorkerState,
+} from './runner';
+export { rebuildProjection, RebuildError, type RebuildOptions, type RebuildResult } from './rebuild';
+export {
+  projectionStatus,
+  listDeadLetters,
+  skipDeadLetter,
+  retryDeadLetter,
+  countEventsAfter,
+  DeadLetterNotFoundError,
+  REBUILD_OWNER_PREFIX,
+  type DeadLetter,
+  type ProjectionState,
+  type ProjectionStatus,
+} from './admin';
+export { LeaseLostError, tryAcquireLease, renewLease, releaseLease, assertLeaseHeld } from './lease';
+export {
+  keyedTable,
+  keyedProjection,
+  collectKeys,
+  foldTouched,
+  type Key,
+  type KeyValue,
+  type KeyedTable,
+  type KeyedTableOptions,
+  type KeyedTableStats,
+} from './keyed-table';
+export {
+  RateEstimator,
+  formatProgress,
+  formatDuration,
+  formatRate,
+  toProgressBarUpdate,
+  type RebuildProgress,
+} from './progress';
+export { comparePositions } from './positions';
+export { migrateProjections, PROJECTION_MIGRATIONS, PROJECTION_MIGRATIONS_TABLE } from './migrate';

@@ -1,0 +1,252 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@maillage/event-store';
+import type { Projection, ProjectionContext } from './projection';
+import { assertIdentifier, assertTableName } from './sql';
+
+export type KeyValue = string | number | boolean;
+/** A row key: one value for a one-column primary key, else the values in `primaryKey` order. */
+export type Key = KeyValue | readonly KeyValue[];
+
+/**
+ * Rows are JSON-shaped: they are loaded with `to_jsonb(row)` and written through
+ * `jsonb_to_recordset`, so `evolve` sees and returns plain JSON values (timestamps as ISO strings,
+ * bigint and numeric as numbers, jsonb as objects, arrays as arrays).
+ */
+export interface KeyedTableOptions<Row extends object> {
+  /** Read-model table (created by a migration), e.g. `cooperation_summary`. */
+  table: string;
+  primaryKey: readonly (keyof Row & string)[];
+  /** Columns this table writes (primary key included); others keep their defaults on insert. */
+  columns: readonly (keyof Row & string)[];
+  /** Only these event types reach keysOf/evolve (default: every event). */
+  eventTypes?: readonly string[];
+  /** Rows an event touches (none: it does not concern this table). */
+  keysOf(event: RecordedEvent): readonly Key[];
+  /**
+   * Pure fold: the row's next state after the event, or null to delete it. Primary-key columns
+   * left undefined are filled from `key`.
+   */
+  evolve(row: Row | null, event: RecordedEvent, key: readonly KeyValue[]): Row | null;
+}
+
+export interface KeyedTable<Row extends object> {
+  readonly table: string;
+  readonly options: KeyedTableOptions<Row>;
+  /** Applies a batch: one select of the touched rows, an in-memory fold, one upsert, one delete. */
+  applyBatch(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<KeyedTableStats>;
+}
+
+export interface KeyedTableStats {
+  loaded: number;
+  upserted: number;
+  deleted: number;
+}
+
+interface Touched<Row> {
+  key: KeyValue[];
+  events: RecordedEvent[];
+  initial: Row | null;
+}
+
+export interface FoldResult<Row> {
+  upserts: Row[];
+  deletes: KeyValue[][];
+}
+
+function normaliseKey(key: Key, width: number, table: string): KeyValue[] {
+  const values = Array.isArray(key) ? [...(key as readonly KeyValue[])] : [key as KeyValue];
+  if (values.length !== width || values.some((v) => v === null || v === undefined)) {
+    throw new Error(`keysOf for ${table} returned ${JSON.stringify(key)}: expected ${width} non-null value(s)`);
+  }
+  return values;
+}
+
+/** Groups a batch's events by the row they touch, keeping global order within each row. */
+export function collectKeys<Row extends object>(
+  options: KeyedTableOptions<Row>,
+  events: readonly RecordedEvent[],
+): Map<string, Touched<Row>> {
+  const types = options.eventTypes ? new Set(options.eventTypes) : null;
+  const touched = new Map<string, Touched<Row>>();
+  for (const event of events) {
+    if (types && !types.has(event.type)) continue;
+    const keys = options.keysOf(event);
+    for (const raw of keys) {
+      const key = normaliseKey(raw, options.primaryKey.length, options.table);
+      const id = JSON.stringify(key);
+      let entry = touched.get(id);
+      if (!entry) touched.set(id, (entry = { key, events: [], initial: null }));
+      // An event naming the same row twice still applies to it once.
+      if (entry.events[entry.events.length - 1] !== event) entry.events.push(event);
+    }
+  }
+  return touched;
+}
+
+function pick<Row extends object>(row: Row, columns: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of columns) {
+    const v = (row as Record<string, unknown>)[c];
+    out[c] = v === undefined ? null : v;
+  }
+  return out;
+}
+
+/** The pure part: folds each touched row and says what to write. Unchanged rows are not written. */
+export function foldTouched<Row extends object>(
+  options: KeyedTableOptions<Row>,
+  touched: Iterable<Touched<Row>>,
+): FoldResult<Row> {
+  const upserts: Row[] = [];
+  const deletes: KeyValue[][] = [];
+  for (const entry of touched) {
+    let row = entry.initial;
+    for (const event of entry.events) {
+      row = options.evolve(row, event, entry.key);
+      if (row) {
+        options.primaryKey.forEach((column, i) => {
+          if ((row as Record<string, unknown>)[column] === undefined) {
+            row = { ...row, [column]: entry.key[i] } as Row;
+          }
+        });
+      }
+    }
+    if (row === null) {
+      if (entry.initial !== null) deletes.push(entry.key);
+      continue;
+    }
+    if (
+      entry.initial !== null &&
+      JSON.stringify(pick(row, options.columns)) === JSON.stringify(pick(entry.initial, options.columns))
+    ) {
+      continue;
+    }
+    upserts.push(row);
+  }
+  return { upserts, deletes };
+}
+
+// Column types per (database, table): read once per process (migrations run before the runner).
+const columnTypeCache = new Map<string, Map<string, string>>();
+
+async function columnTypes(client: PoolClient, table: string): Promise<Map<string, string>> {
+  const cacheKey = `${client.database ?? ''}|${table}`;
+  const cached = columnTypeCache.get(cacheKey);
+  if (cached) return cached;
+  const { rows } = await client.query<{ name: string; type: string }>(
+    `select attname as name, format_type(atttypid, atttypmod) as type
+       from pg_attribute where attrelid = $1::regclass and attnum > 0 and not attisdropped`,
+    [table],
+  );
+  if (!rows.length) throw new Error(`Table ${table} not found`);
+  const types = new Map(rows.map((r) => [r.name, r.type]));
+  columnTypeCache.set(cacheKey, types);
+  return types;
+}
+
+function definition(columns: readonly string[], types: Map<string, string>, table: string): string {
+  return columns
+    .map((c) => {
+      const type = types.get(c);
+      if (!type) throw new Error(`Column ${c} not found in ${table}`);
+      return `"${c}" ${type}`;
+    })
+    .join(', ');
+}
+
+/**
+ * A read-model table folded row by row with a pure `evolve`, written in bulk. Per batch: one
+ * select of every touched row, the fold in memory, one multi-row upsert
+ * (`insert ... select from jsonb_to_recordset ... on conflict do update`) and one delete.
+ */
+export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>): KeyedTable<Row> {
+  assertTableName(options.table);
+  if (!options.primaryKey.length) throw new Error(`${options.table}: primaryKey is empty`);
+  for (const c of [...options.primaryKey, ...options.columns]) assertIdentifier(c, 'Column');
+  for (const c of options.primaryKey) {
+    if (!options.columns.includes(c)) throw new Error(`${options.table}: columns must include key column ${c}`);
+  }
+  const pk = options.primaryKey as readonly string[];
+  const columns = options.columns as readonly string[];
+  const nonKey = columns.filter((c) => !pk.includes(c));
+  const quotedColumns = columns.map((c) => `"${c}"`).join(', ');
+  const keyMatch = pk.map((c) => `t."${c}" = k."${c}"`).join(' and ');
+  const conflict = pk.map((c) => `"${c}"`).join(', ');
+  const onConflict = nonKey.length
+    ? `do update set ${nonKey.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
+    : 'do nothing';
+
+  return {
+    table: options.table,
+    options,
+    async applyBatch(events, ctx) {
+      const touched = collectKeys(options, events);
+      if (touched.size === 0) return { loaded: 0, upserted: 0, deleted: 0 };
+      const table = ctx.table(options.table);
+      const types = await columnTypes(ctx.client, table);
+      const keyDef = definition(pk, types, table);
+      const entries = [...touched.values()];
+
+      const keysJson = JSON.stringify(
+        entries.map((e, i) => {
+          const k: Record<string, unknown> = { _i: i };
+          pk.forEach((c, j) => (k[c] = e.key[j]));
+          return k;
+        }),
+      );
+      const loaded = await ctx.client.query<{ i: number; r: Row }>(
+        `select k._i as i, to_jsonb(t) as r
+           from jsonb_to_recordset($1::jsonb) as k(_i integer, ${keyDef})
+           join ${table} t on ${keyMatch}`,
+        [keysJson],
+      );
+      for (const { i, r } of loaded.rows) entries[i].initial = r;
+
+      const { upserts, deletes } = foldTouched(options, entries);
+      if (upserts.length) {
+        await ctx.client.query(
+          `insert into ${table} (${quotedColumns})
+           select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})
+           on conflict (${conflict}) ${onConflict}`,
+          [JSON.stringify(upserts.map((row) => pick(row, columns)))],
+        );
+      }
+      if (deletes.length) {
+        await ctx.client.query(
+          `delete from ${table} t using jsonb_to_recordset($1::jsonb) as k(${keyDef}) where ${keyMatch}`,
+          [
+            JSON.stringify(
+              deletes.map((key) => {
+                const k: Record<string, unknown> = {};
+                pk.forEach((c, j) => (k[c] = key[j]));
+                return k;
+              }),
+            ),
+          ],
+        );
+      }
+      return { loaded: loaded.rowCount ?? loaded.rows.length, upserted: upserts.length, deleted: deletes.length };
+    },
+  };
+}
+
+/** A projection made of keyed tables, applied one after the other in the same transaction. */
+export function keyedProjection(options: {
+  name: string;
+  tables: readonly KeyedTable<object>[];
+  eventTypes?: readonly string[];
+}): Projection {
+  const eventTypes =
+    options.eventTypes ??
+    (options.tables.every((t) => t.options.eventTypes)
+      ? [...new Set(options.tables.flatMap((t) => t.options.eventTypes ?? []))]
+      : undefined);
+  return {
+    name: options.name,
+    tables: options.tables.map((t) => t.table),
+    eventTypes,
+    async applyBatch(events, ctx) {
+      for (const table of options.tables) await table.applyBatch(events, ctx);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { PoolClient } from 'pg';
+import type { RecordedEvent } from '@maillage/event-store';
+
+/**
+ * What a projection sees while applying one batch. Everything it writes goes through `client`, inside
+ * the transaction that also moves its checkpoint (exactly-once). During a rebuild the same projection
+ * writes into shadow tables: always name tables through `table()`.
+ */
+export interface ProjectionContext {
+  client: PoolClient;
+  /** Actual name of one of the projection's tables (e.g. a shadow table during a rebuild). */
+  table(name: string): string;
+  /** True while rebuilding from zero into empty shadow tables. */
+  rebuilding: boolean;
+}
+
+export interface Projection {
+  /** Stable name: checkpoint, lease and dead letters are keyed by it. */
+  name: string;
+  /** Read-model tables this projection owns; a rebuild rebuilds them together. */
+  tables: readonly string[];
+  /** Event types it handles; other events only advance its checkpoint. Omit for all. */
+  eventTypes?: readonly string[];
+  /**
+   * Applies a batch (in global order) with a few set-based statements: fold in memory, then
+   * multi-row upserts. Never one round trip per event, never TypeORM `save()`.
+   */
+  applyBatch(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void>;
+}

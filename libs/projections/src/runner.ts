@@ -1,0 +1,548 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { Pool, type PoolClient } from 'pg';
+import type { EventStore, RecordedEvent } from '@maillage/event-store';
+import {
+  listDeadLetters,
+  projectionStatus,
+  retryDeadLetter,
+  skipDeadLetter,
+  skippedEventIds,
+  type DeadLetter,
+  type ProjectionStatus,
+} from './admin';
+import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, tryAcquireLease } from './lease';
+import { comparePositions } from './positions';
+import type { Projection, ProjectionContext } from './projection';
+import type { RebuildProgress } from './progress';
+import { rebuildProjection, type RebuildResult } from './rebuild';
+import { assertTableName, errorText, isTransientError, sleep } from './sql';
+
+/** Compatible with Nest's LoggerService and with console. */
+export interface ProjectionLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string, trace?: string): void;
+}
+
+export interface ProjectionRunnerOptions {
+  /** Either a connection string (the runner owns its pool) or a pool (the caller owns it). */
+  url?: string;
+  pool?: Pool;
+  store: EventStore;
+  projections: readonly Projection[];
+  /** Events per live batch (default 500). */
+  batchSize?: number;
+  /** Events per readAll during a rebuild (default 10,000). */
+  rebuildBatchSize?: number;
+  /** Fallback poll when no wake-up arrives, and dead-letter decision poll (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Lease lifetime: a dead holder is replaced after at most this plus one heartbeat (default 15 s). */
+  leaseTtlMs?: number;
+  /** Default: a third of the TTL. */
+  heartbeatIntervalMs?: number;
+  /** Lease owner id (default host:pid:random). */
+  owner?: string;
+  logger?: ProjectionLogger;
+  /** Testing aid: waits this long inside every batch transaction before committing. */
+  batchDelayMs?: number;
+}
+
+export type WorkerState = 'standby' | 'running' | 'blocked' | 'stopped';
+
+export interface RunnerProjectionStatus extends ProjectionStatus {
+  /** This process holds the lease. */
+  activeHere: boolean;
+  /** This process's view: standby (another process or a rebuild holds the lease), running, ... */
+  localState: WorkerState;
+  /** applyBatch calls made by this process (handy to check nothing spins). */
+  applyAttempts: number;
+  lastError: string | null;
+}
+
+export class ProjectionBlockedError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly deadLetter: { eventId: string; position: string },
+  ) {
+    super(`Projection ${projection} is blocked on dead letter ${deadLetter.eventId} at ${deadLetter.position}`);
+    this.name = 'ProjectionBlockedError';
+  }
+}
+
+class ApplyFailedError extends Error {
+  constructor(readonly failure: unknown) {
+    super(`applyBatch failed: ${(failure as Error)?.message ?? String(failure)}`);
+  }
+}
+
+class CheckpointMovedError extends Error {}
+
+const silentLogger: ProjectionLogger = {
+  log: () => undefined,
+  warn: (m) => console.warn(m),
+  error: (m, t) => console.error(m, t ?? ''),
+};
+
+class Worker {
+  state: WorkerState = 'standby';
+  held = false;
+  needsReload = true;
+  checkpoint: string | null = null;
+  lastUpdated: Date | null = null;
+  skipped = new Set<string>();
+  blockedOn: { eventId: string; position: string } | null = null;
+  applyAttempts = 0;
+  lastError: string | null = null;
+  failures = 0;
+  loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  readonly types: Set<string> | null;
+
+  constructor(readonly projection: Projection) {
+    this.types = projection.eventTypes ? new Set(projection.eventTypes) : null;
+  }
+
+  wake(): void {
+    const w = this.wakeUp;
+    this.wakeUp = null;
+    w?.();
+  }
+
+  idle(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wakeUp = null;
+        resolve();
+      }, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  relevant(events: readonly RecordedEvent[]): RecordedEvent[] {
+    return events.filter((e) => (!this.types || this.types.has(e.type)) && !this.skipped.has(e.eventId));
+  }
+}
+
+/**
+ * Runs projections: for each one it holds, pulls batches after its checkpoint, applies them and
+ * commits the read-model writes together with the new checkpoint (compare-and-set on the old one)
+ * in one transaction, fenced by the lease. Each projection has its own loop: one blocked on a dead
+ * letter does not hold the others back.
+ */
+export class ProjectionRunner {
+  readonly owner: string;
+  private readonly pool: Pool;
+  private readonly ownsPool: boolean;
+  private readonly store: EventStore;
+  private readonly workers = new Map<string, Worker>();
+  private readonly batchSize: number;
+  private readonly rebuildBatchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseTtlMs: number;
+  private readonly heartbeatIntervalMs: number;
+  private readonly batchDelayMs: number;
+  private readonly logger: ProjectionLogger;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private heartbeatRunning: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private started = false;
+  private stopping = false;
+  private readonly progressListeners = new Set<() => void>();
+
+  constructor(options: ProjectionRunnerOptions) {
+    if (!options.pool && !options.url) throw new Error('ProjectionRunner needs a url or a pool');
+    this.store = options.store;
+    this.batchSize = options.batchSize ?? 500;
+    this.rebuildBatchSize = options.rebuildBatchSize ?? 10_000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(50, Math.floor(this.leaseTtlMs / 3));
+    this.batchDelayMs = options.batchDelayMs ?? 0;
+    this.logger = options.logger ?? silentLogger;
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    for (const projection of options.projections) {
+      if (this.workers.has(projection.name)) throw new Error(`Two projections are named ${projection.name}`);
+      projection.tables.forEach(assertTableName);
+      this.workers.set(projection.name, new Worker(projection));
+    }
+    this.ownsPool = !options.pool;
+    this.pool =
+      options.pool ??
+      new Pool({ connectionString: options.url, max: 2 * this.workers.size + 4, connectionTimeoutMillis: 10_000, keepAlive: true });
+    if (this.ownsPool) this.pool.on('error', (error) => this.logger.warn(`Projection pool: ${error.message}`));
+  }
+
+  get projections(): Projection[] {
+    return [...this.workers.values()].map((w) => w.projection);
+  }
+
+  /** Starts every projection's loop; returns once the first lease attempt is done. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.pool.query(
+      `insert into projection_checkpoints (name) select unnest($1::text[]) on conflict do nothing`,
+      [[...this.workers.keys()]],
+    );
+    this.unsubscribe = this.store.onAppended(() => this.wakeAll());
+    await this.leaseTick();
+    this.heartbeat = setInterval(() => void this.leaseTick(), this.heartbeatIntervalMs);
+    for (const worker of this.workers.values()) worker.loop = this.runLoop(worker);
+  }
+
+  /** Stops the loops, waits for in-flight batches and releases the leases (standbys take over). */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.unsubscribe?.();
+    this.wakeAll();
+    await Promise.all([...this.workers.values()].map((w) => w.loop ?? Promise.resolve()));
+    await this.heartbeatRunning;
+    for (const worker of this.workers.values()) {
+      if (worker.held) await releaseLease(this.pool, worker.projection.name, this.owner).catch(() => undefined);
+      worker.held = false;
+      worker.state = 'stopped';
+    }
+    this.notifyProgress();
+    if (this.ownsPool) await this.pool.end();
+  }
+
+  /**
+   * Resolves once every named projection (default: all) has applied the event at `position` (its
+   * checkpoint is at or past it), wherever it runs (this process or another). Rejects on timeout
+   * or when a projection is blocked on a dead letter at or before that position.
+   */
+  async waitFor(position: string | null, options: { projections?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
+    if (position === null) return;
+    const names = options.projections ?? [...this.workers.keys()];
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+      let pendingNames: string[] = [];
+      for (const name of names) {
+        const worker = this.workers.get(name);
+        if (!worker) throw new Error(`Unknown projection ${name}`);
+        if (worker.blockedOn && comparePositions(worker.blockedOn.position, position) <= 0) {
+          throw new ProjectionBlockedError(name, worker.blockedOn);
+        }
+        if (comparePositions(worker.checkpoint, position) < 0) pendingNames.push(name);
+      }
+      if (pendingNames.length) {
+        // Projections run elsewhere (standby here): read their checkpoints from the database.
+        const remote = pendingNames.filter((n) => !this.workers.get(n)!.held);
+        if (remote.length) {
+          const { rows } = await this.pool.query<{ name: string; position: string | null }>(
+            `select name, position from projection_checkpoints where name = any($1::text[])`,
+            [remote],
+          );
+          const ahead = new Set(rows.filter((r) => comparePositions(r.position, position) >= 0).map((r) => r.name));
+          pendingNames = pendingNames.filter((n) => !ahead.has(n));
+        }
+      }
+      if (!pendingNames.length) return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`Timed out waiting for ${pendingNames.join(', ')} to reach ${position}`);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.progressListeners.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, 100));
+        this.progressListeners.add(done);
+      });
+    }
+  }
+
+  /** Resolves once the projections have applied everything readable now. */
+  async catchUp(options: { projections?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
+    this.wakeAll();
+    await this.waitFor(await this.store.headPosition(), options);
+  }
+
+  async status(): Promise<RunnerProjectionStatus[]> {
+    const statuses = await projectionStatus(this.pool, this.store, [...this.workers.keys()]);
+    return statuses.map((s) => {
+      const w = this.workers.get(s.name)!;
+      return { ...s, activeHere: w.held, localState: w.state, applyAttempts: w.applyAttempts, lastError: w.lastError };
+    });
+  }
+
+  deadLetters(projection?: string, status?: DeadLetter['status']): Promise<DeadLetter[]> {
+    return listDeadLetters(this.pool, { projection, status });
+  }
+
+  async skipDeadLetter(projection: string, eventId: string, decidedBy: string): Promise<DeadLetter> {
+    const decided = await skipDeadLetter(this.pool, projection, eventId, decidedBy);
+    this.afterDecision(projection);
+    return decided;
+  }
+
+  async retryDeadLetter(projection: string, eventId: string, decidedBy: string): Promise<DeadLetter> {
+    const decided = await retryDeadLetter(this.pool, projection, eventId, decidedBy);
+    this.afterDecision(projection);
+    return decided;
+  }
+
+  private afterDecision(projection: string): void {
+    const worker = this.workers.get(projection);
+    if (!worker?.held) return;
+    // Re-read dead letters before anything else (another one may still be pending).
+    worker.blockedOn = null;
+    worker.needsReload = true;
+    worker.wake();
+  }
+
+  /**
+   * Rebuilds one projection into shadow tables and swaps them in (see rebuildProjection). The live
+   * loop (here or in another process) hands the lease over and resumes after the swap.
+   */
+  async rebuild(
+    projectionName: string,
+    onProgress?: (progress: RebuildProgress) => void,
+    options: { requestedBy?: string } = {},
+  ): Promise<RebuildResult> {
+    const worker = this.workers.get(projectionName);
+    if (!worker) throw new Error(`Unknown projection ${projectionName}`);
+    try {
+      return await rebuildProjection({
+        pool: this.pool,
+        store: this.store,
+        projection: worker.projection,
+        batchSize: this.rebuildBatchSize,
+        leaseTtlMs: this.leaseTtlMs,
+        onProgress,
+        requestedBy: options.requestedBy ?? this.owner,
+      });
+    } finally {
+      worker.needsReload = true;
+      void this.leaseTick();
+    }
+  }
+
+  // ---- leases ----
+
+  private leaseTick(): Promise<void> {
+    if (this.heartbeatRunning) return this.heartbeatRunning;
+    this.heartbeatRunning = (async () => {
+      for (const worker of this.workers.values()) {
+        if (this.stopping) break;
+        const name = worker.projection.name;
+        try {
+          if (worker.held) {
+            if (!(await renewLease(this.pool, name, this.owner, this.leaseTtlMs))) {
+              worker.held = false;
+              worker.state = 'standby';
+              this.logger.warn(`Projection ${name}: lease lost or handed over; standing by`);
+            }
+          } else if (await tryAcquireLease(this.pool, name, this.owner, this.leaseTtlMs)) {
+            worker.held = true;
+            worker.needsReload = true;
+            worker.state = 'running';
+            this.logger.log(`Projection ${name}: lease acquired by ${this.owner}`);
+            worker.wake();
+          }
+        } catch (error) {
+          this.logger.warn(`Projection ${name}: lease heartbeat failed: ${(error as Error).message}`);
+        }
+      }
+    })().finally(() => {
+      this.heartbeatRunning = null;
+    });
+    return this.heartbeatRunning;
+  }
+
+  // ---- the loop ----
+
+  private wakeAll(): void {
+    for (const worker of this.workers.values()) worker.wake();
+  }
+
+  private notifyProgress(): void {
+    for (const listener of [...this.progressListeners]) listener();
+  }
+
+  private async runLoop(worker: Worker): Promise<void> {
+    const name = worker.projection.name;
+    while (!this.stopping) {
+      let progressed: boolean;
+      try {
+        if (!worker.held) {
+          await worker.idle(this.heartbeatIntervalMs);
+          continue;
+        }
+        if (worker.needsReload) await this.reload(worker);
+        if (worker.blockedOn) {
+          if (!(await this.stillBlocked(worker))) continue;
+          await worker.idle(this.pollIntervalMs);
+          continue;
+        }
+        progressed = await this.step(worker);
+        worker.failures = 0;
+      } catch (error) {
+        if (error instanceof LeaseLostError) {
+          worker.held = false;
+          worker.state = 'standby';
+          this.logger.warn(`Projection ${name}: fenced out (${error.message}); standing by`);
+          continue;
+        }
+        if (error instanceof CheckpointMovedError) {
+          worker.needsReload = true;
+          continue;
+        }
+        worker.failures++;
+        worker.lastError = errorText(error);
+        const backoff = Math.min(30_000, this.pollIntervalMs * 2 ** Math.min(worker.failures - 1, 5));
+        this.logger.warn(`Projection ${name}: ${(error as Error).message}; retrying in ${backoff} ms`);
+        await worker.idle(backoff);
+        continue;
+      }
+      if (!progressed) await worker.idle(this.pollIntervalMs);
+    }
+  }
+
+  private async reload(worker: Worker): Promise<void> {
+    const name = worker.projection.name;
+    const { rows } = await this.pool.query<{ position: string | null; updated_at: Date }>(
+      `select position, updated_at from projection_checkpoints where name = $1`,
+      [name],
+    );
+    worker.checkpoint = rows[0]?.position ?? null;
+    worker.lastUpdated = rows[0]?.updated_at ?? null;
+    worker.skipped = await skippedEventIds(this.pool, name);
+    const pending = await listDeadLetters(this.pool, { projection: name, status: 'pending' });
+    worker.blockedOn = pending.length ? { eventId: pending[0].eventId, position: pending[0].position } : null;
+    worker.state = worker.blockedOn ? 'blocked' : 'running';
+    worker.needsReload = false;
+    this.notifyProgress();
+  }
+
+  /** One cheap query per poll while blocked: never re-applies the poison event on its own. */
+  private async stillBlocked(worker: Worker): Promise<boolean> {
+    const pending = await listDeadLetters(this.pool, { projection: worker.projection.name, status: 'pending' });
+    if (pending.length) return true;
+    this.logger.log(`Projection ${worker.projection.name}: dead letter decided; resuming`);
+    worker.needsReload = true;
+    return false;
+  }
+
+  private async step(worker: Worker): Promise<boolean> {
+    const from = worker.checkpoint;
+    const { events } = await this.store.readAll({ after: from, limit: this.batchSize });
+    if (!events.length) return false;
+    try {
+      await this.commit(worker, from, events);
+    } catch (error) {
+      if (!(error instanceof ApplyFailedError) || isTransientError(error.failure)) throw error;
+      await this.isolate(worker, from, events, error.failure);
+    }
+    return true;
+  }
+
+  /**
+   * One transaction: the projection's writes, the checkpoint compare-and-set, the lease check
+   * (fencing, last, holding the lease row lock until commit), commit.
+   */
+  private async commit(worker: Worker, from: string | null, events: readonly RecordedEvent[]): Promise<void> {
+    const projection = worker.projection;
+    const to = events[events.length - 1].globalPosition;
+    const relevant = worker.relevant(events);
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      // A holder frozen inside a transaction must not keep rows locked forever (SET LOCAL: no
+      // session state survives the transaction, so this is pooler-safe).
+      await client.query(
+        `set local idle_in_transaction_session_timeout = ${Math.max(2 * this.leaseTtlMs, this.batchDelayMs + this.leaseTtlMs)}`,
+      );
+      if (relevant.length) {
+        worker.applyAttempts++;
+        try {
+          await projection.applyBatch(relevant, this.context(client));
+        } catch (error) {
+          throw new ApplyFailedError(error);
+        }
+      }
+      if (this.batchDelayMs) await sleep(this.batchDelayMs);
+      const moved = await client.query(
+        `update projection_checkpoints
+            set position = $2, updated_at = clock_timestamp(), events_applied = events_applied + $4
+          where name = $1 and position is not distinct from $3`,
+        [projection.name, to, from, relevant.length],
+      );
+      if (moved.rowCount !== 1) throw new CheckpointMovedError(`Checkpoint of ${projection.name} moved`);
+      await assertLeaseHeld(client, projection.name, this.owner);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      if (isTransientError(error)) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    worker.checkpoint = to;
+    worker.lastUpdated = new Date();
+    worker.lastError = null;
+    this.notifyProgress();
+  }
+
+  private context(client: PoolClient): ProjectionContext {
+    return { client, rebuilding: false, table: (name) => name };
+  }
+
+  /**
+   * The batch failed: apply its events one at a time, each committed with its checkpoint, up to the
+   * one that fails; record that one as a dead letter and block (no retry until a decision).
+   */
+  private async isolate(worker: Worker, from: string | null, events: readonly RecordedEvent[], batchError: unknown): Promise<void> {
+    const name = worker.projection.name;
+    this.logger.warn(`Projection ${name}: batch failed (${(batchError as Error)?.message}); isolating the event`);
+    let checkpoint = from;
+    for (const event of events) {
+      try {
+        await this.commit(worker, checkpoint, [event]);
+        checkpoint = event.globalPosition;
+      } catch (error) {
+        if (!(error instanceof ApplyFailedError) || isTransientError(error.failure)) throw error;
+        await this.recordDeadLetter(worker, event, error.failure);
+        return;
+      }
+    }
+  }
+
+  private async recordDeadLetter(worker: Worker, event: RecordedEvent, failure: unknown): Promise<void> {
+    const name = worker.projection.name;
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      await assertLeaseHeld(client, name, this.owner);
+      await client.query(
+        `insert into projection_dead_letters (projection, position, event_id, stream_id, type, error)
+         values ($1, $2, $3, $4, $5, $6)
+         on conflict (projection, event_id) where status = 'pending' do nothing`,
+        [name, event.globalPosition, event.eventId, event.streamId, event.type, errorText(failure).slice(0, 10_000)],
+      );
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch((e: Error) => (broken = e));
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+    worker.blockedOn = { eventId: event.eventId, position: event.globalPosition };
+    worker.state = 'blocked';
+    worker.lastError = errorText(failure);
+    this.logger.error(
+      `Projection ${name}: event ${event.eventId} (${event.type}, ${event.globalPosition}) sent to dead letters; ` +
+        `projection blocked until someone skips or retries it`,
+      errorText(failure),
+    );
+    this.notifyProgress();
+  }
+}

@@ -1,0 +1,221 @@
+import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError } from '@maillage/projections';
+import type { RecordedEvent } from '@maillage/event-store';
+import {
+  counted,
+  countingProjection,
+  expectedFromStore,
+  ignored,
+  readModel,
+  sortedEntries,
+} from './fixtures/counting.projection';
+import { delay, eventually, randomInt, setUp, type Env } from './helpers';
+
+jest.setTimeout(60_000);
+
+const quietLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
+
+async function allEvents(env: Env): Promise<RecordedEvent[]> {
+  const all: RecordedEvent[] = [];
+  let after: string | null = null;
+  for (;;) {
+    const { events, position } = await env.store.readAll({ after, limit: 10_000 });
+    if (!events.length) return all;
+    all.push(...events);
+    after = position;
+  }
+}
+
+describe('ProjectionRunner (PostgreSQL)', () => {
+  let env: Env;
+  const runners: ProjectionRunner[] = [];
+  beforeEach(async () => {
+    env = await setUp('proj_runner', ['', '_b']);
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await env.close();
+  });
+
+  function runner(options: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {}): ProjectionRunner {
+    const r = new ProjectionRunner({
+      pool: env.pool,
+      store: env.store,
+      projections: [countingProjection(), countingProjection({ suffix: '_b' })],
+      batchSize: 7,
+      pollIntervalMs: 200,
+      leaseTtlMs: 3000,
+      logger: quietLogger,
+      ...options,
+    });
+    runners.push(r);
+    return r;
+  }
+
+  it('applies every event exactly once under concurrent writers with random delays', async () => {
+    const r = runner();
+    await r.start();
+    const streams = Array.from({ length: 15 }, (_, i) => `counter-${i}`);
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        for (let i = 0; i < 50; i++) {
+          const events = Array.from({ length: randomInt(1, 3) }, () =>
+            Math.random() < 0.2 ? ignored() : counted(randomInt(1, 100)),
+          );
+          await env.store.appendToStream(streams[randomInt(0, streams.length - 1)], events);
+          if (Math.random() < 0.5) await delay(randomInt(0, 15));
+        }
+      }),
+    );
+    await r.catchUp();
+    const expected = await expectedFromStore(env.store);
+    for (const suffix of ['', '_b']) {
+      const actual = await readModel(env.pool, suffix);
+      expect(sortedEntries(actual)).toEqual(sortedEntries(expected));
+      expect(actual.totals).toEqual(expected.totals);
+    }
+    const status = await r.status();
+    expect(status.map((s) => [s.name, s.state, s.lag, s.checkpoint === s.head, s.activeHere])).toEqual([
+      ['counting', 'running', 0, true, true],
+      ['counting_b', 'running', 0, true, true],
+    ]);
+    expect(status[0].eventsApplied).toBe(expected.totals.events);
+  });
+
+  it('reports lag while a projection has not caught up', async () => {
+    for (let i = 0; i < 4; i++) await env.store.appendToStream(`lag-${i}`, [counted(1), ignored()]);
+    const r = runner();
+    const [before] = await r.status();
+    expect(before).toMatchObject({ name: 'counting', checkpoint: null, lag: 8, state: 'idle', owner: null });
+    await r.start();
+    await r.catchUp();
+    const [after] = await r.status();
+    expect(after).toMatchObject({ lag: 0, state: 'running', owner: r.owner, pendingDeadLetters: 0 });
+  });
+
+  it('records a poison event as a dead letter, stops at it without spinning, and goes on only on a decision', async () => {
+    const guard = { fixed: false, attempts: 0 };
+    const r = runner({
+      batchSize: 50,
+      projections: [countingProjection({ poisonGuard: guard }), countingProjection({ suffix: '_b' })],
+    });
+    for (let i = 0; i < 10; i++) await env.store.appendToStream(`ok-${i}`, [counted(1)]);
+    const poison = counted(5, { poison: true });
+    await env.store.appendToStream('poison-1', [poison]);
+    for (let i = 0; i < 5; i++) await env.store.appendToStream(`after-${i}`, [counted(10)]);
+    await r.start();
+
+    const blocked = await eventually(async () => {
+      const [s] = await r.status();
+      return s.state === 'blocked' ? s : null;
+    });
+    const all = await allEvents(env);
+    const poisonIndex = all.findIndex((e) => e.eventId === poison.eventId);
+    expect(blocked.pendingDeadLetters).toBe(1);
+    expect(blocked.checkpoint).toBe(all[poisonIndex - 1].globalPosition); // just before the poison
+    expect(blocked.lag).toBe(6);
+    const [letter] = await r.deadLetters('counting');
+    expect(letter).toMatchObject({
+      projection: 'counting',
+      eventId: poison.eventId,
+      position: all[poisonIndex].globalPosition,
+      streamId: 'poison-1',
+      type: 'CounterIncremented',
+      status: 'pending',
+      decidedBy: null,
+    });
+    expect(letter.error).toContain('poison event');
+
+    // Other projections keep going.
+    await r.waitFor(all[all.length - 1].globalPosition, { projections: ['counting_b'] });
+    expect((await readModel(env.pool, '_b')).totals.events).toBe(16);
+    // The blocked one made its isolated progress (10 events before the poison) and stays put.
+    expect((await readModel(env.pool)).totals).toEqual({ events: 10, amount: 10 });
+    await delay(1500);
+    expect(guard.attempts).toBeLessThanOrEqual(2); // the batch, then the poison alone: no hot loop
+    await expect(r.waitFor(all[all.length - 1].globalPosition, { timeoutMs: 2000 })).rejects.toBeInstanceOf(
+      ProjectionBlockedError,
+    );
+
+    // Skip: the checkpoint moves past it, the rest is applied.
+    await r.skipDeadLetter('counting', poison.eventId, 'ops@maillage');
+    await r.catchUp({ timeoutMs: 10_000 });
+    expect((await readModel(env.pool)).totals).toEqual({ events: 15, amount: 60 });
+    const [skipped] = await r.deadLetters('counting');
+    expect(skipped).toMatchObject({ status: 'skipped', decidedBy: 'ops@maillage' });
+    expect(skipped.decidedAt).toBeInstanceOf(Date);
+
+    // A second poison, then retry after a fix: it is applied.
+    const second = counted(7, { poison: true });
+    await env.store.appendToStream('poison-1', [second]);
+    await eventually(async () => (await r.status())[0].state === 'blocked');
+    guard.fixed = true;
+    await r.retryDeadLetter('counting', second.eventId, 'dev@maillage');
+    await r.catchUp({ timeoutMs: 10_000 });
+    const expected = await expectedFromStore(env.store, new Set([poison.eventId]));
+    const actual = await readModel(env.pool);
+    expect(actual.totals).toEqual(expected.totals);
+    expect(sortedEntries(actual)).toEqual(sortedEntries(expected));
+    const letters = await r.deadLetters('counting');
+    expect(letters.map((l) => [l.eventId, l.status, l.decidedBy])).toEqual([
+      [poison.eventId, 'skipped', 'ops@maillage'],
+      [second.eventId, 'retried', 'dev@maillage'],
+    ]);
+    expect((await r.status())[0]).toMatchObject({ state: 'running', pendingDeadLetters: 0, lag: 0 });
+  });
+
+  it('fences: an owner whose lease was taken over mid-batch cannot commit', async () => {
+    let inFlight!: () => void;
+    const started = new Promise<void>((resolve) => (inFlight = resolve));
+    const base = countingProjection();
+    const r = runner({
+      projections: [{ ...base, applyBatch: async (events, ctx) => (inFlight(), base.applyBatch(events, ctx)) }],
+      batchDelayMs: 1500,
+      leaseTtlMs: 10_000,
+    });
+    await env.store.appendToStream('fenced-1', [counted(1), counted(2)]);
+    await r.start();
+    await started; // the batch's writes are done, the commit waits 1.5 s
+    await env.pool.query(
+      `update projection_leases set owner = 'thief', expires_at = now() + interval '1 hour' where name = 'counting'`,
+    );
+    await eventually(async () => (await r.status())[0].localState === 'standby');
+    await delay(300);
+    expect((await readModel(env.pool)).totals).toEqual({ events: 0, amount: 0 });
+    const [s] = await r.status();
+    expect(s).toMatchObject({ checkpoint: null, owner: 'thief', activeHere: false });
+  });
+
+  it('assertLeaseHeld rejects an owner that does not hold the lease', async () => {
+    await env.pool.query(
+      `insert into projection_leases (name, owner, expires_at) values ('x', 'me', now() - interval '1 second')`,
+    );
+    const client = await env.pool.connect();
+    try {
+      await client.query('begin');
+      await expect(assertLeaseHeld(client, 'x', 'me')).rejects.toBeInstanceOf(LeaseLostError); // expired
+      await client.query('rollback');
+      await client.query('begin');
+      await expect(assertLeaseHeld(client, 'x', 'other')).rejects.toBeInstanceOf(LeaseLostError);
+      await client.query('rollback');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('hands the lease to a standby runner at once on graceful stop', async () => {
+    const a = runner({ owner: 'runner-a' });
+    const b = runner({ owner: 'runner-b', heartbeatIntervalMs: 200 });
+    await a.start();
+    await b.start();
+    await env.store.appendToStream('counter-s', [counted(3)]);
+    await a.catchUp();
+    expect((await b.status())[0]).toMatchObject({ owner: 'runner-a', activeHere: false, localState: 'standby' });
+    await a.stop();
+    const t0 = Date.now();
+    await eventually(async () => (await b.status())[0].activeHere);
+    expect(Date.now() - t0).toBeLessThan(2000);
+    await env.store.appendToStream('counter-s', [counted(4)]);
+    await b.catchUp();
+    expect((await readModel(env.pool)).totals).toEqual({ events: 2, amount: 7 });
+  });
+});
