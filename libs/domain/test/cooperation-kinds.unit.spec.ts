@@ -145,6 +145,10 @@ describe('JVS', () => {
   it('cannot reach OPERATION when ESS associés hold 50% or less', () => {
     spec.given(inLaunch([30, 50, 20])).when(cmd('AdvanceStage', {}), ctx('2016-01-01')).thenThrows(DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED);
   });
+  it('cannot reach OPERATION when the final capital no longer totals 100% (an associé left)', () => {
+    const left: CooperationEvent = { type: 'CooperationMemberRemoved', occurredAt: at('2015-12-01'), data: { organisationId: ORGS.ei.id, reason: null } };
+    spec.given([...inLaunch([60, 29, 11]), left]).when(cmd('AdvanceStage', {}), ctx('2016-01-01')).thenThrows(DomainErrorCode.SHARES_NOT_100, { total: 89 });
+  });
   it('reaches OPERATION with an ESS majority', () => {
     expect(spec.given(inLaunch([40, 49, 11])).when(cmd('AdvanceStage', {}), ctx('2016-01-01')).events()).toEqual([
       E.advanced('LAUNCH', 'OPERATION', '2016-01-01'),

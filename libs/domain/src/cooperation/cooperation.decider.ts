@@ -424,6 +424,12 @@ export const assertGateSatisfied = (coop: Cooperation): void => {
   const items = gateItemsFor(coop.kind, coop.stage);
   for (const id of status.missing) {
     const item = items.find((i) => i.id === id)!;
+    // A JVS capital that does not add up to 100% (e.g. after an associé left) says so precisely.
+    if (item.fact === 'FINAL_SHARES_ESS_MAJORITY') {
+      const summary = shareholdingSummary(coop, 'FINAL');
+      if (summary.defined && summary.total !== 100)
+        throw reject(DomainErrorCode.SHARES_NOT_100, { itemId: id, stage: coop.stage, total: summary.total });
+    }
     if (item.errorCode) throw reject(item.errorCode, { itemId: id, stage: coop.stage, missing: status.missing });
   }
   if (!status.satisfied) throw reject(DomainErrorCode.GATE_NOT_SATISFIED, { stage: coop.stage, missing: status.missing });
