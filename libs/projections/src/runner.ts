@@ -320,7 +320,7 @@ export class ProjectionRunner {
       });
     } finally {
       worker.needsReload = true;
-      void this.leaseTick();
+      if (this.started && !this.stopping) void this.leaseTick(); // take the lease back at once
     }
   }
 

@@ -1,0 +1,106 @@
+import type { RecordedEvent } from '@maillage/event-store';
+import { collectKeys, foldTouched, keyedTable, type KeyedTableOptions } from '@maillage/projections';
+
+let position = 0;
+function event(type: string, streamId: string, data: Record<string, unknown>): RecordedEvent {
+  position++;
+  return {
+    eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+    streamId,
+    streamVersion: position,
+    globalPosition: `1:${position}`,
+    type,
+    schemaVersion: 1,
+    data,
+    recordedAt: new Date(0),
+    occurredAt: new Date(0),
+    actor: null,
+    correlationId: null,
+    causationId: null,
+  };
+}
+
+interface Balance {
+  account: string;
+  currency: string;
+  balance: number;
+  moves: number;
+}
+
+// A transfer touches two rows; a close deletes one.
+const options: KeyedTableOptions<Balance> = {
+  table: 'balances',
+  primaryKey: ['account', 'currency'],
+  columns: ['account', 'currency', 'balance', 'moves'],
+  eventTypes: ['Transferred', 'Closed', 'Noted'],
+  keysOf: (e) => {
+    const d = e.data as { from?: string; to?: string; account?: string; currency: string };
+    if (e.type === 'Transferred') return [[d.from!, d.currency], [d.to!, d.currency]];
+    if (e.type === 'Closed') return [[d.account!, d.currency]];
+    return [];
+  },
+  evolve: (row, e, [account]) => {
+    const d = e.data as { from?: string; to?: string; amount?: number };
+    if (e.type === 'Closed') return null;
+    const sign = d.from === account ? -1 : 1;
+    return { ...(row ?? { balance: 0, moves: 0 }), balance: (row?.balance ?? 0) + sign * d.amount!, moves: (row?.moves ?? 0) + 1 } as Balance;
+  },
+};
+
+function fold(events: RecordedEvent[], existing: Balance[] = []) {
+  const touched = collectKeys(options, events);
+  for (const row of existing) {
+    const entry = touched.get(JSON.stringify([row.account, row.currency]));
+    if (entry) entry.initial = row;
+  }
+  return { touched, ...foldTouched(options, touched.values()) };
+}
+
+describe('keyedTable fold', () => {
+  it('groups events by touched row, in order, ignoring other types and keyless events', () => {
+    const events = [
+      event('Transferred', 'transfer-1', { from: 'a', to: 'b', currency: 'EUR', amount: 10 }),
+      event('Other', 'x-1', { currency: 'EUR' }),
+      event('Noted', 'n-1', { currency: 'EUR' }),
+      event('Transferred', 'transfer-2', { from: 'b', to: 'c', currency: 'EUR', amount: 4 }),
+    ];
+    const touched = collectKeys(options, events);
+    expect([...touched.keys()]).toEqual(['["a","EUR"]', '["b","EUR"]', '["c","EUR"]']);
+    expect(touched.get('["b","EUR"]')!.events.map((e) => e.streamId)).toEqual(['transfer-1', 'transfer-2']);
+  });
+
+  it('folds from loaded rows, fills key columns, skips unchanged rows and deletes rows folded to null', () => {
+    const { upserts, deletes } = fold(
+      [
+        event('Transferred', 'transfer-1', { from: 'a', to: 'b', currency: 'EUR', amount: 10 }),
+        event('Transferred', 'transfer-2', { from: 'b', to: 'a', currency: 'EUR', amount: 3 }),
+        event('Closed', 'account-d', { account: 'd', currency: 'EUR' }),
+        event('Closed', 'account-e', { account: 'e', currency: 'EUR' }), // never existed
+      ],
+      [
+        { account: 'a', currency: 'EUR', balance: 100, moves: 1 },
+        { account: 'd', currency: 'EUR', balance: 5, moves: 1 },
+      ],
+    );
+    expect(upserts).toEqual([
+      { account: 'a', currency: 'EUR', balance: 93, moves: 3 },
+      { account: 'b', currency: 'EUR', balance: 7, moves: 2 },
+    ]);
+    expect(deletes).toEqual([['d', 'EUR']]);
+  });
+
+  it('does not write a row whose fold leaves it as loaded', () => {
+    const idle: KeyedTableOptions<Balance> = { ...options, evolve: (row) => row };
+    const touched = collectKeys(idle, [event('Closed', 'account-a', { account: 'a', currency: 'EUR' })]);
+    touched.get('["a","EUR"]')!.initial = { account: 'a', currency: 'EUR', balance: 1, moves: 1 };
+    expect(foldTouched(idle, touched.values())).toEqual({ upserts: [], deletes: [] });
+  });
+
+  it('rejects keys of the wrong width and unsafe identifiers', () => {
+    expect(() =>
+      collectKeys({ ...options, keysOf: () => ['only-one'] }, [event('Closed', 'a-1', { currency: 'EUR' })]),
+    ).toThrow(/expected 2 non-null value/);
+    expect(() => keyedTable({ ...options, table: 'balances; drop table x' })).toThrow(/identifier/);
+    expect(() => keyedTable({ ...options, columns: ['balance', 'moves'] as never })).toThrow(/must include key column/);
+  });
+});
