@@ -21,9 +21,16 @@ describe('AdvanceStage', () => {
 
   it('lists every missing item', () => {
     spec
-      .given([E.proposed('GES')])
+      .given([E.proposed('GIE')])
       .when(cmd('AdvanceStage', {}))
       .thenThrows(DomainErrorCode.GATE_NOT_SATISFIED, { missing: ['two-members', 'structuring-elements'] });
+  });
+
+  it('requires a SIAE among the members of a GES, and keeps it', () => {
+    const noSiae = [E.proposed('GES'), E.member(ORGS.company, 'MEMBER'), E.member(ORGS.network, 'MEMBER'), E.deliverable('NOTE_DE_SYNTHESE')];
+    spec.given(noSiae).when(cmd('AdvanceStage', {})).thenThrows(DomainErrorCode.GES_SIAE_REQUIRED);
+    const withOneSiae = [E.proposed('GES'), E.member(ORGS.ai1, 'MEMBER'), E.member(ORGS.network, 'MEMBER'), E.deliverable('NOTE_DE_SYNTHESE'), E.advanced('DECISION', 'FEASIBILITY', '2025-02-01')];
+    spec.given(withOneSiae).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-03-01')).thenThrows(DomainErrorCode.GES_SIAE_REQUIRED);
   });
 
   it('accepts a waived item', () => {

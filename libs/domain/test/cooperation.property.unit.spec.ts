@@ -76,6 +76,8 @@ const commandForFact = (coop: Cooperation, fact: Fact, op: Op): CooperationComma
   switch (fact) {
     case 'AT_LEAST_TWO_MEMBERS':
       return nonMember ? { type: 'AddMember', data: { organisation: nonMember } } : null;
+    case 'SIAE_MEMBER':
+      return coop.members.some((m) => m.organisationId === ORGS.ai2.id) ? null : { type: 'AddMember', data: { organisation: ORGS.ai2 } };
     case 'MANDATAIRE_DESIGNATED':
       return coop.members[0] ? { type: 'DesignateMandataire', data: { organisationId: coop.members[0].organisationId } } : null;
     case 'GME_FORM_CHOSEN':

@@ -17,7 +17,7 @@ import {
 } from '../shared/validation';
 import { validateLocation, validateTerritory } from '../territory/territory';
 import { isValidSiren, normaliseSiret } from '../organisation/siret';
-import { ORGANISATION_KINDS, isEssByDefault, type OrganisationRef } from '../organisation/organisation.types';
+import { ORGANISATION_KINDS, isEssByDefault, isSiaeKind, type OrganisationRef } from '../organisation/organisation.types';
 import type * as C from './cooperation.commands';
 import type { CooperationEvent, IndicatorDefinition, MarketLot } from './cooperation.events';
 import { evolveCooperation, initialCooperationState, type Cooperation, type CooperationState } from './cooperation.state';
@@ -237,6 +237,13 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
     coop.members.filter((m) => m.role === 'LOCAL_AUTHORITY').length === 1
   )
     throw reject(DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED, { organisationId });
+  if (
+    coop.kind === 'GES' &&
+    atOrAfter(coop, 'FEASIBILITY') &&
+    isSiaeKind(member.organisationKind) &&
+    coop.members.filter((m) => isSiaeKind(m.organisationKind)).length === 1
+  )
+    throw reject(DomainErrorCode.GES_SIAE_REQUIRED, { organisationId });
   if (
     coop.kind === 'JVS' &&
     atOrAfter(coop, 'OPERATION') &&

@@ -18,6 +18,7 @@ export const cooperationInvariantViolations = (state: CooperationState): string[
   if (state.kind === 'PTCE' && at('LAUNCH') && !evaluateFact(state, 'TERRITORY_DEFINED')) v.push('PTCE_TERRITORY_REQUIRED');
   if (state.kind === 'PTCE' && at('LAUNCH') && !evaluateFact(state, 'LOCAL_AUTHORITY_MEMBER')) v.push('PTCE_LOCAL_AUTHORITY_REQUIRED');
   if (state.kind === 'ESSAIMAGE' && state.members.filter((m) => m.role === 'PARENT').length !== 1) v.push('ESSAIMAGE_PARENT_REQUIRED');
+  if (state.kind === 'GES' && at('FEASIBILITY') && !evaluateFact(state, 'SIAE_MEMBER')) v.push('GES_SIAE_REQUIRED');
   if (state.kind === 'GME' && at('OPERATION') && state.marketOutcome?.outcome !== 'AWARDED') v.push('MARKET_AWARDED_REQUIRED');
   if (state.marketOutcome?.outcome === 'LOST' && !(state.status === 'CLOSED' && state.closure?.outcome === 'TENDER_LOST'))
     v.push('LOST_TENDER_NOT_CLOSED');

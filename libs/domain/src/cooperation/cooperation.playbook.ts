@@ -1,4 +1,5 @@
 import { DomainErrorCode, reject } from '../shared/domain-error';
+import { isSiaeKind } from '../organisation/organisation.types';
 import type { Cooperation, CooperationState } from './cooperation.state';
 import { EVALUATION_STEPS, STAGES, type CooperationKind, type DeliverableKind, type Stage } from './cooperation.types';
 
@@ -14,6 +15,7 @@ import { EVALUATION_STEPS, STAGES, type CooperationKind, type DeliverableKind, t
 export const FACTS = [
   'OBJECTIVES_STATED',
   'AT_LEAST_TWO_MEMBERS',
+  'SIAE_MEMBER',
   'PARENT_STRUCTURE_MEMBER',
   'MANDATAIRE_DESIGNATED',
   'GME_FORM_CHOSEN',
@@ -47,6 +49,27 @@ export interface GateItem {
   /** The code raised when this (non-waivable) item is missing; GATE_NOT_SATISFIED otherwise. */
   errorCode?: DomainErrorCode;
 }
+
+/** Rules of each kind that are not a single gate item, for the generated doc. */
+export const KIND_RULES_FR: Record<CooperationKind, string[]> = {
+  GME: [
+    'un seul mandataire, membre du groupement, exigé dès l’entrée en faisabilité (`MANDATAIRE_REQUIRED`, `MANDATAIRE_NOT_MEMBER`) ; forme conjointe ou solidaire ;',
+    'composition figée entre la date limite de remise des offres et l’attribution (art. R2142-26 du code de la commande publique, `MEMBERSHIP_FROZEN`) ;',
+    'un marché perdu clôt la coopération avec l’issue « marché perdu » ; une coopération clôturée peut être renouvelée pour un nouveau marché.',
+  ],
+  GIE: ['le GIE soutient ses membres sans s’y substituer ; contrat constitutif puis immatriculation.'],
+  GES: ['au moins une SIAE parmi les membres (`GES_SIAE_REQUIRED`) ; parcours progressifs entre structures.'],
+  PTCE: [
+    'territoire défini et au moins une collectivité territoriale membre avant le lancement, puis en permanence (`PTCE_TERRITORY_REQUIRED`, `PTCE_LOCAL_AUTHORITY_REQUIRED`) ;',
+    'rôles liés au type de structure (une collectivité, un organisme de recherche ou de formation, une entreprise de l’ESS).',
+  ],
+  JVS: [
+    'capital à 100 % et plus de 50 % détenus par les associés de l’ESS pour entrer en fonctionnement, puis en permanence (`SHARES_NOT_100`, `JVS_ESS_MAJORITY_REQUIRED`).',
+  ],
+  ESSAIMAGE: [
+    'une structure essaimante, présente du début à la fin (`ESSAIMAGE_PARENT_REQUIRED`) ; stratégie : duplication souple, franchise souple, franchise intégrée ou duplication centralisée ; chaque nouveau site a son territoire.',
+  ],
+};
 
 export const STAGE_GOALS_FR: Record<Stage, string> = {
   DECISION: "Décision : évaluer et confirmer l'intérêt",
@@ -157,7 +180,16 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
     CAPITALISATION: capitalisation,
   },
   GES: {
-    DECISION: [objectivesStated, twoMembers, structuringElements],
+    DECISION: [
+      objectivesStated,
+      twoMembers,
+      item('siae-member', "Au moins une structure d'insertion par l'activité économique (SIAE) parmi les membres", {
+        fact: 'SIAE_MEMBER',
+        waivable: false,
+        errorCode: DomainErrorCode.GES_SIAE_REQUIRED,
+      }),
+      structuringElements,
+    ],
     FEASIBILITY: [goDecision],
     LAUNCH: [
       item('group-contracts-signed', 'Statuts ou convention de partenariat du groupe signés', {
@@ -269,6 +301,8 @@ export const evaluateFact = (coop: Cooperation, fact: Fact): boolean => {
       return coop.members.length >= 2;
     case 'PARENT_STRUCTURE_MEMBER':
       return coop.members.some((m) => m.role === 'PARENT');
+    case 'SIAE_MEMBER':
+      return coop.members.some((m) => isSiaeKind(m.organisationKind));
     case 'MANDATAIRE_DESIGNATED':
       return coop.mandataireId !== null && coop.members.some((m) => m.organisationId === coop.mandataireId);
     case 'GME_FORM_CHOSEN':

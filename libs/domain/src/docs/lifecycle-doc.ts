@@ -1,4 +1,4 @@
-import { PLAYBOOKS, STAGE_GOALS_FR, type GateItem } from '../cooperation/cooperation.playbook';
+import { KIND_RULES_FR, PLAYBOOKS, STAGE_GOALS_FR, type GateItem } from '../cooperation/cooperation.playbook';
 import { COOPERATION_KINDS, ROLES_BY_KIND, STAGES } from '../cooperation/cooperation.types';
 import {
   abandonReasonLabelsFr,
@@ -53,6 +53,8 @@ export const renderLifecycleDoc = (): string => {
     lines.push(`## ${cooperationKindLabelsFr[kind]}`);
     lines.push('');
     lines.push(`Rôles des membres : ${ROLES_BY_KIND[kind].map((r) => memberRoleLabelsFr[r]).join(', ')}.`);
+    lines.push('');
+    for (const rule of KIND_RULES_FR[kind]) lines.push(`- ${rule}`);
     lines.push('');
     lines.push('| étape | point de passage | satisfait par | remarque |');
     lines.push('|---|---|---|---|');

@@ -189,6 +189,7 @@ export const essaimagePotentialLabelsFr: Record<EssaimagePotential, string> = {
 export const factLabelsFr: Record<Fact, string> = {
   OBJECTIVES_STATED: 'objectifs énoncés',
   AT_LEAST_TWO_MEMBERS: 'au moins deux membres',
+  SIAE_MEMBER: 'une SIAE membre',
   PARENT_STRUCTURE_MEMBER: 'structure essaimante membre',
   MANDATAIRE_DESIGNATED: 'mandataire désigné',
   GME_FORM_CHOSEN: 'forme du GME choisie',
