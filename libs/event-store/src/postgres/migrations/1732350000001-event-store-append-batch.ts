@@ -26,6 +26,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *    version read next (max stream_version, an index-only probe) is the committed one. No row is
  *    written to check a version. Writers bypassing this function still hit unique
  *    (stream_id, stream_version).
+ *    The transaction id is assigned only after these locks (the function refuses to run in a
+ *    transaction that already wrote), so for each stream a later version always carries a larger
+ *    transaction id: readAll's global order never contradicts a stream's own order.
  * 2. Appends are then decided in (stream id, input order), in memory: two appends to one stream in
  *    one batch apply in input order, the second seeing the first's version.
  * 3. The replay lookup (only for a mismatch or STREAM_EXISTS/ANY) runs after the lock, so a retry
@@ -54,7 +57,7 @@ set plan_cache_mode = force_generic_plan
 as $fn$
 #variable_conflict use_column
 declare
-  v_xid xid8 := pg_current_xact_id();
+  v_xid xid8;
   v_locked jsonb;
   v_hash integer;
   a record;
@@ -81,12 +84,21 @@ declare
   v_inserted integer := 0;
   v_positions jsonb := '{}';
 begin
+  if pg_current_xact_id_if_assigned() is not null then
+    raise exception 'event_store.append_batch must be the first write of its transaction'
+      using errcode = 'ES002';
+  end if;
+
   -- 1. Lock every stream of the batch in one global order, then read the versions.
   for v_hash in
     select distinct hashtext(e.j ->> 's') from jsonb_array_elements(p_appends) as e(j) order by 1
   loop
     perform pg_advisory_xact_lock(${ADVISORY_CLASS}, v_hash);
   end loop;
+  -- The transaction id is taken only now, after the stream locks: every earlier writer of these
+  -- streams got its id while holding the lock, so ours is larger, and readAll's (transaction id,
+  -- position) order agrees with each stream's version order. Hence the check above.
+  v_xid := pg_current_xact_id();
   select jsonb_object_agg(t.s, coalesce((select max(ev.stream_version) from event_store.events ev
                                           where ev.stream_id = t.s), 0))
     into v_locked

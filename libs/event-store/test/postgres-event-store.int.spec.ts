@@ -1,0 +1,394 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import {
+  ANY,
+  ConcurrencyError,
+  EventStoreError,
+  EventStoreErrorCode,
+  NO_STREAM,
+  PostgresEventStore,
+  migrateEventStore,
+  type RecordedEvent,
+} from '@maillage/event-store';
+import { freePort } from '@maillage/infra';
+import { fixture, newEvent, newStream, sleep, waitFor, type Fixture } from './support';
+
+const HOLD_LOCK = 4242;
+
+/** Makes inserts of events typed 'Held' wait until session lock HOLD_LOCK is free. */
+async function installHoldTrigger(client: Client): Promise<void> {
+  await client.query(`
+    create function public.hold_insert() returns trigger language plpgsql as $$
+    begin
+      if new.type = 'Held' then
+        perform pg_advisory_lock(${HOLD_LOCK});
+        perform pg_advisory_unlock(${HOLD_LOCK});
+      end if;
+      return new;
+    end $$;
+    create trigger hold_insert before insert on event_store.events
+      for each row execute function public.hold_insert();`);
+}
+
+async function waitUntilHeld(client: Client): Promise<number> {
+  let pid = 0;
+  await waitFor('an insert blocked on the hold lock', async () => {
+    const { rows } = await client.query<{ pid: number }>(
+      `select pid from pg_locks where locktype = 'advisory' and objid = $1 and not granted`,
+      [HOLD_LOCK],
+    );
+    pid = rows[0]?.pid ?? 0;
+    return pid !== 0;
+  });
+  return pid;
+}
+
+async function readAllFrom(store: PostgresEventStore, after: string | null, limit = 100) {
+  const events: RecordedEvent[] = [];
+  let position = after;
+  for (;;) {
+    const page = await store.readAll({ after: position, limit });
+    if (page.events.length === 0) return { events, position };
+    events.push(...page.events);
+    position = page.position;
+  }
+}
+
+describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
+  describe('optimistic concurrency across connections', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture('es_conc');
+    });
+    afterAll(() => f.close());
+
+    it('50 parallel appends from 50 connections with the same expected version: one wins, 49 conflict', async () => {
+      const stream = newStream();
+      const setup = f.store();
+      await setup.appendToStream(stream, [newEvent('Opened')], { expectedVersion: NO_STREAM });
+      // One store per append: 50 pools, 50 transactions really racing for the stream.
+      const stores = Array.from({ length: 50 }, () => f.store({ poolSize: 1 }));
+      const outcomes = await Promise.allSettled(
+        stores.map((s, i) => s.appendToStream(stream, [newEvent('Raced', { i })], { expectedVersion: 1 })),
+      );
+      const won = outcomes.filter((o) => o.status === 'fulfilled');
+      const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(49);
+      for (const o of lost) {
+        expect(o.reason).toBeInstanceOf(ConcurrencyError);
+        expect(o.reason).toMatchObject({ expectedVersion: 1, actualVersion: 2 });
+      }
+      const events = await setup.readStream(stream);
+      expect(events.map((e) => e.streamVersion)).toEqual([1, 2]);
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('NO_STREAM from 20 connections on a new stream: exactly one creates it', async () => {
+      const stream = newStream();
+      const stores = Array.from({ length: 20 }, () => f.store({ poolSize: 1 }));
+      const outcomes = await Promise.allSettled(
+        stores.map((s) => s.appendToStream(stream, [newEvent()], { expectedVersion: NO_STREAM })),
+      );
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      expect(stores[0] && (await stores[0].readStream(stream))).toHaveLength(1);
+      await Promise.all(stores.map((s) => s.close()));
+    });
+
+    it('a retry racing its original on another connection appends once and both get the same result', async () => {
+      const stream = newStream();
+      const events = [newEvent('A'), newEvent('B')];
+      const [x, y] = await Promise.all([
+        f.store({ poolSize: 1 }).appendToStream(stream, events, { expectedVersion: NO_STREAM }),
+        f.store({ poolSize: 1 }).appendToStream(stream, events, { expectedVersion: NO_STREAM }),
+      ]);
+      expect(x).toEqual(y);
+      expect(await f.store().readStream(stream)).toHaveLength(2);
+    });
+
+    it('shares one transaction between concurrent appends (group commit) without merging their checks', async () => {
+      const store = f.store({ maxConcurrentBatches: 1 });
+      const before = await store.headPosition();
+      const streams = Array.from({ length: 20 }, () => newStream('group'));
+      await store.appendToStream(streams[3], [newEvent()], { expectedVersion: NO_STREAM });
+      const outcomes = await Promise.allSettled(
+        streams.map((s) => store.appendToStream(s, [newEvent()], { expectedVersion: NO_STREAM })),
+      );
+      expect(
+        outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason),
+      ).toEqual([expect.objectContaining({ streamId: streams[3], actualVersion: 1 })]);
+      const { events } = await readAllFrom(store, before);
+      const grouped = events.filter((e) => streams.includes(e.streamId));
+      expect(grouped).toHaveLength(20);
+      const transactions = new Set(grouped.slice(1).map((e) => e.globalPosition.split(':')[0]));
+      expect(transactions.size).toBe(1); // 19 appends, one commit
+    });
+
+    it('an event id reused across streams in one batch fails that append only', async () => {
+      const store = f.store({ maxConcurrentBatches: 1 });
+      const shared = newEvent('Shared');
+      const [a, b, c] = [newStream(), newStream(), newStream()];
+      const outcomes = await Promise.allSettled([
+        store.appendToStream(a, [shared], { expectedVersion: NO_STREAM }),
+        store.appendToStream(b, [newEvent(), { ...shared }], { expectedVersion: NO_STREAM }),
+        store.appendToStream(c, [newEvent()], { expectedVersion: NO_STREAM }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({
+        code: EventStoreErrorCode.DuplicateEventId,
+      });
+      expect(await store.readStream(b)).toEqual([]);
+      expect(await store.readStream(a)).toHaveLength(1);
+    });
+  });
+
+  describe('commit-safe global order', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture('es_order');
+    });
+    afterAll(() => f.close());
+
+    it('does not read past a transaction that commits late, then returns everything, nothing skipped', async () => {
+      const admin = await f.client();
+      await installHoldTrigger(admin);
+      const writerA = f.store();
+      const writerB = f.store();
+      const reader = f.store();
+
+      const early = await writerB.appendToStream(newStream('early'), [newEvent('Early')]);
+      const { events: before, position: cursor } = await readAllFrom(reader, null);
+      expect(before.map((e) => e.type)).toEqual(['Early']);
+      expect(cursor).toBe(early.lastPosition);
+
+      const holder = await f.client();
+      await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);
+      const held = writerA.appendToStream(newStream('held'), [newEvent('Held')]);
+      await waitUntilHeld(admin);
+
+      // Later transactions take later sequence values... no: they commit while the held one is open.
+      const later = [];
+      for (let i = 0; i < 3; i++)
+        later.push(await writerB.appendToStream(newStream('later'), [newEvent('Later', { i })]));
+      const committed = await admin.query(
+        `select count(*)::int as n from event_store.events where type = 'Later'`,
+      );
+      expect(committed.rows[0].n).toBe(3); // visible to plain SQL...
+
+      // ...but the reader must wait for the held transaction: nothing new past the cursor.
+      expect((await reader.readAll({ after: cursor, limit: 100 })).events).toEqual([]);
+      expect(await reader.headPosition()).toBe(cursor);
+      await sleep(100);
+      expect((await reader.readAll({ after: cursor, limit: 100 })).events).toEqual([]);
+
+      await holder.query('select pg_advisory_unlock($1)', [HOLD_LOCK]);
+      const heldResult = await held;
+
+      const { events: after } = await readAllFrom(reader, cursor, 2);
+      expect(after.map((e) => e.type)).toEqual(['Held', 'Later', 'Later', 'Later']);
+      expect(after[0].globalPosition).toBe(heldResult.lastPosition);
+      expect(after.slice(1).map((e) => e.globalPosition)).toEqual(later.map((r) => r.lastPosition));
+      // The held event took its sequence value first, but the sequence alone would not have saved a
+      // reader that had already moved past the later ones: the transaction order is what does.
+      await admin.query('drop trigger hold_insert on event_store.events');
+    });
+
+    it('randomized: writers with random commit delays and rollbacks, a follower reads exactly the committed set', async () => {
+      const reader = f.store();
+      const start = await reader.headPosition();
+      const committed = new Set<string>();
+      const rolledBack = new Set<string>();
+      const streams = Array.from({ length: 12 }, () => newStream('stress'));
+      const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)];
+      let writersDone = false;
+
+      // Raw writers: explicit transactions around append_batch, sleeping before COMMIT or ROLLBACK.
+      const rawWriter = async (client: Client, rounds: number) => {
+        for (let r = 0; r < rounds; r++) {
+          const appends = Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => ({
+            s: pick(streams),
+            x: -3,
+            ev: Array.from({ length: 1 + Math.floor(Math.random() * 3) }, () => ({
+              id: randomUUID(),
+              type: 'Stressed',
+              occ: new Date().toISOString(),
+              data: { r },
+            })),
+          }));
+          const ids = appends.flatMap((a) => a.ev.map((e) => e.id));
+          await client.query('begin');
+          await client.query('select * from event_store.append_batch($1::jsonb)', [JSON.stringify(appends)]);
+          await sleep(Math.random() * 15);
+          if (Math.random() < 0.25) {
+            await client.query('rollback');
+            ids.forEach((id) => rolledBack.add(id));
+          } else {
+            await client.query('commit');
+            ids.forEach((id) => committed.add(id));
+          }
+        }
+      };
+      // Store writers: through the adapter (group commit), random pauses.
+      const storeWriter = async (store: PostgresEventStore, rounds: number) => {
+        for (let r = 0; r < rounds; r++) {
+          const events = Array.from({ length: 1 + Math.floor(Math.random() * 2) }, () =>
+            newEvent('Stored', { r }),
+          );
+          await store.appendToStream(pick(streams), events, { expectedVersion: ANY });
+          events.forEach((e) => committed.add(e.eventId));
+          await sleep(Math.random() * 5);
+        }
+      };
+
+      const seen: RecordedEvent[] = [];
+      const follower = (async () => {
+        let position = start;
+        for (;;) {
+          const done = writersDone;
+          const page = await reader.readAll({ after: position, limit: 1 + Math.floor(Math.random() * 20) });
+          seen.push(...page.events);
+          position = page.position;
+          if (page.events.length === 0) {
+            if (done) return;
+            await sleep(Math.random() * 5);
+          }
+        }
+      })();
+
+      const clients = await Promise.all(Array.from({ length: 4 }, () => f.client()));
+      const stores = Array.from({ length: 2 }, () => f.store());
+      await Promise.all([...clients.map((c) => rawWriter(c, 40)), ...stores.map((s) => storeWriter(s, 60))]);
+      writersDone = true;
+      await follower;
+
+      const ids = seen.map((e) => e.eventId);
+      expect(new Set(ids).size).toBe(ids.length); // no duplicates
+      expect(new Set(ids)).toEqual(committed); // nothing missing, nothing rolled back
+      expect(ids.some((id) => rolledBack.has(id))).toBe(false);
+      expect(committed.size).toBeGreaterThan(200);
+      expect(rolledBack.size).toBeGreaterThan(0);
+      // Within each stream, global order agrees with stream order.
+      const lastVersion = new Map<string, number>();
+      for (const e of seen) {
+        expect(e.streamVersion).toBe((lastVersion.get(e.streamId) ?? 0) + 1);
+        lastVersion.set(e.streamId, e.streamVersion);
+      }
+    }, 60_000);
+  });
+
+  describe('faults', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture('es_fault');
+    });
+    afterAll(() => f.close());
+
+    it('reports a database that is down as DATABASE_UNAVAILABLE, for every operation', async () => {
+      const port = await freePort();
+      const url = `postgres://nobody:nothing@127.0.0.1:${port}/nowhere`;
+      const store = new PostgresEventStore({ url, connectionTimeoutMillis: 1000 });
+      const unavailable = async (promise: Promise<unknown>) => {
+        const error = await promise.then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(EventStoreError);
+        expect(error).toMatchObject({ code: EventStoreErrorCode.DatabaseUnavailable });
+      };
+      await unavailable(store.appendToStream(newStream(), [newEvent()]));
+      await unavailable(store.readStream(newStream()));
+      await unavailable(store.readAll({ limit: 10 }));
+      await unavailable(store.headPosition());
+      await unavailable(migrateEventStore(url));
+      await store.close();
+    });
+
+    it('a connection killed in the middle of an append writes nothing, and the store recovers', async () => {
+      const admin = await f.client();
+      await installHoldTrigger(admin);
+      const store = f.store();
+      const stream = newStream();
+      const holder = await f.client();
+      await holder.query('select pg_advisory_lock($1)', [HOLD_LOCK]);
+      const append = store.appendToStream(stream, [newEvent('Fine'), newEvent('Held'), newEvent('Fine')], {
+        expectedVersion: NO_STREAM,
+      });
+      const pid = await waitUntilHeld(admin);
+      await admin.query('select pg_terminate_backend($1)', [pid]);
+      await expect(append).rejects.toMatchObject({ code: EventStoreErrorCode.DatabaseUnavailable });
+      await holder.query('select pg_advisory_unlock($1)', [HOLD_LOCK]);
+      expect(await store.readStream(stream)).toEqual([]);
+      const { rows } = await admin.query(
+        'select count(*)::int as n from event_store.events where stream_id = $1',
+        [stream],
+      );
+      expect(rows[0].n).toBe(0);
+      // Same store, next append: the broken connection was discarded.
+      const ok = await store.appendToStream(stream, [newEvent('Fine')], { expectedVersion: NO_STREAM });
+      expect(ok.nextExpectedVersion).toBe(1);
+      await admin.query('drop trigger hold_insert on event_store.events');
+    });
+
+    it('the LISTEN connection comes back after being killed and keeps waking listeners', async () => {
+      const store = f.store();
+      const writer = f.store();
+      let wakes = 0;
+      store.onAppended(() => wakes++);
+      const admin = await f.client();
+      const listenerPid = async () => {
+        const { rows } = await admin.query<{ pid: number }>(
+          `select pid from pg_stat_activity where datname = current_database() and query ilike 'listen %'`,
+        );
+        return rows[0]?.pid;
+      };
+      await waitFor('the LISTEN connection', async () => (await listenerPid()) !== undefined);
+      const first = await listenerPid();
+      await admin.query('select pg_terminate_backend($1)', [first]);
+      await waitFor('a new LISTEN connection', async () => {
+        const pid = await listenerPid();
+        return pid !== undefined && pid !== first;
+      });
+      const before = wakes;
+      await writer.appendToStream(newStream(), [newEvent()]);
+      await waitFor('a wake-up after the reconnect', async () => wakes > before, 5000);
+    });
+
+    it('refuses calls after close', async () => {
+      const store = f.store();
+      await store.close();
+      await expect(store.appendToStream(newStream(), [newEvent()])).rejects.toMatchObject({
+        code: EventStoreErrorCode.Closed,
+      });
+    });
+  });
+
+  describe('migrations', () => {
+    it('are versioned, recorded in event_store_migrations, idempotent and safe to run concurrently', async () => {
+      const f = await fixture('es_migr'); // already migrated once by the fixture
+      try {
+        expect(await migrateEventStore(f.db.url)).toEqual([]);
+        const again = await Promise.all([migrateEventStore(f.db.url), migrateEventStore(f.db.url)]);
+        expect(again).toEqual([[], []]);
+        const client = await f.client();
+        const { rows } = await client.query<{ name: string }>(
+          'select name from event_store_migrations order by id',
+        );
+        expect(rows.map((r) => r.name)).toEqual([
+          'EventStoreTables1732350000000',
+          'EventStoreAppendBatch1732350000001',
+        ]);
+      } finally {
+        await f.close();
+      }
+    });
+
+    it('a fresh database migrated concurrently ends up with each migration applied once', async () => {
+      const f = await fixture('es_migr2');
+      const client = await f.client();
+      await client.query('drop schema event_store cascade; drop table event_store_migrations');
+      const applied = await Promise.all([migrateEventStore(f.db.url), migrateEventStore(f.db.url)]);
+      expect(applied.flat()).toHaveLength(2);
+      await f.close();
+    });
+  });
+});
