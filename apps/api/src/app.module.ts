@@ -5,10 +5,17 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from './database/database.module';
 import { HealthResolver } from './health/health.resolver';
 import { CommandSideModule } from './command-side/command-side.module';
+import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
+import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
+import { formatGraphQLError } from './graphql/error-mapper';
+import { buildRequestContext } from './graphql/request-context';
 
 export interface AppOptions {
   databaseUrl: string;
 }
+
+/** Every resolver of the API (also used to print the schema without starting the app). */
+export const API_RESOLVERS = [HealthResolver, CooperationMutationsResolver, OrganisationMutationsResolver];
 
 @Module({})
 export class AppModule {
@@ -27,9 +34,11 @@ export class AppModule {
           sortSchema: true,
           introspection: !production,
           includeStacktraceInErrorResponses: false,
+          formatError: formatGraphQLError,
+          context: ({ req }: { req?: { headers?: Record<string, unknown> } }) => buildRequestContext(req?.headers),
         }),
       ],
-      providers: [HealthResolver],
+      providers: [...API_RESOLVERS],
     };
   }
 }

@@ -33,7 +33,7 @@ describe('command side (real PostgreSQL)', () => {
   };
 
   const registerOrganisation = (id: string, name: string, kind: string, dep = '49') =>
-    bus.execute<unknown, CommandResult>(
+    bus.execute(
       organisationCommand(
         id,
         { type: 'RegisterOrganisation', data: { organisationId: id, name, kind, regionCode: '52', departementCode: dep } } as OrganisationCommand,
@@ -41,7 +41,7 @@ describe('command side (real PostgreSQL)', () => {
       ),
     );
   const run = (cooperationId: string, command: CooperationCommandInput, over: Partial<CommandMeta> = {}) =>
-    bus.execute<unknown, CommandResult>(cooperationCommand(cooperationId, command, meta(over)));
+    bus.execute(cooperationCommand(cooperationId, command, meta(over)));
 
   beforeAll(async () => {
     db = await createTestDatabase('commands');

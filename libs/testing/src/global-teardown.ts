@@ -1,3 +1,8 @@
+import { rmSync } from 'node:fs';
+
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__MAILLAGE_TEST_PG__?.stop();
+  const run = globalThis.__MAILLAGE_TEST_PG__;
+  if (!run) return;
+  await run.server.stop();
+  rmSync(run.dataDir, { recursive: true, force: true });
 }

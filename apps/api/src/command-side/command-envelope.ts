@@ -1,3 +1,4 @@
+import { Command } from '@nestjs/cqrs';
 import type { Actor } from '@maillage/event-store';
 import {
   COOPERATION_COMMAND_TYPES,
@@ -40,20 +41,26 @@ export interface CommandResult {
  */
 export type CooperationCommandInput = { type: CooperationCommand['type']; data: object };
 
-export class CooperationCommandMessage {
+/** Typed for `CommandBus.execute`, which then resolves to a CommandResult. */
+export class CooperationCommandMessage extends Command<CommandResult> {
   constructor(
     readonly aggregateId: string,
     readonly command: CooperationCommandInput,
     readonly meta: CommandMeta,
-  ) {}
+  ) {
+    super();
+  }
 }
 
-export class OrganisationCommandMessage {
+/** Typed for `CommandBus.execute`, which then resolves to a CommandResult. */
+export class OrganisationCommandMessage extends Command<CommandResult> {
   constructor(
     readonly aggregateId: string,
     readonly command: OrganisationCommand,
     readonly meta: CommandMeta,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 /**

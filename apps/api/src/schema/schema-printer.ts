@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { lexicographicSortSchema, printSchema } from 'graphql';
-import { GraphQLSchemaHost } from '@nestjs/graphql';
-import type { INestApplicationContext } from '@nestjs/common';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { NestFactory } from '@nestjs/core';
+import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { API_RESOLVERS } from '../app.module';
 
 /** Repository root: the nearest folder above this file (source or dist/) holding nest-cli.json. */
 function repositoryRoot(from: string): string {
@@ -20,7 +21,20 @@ export const SCHEMA_FILE = path.join(repositoryRoot(__dirname), 'docs', 'schema.
 const HEADER = '# Generated from the code-first GraphQL types by `npm run build` (apps/api/src/schema). Do not edit.\n\n';
 
 /** The public GraphQL contract as SDL, sorted so that diffs show real changes only. */
-export function printApiSchema(app: INestApplicationContext): string {
-  const { schema } = app.get(GraphQLSchemaHost);
+export function printApiSchema(schema: GraphQLSchema): string {
   return HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+}
+
+/** Builds the schema from the resolvers alone: no database, no app start. */
+export async function buildApiSchema(): Promise<GraphQLSchema> {
+  const keepAlive = setInterval(() => undefined, 1000); // see bootstrap.ts: Node 20 + Nest's dynamic imports
+  try {
+    const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
+    await app.init();
+    const schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
+    await app.close();
+    return schema;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }

@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, type TestDatabase } from '@maillage/testing';
+import { createApp } from '../src/bootstrap';
+
+jest.setTimeout(60_000);
+
+type Payload = { cooperationId: string; version: number; eventTypes: string[]; replayed: boolean };
+const PAYLOAD = 'cooperationId version eventTypes replayed';
+
+describe('cooperation mutations over HTTP', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let gql: ReturnType<typeof graphqlClient>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mutations');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    gql = graphqlClient(`${await app.getUrl()}/graphql`);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const register = async (name: string, kind: string, departementCode = '93', regionCode = '11') => {
+    const r = await gql<{ registerOrganisation: { organisationId: string } }>(
+      `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId version } }`,
+      { input: { name, kind, regionCode, departementCode } },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.registerOrganisation.organisationId;
+  };
+
+  const mutate = (name: string, input: Record<string, unknown>): Promise<GraphQLResponse<Record<string, Payload>>> =>
+    gql(`mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { ${PAYLOAD} } }`, { input });
+
+  /** Le Petit Plus (EA, mandataire) and four régies de quartier of Plaine Commune (seed 000). */
+  const proposePetitPlus = async () => {
+    const lead = await register('Le Petit Plus', 'EA');
+    const regies = await Promise.all(['Régie de quartier de Saint-Denis', 'Régie de quartier de Stains', 'Régie de quartier de La Courneuve', 'Régie de quartier d\u2019Aubervilliers'].map((n) => register(n, 'REGIE')));
+    const proposed = await mutate('proposeCooperation', {
+      kind: 'GME',
+      name: 'Collecte des cartons — Plaine Commune',
+      objectives: ['ECONOMIC_DEVELOPMENT', 'SOCIAL_IMPACT'],
+      territory: { regionCode: '11', departementCodes: ['93'] },
+      sectors: ['WASTE_RECYCLING'],
+      leadOrganisationId: lead,
+      occurredAt: '2015-10-01T09:00:00.000Z',
+    });
+    expect(proposed.errors).toBeUndefined();
+    return { lead, regies, cooperationId: proposed.data!.proposeCooperation.cooperationId, version: proposed.data!.proposeCooperation.version };
+  };
+
+  it('moves a GME through DECISION with typed gate errors on the way', async () => {
+    const { lead, regies, cooperationId } = await proposePetitPlus();
+    for (const regie of regies) {
+      const added = await mutate('addMember', { cooperationId, organisationId: regie, occurredAt: '2015-11-01T09:00:00.000Z' });
+      expect(added.errors).toBeUndefined();
+    }
+    const tooEarly = await mutate('advanceStage', { cooperationId });
+    expect(errorCode(tooEarly)).toBe('MANDATAIRE_REQUIRED');
+
+    await mutate('designateMandataire', { cooperationId, organisationId: lead, occurredAt: '2015-12-01T09:00:00.000Z' });
+    const gate = await mutate('advanceStage', { cooperationId });
+    expect(errorCode(gate)).toBe('GATE_NOT_SATISFIED');
+    expect(gate.errors![0].extensions!.missingItems).toEqual([
+      { id: 'structuring-elements', label: expect.stringContaining('Éléments structurants') as string },
+    ]);
+
+    await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', occurredAt: '2015-12-10T09:00:00.000Z' });
+    const advanced = await mutate('advanceStage', { cooperationId, occurredAt: '2015-12-15T09:00:00.000Z' });
+    expect(advanced.errors).toBeUndefined();
+    expect(advanced.data!.advanceStage.eventTypes).toEqual(['CooperationStageAdvanced']);
+  });
+
+  it('answers a stale expected version with CONCURRENCY_CONFLICT and the current version', async () => {
+    const { cooperationId, version } = await proposePetitPlus();
+    const stale = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', expectedVersion: version - 1 });
+    expect(errorCode(stale)).toBe('CONCURRENCY_CONFLICT');
+    expect(stale.errors![0].extensions!.currentVersion).toBe(version);
+  });
+
+  it('lets exactly one of concurrent advanceStage calls with the same expected version win', async () => {
+    const { lead, regies, cooperationId } = await proposePetitPlus();
+    await mutate('addMember', { cooperationId, organisationId: regies[0] });
+    await mutate('designateMandataire', { cooperationId, organisationId: lead });
+    const note = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE' });
+    const version = note.data!.recordDeliverable.version;
+    const results = await Promise.all(Array.from({ length: 10 }, () => mutate('advanceStage', { cooperationId, expectedVersion: version })));
+    expect(results.filter((r) => !r.errors)).toHaveLength(1);
+    const codes = results.filter((r) => r.errors).map(errorCode);
+    expect(codes).toEqual(Array(9).fill('CONCURRENCY_CONFLICT'));
+  });
+
+  it('returns the first result for a retried idempotency key', async () => {
+    const { cooperationId } = await proposePetitPlus();
+    const idempotencyKey = randomUUID();
+    const first = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', idempotencyKey });
+    const second = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', idempotencyKey });
+    expect(second.data!.recordDeliverable).toEqual({ ...first.data!.recordDeliverable, replayed: true });
+    const reused = await mutate('recordDeliverable', { cooperationId, kind: 'BUSINESS_PLAN', idempotencyKey });
+    expect(errorCode(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('gives every kind of bad input a clear typed error, never an internal one', async () => {
+    const { cooperationId, lead } = await proposePetitPlus();
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['addMember', { cooperationId, organisationId: randomUUID() }, 'NOT_FOUND'],
+      ['addMember', { cooperationId: randomUUID(), organisationId: randomUUID() }, 'NOT_FOUND'],
+      ['recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', occurredAt: '2999-01-01T00:00:00.000Z' }, 'OCCURRED_AT_IN_FUTURE'],
+      ['recordDeliverable', { cooperationId, kind: 'NOT_A_KIND' }, 'BAD_USER_INPUT'],
+      ['recordDeliverable', { cooperationId }, 'BAD_USER_INPUT'],
+      ['setShareholding', { cooperationId, phase: 'PLANNED', shares: [] }, 'NOT_APPLICABLE_TO_KIND'],
+      ['proposeCooperation', { kind: 'GIE', name: 'x', objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['49'] }, leadOrganisationId: lead }, 'INVALID_TERRITORY'],
+      ['proposeCooperation', { kind: 'GIE', name: '', objectives: [], territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: lead }, 'BAD_USER_INPUT'],
+      ['recordDeliverable', { cooperationId: 'x'.repeat(500), kind: 'NOTE_DE_SYNTHESE' }, 'BAD_USER_INPUT'],
+    ];
+    for (const [name, input, code] of cases) {
+      const response = await mutate(name, input);
+      expect({ name, input, code: errorCode(response) }).toEqual({ name, input, code });
+      expect(JSON.stringify(response.errors)).not.toMatch(/stacktrace|at \/|node_modules|SELECT|INSERT/i);
+    }
+    const badSiret = await gql(
+      `mutation { registerOrganisation(input: { name: "X", kind: EI, regionCode: "11", departementCode: "93", siret: "12345678901234" }) { organisationId } }`,
+    );
+    expect(errorCode(badSiret)).toBe('INVALID_SIRET');
+  });
+});
