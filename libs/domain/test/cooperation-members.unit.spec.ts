@@ -47,6 +47,10 @@ describe('AddMember', () => {
     spec.given([E.proposed('GME')]).when(cmd('AddMember', { organisation: { id: '', kind: 'AI' } })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
   });
 
+  it('rejects a fact dated before the proposal', () => {
+    spec.given([E.proposed('GME', '2025-01-10')]).when(cmd('AddMember', { organisation: ORGS.ei }), ctx('2024-12-31')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { reason: 'before the proposal' });
+  });
+
   it('rejects on an unknown cooperation', () => {
     spec.given([]).when(cmd('AddMember', { organisation: ORGS.ei })).thenThrows(DomainErrorCode.NOT_FOUND);
   });

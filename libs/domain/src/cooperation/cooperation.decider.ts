@@ -72,6 +72,12 @@ const requireActive = (state: CooperationState): Cooperation => {
   return coop;
 };
 
+/** Nothing can happen to a cooperation before it was proposed. */
+const requireNotBeforeProposal = (coop: Cooperation, ctx: Ctx): void => {
+  if (toMillis(ctx.occurredAt) < toMillis(coop.proposedAt))
+    throw reject(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { occurredAt: ctx.occurredAt, proposedAt: coop.proposedAt, reason: 'before the proposal' });
+};
+
 const requireKind = (coop: Cooperation, kinds: readonly CooperationKind[], command: string): void => {
   if (!kinds.includes(coop.kind))
     throw reject(DomainErrorCode.NOT_APPLICABLE_TO_KIND, { command, kind: coop.kind, applicableTo: kinds });
@@ -676,61 +682,66 @@ const recordLesson = (cmd: C.RecordLesson, coop: Cooperation, ctx: Ctx): Coopera
 export const decideCooperation = (command: C.CooperationCommand, state: CooperationState, context: DecideContext): CooperationEvent[] => {
   checkContext(context);
   if (typeof command !== 'object' || command === null) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'command' });
+  const active = (): Cooperation => {
+    const coop = requireActive(state);
+    requireNotBeforeProposal(coop, context);
+    return coop;
+  };
   switch (command.type) {
     case 'ProposeCooperation':
       return proposeCooperation(command, state, context);
     case 'RenewCooperation':
       return renewCooperation(command, state, context);
     case 'SetTerritory':
-      return setTerritory(command, requireActive(state), context);
+      return setTerritory(command, active(), context);
     case 'AddMember':
-      return addMember(command, requireActive(state), context);
+      return addMember(command, active(), context);
     case 'RemoveMember':
-      return removeMember(command, requireActive(state), context);
+      return removeMember(command, active(), context);
     case 'DesignateMandataire':
-      return designateMandataire(command, requireActive(state), context);
+      return designateMandataire(command, active(), context);
     case 'SetGmeForm':
-      return setGmeForm(command, requireActive(state), context);
+      return setGmeForm(command, active(), context);
     case 'RecordMarket':
-      return recordMarket(command, requireActive(state), context);
+      return recordMarket(command, active(), context);
     case 'RecordMarketOutcome':
-      return recordMarketOutcome(command, requireActive(state), context);
+      return recordMarketOutcome(command, active(), context);
     case 'SetShareholding':
-      return setShareholding(command, requireActive(state), context);
+      return setShareholding(command, active(), context);
     case 'ChooseEssaimageStrategy':
-      return chooseEssaimageStrategy(command, requireActive(state), context);
+      return chooseEssaimageStrategy(command, active(), context);
     case 'OpenSite':
-      return openSite(command, requireActive(state), context);
+      return openSite(command, active(), context);
     case 'RecordStructureRegistration':
-      return recordStructureRegistration(command, requireActive(state), context);
+      return recordStructureRegistration(command, active(), context);
     case 'RecordDeliverable':
-      return recordDeliverable(command, requireActive(state), context);
+      return recordDeliverable(command, active(), context);
     case 'WaiveGateItem':
-      return waiveGateItem(command, requireActive(state), context);
+      return waiveGateItem(command, active(), context);
     case 'AdvanceStage':
-      return advanceStage(command, requireActive(state), context);
+      return advanceStage(command, active(), context);
     case 'ReopenStage':
-      return reopenStage(command, requireActive(state), context);
+      return reopenStage(command, active(), context);
     case 'AbandonCooperation':
-      return abandonCooperation(command, requireActive(state), context);
+      return abandonCooperation(command, active(), context);
     case 'CloseCooperation':
-      return closeCooperation(command, requireActive(state), context);
+      return closeCooperation(command, active(), context);
     case 'GrantFunding':
-      return grantFunding(command, requireActive(state), context);
+      return grantFunding(command, active(), context);
     case 'RecordDisbursement':
-      return recordDisbursement(command, requireActive(state), context);
+      return recordDisbursement(command, active(), context);
     case 'EndFunding':
-      return endFunding(command, requireActive(state), context);
+      return endFunding(command, active(), context);
     case 'RecordSupport':
-      return recordSupport(command, requireActive(state), context);
+      return recordSupport(command, active(), context);
     case 'DefineIndicator':
-      return defineIndicator(command, requireActive(state), context);
+      return defineIndicator(command, active(), context);
     case 'RecordMeasurement':
-      return recordMeasurement(command, requireActive(state), context);
+      return recordMeasurement(command, active(), context);
     case 'RecordEvaluation':
-      return recordEvaluation(command, requireActive(state), context);
+      return recordEvaluation(command, active(), context);
     case 'RecordLesson':
-      return recordLesson(command, requireActive(state), context);
+      return recordLesson(command, active(), context);
     default: {
       const unknown: never = command;
       throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'type', value: (unknown as { type?: unknown }).type ?? null });
