@@ -1,0 +1,75 @@
+// The command side's message builders: seedDemo writes only through the command handlers.
+import {
+  cooperationCommand,
+  organisationCommand,
+  type CommandResult,
+} from '../../../apps/api/src/command-side/command-envelope';
+import { buildDemoPlan, type DemoPlanOptions } from './build-plan';
+import type { DemoStep } from './plan';
+import { DemoStepRejected } from './simulate';
+
+export interface SeedDemoOptions extends DemoPlanOptions {
+  /** Called after each command: (done, total). */
+  onProgress?: (done: number, total: number) => void;
+  /** Cooperations written in parallel (each one's commands stay in order). Default 4. */
+  concurrency?: number;
+}
+
+export interface SeedDemoResult {
+  organisations: number;
+  /** Cooperation streams (a renewal writes two). */
+  cooperations: number;
+  /** Commands sent to the bus. */
+  commands: number;
+  /** Commands answered from an earlier run (idempotency key already used): nothing appended. */
+  replayed: number;
+}
+
+/** Builds the bus message of a demo step (exported for the CLI and tests). */
+export const toCommandMessage = (step: DemoStep) =>
+  step.aggregate === 'organisation'
+    ? organisationCommand(step.aggregateId, step.command, { actor: step.actor, occurredAt: step.occurredAt, idempotencyKey: step.idempotencyKey })
+    : cooperationCommand(step.aggregateId, step.command, {
+        actor: step.actor,
+        occurredAt: step.occurredAt,
+        idempotencyKey: step.idempotencyKey,
+      });
+
+/**
+ * Writes the demo through the command handlers (`execute` is `(m) => bus.execute(m)`): organisations
+ * first, then the cooperations. Every command carries an idempotency key derived from its place in
+ * the plan, so a second run appends nothing. Stops at the first rejected command.
+ */
+export async function seedDemo(
+  execute: (message: ReturnType<typeof toCommandMessage>) => Promise<CommandResult>,
+  options: SeedDemoOptions,
+): Promise<SeedDemoResult> {
+  const plan = buildDemoPlan(options);
+  const total = plan.organisationSteps.length + plan.cooperations.reduce((a, c) => a + c.steps.length, 0);
+  let done = 0;
+  let replayed = 0;
+  let index = 0;
+  const run = async (step: DemoStep) => {
+    const at = index++;
+    try {
+      const result = await execute(toCommandMessage(step));
+      if (result.replayed) replayed++;
+    } catch (error) {
+      throw new DemoStepRejected(step, at, error);
+    }
+    done++;
+    options.onProgress?.(done, total);
+  };
+  options.onProgress?.(0, total);
+  // Networks are registered before their members, so organisations go one by one.
+  for (const step of plan.organisationSteps) await run(step);
+  const queue = [...plan.cooperations];
+  const workers = Array.from({ length: Math.max(1, options.concurrency ?? 4) }, async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const step of next.steps) await run(step);
+    }
+  });
+  await Promise.all(workers);
+  const streams = new Set(plan.cooperations.flatMap((c) => Object.keys(c.expected)));
+  return { organisations: plan.organisations.length, cooperations: streams.size, commands: total, replayed };
+}
