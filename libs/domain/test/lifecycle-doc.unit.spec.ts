@@ -14,7 +14,7 @@ describe('docs/lifecycle.md', () => {
     } catch {
       // missing file: fall through to the failing assertion
     }
-    // If this fails: UPDATE_DOCS=1 npx jest --selectProjects unit libs/domain/test/lifecycle-doc
+    // If this fails: UPDATE_DOCS=1 npx jest libs/domain/test/lifecycle-doc --selectProjects unit
     expect(actual).toBe(expected);
   });
 });
