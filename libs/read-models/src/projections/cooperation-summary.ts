@@ -1,0 +1,148 @@
+import type { RecordedEvent } from '@maillage/event-store';
+import {
+  STAGE_GOALS_FR,
+  evolveCooperation,
+  gateStatus,
+  initialCooperationState,
+  memberRoleLabelsFr,
+  shareholdingSummary,
+  stageLabelsFr,
+  type Cooperation,
+  type CooperationEvent,
+  type CooperationState,
+} from '@maillage/domain';
+import type { CooperationSummaryEntity, ShareholdingEntry, TimelineEntry } from '../entities';
+import { dayOf, gateItemLabel, iso, toDomainEvent } from './events';
+
+export type CooperationSummaryRow = CooperationSummaryEntity;
+
+/** Next timeline (status intervals) after a lifecycle event; other events leave it as it is. */
+export function evolveTimeline(
+  timeline: readonly TimelineEntry[],
+  previous: CooperationState,
+  next: Cooperation,
+  event: RecordedEvent,
+): TimelineEntry[] {
+  const at = iso(event.occurredAt);
+  const rec = iso(event.recordedAt);
+  const close = (via: NonNullable<TimelineEntry['exitedVia']>): TimelineEntry[] =>
+    timeline.map((t, i) =>
+      i === timeline.length - 1 && t.validTo === null ? { ...t, validTo: at, recordedTo: rec, exitedVia: via } : t,
+    );
+  const open = (entries: TimelineEntry[], stage: string, status: TimelineEntry['status'], via: TimelineEntry['enteredVia']) => [
+    ...entries,
+    { seq: entries.length + 1, stage, status, validFrom: at, validTo: null, recordedFrom: rec, recordedTo: null, enteredVia: via, exitedVia: null },
+  ];
+  switch (event.type) {
+    case 'CooperationProposed':
+      return previous.status === 'NONE' ? open([], next.stage, 'ACTIVE', 'PROPOSED') : [...timeline];
+    case 'CooperationStageAdvanced':
+      return open(close('ADVANCED'), next.stage, 'ACTIVE', 'ADVANCED');
+    case 'CooperationStageReopened':
+      return open(close('REOPENED'), next.stage, 'ACTIVE', 'REOPENED');
+    case 'CooperationAbandoned':
+      return open(close('ABANDONED'), next.stage, 'ABANDONED', 'ABANDONED');
+    case 'CooperationClosed':
+      return open(close('CLOSED'), next.stage, 'CLOSED', 'CLOSED');
+    default:
+      return timeline as TimelineEntry[];
+  }
+}
+
+const addDay = (days: readonly string[], day: string): string[] => {
+  if (days.includes(day)) return days as string[];
+  return [...days, day].sort();
+};
+
+function shareholdingOf(coop: Cooperation): ShareholdingEntry[] {
+  if (coop.kind !== 'JVS') return [];
+  const ess = new Map(coop.members.map((m) => [m.organisationId, m.ess]));
+  const entries: ShareholdingEntry[] = [];
+  for (const phase of ['PLANNED', 'FINAL'] as const) {
+    const shares = phase === 'PLANNED' ? coop.plannedShares : coop.finalShares;
+    if (!shares) continue;
+    const s = shareholdingSummary(coop, phase);
+    entries.push({
+      phase,
+      shares: shares.filter((x) => ess.has(x.organisationId)).map((x) => ({ ...x, ess: ess.get(x.organisationId)! })),
+      totalPercent: s.total,
+      essPercent: s.ess,
+      essMajority: s.defined && s.total === 100 && s.ess > 50,
+    });
+  }
+  return entries;
+}
+
+/**
+ * Pure fold of one cooperation event into its summary row. The folded domain state lives in
+ * `state` and every other column is derived from it, so gate rules are the domain's own.
+ */
+export function evolveCooperationSummary(row: CooperationSummaryRow | null, event: RecordedEvent): CooperationSummaryRow | null {
+  const previous = (row?.state as CooperationState | undefined) ?? initialCooperationState();
+  const next = evolveCooperation(previous, toDomainEvent<CooperationEvent>(event));
+  if (next.status === 'NONE') return row;
+  const occurredAt = iso(event.occurredAt);
+  const recordedAt = iso(event.recordedAt);
+  const timeline = evolveTimeline(row?.timeline ?? [], previous, next, event);
+  const lastEventAt = row && Date.parse(row.last_event_at) > event.occurredAt.getTime() ? row.last_event_at : occurredAt;
+  const gate = gateStatus(next);
+  return {
+    id: next.id,
+    kind: next.kind,
+    stage: next.stage,
+    status: next.status,
+    name: next.name,
+    objectives: next.objectives,
+    lead_organisation_id: next.leadOrganisationId,
+    members: next.members.map((m) => ({
+      ...m,
+      roleLabel: memberRoleLabelsFr[m.role],
+      mandataire: m.organisationId === next.mandataireId,
+    })),
+    member_count: next.members.length,
+    mandataire_id: next.mandataireId,
+    region_code: next.territory.regionCode,
+    departement_codes: next.territory.departementCodes,
+    sectors: next.sectors,
+    gate: { ...gate, stageGoal: STAGE_GOALS_FR[gate.stage], stageName: stageLabelsFr[gate.stage] },
+    gate_satisfied: gate.satisfied,
+    waivers: next.waivers.map((w) => ({
+      ...w,
+      stageLabel: stageLabelsFr[w.stage],
+      itemLabel: gateItemLabel(w.itemId),
+    })),
+    version: event.streamVersion,
+    proposed_at: next.proposedAt,
+    proposed_recorded_at: row?.proposed_recorded_at ?? recordedAt,
+    stage_entered_at: next.stageEnteredAt,
+    closed_at: next.closure?.closedAt ?? null,
+    abandoned_at: next.abandonment?.abandonedAt ?? null,
+    last_event_at: lastEventAt,
+    last_recorded_at: recordedAt,
+    activity_days: addDay(row?.activity_days ?? [], dayOf(event.occurredAt)),
+    renewed_from: next.renewedFrom,
+    successor_id: next.successorId,
+    abandon_reason: next.abandonment?.reason ?? null,
+    abandon_reason_text: next.abandonment?.reasonText ?? null,
+    close_outcome: next.closure?.outcome ?? null,
+    funder_ids: [...new Set(next.fundings.map((f) => f.funderOrganisationId))],
+    timeline,
+    shareholding: shareholdingOf(next),
+    state: next,
+  };
+}
+
+/** Lifecycle and territory events: they change the status intervals and stage visits. */
+export const TIMELINE_EVENT_TYPES = new Set([
+  'CooperationProposed',
+  'CooperationStageAdvanced',
+  'CooperationStageReopened',
+  'CooperationAbandoned',
+  'CooperationClosed',
+  'CooperationTerritorySet',
+]);
+export const SHAREHOLDING_EVENT_TYPES = new Set([
+  'CooperationShareholdingSet',
+  'CooperationMemberAdded',
+  'CooperationMemberRemoved',
+]);
