@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
+import { eventSource } from './event-source';
 import { countEventsAfter, REBUILD_OWNER_PREFIX, skippedEventIds } from './admin';
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, requestHandover, tryAcquireLease } from './lease';
 import type { Projection, ProjectionContext } from './projection';
@@ -126,13 +127,14 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     // 2. Replay into the shadows.
     let position: string | null = null;
     let done = 0;
-    let next = store.readAll({ after: null, limit: batchSize });
+    const read = eventSource(store, pool);
+    let next = read(null, batchSize);
     for (;;) {
-      const { events } = await next;
+      const events = await next;
       if (lost) throw new LeaseLostError(name, owner, null);
       if (!events.length) break;
       position = events[events.length - 1].globalPosition;
-      next = store.readAll({ after: position, limit: batchSize });
+      next = read(position, batchSize);
       next.catch(() => undefined); // awaited next turn; do not crash on an early rejection
       const relevant = events.filter((e) => (!types || types.has(e.type)) && !skipped.has(e.eventId));
       if (relevant.length) {

@@ -98,7 +98,7 @@ describe('rebuild (PostgreSQL)', () => {
 
     // After the swap the live runner resumes from the rebuilt checkpoint.
     await runner.catchUp();
-    const expected = await expectedFromStore(env.store);
+    const expected = await expectedFromStore(env.pool);
     const rebuilt = await readModel(env.pool);
     expect(rebuilt.totals).toEqual(expected.totals);
     expect(sortedEntries(rebuilt)).toEqual(sortedEntries(expected));

@@ -1,6 +1,6 @@
 import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError } from '@maillage/projections';
-import type { RecordedEvent } from '@maillage/event-store';
 import {
+  allEvents,
   counted,
   countingProjection,
   expectedFromStore,
@@ -13,17 +13,6 @@ import { delay, eventually, randomInt, setUp, type Env } from './helpers';
 jest.setTimeout(60_000);
 
 const quietLogger = { log: () => undefined, warn: () => undefined, error: () => undefined };
-
-async function allEvents(env: Env): Promise<RecordedEvent[]> {
-  const all: RecordedEvent[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const { events, position } = await env.store.readAll({ after, limit: 10_000 });
-    if (!events.length) return all;
-    all.push(...events);
-    after = position;
-  }
-}
 
 describe('ProjectionRunner (PostgreSQL)', () => {
   let env: Env;
@@ -67,7 +56,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
       }),
     );
     await r.catchUp();
-    const expected = await expectedFromStore(env.store);
+    const expected = await expectedFromStore(env.pool);
     for (const suffix of ['', '_b']) {
       const actual = await readModel(env.pool, suffix);
       expect(sortedEntries(actual)).toEqual(sortedEntries(expected));
@@ -108,7 +97,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
       const [s] = await r.status();
       return s.state === 'blocked' ? s : null;
     });
-    const all = await allEvents(env);
+    const all = await allEvents(env.pool);
     const poisonIndex = all.findIndex((e) => e.eventId === poison.eventId);
     expect(blocked.pendingDeadLetters).toBe(1);
     expect(blocked.checkpoint).toBe(all[poisonIndex - 1].globalPosition); // just before the poison
@@ -151,7 +140,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     guard.fixed = true;
     await r.retryDeadLetter('counting', second.eventId, 'dev@maillage');
     await r.catchUp({ timeoutMs: 10_000 });
-    const expected = await expectedFromStore(env.store, new Set([poison.eventId]));
+    const expected = await expectedFromStore(env.pool, new Set([poison.eventId]));
     const actual = await readModel(env.pool);
     expect(actual.totals).toEqual(expected.totals);
     expect(sortedEntries(actual)).toEqual(sortedEntries(expected));
