@@ -239,6 +239,11 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
 
   const t = new Timeline(rnd);
   const s = new CooperationScript(slug, id, reg.id(lead));
+  // Dates: active, non-stalled cooperations end close to now; the others start anywhere from 2019.
+  const nowMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const anchored = shape.fate === 'ACTIVE' && !shape.stalled;
+  const gap = anchored ? rnd.int(2, 45) : shape.stalled ? rnd.int(150, 600) : rnd.int(20, 120);
+  const plannedStartMs = EARLIEST + Math.floor(rnd.next() * Math.max(0, (nowMs - EARLIEST) / DAY - 240)) * DAY;
   const fundingIds: { id: string; amount: number; endDay: number }[] = [];
   const abandonAt: Stage | null = shape.fate === 'ABANDONED' ? shape.stage : null;
   const tenderLost = kind === 'GME' && shape.fate === 'CLOSED' && (shape.stage === 'FEASIBILITY' || shape.stage === 'LAUNCH');
@@ -482,7 +487,10 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
 
   // OPERATION ------------------------------------------------------------------------------
   const opStart = t.day;
-  const opMonths = shape.stage === 'OPERATION' ? rnd.int(5, 36) : rnd.int(12, 40);
+  // An active cooperation in OPERATION has been reporting since it entered the stage.
+  const availableMonths = Math.floor(((nowMs - plannedStartMs) / DAY - gap - t.day) / 30);
+  const opMonths =
+    shape.stage === 'OPERATION' && anchored ? Math.min(84, Math.max(5, availableMonths)) : shape.stage === 'OPERATION' ? rnd.int(5, 36) : rnd.int(12, 40);
   const indicatorSet: { standard?: StandardIndicator; label?: string; base: number; growth: number; target: number; unit?: string }[] = [
     { standard: 'PEOPLE_IN_INSERTION', base: rnd.int(4, 25), growth: 1.1, target: rnd.int(10, 40) },
     { standard: 'INSERTION_FTE', base: rnd.int(2, 15), growth: 1.08, target: rnd.int(5, 25) },
@@ -593,11 +601,13 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
 
   /** Maps relative days onto real dates: the last step lands before `now`, the first after 2019-01-07. */
   function finish(): DemoCooperation {
-    const nowMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-    const gap = shape.fate === 'ACTIVE' ? (shape.stalled ? rnd.int(150, 520) : rnd.int(2, 45)) : rnd.int(20, 700);
     const span = t.day;
-    let endMs = nowMs - gap * DAY;
-    let startMs = endMs - span * DAY;
+    let startMs = plannedStartMs;
+    let endMs = startMs + span * DAY;
+    if (anchored || endMs > nowMs - gap * DAY) {
+      endMs = nowMs - gap * DAY;
+      startMs = endMs - span * DAY;
+    }
     if (startMs < EARLIEST) {
       startMs = EARLIEST + rnd.int(0, 90) * DAY;
       endMs = startMs + span * DAY;

@@ -106,4 +106,18 @@ describe('demo plan (pure)', () => {
     expect(get('real-essaimage-solicycle').sites).toHaveLength(10);
     expect(get('real-essaimage-solicycle').sites[0]).toMatchObject({ openedOn: '2007-06-01' });
   });
+
+  it('spreads synthetic cooperations over 2019 to now, some active ones stalled for months', () => {
+    const plan = buildDemoPlan({ synthetic: 300, seed: 2019, now: NOW });
+    const synthetic = plan.cooperations.filter((c) => !c.real);
+    const years = new Set(synthetic.map((c) => c.steps[0].occurredAt.slice(0, 4)));
+    expect([...years].sort()).toEqual(['2019', '2020', '2021', '2022', '2023', '2024', '2025', '2026']);
+    const { cooperations } = simulateDemoPlan(plan);
+    const idle = synthetic.filter((c) => {
+      const state = cooperations.get(c.id) as Cooperation;
+      const last = c.steps[c.steps.length - 1].occurredAt;
+      return state.status === 'ACTIVE' && NOW.getTime() - Date.parse(last) > 150 * 86_400_000;
+    });
+    expect(idle.length).toBeGreaterThan(20);
+  });
 });
