@@ -183,7 +183,7 @@ function generateCooperation(n: number): CooperationEvent[] {
     }
   }
   if (state.status === 'ACTIVE') {
-    const stage = (state as Cooperation).stage;
+    const stage = state.stage;
     if (random() < 0.12 && stage !== 'CAPITALISATION') run({ type: 'AbandonCooperation', data: { reason: pick(['TIME', 'COST', 'NO_PARTNER', 'LEGAL_COMPLEXITY', 'LOW_POTENTIAL'] as const) } });
     else if (stage === 'OPERATION' && random() < 0.3) run({ type: 'CloseCooperation', data: { outcome: kind === 'GME' ? 'CONTRACT_ENDED' : 'DISSOLVED' } });
   }
@@ -250,7 +250,7 @@ async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-postgres');
   log(`events=${EVENTS} cooperations~${Math.round(EVENTS / PER_COOPERATION)} group=${GROUP}`);
   const server = await startEmbeddedPostgres({ dataDir, settings: { max_connections: '200' }, onProgress: log });
-  let summary: Record<string, unknown> = {};
+  let summary: Record<string, unknown> | undefined;
   try {
     const admin = new Client({ connectionString: server.adminUrl });
     await admin.connect();
@@ -306,7 +306,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
   }
-  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  if (summary) process.stdout.write(`${JSON.stringify(summary)}\n`);
 }
 
 main().catch((error: unknown) => {
