@@ -193,6 +193,35 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       await admin.query('drop trigger hold_insert on event_store.events');
     });
 
+    it('orders by transaction id as a number, also across a power of ten', async () => {
+      const store = f.store();
+      const admin = await f.client();
+      const xidNow = async () =>
+        BigInt((await admin.query('select pg_current_xact_id()::text as x')).rows[0].x);
+      const first = await store.appendToStream(newStream('digits'), [newEvent('Before')]);
+      const current = await xidNow();
+      const boundary = 10n ** BigInt(current.toString().length);
+      // Burn transaction ids (one per committed loop turn) until their decimal length grows.
+      const toBurn = boundary - current;
+      if (toBurn > 300_000n) {
+        console.warn(`skipping the xid digit-boundary check: ${toBurn} ids to the next power of ten`);
+        return;
+      }
+      await admin.query(
+        `do $$ begin for i in 1..${toBurn} loop perform pg_current_xact_id(); commit; end loop; end $$`,
+      );
+      const second = await store.appendToStream(newStream('digits'), [newEvent('After')]);
+      expect(second.lastPosition.split(':')[0].length).toBeGreaterThan(
+        first.lastPosition.split(':')[0].length,
+      );
+      const { events } = await readAllFrom(store, null, 1);
+      const types = events.filter((e) => e.type === 'Before' || e.type === 'After').map((e) => e.type);
+      expect(types).toEqual(['Before', 'After']);
+      const after = await store.readAll({ after: first.lastPosition, limit: 10 });
+      expect(after.events.map((e) => e.type)).toContain('After');
+      expect(await store.headPosition()).toBe(second.lastPosition);
+    }, 60_000);
+
     it('randomized: writers with random commit delays and rollbacks, a follower reads exactly the committed set', async () => {
       const reader = f.store();
       const start = await reader.headPosition();

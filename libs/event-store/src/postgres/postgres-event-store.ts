@@ -59,7 +59,7 @@ interface BatchRow {
 
 interface EventRow {
   global_position: string;
-  transaction_id: string;
+  xid_text: string;
   stream_id: string;
   stream_version: string;
   event_id: string;
@@ -73,7 +73,9 @@ interface EventRow {
   recorded_at: Date;
 }
 
-const EVENT_COLUMNS = `global_position, transaction_id::text as transaction_id, stream_id, stream_version,
+// The text form of the transaction id gets its own alias: ORDER BY resolves output names first, and
+// an alias `transaction_id` would silently order by text ("1000" < "998").
+const EVENT_COLUMNS = `global_position, transaction_id::text as xid_text, stream_id, stream_version,
   event_id, type, schema_version, data, actor, correlation_id, causation_id, occurred_at, recorded_at`;
 
 // Positions are "<transaction id>:<global position>"; both are unsigned 64-bit integers.
@@ -440,7 +442,7 @@ function toRecordedEvent(row: EventRow): RecordedEvent {
     eventId: row.event_id,
     streamId: row.stream_id,
     streamVersion: Number(row.stream_version),
-    globalPosition: `${row.transaction_id}:${row.global_position}`,
+    globalPosition: `${row.xid_text}:${row.global_position}`,
     type: row.type,
     schemaVersion: row.schema_version,
     data: row.data,
