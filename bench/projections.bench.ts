@@ -74,8 +74,19 @@ const REGIONS: [string, string[]][] = [
   ['76', ['31', '34', '30']],
   ['32', ['59', '62', '80']],
 ];
-const SECTORS = ['CLEANING', 'GREEN_SPACES', 'WASTE_RECYCLING', 'CATERING', 'LOGISTICS', 'DIGITAL_SERVICES', 'BUILDING'] as const;
-const FUNDERS = Array.from({ length: 40 }, (_, i): OrganisationRef => ({ id: `funder-${i}`, kind: 'FUNDER' }));
+const SECTORS = [
+  'CLEANING',
+  'GREEN_SPACES',
+  'WASTE_RECYCLING',
+  'CATERING',
+  'LOGISTICS',
+  'DIGITAL_SERVICES',
+  'BUILDING',
+] as const;
+const FUNDERS = Array.from({ length: 40 }, (_, i): OrganisationRef => ({
+  id: `funder-${i}`,
+  kind: 'FUNDER',
+}));
 const DAY = 86_400_000;
 const NOW = new Date().toISOString();
 
@@ -91,7 +102,11 @@ function generateCooperation(n: number): CooperationEvent[] {
   const run = (command: CooperationCommand, days = 1 + Math.floor(random() * 12)): boolean => {
     time = Math.min(time + days * DAY, Date.parse(NOW) - DAY);
     try {
-      const produced = decideCooperation(command, state, { now: NOW, occurredAt: new Date(time).toISOString(), newId: () => `${id}-${++sub}` });
+      const produced = decideCooperation(command, state, {
+        now: NOW,
+        occurredAt: new Date(time).toISOString(),
+        newId: () => `${id}-${++sub}`,
+      });
       for (const e of produced) state = evolveCooperation(state, e);
       events.push(...produced);
       return true;
@@ -99,9 +114,18 @@ function generateCooperation(n: number): CooperationEvent[] {
       return false;
     }
   };
-  const org = (k: OrganisationRef['kind'], ess?: boolean): OrganisationRef => ({ id: `org-${Math.floor(random() * 30_000)}-${k}`, kind: k, ...(ess === undefined ? {} : { ess }) });
+  const org = (k: OrganisationRef['kind'], ess?: boolean): OrganisationRef => ({
+    id: `org-${Math.floor(random() * 30_000)}-${k}`,
+    kind: k,
+    ...(ess === undefined ? {} : { ess }),
+  });
   const deliver = (k: DeliverableKind) => run({ type: 'RecordDeliverable', data: { kind: k } });
-  const lead = kind === 'JVS' ? org('ASSOCIATION') : kind === 'ESSAIMAGE' ? org('ACI') : org(pick(['EI', 'ACI', 'AI', 'REGIE', 'EA'] as const));
+  const lead =
+    kind === 'JVS'
+      ? org('ASSOCIATION')
+      : kind === 'ESSAIMAGE'
+        ? org('ACI')
+        : org(pick(['EI', 'ACI', 'AI', 'REGIE', 'EA'] as const));
   run({
     type: 'ProposeCooperation',
     data: {
@@ -116,15 +140,34 @@ function generateCooperation(n: number): CooperationEvent[] {
     },
   });
   const members: OrganisationRef[] =
-    kind === 'PTCE' ? [org('EI'), org('LOCAL_AUTHORITY')] : kind === 'JVS' ? [org('COMPANY', false)] : [org('EI'), org('ACI')];
+    kind === 'PTCE'
+      ? [org('EI'), org('LOCAL_AUTHORITY')]
+      : kind === 'JVS'
+        ? [org('COMPANY', false)]
+        : [org('EI'), org('ACI')];
   for (const m of members) run({ type: 'AddMember', data: { organisation: m } });
   if (kind === 'GME') run({ type: 'DesignateMandataire', data: { organisationId: lead.id } });
   deliver('NOTE_DE_SYNTHESE');
   const funder = pick(FUNDERS);
   const fundingId = `${id}-funding`;
   const granted = 10_000 + Math.floor(random() * 20) * 5_000;
-  run({ type: 'GrantFunding', data: { fundingId, funder, programme: 'Amorçage des coopérations', amount: granted, period: { start: new Date(time).toISOString().slice(0, 10), end: null } } });
-  run({ type: 'RecordSupport', data: { kind: pick(['NETWORK', 'DLA', 'FABRIQUE_A_INITIATIVES'] as const), period: { start: new Date(time).toISOString().slice(0, 10) } } });
+  run({
+    type: 'GrantFunding',
+    data: {
+      fundingId,
+      funder,
+      programme: 'Amorçage des coopérations',
+      amount: granted,
+      period: { start: new Date(time).toISOString().slice(0, 10), end: null },
+    },
+  });
+  run({
+    type: 'RecordSupport',
+    data: {
+      kind: pick(['NETWORK', 'DLA', 'FABRIQUE_A_INITIATIVES'] as const),
+      period: { start: new Date(time).toISOString().slice(0, 10) },
+    },
+  });
 
   const target = Math.floor(random() * 5); // stage index to reach
   const satisfyAndAdvance = (): boolean => {
@@ -132,28 +175,90 @@ function generateCooperation(n: number): CooperationEvent[] {
     if (coop.stage === 'DECISION') deliver('ACCORD_DE_PRINCIPE');
     if (coop.stage === 'FEASIBILITY') {
       if (kind === 'GME') {
-        run({ type: 'RecordMarket', data: { buyerName: 'Acheteur public', cpvCode: '90910000', amountExclVat: 50_000 + Math.floor(random() * 200) * 1000, durationMonths: 12 + Math.floor(random() * 4) * 12, procedures: ['RESERVED_SIAE'] } });
+        run({
+          type: 'RecordMarket',
+          data: {
+            buyerName: 'Acheteur public',
+            cpvCode: '90910000',
+            amountExclVat: 50_000 + Math.floor(random() * 200) * 1000,
+            durationMonths: 12 + Math.floor(random() * 4) * 12,
+            procedures: ['RESERVED_SIAE'],
+          },
+        });
         run({ type: 'SetGmeForm', data: { form: pick(['CONJOINT', 'SOLIDAIRE'] as const) } });
       }
       if (kind === 'JVS') {
         deliver('BUSINESS_PLAN');
-        run({ type: 'SetShareholding', data: { phase: 'PLANNED', shares: [{ organisationId: lead.id, percent: 51 }, { organisationId: members[0].id, percent: 49 }] } });
+        run({
+          type: 'SetShareholding',
+          data: {
+            phase: 'PLANNED',
+            shares: [
+              { organisationId: lead.id, percent: 51 },
+              { organisationId: members[0].id, percent: 49 },
+            ],
+          },
+        });
       }
-      if (kind === 'ESSAIMAGE') run({ type: 'ChooseEssaimageStrategy', data: { strategy: 'DUPLICATION_SOUPLE', targetTerritories: [{ regionCode, departementCode: pick(departements) }] } });
+      if (kind === 'ESSAIMAGE')
+        run({
+          type: 'ChooseEssaimageStrategy',
+          data: {
+            strategy: 'DUPLICATION_SOUPLE',
+            targetTerritories: [{ regionCode, departementCode: pick(departements) }],
+          },
+        });
     }
     if (coop.stage === 'LAUNCH') {
-      if (kind === 'GME') run({ type: 'RecordMarketOutcome', data: { outcome: 'AWARDED', startDate: new Date(time + 30 * DAY).toISOString().slice(0, 10) } });
-      if (kind === 'JVS' || kind === 'GIE' || kind === 'GES') run({ type: 'RecordStructureRegistration', data: { siren: '732829320' } });
-      if (kind === 'JVS') run({ type: 'SetShareholding', data: { phase: 'FINAL', shares: [{ organisationId: lead.id, percent: 60 }, { organisationId: members[0].id, percent: 40 }] } });
-      if (kind === 'ESSAIMAGE') run({ type: 'OpenSite', data: { name: 'Nouveau site', location: { regionCode, departementCode: pick(departements) }, openedOn: new Date(time).toISOString().slice(0, 10) } });
+      if (kind === 'GME')
+        run({
+          type: 'RecordMarketOutcome',
+          data: { outcome: 'AWARDED', startDate: new Date(time + 30 * DAY).toISOString().slice(0, 10) },
+        });
+      if (kind === 'JVS' || kind === 'GIE' || kind === 'GES')
+        run({ type: 'RecordStructureRegistration', data: { siren: '732829320' } });
+      if (kind === 'JVS')
+        run({
+          type: 'SetShareholding',
+          data: {
+            phase: 'FINAL',
+            shares: [
+              { organisationId: lead.id, percent: 60 },
+              { organisationId: members[0].id, percent: 40 },
+            ],
+          },
+        });
+      if (kind === 'ESSAIMAGE')
+        run({
+          type: 'OpenSite',
+          data: {
+            name: 'Nouveau site',
+            location: { regionCode, departementCode: pick(departements) },
+            openedOn: new Date(time).toISOString().slice(0, 10),
+          },
+        });
     }
     if (coop.stage === 'OPERATION') {
-      run({ type: 'DefineIndicator', data: { code: 'C1', label: 'Emploi d’insertion', indicators: [{ code: 'C1-I1', standard: 'PEOPLE_IN_INSERTION', target: 10 }, { code: 'C1-I2', standard: 'INSERTION_FTE', target: 4 }] } });
+      run({
+        type: 'DefineIndicator',
+        data: {
+          code: 'C1',
+          label: 'Emploi d’insertion',
+          indicators: [
+            { code: 'C1-I1', standard: 'PEOPLE_IN_INSERTION', target: 10 },
+            { code: 'C1-I2', standard: 'INSERTION_FTE', target: 4 },
+          ],
+        },
+      });
     }
     if (run({ type: 'AdvanceStage', data: {} }, 20 + Math.floor(random() * 60))) return true;
     // Waive what is missing and waivable, with a justification, then try again.
     for (const item of gateStatus(state).items) {
-      if (item.status === 'MISSING' && item.waivable) run({ type: 'WaiveGateItem', data: { itemId: item.id, justification: 'Pièce remplacée par un document équivalent du réseau' } });
+      if (item.status === 'MISSING' && item.waivable)
+        run({
+          type: 'WaiveGateItem',
+          data: { itemId: item.id, justification: 'Pièce remplacée par un document équivalent du réseau' },
+        });
     }
     return run({ type: 'AdvanceStage', data: {} });
   };
@@ -163,10 +268,18 @@ function generateCooperation(n: number): CooperationEvent[] {
       run({ type: 'ReopenStage', data: { reason: 'Nouvelle étude demandée par les instances' } });
       if (!satisfyAndAdvance()) break;
     }
-    run({ type: 'RecordDisbursement', data: { fundingId, amount: Math.round(granted / 8), disbursedOn: new Date(time).toISOString().slice(0, 10) } });
+    run({
+      type: 'RecordDisbursement',
+      data: {
+        fundingId,
+        amount: Math.round(granted / 8),
+        disbursedOn: new Date(time).toISOString().slice(0, 10),
+      },
+    });
   }
   // Day-to-day activity up to about PER_COOPERATION events: measurements, deliverables, disbursements.
-  const indicators = (state as Cooperation).criteria?.flatMap((c) => c.indicators.map((i) => i.indicatorId)) ?? [];
+  const indicators =
+    (state as Cooperation).criteria?.flatMap((c) => c.indicators.map((i) => i.indicatorId)) ?? [];
   let quarter = 0;
   while (events.length < PER_COOPERATION - 2 && state.status === 'ACTIVE') {
     const r = random();
@@ -175,17 +288,38 @@ function generateCooperation(n: number): CooperationEvent[] {
       const q = quarter % 4;
       quarter++;
       const start = `${year}-${String(q * 3 + 1).padStart(2, '0')}-01`;
-      for (const indicatorId of indicators) run({ type: 'RecordMeasurement', data: { indicatorId, period: { start, end: null }, value: Math.round(random() * 200) / 10 } }, 0);
+      for (const indicatorId of indicators)
+        run(
+          {
+            type: 'RecordMeasurement',
+            data: { indicatorId, period: { start, end: null }, value: Math.round(random() * 200) / 10 },
+          },
+          0,
+        );
     } else if (r < 0.8) {
-      run({ type: 'RecordDisbursement', data: { fundingId, amount: 100, disbursedOn: new Date(time).toISOString().slice(0, 10) } });
+      run({
+        type: 'RecordDisbursement',
+        data: { fundingId, amount: 100, disbursedOn: new Date(time).toISOString().slice(0, 10) },
+      });
     } else {
-      deliver(pick(['COMPTE_RENDU_GOUVERNANCE', 'NOTE_ORGANISATION_GOUVERNANCE', 'CONVENTION_PARTENARIAT'] as const));
+      deliver(
+        pick([
+          'COMPTE_RENDU_GOUVERNANCE',
+          'NOTE_ORGANISATION_GOUVERNANCE',
+          'CONVENTION_PARTENARIAT',
+        ] as const),
+      );
     }
   }
   if (state.status === 'ACTIVE') {
     const stage = state.stage;
-    if (random() < 0.12 && stage !== 'CAPITALISATION') run({ type: 'AbandonCooperation', data: { reason: pick(['TIME', 'COST', 'NO_PARTNER', 'LEGAL_COMPLEXITY', 'LOW_POTENTIAL'] as const) } });
-    else if (stage === 'OPERATION' && random() < 0.3) run({ type: 'CloseCooperation', data: { outcome: kind === 'GME' ? 'CONTRACT_ENDED' : 'DISSOLVED' } });
+    if (random() < 0.12 && stage !== 'CAPITALISATION')
+      run({
+        type: 'AbandonCooperation',
+        data: { reason: pick(['TIME', 'COST', 'NO_PARTNER', 'LEGAL_COMPLEXITY', 'LOW_POTENTIAL'] as const) },
+      });
+    else if (stage === 'OPERATION' && random() < 0.3)
+      run({ type: 'CloseCooperation', data: { outcome: kind === 'GME' ? 'CONTRACT_ENDED' : 'DISSOLVED' } });
   }
   return events;
 }
@@ -205,7 +339,7 @@ async function generate(store: PostgresEventStore, total: number): Promise<numbe
       group.push({ stream: cooperationStreamName(`bench-${n - 1}`), events, offset: 0, version: 0 });
     }
     const appends: { stream: string; events: EventToAppend[]; expected: number }[] = [];
-    for (let open = group.length; open > 0; ) {
+    for (let open = group.length; open > 0;) {
       open = 0;
       for (const g of group) {
         if (g.offset >= g.events.length) continue;
@@ -214,7 +348,12 @@ async function generate(store: PostgresEventStore, total: number): Promise<numbe
         appends.push({
           stream: g.stream,
           expected: g.version,
-          events: chunk.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, occurredAt: new Date(e.occurredAt) })),
+          events: chunk.map((e) => ({
+            eventId: randomUUID(),
+            type: e.type,
+            data: e.data,
+            occurredAt: new Date(e.occurredAt),
+          })),
         });
         g.offset += chunk.length;
         g.version += chunk.length;
@@ -232,24 +371,34 @@ async function generate(store: PostgresEventStore, total: number): Promise<numbe
     await Promise.all(
       lanes.map(async (lane) => {
         for (const a of lane) {
-          await store.appendToStream(a.stream, a.events, { expectedVersion: a.expected === 0 ? 'NO_STREAM' : a.expected });
+          await store.appendToStream(a.stream, a.events, {
+            expectedVersion: a.expected === 0 ? 'NO_STREAM' : a.expected,
+          });
           appended += a.events.length;
         }
       }),
     );
     if (Date.now() - last > 2000) {
       last = Date.now();
-      log(`generated ${appended}/${total} events (${n} cooperations), ${Math.round(appended / ((Date.now() - started) / 1000))} events/s`);
+      log(
+        `generated ${appended}/${total} events (${n} cooperations), ${Math.round(appended / ((Date.now() - started) / 1000))} events/s`,
+      );
     }
   }
-  log(`generated ${appended} events over ${n} cooperations in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(
+    `generated ${appended} events over ${n} cooperations in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return appended;
 }
 
 async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-postgres');
   log(`events=${EVENTS} cooperations~${Math.round(EVENTS / PER_COOPERATION)} group=${GROUP}`);
-  const server = await startEmbeddedPostgres({ dataDir, settings: { max_connections: '200' }, onProgress: log });
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    settings: { max_connections: '200' },
+    onProgress: log,
+  });
   let summary: Record<string, unknown> | undefined;
   try {
     const admin = new Client({ connectionString: server.adminUrl });
@@ -264,13 +413,17 @@ async function main(): Promise<void> {
     await migrateReadModels(url);
     const pool = new Pool({ connectionString: url, max: 8 });
     try {
-      const existing = Number((await pool.query<{ n: string }>(`select count(*) as n from event_store.events`)).rows[0].n);
+      const existing = Number(
+        (await pool.query<{ n: string }>(`select count(*) as n from event_store.events`)).rows[0].n,
+      );
       if (!keep || existing !== EVENTS) {
         if (existing) throw new Error(`BENCH_KEEP=1 but the store holds ${existing} events, not ${EVENTS}`);
         await generate(store, EVENTS);
       } else log(`reusing the ${existing} events already in ${DATABASE}`);
       await pool.query('vacuum analyze event_store.events');
-      const total = Number((await pool.query<{ n: string }>(`select count(*) as n from event_store.events`)).rows[0].n);
+      const total = Number(
+        (await pool.query<{ n: string }>(`select count(*) as n from event_store.events`)).rows[0].n,
+      );
 
       const started = process.hrtime.bigint();
       const perProjection: Record<string, number> = {};
@@ -297,8 +450,15 @@ async function main(): Promise<void> {
          union all select 'cooperation_measurement', count(*) from cooperation_measurement
          union all select 'cooperation_waiver', count(*) from cooperation_waiver`,
       );
-      log(`rows: ${counts.rows.map((r) => `${r.t}=${r.n}`).join(', ')}; per projection (s): ${JSON.stringify(perProjection)}`);
-      summary = { bench: 'projections', events: total, seconds: Math.round(seconds * 100) / 100, eps: Math.round(total / seconds) };
+      log(
+        `rows: ${counts.rows.map((r) => `${r.t}=${r.n}`).join(', ')}; per projection (s): ${JSON.stringify(perProjection)}`,
+      );
+      summary = {
+        bench: 'projections',
+        events: total,
+        seconds: Math.round(seconds * 100) / 100,
+        eps: Math.round(total / seconds),
+      };
     } finally {
       await pool.end();
       await store.close();
@@ -310,6 +470,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`[bench:projections] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `[bench:projections] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -294,7 +294,11 @@ export class PostgresEventStore implements EventStore {
 
   private flush(): void {
     while (this.inFlight < this.maxConcurrentBatches && this.queue.length > 0) {
-      const batch = this.takeBatch();
+      // Spread what is queued over the free slots rather than sending it all in one batch: with
+      // two batches in flight the database works on one while the other's writers prepare their
+      // next commands, instead of both sides waiting on each other in lockstep.
+      const freeSlots = this.maxConcurrentBatches - this.inFlight;
+      const batch = this.takeBatch(Math.min(this.maxBatchSize, Math.ceil(this.queue.length / freeSlots)));
       if (batch.length === 0) break; // everything queued waits for a stream in flight
       this.inFlight++;
       for (const p of batch) this.busyStreams.set(p.streamId, (this.busyStreams.get(p.streamId) ?? 0) + 1);
@@ -311,13 +315,21 @@ export class PostgresEventStore implements EventStore {
     }
   }
 
-  /** Takes up to maxBatchSize appends, skipping (and keeping in order) streams already in flight. */
-  private takeBatch(): PendingAppend[] {
+  /**
+   * Takes up to `size` appends in queue order, skipping streams that have an append in flight.
+   * Once one append of a stream stays queued, so do its later ones: per stream, call order holds.
+   */
+  private takeBatch(size: number): PendingAppend[] {
     const batch: PendingAppend[] = [];
     const kept: PendingAppend[] = [];
+    const keptStreams = new Set<string>();
     for (const p of this.queue) {
-      if (batch.length < this.maxBatchSize && !this.busyStreams.has(p.streamId)) batch.push(p);
-      else kept.push(p);
+      if (batch.length < size && !this.busyStreams.has(p.streamId) && !keptStreams.has(p.streamId)) {
+        batch.push(p);
+      } else {
+        kept.push(p);
+        keptStreams.add(p.streamId);
+      }
     }
     this.queue.length = 0;
     this.queue.push(...kept);
