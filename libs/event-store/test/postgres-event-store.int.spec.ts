@@ -124,6 +124,29 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       expect(transactions.size).toBe(1); // 19 appends, one commit
     });
 
+    it('keeps call order per stream while several batches are in flight', async () => {
+      const store = f.store({ maxConcurrentBatches: 3, maxBatchSize: 4 });
+      const streams = Array.from({ length: 5 }, () => newStream('order'));
+      const pending: Promise<unknown>[] = [];
+      for (let i = 0; i < 60; i++) {
+        const version = Math.floor(i / streams.length);
+        pending.push(
+          store.appendToStream(streams[i % streams.length], [newEvent('Step', { i })], {
+            expectedVersion: version === 0 ? NO_STREAM : version,
+          }),
+        );
+        if (i % 7 === 0) await new Promise((resolve) => setImmediate(resolve)); // let batches start
+      }
+      const outcomes = await Promise.allSettled(pending);
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      for (const s of streams) {
+        const events = await store.readStream(s);
+        expect(events.map((e) => (e.data as { i: number }).i)).toEqual(
+          events.map((_, k) => k * streams.length + streams.indexOf(s)),
+        );
+      }
+    });
+
     it('an event id reused across streams in one batch fails that append only', async () => {
       const store = f.store({ maxConcurrentBatches: 1 });
       const shared = newEvent('Shared');
