@@ -1,4 +1,4 @@
-export type { Projection, ProjectionContext } from './projection';
+export type { Projection, ProjectionContext, RebuildSession } from './projection';
 export {
   ProjectionRunner,
   ProjectionBlockedError,

@@ -27,6 +27,12 @@ export interface KeyedTableOptions<Row extends object> {
    * left undefined are filled from `key`.
    */
   evolve(row: Row | null, event: RecordedEvent, key: readonly KeyValue[]): Row | null;
+  /**
+   * During a rebuild (nobody else writes the shadow table) rows stay in memory between batches and
+   * are written in bulk: every `flushRows` changed rows and before the swap. Past `maxRows` cached
+   * rows the cache is written and dropped (later misses are loaded again). false: write per batch.
+   */
+  rebuildCache?: { maxRows?: number; flushRows?: number } | false;
 }
 
 export interface KeyedTable<Row extends object> {
@@ -92,6 +98,21 @@ function pick<Row extends object>(row: Row, columns: readonly string[]): Record<
   return out;
 }
 
+function foldEntry<Row extends object>(options: KeyedTableOptions<Row>, entry: Touched<Row>): Row | null {
+  let row = entry.initial;
+  for (const event of entry.events) {
+    row = options.evolve(row, event, entry.key);
+    if (row) {
+      options.primaryKey.forEach((column, i) => {
+        if ((row as Record<string, unknown>)[column] === undefined) {
+          row = { ...row, [column]: entry.key[i] } as Row;
+        }
+      });
+    }
+  }
+  return row;
+}
+
 /** The pure part: folds each touched row and says what to write. Unchanged rows are not written. */
 export function foldTouched<Row extends object>(
   options: KeyedTableOptions<Row>,
@@ -100,17 +121,7 @@ export function foldTouched<Row extends object>(
   const upserts: Row[] = [];
   const deletes: KeyValue[][] = [];
   for (const entry of touched) {
-    let row = entry.initial;
-    for (const event of entry.events) {
-      row = options.evolve(row, event, entry.key);
-      if (row) {
-        options.primaryKey.forEach((column, i) => {
-          if ((row as Record<string, unknown>)[column] === undefined) {
-            row = { ...row, [column]: entry.key[i] } as Row;
-          }
-        });
-      }
-    }
+    const row = foldEntry(options, entry);
     if (row === null) {
       if (entry.initial !== null) deletes.push(entry.key);
       continue;
@@ -176,7 +187,65 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     ? `do update set ${nonKey.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
     : 'do nothing';
 
-  return {
+  const cacheOptions = options.rebuildCache === false ? null : { maxRows: 250_000, flushRows: 50_000, ...options.rebuildCache };
+
+  async function load(ctx: ProjectionContext, table: string, keyDef: string, entries: Touched<Row>[]): Promise<number> {
+    const keysJson = JSON.stringify(
+      entries.map((e, i) => {
+        const k: Record<string, unknown> = { _i: i };
+        pk.forEach((c, j) => (k[c] = e.key[j]));
+        return k;
+      }),
+    );
+    const loaded = await ctx.client.query<{ i: number; r: Row }>(
+      `select k._i as i, to_jsonb(t) as r
+         from jsonb_to_recordset($1::jsonb) as k(_i integer, ${keyDef})
+         join ${table} t on ${keyMatch}`,
+      [keysJson],
+    );
+    for (const { i, r } of loaded.rows) entries[i].initial = r;
+    return loaded.rows.length;
+  }
+
+  async function write(
+    ctx: ProjectionContext,
+    table: string,
+    types: Map<string, string>,
+    upserts: readonly Row[],
+    deletes: readonly KeyValue[][],
+  ): Promise<void> {
+    if (upserts.length) {
+      await ctx.client.query(
+        `insert into ${table} (${quotedColumns})
+         select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})
+         on conflict (${conflict}) ${onConflict}`,
+        [JSON.stringify(upserts.map((row) => pick(row, columns)))],
+      );
+    }
+    if (deletes.length) {
+      await ctx.client.query(
+        `delete from ${table} t using jsonb_to_recordset($1::jsonb) as k(${definition(pk, types, table)}) where ${keyMatch}`,
+        [
+          JSON.stringify(
+            deletes.map((key) => {
+              const k: Record<string, unknown> = {};
+              pk.forEach((c, j) => (k[c] = key[j]));
+              return k;
+            }),
+          ),
+        ],
+      );
+    }
+  }
+
+  interface CacheState {
+    rows: Map<string, { key: KeyValue[]; row: Row | null }>;
+    dirty: Set<string>;
+    /** While true, a key missing from `rows` is missing from the (shadow) table too. */
+    complete: boolean;
+  }
+
+  const handle: KeyedTable<Row> = {
     table: options.table,
     options,
     async applyBatch(events, ctx) {
@@ -185,49 +254,63 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       const table = ctx.table(options.table);
       const types = await columnTypes(ctx.client, table);
       const keyDef = definition(pk, types, table);
+
+      if (ctx.rebuilding && ctx.session && cacheOptions) {
+        const session = ctx.session;
+        let state = session.state.get(handle) as CacheState | undefined;
+        if (!state) {
+          const created: CacheState = { rows: new Map(), dirty: new Set(), complete: true };
+          state = created;
+          session.state.set(handle, created);
+          session.beforeSwap(handle, async (flushCtx) => {
+            const t = flushCtx.table(options.table);
+            await flushDirty(flushCtx, t, await columnTypes(flushCtx.client, t), created);
+          });
+        }
+        let loaded = 0;
+        if (!state.complete) {
+          const misses = [...touched.entries()].filter(([id]) => !state.rows.has(id)).map(([, e]) => e);
+          if (misses.length) loaded = await load(ctx, table, keyDef, misses);
+        }
+        for (const [id, entry] of touched) {
+          const cached = state.rows.get(id);
+          if (cached) entry.initial = cached.row;
+          state.rows.set(id, { key: entry.key, row: foldEntry(options, entry) });
+          state.dirty.add(id);
+        }
+        let written = 0;
+        if (state.dirty.size >= cacheOptions.flushRows || state.rows.size > cacheOptions.maxRows) {
+          written = await flushDirty(ctx, table, types, state);
+          if (state.rows.size > cacheOptions.maxRows) {
+            state.rows.clear();
+            state.complete = false;
+          }
+        }
+        return { loaded, upserted: written, deleted: 0 };
+      }
+
       const entries = [...touched.values()];
-
-      const keysJson = JSON.stringify(
-        entries.map((e, i) => {
-          const k: Record<string, unknown> = { _i: i };
-          pk.forEach((c, j) => (k[c] = e.key[j]));
-          return k;
-        }),
-      );
-      const loaded = await ctx.client.query<{ i: number; r: Row }>(
-        `select k._i as i, to_jsonb(t) as r
-           from jsonb_to_recordset($1::jsonb) as k(_i integer, ${keyDef})
-           join ${table} t on ${keyMatch}`,
-        [keysJson],
-      );
-      for (const { i, r } of loaded.rows) entries[i].initial = r;
-
+      const loaded = await load(ctx, table, keyDef, entries);
       const { upserts, deletes } = foldTouched(options, entries);
-      if (upserts.length) {
-        await ctx.client.query(
-          `insert into ${table} (${quotedColumns})
-           select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})
-           on conflict (${conflict}) ${onConflict}`,
-          [JSON.stringify(upserts.map((row) => pick(row, columns)))],
-        );
-      }
-      if (deletes.length) {
-        await ctx.client.query(
-          `delete from ${table} t using jsonb_to_recordset($1::jsonb) as k(${keyDef}) where ${keyMatch}`,
-          [
-            JSON.stringify(
-              deletes.map((key) => {
-                const k: Record<string, unknown> = {};
-                pk.forEach((c, j) => (k[c] = key[j]));
-                return k;
-              }),
-            ),
-          ],
-        );
-      }
-      return { loaded: loaded.rowCount ?? loaded.rows.length, upserted: upserts.length, deleted: deletes.length };
+      await write(ctx, table, types, upserts, deletes);
+      return { loaded, upserted: upserts.length, deleted: deletes.length };
     },
   };
+
+  async function flushDirty(ctx: ProjectionContext, table: string, types: Map<string, string>, state: CacheState): Promise<number> {
+    const upserts: Row[] = [];
+    const deletes: KeyValue[][] = [];
+    for (const id of state.dirty) {
+      const entry = state.rows.get(id)!;
+      if (entry.row === null) deletes.push(entry.key);
+      else upserts.push(entry.row);
+    }
+    await write(ctx, table, types, upserts, deletes);
+    state.dirty.clear();
+    return upserts.length + deletes.length;
+  }
+
+  return handle;
 }
 
 /** A projection made of keyed tables, applied one after the other in the same transaction. */

@@ -12,6 +12,20 @@ export interface ProjectionContext {
   table(name: string): string;
   /** True while rebuilding from zero into empty shadow tables. */
   rebuilding: boolean;
+  /** Present during a rebuild only: the same object for every batch of that rebuild. */
+  session?: RebuildSession;
+}
+
+/**
+ * State shared by all batches of one rebuild. During a rebuild nobody else writes the shadow
+ * tables, so helpers may keep rows in memory and write them in bulk later, provided they register
+ * a flush: the rebuild runs every registered flush (in registration order) before it swaps.
+ */
+export interface RebuildSession {
+  /** Helper-owned state, keyed by the helper. */
+  readonly state: Map<object, unknown>;
+  /** Registers (once per key) writes to run before the swap, inside a transaction. */
+  beforeSwap(key: object, flush: (ctx: ProjectionContext) => Promise<void>): void;
 }
 
 export interface Projection {

@@ -4,7 +4,7 @@ import type { EventStore, RecordedEvent } from '@maillage/event-store';
 import { eventSource } from './event-source';
 import { countEventsAfter, REBUILD_OWNER_PREFIX, skippedEventIds } from './admin';
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, requestHandover, tryAcquireLease } from './lease';
-import type { Projection, ProjectionContext } from './projection';
+import type { Projection, ProjectionContext, RebuildSession } from './projection';
 import { RateEstimator, type RebuildProgress } from './progress';
 import { shadowTableName, sleep } from './sql';
 
@@ -102,9 +102,17 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 
   const shadows = projection.tables.map((t) => [t, shadowTableName(t)] as const);
   const shadowOf = new Map(shadows);
+  const flushes = new Map<object, (ctx: ProjectionContext) => Promise<void>>();
+  const session: RebuildSession = {
+    state: new Map(),
+    beforeSwap: (key, flush) => {
+      if (!flushes.has(key)) flushes.set(key, flush);
+    },
+  };
   const ctxFor = (client: PoolClient): ProjectionContext => ({
     client,
     rebuilding: true,
+    session,
     table: (t) => {
       const shadow = shadowOf.get(t);
       if (!shadow) throw new Error(`Projection ${name} does not own table ${t}`);
@@ -150,6 +158,13 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       }
       done += events.length;
       report('building', done);
+    }
+
+    // Deferred writes (e.g. keyedTable's in-memory rows) land in the shadows before the swap.
+    if (flushes.size) {
+      await inTransaction(pool, async (client) => {
+        for (const flush of flushes.values()) await flush(ctxFor(client));
+      });
     }
 
     // 3. Swap.

@@ -48,3 +48,20 @@ export async function eventually<T>(
 export function randomInt(min: number, max: number): number {
   return min + Math.floor(Math.random() * (max - min + 1));
 }
+
+/**
+ * Waits until the runner has applied every event appended so far. `catchUp()` targets the head
+ * readable now, which lags while any transaction in the cluster is open (readAll reads below the
+ * cluster-wide xmin), so tests target the last event actually written instead.
+ */
+export async function settle(
+  env: Env,
+  runner: { waitFor(position: string | null, options?: { timeoutMs?: number }): Promise<void> },
+  timeoutMs = 20_000,
+): Promise<void> {
+  const { rows } = await env.pool.query<{ position: string }>(
+    `select e.transaction_id::text || ':' || e.global_position::text as position
+       from event_store.events e order by e.transaction_id desc, e.global_position desc limit 1`,
+  );
+  await runner.waitFor(rows[0]?.position ?? null, { timeoutMs });
+}

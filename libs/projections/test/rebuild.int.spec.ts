@@ -7,7 +7,7 @@ import {
   readModel,
   sortedEntries,
 } from './fixtures/counting.projection';
-import { delay, randomInt, setUp, type Env } from './helpers';
+import { delay, randomInt, settle, setUp, type Env } from './helpers';
 
 jest.setTimeout(120_000);
 
@@ -50,7 +50,7 @@ describe('rebuild (PostgreSQL)', () => {
   it('rebuilds to exactly what the live runner built, readers never see an empty table, writers keep going', async () => {
     await runner.start();
     await workload(40, 150);
-    await runner.catchUp();
+    await settle(env, runner);
     const live = await readModel(env.pool);
     expect(live.totals.events).toBeGreaterThan(0);
 
@@ -97,7 +97,7 @@ describe('rebuild (PostgreSQL)', () => {
     expect(formatProgress(last)).toMatch(/^counting done [\d,]+ \/ [\d,]+ \(100\.0%\)/);
 
     // After the swap the live runner resumes from the rebuilt checkpoint.
-    await runner.catchUp();
+    await settle(env, runner);
     const expected = await expectedFromStore(env.pool);
     const rebuilt = await readModel(env.pool);
     expect(rebuilt.totals).toEqual(expected.totals);
@@ -118,13 +118,37 @@ describe('rebuild (PostgreSQL)', () => {
   it('rebuild of an untouched projection equals the live result row for row', async () => {
     await runner.start();
     await workload(25, 80);
-    await runner.catchUp();
+    await settle(env, runner);
     const live = await readModel(env.pool);
     await runner.rebuild('counting');
-    await runner.catchUp();
+    await settle(env, runner);
     const rebuilt = await readModel(env.pool);
     expect(sortedEntries(rebuilt)).toEqual(sortedEntries(live));
     expect(rebuilt.totals).toEqual(live.totals);
+  });
+
+  it.each([
+    ['rows written per batch', false as const],
+    ['a small in-memory cache, flushed and evicted often', { maxRows: 9, flushRows: 4 }],
+  ])('rebuild with %s equals the live result', async (_label, rebuildCache) => {
+    await runner.start();
+    await workload(25, 60);
+    await settle(env, runner);
+    const live = await readModel(env.pool);
+    const other = new ProjectionRunner({
+      pool: env.pool,
+      store: env.store,
+      projections: [countingProjection({ rebuildCache })],
+      rebuildBatchSize: 13,
+      leaseTtlMs: 2000,
+      logger: quietLogger,
+    });
+    await other.rebuild('counting');
+    await settle(env, runner);
+    const rebuilt = await readModel(env.pool);
+    expect(sortedEntries(rebuilt)).toEqual(sortedEntries(live));
+    expect(rebuilt.totals).toEqual(live.totals);
+    await other.stop();
   });
 
   it('reports rebuilding while a rebuild holds the lease', async () => {

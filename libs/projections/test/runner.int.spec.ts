@@ -8,7 +8,7 @@ import {
   readModel,
   sortedEntries,
 } from './fixtures/counting.projection';
-import { delay, eventually, randomInt, setUp, type Env } from './helpers';
+import { delay, eventually, randomInt, settle, setUp, type Env } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -55,7 +55,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
         }
       }),
     );
-    await r.catchUp();
+    await settle(env, r);
     const expected = await expectedFromStore(env.pool);
     for (const suffix of ['', '_b']) {
       const actual = await readModel(env.pool, suffix);
@@ -76,7 +76,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     const [before] = await r.status();
     expect(before).toMatchObject({ name: 'counting', checkpoint: null, lag: 8, state: 'idle', owner: null });
     await r.start();
-    await r.catchUp();
+    await settle(env, r);
     const [after] = await r.status();
     expect(after).toMatchObject({ lag: 0, state: 'running', owner: r.owner, pendingDeadLetters: 0 });
   });
@@ -127,7 +127,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
 
     // Skip: the checkpoint moves past it, the rest is applied.
     await r.skipDeadLetter('counting', poison.eventId, 'ops@maillage');
-    await r.catchUp({ timeoutMs: 10_000 });
+    await settle(env, r);
     expect((await readModel(env.pool)).totals).toEqual({ events: 15, amount: 60 });
     const [skipped] = await r.deadLetters('counting');
     expect(skipped).toMatchObject({ status: 'skipped', decidedBy: 'ops@maillage' });
@@ -139,7 +139,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await eventually(async () => (await r.status())[0].state === 'blocked');
     guard.fixed = true;
     await r.retryDeadLetter('counting', second.eventId, 'dev@maillage');
-    await r.catchUp({ timeoutMs: 10_000 });
+    await settle(env, r);
     const expected = await expectedFromStore(env.pool, new Set([poison.eventId]));
     const actual = await readModel(env.pool);
     expect(actual.totals).toEqual(expected.totals);
@@ -197,14 +197,14 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await a.start();
     await b.start();
     await env.store.appendToStream('counter-s', [counted(3)]);
-    await a.catchUp();
+    await settle(env, a);
     expect((await b.status())[0]).toMatchObject({ owner: 'runner-a', activeHere: false, localState: 'standby' });
     await a.stop();
     const t0 = Date.now();
     await eventually(async () => (await b.status())[0].activeHere);
     expect(Date.now() - t0).toBeLessThan(2000);
     await env.store.appendToStream('counter-s', [counted(4)]);
-    await b.catchUp();
+    await settle(env, b);
     expect((await readModel(env.pool)).totals).toEqual({ events: 2, amount: 7 });
   });
 });
