@@ -13,6 +13,7 @@ import {
 } from './admin';
 import { eventSource, type ReadEvents } from './event-source';
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, tryAcquireLease } from './lease';
+import { migrateProjections } from './migrate';
 import { comparePositions } from './positions';
 import type { Projection, ProjectionContext } from './projection';
 import type { RebuildProgress } from './progress';
@@ -47,6 +48,8 @@ export interface ProjectionRunnerOptions {
   logger?: ProjectionLogger;
   /** Testing aid: waits this long inside every batch transaction before committing. */
   batchDelayMs?: number;
+  /** Run migrateProjections(url) in start() (needs `url`; default false: the host migrates). */
+  migrate?: boolean;
 }
 
 export type WorkerState = 'standby' | 'running' | 'blocked' | 'stopped';
@@ -155,7 +158,7 @@ export class ProjectionRunner {
   private stopping = false;
   private readonly progressListeners = new Set<() => void>();
 
-  constructor(options: ProjectionRunnerOptions) {
+  constructor(private readonly options: ProjectionRunnerOptions) {
     if (!options.pool && !options.url) throw new Error('ProjectionRunner needs a url or a pool');
     this.store = options.store;
     this.batchSize = options.batchSize ?? 500;
@@ -187,6 +190,10 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (this.options.migrate) {
+      if (!this.options.url) throw new Error('ProjectionRunner: migrate needs a url');
+      await migrateProjections(this.options.url);
+    }
     await this.pool.query(
       `insert into projection_checkpoints (name) select unnest($1::text[]) on conflict do nothing`,
       [[...this.workers.keys()]],

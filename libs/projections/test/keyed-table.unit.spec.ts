@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@maillage/event-store';
-import { collectKeys, foldTouched, keyedTable, type KeyedTableOptions } from '@maillage/projections';
+import { collectKeys, foldTouched, keyedProjection, keyedTable, type KeyedTableOptions } from '@maillage/projections';
 
 let position = 0;
 function event(type: string, streamId: string, data: Record<string, unknown>): RecordedEvent {
@@ -102,5 +102,15 @@ describe('keyedTable fold', () => {
     ).toThrow(/expected 2 non-null value/);
     expect(() => keyedTable({ ...options, table: 'balances; drop table x' })).toThrow(/identifier/);
     expect(() => keyedTable({ ...options, columns: ['balance', 'moves'] as never })).toThrow(/must include key column/);
+  });
+
+  it('composes keyed tables into a projection that handles the union of their event types', () => {
+    const a = keyedTable({ ...options, table: 'balances' });
+    const b = keyedTable({ ...options, table: 'other_balances', eventTypes: ['Opened'] });
+    const projection = keyedProjection({ name: 'balances', tables: [a, b] as never });
+    expect(projection.tables).toEqual(['balances', 'other_balances']);
+    expect(projection.eventTypes).toEqual(['Transferred', 'Closed', 'Noted', 'Opened']);
+    const untyped = keyedTable({ ...options, eventTypes: undefined });
+    expect(keyedProjection({ name: 'x', tables: [a, untyped] as never }).eventTypes).toBeUndefined();
   });
 });
