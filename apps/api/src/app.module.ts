@@ -5,6 +5,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from './database/database.module';
 import { HealthResolver } from './health/health.resolver';
 import { CommandSideModule } from './command-side/command-side.module';
+import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
@@ -27,6 +28,7 @@ export class AppModule {
         DatabaseModule.forUrl(options.databaseUrl),
         CqrsModule.forRoot(),
         CommandSideModule,
+        ProjectionsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { openDatabase } from '@maillage/infra';
 import { createApp } from './bootstrap';
+import { demoAlreadySeeded, runDemoSeed } from './demo/demo-seed';
+import { progressPrinter } from './progress-printer';
 
 /**
  * `npm start`: an embedded PostgreSQL under .data/ unless DATABASE_URL is set, then the API.
@@ -30,6 +32,15 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   console.log(`[maillage] API ready: http://${host}:${port}/graphql (database: ${database.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'})`);
+
+  // Demo data only on the embedded default, never on an external DATABASE_URL.
+  if (database.embedded && process.env.MAILLAGE_DEMO !== 'off' && !(await demoAlreadySeeded(app))) {
+    console.log('[maillage] first start: writing the demo dataset through the command handlers');
+    const progress = progressPrinter('[maillage] données de démonstration');
+    const result = await runDemoSeed(app, { onProgress: (done, total) => progress.update(done, total) });
+    progress.stop();
+    console.log(`[maillage] demo dataset ready: ${result.organisations} organisations, ${result.cooperations} cooperations, ${result.commands} commands`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,48 @@
+import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import type { EventStore } from '@maillage/event-store';
+import { migrateProjections, ProjectionRunner } from '@maillage/projections';
+import { migrateReadModels, READ_MODEL_PROJECTIONS } from '@maillage/read-models';
+import { DATABASE_URL, PG_POOL } from '../database/database.module';
+import { CommandSideModule, EVENT_STORE } from '../command-side/command-side.module';
+
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+
+/** Whether this process runs projectors (MAILLAGE_PROJECTORS=off when they run in their own processes). */
+export const projectorsEnabled = (env: NodeJS.ProcessEnv = process.env): boolean => env.MAILLAGE_PROJECTORS !== 'off';
+
+class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    @Inject(DATABASE_URL) private readonly url: string,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await migrateProjections(this.url);
+    await migrateReadModels(this.url);
+  }
+
+  /** Projectors start once the app is wired; only one instance per projection is active (leases). */
+  async onApplicationBootstrap(): Promise<void> {
+    if (projectorsEnabled()) await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}
+
+@Module({
+  imports: [CommandSideModule],
+  providers: [
+    {
+      provide: PROJECTION_RUNNER,
+      inject: [PG_POOL, EVENT_STORE],
+      useFactory: (pool: Pool, store: EventStore) =>
+        new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger: new Logger('Projections') }),
+    },
+    ProjectionsLifecycle,
+  ],
+  exports: [PROJECTION_RUNNER],
+})
+export class ProjectionsModule {}

@@ -1,0 +1,240 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
+import { Pool } from 'pg';
+import { openDatabase, type DatabaseHandle } from '@maillage/infra';
+import { migrateEventStore, PostgresEventStore } from '@maillage/event-store';
+import {
+  DeadLetterNotFoundError,
+  formatProgress,
+  listDeadLetters,
+  migrateProjections,
+  ProjectionRunner,
+  projectionStatus,
+  rebuildProjection,
+  retryDeadLetter,
+  skipDeadLetter,
+  toProgressBarUpdate,
+  type Projection,
+} from '@maillage/projections';
+import { migrateReadModels, READ_MODEL_PROJECTIONS } from '@maillage/read-models';
+import { createApp } from '../../api/src/bootstrap';
+import { runDemoSeed } from '../../api/src/demo/demo-seed';
+import { progressPrinter } from '../../api/src/progress-printer';
+
+/**
+ * Operator commands. They use the same database as `npm start` (the embedded server under .data/,
+ * or DATABASE_URL), attaching to a running API's embedded server when there is one.
+ */
+
+interface Session {
+  database: DatabaseHandle;
+  pool: Pool;
+  store: PostgresEventStore;
+  close(): Promise<void>;
+}
+
+async function openSession(): Promise<Session> {
+  const database = await openDatabase(process.env, (m) => process.stderr.write(`[postgres] ${m}\n`));
+  await migrateEventStore(database.url);
+  await migrateProjections(database.url);
+  await migrateReadModels(database.url);
+  const pool = new Pool({ connectionString: database.url, max: 5 });
+  let closing = false;
+  // Idle clients see the server stop when the session closes the embedded server: expected then.
+  pool.on('error', (error) => closing || process.stderr.write(`[database] ${error.message}\n`));
+  const store = new PostgresEventStore({ url: database.url });
+  return {
+    database,
+    pool,
+    store,
+    async close() {
+      closing = true;
+      await store.close();
+      await pool.end();
+      await database.close();
+    },
+  };
+}
+
+async function withSession<T>(fn: (s: Session) => Promise<T>): Promise<T> {
+  const session = await openSession();
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+function selectProjections(names: string[]): Projection[] {
+  if (names.length === 0) return [...READ_MODEL_PROJECTIONS];
+  const known = new Map(READ_MODEL_PROJECTIONS.map((p) => [p.name, p]));
+  return names.map((name) => {
+    const projection = known.get(name);
+    if (!projection) throw new UsageError(`Projection inconnue « ${name} ». Connues : ${[...known.keys()].join(', ')}`);
+    return projection;
+  });
+}
+
+class UsageError extends Error {}
+
+const operator = (): string => process.env.USER ?? 'operator';
+
+const program = new Command()
+  .name('maillage')
+  .description('Commandes d’exploitation de Maillage (projections, données de démonstration)');
+
+const projections = program.command('projections').description('Projections et modèles de lecture');
+
+projections
+  .command('status')
+  .description('Checkpoint, retard et lettres mortes de chaque projection')
+  .option('--json', 'sortie JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withSession(async ({ pool, store }) => {
+      const statuses = await projectionStatus(pool, store, READ_MODEL_PROJECTIONS.map((p) => p.name));
+      if (options.json) {
+        console.log(JSON.stringify(statuses, null, 2));
+        return;
+      }
+      console.table(
+        statuses.map((s) => ({
+          projection: s.name,
+          état: s.state,
+          checkpoint: s.checkpoint ?? '—',
+          retard: s.lag,
+          'lettres mortes': s.pendingDeadLetters,
+          'mis à jour': s.lastUpdated?.toISOString() ?? '—',
+          détenteur: s.owner ?? '—',
+        })),
+      );
+    });
+  });
+
+projections
+  .command('rebuild')
+  .description('Reconstruit des projections depuis le premier événement, dans des tables fantômes échangées en une transaction')
+  .argument('[names...]', 'projections à reconstruire (toutes par défaut)')
+  .action(async (names: string[]) => {
+    await withSession(async ({ pool, store }) => {
+      for (const projection of selectProjections(names)) {
+        const bar = process.stderr.isTTY
+          ? new SingleBar(
+              { format: '{projection} {phase} [{bar}] {percentage}% | {value}/{total} événements | {rate} | ETA {eta_formatted}', stream: process.stderr },
+              Presets.shades_classic,
+            )
+          : null;
+        let started = false;
+        let lastLine = 0;
+        const result = await rebuildProjection({
+          pool,
+          store,
+          projection,
+          requestedBy: operator(),
+          onProgress: (p) => {
+            if (bar) {
+              const u = toProgressBarUpdate(p);
+              if (!started) {
+                bar.start(u.total, u.value, u.payload);
+                started = true;
+              }
+              bar.setTotal(u.total);
+              bar.update(u.value, u.payload);
+            } else if (Date.now() - lastLine > 2000 || p.phase !== 'building') {
+              lastLine = Date.now();
+              process.stderr.write(`${formatProgress(p)}\n`);
+            }
+          },
+        });
+        bar?.stop();
+        console.log(
+          `${result.projection}: ${result.events} événements en ${(result.durationMs / 1000).toFixed(1)} s (${Math.round(result.eventsPerSecond)} év./s)`,
+        );
+      }
+    });
+  });
+
+projections
+  .command('run')
+  .description('Fait tourner les projecteurs dans ce processus (un seul actif par projection ; relève automatique)')
+  .action(async () => {
+    const session = await openSession();
+    const runner = new ProjectionRunner({ pool: session.pool, store: session.store, projections: READ_MODEL_PROJECTIONS, logger: console });
+    await runner.start();
+    process.stderr.write(`Projecteurs démarrés (${runner.owner}). Ctrl-C pour arrêter.\n`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await runner.stop();
+    await session.close();
+  });
+
+projections
+  .command('dead-letters')
+  .description('Lettres mortes (événements qu’une projection n’a pas pu appliquer)')
+  .argument('[projection]')
+  .action(async (projection?: string) => {
+    await withSession(async ({ pool }) => {
+      const letters = await listDeadLetters(pool, { projection });
+      if (letters.length === 0) console.log('Aucune lettre morte.');
+      else console.table(letters.map((l) => ({ projection: l.projection, position: l.position, événement: l.eventId, type: l.type, statut: l.status, erreur: l.error.slice(0, 80) })));
+    });
+  });
+
+for (const [name, decide, verb] of [
+  ['skip', skipDeadLetter, 'ignorée'],
+  ['retry', retryDeadLetter, 'à réessayer'],
+] as const) {
+  projections
+    .command(name)
+    .description(name === 'skip' ? 'Décide d’ignorer une lettre morte (la projection continue après elle)' : 'Réessaie une lettre morte après correction')
+    .argument('<projection>')
+    .argument('<eventId>')
+    .action(async (projection: string, eventId: string) => {
+      await withSession(async ({ pool }) => {
+        const letter = await decide(pool, projection, eventId, operator());
+        console.log(`Lettre morte ${letter.eventId} de ${letter.projection} : ${verb} (décision de ${letter.decidedBy}).`);
+      });
+    });
+}
+
+program
+  .command('seed')
+  .description('Données de démonstration')
+  .argument('<what>', '« demo »')
+  .option('--synthetic <n>', 'nombre de coopérations synthétiques', '300')
+  .option('--force', 'écrire aussi sur une base externe (DATABASE_URL)')
+  .action(async (what: string, options: { synthetic: string; force?: boolean }) => {
+    if (what !== 'demo') throw new UsageError(`Inconnu : « ${what} » (seul « demo » existe).`);
+    if (process.env.DATABASE_URL && !options.force) {
+      throw new UsageError('DATABASE_URL est défini : les données de démonstration ne sont écrites sur une base externe qu’avec --force.');
+    }
+    const synthetic = Number(options.synthetic);
+    if (!Number.isInteger(synthetic) || synthetic < 0 || synthetic > 100_000) throw new UsageError('--synthetic attend un entier entre 0 et 100000.');
+    // The seed goes through the API's command handlers; projectors stay with the running API.
+    process.env.MAILLAGE_PROJECTORS = 'off';
+    process.env.NODE_ENV ??= 'production';
+    const database = await openDatabase(process.env, (m) => process.stderr.write(`[postgres] ${m}\n`));
+    const app = await createApp({ databaseUrl: database.url });
+    try {
+      const progress = progressPrinter('Données de démonstration');
+      const result = await runDemoSeed(app, { synthetic, onProgress: (d, t) => progress.update(d, t) });
+      progress.stop();
+      console.log(
+        `${result.organisations} organisations, ${result.cooperations} coopérations, ${result.commands} commandes (${result.replayed} déjà présentes).`,
+      );
+    } finally {
+      await app.close();
+      await database.close();
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof UsageError || error instanceof DeadLetterNotFoundError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  console.error(`Échec : ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
