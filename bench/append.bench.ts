@@ -19,6 +19,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
+import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { Client, Pool } from 'pg';
 import { NO_STREAM, PostgresEventStore } from '@maillage/event-store';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra';
@@ -215,14 +217,8 @@ async function rawPg(url: string): Promise<Contender> {
 }
 
 async function emmett(url: string): Promise<Contender> {
-  // emmett-postgresql ships CommonJS too; required lazily so the other runs never load it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const emmettPg =
-    require('@event-driven-io/emmett-postgresql') as typeof import('@event-driven-io/emmett-postgresql');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const emmettCore = require('@event-driven-io/emmett') as typeof import('@event-driven-io/emmett');
   const pool = new Pool({ connectionString: url, max: CONCURRENCY });
-  const store = emmettPg.getPostgreSQLEventStore(url, { connectionOptions: { pool } });
+  const store = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
   await store.schema.migrate();
   return {
     name: 'emmett',
@@ -241,8 +237,7 @@ async function emmett(url: string): Promise<Contender> {
           },
         ],
         {
-          expectedStreamVersion:
-            expectedVersion === 0 ? emmettCore.STREAM_DOES_NOT_EXIST : BigInt(expectedVersion),
+          expectedStreamVersion: expectedVersion === 0 ? STREAM_DOES_NOT_EXIST : BigInt(expectedVersion),
         },
       );
     },

@@ -43,7 +43,8 @@ const EVENTS = intFromEnv('BENCH_EVENTS', 1_000_000);
 const PER_COOPERATION = 50;
 const GROUP = intFromEnv('BENCH_GROUP', 500);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 32);
-const DATABASE = 'bench_projections';
+// One database per size, so quick runs (BENCH_EVENTS=100000 BENCH_KEEP=1) keep the full store.
+const DATABASE = EVENTS === 1_000_000 ? 'bench_projections' : `bench_projections_${EVENTS}`;
 
 function log(message: string): void {
   process.stderr.write(`[bench:projections] ${message}\n`);

@@ -153,25 +153,22 @@ export class PostgresEventStore implements EventStore {
     return migrateEventStore(this.options.url);
   }
 
-  appendToStream(
+  async appendToStream(
     streamId: string,
     events: EventToAppend[],
     options: AppendOptions = {},
   ): Promise<AppendResult> {
-    try {
-      this.assertOpen();
-      assertValidStreamName(streamId);
-      const expected = options.expectedVersion ?? ANY;
-      assertValidExpectedVersion(expected);
-      const prepared = prepareEvents(streamId, events);
-      const json = `{"s":"${streamId}","x":${expectedCode(expected)},"ev":[${prepared.map(eventJson).join(',')}]}`;
-      return new Promise<AppendResult>((resolve, reject) => {
-        this.queue.push({ streamId, expected, json, resolve, reject });
-        this.scheduleFlush();
-      });
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    this.assertOpen();
+    assertValidStreamName(streamId);
+    const expected = options.expectedVersion ?? ANY;
+    assertValidExpectedVersion(expected);
+    // Validated and serialised here, once: a bad append never reaches (or fails) a shared batch.
+    const prepared = prepareEvents(streamId, events);
+    const json = `{"s":"${streamId}","x":${expectedCode(expected)},"ev":[${prepared.map(eventJson).join(',')}]}`;
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ streamId, expected, json, resolve, reject });
+      this.scheduleFlush();
+    });
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -212,8 +209,9 @@ export class PostgresEventStore implements EventStore {
    * would skip a transaction that commits after a later one. Every row carries its transaction id;
    * we only return rows of transactions older than the oldest one still running
    * (`pg_snapshot_xmin`), which are all finished, so no row can later appear before the cursor.
-   * Consequence: a long-running transaction that has written anything in this database holds
-   * readers back until it ends (lag, never loss).
+   * Consequence: a long-running transaction that has written anything on this PostgreSQL server
+   * (any database: the snapshot horizon is server-wide) holds readers back until it ends (lag,
+   * never loss).
    */
   async readAll(options: ReadAllOptions): Promise<ReadAllResult> {
     this.assertOpen();
