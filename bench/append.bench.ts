@@ -18,6 +18,7 @@
  * Progress goes to stderr; the last stdout line is the JSON summary.
  */
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import path from 'node:path';
 import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
@@ -250,7 +251,8 @@ async function emmett(url: string): Promise<Contender> {
 
 async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-postgres');
-  log(`events=${EVENTS} streams=${STREAMS} concurrency=${CONCURRENCY} warmup=${WARMUP}`);
+  log(`events=${EVENTS} streams=${STREAMS} concurrency=${CONCURRENCY} warmup=${WARMUP} rounds=${ROUNDS}`);
+  const loadBefore = os.loadavg()[0];
   log(`starting embedded PostgreSQL in ${dataDir} with durable defaults (fsync=on, synchronous_commit=on)`);
   const server = await startEmbeddedPostgres({
     dataDir,
@@ -330,7 +332,9 @@ async function main(): Promise<void> {
       `  maillage  ${summary.maillage_eps} events/s\n` +
       `  raw pg    ${summary.raw_pg_eps} events/s (one transaction per event, no checks)\n` +
       `  emmett    ${summary.emmett_eps} events/s\n` +
-      `  maillage / raw pg = ${summary.ratio_raw}x, maillage / emmett = ${summary.ratio_emmett}x\n`,
+      `  maillage / raw pg = ${summary.ratio_raw}x, maillage / emmett = ${summary.ratio_emmett}x\n` +
+      `  ${os.cpus().length} CPUs, 1-min load average ${loadBefore.toFixed(2)} before / ${os.loadavg()[0].toFixed(2)} after ` +
+      `(other work on the machine skews the figures; the rounds are interleaved to spread it)\n`,
   );
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 }

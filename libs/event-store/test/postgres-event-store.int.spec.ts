@@ -168,6 +168,22 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       }
     });
 
+    it('append_batch refuses to run in a transaction that already has a transaction id', async () => {
+      // Taking the id after the stream locks is what keeps global order consistent with stream order.
+      const client = await f.client();
+      await client.query('begin');
+      await client.query('select pg_current_xact_id()');
+      const batch = JSON.stringify([
+        { s: newStream(), x: -3, ev: [{ id: randomUUID(), type: 'T', occ: new Date(), data: {} }] },
+      ]);
+      await expect(
+        client.query('select * from event_store.append_batch($1::jsonb)', [batch]),
+      ).rejects.toMatchObject({
+        code: 'ES002',
+      });
+      await client.query('rollback');
+    });
+
     it('an event id reused across streams in one batch fails that append only', async () => {
       const store = f.store({ maxConcurrentBatches: 1 });
       const shared = newEvent('Shared');
