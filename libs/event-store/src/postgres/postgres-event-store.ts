@@ -29,7 +29,11 @@ export interface PostgresEventStoreOptions {
   url: string;
   /** Connections for reads and append batches (default 10). */
   poolSize?: number;
-  /** Most appends one batch (one transaction) carries (default 500). */
+  /**
+   * Most appends one batch (one transaction) carries (default 200). Each distinct stream in a batch
+   * holds one advisory lock until commit; PostgreSQL's shared lock table holds about
+   * max_locks_per_transaction x max_connections (6,400 by default) for the whole server.
+   */
   maxBatchSize?: number;
   /**
    * Batches in flight at once, each on its own connection (default 2): while one waits for its
@@ -130,7 +134,7 @@ export class PostgresEventStore implements EventStore {
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     const onBackgroundError = options.onBackgroundError ?? (() => undefined);
-    this.maxBatchSize = options.maxBatchSize ?? 500;
+    this.maxBatchSize = options.maxBatchSize ?? 200;
     this.maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
     this.pool = new Pool({
       connectionString: options.url,
