@@ -195,6 +195,7 @@ async function rawPg(url: string): Promise<Contender> {
   )`);
   await setup.end();
   const pool = new Pool({ connectionString: url, max: CONCURRENCY });
+  pool.on('error', () => undefined); // idle clients cut when the server stops must not crash the run
   return {
     name: 'raw_pg',
     append: async (streamId, expectedVersion, p) => {
@@ -219,6 +220,7 @@ async function rawPg(url: string): Promise<Contender> {
 
 async function emmett(url: string): Promise<Contender> {
   const pool = new Pool({ connectionString: url, max: CONCURRENCY });
+  pool.on('error', () => undefined); // idle clients cut when the server stops must not crash the run
   const store = getPostgreSQLEventStore(url, { connectionOptions: { pool } });
   await store.schema.migrate();
   return {
@@ -243,7 +245,7 @@ async function emmett(url: string): Promise<Contender> {
       );
     },
     close: async () => {
-      await store.close();
+      await store.close().catch(() => undefined);
       await pool.end().catch(() => undefined);
     },
   };
@@ -310,7 +312,7 @@ async function main(): Promise<void> {
         );
       }
     } finally {
-      for (const contender of contenders) await contender.close();
+      for (const contender of contenders) await contender.close().catch(() => undefined);
     }
   } finally {
     await server.stop();
