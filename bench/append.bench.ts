@@ -1,7 +1,8 @@
 /**
  * Append benchmark: `npm run bench:append`.
  *
- * One embedded PostgreSQL 18 server (data under .data/bench-postgres) with durable settings, i.e.
+ * One embedded PostgreSQL 18 server (data under .data/bench-postgres-append, BENCH_DATA_DIR to
+ * override) with durable settings, i.e.
  * PostgreSQL's defaults: fsync=on, synchronous_commit=on, full_page_writes=on. Every acknowledged
  * append below is on disk. Each contender gets its own freshly created database and the same load:
  * single-event commands with an expected version, spread over BENCH_STREAMS streams (1,000) by
@@ -252,7 +253,9 @@ async function emmett(url: string): Promise<Contender> {
 }
 
 async function main(): Promise<void> {
-  const dataDir = path.resolve('.data/bench-postgres');
+  // Its own cluster directory: bench:projections uses .data/bench-postgres, and whichever run
+  // started a shared server stops it at its end, cutting the other's connections mid-run.
+  const dataDir = path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench-postgres-append');
   log(`events=${EVENTS} streams=${STREAMS} concurrency=${CONCURRENCY} warmup=${WARMUP} rounds=${ROUNDS}`);
   const loadBefore = os.loadavg()[0];
   log(`starting embedded PostgreSQL in ${dataDir} with durable defaults (fsync=on, synchronous_commit=on)`);
