@@ -7,7 +7,14 @@ export {
   type RunnerProjectionStatus,
   type WorkerState,
 } from './runner';
-export { rebuildProjection, RebuildError, type RebuildOptions, type RebuildResult } from './rebuild';
+export {
+  rebuildProjection,
+  rebuildProjections,
+  RebuildError,
+  type RebuildOptions,
+  type RebuildManyOptions,
+  type RebuildResult,
+} from './rebuild';
 export {
   projectionStatus,
   listDeadLetters,

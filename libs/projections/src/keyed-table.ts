@@ -28,6 +28,12 @@ export interface KeyedTableOptions<Row extends object> {
    */
   evolve(row: Row | null, event: RecordedEvent, key: readonly KeyValue[]): Row | null;
   /**
+   * Columns derived from the folded ones (pure, idempotent: finalize(finalize(r)) = finalize(r)),
+   * computed once per written row instead of after every event: per batch live, once at flush
+   * time during a rebuild. `evolve` may leave them stale; only finalized rows are written.
+   */
+  finalize?(row: Row): Row;
+  /**
    * During a rebuild (nobody else writes the shadow table) rows stay in memory between batches and
    * are written in bulk: every `flushRows` changed rows and before the swap. Past `maxRows` cached
    * rows the cache is written and dropped (later misses are loaded again). false: write per batch.
@@ -40,6 +46,11 @@ export interface KeyedTable<Row extends object> {
   readonly options: KeyedTableOptions<Row>;
   /** Applies a batch: one select of the touched rows, an in-memory fold, one upsert, one delete. */
   applyBatch(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<KeyedTableStats>;
+  /**
+   * During a rebuild: writes the rows kept in memory now (e.g. before a set-based step that reads
+   * the table). Outside a rebuild, or with nothing pending, it does nothing.
+   */
+  flush(ctx: ProjectionContext): Promise<void>;
 }
 
 export interface KeyedTableStats {
@@ -121,7 +132,8 @@ export function foldTouched<Row extends object>(
   const upserts: Row[] = [];
   const deletes: KeyValue[][] = [];
   for (const entry of touched) {
-    const row = foldEntry(options, entry);
+    const folded = foldEntry(options, entry);
+    const row = folded && options.finalize ? options.finalize(folded) : folded;
     if (row === null) {
       if (entry.initial !== null) deletes.push(entry.key);
       continue;
@@ -136,6 +148,9 @@ export function foldTouched<Row extends object>(
   }
   return { upserts, deletes };
 }
+
+// Rows per insert statement when flushing a rebuild cache (bounds the JSON parameter size).
+const INSERT_CHUNK = 20_000;
 
 // Column types per (database, table): read once per process (migrations run before the runner).
 const columnTypeCache = new Map<string, Map<string, string>>();
@@ -241,8 +256,26 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
   interface CacheState {
     rows: Map<string, { key: KeyValue[]; row: Row | null }>;
     dirty: Set<string>;
+    /** Keys that may have a row in the shadow table (written by an earlier flush, or loaded). */
+    stored: Set<string>;
     /** While true, a key missing from `rows` is missing from the (shadow) table too. */
     complete: boolean;
+  }
+
+  function cacheOf(ctx: ProjectionContext): CacheState | null {
+    if (!ctx.rebuilding || !ctx.session || !cacheOptions) return null;
+    const session = ctx.session;
+    let state = session.state.get(handle) as CacheState | undefined;
+    if (!state) {
+      const created: CacheState = { rows: new Map(), dirty: new Set(), stored: new Set(), complete: true };
+      state = created;
+      session.state.set(handle, created);
+      session.beforeSwap(handle, async (flushCtx) => {
+        const t = flushCtx.table(options.table);
+        await flushDirty(flushCtx, t, await columnTypes(flushCtx.client, t), created);
+      });
+    }
+    return state;
   }
 
   const handle: KeyedTable<Row> = {
@@ -255,22 +288,15 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       const types = await columnTypes(ctx.client, table);
       const keyDef = definition(pk, types, table);
 
-      if (ctx.rebuilding && ctx.session && cacheOptions) {
-        const session = ctx.session;
-        let state = session.state.get(handle) as CacheState | undefined;
-        if (!state) {
-          const created: CacheState = { rows: new Map(), dirty: new Set(), complete: true };
-          state = created;
-          session.state.set(handle, created);
-          session.beforeSwap(handle, async (flushCtx) => {
-            const t = flushCtx.table(options.table);
-            await flushDirty(flushCtx, t, await columnTypes(flushCtx.client, t), created);
-          });
-        }
+      const state = cacheOf(ctx);
+      if (state && cacheOptions) {
         let loaded = 0;
         if (!state.complete) {
-          const misses = [...touched.entries()].filter(([id]) => !state.rows.has(id)).map(([, e]) => e);
-          if (misses.length) loaded = await load(ctx, table, keyDef, misses);
+          const misses = [...touched.entries()].filter(([id]) => !state.rows.has(id));
+          if (misses.length) {
+            loaded = await load(ctx, table, keyDef, misses.map(([, e]) => e));
+            for (const [id, e] of misses) if (e.initial !== null) state.stored.add(id);
+          }
         }
         for (const [id, entry] of touched) {
           const cached = state.rows.get(id);
@@ -295,19 +321,45 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       await write(ctx, table, types, upserts, deletes);
       return { loaded, upserted: upserts.length, deleted: deletes.length };
     },
+    async flush(ctx) {
+      const state = ctx.rebuilding && ctx.session ? (ctx.session.state.get(handle) as CacheState | undefined) : undefined;
+      if (!state || !state.dirty.size) return;
+      const table = ctx.table(options.table);
+      await flushDirty(ctx, table, await columnTypes(ctx.client, table), state);
+    },
   };
 
+  /**
+   * Writes the dirty cached rows: plain multi-row inserts for rows the shadow table has never held
+   * (no conflict check), upserts and deletes for the others.
+   */
   async function flushDirty(ctx: ProjectionContext, table: string, types: Map<string, string>, state: CacheState): Promise<number> {
+    const inserts: Record<string, unknown>[] = [];
     const upserts: Row[] = [];
     const deletes: KeyValue[][] = [];
     for (const id of state.dirty) {
       const entry = state.rows.get(id)!;
-      if (entry.row === null) deletes.push(entry.key);
-      else upserts.push(entry.row);
+      const stored = state.stored.has(id);
+      if (entry.row === null) {
+        if (stored) deletes.push(entry.key);
+        state.stored.delete(id);
+        continue;
+      }
+      const row = options.finalize ? options.finalize(entry.row) : entry.row;
+      if (stored) upserts.push(row);
+      else inserts.push(pick(row, columns));
+      state.stored.add(id);
+    }
+    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
+      await ctx.client.query(
+        `insert into ${table} (${quotedColumns})
+         select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})`,
+        [JSON.stringify(inserts.slice(i, i + INSERT_CHUNK))],
+      );
     }
     await write(ctx, table, types, upserts, deletes);
     state.dirty.clear();
-    return upserts.length + deletes.length;
+    return inserts.length + upserts.length + deletes.length;
   }
 
   return handle;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
-import { eventSource } from './event-source';
 import { countEventsAfter, REBUILD_OWNER_PREFIX, skippedEventIds } from './admin';
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, requestHandover, tryAcquireLease } from './lease';
 import type { Projection, ProjectionContext, RebuildSession } from './projection';
@@ -20,6 +19,10 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Who runs it (recorded in the lease owner, e.g. the operator running the CLI). */
   requestedBy?: string;
+}
+
+export interface RebuildManyOptions extends Omit<RebuildOptions, 'projection'> {
+  projections: readonly Projection[];
 }
 
 export interface RebuildResult {
@@ -57,100 +60,153 @@ async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<
   }
 }
 
-/**
- * Rebuilds a projection from the first event without the read model ever looking empty or half
- * built:
- * 1. takes the projection's lease (asking the live holder to hand it over), so the live projector
- *    pauses, and keeps it by heartbeat;
- * 2. fills unlogged shadow tables (`x__rebuild`, `like x including all`) from zero with large
- *    batches, reading the next batch while applying the current one, and reports progress;
- * 3. in one transaction, fenced by the lease: `delete from x; insert into x select from x__rebuild`
- *    for every table, the checkpoint set to the last event folded, shadows dropped. MVCC keeps
- *    readers on the old rows until that commit; table, index and constraint names never change
- *    (migrations own them);
- * 4. releases the lease: the live projector resumes from the new checkpoint.
- * Events whose dead letter was skipped stay skipped.
- */
+
+/** Rebuilds one projection; see rebuildProjections. */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
-  const { pool, store, projection } = options;
+  const { projection, ...rest } = options;
+  const [result] = await rebuildProjections({ ...rest, projections: [projection] });
+  return result;
+}
+
+interface Target {
+  projection: Projection;
+  name: string;
+  owner: string;
+  shadows: (readonly [string, string])[];
+  types: Set<string> | null;
+  skipped: Set<string>;
+  flushes: Map<object, (ctx: ProjectionContext) => Promise<void>>;
+  ctxFor(client: PoolClient): ProjectionContext;
+}
+
+/**
+ * Rebuilds projections from the first event, in ONE pass over the store, without the read models
+ * ever looking empty or half built:
+ * 1. takes each projection's lease (asking the live holder to hand it over), so the live
+ *    projectors pause, and keeps them by heartbeat;
+ * 2. fills unlogged shadow tables (`x__rebuild`, `like x including all`) from zero with large
+ *    batches, reading the next batch while applying the current one (each batch is applied to
+ *    every projection, in one transaction), and reports progress;
+ * 3. runs the deferred writes projections registered on their RebuildSession (in-memory rows,
+ *    set-based derivations), then in one transaction, fenced by every lease:
+ *    `delete from x; insert into x select from x__rebuild` for every table, each checkpoint set to
+ *    the last event read, shadows dropped. MVCC keeps readers on the old rows until that commit;
+ *    table, index and constraint names never change (migrations own them);
+ * 4. releases the leases: the live projectors resume from the new checkpoints.
+ * Events whose dead letter was skipped stay skipped (per projection).
+ */
+export async function rebuildProjections(options: RebuildManyOptions): Promise<RebuildResult[]> {
+  const { pool, store, projections } = options;
+  if (!projections.length) return [];
+  const names = projections.map((p) => p.name);
+  if (new Set(names).size !== names.length) throw new Error(`Rebuild: projection named twice in ${names.join(', ')}`);
+  const label = names.join('+');
   const batchSize = Math.min(options.batchSize ?? 10_000, 10_000);
   const ttl = options.leaseTtlMs ?? 15_000;
-  const owner = `${REBUILD_OWNER_PREFIX}${options.requestedBy ?? 'anonymous'}:${randomUUID()}`;
-  const name = projection.name;
   const started = Date.now();
 
-  // 1. Lease (the live holder releases it at its next heartbeat once asked).
-  const deadline = Date.now() + (options.handoverTimeoutMs ?? 3 * ttl);
-  await pool.query(`insert into projection_checkpoints (name) values ($1) on conflict do nothing`, [name]);
-  while (!(await tryAcquireLease(pool, name, owner, ttl))) {
-    if (Date.now() > deadline) {
-      throw new RebuildError(`Rebuild of ${name}: the lease was not handed over in time`, null, null);
-    }
-    await requestHandover(pool, name, owner);
-    await sleep(Math.min(200, ttl / 10));
+  const targets: Target[] = projections.map((projection) => {
+    const shadows = projection.tables.map((t) => [t, shadowTableName(t)] as const);
+    const shadowOf = new Map(shadows);
+    const flushes = new Map<object, (ctx: ProjectionContext) => Promise<void>>();
+    const session: RebuildSession = {
+      state: new Map(),
+      beforeSwap: (key, flush) => {
+        if (!flushes.has(key)) flushes.set(key, flush);
+      },
+    };
+    return {
+      projection,
+      name: projection.name,
+      owner: `${REBUILD_OWNER_PREFIX}${options.requestedBy ?? 'anonymous'}:${randomUUID()}`,
+      shadows,
+      types: projection.eventTypes ? new Set(projection.eventTypes) : null,
+      skipped: new Set<string>(),
+      flushes,
+      ctxFor: (client) => ({
+        client,
+        rebuilding: true,
+        session,
+        table: (t) => {
+          const shadow = shadowOf.get(t);
+          if (!shadow) throw new Error(`Projection ${projection.name} does not own table ${t}`);
+          return shadow;
+        },
+      }),
+    };
+  });
+  const allShadows = targets.flatMap((t) => t.shadows);
+  if (new Set(allShadows.map(([t]) => t)).size !== allShadows.length) {
+    throw new Error(`Rebuild: two projections of ${label} own the same table`);
   }
+
+  // 1. Leases (the live holders release them at their next heartbeat once asked).
+  const held: Target[] = [];
   let lost = false;
   const keeper = setInterval(() => {
-    renewLease(pool, name, owner, ttl).then(
-      (expires) => {
-        if (!expires) lost = true;
-      },
-      () => undefined, // a failed renewal is retried; the swap's fencing is the real guard
-    );
+    for (const t of held) {
+      renewLease(pool, t.name, t.owner, ttl).then(
+        (expires) => {
+          if (!expires) lost = true;
+        },
+        () => undefined, // a failed renewal is retried; the swap's fencing is the real guard
+      );
+    }
   }, ttl / 3);
   keeper.unref();
 
-  const shadows = projection.tables.map((t) => [t, shadowTableName(t)] as const);
-  const shadowOf = new Map(shadows);
-  const flushes = new Map<object, (ctx: ProjectionContext) => Promise<void>>();
-  const session: RebuildSession = {
-    state: new Map(),
-    beforeSwap: (key, flush) => {
-      if (!flushes.has(key)) flushes.set(key, flush);
-    },
-  };
-  const ctxFor = (client: PoolClient): ProjectionContext => ({
-    client,
-    rebuilding: true,
-    session,
-    table: (t) => {
-      const shadow = shadowOf.get(t);
-      if (!shadow) throw new Error(`Projection ${name} does not own table ${t}`);
-      return shadow;
-    },
-  });
   try {
-    for (const [table, shadow] of shadows) {
+    const deadline = Date.now() + (options.handoverTimeoutMs ?? 3 * ttl);
+    for (const t of targets) {
+      await pool.query(`insert into projection_checkpoints (name) values ($1) on conflict do nothing`, [t.name]);
+      while (!(await tryAcquireLease(pool, t.name, t.owner, ttl))) {
+        if (Date.now() > deadline) {
+          throw new RebuildError(`Rebuild of ${t.name}: the lease was not handed over in time`, null, null);
+        }
+        await requestHandover(pool, t.name, t.owner);
+        await sleep(Math.min(200, ttl / 10));
+      }
+      held.push(t);
+    }
+
+    for (const [table, shadow] of allShadows) {
       await pool.query(`drop table if exists ${shadow}`);
       await pool.query(`create unlogged table ${shadow} (like ${table} including all)`);
     }
-    const skipped = await skippedEventIds(pool, name);
-    const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
+    for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null);
     const estimator = new RateEstimator(started);
     const report = (phase: RebuildProgress['phase'], done: number) =>
-      options.onProgress?.(estimator.progress(name, phase, done, total, Date.now()));
+      options.onProgress?.(estimator.progress(label, phase, done, total, Date.now()));
     report('building', 0);
 
-    // 2. Replay into the shadows.
+    // 2. Replay into the shadows: one read pass, each batch applied to every projection.
     let position: string | null = null;
     let done = 0;
-    const read = eventSource(store, pool);
-    let next = read(null, batchSize);
+    const read = (after: string | null) => store.readAll({ after, limit: batchSize }).then((r) => r.events);
+    let next = read(null);
     for (;;) {
       const events = await next;
-      if (lost) throw new LeaseLostError(name, owner, null);
+      if (lost) throw new LeaseLostError(label, held.map((t) => t.owner).join(', '), null);
       if (!events.length) break;
       position = events[events.length - 1].globalPosition;
-      next = read(position, batchSize);
+      next = read(position);
       next.catch(() => undefined); // awaited next turn; do not crash on an early rejection
-      const relevant = events.filter((e) => (!types || types.has(e.type)) && !skipped.has(e.eventId));
-      if (relevant.length) {
+      const work = targets
+        .map((t) => ({ t, relevant: events.filter((e) => (!t.types || t.types.has(e.type)) && !t.skipped.has(e.eventId)) }))
+        .filter((w) => w.relevant.length);
+      if (work.length) {
+        let current: Target | null = null;
         try {
-          await inTransaction(pool, (client) => projection.applyBatch(relevant, ctxFor(client)));
+          await inTransaction(pool, async (client) => {
+            for (const { t, relevant } of work) {
+              current = t;
+              await t.projection.applyBatch(relevant, t.ctxFor(client));
+            }
+          });
         } catch (error) {
           throw new RebuildError(
-            `Rebuild of ${name} failed in the batch ending at ${position}: ${(error as Error).message}`,
+            `Rebuild of ${(current as Target | null)?.name ?? label} failed in the batch ending at ${position}: ${(error as Error).message}`,
             null,
             error,
           );
@@ -161,17 +217,17 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
     }
 
     // Deferred writes (e.g. keyedTable's in-memory rows) land in the shadows before the swap.
-    if (flushes.size) {
+    if (targets.some((t) => t.flushes.size)) {
       await inTransaction(pool, async (client) => {
-        for (const flush of flushes.values()) await flush(ctxFor(client));
+        for (const t of targets) for (const flush of t.flushes.values()) await flush(t.ctxFor(client));
       });
     }
 
-    // 3. Swap.
+    // 3. Swap, fenced by every lease.
     report('swapping', done);
     await inTransaction(pool, async (client) => {
-      await assertLeaseHeld(client, name, owner);
-      for (const [table, shadow] of shadows) {
+      for (const t of targets) await assertLeaseHeld(client, t.name, t.owner);
+      for (const [table, shadow] of allShadows) {
         const { rows } = await client.query<{ name: string }>(
           `select attname as name from pg_attribute
             where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = ''
@@ -185,21 +241,22 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
       }
       await client.query(
         `insert into projection_checkpoints (name, position, events_applied, updated_at, rebuilt_at)
-         values ($1, $2, $3, clock_timestamp(), clock_timestamp())
+         select unnest($1::text[]), $2, $3, clock_timestamp(), clock_timestamp()
          on conflict (name) do update
             set position = excluded.position, events_applied = excluded.events_applied,
                 updated_at = excluded.updated_at, rebuilt_at = excluded.rebuilt_at`,
-        [name, position, done],
+        [names, position, done],
       );
     });
     report('done', done);
     const durationMs = Date.now() - started;
-    return { projection: name, events: done, position, durationMs, eventsPerSecond: (done * 1000) / Math.max(durationMs, 1) };
+    const eventsPerSecond = (done * 1000) / Math.max(durationMs, 1);
+    return names.map((projection) => ({ projection, events: done, position, durationMs, eventsPerSecond }));
   } catch (error) {
-    for (const [, shadow] of shadows) await pool.query(`drop table if exists ${shadow}`).catch(() => undefined);
+    for (const [, shadow] of allShadows) await pool.query(`drop table if exists ${shadow}`).catch(() => undefined);
     throw error;
   } finally {
     clearInterval(keeper);
-    await releaseLease(pool, name, owner).catch(() => undefined);
+    for (const t of held) await releaseLease(pool, t.name, t.owner).catch(() => undefined);
   }
 }

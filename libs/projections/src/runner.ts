@@ -11,7 +11,6 @@ import {
   type DeadLetter,
   type ProjectionStatus,
 } from './admin';
-import { eventSource, type ReadEvents } from './event-source';
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, tryAcquireLease } from './lease';
 import { migrateProjections } from './migrate';
 import { comparePositions } from './positions';
@@ -142,7 +141,6 @@ export class ProjectionRunner {
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
   private readonly store: EventStore;
-  private readonly readEvents: ReadEvents;
   private readonly workers = new Map<string, Worker>();
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
@@ -178,7 +176,6 @@ export class ProjectionRunner {
     this.pool =
       options.pool ??
       new Pool({ connectionString: options.url, max: 2 * this.workers.size + 4, connectionTimeoutMillis: 10_000, keepAlive: true });
-    this.readEvents = eventSource(this.store, this.pool);
     if (this.ownsPool) this.pool.on('error', (error) => this.logger.warn(`Projection pool: ${error.message}`));
   }
 
@@ -442,7 +439,7 @@ export class ProjectionRunner {
 
   private async step(worker: Worker): Promise<boolean> {
     const from = worker.checkpoint;
-    const events = await this.readEvents(from, this.batchSize);
+    const { events } = await this.store.readAll({ after: from, limit: this.batchSize });
     if (!events.length) return false;
     try {
       await this.commit(worker, from, events);

@@ -74,17 +74,34 @@ function shareholdingOf(coop: Cooperation): ShareholdingEntry[] {
 }
 
 /**
- * Pure fold of one cooperation event into its summary row. The folded domain state lives in
- * `state` and every other column is derived from it, so gate rules are the domain's own.
+ * Pure fold of one cooperation event into its summary row, folded columns only: the domain state
+ * (`state`), the timeline, activity days, version and instants. Every other column is derived from
+ * them by `deriveCooperationSummary`, once per written row (see keyedTable's `finalize`), so gate
+ * rules are the domain's own and are not recomputed after every event.
  */
-export function evolveCooperationSummary(row: CooperationSummaryRow | null, event: RecordedEvent): CooperationSummaryRow | null {
+export function foldCooperationSummary(row: CooperationSummaryRow | null, event: RecordedEvent): CooperationSummaryRow | null {
   const previous = (row?.state as CooperationState | undefined) ?? initialCooperationState();
   const next = evolveCooperation(previous, toDomainEvent<CooperationEvent>(event));
   if (next.status === 'NONE') return row;
   const occurredAt = iso(event.occurredAt);
   const recordedAt = iso(event.recordedAt);
-  const timeline = evolveTimeline(row?.timeline ?? [], previous, next, event);
   const lastEventAt = row && Date.parse(row.last_event_at) > event.occurredAt.getTime() ? row.last_event_at : occurredAt;
+  return {
+    ...(row ?? ({} as CooperationSummaryRow)),
+    id: next.id,
+    version: event.streamVersion,
+    proposed_recorded_at: row?.proposed_recorded_at ?? recordedAt,
+    last_event_at: lastEventAt,
+    last_recorded_at: recordedAt,
+    activity_days: addDay(row?.activity_days ?? [], dayOf(event.occurredAt)),
+    timeline: evolveTimeline(row?.timeline ?? [], previous, next, event),
+    state: next,
+  };
+}
+
+/** The summary's derived columns, from its folded ones (pure and idempotent). */
+export function deriveCooperationSummary(row: CooperationSummaryRow): CooperationSummaryRow {
+  const next = row.state as Cooperation;
   const gate = gateStatus(next);
   return {
     id: next.id,
@@ -111,25 +128,31 @@ export function evolveCooperationSummary(row: CooperationSummaryRow | null, even
       stageLabel: stageLabelsFr[w.stage],
       itemLabel: gateItemLabel(w.itemId),
     })),
-    version: event.streamVersion,
+    version: row.version,
     proposed_at: next.proposedAt,
-    proposed_recorded_at: row?.proposed_recorded_at ?? recordedAt,
+    proposed_recorded_at: row.proposed_recorded_at,
     stage_entered_at: next.stageEnteredAt,
     closed_at: next.closure?.closedAt ?? null,
     abandoned_at: next.abandonment?.abandonedAt ?? null,
-    last_event_at: lastEventAt,
-    last_recorded_at: recordedAt,
-    activity_days: addDay(row?.activity_days ?? [], dayOf(event.occurredAt)),
+    last_event_at: row.last_event_at,
+    last_recorded_at: row.last_recorded_at,
+    activity_days: row.activity_days,
     renewed_from: next.renewedFrom,
     successor_id: next.successorId,
     abandon_reason: next.abandonment?.reason ?? null,
     abandon_reason_text: next.abandonment?.reasonText ?? null,
     close_outcome: next.closure?.outcome ?? null,
     funder_ids: [...new Set(next.fundings.map((f) => f.funderOrganisationId))],
-    timeline,
+    timeline: row.timeline,
     shareholding: shareholdingOf(next),
     state: next,
   };
+}
+
+/** Fold and derive: the complete summary row after one more event. */
+export function evolveCooperationSummary(row: CooperationSummaryRow | null, event: RecordedEvent): CooperationSummaryRow | null {
+  const folded = foldCooperationSummary(row, event);
+  return folded && deriveCooperationSummary(folded);
 }
 
 /** Lifecycle and territory events: they change the status intervals and stage visits. */

@@ -14,7 +14,12 @@ import {
   waiverFold,
   type KeyedFold,
 } from './cooperation-details';
-import { SHAREHOLDING_EVENT_TYPES, TIMELINE_EVENT_TYPES, evolveCooperationSummary } from './cooperation-summary';
+import {
+  SHAREHOLDING_EVENT_TYPES,
+  TIMELINE_EVENT_TYPES,
+  deriveCooperationSummary,
+  foldCooperationSummary,
+} from './cooperation-summary';
 import { cooperationIdOf } from './events';
 
 /** Table names (migrations own them; projections name them through ctx.table()). */
@@ -38,7 +43,7 @@ function tableOf<Row extends object>(
   table: string,
   primaryKey: readonly (keyof Row & string)[],
   columns: readonly (keyof Row & string)[],
-  fold: KeyedFold<Row>,
+  fold: KeyedFold<Row> & { finalize?: (row: Row) => Row },
 ): KeyedTable<object> {
   return keyedTable<Row>({ table, primaryKey, columns, ...fold }) as unknown as KeyedTable<object>;
 }
@@ -58,7 +63,9 @@ export const organisationTable = tableOf(T.organisation, ['id'], cols('id', 'nam
 export const cooperationSummaryTable = tableOf<CooperationSummaryEntity>(T.summary, ['id'], SUMMARY_COLUMNS, {
   eventTypes: COOPERATION_EVENT_TYPES,
   keysOf: (event) => [cooperationIdOf(event)],
-  evolve: (row, event) => evolveCooperationSummary(row, event),
+  evolve: (row, event) => foldCooperationSummary(row, event),
+  // Gate, members, labels, shareholding...: once per written row, not after every event.
+  finalize: deriveCooperationSummary,
 });
 
 export const marketTable = tableOf(T.market, ['cooperation_id'], cols('cooperation_id', 'buyer_name', 'buyer_organisation_id', 'cpv_code', 'amount_excl_vat', 'duration_months', 'procedures', 'lots', 'bid_deadline', 'form', 'mandataire_id', 'outcome', 'start_date', 'outcome_at', 'updated_at'), marketFold);
@@ -79,47 +86,64 @@ function idsOf(events: readonly RecordedEvent[], types: ReadonlySet<string>): st
 /**
  * Stage intervals, stage visits and JVS shareholding are expanded in SQL from the summary row just
  * written (its `timeline` and `shareholding` jsonb), for the cooperations whose lifecycle, territory
- * or shares changed in the batch: one delete and one insert per table per batch.
+ * or shares changed in the batch: one delete and one insert per table per batch. During a rebuild
+ * the summary rows stay in memory until flushed, so the expansion runs once, over every summary
+ * row, after the summary is flushed and before the swap.
  */
 async function deriveFromSummary(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
-  const summary = ctx.table(T.summary);
+  if (ctx.rebuilding && ctx.session) {
+    ctx.session.beforeSwap(deriveFromSummary, async (flushCtx) => {
+      await cooperationSummaryTable.flush(flushCtx);
+      await expandSummary(flushCtx, null, null);
+    });
+    return;
+  }
   const timelineIds = idsOf(events, TIMELINE_EVENT_TYPES);
-  if (timelineIds.length) {
+  const shareIds = idsOf(events, SHAREHOLDING_EVENT_TYPES);
+  await expandSummary(ctx, timelineIds, shareIds);
+}
+
+/** Expands the given cooperations' summary rows (null: every row of an empty, rebuilding table). */
+async function expandSummary(ctx: ProjectionContext, timelineIds: string[] | null, shareIds: string[] | null): Promise<void> {
+  const summary = ctx.table(T.summary);
+  const all = timelineIds === null;
+  const only = all ? 'true' : 's.id = any($1::text[])';
+  const params = (ids: string[] | null) => (ids === null ? [] : [ids]);
+  if (all || timelineIds.length) {
     const interval = ctx.table(T.interval);
     const visit = ctx.table(T.visit);
     const timeline = `from ${summary} s cross join jsonb_to_recordset(s.timeline) as t(seq integer, stage text, status text,
         "validFrom" timestamptz, "validTo" timestamptz, "recordedFrom" timestamptz, "recordedTo" timestamptz,
         "enteredVia" text, "exitedVia" text)
-      where s.id = any($1::text[])`;
-    await ctx.client.query(`delete from ${interval} where cooperation_id = any($1::text[])`, [timelineIds]);
+      where ${only}`;
+    if (!all) await ctx.client.query(`delete from ${interval} where cooperation_id = any($1::text[])`, [timelineIds]);
     await ctx.client.query(
       `insert into ${interval} (cooperation_id, seq, kind, region_code, departement_codes, stage, status, valid_from,
           valid_to, recorded_from, recorded_to, entered_via, exited_via)
        select s.id, t.seq, s.kind, s.region_code, s.departement_codes, t.stage, t.status, t."validFrom", t."validTo",
           t."recordedFrom", t."recordedTo", t."enteredVia", t."exitedVia" ${timeline}`,
-      [timelineIds],
+      params(timelineIds),
     );
-    await ctx.client.query(`delete from ${visit} where cooperation_id = any($1::text[])`, [timelineIds]);
+    if (!all) await ctx.client.query(`delete from ${visit} where cooperation_id = any($1::text[])`, [timelineIds]);
     await ctx.client.query(
       `insert into ${visit} (cooperation_id, visit, kind, region_code, stage, entered_at, entered_recorded_at, entered_via,
           exited_at, exited_recorded_at, exited_via, days_spent)
        select s.id, t.seq, s.kind, s.region_code, t.stage, t."validFrom", t."recordedFrom", t."enteredVia", t."validTo",
           t."recordedTo", t."exitedVia", round((extract(epoch from t."validTo" - t."validFrom") / 86400)::numeric, 2)
        ${timeline} and t.status = 'ACTIVE'`,
-      [timelineIds],
+      params(timelineIds),
     );
   }
-  const shareIds = idsOf(events, SHAREHOLDING_EVENT_TYPES);
-  if (shareIds.length) {
+  if (shareIds === null || shareIds.length) {
     const shareholding = ctx.table(T.shareholding);
-    await ctx.client.query(`delete from ${shareholding} where cooperation_id = any($1::text[])`, [shareIds]);
+    if (shareIds !== null) await ctx.client.query(`delete from ${shareholding} where cooperation_id = any($1::text[])`, [shareIds]);
     await ctx.client.query(
       `insert into ${shareholding} (cooperation_id, phase, shares, total_percent, ess_percent, ess_majority)
        select s.id, t.phase, t.shares, t."totalPercent", t."essPercent", t."essMajority"
          from ${summary} s cross join jsonb_to_recordset(s.shareholding)
            as t(phase text, shares jsonb, "totalPercent" numeric, "essPercent" numeric, "essMajority" boolean)
-        where s.id = any($1::text[]) and s.kind = 'JVS'`,
-      [shareIds],
+        where ${shareIds === null ? 'true' : 's.id = any($1::text[])'} and s.kind = 'JVS'`,
+      params(shareIds),
     );
   }
 }
