@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { GraphQLPassThroughFilter } from './graphql/graphql-exception.filter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -8,6 +10,9 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
+import { CooperationListItemResolver, CooperationQueriesResolver, MemberResolver } from './cooperations/cooperation-queries.resolver';
+import { CooperationQueryService } from './cooperations/cooperation-query.service';
+import { DashboardResolver } from './dashboards/dashboard.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
 import { buildRequestContext } from './graphql/request-context';
 
@@ -16,7 +21,15 @@ export interface AppOptions {
 }
 
 /** Every resolver of the API (also used to print the schema without starting the app). */
-export const API_RESOLVERS = [HealthResolver, CooperationMutationsResolver, OrganisationMutationsResolver];
+export const API_RESOLVERS = [
+  HealthResolver,
+  CooperationMutationsResolver,
+  OrganisationMutationsResolver,
+  CooperationQueriesResolver,
+  CooperationListItemResolver,
+  MemberResolver,
+  DashboardResolver,
+];
 
 @Module({})
 export class AppModule {
@@ -40,7 +53,7 @@ export class AppModule {
           context: ({ req }: { req?: { headers?: Record<string, unknown> } }) => buildRequestContext(req?.headers),
         }),
       ],
-      providers: [...API_RESOLVERS],
+      providers: [...API_RESOLVERS, CooperationQueryService, { provide: APP_FILTER, useClass: GraphQLPassThroughFilter }],
     };
   }
 }

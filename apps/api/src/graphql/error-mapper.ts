@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '@maillage/event-store';
-import { DomainError, DomainErrorCode, PLAYBOOKS } from '@maillage/domain';
+import { DomainError, DomainErrorCode } from '@maillage/domain';
 import { IdempotencyKeyReusedError } from '../command-side/idempotency.store';
+import { GATE_ITEM_LABELS } from '../cooperations/cooperation-view';
 
 /** Codes a client can rely on in `extensions.code`, besides the domain's own invariant codes. */
 export enum ApiErrorCode {
@@ -95,11 +96,6 @@ function mapDomainError(error: DomainError): Mapped {
     }
   }
 }
-
-/** French label of every gate item id, from the playbooks. */
-const GATE_ITEM_LABELS = new Map(
-  Object.values(PLAYBOOKS).flatMap((stages) => Object.values(stages).flatMap((items) => items.map((i) => [i.id, i.label] as const))),
-);
 
 function missingItems(details: Record<string, unknown>): { id: string; label: string }[] {
   const missing = Array.isArray(details.missing) ? (details.missing as string[]) : [];

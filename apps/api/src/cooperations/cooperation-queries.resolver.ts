@@ -1,0 +1,205 @@
+import { Inject } from '@nestjs/common';
+import { Args, Field, ID, InputType, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Pool } from 'pg';
+import {
+  cooperationKindLabelsFr,
+  cooperationStatusLabelsFr,
+  stageLabelsFr,
+  findRegion,
+  findDepartement,
+  type CooperationKind,
+  type CooperationStatus,
+  type Stage,
+} from '@maillage/domain';
+import { InvalidCursorError, listCooperations, MAX_PAGE_SIZE } from '@maillage/read-models';
+import { PG_POOL } from '../database/database.module';
+import { badInput, parseAsOf } from '../graphql/api-errors';
+import { CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphql/enums';
+import { loaders } from '../graphql/loaders';
+import { Ctx, type RequestContext } from '../graphql/request-context';
+import { CooperationQueryService } from './cooperation-query.service';
+import { Cooperation, HistoryEntry, Member, OrganisationSummary } from './cooperation.types';
+
+@InputType()
+export class CooperationFilterInput {
+  @Field({ nullable: true, description: 'INSEE code of the région.' })
+  region?: string;
+
+  @Field({ nullable: true, description: 'INSEE code of a département.' })
+  departement?: string;
+
+  @Field(() => CooperationKindEnum, { nullable: true })
+  kind?: CooperationKind;
+
+  @Field(() => StageEnum, { nullable: true })
+  stage?: Stage;
+
+  @Field(() => CooperationStatusEnum, { nullable: true })
+  status?: CooperationStatus;
+
+  @Field(() => ID, { nullable: true, description: 'Only cooperations funded by this organisation.' })
+  funderId?: string;
+
+  @Field(() => Int, { nullable: true, description: 'Active cooperations with no event for at least this many days.' })
+  stalledForDays?: number;
+}
+
+@ObjectType()
+export class CooperationListItem {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => CooperationKindEnum)
+  kind!: CooperationKind;
+
+  @Field()
+  kindLabel!: string;
+
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field()
+  stageLabel!: string;
+
+  @Field(() => CooperationStatusEnum)
+  status!: CooperationStatus;
+
+  @Field()
+  statusLabel!: string;
+
+  @Field()
+  regionCode!: string;
+
+  @Field(() => [String])
+  departementCodes!: string[];
+
+  @Field(() => Int)
+  memberCount!: number;
+
+  @Field()
+  gateSatisfied!: boolean;
+
+  @Field()
+  proposedAt!: string;
+
+  @Field({ description: 'When the last fact occurred.' })
+  lastEventAt!: string;
+}
+
+@ObjectType()
+export class CooperationEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => CooperationListItem)
+  node!: CooperationListItem;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field()
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true })
+  endCursor!: string | null;
+}
+
+@ObjectType({ description: 'A page of cooperations (Relay-style, keyset pagination).' })
+export class CooperationConnection {
+  @Field(() => [CooperationEdge])
+  edges!: CooperationEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
+
+function validateFilter(filter: CooperationFilterInput): void {
+  if (filter.region !== undefined && filter.region !== null && !findRegion(filter.region)) throw badInput(`Région inconnue : « ${filter.region} ».`);
+  if (filter.departement !== undefined && filter.departement !== null && !findDepartement(filter.departement)) {
+    throw badInput(`Département inconnu : « ${filter.departement} ».`);
+  }
+  if (filter.stalledForDays !== undefined && filter.stalledForDays !== null && (filter.stalledForDays < 0 || filter.stalledForDays > 36_500)) {
+    throw badInput('stalledForDays doit être compris entre 0 et 36500.');
+  }
+}
+
+@Resolver(() => Cooperation)
+export class CooperationQueriesResolver {
+  constructor(
+    private readonly queries: CooperationQueryService,
+    @Inject(PG_POOL) private readonly pool: Pool,
+  ) {}
+
+  @Query(() => Cooperation, { description: 'A cooperation as it was at `asOf` (default now): gate checklist, members, market, shares, funding, indicators, stage history.' })
+  cooperation(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('asOf', { nullable: true, description: 'AAAA-MM-JJ (end of that day) or an ISO date-time.' }) asOf?: string,
+  ): Promise<Cooperation> {
+    return this.queries.cooperation(id, parseAsOf(asOf));
+  }
+
+  @Query(() => [HistoryEntry], { description: 'Every recorded fact of a cooperation, oldest first: what, when it happened, when recorded, by whom.' })
+  history(@Args('cooperationId', { type: () => ID }) cooperationId: string): Promise<HistoryEntry[]> {
+    return this.queries.history(cooperationId);
+  }
+
+  @Query(() => CooperationConnection, { description: `Cooperations matching a filter, newest first. Page size capped at ${MAX_PAGE_SIZE}.` })
+  async cooperations(
+    @Args('filter', { nullable: true }) filter: CooperationFilterInput = {},
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { nullable: true }) after?: string,
+  ): Promise<CooperationConnection> {
+    validateFilter(filter ?? {});
+    if (first !== undefined && first !== null && (first < 1 || first > MAX_PAGE_SIZE)) {
+      throw badInput(`first doit être compris entre 1 et ${MAX_PAGE_SIZE}.`);
+    }
+    try {
+      const page = await listCooperations(this.pool, { ...(filter ?? {}) }, { first: first ?? undefined, after: after ?? null });
+      return {
+        edges: page.items.map((item, i) => ({
+          // Each node's own cursor; the last one is the page's endCursor.
+          cursor: i === page.items.length - 1 && page.pageInfo.endCursor ? page.pageInfo.endCursor : cursorOf(item.proposedAt, item.id),
+          node: {
+            ...item,
+            kind: item.kind as CooperationKind,
+            kindLabel: cooperationKindLabelsFr[item.kind as CooperationKind],
+            stage: item.stage as Stage,
+            stageLabel: stageLabelsFr[item.stage as Stage],
+            status: item.status as CooperationStatus,
+            statusLabel: cooperationStatusLabelsFr[item.status as CooperationStatus],
+          },
+        })),
+        pageInfo: page.pageInfo,
+      };
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw badInput('Curseur de pagination invalide.');
+      throw error;
+    }
+  }
+}
+
+/** Same encoding as the read model's keyset cursor: base64url of [proposedAt, id]. */
+const cursorOf = (proposedAt: string, id: string): string => Buffer.from(JSON.stringify([new Date(proposedAt).toISOString(), id])).toString('base64url');
+
+@Resolver(() => CooperationListItem)
+export class CooperationListItemResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => [Member], { description: 'Members and roles (batched across the page).' })
+  members(@Parent() item: CooperationListItem, @Ctx() ctx: RequestContext): Promise<Member[]> {
+    return loaders(ctx, this.pool).members.load(item.id);
+  }
+}
+
+@Resolver(() => Member)
+export class MemberResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, { nullable: true })
+  organisation(@Parent() member: Member, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return loaders(ctx, this.pool).organisation.load(member.organisationId);
+  }
+}

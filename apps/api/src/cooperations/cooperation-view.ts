@@ -1,0 +1,153 @@
+import {
+  cooperationKindLabelsFr,
+  deliverableKindLabelsFr,
+  gateStatus,
+  marketProcedureLabelsFr,
+  memberRoleLabelsFr,
+  PLAYBOOKS,
+  shareholdingSummary,
+  stageLabelsFr,
+  type Cooperation as CooperationState,
+} from '@maillage/domain';
+import type { Cooperation, StageVisit } from './cooperation.types';
+
+const DAY_MS = 86_400_000;
+
+const GATE_ITEMS = new Map(Object.values(PLAYBOOKS).flatMap((stages) => Object.values(stages).flatMap((items) => items.map((i) => [i.id, i] as const))));
+
+/** French label of every gate item id, from the playbooks. */
+export const GATE_ITEM_LABELS = new Map([...GATE_ITEMS].map(([id, item]) => [id, item.label]));
+
+const days = (from: string, to: string): number => Math.max(0, Math.round(((Date.parse(to) - Date.parse(from)) / DAY_MS) * 10) / 10);
+
+/** Visits of each stage with entry, exit and days spent; the current one runs up to `asOf` (or its end). */
+function stageVisits(state: CooperationState, asOf: string): StageVisit[] {
+  const end = state.closure?.closedAt ?? state.abandonment?.abandonedAt ?? asOf;
+  return state.stageHistory.map((entry, i) => {
+    const next = state.stageHistory[i + 1];
+    const exitedAt = next?.enteredAt ?? (state.status === 'ACTIVE' ? undefined : end);
+    return {
+      stage: entry.stage,
+      stageLabel: stageLabelsFr[entry.stage],
+      enteredAt: entry.enteredAt,
+      exitedAt,
+      days: days(entry.enteredAt, exitedAt ?? asOf),
+      via: entry.via,
+    };
+  });
+}
+
+/** The API's view of a cooperation, built from the folded domain state (the single source of rules). */
+export function toCooperationView(state: CooperationState, version: number, asOf: string): Cooperation {
+  const ess = new Map(state.members.map((m) => [m.organisationId, m.ess]));
+  const latestShares = state.finalShares ?? state.plannedShares;
+  const sharePhase = state.finalShares ? 'FINAL' : 'PLANNED';
+  const summary = latestShares ? shareholdingSummary(state, sharePhase) : null;
+  const gate = state.status === 'ACTIVE' ? gateStatus(state) : null;
+  return {
+    id: state.id,
+    version,
+    kind: state.kind,
+    kindLabel: cooperationKindLabelsFr[state.kind],
+    name: state.name,
+    status: state.status,
+    stage: state.stage,
+    stageLabel: stageLabelsFr[state.stage],
+    objectives: state.objectives,
+    regionCode: state.territory.regionCode,
+    departementCodes: state.territory.departementCodes,
+    sectors: state.sectors,
+    leadOrganisationId: state.leadOrganisationId,
+    mandataireId: state.mandataireId ?? undefined,
+    gmeForm: state.gmeForm ?? undefined,
+    members: state.members.map((m) => ({
+      organisationId: m.organisationId,
+      role: m.role,
+      roleLabel: memberRoleLabelsFr[m.role],
+      mandataire: m.organisationId === state.mandataireId,
+      ess: m.ess,
+      joinedAt: m.joinedAt,
+    })),
+    gate: gate && {
+      stage: gate.stage,
+      stageLabel: gate.stageLabel,
+      satisfied: gate.satisfied,
+      items: gate.items.map((i) => ({
+        id: i.id,
+        label: i.label,
+        status: i.status,
+        waivable: i.waivable,
+        justification: i.justification ?? undefined,
+        satisfiedBy: i.satisfiedBy ?? undefined,
+        deliverableKinds: [...(GATE_ITEMS.get(i.id)?.deliverables ?? [])],
+        advisory: i.advisory,
+      })),
+    },
+    waivers: state.waivers.map((w) => ({ ...w, itemLabel: GATE_ITEM_LABELS.get(w.itemId) ?? w.itemId })),
+    stageHistory: stageVisits(state, asOf),
+    market: state.market && {
+      buyerName: state.market.buyerName,
+      cpvCode: state.market.cpvCode,
+      amountExclVat: state.market.amountExclVat,
+      durationMonths: state.market.durationMonths,
+      procedures: state.market.procedures.map((p) => ({ code: p, label: marketProcedureLabelsFr[p] })),
+      lots: state.market.lots,
+      bidDeadline: state.market.bidDeadline ?? undefined,
+      outcome: state.marketOutcome?.outcome,
+      startDate: state.marketOutcome?.startDate ?? undefined,
+    },
+    shareholding: summary && {
+      planned: state.plannedShares?.map((s) => ({ ...s, ess: ess.get(s.organisationId) ?? false })),
+      final: state.finalShares?.map((s) => ({ ...s, ess: ess.get(s.organisationId) ?? false })),
+      essPercent: summary.ess,
+      totalPercent: summary.total,
+    },
+    fundings: state.fundings.map((f) => ({
+      fundingId: f.fundingId,
+      funderOrganisationId: f.funderOrganisationId,
+      programme: f.programme,
+      amount: f.amount,
+      disbursed: f.disbursed,
+      periodStart: f.period.start,
+      periodEnd: f.period.end ?? undefined,
+      endedOn: f.endedOn ?? undefined,
+    })),
+    indicators: state.criteria.flatMap((c) =>
+      c.indicators.map((i) => ({
+        indicatorId: i.indicatorId,
+        criterionCode: c.code,
+        criterionLabel: c.label,
+        code: i.code,
+        label: i.label,
+        nature: i.nature,
+        unit: i.unit ?? undefined,
+        target: i.target === null ? undefined : String(i.target),
+        standard: i.standard ?? undefined,
+        measurements: state.measurements
+          .filter((m) => m.indicatorId === i.indicatorId)
+          .sort((a, b) => a.period.start.localeCompare(b.period.start))
+          .map((m) => ({
+            periodStart: m.period.start,
+            periodEnd: m.period.end ?? undefined,
+            value: String(m.value),
+            numericValue: typeof m.value === 'number' ? m.value : undefined,
+          })),
+      })),
+    ),
+    deliverables: state.deliverables.map((d) => ({
+      deliverableId: d.deliverableId,
+      kind: d.kind,
+      kindLabel: deliverableKindLabelsFr[d.kind],
+      stage: d.stage,
+      title: d.title ?? undefined,
+      recordedAt: d.recordedAt,
+    })),
+    proposedAt: state.proposedAt,
+    renewedFrom: state.renewedFrom ?? undefined,
+    successorId: state.successorId ?? undefined,
+    abandonReason: state.abandonment?.reason,
+    abandonReasonText: state.abandonment?.reasonText ?? undefined,
+    closeOutcome: state.closure?.outcome,
+    asOf,
+  };
+}

@@ -1,0 +1,467 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { AbandonReason, CloseOutcome, CooperationKind, CooperationStatus, GmeForm, MarketOutcome, MemberRole, Objective, Sector, Stage } from '@maillage/domain';
+import {
+  AbandonReasonEnum,
+  CloseOutcomeEnum,
+  CooperationKindEnum,
+  CooperationStatusEnum,
+  GmeFormEnum,
+  MarketOutcomeEnum,
+  MemberRoleEnum,
+  ObjectiveEnum,
+  SectorEnum,
+  StageEnum,
+} from '../graphql/enums';
+
+/*
+ * GraphQL contract of a cooperation. These classes are the API's own types, separate from the
+ * TypeORM entities of the read models and from the domain state (non-negotiable 6); mappers build
+ * them from either.
+ */
+
+@ObjectType()
+export class Label {
+  @Field()
+  code!: string;
+
+  @Field({ description: 'French label.' })
+  label!: string;
+}
+
+@ObjectType()
+export class OrganisationSummary {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+
+  @Field()
+  kind!: string;
+
+  @Field()
+  kindLabel!: string;
+
+  @Field()
+  ess!: boolean;
+
+  @Field({ nullable: true })
+  siret?: string;
+
+  @Field()
+  regionCode!: string;
+
+  @Field()
+  departementCode!: string;
+}
+
+@ObjectType()
+export class Member {
+  @Field(() => ID)
+  organisationId!: string;
+
+  @Field(() => OrganisationSummary, { nullable: true, description: 'The organisation (null if it is not readable).' })
+  organisation?: OrganisationSummary | null;
+
+  @Field(() => MemberRoleEnum)
+  role!: MemberRole;
+
+  @Field()
+  roleLabel!: string;
+
+  @Field()
+  mandataire!: boolean;
+
+  @Field()
+  ess!: boolean;
+
+  @Field()
+  joinedAt!: string;
+}
+
+@ObjectType()
+export class GateItem {
+  @Field()
+  id!: string;
+
+  @Field({ description: 'French label of the gate item.' })
+  label!: string;
+
+  @Field({ description: 'SATISFIED, MISSING or WAIVED.' })
+  status!: string;
+
+  @Field()
+  waivable!: boolean;
+
+  @Field({ nullable: true, description: 'Written justification when waived.' })
+  justification?: string;
+
+  @Field({ nullable: true, description: 'How it was satisfied: "fact" or the deliverable kind.' })
+  satisfiedBy?: string;
+
+  @Field(() => [String], { description: 'Deliverable kinds that satisfy it (empty when a fact does).' })
+  deliverableKinds!: string[];
+
+  @Field({ description: 'Shown on the checklist but does not block the transition.' })
+  advisory!: boolean;
+}
+
+@ObjectType()
+export class GateChecklist {
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field()
+  stageLabel!: string;
+
+  @Field()
+  satisfied!: boolean;
+
+  @Field(() => [GateItem])
+  items!: GateItem[];
+}
+
+@ObjectType()
+export class StageVisit {
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field()
+  stageLabel!: string;
+
+  @Field({ description: 'When the stage was entered (occurred time).' })
+  enteredAt!: string;
+
+  @Field({ nullable: true, description: 'When it was left; null for the current stage.' })
+  exitedAt?: string;
+
+  @Field(() => Float, { description: 'Days spent (up to the as-of date for the current stage).' })
+  days!: number;
+
+  @Field({ description: 'PROPOSED, ADVANCED or REOPENED.' })
+  via!: string;
+}
+
+@ObjectType()
+export class MarketLot {
+  @Field(() => Int)
+  number!: number;
+
+  @Field()
+  label!: string;
+}
+
+@ObjectType()
+export class Market {
+  @Field()
+  buyerName!: string;
+
+  @Field()
+  cpvCode!: string;
+
+  @Field(() => Float)
+  amountExclVat!: number;
+
+  @Field(() => Int)
+  durationMonths!: number;
+
+  @Field(() => [Label])
+  procedures!: Label[];
+
+  @Field(() => [MarketLot])
+  lots!: MarketLot[];
+
+  @Field({ nullable: true })
+  bidDeadline?: string;
+
+  @Field(() => MarketOutcomeEnum, { nullable: true })
+  outcome?: MarketOutcome;
+
+  @Field({ nullable: true })
+  startDate?: string;
+}
+
+@ObjectType()
+export class Share {
+  @Field(() => ID)
+  organisationId!: string;
+
+  @Field(() => Float)
+  percent!: number;
+
+  @Field()
+  ess!: boolean;
+}
+
+@ObjectType()
+export class Shareholding {
+  @Field(() => [Share], { nullable: true })
+  planned?: Share[];
+
+  @Field(() => [Share], { nullable: true })
+  final?: Share[];
+
+  @Field(() => Float, { description: 'Percent held by ESS members in the latest shareholding.' })
+  essPercent!: number;
+
+  @Field(() => Float)
+  totalPercent!: number;
+}
+
+@ObjectType()
+export class Funding {
+  @Field(() => ID)
+  fundingId!: string;
+
+  @Field(() => ID)
+  funderOrganisationId!: string;
+
+  @Field()
+  programme!: string;
+
+  @Field(() => Float)
+  amount!: number;
+
+  @Field(() => Float)
+  disbursed!: number;
+
+  @Field()
+  periodStart!: string;
+
+  @Field({ nullable: true })
+  periodEnd?: string;
+
+  @Field({ nullable: true })
+  endedOn?: string;
+}
+
+@ObjectType()
+export class Measurement {
+  @Field()
+  periodStart!: string;
+
+  @Field({ nullable: true })
+  periodEnd?: string;
+
+  @Field({ description: 'Number for a quantitative indicator, text otherwise.' })
+  value!: string;
+
+  @Field(() => Float, { nullable: true })
+  numericValue?: number;
+}
+
+@ObjectType()
+export class Indicator {
+  @Field(() => ID)
+  indicatorId!: string;
+
+  @Field()
+  criterionCode!: string;
+
+  @Field()
+  criterionLabel!: string;
+
+  @Field()
+  code!: string;
+
+  @Field()
+  label!: string;
+
+  @Field()
+  nature!: string;
+
+  @Field({ nullable: true })
+  unit?: string;
+
+  @Field({ nullable: true })
+  target?: string;
+
+  @Field({ nullable: true })
+  standard?: string;
+
+  @Field(() => [Measurement], { description: 'Measurements per period, oldest first.' })
+  measurements!: Measurement[];
+}
+
+@ObjectType()
+export class Waiver {
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field()
+  itemId!: string;
+
+  @Field()
+  itemLabel!: string;
+
+  @Field()
+  justification!: string;
+
+  @Field()
+  waivedAt!: string;
+}
+
+@ObjectType()
+export class Deliverable {
+  @Field(() => ID)
+  deliverableId!: string;
+
+  @Field()
+  kind!: string;
+
+  @Field()
+  kindLabel!: string;
+
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field({ nullable: true })
+  title?: string;
+
+  @Field()
+  recordedAt!: string;
+}
+
+@ObjectType({ description: 'A cooperation, as it was at the requested date.' })
+export class Cooperation {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int, { description: 'Stream version at that date (pass as expectedVersion).' })
+  version!: number;
+
+  @Field(() => CooperationKindEnum)
+  kind!: CooperationKind;
+
+  @Field()
+  kindLabel!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => CooperationStatusEnum)
+  status!: CooperationStatus;
+
+  @Field(() => StageEnum)
+  stage!: Stage;
+
+  @Field()
+  stageLabel!: string;
+
+  @Field(() => [ObjectiveEnum])
+  objectives!: Objective[];
+
+  @Field()
+  regionCode!: string;
+
+  @Field(() => [String])
+  departementCodes!: string[];
+
+  @Field(() => [SectorEnum])
+  sectors!: Sector[];
+
+  @Field(() => ID)
+  leadOrganisationId!: string;
+
+  @Field(() => ID, { nullable: true })
+  mandataireId?: string;
+
+  @Field(() => GmeFormEnum, { nullable: true })
+  gmeForm?: GmeForm;
+
+  @Field(() => [Member])
+  members!: Member[];
+
+  @Field(() => GateChecklist, { nullable: true, description: 'Gate of the current stage (null once closed or abandoned).' })
+  gate?: GateChecklist | null;
+
+  @Field(() => [Waiver])
+  waivers!: Waiver[];
+
+  @Field(() => [StageVisit])
+  stageHistory!: StageVisit[];
+
+  @Field(() => Market, { nullable: true })
+  market?: Market | null;
+
+  @Field(() => Shareholding, { nullable: true })
+  shareholding?: Shareholding | null;
+
+  @Field(() => [Funding])
+  fundings!: Funding[];
+
+  @Field(() => [Indicator])
+  indicators!: Indicator[];
+
+  @Field(() => [Deliverable])
+  deliverables!: Deliverable[];
+
+  @Field()
+  proposedAt!: string;
+
+  @Field({ nullable: true })
+  renewedFrom?: string;
+
+  @Field({ nullable: true })
+  successorId?: string;
+
+  @Field(() => AbandonReasonEnum, { nullable: true })
+  abandonReason?: AbandonReason;
+
+  @Field({ nullable: true })
+  abandonReasonText?: string;
+
+  @Field(() => CloseOutcomeEnum, { nullable: true })
+  closeOutcome?: CloseOutcome;
+
+  @Field({ description: 'The date this view describes (ISO).' })
+  asOf!: string;
+}
+
+@ObjectType()
+export class HistoryActor {
+  @Field(() => ID)
+  userId!: string;
+
+  @Field(() => ID, { nullable: true })
+  organisationId?: string;
+
+  @Field({ nullable: true })
+  role?: string;
+}
+
+@ObjectType({ description: 'One recorded fact of a cooperation.' })
+export class HistoryEntry {
+  @Field(() => ID)
+  eventId!: string;
+
+  @Field(() => ID)
+  cooperationId!: string;
+
+  @Field(() => Int)
+  version!: number;
+
+  @Field()
+  type!: string;
+
+  @Field({ description: 'French label of the event type.' })
+  label!: string;
+
+  @Field({ description: 'When it happened in reality.' })
+  occurredAt!: Date;
+
+  @Field({ description: 'When Maillage recorded it.' })
+  recordedAt!: Date;
+
+  @Field(() => HistoryActor, { nullable: true })
+  actor?: HistoryActor | null;
+
+  @Field({ nullable: true })
+  correlationId?: string;
+
+  @Field({ description: 'The event data, as JSON text.' })
+  data!: string;
+
+  @Field({ description: 'Opaque global position.' })
+  position!: string;
+}
