@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { CqrsModule } from '@nestjs/cqrs';
 import { DatabaseModule } from './database/database.module';
+import { ExportsModule } from './exports/exports.module';
 import { HealthResolver } from './health/health.resolver';
 import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
@@ -42,6 +43,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         CommandSideModule,
         ProjectionsModule,
+        ExportsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
