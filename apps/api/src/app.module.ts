@@ -17,6 +17,8 @@ import { DashboardResolver } from './dashboards/dashboard.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
 import { buildRequestContext } from './graphql/request-context';
 
+type HeaderCarrier = { headers?: Record<string, unknown> };
+
 export interface AppOptions {
   databaseUrl: string;
 }
@@ -52,7 +54,8 @@ export class AppModule {
           introspection: !production,
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphQLError,
-          context: ({ req }: { req?: { headers?: Record<string, unknown> } }) => buildRequestContext(req?.headers),
+          // With Fastify, Nest passes the request itself; with Express, `{ req }`.
+          context: (arg: { req?: HeaderCarrier } & HeaderCarrier) => buildRequestContext((arg?.req ?? arg)?.headers),
         }),
       ],
       providers: [...API_RESOLVERS, CooperationQueryService, { provide: APP_FILTER, useClass: GraphQLPassThroughFilter }],

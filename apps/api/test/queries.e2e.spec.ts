@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Pool } from 'pg';
+import type { ProjectionRunner } from '@maillage/projections';
+import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
+import { createApp } from '../src/bootstrap';
+import { PG_POOL } from '../src/database/database.module';
+import { PROJECTION_RUNNER } from '../src/projections/projections.module';
+
+jest.setTimeout(120_000);
+
+describe('GraphQL queries', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let gql: ReturnType<typeof graphqlClient>;
+  let pool: Pool;
+  const ids: string[] = [];
+
+  const mutate = async (name: string, input: Record<string, unknown>, headers: Record<string, string> = {}) => {
+    const type = `${name[0].toUpperCase()}${name.slice(1)}Input`;
+    const field = name === 'registerOrganisation' ? 'organisationId' : 'cooperationId';
+    const r = await gql<Record<string, Record<string, string>>>(`mutation($input: ${type}!) { ${name}(input: $input) { ${field} } }`, { input }, headers);
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data![name][field];
+  };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('queries');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    gql = graphqlClient(`${await app.getUrl()}/graphql`);
+    pool = app.get<Pool>(PG_POOL);
+    const orgs: string[] = [];
+    for (let i = 0; i < 6; i++) orgs.push(await mutate('registerOrganisation', { name: `Structure ${i}`, kind: i % 2 ? 'EI' : 'ACI', regionCode: '84', departementCode: '69' }));
+    for (let i = 0; i < 60; i++) {
+      const id = await mutate(
+        'proposeCooperation',
+        { kind: 'GIE', name: `GIE lyonnais ${i}`, objectives: ['POOLING'], territory: { regionCode: '84', departementCodes: ['69'] }, leadOrganisationId: orgs[i % 6], occurredAt: new Date(Date.UTC(2024, 0, 1 + i)).toISOString() },
+        { 'x-correlation-id': `seed-${i}` },
+      );
+      await mutate('addMember', { cooperationId: id, organisationId: orgs[(i + 1) % 6] });
+      await mutate('addMember', { cooperationId: id, organisationId: orgs[(i + 2) % 6] });
+      ids.push(id);
+    }
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const LIST = `query($first: Int, $after: String) {
+    cooperations(filter: { region: "84" }, first: $first, after: $after) {
+      edges { cursor node { id name stageLabel members { role mandataire organisation { name kindLabel } } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+
+  it('costs a constant number of queries for a page of cooperations with members and organisations', async () => {
+    const spy = jest.spyOn(pool, 'query');
+    const countFor = async (first: number) => {
+      spy.mockClear();
+      const r = await gql<{ cooperations: { edges: { node: { members: { organisation: { name: string } }[] } }[] } }>(LIST, { first });
+      expect(r.errors).toBeUndefined();
+      expect(r.data!.cooperations.edges).toHaveLength(first);
+      for (const edge of r.data!.cooperations.edges) {
+        expect(edge.node.members).toHaveLength(3);
+        for (const member of edge.node.members) expect(member.organisation.name).toMatch(/^Structure \d$/);
+      }
+      return spy.mock.calls.length;
+    };
+    const small = await countFor(5);
+    const large = await countFor(50);
+    spy.mockRestore();
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(3); // the page, its members, their organisations
+  });
+
+  it('pages with keyset cursors, newest first, without duplicates or gaps', async () => {
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const r: { data?: { cooperations: { edges: { node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } } | null } = await gql(LIST, { first: 25, after });
+      const page = r.data!.cooperations;
+      seen.push(...page.edges.map((e) => e.node.id));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect(seen).toHaveLength(60);
+    expect(new Set(seen).size).toBe(60);
+    expect(seen[0]).toBe(ids[59]);
+  });
+
+  it('refuses oversized pages, bad cursors, unknown régions and bad dates with BAD_USER_INPUT', async () => {
+    expect(errorCode(await gql(LIST, { first: 1000 }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(LIST, { first: 10, after: 'not-a-cursor' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`{ regionalDashboard(region: "99") { region } }`))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`{ cooperations(filter: { region: "99" }) { edges { cursor } } }`))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`query($id: ID!) { cooperation(id: $id, asOf: "31/12/2024") { id } }`, { id: ids[0] }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers NOT_FOUND for a missing cooperation and for one that did not exist yet at asOf', async () => {
+    expect(errorCode(await gql(`query($id: ID!) { cooperation(id: $id) { id } }`, { id: randomUUID() }))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(`query($id: ID!) { cooperation(id: $id, asOf: "2023-12-31") { id } }`, { id: ids[0] }))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(`query($id: ID!) { history(cooperationId: $id) { eventId } }`, { id: randomUUID() }))).toBe('NOT_FOUND');
+  });
+
+  it('gives the history of a cooperation with French labels, both dates and the correlation id', async () => {
+    const r = await gql<{ history: { type: string; label: string; occurredAt: string; recordedAt: string; correlationId: string; version: number }[] }>(
+      `query($id: ID!) { history(cooperationId: $id) { type label occurredAt recordedAt correlationId version actor { userId } } }`,
+      { id: ids[3] },
+    );
+    expect(r.errors).toBeUndefined();
+    const history = r.data!.history;
+    expect(history.map((h) => h.type)).toEqual(['CooperationProposed', 'CooperationMemberAdded', 'CooperationMemberAdded', 'CooperationMemberAdded']);
+    expect(history[0].label).toMatch(/propos/i);
+    expect(history[0].occurredAt).toBe('2024-01-04T00:00:00.000Z');
+    expect(Date.parse(history[0].recordedAt)).toBeGreaterThan(Date.parse(history[0].occurredAt));
+    expect(history[0].correlationId).toBe('seed-3');
+    expect(history.map((h) => h.version)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('reports projection lag and dead letters', async () => {
+    const r = await gql<{ projectionStatus: { name: string; state: string; lag: number; pendingDeadLetters: number }[] }>(
+      `{ projectionStatus { name state lag pendingDeadLetters deadLetters { eventId } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.projectionStatus.length).toBeGreaterThanOrEqual(3);
+    for (const p of r.data!.projectionStatus) expect(p).toMatchObject({ state: 'running', lag: 0, pendingDeadLetters: 0 });
+  });
+});
