@@ -16,6 +16,9 @@ import { CooperationQueryService } from './cooperations/cooperation-query.servic
 import { DashboardResolver } from './dashboards/dashboard.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
 import { buildRequestContext } from './graphql/request-context';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module';
+import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver';
+import { subscriptionOptions } from './subscriptions/subscription-context';
 
 type HeaderCarrier = { headers?: Record<string, unknown> };
 
@@ -32,6 +35,7 @@ export const API_RESOLVERS = [
   CooperationListItemResolver,
   MemberResolver,
   DashboardResolver,
+  SubscriptionsResolver,
 ];
 
 @Module({})
@@ -45,6 +49,7 @@ export class AppModule {
         CqrsModule.forRoot(),
         CommandSideModule,
         ProjectionsModule,
+        SubscriptionsModule,
         ExportsModule,
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -55,6 +60,7 @@ export class AppModule {
           includeStacktraceInErrorResponses: false,
           formatError: formatGraphQLError,
           // With Fastify, Nest passes the request itself; with Express, `{ req }`.
+          subscriptions: subscriptionOptions(),
           context: (arg: { req?: HeaderCarrier } & HeaderCarrier) => buildRequestContext((arg?.req ?? arg)?.headers),
         }),
       ],

@@ -1,0 +1,283 @@
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { Pool } from 'pg';
+import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
+import { eventTypeLabelsFr } from '@maillage/domain';
+import { createApp } from '../src/bootstrap';
+import { PG_POOL } from '../src/database/database.module';
+import type { ActivityFeed } from '../src/subscriptions/activity-feed';
+import { ACTIVITY_FEED } from '../src/subscriptions/subscriptions.resolver';
+
+jest.setTimeout(90_000);
+
+/** Short wait limit so the "projection stuck" case runs fast; the nominal case stays well below it. */
+const CATCH_UP_TIMEOUT_MS = 2500;
+
+interface CoopEvent {
+  cooperationId: string;
+  version: number;
+  type: string;
+  label: string;
+  data: string;
+  position: string;
+  readModelsCurrent: boolean;
+}
+interface Activity {
+  cooperationId: string;
+  region: string;
+  name: string | null;
+  kind: string | null;
+  stage: string | null;
+  eventType: string;
+  label: string;
+  version: number;
+  readModelsCurrent: boolean;
+}
+/** What the read model said at the moment a notification arrived. */
+interface SummaryAtReceipt {
+  version: number | null;
+  memberCount: number | null;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+describe('subscriptions over graphql-ws', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let gql: ReturnType<typeof graphqlClient>;
+  let ws: Client;
+  let pool: Pool;
+  let feed: ActivityFeed;
+  const previousTimeout = process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS;
+
+  beforeAll(async () => {
+    process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS = String(CATCH_UP_TIMEOUT_MS);
+    db = await createTestDatabase('subscriptions');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    const httpUrl = `${await app.getUrl()}/graphql`;
+    gql = graphqlClient(httpUrl);
+    ws = createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    pool = app.get<Pool>(PG_POOL);
+    feed = app.get<ActivityFeed>(ACTIVITY_FEED);
+  });
+
+  afterAll(async () => {
+    await ws?.dispose();
+    await app?.close();
+    await db?.drop();
+    if (previousTimeout === undefined) delete process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS;
+    else process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS = previousTimeout;
+  });
+
+  const summaryOf = async (cooperationId: string): Promise<SummaryAtReceipt> => {
+    const { rows } = await pool.query<{ version: number; member_count: number }>(
+      `select version, member_count from cooperation_summary where id = $1`,
+      [cooperationId],
+    );
+    return { version: rows[0]?.version ?? null, memberCount: rows[0]?.member_count ?? null };
+  };
+
+  /**
+   * Subscribes and records, for every notification, what the read model says right on receipt
+   * (the query is issued synchronously in the handler, before anything else can run).
+   */
+  function subscribe<T extends { cooperationId: string; version: number }>(query: string, variables: Record<string, unknown>, afterVersion = 0) {
+    const received: { value: T; summary: Promise<SummaryAtReceipt> }[] = [];
+    const errors: unknown[] = [];
+    let completed = false;
+    const before = feed.subscriberCount;
+    const unsubscribe = ws.subscribe<Record<string, T>>(
+      { query, variables },
+      {
+        next: (message) => {
+          if (message.errors) errors.push(message.errors);
+          const value = Object.values(message.data ?? {})[0];
+          // A subscription opened right after an append may still get that append: ignore it here.
+          if (value && value.version > afterVersion) received.push({ value, summary: summaryOf(value.cooperationId) });
+        },
+        error: (error) => errors.push(error),
+        complete: () => (completed = true),
+      },
+    );
+    const ready = () => until(() => feed.subscriberCount > before, 'the subscription to register on the server');
+    return { received, errors, unsubscribe, ready, isCompleted: () => completed };
+  }
+
+  const register = async (name: string, kind: string, regionCode: string, departementCode: string): Promise<string> => {
+    const r = await gql<{ registerOrganisation: { organisationId: string } }>(
+      `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`,
+      { input: { name, kind, regionCode, departementCode } },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data!.registerOrganisation.organisationId;
+  };
+
+  const mutate = async (name: string, input: Record<string, unknown>): Promise<{ version: number; eventTypes: string[] }> => {
+    const r = await gql<Record<string, { version: number; eventTypes: string[] }>>(
+      `mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { version eventTypes } }`,
+      { input },
+    );
+    expect(r.errors).toBeUndefined();
+    return r.data![name];
+  };
+
+  const propose = (cooperationId: string, name: string, leadOrganisationId: string, regionCode: string, departementCode: string) =>
+    mutate('proposeCooperation', {
+      cooperationId,
+      kind: 'GME',
+      name,
+      objectives: ['ECONOMIC_DEVELOPMENT'],
+      territory: { regionCode, departementCodes: [departementCode] },
+      sectors: ['WASTE_RECYCLING'],
+      leadOrganisationId,
+    });
+
+  const COOP_QUERY = `subscription($id: ID!) { cooperationEvents(cooperationId: $id) { cooperationId version type label data position readModelsCurrent } }`;
+  const REGION_QUERY = `subscription($region: String!) { regionalActivity(region: $region) { cooperationId region name kind stage eventType label version readModelsCurrent } }`;
+
+  it('sends each subscriber exactly its events, in order, labelled, after the read models include them', async () => {
+    const idf = '11';
+    const ara = '84';
+    const plaine = randomUUID();
+    const lyon = randomUUID();
+    const coop = subscribe<CoopEvent>(COOP_QUERY, { id: plaine });
+    await coop.ready();
+    const region = subscribe<Activity>(REGION_QUERY, { region: idf });
+    await region.ready();
+
+    const lead = await register('Le Petit Plus', 'EA', idf, '93');
+    const regie = await register('Régie de quartier de Stains', 'REGIE', idf, '93');
+    const leadLyon = await register('Atelier Lyonnais', 'EA', ara, '69');
+    const regieLyon = await register('Régie de quartier de Vaulx-en-Velin', 'REGIE', ara, '69');
+
+    // Interleave the two cooperations (Île-de-France and Auvergne-Rhône-Alpes).
+    await propose(plaine, 'Collecte des cartons — Plaine Commune', lead, idf, '93');
+    await propose(lyon, 'Collecte des cartons — Lyon', leadLyon, ara, '69');
+    await mutate('addMember', { cooperationId: lyon, organisationId: regieLyon });
+    await mutate('addMember', { cooperationId: plaine, organisationId: regie });
+    await mutate('designateMandataire', { cooperationId: plaine, organisationId: lead });
+    await mutate('designateMandataire', { cooperationId: lyon, organisationId: leadLyon });
+    const last = await mutate('recordDeliverable', { cooperationId: plaine, kind: 'NOTE_DE_SYNTHESE' });
+    expect(last.version).toBe(5); // the proposal also records the lead as a member
+
+    await until(() => coop.received.length >= 5 && region.received.length >= 5, 'five notifications per subscriber');
+    await sleep(300); // nothing else may follow (the other cooperation's events are in the same batches)
+
+    const expected = ['CooperationProposed', 'CooperationMemberAdded', 'CooperationMemberAdded', 'CooperationMandataireDesignated', 'CooperationDeliverableRecorded'];
+    expect(coop.errors).toEqual([]);
+    expect(coop.received.map((r) => [r.value.cooperationId, r.value.version, r.value.type, r.value.label])).toEqual(
+      expected.map((type, i) => [plaine, i + 1, type, eventTypeLabelsFr[type as keyof typeof eventTypeLabelsFr]]),
+    );
+    expect(coop.received.every((r) => r.value.readModelsCurrent)).toBe(true);
+    expect(JSON.parse(coop.received[0].value.data)).toMatchObject({ cooperationId: plaine, territory: { regionCode: idf } });
+    expect(coop.received.map((r) => r.value.label)).toEqual(expect.arrayContaining([expect.stringMatching(/[a-zé]/)]));
+
+    expect(region.errors).toEqual([]);
+    expect(region.received.map((r) => [r.value.cooperationId, r.value.region, r.value.eventType, r.value.version])).toEqual(
+      expected.map((type, i) => [plaine, idf, type, i + 1]),
+    );
+    expect(region.received[4].value).toMatchObject({
+      name: 'Collecte des cartons — Plaine Commune',
+      kind: 'GME',
+      label: eventTypeLabelsFr.CooperationDeliverableRecorded,
+      readModelsCurrent: true,
+    });
+
+    // On receipt, the read model already had each event (its version is at least the event's).
+    for (const { value, summary } of [...coop.received, ...region.received]) {
+      const seen = await summary;
+      expect({ event: value.version, summary: (seen.version ?? 0) >= value.version }).toEqual({ event: value.version, summary: true });
+    }
+    expect((await coop.received[2].summary).memberCount).toBeGreaterThanOrEqual(2);
+
+    coop.unsubscribe();
+    region.unsubscribe();
+    await until(() => feed.subscriberCount === 0, 'the subscriptions to be released');
+  });
+
+  it('holds a notification until the projection has committed it', async () => {
+    const idf = '11';
+    const cooperationId = randomUUID();
+    const lead = await register('Ressourcerie du Pays Briard', 'ASSOCIATION', idf, '77');
+    const member = await register('Régie de quartier de Melun', 'REGIE', idf, '77');
+    const proposed = await propose(cooperationId, 'Réemploi — Pays Briard', lead, idf, '77');
+    const coop = subscribe<CoopEvent>(COOP_QUERY, { id: cooperationId }, proposed.version);
+    await coop.ready();
+
+    // Block the cooperation projection: its batch waits on this lock (no xid: readAll is not held back).
+    await until(async () => (await summaryOf(cooperationId)).version === proposed.version, 'the proposal to be projected');
+    const blocker = await pool.connect();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table cooperation_summary in exclusive mode');
+      await mutate('addMember', { cooperationId, organisationId: member });
+      await sleep(1200);
+      expect(coop.received).toEqual([]); // the event is readable, but not yet projected
+      await blocker.query('commit');
+    } finally {
+      blocker.release();
+    }
+    await until(() => coop.received.length === 1, 'the notification once projected');
+    expect(coop.received[0].value).toMatchObject({ type: 'CooperationMemberAdded', version: 3, readModelsCurrent: true });
+    expect(await coop.received[0].summary).toEqual({ version: 3, memberCount: 2 });
+    coop.unsubscribe();
+  });
+
+  it('sends events flagged readModelsCurrent=false when the projections stay stuck past the wait limit, then recovers', async () => {
+    const idf = '11';
+    const cooperationId = randomUUID();
+    const lead = await register('Envie Île-de-France', 'EI', idf, '94');
+    const member = await register('Régie de quartier de Choisy', 'REGIE', idf, '94');
+    const proposed = await propose(cooperationId, 'Réparation électroménager — Val-de-Marne', lead, idf, '94');
+    const coop = subscribe<CoopEvent>(COOP_QUERY, { id: cooperationId }, proposed.version);
+    await coop.ready();
+
+    await until(async () => (await summaryOf(cooperationId)).version === proposed.version, 'the proposal to be projected');
+    const blocker = await pool.connect();
+    const started = Date.now();
+    try {
+      await blocker.query('begin');
+      await blocker.query('lock table cooperation_summary in exclusive mode');
+      await mutate('addMember', { cooperationId, organisationId: member });
+      await until(() => coop.received.length === 1, 'the flagged notification', CATCH_UP_TIMEOUT_MS + 5000);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(CATCH_UP_TIMEOUT_MS - 100);
+      expect(coop.received[0].value).toMatchObject({ type: 'CooperationMemberAdded', version: 3, readModelsCurrent: false });
+      expect((await coop.received[0].summary).version).toBe(2); // the read model does not have it yet
+      await blocker.query('commit');
+    } finally {
+      blocker.release();
+    }
+    await mutate('designateMandataire', { cooperationId, organisationId: lead });
+    await until(() => coop.received.length === 2, 'the next notification');
+    expect(coop.received[1].value).toMatchObject({ type: 'CooperationMandataireDesignated', version: 4, readModelsCurrent: true });
+    expect((await coop.received[1].summary).version).toBe(4);
+    coop.unsubscribe();
+  });
+
+  it('rejects an unknown région with BAD_USER_INPUT', async () => {
+    const sub = subscribe<Activity>(REGION_QUERY, { region: '999' });
+    await until(() => sub.errors.length > 0 || sub.isCompleted(), 'the answer');
+    expect(JSON.stringify(sub.errors)).toContain('BAD_USER_INPUT');
+    expect(feed.subscriberCount).toBe(0);
+  });
+
+  it('ends open subscriptions and closes the sockets when the app closes', async () => {
+    const sub = subscribe<Activity>(REGION_QUERY, { region: '11' });
+    await sub.ready();
+    await app.close();
+    await until(() => sub.isCompleted() || sub.errors.length > 0, 'the subscription to end');
+    expect(feed.subscriberCount).toBe(0);
+    app = undefined as unknown as NestFastifyApplication; // closed already
+  });
+});
