@@ -438,7 +438,7 @@ async function main(): Promise<void> {
         onProgress: (p) => {
           if (Date.now() - lastReport < 2000 && p.phase === 'building') return;
           lastReport = Date.now();
-          log(formatProgress(p));
+          log(`${formatProgress(p)} at ${(p.elapsedMs / 1000).toFixed(1)} s`);
         },
       });
       log(`${READ_MODEL_PROJECTIONS.length} projections: ${result.events} events in ${(result.durationMs / 1000).toFixed(1)} s`);

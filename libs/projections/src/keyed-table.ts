@@ -90,7 +90,8 @@ export function collectKeys<Row extends object>(
     const keys = options.keysOf(event);
     for (const raw of keys) {
       const key = normaliseKey(raw, options.primaryKey.length, options.table);
-      const id = JSON.stringify(key);
+      // A one-column text key is its own id (the common case, cheaper than JSON).
+      const id = key.length === 1 && typeof key[0] === 'string' ? `s${key[0]}` : JSON.stringify(key);
       let entry = touched.get(id);
       if (!entry) touched.set(id, (entry = { key, events: [], initial: null }));
       // An event naming the same row twice still applies to it once.
@@ -202,7 +203,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     ? `do update set ${nonKey.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
     : 'do nothing';
 
-  const cacheOptions = options.rebuildCache === false ? null : { maxRows: 250_000, flushRows: 50_000, ...options.rebuildCache };
+  const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 50_000, ...options.rebuildCache };
 
   async function load(ctx: ProjectionContext, table: string, keyDef: string, entries: Touched<Row>[]): Promise<number> {
     const keysJson = JSON.stringify(

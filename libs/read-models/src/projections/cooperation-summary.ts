@@ -23,15 +23,25 @@ export function evolveTimeline(
   next: Cooperation,
   event: RecordedEvent,
 ): TimelineEntry[] {
-  const at = iso(event.occurredAt);
-  const rec = iso(event.recordedAt);
   const close = (via: NonNullable<TimelineEntry['exitedVia']>): TimelineEntry[] =>
     timeline.map((t, i) =>
-      i === timeline.length - 1 && t.validTo === null ? { ...t, validTo: at, recordedTo: rec, exitedVia: via } : t,
+      i === timeline.length - 1 && t.validTo === null
+        ? { ...t, validTo: iso(event.occurredAt), recordedTo: iso(event.recordedAt), exitedVia: via }
+        : t,
     );
   const open = (entries: TimelineEntry[], stage: string, status: TimelineEntry['status'], via: TimelineEntry['enteredVia']) => [
     ...entries,
-    { seq: entries.length + 1, stage, status, validFrom: at, validTo: null, recordedFrom: rec, recordedTo: null, enteredVia: via, exitedVia: null },
+    {
+      seq: entries.length + 1,
+      stage,
+      status,
+      validFrom: iso(event.occurredAt),
+      validTo: null,
+      recordedFrom: iso(event.recordedAt),
+      recordedTo: null,
+      enteredVia: via,
+      exitedVia: null,
+    },
   ];
   switch (event.type) {
     case 'CooperationProposed':
@@ -73,6 +83,11 @@ function shareholdingOf(coop: Cooperation): ShareholdingEntry[] {
   return entries;
 }
 
+// `Date.toISOString()` texts order as their instants; texts loaded from the database (other
+// formats) are parsed.
+const canonical = (t: string) => t.length === 24 && t.charCodeAt(23) === 90 /* Z */ && t.charCodeAt(19) === 46; /* . */
+const laterThan = (a: string, b: string): boolean => (canonical(a) && canonical(b) ? a > b : Date.parse(a) > Date.parse(b));
+
 /**
  * Pure fold of one cooperation event into its summary row, folded columns only: the domain state
  * (`state`), the timeline, activity days, version and instants. Every other column is derived from
@@ -85,7 +100,7 @@ export function foldCooperationSummary(row: CooperationSummaryRow | null, event:
   if (next.status === 'NONE') return row;
   const occurredAt = iso(event.occurredAt);
   const recordedAt = iso(event.recordedAt);
-  const lastEventAt = row && Date.parse(row.last_event_at) > event.occurredAt.getTime() ? row.last_event_at : occurredAt;
+  const lastEventAt = row && laterThan(row.last_event_at, occurredAt) ? row.last_event_at : occurredAt;
   return {
     ...(row ?? ({} as CooperationSummaryRow)),
     id: next.id,

@@ -8,7 +8,7 @@ import {
 
 /** The domain envelope of a stored event (what `evolve` functions take). */
 export function toDomainEvent<E extends CooperationEvent | OrganisationEvent>(event: RecordedEvent): E {
-  return { type: event.type, data: event.data, occurredAt: event.occurredAt.toISOString() } as E;
+  return { type: event.type, data: event.data, occurredAt: iso(event.occurredAt) } as E;
 }
 
 /** Cooperation id of a cooperation event (from its stream name; only CooperationProposed carries it). */
@@ -18,10 +18,18 @@ export function cooperationIdOf(event: RecordedEvent): string {
   return id;
 }
 
-export const iso = (date: Date): string => date.toISOString();
+// Every fold of every table formats the same few Date objects of an event (toISOString is costly):
+// format each instant once.
+const isoOf = new WeakMap<Date, string>();
+
+export const iso = (date: Date): string => {
+  let text = isoOf.get(date);
+  if (text === undefined) isoOf.set(date, (text = date.toISOString()));
+  return text;
+};
 
 /** The ISO day (UTC) of an instant. */
-export const dayOf = (date: Date): string => date.toISOString().slice(0, 10);
+export const dayOf = (date: Date): string => iso(date).slice(0, 10);
 
 /** French label of a gate item by id (ids name the same item in every playbook). */
 const itemLabels = new Map<string, string>();
