@@ -21,8 +21,8 @@
  * Progress and the app's logs go to stderr; stdout carries only the JSON summary line.
  */
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
 import {
@@ -216,9 +216,31 @@ function machineBusySeconds(): number {
   return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
 }
 
+/**
+ * CPU seconds used so far by this benchmark's PostgreSQL (the postmaster and its live children:
+ * backends, WAL writer, checkpointer...), from /proc. Backends that exited meanwhile are not counted.
+ */
+function postgresCpuSeconds(dataDir: string): number {
+  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[0] is the state (3rd field of stat): ppid is the 4th, utime/stime the 14th/15th.
+      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return ticks / 100;
+}
+
 async function main(): Promise<void> {
+  const dataDir = path.resolve('.data/bench-api');
   const server = await startEmbeddedPostgres({
-    dataDir: path.resolve('.data/bench-api'),
+    dataDir,
     settings: { max_connections: '200' },
     onProgress: log,
   });
@@ -252,11 +274,14 @@ async function main(): Promise<void> {
       log(`warm-up ${WARMUP_SECONDS} s`);
       await runLoadInChild({ ...plan, seconds: WARMUP_SECONDS, seed: 1 });
       log(`measuring ${SECONDS} s: ${COMMAND_CONNECTIONS} command connections + ${QUERY_CONNECTIONS} query connections`);
+      const load1 = loadavg()[0];
       const busyBefore = machineBusySeconds();
+      const pgBefore = postgresCpuSeconds(dataDir);
       const appCpu = process.cpuUsage();
       const report = await runLoadInChild(plan);
       const app_s = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(appCpu));
       const busy = machineBusySeconds() - busyBefore;
+      const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
       // Requests still in flight when autocannon stopped finish before the app closes its pool.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       log(`commands by mutation: ${JSON.stringify(report.commands.byMutation)}`);
@@ -293,9 +318,12 @@ async function main(): Promise<void> {
         cpu_seconds: {
           app: r2(app_s),
           load_generator: r2(report.loaderCpuSeconds),
-          postgres_and_other: r2(busy - app_s - report.loaderCpuSeconds),
+          postgres: r2(pg_s),
+          // Everything else on the machine (other processes sharing it) during the measurement.
+          other: r2(busy - app_s - report.loaderCpuSeconds - pg_s),
           machine_capacity: SECONDS * cpus().length,
         },
+        load_average_at_start: Math.round(load1 * 10) / 10,
         projectors: process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on',
         load_generator: 'child process',
         adapter: 'fastify',

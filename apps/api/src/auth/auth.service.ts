@@ -1,0 +1,359 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { isApiTokenShaped, isWellFormedApiToken, hashApiToken, newApiToken } from './api-token-codec';
+import {
+  authNotFound,
+  authenticationRequired,
+  badAuthInput,
+  forbidden,
+  tooManyAttempts,
+  unauthenticated,
+} from './auth-errors';
+import { loadSigningSecrets } from './auth-secret';
+import { resolveBearer, type Authenticator } from './authenticator';
+import { looksLikeJwt, signJwt, verifyJwt } from './jwt';
+import {
+  accountKey,
+  DEFAULT_ACCOUNT_POLICY,
+  DEFAULT_IP_POLICY,
+  ipKey,
+  LoginThrottle,
+  type ThrottlePolicy,
+} from './login-throttle';
+import { Argon2PasswordHasher, type PasswordHasher } from './password-hasher';
+import { systemClock, USER_ROLES, type Clock, type RequestUser, type UserRole } from './request-user';
+import { UserStore, type ApiTokenView, type UserView } from './user-store';
+
+export interface AuthOptions {
+  clock?: Clock;
+  hasher?: PasswordHasher;
+  /** Lifetime of access tokens (default 15 minutes). */
+  accessTokenTtlSeconds?: number;
+  /** Where MAILLAGE_AUTH_SECRET is read (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  accountPolicy?: ThrottlePolicy;
+  ipPolicy?: ThrottlePolicy;
+  /** Extra strategies (e.g. OpenID Connect), tried after the built-in ones. */
+  extraAuthenticators?: Authenticator[];
+}
+
+export interface LoginResult {
+  accessToken: string;
+  expiresAt: Date;
+  user: RequestUser;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  organisationId?: string | null;
+  role: UserRole;
+  regions?: string[] | null;
+  password: string;
+}
+
+export interface CreatedApiToken {
+  /** The secret, shown once: only its SHA-256 is stored. */
+  token: string;
+  apiToken: ApiTokenView;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const REGION_CODE = /^\d{2}$/;
+const MIN_PASSWORD = 12;
+const MAX_PASSWORD = 256; // bounded so that hashing stays cheap for any input
+const MAX_LIVE_API_TOKENS = 20;
+const DEFAULT_API_TOKEN_DAYS = 365;
+const MAX_API_TOKEN_DAYS = 730;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/**
+ * Accounts and sign-in: who the caller is. Rules about what a role may do with cooperations live
+ * in the authorisation layer; the rules here are about accounts themselves (only ADMIN manages
+ * users; everyone manages their own API tokens), checked in this service, not only in a guard.
+ */
+export class AuthService {
+  private readonly store: UserStore;
+  private readonly throttle: LoginThrottle;
+  private readonly clock: Clock;
+  private readonly hasher: PasswordHasher;
+  private readonly ttlSeconds: number;
+  private readonly accountPolicy: ThrottlePolicy;
+  private readonly ipPolicy: ThrottlePolicy;
+  readonly authenticators: readonly Authenticator[];
+
+  private constructor(
+    pool: Pool,
+    private readonly secrets: Buffer[],
+    /** Verified against when the e-mail is unknown, so both failures cost the same time. */
+    private readonly dummyHash: string,
+    options: AuthOptions,
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.hasher = options.hasher ?? new Argon2PasswordHasher();
+    this.ttlSeconds = options.accessTokenTtlSeconds ?? 900;
+    this.accountPolicy = options.accountPolicy ?? DEFAULT_ACCOUNT_POLICY;
+    this.ipPolicy = options.ipPolicy ?? DEFAULT_IP_POLICY;
+    this.store = new UserStore(pool);
+    this.throttle = new LoginThrottle(pool, this.clock);
+    this.authenticators = [
+      this.accessTokenAuthenticator(),
+      this.apiTokenAuthenticator(),
+      ...(options.extraAuthenticators ?? []),
+    ];
+  }
+
+  /** Needs the auth tables (migrateAuth) to exist. */
+  static async create(pool: Pool, options: AuthOptions = {}): Promise<AuthService> {
+    const secrets = await loadSigningSecrets(pool, options.env);
+    const hasher = options.hasher ?? new Argon2PasswordHasher();
+    const dummyHash = await hasher.hash(`dummy-${randomUUID()}`);
+    return new AuthService(pool, secrets, dummyHash, { ...options, hasher });
+  }
+
+  /** `Authorization: Bearer <access token | mlg_ API token>` -> the user; null without the header. */
+  authenticate(headers: Record<string, unknown> | undefined): Promise<RequestUser | null> {
+    return resolveBearer(headers, this.authenticators);
+  }
+
+  // ---- sign-in ---------------------------------------------------------------------------------
+
+  async login(email: string, password: string, clientIp: string | null = null): Promise<LoginResult> {
+    const normalised = normaliseEmail(String(email ?? ''));
+    const account = accountKey(normalised, this.accountPolicy);
+    const ip = clientIp ? ipKey(clientIp, this.ipPolicy) : null;
+    const keys = ip ? [account, ip] : [account];
+    const decision = await this.throttle.acquire(keys);
+    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
+
+    const candidate = normalised.length <= 320 ? await this.store.loginCandidate(normalised) : null;
+    const usable = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD;
+    // Always one verification, against a dummy hash when there is no such user or password.
+    const passwordOk = await this.hasher.verify(
+      candidate?.passwordHash ?? this.dummyHash,
+      usable ? password : '\u0000',
+    );
+    if (!candidate || !candidate.passwordHash || !usable || !passwordOk || candidate.status !== 'ACTIVE') {
+      await this.throttle.recordFailure(keys);
+      throw unauthenticated();
+    }
+    await this.throttle.recordSuccess(account, ip);
+    const user: RequestUser = {
+      userId: candidate.userId,
+      organisationId: candidate.organisationId,
+      role: candidate.role,
+      regions: candidate.regions,
+    };
+    return { ...this.issueAccessToken(user.userId), user };
+  }
+
+  /** A signed access token for a user (after password sign-in; later, after an OIDC callback too). */
+  issueAccessToken(userId: string): { accessToken: string; expiresAt: Date } {
+    const iat = Math.floor(this.clock().getTime() / 1000);
+    const exp = iat + this.ttlSeconds;
+    return {
+      accessToken: signJwt({ sub: userId, iat, exp, typ: 'access' }, this.secrets[0]),
+      expiresAt: new Date(exp * 1000),
+    };
+  }
+
+  async me(actor: RequestUser | null): Promise<UserView> {
+    const user = requireUser(actor);
+    const view = await this.store.view(user.userId);
+    if (!view) throw authenticationRequired();
+    return view;
+  }
+
+  // ---- API tokens (each user for itself) --------------------------------------------------------
+
+  async createApiToken(
+    actor: RequestUser | null,
+    name: string,
+    expiresInDays: number | null = DEFAULT_API_TOKEN_DAYS,
+  ): Promise<CreatedApiToken> {
+    const user = requireUser(actor);
+    const label = String(name ?? '').trim();
+    if (label.length < 1 || label.length > 100)
+      throw badAuthInput('Le nom du jeton doit compter de 1 à 100 caractères.');
+    const days = expiresInDays ?? DEFAULT_API_TOKEN_DAYS;
+    if (!Number.isInteger(days) || days < 1 || days > MAX_API_TOKEN_DAYS) {
+      throw badAuthInput(
+        `La durée de validité doit être un nombre entier de jours entre 1 et ${MAX_API_TOKEN_DAYS}.`,
+      );
+    }
+    const now = this.clock();
+    if ((await this.store.countLiveApiTokens(user.userId, now)) >= MAX_LIVE_API_TOKENS) {
+      throw badAuthInput(`Vous avez déjà ${MAX_LIVE_API_TOKENS} jetons actifs : révoquez-en un d'abord.`);
+    }
+    const secret = newApiToken();
+    const apiToken = await this.store.insertApiToken({
+      id: randomUUID(),
+      userId: user.userId,
+      name: label,
+      hash: secret.hash,
+      displayPrefix: secret.displayPrefix,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + days * 86_400_000),
+    });
+    return { token: secret.token, apiToken };
+  }
+
+  async apiTokens(actor: RequestUser | null): Promise<ApiTokenView[]> {
+    return this.store.apiTokens(requireUser(actor).userId);
+  }
+
+  /** Revokes one of the caller's tokens (an ADMIN may revoke anyone's). Idempotent. */
+  async revokeApiToken(actor: RequestUser | null, id: string): Promise<ApiTokenView> {
+    const user = requireUser(actor);
+    if (!UUID.test(String(id))) throw authNotFound('Jeton');
+    const revoked = await this.store.revokeApiToken(
+      id,
+      user.role === 'ADMIN' ? null : user.userId,
+      this.clock(),
+    );
+    if (!revoked) throw authNotFound('Jeton');
+    return revoked;
+  }
+
+  // ---- user management (ADMIN only) -------------------------------------------------------------
+
+  /** One user as stored (no permission check: for tests and internal callers). */
+  view(id: string): Promise<UserView | null> {
+    return this.store.view(id);
+  }
+
+  async users(actor: RequestUser | null): Promise<UserView[]> {
+    requireAdmin(actor);
+    return this.store.list();
+  }
+
+  async createUser(actor: RequestUser | null, input: CreateUserInput): Promise<UserView> {
+    const admin = requireAdmin(actor);
+    return this.createUserUnchecked(input, admin.userId);
+  }
+
+  /**
+   * Creates a user without an acting ADMIN: for the demo seed and the first administrator only,
+   * never reachable from the API.
+   */
+  async createUserUnchecked(
+    input: CreateUserInput,
+    createdBy: string | null = null,
+    id: string = randomUUID(),
+  ): Promise<UserView> {
+    const valid = validateNewUser(input);
+    const inserted = await this.store.insert({
+      id,
+      ...valid,
+      passwordHash: await this.hasher.hash(input.password),
+      createdAt: this.clock(),
+      createdBy,
+    });
+    if (!inserted) throw badAuthInput('Un compte existe déjà avec cette adresse e-mail.');
+    return (await this.store.view(id))!;
+  }
+
+  async disableUser(actor: RequestUser | null, id: string): Promise<UserView> {
+    const admin = requireAdmin(actor);
+    const target = await this.existingUser(id);
+    if (target.id === admin.userId) throw badAuthInput('Vous ne pouvez pas désactiver votre propre compte.');
+    if (target.status === 'DELETED') throw authNotFound('Utilisateur');
+    await this.store.setStatus(id, ['ACTIVE', 'DISABLED'], 'DISABLED', this.clock());
+    return (await this.store.view(id))!;
+  }
+
+  async enableUser(actor: RequestUser | null, id: string): Promise<UserView> {
+    requireAdmin(actor);
+    const target = await this.existingUser(id);
+    if (target.status === 'DELETED') throw authNotFound('Utilisateur');
+    await this.store.setStatus(id, ['ACTIVE', 'DISABLED'], 'ACTIVE', this.clock());
+    return (await this.store.view(id))!;
+  }
+
+  /** Erases the user's personal data; the id stays so that events that name it still make sense. */
+  async deleteUser(actor: RequestUser | null, id: string): Promise<boolean> {
+    const admin = requireAdmin(actor);
+    const target = await this.existingUser(id);
+    if (target.id === admin.userId) throw badAuthInput('Vous ne pouvez pas supprimer votre propre compte.');
+    if (target.status === 'DELETED') throw authNotFound('Utilisateur');
+    return this.store.erase(id, this.clock());
+  }
+
+  private async existingUser(id: string): Promise<UserView> {
+    const view = UUID.test(String(id)) ? await this.store.view(id) : null;
+    if (!view) throw authNotFound('Utilisateur');
+    return view;
+  }
+
+  // ---- strategies -------------------------------------------------------------------------------
+
+  private accessTokenAuthenticator(): Authenticator {
+    return {
+      name: 'access-token',
+      accepts: (credential) => looksLikeJwt(credential),
+      authenticate: async (credential) => {
+        const claims = verifyJwt(credential, this.secrets, Math.floor(this.clock().getTime() / 1000));
+        // Read the user again: a disabled or deleted user's token stops working at once, and
+        // role or régions changed by an ADMIN apply on the next request.
+        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub) : null;
+      },
+    };
+  }
+
+  private apiTokenAuthenticator(): Authenticator {
+    return {
+      name: 'api-token',
+      accepts: isApiTokenShaped,
+      authenticate: async (credential) =>
+        isWellFormedApiToken(credential)
+          ? this.store.userOfApiToken(hashApiToken(credential), this.clock())
+          : null,
+    };
+  }
+}
+
+function requireUser(actor: RequestUser | null): RequestUser {
+  if (!actor) throw authenticationRequired();
+  return actor;
+}
+
+function requireAdmin(actor: RequestUser | null): RequestUser {
+  const user = requireUser(actor);
+  if (user.role !== 'ADMIN')
+    throw forbidden('Seul un administrateur de la plateforme peut gérer les comptes.');
+  return user;
+}
+
+function validateNewUser(input: CreateUserInput): {
+  email: string;
+  name: string;
+  organisationId: string | null;
+  role: UserRole;
+  regions: string[];
+} {
+  const email = normaliseEmail(String(input.email ?? ''));
+  if (!EMAIL.test(email) || email.length > 320) throw badAuthInput('Adresse e-mail invalide.');
+  const name = String(input.name ?? '').trim();
+  if (name.length < 1 || name.length > 200) throw badAuthInput('Le nom doit compter de 1 à 200 caractères.');
+  if (!(USER_ROLES as readonly string[]).includes(input.role))
+    throw badAuthInput(`Rôle inconnu : ${String(input.role)}.`);
+  const organisationId = input.organisationId?.trim() || null;
+  if (input.role !== 'ADMIN' && !organisationId)
+    throw badAuthInput('Un compte autre qu’administrateur appartient à une organisation.');
+  if (organisationId && organisationId.length > 100)
+    throw badAuthInput("Identifiant d'organisation invalide.");
+  const regions = [...new Set(input.regions ?? [])];
+  if (regions.some((r) => !REGION_CODE.test(r)))
+    throw badAuthInput('Une région se donne par son code INSEE à deux chiffres (ex. 11).');
+  if (input.role === 'NETWORK' && regions.length === 0)
+    throw badAuthInput('Un compte inter-réseau suit au moins une région.');
+  if (input.role !== 'NETWORK' && regions.length > 0)
+    throw badAuthInput('Seul un compte inter-réseau suit des régions.');
+  const password = typeof input.password === 'string' ? input.password : '';
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+    throw badAuthInput(`Le mot de passe doit compter de ${MIN_PASSWORD} à ${MAX_PASSWORD} caractères.`);
+  }
+  return { email, name, organisationId, role: input.role, regions: regions.sort() };
+}
