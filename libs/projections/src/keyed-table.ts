@@ -35,8 +35,9 @@ export interface KeyedTableOptions<Row extends object> {
   finalize?(row: Row): Row;
   /**
    * During a rebuild (nobody else writes the shadow table) rows stay in memory between batches and
-   * are written in bulk: every `flushRows` changed rows and before the swap. Past `maxRows` cached
-   * rows the cache is written and dropped (later misses are loaded again). false: write per batch.
+   * are written in bulk: every `flushRows` changed rows (to the shadow) and in the swap transaction
+   * (straight to the live table). Past `maxRows` cached rows the cache is written and dropped (later
+   * misses are loaded again). Defaults: 1,000,000 each. false: write per batch.
    */
   rebuildCache?: { maxRows?: number; flushRows?: number } | false;
 }
@@ -203,7 +204,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     ? `do update set ${nonKey.map((c) => `"${c}" = excluded."${c}"`).join(', ')}`
     : 'do nothing';
 
-  const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 50_000, ...options.rebuildCache };
+  const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 1_000_000, ...options.rebuildCache };
 
   async function load(ctx: ProjectionContext, table: string, keyDef: string, entries: Touched<Row>[]): Promise<number> {
     const keysJson = JSON.stringify(

@@ -19,12 +19,14 @@ export interface ProjectionContext {
 /**
  * State shared by all batches of one rebuild. During a rebuild nobody else writes the shadow
  * tables, so helpers may keep rows in memory and write them in bulk later, provided they register
- * a flush: the rebuild runs every registered flush (in registration order) before it swaps.
+ * a flush: the rebuild runs every registered flush (in registration order) inside the swap
+ * transaction, after the live tables were emptied and refilled from the shadows; the flush's
+ * `ctx.table()` names the live tables then. Readers see the result only at the commit.
  */
 export interface RebuildSession {
   /** Helper-owned state, keyed by the helper. */
   readonly state: Map<object, unknown>;
-  /** Registers (once per key) writes to run before the swap, inside a transaction. */
+  /** Registers (once per key) writes to run in the swap transaction (see above). */
   beforeSwap(key: object, flush: (ctx: ProjectionContext) => Promise<void>): void;
 }
 

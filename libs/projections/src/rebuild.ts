@@ -76,7 +76,10 @@ interface Target {
   types: Set<string> | null;
   skipped: Set<string>;
   flushes: Map<object, (ctx: ProjectionContext) => Promise<void>>;
+  /** Context of a batch: the projection's tables are its shadows. */
   ctxFor(client: PoolClient): ProjectionContext;
+  /** Context of the swap transaction: the live tables, already refilled from the shadows. */
+  swapCtxFor(client: PoolClient): ProjectionContext;
 }
 
 /**
@@ -115,6 +118,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
         if (!flushes.has(key)) flushes.set(key, flush);
       },
     };
+    const owned = new Set(projection.tables);
     return {
       projection,
       name: projection.name,
@@ -131,6 +135,15 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
           const shadow = shadowOf.get(t);
           if (!shadow) throw new Error(`Projection ${projection.name} does not own table ${t}`);
           return shadow;
+        },
+      }),
+      swapCtxFor: (client) => ({
+        client,
+        rebuilding: true,
+        session,
+        table: (t) => {
+          if (!owned.has(t)) throw new Error(`Projection ${projection.name} does not own table ${t}`);
+          return t;
         },
       }),
     };
@@ -216,14 +229,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       report('building', done);
     }
 
-    // Deferred writes (e.g. keyedTable's in-memory rows) land in the shadows before the swap.
-    if (targets.some((t) => t.flushes.size)) {
-      await inTransaction(pool, async (client) => {
-        for (const t of targets) for (const flush of t.flushes.values()) await flush(t.ctxFor(client));
-      });
-    }
-
-    // 3. Swap, fenced by every lease.
+    // 3. Swap, fenced by every lease (held, row-locked, until commit).
     report('swapping', done);
     await inTransaction(pool, async (client) => {
       for (const t of targets) await assertLeaseHeld(client, t.name, t.owner);
@@ -239,6 +245,10 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
         await client.query(`insert into ${table} (${columns}) select ${columns} from ${shadow}`);
         await client.query(`drop table ${shadow}`);
       }
+      // Deferred writes (keyedTable's in-memory rows, set-based derivations) go straight into the
+      // live tables, in this same transaction: rows kept in memory are written once, not to a
+      // shadow and then copied. Readers keep seeing the old rows until the commit.
+      for (const t of targets) for (const flush of t.flushes.values()) await flush(t.swapCtxFor(client));
       await client.query(
         `insert into projection_checkpoints (name, position, events_applied, updated_at, rebuilt_at)
          select unnest($1::text[]), $2, $3, clock_timestamp(), clock_timestamp()
