@@ -9,7 +9,7 @@ const format = (error: unknown) =>
 
 describe('GraphQL error mapper', () => {
   it.each(DOMAIN_ERROR_CODES.map((c) => [c]))('gives domain code %s a typed extensions.code and a French message', (code) => {
-    const out = format(new DomainError(code as DomainErrorCode, { stage: 'DECISION', missing: ['two-members'] }));
+    const out = format(new DomainError(code, { stage: 'DECISION', missing: ['two-members'] }));
     const expected = code === DomainErrorCode.VALIDATION_FAILED ? 'BAD_USER_INPUT' : code;
     expect(out.extensions?.code).toBe(expected);
     expect(out.message).not.toBe('raw');
