@@ -1,0 +1,87 @@
+import {
+  canProposeCooperation,
+  canReadCooperation,
+  canReadFunderPortfolio,
+  canReadRegionalAggregates,
+  canRunCooperationCommand,
+  listScope,
+  type Caller,
+  type CooperationFacts,
+  type Decision,
+} from '../src/authorization/access-policy';
+
+/**
+ * The authorisation matrix as a table: role x operation x relation to the data (own organisation,
+ * other organisation in the same région, other région). Every cell is asserted.
+ */
+const COOP: CooperationFacts = {
+  regionCode: '11',
+  leadOrganisationId: 'lead',
+  mandataireId: 'mandataire',
+  memberOrganisationIds: ['lead', 'mandataire', 'member'],
+  funderOrganisationIds: ['funder'],
+};
+
+const callers: Record<string, Caller> = {
+  admin: { userId: 'u-admin', organisationId: 'operator', role: 'ADMIN', regions: [] },
+  networkOwnRegion: { userId: 'u-net', organisationId: 'grafie', role: 'NETWORK', regions: ['11'] },
+  networkOtherRegion: { userId: 'u-net2', organisationId: 'coorace-pdl', role: 'NETWORK', regions: ['52'] },
+  funderOwn: { userId: 'u-fund', organisationId: 'funder', role: 'FUNDER', regions: [] },
+  funderOther: { userId: 'u-fund2', organisationId: 'other-funder', role: 'FUNDER', regions: [] },
+  memberLead: { userId: 'u-lead', organisationId: 'lead', role: 'MEMBER', regions: [] },
+  memberMandataire: { userId: 'u-mand', organisationId: 'mandataire', role: 'MEMBER', regions: [] },
+  memberPlain: { userId: 'u-mem', organisationId: 'member', role: 'MEMBER', regions: [] },
+  memberOutsider: { userId: 'u-out', organisationId: 'outsider', role: 'MEMBER', regions: [] },
+};
+
+type Cell = 'allow' | 'FORBIDDEN' | 'NOT_FOUND';
+const cell = (d: Decision): Cell => (d.allowed ? 'allow' : d.reason);
+
+// prettier-ignore
+const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record<keyof typeof callers, Cell>][] = [
+  ['read cooperation', (c) => canReadCooperation(c, COOP),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'NOT_FOUND' }],
+  ['record deliverable', (c) => canRunCooperationCommand(c, 'RecordDeliverable', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'NOT_FOUND' }],
+  ['advance stage', (c) => canRunCooperationCommand(c, 'AdvanceStage', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+  ['abandon', (c) => canRunCooperationCommand(c, 'AbandonCooperation', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+  ['waive gate item', (c) => canRunCooperationCommand(c, 'WaiveGateItem', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'allow', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'NOT_FOUND' }],
+  ['record support', (c) => canRunCooperationCommand(c, 'RecordSupport', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'allow', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'NOT_FOUND' }],
+  ['grant funding in own name', (c) => canRunCooperationCommand(c, 'GrantFunding', COOP, c.organisationId),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'allow', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+  ['disburse another funder\u2019s grant', (c) => canRunCooperationCommand(c, 'RecordDisbursement', COOP, 'funder-x'),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+  ['propose, led by own organisation', (c) => canProposeCooperation(c, c.organisationId ?? ''),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'allow' }],
+  ['propose, led by another organisation', (c) => canProposeCooperation(c, 'lead'),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'allow', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['regional dashboard of région 11', (c) => canReadRegionalAggregates(c, '11'),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'allow', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'allow' }],
+  ['portfolio of funder "funder"', (c) => canReadFunderPortfolio(c, 'funder'),
+    { admin: 'allow', networkOwnRegion: 'NOT_FOUND', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'NOT_FOUND', memberLead: 'NOT_FOUND', memberMandataire: 'NOT_FOUND', memberPlain: 'NOT_FOUND', memberOutsider: 'NOT_FOUND' }],
+];
+
+describe('access policy matrix', () => {
+  const cases = MATRIX.flatMap(([operation, run, expected]) =>
+    Object.entries(expected).map(([who, result]) => [operation, who, result, run] as const),
+  );
+
+  it.each(cases)('%s by %s: %s', (_operation, who, expected, run) => {
+    expect(cell(run(callers[who]))).toBe(expected);
+  });
+
+  it('covers every caller in every row', () => {
+    for (const [, , expected] of MATRIX) expect(Object.keys(expected).sort()).toEqual(Object.keys(callers).sort());
+  });
+
+  it('restricts lists to what each role may read', () => {
+    expect(listScope(callers.admin)).toEqual({ kind: 'all' });
+    expect(listScope(callers.networkOwnRegion)).toEqual({ kind: 'regions', regions: ['11'] });
+    expect(listScope(callers.funderOwn)).toEqual({ kind: 'funder', funderId: 'funder' });
+    expect(listScope(callers.memberPlain)).toEqual({ kind: 'member', organisationId: 'member' });
+  });
+});
