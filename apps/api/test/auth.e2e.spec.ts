@@ -1,0 +1,178 @@
+/**
+ * Accounts and sign-in over GraphQL/HTTP.
+ * NEEDS THE WIRING of apps/api/src/auth/README.md ("Wiring") in app.module.ts and
+ * graphql/request-context.ts: until then the auth fields are not in the schema and this file fails.
+ */
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Pool } from 'pg';
+import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
+import { organisationIdOf } from '@maillage/demo-data';
+import { createApp } from '../src/bootstrap';
+import { DEMO_ACCOUNTS, seedDemoAccounts } from '../src/auth/demo-accounts';
+
+jest.setTimeout(60_000);
+
+const account = (role: string) => DEMO_ACCOUNTS.find((a) => a.role === role)!;
+
+describe('accounts and sign-in over HTTP (needs the app wiring)', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let pool: Pool;
+  let gql: ReturnType<typeof graphqlClient>;
+
+  const login = async (email: string, password: string) => {
+    const r = await gql<{
+      login: {
+        accessToken: string;
+        tokenType: string;
+        expiresAt: string;
+        user: { id: string; role: string };
+      };
+    }>(
+      'mutation ($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken tokenType expiresAt user { id role organisationId regions email } } }',
+      { e: email, p: password },
+    );
+    return r;
+  };
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const tokenOf = async (role: string) =>
+    (await login(account(role).email, account(role).password)).data!.login.accessToken;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('auth_e2e');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    gql = graphqlClient(`${await app.getUrl()}/graphql`);
+    pool = new Pool({ connectionString: db.url, max: 2 });
+    await seedDemoAccounts(pool);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await app.close();
+    await db.drop();
+  });
+
+  it('signs in, then `me` answers with the account; without a token `me` is UNAUTHENTICATED', async () => {
+    const r = await login(account('NETWORK').email, account('NETWORK').password);
+    expect(r.errors).toBeUndefined();
+    expect(r.data!.login).toMatchObject({
+      tokenType: 'Bearer',
+      user: { role: 'NETWORK', organisationId: organisationIdOf('grafie'), regions: ['11'] },
+    });
+    const me = await gql<{ me: { email: string; role: string } }>(
+      '{ me { id email name role regions status } }',
+      {},
+      as(r.data!.login.accessToken),
+    );
+    expect(me.data!.me).toMatchObject({ email: account('NETWORK').email, role: 'NETWORK', status: 'ACTIVE' });
+    expect(errorCode(await gql('{ me { id } }'))).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a wrong password and an unknown e-mail identically', async () => {
+    const wrong = await login(account('MEMBER').email, 'not-the-password');
+    const unknown = await login('nobody@demo.maillage.fr', 'not-the-password');
+    expect(errorCode(wrong)).toBe('UNAUTHENTICATED');
+    expect(wrong.errors![0].message).toBe(unknown.errors![0].message);
+    expect(wrong.errors![0].extensions).toEqual(unknown.errors![0].extensions);
+    expect(wrong.data).toEqual(unknown.data);
+  });
+
+  it('refuses an invalid bearer token with UNAUTHENTICATED, even on a public query', async () => {
+    const r = await gql('{ health { status } }', {}, { authorization: 'Bearer not.a.token' });
+    expect(errorCode(r)).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(r)).not.toMatch(/stack|sql|select/i);
+    const anonymous = await gql<{ health: { status: string } }>('{ health { status } }');
+    expect(anonymous.data!.health.status).toBe('ok');
+  });
+
+  it('creates an API token (secret shown once), lists it without the secret, and revokes it', async () => {
+    const access = await tokenOf('FUNDER');
+    const created = await gql<{
+      createApiToken: { id: string; token: string; apiToken: { name: string; displayPrefix: string } };
+    }>(
+      'mutation { createApiToken(name: "Rapport annuel", expiresInDays: 30) { id token apiToken { name displayPrefix expiresAt } } }',
+      {},
+      as(access),
+    );
+    expect(created.errors).toBeUndefined();
+    const { id, token } = created.data!.createApiToken;
+    expect(token).toMatch(/^mlg_/);
+    const me = await gql<{ me: { role: string } }>('{ me { role organisationId } }', {}, as(token));
+    expect(me.data!.me).toEqual({ role: 'FUNDER', organisationId: organisationIdOf('conseil-regional-11') });
+    const list = await gql<{ apiTokens: unknown[] }>(
+      '{ apiTokens { id name displayPrefix revokedAt } }',
+      {},
+      as(token),
+    );
+    expect(list.data!.apiTokens).toEqual([
+      { id, name: 'Rapport annuel', displayPrefix: token.slice(0, 8), revokedAt: null },
+    ]);
+    expect(JSON.stringify(list)).not.toContain(token.slice(8));
+
+    const revoked = await gql(
+      'mutation ($id: ID!) { revokeApiToken(id: $id) { id revokedAt } }',
+      { id },
+      as(access),
+    );
+    expect(revoked.errors).toBeUndefined();
+    expect(errorCode(await gql('{ me { id } }', {}, as(token)))).toBe('UNAUTHENTICATED');
+  });
+
+  it('lets only an ADMIN create, disable and delete users', async () => {
+    const input = {
+      email: 'nouvelle@tremplin.example',
+      name: 'Nouvelle',
+      organisationId: organisationIdOf('tremplin-travail'),
+      role: 'MEMBER',
+      password: 'un mot de passe long',
+    };
+    const create =
+      'mutation ($input: CreateUserInput!) { createUser(input: $input) { id email role status } }';
+    for (const role of ['NETWORK', 'FUNDER', 'MEMBER']) {
+      expect(errorCode(await gql(create, { input }, as(await tokenOf(role))))).toBe('FORBIDDEN');
+    }
+    expect(errorCode(await gql(create, { input }))).toBe('UNAUTHENTICATED');
+
+    const adminToken = await tokenOf('ADMIN');
+    const created = await gql<{ createUser: { id: string; status: string } }>(
+      create,
+      { input },
+      as(adminToken),
+    );
+    expect(created.data!.createUser).toMatchObject({ email: input.email, role: 'MEMBER', status: 'ACTIVE' });
+    const userId = created.data!.createUser.id;
+    const userToken = (await login(input.email, input.password)).data!.login.accessToken;
+
+    const disabled = await gql<{ disableUser: { status: string } }>(
+      'mutation ($id: ID!) { disableUser(id: $id) { status } }',
+      { id: userId },
+      as(adminToken),
+    );
+    expect(disabled.data!.disableUser.status).toBe('DISABLED');
+    expect(errorCode(await gql('{ me { id } }', {}, as(userToken)))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await login(input.email, input.password))).toBe('UNAUTHENTICATED');
+
+    expect(
+      errorCode(
+        await gql('mutation ($id: ID!) { deleteUser(id: $id) }', { id: userId }, as(await tokenOf('MEMBER'))),
+      ),
+    ).toBe('FORBIDDEN');
+    const deleted = await gql<{ deleteUser: boolean }>(
+      'mutation ($id: ID!) { deleteUser(id: $id) }',
+      { id: userId },
+      as(adminToken),
+    );
+    expect(deleted.data!.deleteUser).toBe(true);
+    const users = await gql<{ users: { id: string }[] }>('{ users { id email } }', {}, as(adminToken));
+    expect(users.data!.users.map((u) => u.id)).not.toContain(userId);
+  });
+
+  it('signals a lock-out with TOO_MANY_REQUESTS after repeated failures', async () => {
+    const email = account('MEMBER').email;
+    const codes: unknown[] = [];
+    for (let i = 0; i < 7; i++) codes.push(errorCode(await login(email, `wrong ${i}`)));
+    expect(codes.slice(0, 5).every((c) => c === 'UNAUTHENTICATED')).toBe(true);
+    expect(codes.slice(5)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+  });
+});
