@@ -95,6 +95,12 @@ export interface EventStore {
    * follower can compute its lag. Same visibility rule as readAll: it never runs ahead of it.
    */
   headPosition(): Promise<string | null>;
+  /**
+   * Position of the last event committed, which readAll may not reach yet (PostgreSQL: an older
+   * transaction still open anywhere on the server holds readers back). Waiting until a reader
+   * passes it means "everything written so far was read" (read-your-writes for projections).
+   */
+  lastCommittedPosition(): Promise<string | null>;
   /** Wakes the listener soon after new events commit (best effort; readers must still poll). */
   onAppended(listener: () => void): () => void;
   close(): Promise<void>;

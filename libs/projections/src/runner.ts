@@ -265,10 +265,13 @@ export class ProjectionRunner {
     }
   }
 
-  /** Resolves once the projections have applied everything readable now. */
+  /**
+   * Resolves once the projections have applied everything committed so far (not only what is
+   * readable now: the readable head lags while any older transaction on the server is open).
+   */
   async catchUp(options: { projections?: readonly string[]; timeoutMs?: number } = {}): Promise<void> {
     this.wakeAll();
-    await this.waitFor(await this.store.headPosition(), options);
+    await this.waitFor(await this.store.lastCommittedPosition(), options);
   }
 
   async status(): Promise<RunnerProjectionStatus[]> {

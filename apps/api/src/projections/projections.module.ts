@@ -1,9 +1,8 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Pool } from 'pg';
 import type { EventStore } from '@maillage/event-store';
 import { migrateProjections, ProjectionRunner } from '@maillage/projections';
 import { migrateReadModels, READ_MODEL_PROJECTIONS } from '@maillage/read-models';
-import { DATABASE_URL, PG_POOL } from '../database/database.module';
+import { DATABASE_URL } from '../database/database.module';
 import { CommandSideModule, EVENT_STORE } from '../command-side/command-side.module';
 
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
@@ -37,9 +36,10 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
   providers: [
     {
       provide: PROJECTION_RUNNER,
-      inject: [PG_POOL, EVENT_STORE],
-      useFactory: (pool: Pool, store: EventStore) =>
-        new ProjectionRunner({ pool, store, projections: READ_MODEL_PROJECTIONS, logger: new Logger('Projections') }),
+      inject: [DATABASE_URL, EVENT_STORE],
+      // Its own pool: projector batches never compete with API requests for connections.
+      useFactory: (url: string, store: EventStore) =>
+        new ProjectionRunner({ url, store, projections: READ_MODEL_PROJECTIONS, logger: new Logger('Projections') }),
     },
     ProjectionsLifecycle,
   ],

@@ -352,6 +352,13 @@ export function runEventStoreContract(name: string, factory: () => Promise<Event
         expect((await store.readAll({ after: head, limit: 10 })).events).toEqual([]);
       });
 
+      it('reports the position of the last committed event', async () => {
+        const s = stream();
+        const result = await store.appendToStream(s, [event('LastOne')], { expectedVersion: NO_STREAM });
+        // Tests of a suite run one after the other: nothing was committed after this append.
+        expect(await store.lastCommittedPosition()).toBe(result.lastPosition);
+      });
+
       it('readAll rejects a malformed position and a bad limit', async () => {
         await expectCode(
           store.readAll({ after: 'nonsense', limit: 10 }),

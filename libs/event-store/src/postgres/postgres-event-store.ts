@@ -266,6 +266,18 @@ export class PostgresEventStore implements EventStore {
     return rows[0]?.position ?? null;
   }
 
+  async lastCommittedPosition(): Promise<string | null> {
+    this.assertOpen();
+    const rows = await this.query<{ position: string }>(
+      `select transaction_id::text || ':' || global_position::text as position from event_store.events
+        order by transaction_id desc, global_position desc
+        limit 1`,
+      [],
+      'reading the last committed position',
+    );
+    return rows[0]?.position ?? null;
+  }
+
   onAppended(listener: () => void): () => void {
     this.assertOpen();
     return this.notifier.subscribe(listener);
