@@ -19,8 +19,11 @@ import { buildRequestContext } from './graphql/request-context';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver';
 import { subscriptionOptions } from './subscriptions/subscription-context';
+import { AuthModule } from './auth/auth.module';
+import { AuthResolver } from './auth/auth.resolver';
+import { AuthService } from './auth/auth.service';
 
-type HeaderCarrier = { headers?: Record<string, unknown> };
+type HeaderCarrier = { headers?: Record<string, unknown>; ip?: unknown };
 
 export interface AppOptions {
   databaseUrl: string;
@@ -36,6 +39,7 @@ export const API_RESOLVERS = [
   MemberResolver,
   DashboardResolver,
   SubscriptionsResolver,
+  AuthResolver,
 ];
 
 @Module({})
@@ -51,17 +55,27 @@ export class AppModule {
         ProjectionsModule,
         SubscriptionsModule,
         ExportsModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        AuthModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          introspection: !production,
-          includeStacktraceInErrorResponses: false,
-          formatError: formatGraphQLError,
-          // With Fastify, Nest passes the request itself; with Express, `{ req }`.
-          subscriptions: subscriptionOptions(),
-          context: (arg: { req?: HeaderCarrier } & HeaderCarrier) => buildRequestContext((arg?.req ?? arg)?.headers),
+          imports: [AuthModule],
+          inject: [AuthService],
+          useFactory: (auth: AuthService): ApolloDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            introspection: !production,
+            includeStacktraceInErrorResponses: false,
+            formatError: formatGraphQLError,
+            subscriptions: subscriptionOptions(),
+            // Who is asking: a bearer access token or API token (invalid ones are refused with
+            // UNAUTHENTICATED); no header is an anonymous caller. With Fastify, Nest passes the
+            // request itself; with Express, `{ req }`.
+            context: async (arg: { req?: HeaderCarrier } & HeaderCarrier) => {
+              const req = arg?.req ?? arg;
+              return buildRequestContext(req?.headers, await auth.authenticate(req?.headers), typeof req?.ip === 'string' ? req.ip : null);
+            },
+          }),
         }),
       ],
       providers: [...API_RESOLVERS, CooperationQueryService, { provide: APP_FILTER, useClass: GraphQLPassThroughFilter }],

@@ -3,6 +3,9 @@ import { openDatabase } from '@maillage/infra';
 import { createApp } from './bootstrap';
 import { demoAlreadySeeded, runDemoSeed } from './demo/demo-seed';
 import { progressPrinter } from './progress-printer';
+import type { Pool } from 'pg';
+import { PG_POOL } from './database/database.module';
+import { seedDemoAccounts } from './auth/demo-accounts';
 
 /**
  * `npm start`: an embedded PostgreSQL under .data/ unless DATABASE_URL is set, then the API.
@@ -40,6 +43,11 @@ async function main(): Promise<void> {
     const result = await runDemoSeed(app, { onProgress: (done, total) => progress.update(done, total) });
     progress.stop();
     console.log(`[maillage] demo dataset ready: ${result.organisations} organisations, ${result.cooperations} cooperations, ${result.commands} commands`);
+  }
+  // One account per role on the demo (listed in the README); existing e-mails are left alone.
+  if (database.embedded && process.env.MAILLAGE_DEMO !== 'off') {
+    const created = await seedDemoAccounts(app.get<Pool>(PG_POOL));
+    if (created.length) console.log(`[maillage] demo accounts created: ${created.join(', ')}`);
   }
 }
 

@@ -258,6 +258,8 @@ describe('subscriptions over graphql-ws', () => {
     } finally {
       blocker.release();
     }
+    // Once the projection has caught up, the feed is current again and waits fully for new events.
+    await until(async () => (await summaryOf(cooperationId)).version === 3, 'the projection to catch up');
     await mutate('designateMandataire', { cooperationId, organisationId: lead });
     await until(() => coop.received.length === 2, 'the next notification');
     expect(coop.received[1].value).toMatchObject({ type: 'CooperationMandataireDesignated', version: 4, readModelsCurrent: true });

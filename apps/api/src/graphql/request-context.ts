@@ -8,21 +8,29 @@ export interface RequestUser {
   userId: string;
   organisationId: string | null;
   role: string;
+  /** NETWORK: the régions (INSEE codes) it covers. */
+  regions: string[];
 }
 
 /** Per-request context shared by every resolver: who asks, and the correlation id of the request. */
 export interface RequestContext {
   user: RequestUser | null;
   correlationId: string;
+  /** For sign-in throttling per address (Fastify's request.ip; set trustProxy behind a proxy). */
+  clientIp: string | null;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Builds the context from the HTTP request (or a WebSocket connection's parameters). */
-export function buildRequestContext(headers: Record<string, unknown> | undefined, user: RequestUser | null = null): RequestContext {
+export function buildRequestContext(
+  headers: Record<string, unknown> | undefined,
+  user: RequestUser | null = null,
+  clientIp: string | null = null,
+): RequestContext {
   const header = headers?.['x-correlation-id'];
   const correlationId = typeof header === 'string' && CORRELATION_ID.test(header) ? header : randomUUID();
-  return { user, correlationId };
+  return { user, correlationId, clientIp };
 }
 
 /** The actor recorded in event metadata: ids only, never names (personal data stays out of events). */

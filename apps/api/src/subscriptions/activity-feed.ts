@@ -75,6 +75,8 @@ export class ActivityFeed {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private degraded = false;
+  /** The last position the projections were found behind on (while degraded). */
+  private behindAt: string | null = null;
   private failures = 0;
   private wakeUp: (() => void) | null = null;
   private wokenEarly = false;
@@ -206,6 +208,20 @@ export class ActivityFeed {
    * the batch.
    */
   private async catchUp(position: string): Promise<CatchUpResult> {
+    // Leave the degraded mode as soon as the projections have passed the last position they were
+    // behind on: from then on the next batches get the full wait again (under load a short wait
+    // would flag events that the projectors are about to apply).
+    if (this.degraded && this.behindAt !== null) {
+      const recovered = await this.options.waitForProjections(this.behindAt, 1).then(
+        () => true,
+        () => false,
+      );
+      if (recovered) {
+        if (!this.stopping) this.options.logger?.log('Activity feed: read models caught up; notifications are current again');
+        this.degraded = false;
+        this.behindAt = null;
+      }
+    }
     const timeoutMs = this.degraded ? this.degradedWaitMs : this.catchUpTimeoutMs;
     const wait = this.options.waitForProjections(position, timeoutMs);
     wait.catch(() => undefined); // may settle after a stop
@@ -220,10 +236,12 @@ export class ActivityFeed {
         );
       }
       this.degraded = true;
+      this.behindAt = position;
       return blocked ? 'blocked' : 'timeout';
     }
     if (this.degraded && !this.stopping) this.options.logger?.log('Activity feed: read models caught up; notifications are current again');
     this.degraded = false;
+    this.behindAt = null;
     return 'current';
   }
 
