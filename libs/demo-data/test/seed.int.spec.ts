@@ -4,7 +4,9 @@ import { COOPERATION_KINDS, STAGES, evolveCooperation, initialCooperationState, 
 import type { EventStore } from '@maillage/event-store';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { buildDemoPlan, cooperationIdOf, seedDemo, REAL_COOPERATION_SLUGS } from '@maillage/demo-data';
+import type { Pool } from 'pg';
 import { createApp } from '../../../apps/api/src/bootstrap';
+import { PG_POOL } from '../../../apps/api/src/database/database.module';
 import type { CommandResult } from '../../../apps/api/src/command-side/command-envelope';
 import { EVENT_STORE } from '../../../apps/api/src/command-side/command-side.module';
 
@@ -39,15 +41,11 @@ describe('seedDemo through the command handlers (real PostgreSQL)', () => {
     for (const e of recorded) state = evolveCooperation(state, { type: e.type, data: e.data, occurredAt: e.occurredAt.toISOString() } as CooperationEvent);
     return state as Cooperation;
   };
+  // Counts every committed event (readAll's readable head can lag while another test's transaction is
+  // open on the shared server, which made this count flaky).
   const headCount = async () => {
-    let count = 0;
-    let after: string | null = null;
-    for (;;) {
-      const page = await store.readAll({ after, limit: 5000 });
-      count += page.events.length;
-      if (page.events.length === 0) return count;
-      after = page.position;
-    }
+    const { rows } = await app.get<Pool>(PG_POOL).query<{ n: string }>('select count(*) as n from event_store.events');
+    return Number(rows[0].n);
   };
 
   let firstRun: Awaited<ReturnType<typeof seedDemo>>;
