@@ -3,7 +3,7 @@
  *
  * 1. Load (not timed): a dedicated embedded PostgreSQL under .data/bench-api, one database per size.
  *    BENCH_COOPERATIONS (100,000) cooperations, up to BENCH_EVENTS_PER_COOPERATION (30) events each,
- *    are generated through the domain decider (bench/api-generate.ts, the generator of
+ *    are generated through the domain decider (bench/generate-cooperations.ts, shared with
  *    bench:projections) and appended through PostgresEventStore; every organisation they name is
  *    registered (one OrganisationRegistered per stream); then every read model is built with the
  *    projection runtime's `rebuildProjections`. BENCH_KEEP=1 reuses a database loaded by an earlier
@@ -37,7 +37,7 @@ import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra'
 import { formatProgress, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
 import { createApp } from '../apps/api/src/bootstrap';
-import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './api-generate';
+import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
 
 // Only the summary goes to stdout: everything else written there (Nest's logger) goes to stderr.

@@ -1,9 +1,10 @@
 /**
- * Data generator of `npm run bench:api`: a copy of bench/projections.bench.ts's decider-driven
- * generator (that file runs its benchmark on import, and is being changed by others, so it is not
- * imported), generating by cooperation count rather than event count, and also recording every
- * organisation the cooperations name so that they can be registered (the API's commands resolve
- * organisations from their streams; the list query shows their names).
+ * Data generator shared by `npm run bench:projections` and `npm run bench:api`: decider-valid
+ * cooperation histories (every event decided by the domain, so the store only holds valid
+ * histories), appended through PostgresEventStore in groups of concurrently active cooperations.
+ * It stops at a number of cooperations or of events, and records every organisation the
+ * cooperations name so that they can be registered (the API's commands resolve organisations from
+ * their streams; the list query shows their names).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -308,7 +309,10 @@ function named(ref: OrganisationRef): OrganisationRef {
 export const benchCooperationId = (n: number): string => `bench-${n}`;
 
 export interface GenerateOptions {
-  cooperations: number;
+  /** Stop after this many cooperations... */
+  cooperations?: number;
+  /** ...or after this many events (the last histories are cut), whichever comes first. */
+  maxEvents?: number;
   perCooperation: number;
   group: number;
   concurrency: number;
@@ -351,10 +355,15 @@ export async function generateCooperations(store: PostgresEventStore, options: G
   let n = 0;
   let last = Date.now();
   const started = Date.now();
-  while (n < options.cooperations) {
+  const maxCooperations = options.cooperations ?? Number.POSITIVE_INFINITY;
+  const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+  if (!Number.isFinite(maxCooperations) && !Number.isFinite(maxEvents)) throw new Error('give cooperations or maxEvents');
+  while (n < maxCooperations && appended < maxEvents) {
     const group: { stream: string; events: CooperationEvent[]; offset: number; version: number }[] = [];
-    while (group.length < options.group && n < options.cooperations) {
-      const events = generateCooperation(n);
+    let planned = 0;
+    while (group.length < options.group && n < maxCooperations && appended + planned < maxEvents) {
+      const events = generateCooperation(n).slice(0, maxEvents - appended - planned);
+      planned += events.length;
       group.push({ stream: cooperationStreamName(benchCooperationId(n)), events, offset: 0, version: 0 });
       n++;
     }
@@ -385,7 +394,7 @@ export async function generateCooperations(store: PostgresEventStore, options: G
       last = Date.now();
       const seconds = (Date.now() - started) / 1000;
       options.log(
-        `generated ${n}/${options.cooperations} cooperations, ${appended} events, ${Math.round(appended / seconds)} events/s`,
+        `generated ${n} cooperations, ${appended} events, ${Math.round(appended / seconds)} events/s`,
       );
     }
   }
