@@ -91,8 +91,8 @@ describe('purity of libs/domain/src', () => {
 
   it.each([
     [/from '@nestjs\//, 'NestJS'],
-    [/from 'typeorm'/, 'TypeORM'],
-    [/from 'pg'/, 'pg'],
+    [/from ['"]typeorm['"/]/, 'TypeORM'],
+    [/from ['"]pg['"]/, 'pg'],
     [/class-validator/, 'class-validator'],
     [/new Date\(/, 'new Date('],
     [/Date\.now\(/, 'Date.now('],
