@@ -44,21 +44,22 @@ export interface ProjectionStatus {
 export const REBUILD_OWNER_PREFIX = 'rebuild:';
 
 /**
- * Counts readable events after a position. Reads `event_store.events` directly (same database):
- * the port has no count, and this is an index-only range scan on (transaction_id, global_position).
+ * Counts committed events after a position: the projection's lag. Committed events that readAll
+ * cannot reach yet (an older transaction is still open somewhere on the server) count too: the
+ * projection has not applied them. Reads `event_store.events` directly (same database): the port
+ * has no count, and this is an index-only range scan on (transaction_id, global_position).
  */
 export async function countEventsAfter(db: Queryable, position: string | null): Promise<number> {
   if (position === null) {
     const { rows } = await db.query<{ n: string }>(
-      `select count(*) as n from event_store.events where transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      `select count(*) as n from event_store.events`,
     );
     return Number(rows[0].n);
   }
   const [xid, pos] = parsePosition(position);
   const { rows } = await db.query<{ n: string }>(
     `select count(*) as n from event_store.events
-      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
-        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())`,
+      where (transaction_id, global_position) > ($1::text::xid8, $2::bigint)`,
     [xid.toString(), pos.toString()],
   );
   return Number(rows[0].n);
