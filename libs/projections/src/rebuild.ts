@@ -189,8 +189,10 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null);
     const estimator = new RateEstimator(started);
+    // Once swapped, the rebuild covers exactly what it folded: events committed meanwhile are the
+    // live runner's, so the final total is what was done.
     const report = (phase: RebuildProgress['phase'], done: number) =>
-      options.onProgress?.(estimator.progress(label, phase, done, total, Date.now()));
+      options.onProgress?.(estimator.progress(label, phase, done, phase === 'done' ? done : Math.max(total, done), Date.now()));
     report('building', 0);
 
     // 2. Replay into the shadows: one read pass, each batch applied to every projection.
