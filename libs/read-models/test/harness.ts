@@ -96,9 +96,16 @@ export class Harness {
   /** Applies every new event to the projections, one transaction per projection and batch. */
   async project(projections: readonly Projection[] = READ_MODEL_PROJECTIONS, batchSize = 7): Promise<RecordedEvent[]> {
     const all: RecordedEvent[] = [];
+    // Everything committed so far: readAll may not reach it at once while another test's
+    // transaction is open on the shared server, so wait for it rather than stop early.
+    const target = await this.store.lastCommittedPosition();
     for (;;) {
       const { events } = await this.store.readAll({ after: this.position, limit: batchSize });
-      if (!events.length) return all;
+      if (!events.length) {
+        if (this.position === target) return all;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
       for (const projection of projections) {
         const types = projection.eventTypes ? new Set(projection.eventTypes) : null;
         const relevant = events.filter((e) => !types || types.has(e.type));
