@@ -22,6 +22,7 @@ import { subscriptionOptions } from './subscriptions/subscription-context';
 import { AuthModule } from './auth/auth.module';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
+import { graphqlArmor } from './graphql/armor';
 
 type HeaderCarrier = { headers?: Record<string, unknown>; ip?: unknown };
 
@@ -61,6 +62,7 @@ export class AppModule {
           imports: [AuthModule],
           inject: [AuthService],
           useFactory: (auth: AuthService): ApolloDriverConfig => ({
+            ...graphqlArmor(production),
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
