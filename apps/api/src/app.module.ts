@@ -69,7 +69,7 @@ export class AppModule {
             introspection: !production,
             includeStacktraceInErrorResponses: false,
             formatError: formatGraphQLError,
-            subscriptions: subscriptionOptions(),
+            subscriptions: subscriptionOptions((headers) => auth.authenticate(headers)),
             // Who is asking: a bearer access token or API token (invalid ones are refused with
             // UNAUTHENTICATED); no header is an anonymous caller. With Fastify, Nest passes the
             // request itself; with Express, `{ req }`.

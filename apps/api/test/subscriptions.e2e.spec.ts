@@ -56,6 +56,7 @@ describe('subscriptions over graphql-ws', () => {
   let app: NestFastifyApplication;
   let gql: ReturnType<typeof graphqlClient>;
   let ws: Client;
+  let wsUrl: string;
   let pool: Pool;
   let feed: ActivityFeed;
   const previousTimeout = process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS;
@@ -67,7 +68,8 @@ describe('subscriptions over graphql-ws', () => {
     await app.listen(0, '127.0.0.1');
     const httpUrl = `${await app.getUrl()}/graphql`;
     gql = graphqlClient(httpUrl);
-    ws = createClient({ url: httpUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    wsUrl = httpUrl.replace(/^http/, 'ws');
+    ws = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
     pool = app.get<Pool>(PG_POOL);
     feed = app.get<ActivityFeed>(ACTIVITY_FEED);
   });
@@ -265,6 +267,24 @@ describe('subscriptions over graphql-ws', () => {
     expect(coop.received[1].value).toMatchObject({ type: 'CooperationMandataireDesignated', version: 4, readModelsCurrent: true });
     expect((await coop.received[1].summary).version).toBe(4);
     coop.unsubscribe();
+  });
+
+  it('refuses the connection of a subscriber whose token is invalid (4403 Forbidden)', async () => {
+    const intruder = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: true,
+      connectionParams: { authorization: 'Bearer mlg_not-a-real-token' },
+    });
+    try {
+      const outcome = await new Promise<unknown>((resolve) => {
+        intruder.subscribe({ query: REGION_QUERY, variables: { region: '11' } }, { next: () => resolve('delivered'), error: resolve, complete: () => resolve('completed') });
+      });
+      expect(outcome).toMatchObject({ code: 4403, reason: 'Forbidden' });
+    } finally {
+      await intruder.dispose();
+    }
   });
 
   it('rejects an unknown région with BAD_USER_INPUT', async () => {

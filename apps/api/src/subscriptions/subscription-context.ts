@@ -1,7 +1,7 @@
 import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { GraphQLWsSubscriptionsConfig, SubscriptionConfig } from '@nestjs/graphql';
-import { buildRequestContext, type RequestContext } from '../graphql/request-context';
+import { buildRequestContext, type RequestContext, type RequestUser } from '../graphql/request-context';
 import { formatGraphQLError } from '../graphql/error-mapper';
 
 /** Context of a subscription: the usual request context, plus the WebSocket connection params. */
@@ -11,11 +11,20 @@ export interface SubscriptionContext extends RequestContext {
 }
 
 /** Builds the context from graphql-ws connection params (the WebSocket twin of the HTTP headers). */
-export function buildSubscriptionContext(connectionParams: Readonly<Record<string, unknown>> | undefined): SubscriptionContext {
+export function buildSubscriptionContext(
+  connectionParams: Readonly<Record<string, unknown>> | undefined,
+  user: RequestUser | null = null,
+): SubscriptionContext {
   const params = connectionParams ?? {};
-  const headers = typeof params.headers === 'object' && params.headers !== null ? (params.headers as Record<string, unknown>) : params;
-  return { ...buildRequestContext(headers), connectionParams: params };
+  return { ...buildRequestContext(headersOf(params), user), connectionParams: params };
 }
+
+/** Clients send `{ headers: { authorization } }` or `{ authorization }` in connection_init. */
+const headersOf = (params: Readonly<Record<string, unknown>>): Record<string, unknown> =>
+  typeof params.headers === 'object' && params.headers !== null ? (params.headers as Record<string, unknown>) : params;
+
+/** Resolves the caller from the connection params, like the HTTP path does from the headers. */
+export type Authenticate = (headers: Record<string, unknown>) => Promise<RequestUser | null>;
 
 /** Errors thrown while resolving a subscription, mapped like the HTTP ones (no internals leak). */
 function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
@@ -29,10 +38,21 @@ function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] 
  * `subscriptions` option of GraphQLModule.forRoot: graphql-ws on the same path as HTTP (/graphql).
  * Nest's types list only some graphql-ws server options, but it passes every one through.
  */
-export function subscriptionOptions(path = '/graphql'): SubscriptionConfig {
-  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError'> = {
+export function subscriptionOptions(authenticate: Authenticate = async () => null, path = '/graphql'): SubscriptionConfig {
+  // The caller is resolved once per connection, at connection_init.
+  const users = new WeakMap<object, RequestUser | null>();
+  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect'> = {
     path,
-    context: (ctx) => buildSubscriptionContext(ctx.connectionParams),
+    // An invalid token refuses the connection: graphql-ws closes it with 4403 Forbidden.
+    onConnect: async (ctx) => {
+      try {
+        users.set(ctx, await authenticate(headersOf(ctx.connectionParams ?? {})));
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
       result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
     onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
