@@ -90,6 +90,11 @@ describe('GraphQL queries', () => {
     expect(seen).toHaveLength(60);
     expect(new Set(seen).size).toBe(60);
     expect(seen[0]).toBe(ids[59]);
+    // Every edge carries its own cursor: continuing after the 10th gives the 11th onwards.
+    const page: { data?: { cooperations: { edges: { cursor: string; node: { id: string } }[] } } | null } = await gql(LIST, { first: 12 });
+    const tenth = page.data!.cooperations.edges[9].cursor;
+    const next: { data?: { cooperations: { edges: { node: { id: string } }[] } } | null } = await gql(LIST, { first: 2, after: tenth });
+    expect(next.data!.cooperations.edges.map((e) => e.node.id)).toEqual(seen.slice(10, 12));
   });
 
   it('refuses oversized pages, bad cursors, unknown régions and bad dates with BAD_USER_INPUT', async () => {

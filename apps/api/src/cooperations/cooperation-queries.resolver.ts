@@ -159,9 +159,8 @@ export class CooperationQueriesResolver {
     try {
       const page = await listCooperations(this.pool, { ...(filter ?? {}) }, { first: first ?? undefined, after: after ?? null });
       return {
-        edges: page.items.map((item, i) => ({
-          // Each node's own cursor; the last one is the page's endCursor.
-          cursor: i === page.items.length - 1 && page.pageInfo.endCursor ? page.pageInfo.endCursor : cursorOf(item.proposedAt, item.id),
+        edges: page.items.map(({ cursor, ...item }) => ({
+          cursor,
           node: {
             ...item,
             kind: item.kind as CooperationKind,
@@ -180,9 +179,6 @@ export class CooperationQueriesResolver {
     }
   }
 }
-
-/** Same encoding as the read model's keyset cursor: base64url of [proposedAt, id]. */
-const cursorOf = (proposedAt: string, id: string): string => Buffer.from(JSON.stringify([new Date(proposedAt).toISOString(), id])).toString('base64url');
 
 @Resolver(() => CooperationListItem)
 export class CooperationListItemResolver {

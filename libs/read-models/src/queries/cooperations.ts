@@ -176,6 +176,8 @@ export interface CooperationListItem {
   gateSatisfied: boolean;
   proposedAt: string;
   lastEventAt: string;
+  /** Keyset cursor of this item: pass it as `after` to continue after it. */
+  cursor: string;
 }
 
 export interface Page<T> {
@@ -266,6 +268,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
       gateSatisfied: r.gate_satisfied,
       proposedAt: r.proposed_at.toISOString(),
       lastEventAt: r.last_event_at.toISOString(),
+      cursor: encodeCursor(r.proposed_at, r.id),
     })),
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.proposed_at, last.id) : null },
   };
