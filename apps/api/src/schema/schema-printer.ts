@@ -4,6 +4,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { API_RESOLVERS } from '../app.module';
+import { holdingEventLoop } from '../bootstrap';
 
 /** Repository root: the nearest folder above this file (source or dist/) holding nest-cli.json. */
 function repositoryRoot(from: string): string {
@@ -26,15 +27,12 @@ export function printApiSchema(schema: GraphQLSchema): string {
 }
 
 /** Builds the schema from the resolvers alone: no database, no app start. */
-export async function buildApiSchema(): Promise<GraphQLSchema> {
-  const keepAlive = setInterval(() => undefined, 1000); // see bootstrap.ts: Node 20 + Nest's dynamic imports
-  try {
+export function buildApiSchema(): Promise<GraphQLSchema> {
+  return holdingEventLoop(async () => {
     const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
     await app.init();
     const schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
     await app.close();
     return schema;
-  } finally {
-    clearInterval(keepAlive);
-  }
+  });
 }
