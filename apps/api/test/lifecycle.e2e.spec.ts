@@ -183,6 +183,8 @@ describe('full lifecycle of each kind over GraphQL', () => {
       peopleInInsertion: 40,
     });
     expect(stages).toEqual(ALL_STAGES);
+    // Member organisations (names) come from the organisation read model: let the projections catch up.
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
     const final = await view(id);
     expect(final.members).toHaveLength(14);
     expect(final.members.find((x) => x.mandataire)).toMatchObject({ organisationId: tremplin, organisation: { name: 'Tremplin Travail' } });
