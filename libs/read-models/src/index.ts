@@ -9,3 +9,4 @@ export { toDomainEvent, cooperationIdOf } from './projections/events';
 export { resolveInstant, type Queryable } from './queries/common';
 export * from './queries/regional-statistics';
 export * from './queries/cooperations';
+export * from './queries/scope';

@@ -1,4 +1,5 @@
 import { intervalValidAt, isoOrNull, num, resolveInstant, type Queryable } from './common';
+import { scopeCondition, type ListScope } from './scope';
 
 export interface StageVisit {
   visit: number;
@@ -154,6 +155,8 @@ export interface CooperationFilter {
   funderId?: string;
   /** Active cooperations with no event (occurred time) for at least this many days before now. */
   stalledForDays?: number;
+  /** What the caller may see (access policy); undefined means no restriction (internal callers). */
+  scope?: ListScope;
 }
 
 export interface PageRequest {
@@ -227,6 +230,11 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
   if (filter.stalledForDays !== undefined) {
     add((p) => `status = 'ACTIVE' and last_event_at < now() - make_interval(days => ${p}::int)`, filter.stalledForDays);
   }
+  const scoped = scopeCondition(filter.scope, 'cooperation_summary', (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  if (scoped) where.push(scoped);
   if (page.after) {
     const [proposedAt, id] = decodeCursor(page.after);
     params.push(proposedAt, id);
