@@ -4,3 +4,15 @@ export { STREAM_NAME_PATTERN, STREAM_NAME_MAX_LENGTH, assertValidStreamName } fr
 export { PostgresEventStore, type PostgresEventStoreOptions } from './postgres/postgres-event-store';
 export { migrateEventStore, EVENT_STORE_MIGRATIONS, EVENT_STORE_MIGRATIONS_TABLE } from './postgres/migrate';
 export { NOTIFY_CHANNEL } from './postgres/listener';
+export * from './eventstoredb';
+export {
+  readEventStoreConfig,
+  createEventStore,
+  openEventStore,
+  eventStoreConfigForUrl,
+  EventStoreConfigError,
+  EVENT_STORE_KINDS,
+  type EventStoreConfig,
+  type OpenEventStoreOptions,
+} from './store-factory';
+export * from './migration';

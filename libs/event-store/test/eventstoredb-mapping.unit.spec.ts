@@ -15,10 +15,10 @@ import { ANY, EventStoreError, EventStoreErrorCode, NO_STREAM, STREAM_EXISTS } f
 import {
   backoffDelay,
   compareGlobalPositions,
-  formatPosition,
+  formatEventStoreDbPosition as formatPosition,
   fromEsdbEvent,
   maillageStreamFilter,
-  parsePosition,
+  parseEventStoreDbPosition as parsePosition,
   parseStreamPrefixes,
   planStreamRead,
   redactConnectionString,
