@@ -10,3 +10,4 @@ export { resolveInstant, type Queryable } from './queries/common';
 export * from './queries/regional-statistics';
 export * from './queries/cooperations';
 export * from './queries/scope';
+export { activityRegionFold, DAYS_BUCKET } from './projections/regional-statistics';

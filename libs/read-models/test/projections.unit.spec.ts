@@ -3,6 +3,7 @@ import { collectKeys, foldTouched } from '@maillage/projections';
 import type { RecordedEvent } from '@maillage/event-store';
 import {
   READ_MODEL_PROJECTIONS,
+  activityRegionFold,
   cooperationSummaryTable,
   evolveCooperationSummary,
   fundingFold,
@@ -102,7 +103,7 @@ describe('projections and as-of instants', () => {
   it('group the tables in a few projections, each table owned once', () => {
     const tables = READ_MODEL_PROJECTIONS.flatMap((p) => p.tables);
     expect(new Set(tables).size).toBe(tables.length);
-    expect(tables).toHaveLength(13);
+    expect(tables).toHaveLength(16);
     expect(READ_MODEL_PROJECTIONS.every((p) => p.eventTypes && p.eventTypes.length > 0)).toBe(true);
   });
 
@@ -110,5 +111,23 @@ describe('projections and as-of instants', () => {
     expect(resolveInstant('2025-02-28').toISOString()).toBe('2025-02-28T23:59:59.999Z');
     expect(resolveInstant('2025-02-28T10:00:00Z').toISOString()).toBe('2025-02-28T10:00:00.000Z');
     expect(() => resolveInstant('yesterday')).toThrow(RangeError);
+  });
+});
+
+describe('activity région and horizon (pure)', () => {
+  beforeEach(() => (version = 0));
+  const fold = (events: RecordedEvent[]) =>
+    events.reduce<ReturnType<typeof activityRegionFold.evolve>>((row, e) => activityRegionFold.evolve(row, e, ['c1']), null);
+
+  it('follows the région and keeps the latest instant any activity figure depends on', () => {
+    const grant = ev('CooperationFundingGranted', { fundingId: 'f1', funderOrganisationId: 'o9', programme: 'P', amount: 1000, period: { start: '2025-01-01', end: null } }, '2025-02-01T10:00:00.000Z');
+    // A disbursement dated after the event that records it pushes the horizon to that day's start.
+    const disbursed = ev('CooperationFundingDisbursed', { fundingId: 'f1', funderOrganisationId: 'o9', amount: 10, disbursedOn: '2025-03-15' }, '2025-02-02T10:00:00.000Z');
+    const moved = ev('CooperationTerritorySet', { territory: { regionCode: '52', departementCodes: ['44'] }, sectors: ['CATERING'] }, '2025-02-03T10:00:00.000Z');
+    // A back-dated measurement does not move the horizon back.
+    const measured = ev('CooperationMeasurementRecorded', { indicatorId: 'i1', criterionId: 'k1', period: { start: '2025-01-01', end: null }, value: 3 }, '2025-01-20T10:00:00.000Z');
+    expect(fold([proposed()])).toEqual({ cooperation_id: 'c1', region_code: '11', horizon: null });
+    expect(fold([proposed(), grant])).toEqual({ cooperation_id: 'c1', region_code: '11', horizon: '2025-02-01T10:00:00.000Z' });
+    expect(fold([proposed(), grant, disbursed, moved, measured])).toEqual({ cooperation_id: 'c1', region_code: '52', horizon: '2025-03-15T00:00:00.000Z' });
   });
 });

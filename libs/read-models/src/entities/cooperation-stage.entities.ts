@@ -52,6 +52,8 @@ export class CooperationStageIntervalEntity {
 /** Stage history: one row per visit to a stage (a reopen starts a new visit). */
 @Entity({ name: 'cooperation_stage_visit' })
 @Index('cooperation_stage_visit_region_idx', ['region_code', 'stage'])
+// Dashboard median: the few visits of one 10-day bucket, in order.
+@Index('cooperation_stage_visit_days_idx', ['region_code', 'stage', 'days_spent'])
 export class CooperationStageVisitEntity {
   @PrimaryColumn({ type: 'text' })
   cooperation_id!: string;

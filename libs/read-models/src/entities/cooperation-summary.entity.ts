@@ -30,6 +30,8 @@ export interface ShareholdingEntry {
 @Entity({ name: 'cooperation_summary' })
 @Index('cooperation_summary_region_idx', ['region_code', 'kind', 'stage'])
 @Index('cooperation_summary_proposed_idx', ['proposed_at', 'id'])
+// Dashboard: the région's horizon (latest event) and its stalled cooperations.
+@Index('cooperation_summary_last_event_idx', ['region_code', 'last_event_at'])
 export class CooperationSummaryEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;

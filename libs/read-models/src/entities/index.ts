@@ -15,11 +15,17 @@ import {
   CooperationSupportEntity,
   CooperationWaiverEntity,
 } from './cooperation-detail.entities';
+import {
+  CooperationActivityRegionEntity,
+  RegionalActivityStatisticEntity,
+  RegionalCooperationStatisticEntity,
+} from './regional-statistic.entities';
 
 export * from './organisation.entity';
 export * from './cooperation-summary.entity';
 export * from './cooperation-stage.entities';
 export * from './cooperation-detail.entities';
+export * from './regional-statistic.entities';
 
 /** Every read-model entity: the migrations must describe exactly these. */
 export const READ_MODEL_ENTITIES = [
@@ -36,4 +42,7 @@ export const READ_MODEL_ENTITIES = [
   CooperationDisbursementEntity,
   CooperationIndicatorEntity,
   CooperationMeasurementEntity,
+  RegionalCooperationStatisticEntity,
+  RegionalActivityStatisticEntity,
+  CooperationActivityRegionEntity,
 ];

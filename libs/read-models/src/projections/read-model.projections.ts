@@ -21,6 +21,7 @@ import {
   foldCooperationSummary,
 } from './cooperation-summary';
 import { cooperationIdOf } from './events';
+import { activityRegionFold, activityStatistics, cooperationStatistics } from './regional-statistics';
 
 /** Table names (migrations own them; projections name them through ctx.table()). */
 export const T = {
@@ -37,6 +38,9 @@ export const T = {
   disbursement: 'cooperation_disbursement',
   indicator: 'cooperation_indicator',
   measurement: 'cooperation_measurement',
+  cooperationStatistic: 'regional_cooperation_statistic',
+  activityStatistic: 'regional_activity_statistic',
+  activityRegion: 'cooperation_activity_region',
 } as const;
 
 function tableOf<Row extends object>(
@@ -75,6 +79,7 @@ export const supportTable = tableOf(T.support, ['cooperation_id', 'support_id'],
 export const fundingTable = tableOf(T.funding, ['cooperation_id', 'funding_id'], cols('cooperation_id', 'funding_id', 'funder_organisation_id', 'programme', 'amount', 'period_start', 'period_end', 'disbursed', 'ended_on', 'end_reason', 'granted_at', 'recorded_at'), fundingFold);
 export const disbursementTable = tableOf(T.disbursement, ['cooperation_id', 'version'], cols('cooperation_id', 'version', 'funding_id', 'funder_organisation_id', 'amount', 'disbursed_on', 'recorded_at'), disbursementFold);
 export const indicatorTable = tableOf(T.indicator, ['cooperation_id', 'indicator_id'], cols('cooperation_id', 'indicator_id', 'criterion_id', 'criterion_code', 'criterion_label', 'code', 'label', 'nature', 'unit', 'target', 'standard', 'defined_at'), indicatorFold);
+export const activityRegionTable = tableOf(T.activityRegion, ['cooperation_id'], cols('cooperation_id', 'region_code', 'horizon'), activityRegionFold);
 export const measurementTable = tableOf(T.measurement, ['cooperation_id', 'indicator_id', 'period_key'], cols('cooperation_id', 'indicator_id', 'period_key', 'criterion_id', 'period_start', 'period_end', 'value_number', 'value_text', 'occurred_at', 'recorded_at'), measurementFold);
 
 function idsOf(events: readonly RecordedEvent[], types: ReadonlySet<string>): string[] {
@@ -148,15 +153,28 @@ async function expandSummary(ctx: ProjectionContext, timelineIds: string[] | nul
   }
 }
 
-function composite(name: string, tables: readonly KeyedTable<object>[], derived: readonly string[], after?: typeof deriveFromSummary): Projection {
+interface Aggregate {
+  before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]>;
+  after(ids: string[], ctx: ProjectionContext): Promise<void>;
+}
+
+function composite(
+  name: string,
+  tables: readonly KeyedTable<object>[],
+  derived: readonly string[],
+  after?: typeof deriveFromSummary,
+  aggregate?: Aggregate,
+): Projection {
   const eventTypes = [...new Set(tables.flatMap((t) => t.options.eventTypes ?? []))];
   return {
     name,
     tables: [...tables.map((t) => t.table), ...derived],
     eventTypes,
     async applyBatch(events, ctx) {
+      const ids = aggregate ? await aggregate.before(events, ctx) : [];
       for (const table of tables) await table.applyBatch(events, ctx);
       if (after) await after(events, ctx);
+      if (aggregate) await aggregate.after(ids, ctx);
     },
   };
 }
@@ -167,19 +185,19 @@ export const organisationsProjection: Projection = composite('read_model_organis
 export const cooperationsProjection: Projection = composite(
   'read_model_cooperations',
   [cooperationSummaryTable, marketTable],
-  [T.interval, T.visit, T.shareholding],
+  [T.interval, T.visit, T.shareholding, T.cooperationStatistic],
   deriveFromSummary,
+  cooperationStatistics(() => []),
 );
 
 /** Deliverables, waivers, support, funding and disbursements, indicators and measurements. */
-export const cooperationActivityProjection: Projection = composite('read_model_cooperation_activity', [
-  deliverableTable,
-  waiverTable,
-  supportTable,
-  fundingTable,
-  disbursementTable,
-  indicatorTable,
-  measurementTable,
-], []);
+const activityStatisticSources = [fundingTable, disbursementTable, indicatorTable, measurementTable, activityRegionTable];
+export const cooperationActivityProjection: Projection = composite(
+  'read_model_cooperation_activity',
+  [deliverableTable, waiverTable, supportTable, fundingTable, disbursementTable, indicatorTable, measurementTable, activityRegionTable],
+  [T.activityStatistic],
+  undefined,
+  activityStatistics(() => activityStatisticSources),
+);
 
 export const READ_MODEL_PROJECTIONS: Projection[] = [organisationsProjection, cooperationsProjection, cooperationActivityProjection];

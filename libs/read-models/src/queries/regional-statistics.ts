@@ -6,6 +6,7 @@ import {
   type AbandonReason,
   type StandardIndicator,
 } from '@maillage/domain';
+import { DAYS_BUCKET } from '../projections/regional-statistics';
 import { intervalValidAt, num, resolveInstant, sequence, type Queryable } from './common';
 
 export interface RegionalStatisticsInput {
@@ -46,8 +47,22 @@ const STALLED_LIST_LIMIT = 200;
 /**
  * Regional dashboard figures as of a date. Stage and status come from the validity intervals
  * (cooperation_stage_interval); the region and territory are a cooperation's current ones.
+ *
+ * Without knownAt, and with an asOf at or after the région's horizon (the latest instant any of its
+ * figures depends on: normally "now" or any later date), the figures are read from the
+ * pre-aggregated tables (a few small rows); otherwise they are computed from the intervals. Both
+ * give the same answer (test/regional-statistics-preaggregated.int.spec.ts).
  */
 export async function regionalStatistics(db: Queryable, input: RegionalStatisticsInput): Promise<RegionalStatistics> {
+  if (input.knownAt === undefined) {
+    const fast = await preAggregatedStatistics(db, input.region, resolveInstant(input.asOf), input.stalledDays ?? 90);
+    if (fast) return fast;
+  }
+  return regionalStatisticsFromIntervals(db, input);
+}
+
+/** The figures computed from the validity intervals and the activity tables (any asOf, knownAt). */
+export async function regionalStatisticsFromIntervals(db: Queryable, input: RegionalStatisticsInput): Promise<RegionalStatistics> {
   const t = resolveInstant(input.asOf);
   const k = resolveInstant(input.knownAt);
   const stalledDays = input.stalledDays ?? 90;
@@ -166,6 +181,121 @@ export async function regionalStatistics(db: Queryable, input: RegionalStatistic
       cooperations: num(funding.rows[0]?.cooperations),
       granted: num(funding.rows[0]?.granted),
       disbursed: num(funding.rows[0]?.disbursed),
+    },
+  };
+}
+
+const stageOrder = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[number]);
+
+/**
+ * The pre-aggregated answer (see regional-statistics projection helpers), or null when asOf is
+ * before the région's horizon (then only the interval method is exact). One statement reads the
+ * horizons and every aggregate row (one snapshot); the stalled list and the medians are two more
+ * indexed statements.
+ */
+export async function preAggregatedStatistics(
+  db: Queryable,
+  region: string,
+  t: Date,
+  stalledDays: number,
+): Promise<RegionalStatistics | null> {
+  const now = new Date();
+  const { rows } = await db.query<{ src: string; metric: string; k1: string; k2: string; n: string }>(
+    `select 'h' as src, 'horizon' as metric, '' as k1, '' as k2,
+            case when coalesce((select max(last_event_at) from cooperation_summary where region_code = $1) <= $2::timestamptz, true)
+                  and coalesce((select max(horizon) from cooperation_activity_region where region_code = $1) <= $2::timestamptz, true)
+                 then '1' else '0' end as n
+     union all
+     select 'c', metric, k1, k2, n::text from regional_cooperation_statistic where region_code = $1 and metric <> 'days'
+     union all
+     select 'a', metric, k1, k2, n::text from regional_activity_statistic where region_code = $1
+     order by 1, 2, 3, 4`,
+    [region, t],
+  );
+  if (rows.find((r) => r.src === 'h')?.n !== '1') return null;
+  const of = (src: string, metric: string) => rows.filter((r) => r.src === src && r.metric === metric);
+  const total = (src: string, metric: string) => of(src, metric).reduce((sum, r) => sum + num(r.n), 0);
+
+  const [stalled, medians] = await sequence([
+    () => db.query<{ id: string; total: string }>(
+      `select id, count(*) over () as total from cooperation_summary
+        where region_code = $1 and status = 'ACTIVE'
+          and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
+        order by id limit ${STALLED_LIST_LIMIT}`,
+      [region, t, stalledDays],
+    ),
+    () => db.query<{ stage: string; visits: string; lo: string; hi: string }>(
+      `with h as (
+         select k1 as stage, k2::int as b, n::bigint as n from regional_cooperation_statistic
+          where region_code = $1 and metric = 'days'),
+       c as (
+         select stage, b, n, (sum(n) over (partition by stage order by b))::bigint - n as before,
+                (sum(n) over (partition by stage))::bigint as total from h),
+       p as (select distinct stage, total, (total - 1) / 2 as lo, total / 2 as hi from c)
+       select p.stage, p.total as visits,
+         (select x.days_spent from c cross join lateral (
+             select days_spent from cooperation_stage_visit
+              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET} and days_spent < (c.b + 1) * ${DAYS_BUCKET}
+              order by days_spent offset p.lo - c.before limit 1) x
+           where c.stage = p.stage and p.lo >= c.before and p.lo < c.before + c.n) as lo,
+         (select x.days_spent from c cross join lateral (
+             select days_spent from cooperation_stage_visit
+              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET} and days_spent < (c.b + 1) * ${DAYS_BUCKET}
+              order by days_spent offset p.hi - c.before limit 1) x
+           where c.stage = p.stage and p.hi >= c.before and p.hi < c.before + c.n) as hi
+       from p`,
+      [region],
+    ),
+  ] as const);
+
+  const conversionCount = (metric: string, stage: string) => num(of('c', metric).find((r) => r.k1 === stage)?.n);
+  const reasons = of('c', 'abandon')
+    .map((r) => ({ reason: (r.k1 === '' ? null : r.k1) as AbandonReason, count: num(r.n) }))
+    .sort((a, b) => b.count - a.count); // stable: ties keep the SQL order of the reasons
+  return {
+    region,
+    asOf: t.toISOString(),
+    knownAt: now.toISOString(),
+    byStatus: of('c', 'status').map((r) => ({ status: r.k1, count: num(r.n) })),
+    byKindStage: of('c', 'kind_stage')
+      .map((r) => ({ kind: r.k1, stage: r.k2, count: num(r.n) }))
+      .sort((a, b) => a.kind.localeCompare(b.kind) || stageOrder(a.stage) - stageOrder(b.stage)),
+    byDepartement: of('c', 'departement').map((r) => ({ departement: r.k1, count: num(r.n) })),
+    bySector: of('c', 'sector').map((r) => ({ sector: r.k1, count: num(r.n) })),
+    conversion: STAGES.filter((s) => nextStage(s)).map((stage) => {
+      const entered = conversionCount('entered', stage);
+      const reachedNext = conversionCount('reached', stage);
+      return {
+        stage,
+        next: nextStage(stage)!,
+        entered,
+        reachedNext,
+        rate: entered ? Math.round((reachedNext / entered) * 10_000) / 10_000 : null,
+      };
+    }),
+    medianDaysPerStage: medians.rows
+      .map((r) => {
+        // percentile_cont(0.5): the middle value, or the interpolation of the two middle ones.
+        const lo = Number(r.lo);
+        const median = num(r.visits) % 2 === 1 ? lo : lo + (Number(r.hi) - lo) * 0.5;
+        return { stage: r.stage, visits: num(r.visits), medianDays: Math.round(median * 100) / 100 };
+      })
+      .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage)),
+    abandonmentReasons: reasons.map((r) => ({ reason: r.reason, label: abandonReasonLabelsFr[r.reason] ?? r.reason, count: r.count })),
+    stalled: { days: stalledDays, count: num(stalled.rows[0]?.total), cooperationIds: stalled.rows.map((r) => r.id) },
+    insertion: of('a', 'ins_total').map((r) => ({
+      standard: r.k1,
+      label: standardIndicatorLabelsFr[r.k1 as StandardIndicator] ?? r.k1,
+      year: Number(r.k2),
+      total: num(r.n),
+      cooperations: num(of('a', 'ins_coops').find((c) => c.k1 === r.k1 && c.k2 === r.k2)?.n),
+    })),
+    funding: {
+      fundings: total('a', 'fundings'),
+      funders: of('a', 'funder').length,
+      cooperations: total('a', 'funded'),
+      granted: total('a', 'granted'),
+      disbursed: total('a', 'disbursed'),
     },
   };
 }

@@ -1,0 +1,164 @@
+import { STAGES, cooperationIdFromStream, nextStage } from '@maillage/domain';
+import type { RecordedEvent } from '@maillage/event-store';
+import type { KeyedTable, ProjectionContext } from '@maillage/projections';
+import type { CooperationActivityRegionEntity } from '../entities';
+import type { KeyedFold } from './cooperation-details';
+import { cooperationIdOf, dataOf, iso } from './events';
+
+
+/**
+ * Pre-aggregated regional dashboard figures (tables regional_cooperation_statistic and
+ * regional_activity_statistic): the figures "as of the latest event", i.e. the interval method of
+ * regionalStatistics with asOf after every instant involved and knownAt = now, as a GROUP BY over a
+ * projection's own tables.
+ *
+ * Maintenance is exact by construction: `parts(ids)` is a SQL query giving the contribution of some
+ * cooperations to each (région, metric, key). Live, before a batch is applied the contribution of
+ * every cooperation the batch touches is subtracted, and after it is applied (same transaction) it
+ * is added again; rows at zero are deleted. A rebuild computes the table once from every
+ * cooperation, in the swap transaction, after the other deferred writes.
+ */
+
+/** Width of a bucket of the days-per-visit histogram (median lookup). */
+export const DAYS_BUCKET = 10;
+
+const NEXT_PAIRS = STAGES.filter((s) => nextStage(s))
+  .map((s) => `('${s}','${nextStage(s)}')`)
+  .join(',');
+
+type Parts = (ctx: ProjectionContext, only: string) => string;
+
+/** Contributions of the cooperations selected by `only` (a predicate on `cooperation_id`). */
+const cooperationParts: Parts = (ctx, only) => {
+  const i = ctx.table('cooperation_stage_interval');
+  const v = ctx.table('cooperation_stage_visit');
+  const s = ctx.table('cooperation_summary');
+  const open = `i.valid_to is null and ${only.replace(/cooperation_id/g, 'i.cooperation_id')}`;
+  const visits = `select distinct cooperation_id, region_code, stage from ${v} where ${only}`;
+  return `
+    select i.region_code, 'status' as metric, i.status as k1, '' as k2, 1::numeric as n from ${i} i where ${open}
+    union all
+    select i.region_code, 'kind_stage', i.kind, i.stage, 1 from ${i} i where ${open} and i.status = 'ACTIVE'
+    union all
+    select i.region_code, 'departement', d, '', 1 from ${i} i cross join unnest(i.departement_codes) d
+     where ${open} and i.status = 'ACTIVE'
+    union all
+    select i.region_code, 'sector', x, '', 1 from ${i} i join ${s} s on s.id = i.cooperation_id cross join unnest(s.sectors) x
+     where ${open} and i.status = 'ACTIVE'
+    union all
+    select i.region_code, 'abandon', coalesce(s.abandon_reason, ''), '', 1 from ${i} i join ${s} s on s.id = i.cooperation_id
+     where i.status = 'ABANDONED' and ${only.replace(/cooperation_id/g, 'i.cooperation_id')}
+    union all
+    select region_code, 'entered', stage, '', 1 from (${visits}) a
+    union all
+    select a.region_code, 'reached', a.stage, '', 1
+      from (${visits}) a join (${visits}) b on b.cooperation_id = a.cooperation_id
+      join (values ${NEXT_PAIRS}) as p(stage, next) on p.stage = a.stage and p.next = b.stage
+    union all
+    select region_code, 'days', stage, floor(days_spent / ${DAYS_BUCKET})::int::text, 1 from ${v}
+     where days_spent is not null and ${only}`;
+};
+
+/** Contributions to the funding and insertion figures (région from cooperation_activity_region). */
+const activityParts: Parts = (ctx, only) => {
+  const f = ctx.table('cooperation_funding');
+  const d = ctx.table('cooperation_disbursement');
+  const m = ctx.table('cooperation_measurement');
+  const ind = ctx.table('cooperation_indicator');
+  const r = ctx.table('cooperation_activity_region');
+  const measured = `from ${m} m join ${ind} ind on ind.cooperation_id = m.cooperation_id and ind.indicator_id = m.indicator_id
+     where ind.standard is not null and m.value_number is not null and ${only.replace(/cooperation_id/g, 'm.cooperation_id')}`;
+  return `
+    select r.region_code, p.metric, p.k1, p.k2, p.n from (
+      select cooperation_id, 'fundings' as metric, '' as k1, '' as k2, 1::numeric as n from ${f} where ${only}
+      union all select cooperation_id, 'granted', '', '', coalesce(amount, 0) from ${f} where ${only}
+      union all select distinct cooperation_id, 'funder', funder_organisation_id, '', 1::numeric from ${f}
+                 where funder_organisation_id is not null and ${only}
+      union all select distinct cooperation_id, 'funded', '', '', 1::numeric from ${f} where ${only}
+      union all select cooperation_id, 'disbursed', '', '', coalesce(amount, 0) from ${d} where ${only}
+      union all select m.cooperation_id, 'ins_total', ind.standard, extract(year from m.period_start)::int::text, m.value_number ${measured}
+      union all select distinct m.cooperation_id, 'ins_coops', ind.standard, extract(year from m.period_start)::int::text, 1::numeric ${measured}
+    ) p join ${r} r on r.cooperation_id = p.cooperation_id
+    where r.region_code is not null`;
+};
+
+function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[]) {
+  /** Adds sign x the contributions selected by `only` (params: $1 = ids when `only` uses it). */
+  async function apply(ctx: ProjectionContext, sign: 1 | -1, only: string, params: unknown[]): Promise<void> {
+    const t = ctx.table(table);
+    await ctx.client.query(
+      `insert into ${t} (region_code, metric, k1, k2, n)
+       select region_code, metric, k1, k2, ${sign === 1 ? '' : '-'}sum(n) from (${parts(ctx, only)}) x
+        group by 1, 2, 3, 4 having sum(n) <> 0
+       on conflict (region_code, metric, k1, k2) do update set n = ${t}.n + excluded.n`,
+      params,
+    );
+  }
+  return {
+    table,
+    /** Live, before the batch's writes: the touched cooperations' contributions leave. */
+    async before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]> {
+      const ids = new Set<string>();
+      for (const e of events) {
+        const id = cooperationIdFromStream(e.streamId);
+        if (id !== null) ids.add(id);
+      }
+      const list = [...ids];
+      if (!ctx.rebuilding && list.length) await apply(ctx, -1, 'cooperation_id = any($1::text[])', [list]);
+      return list;
+    },
+    /** Live, after the batch's writes: they come back; rebuild: computed once at the swap. */
+    async after(ids: string[], ctx: ProjectionContext): Promise<void> {
+      if (ctx.rebuilding && ctx.session) {
+        ctx.session.beforeSwap(apply, async (swapCtx) => {
+          // The tables it reads may still hold rows in memory: write them first.
+          for (const keyed of flushFirst()) await keyed.flush(swapCtx);
+          await swapCtx.client.query(`delete from ${swapCtx.table(table)}`);
+          await apply(swapCtx, 1, 'true', []);
+        });
+        return;
+      }
+      if (!ids.length) return;
+      await apply(ctx, 1, 'cooperation_id = any($1::text[])', [ids]);
+      await ctx.client.query(`delete from ${ctx.table(table)} where n = 0`);
+    },
+  };
+}
+
+/** `flushFirst`: the keyed tables its parts read (the summary is flushed by deriveFromSummary). */
+export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
+  aggregate('regional_cooperation_statistic', cooperationParts, flushFirst);
+export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
+  aggregate('regional_activity_statistic', activityParts, flushFirst);
+
+// Rows loaded back from the database carry PostgreSQL's timestamp text: compare instants.
+const later = (a: string | null, b: string): string => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
+
+/** Région and horizon per cooperation, for the activity projection (see the entity). */
+export const activityRegionFold: KeyedFold<CooperationActivityRegionEntity> = {
+  eventTypes: [
+    'CooperationProposed',
+    'CooperationTerritorySet',
+    'CooperationFundingGranted',
+    'CooperationFundingDisbursed',
+    'CooperationMeasurementRecorded',
+  ],
+  keysOf: (event) => [cooperationIdOf(event)],
+  evolve(row, event, key) {
+    const base: CooperationActivityRegionEntity = row ?? { cooperation_id: String(key[0]), region_code: null, horizon: null };
+    switch (event.type) {
+      case 'CooperationProposed':
+        return { ...base, region_code: dataOf(event, 'CooperationProposed').territory.regionCode };
+      case 'CooperationTerritorySet':
+        return { ...base, region_code: dataOf(event, 'CooperationTerritorySet').territory.regionCode };
+      case 'CooperationFundingDisbursed': {
+        // Disbursed "as of t" compares disbursed_on with t's day: the horizon is that day's start
+        // (UTC, the server's time zone), or the event's own instant if later.
+        const day = `${dataOf(event, 'CooperationFundingDisbursed').disbursedOn}T00:00:00.000Z`;
+        return { ...base, horizon: later(later(base.horizon, iso(event.occurredAt)), day) };
+      }
+      default:
+        return { ...base, horizon: later(base.horizon, iso(event.occurredAt)) };
+    }
+  },
+};
