@@ -3,7 +3,20 @@ import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
 import { openDatabase, type DatabaseHandle } from '@maillage/infra';
-import { migrateEventStore, PostgresEventStore } from '@maillage/event-store';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  copyEventStore,
+  eventStoreConfigForUrl,
+  EventStoreConfigError,
+  FileMigrationProgress,
+  formatMigrationProgress,
+  migrateEventStore,
+  openEventStore,
+  readEventStoreConfig,
+  redactConnectionString,
+  type EventStore,
+} from '@maillage/event-store';
 import {
   DeadLetterNotFoundError,
   formatProgress,
@@ -30,11 +43,13 @@ import { progressPrinter } from '../../api/src/progress-printer';
 interface Session {
   database: DatabaseHandle;
   pool: Pool;
-  store: PostgresEventStore;
+  store: EventStore;
   close(): Promise<void>;
 }
 
 async function openSession(): Promise<Session> {
+  // Settings first: an unknown EVENT_STORE fails before anything starts.
+  const storeConfig = readEventStoreConfig(process.env);
   const database = await openDatabase(process.env, (m) => process.stderr.write(`[postgres] ${m}\n`));
   await migrateEventStore(database.url);
   await migrateProjections(database.url);
@@ -43,7 +58,8 @@ async function openSession(): Promise<Session> {
   let closing = false;
   // Idle clients see the server stop when the session closes the embedded server: expected then.
   pool.on('error', (error) => closing || process.stderr.write(`[database] ${error.message}\n`));
-  const store = new PostgresEventStore({ url: database.url });
+  // EVENT_STORE picks PostgreSQL (this database) or EventStoreDB; checkpoints stay in this database.
+  const store = await openEventStore(storeConfig, { postgresUrl: database.url, migrate: false });
   return {
     database,
     pool,
@@ -199,6 +215,86 @@ for (const [name, decide, verb] of [
     });
 }
 
+const events = program.command('events').description('Magasin d’événements');
+
+events
+  .command('migrate')
+  .description(
+    'Copie tous les flux d’un magasin d’événements vers un autre (ordre global, identifiants et métadonnées conservés), avec reprise',
+  )
+  .option('--from <url>', 'source : postgres://… ou esdb://… (défaut : la base de DATABASE_URL ou la base embarquée)')
+  .option('--to <url>', 'cible : esdb://… ou postgres://… (défaut : EVENTSTORE_CONNECTION_STRING)')
+  .option('--progress-file <path>', 'fichier de reprise (défaut : .data/event-migration-<source et cible>.json)')
+  .option('--page-size <n>', 'événements lus par requête', '1000')
+  .option('--stop-after <n>', 's’arrête après n événements (reprise possible)')
+  .action(async (options: { from?: string; to?: string; progressFile?: string; pageSize: string; stopAfter?: string }) => {
+    const pageSize = Number(options.pageSize);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) throw new UsageError('--page-size attend un entier entre 1 et 10000.');
+    const stopAfter = options.stopAfter === undefined ? undefined : Number(options.stopAfter);
+    if (stopAfter !== undefined && (!Number.isInteger(stopAfter) || stopAfter < 1)) throw new UsageError('--stop-after attend un entier positif.');
+    const toUrl = options.to ?? process.env.EVENTSTORE_CONNECTION_STRING;
+    if (!toUrl) throw new UsageError('Indiquez la cible avec --to (ou EVENTSTORE_CONNECTION_STRING).');
+    // Locations checked before anything is opened.
+    if (options.from) eventStoreConfigForUrl(options.from);
+    eventStoreConfigForUrl(toUrl);
+    if (options.from === toUrl) throw new UsageError('La source et la cible sont le même magasin.');
+    const database = options.from ? null : await openDatabase(process.env, (m) => process.stderr.write(`[postgres] ${m}\n`));
+    const fromUrl = options.from ?? database!.url;
+    const closers: (() => Promise<unknown>)[] = [];
+    try {
+      const open = async (url: string): Promise<EventStore> => {
+        const { config, postgresUrl } = eventStoreConfigForUrl(url);
+        const store = await openEventStore(config, { postgresUrl: postgresUrl ?? '' });
+        closers.unshift(() => store.close());
+        return store;
+      };
+      const [source, target] = [await open(fromUrl), await open(toUrl)];
+      const sourceLabel = redactConnectionString(fromUrl);
+      const targetLabel = redactConnectionString(toUrl);
+      const pair = createHash('sha256').update(`${fromUrl}\n${toUrl}`).digest('hex').slice(0, 12);
+      const progress = new FileMigrationProgress(options.progressFile ?? join(process.cwd(), '.data', `event-migration-${pair}.json`));
+      process.stderr.write(`Migration ${sourceLabel} → ${targetLabel} (reprise : ${progress.path})\n`);
+      const bar = process.stderr.isTTY
+        ? new SingleBar(
+            { format: 'Événements [{bar}] {percentage}% | {value}/{total} | {rate} év./s | ETA {eta_formatted}', stream: process.stderr },
+            Presets.shades_classic,
+          )
+        : null;
+      let started = false;
+      let lastLine = 0;
+      const result = await copyEventStore({
+        source,
+        target,
+        progress,
+        sourceLabel,
+        targetLabel,
+        pageSize,
+        stopAfter,
+        onProgress: (p) => {
+          if (bar && p.total !== null) {
+            if (!started) {
+              bar.start(p.total, p.done, { rate: 0 });
+              started = true;
+            }
+            bar.setTotal(p.total);
+            bar.update(p.done, { rate: Math.round(p.eventsPerSecond) });
+          } else if (!bar && (Date.now() - lastLine > 2000 || p.phase !== 'copying')) {
+            lastLine = Date.now();
+            process.stderr.write(`${formatMigrationProgress(p)}\n`);
+          }
+        },
+      });
+      bar?.stop();
+      console.log(
+        `${result.copiedThisRun} événements copiés (${result.copied}/${result.total ?? '?'} au total) en ${(result.durationMs / 1000).toFixed(1)} s` +
+          (result.complete ? ' : migration terminée.' : ' : interrompue, relancez la même commande pour reprendre.'),
+      );
+    } finally {
+      for (const close of closers) await close().catch(() => undefined);
+      await database?.close();
+    }
+  });
+
 program
   .command('seed')
   .description('Données de démonstration')
@@ -231,7 +327,7 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof UsageError || error instanceof DeadLetterNotFoundError) {
+  if (error instanceof UsageError || error instanceof DeadLetterNotFoundError || error instanceof EventStoreConfigError) {
     console.error(error.message);
     process.exit(2);
   }

@@ -1,8 +1,13 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { createEventStore, readEventStoreConfig, type EventStore, type EventStoreConfig } from '@maillage/event-store';
 
 export const PG_POOL = Symbol('PG_POOL');
 export const DATABASE_URL = Symbol('DATABASE_URL');
+/** Which event store this process uses (EVENT_STORE=postgres|eventstoredb), read once at startup. */
+export const EVENT_STORE_CONFIG = Symbol('EVENT_STORE_CONFIG');
+/** Builds the configured event store: `() => EventStore`. The one way the API constructs its store. */
+export const EVENT_STORE_FACTORY = Symbol('EVENT_STORE_FACTORY');
 
 class PoolCloser implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
@@ -29,9 +34,20 @@ export class DatabaseModule {
             return pool;
           },
         },
+        // Reading the settings here makes an unknown EVENT_STORE (or a missing connection string)
+        // fail the application's startup with a clear message.
+        { provide: EVENT_STORE_CONFIG, useFactory: (): EventStoreConfig => readEventStoreConfig(process.env) },
+        {
+          provide: EVENT_STORE_FACTORY,
+          inject: [EVENT_STORE_CONFIG],
+          useFactory:
+            (config: EventStoreConfig) =>
+            (): EventStore =>
+              createEventStore(config, { postgresUrl: url }),
+        },
         PoolCloser,
       ],
-      exports: [PG_POOL, DATABASE_URL],
+      exports: [PG_POOL, DATABASE_URL, EVENT_STORE_CONFIG, EVENT_STORE_FACTORY],
     };
   }
 }
