@@ -11,6 +11,7 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
+import { OrganisationQueriesResolver } from './organisations/organisation-queries.resolver';
 import { CooperationListItemResolver, CooperationQueriesResolver, MemberResolver } from './cooperations/cooperation-queries.resolver';
 import { CooperationQueryService } from './cooperations/cooperation-query.service';
 import { DashboardResolver } from './dashboards/dashboard.resolver';
@@ -35,6 +36,7 @@ export const API_RESOLVERS = [
   HealthResolver,
   CooperationMutationsResolver,
   OrganisationMutationsResolver,
+  OrganisationQueriesResolver,
   CooperationQueriesResolver,
   CooperationListItemResolver,
   MemberResolver,

@@ -18,7 +18,7 @@ import { IdempotencyKeyReusedError } from '../src/command-side/idempotency.store
 jest.setTimeout(60_000);
 
 const actor = { userId: 'user-tremplin-1', organisationId: 'tremplin', role: 'MEMBER' };
-const meta = (over: Partial<CommandMeta> = {}): CommandMeta => ({ actor, ...over });
+const meta = (over: Partial<CommandMeta> = {}): CommandMeta => ({ caller: 'system', actor, ...over });
 
 describe('command side (real PostgreSQL)', () => {
   let db: TestDatabase;

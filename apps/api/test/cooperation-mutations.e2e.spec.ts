@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
+import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(60_000);
 
@@ -12,12 +13,16 @@ describe('cooperation mutations over HTTP', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let gql: ReturnType<typeof graphqlClient>;
+  let actors: TestActors;
+  /** Who the mutations run as: staff of the lead organisation of the cooperation under test. */
+  let as: Headers = {};
 
   beforeAll(async () => {
     db = await createTestDatabase('mutations');
     app = await createApp({ databaseUrl: db.url });
     await app.listen(0, '127.0.0.1');
     gql = graphqlClient(`${await app.getUrl()}/graphql`);
+    actors = TestActors.of(app);
   });
 
   afterAll(async () => {
@@ -29,18 +34,20 @@ describe('cooperation mutations over HTTP', () => {
     const r = await gql<{ registerOrganisation: { organisationId: string } }>(
       `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId version } }`,
       { input: { name, kind, regionCode, departementCode } },
+      await actors.admin(),
     );
     expect(r.errors).toBeUndefined();
     return r.data!.registerOrganisation.organisationId;
   };
 
   const mutate = (name: string, input: Record<string, unknown>): Promise<GraphQLResponse<Record<string, Payload>>> =>
-    gql(`mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { ${PAYLOAD} } }`, { input });
+    gql(`mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { ${PAYLOAD} } }`, { input }, as);
 
   /** Le Petit Plus (EA, mandataire) and four régies de quartier of Plaine Commune (seed 000). */
   const proposePetitPlus = async () => {
     const lead = await register('Le Petit Plus', 'EA');
     const regies = await Promise.all(['Régie de quartier de Saint-Denis', 'Régie de quartier de Stains', 'Régie de quartier de La Courneuve', 'Régie de quartier d\u2019Aubervilliers'].map((n) => register(n, 'REGIE')));
+    as = await actors.member(lead);
     const proposed = await mutate('proposeCooperation', {
       kind: 'GME',
       name: 'Collecte des cartons — Plaine Commune',
@@ -125,6 +132,8 @@ describe('cooperation mutations over HTTP', () => {
     }
     const badSiret = await gql(
       `mutation { registerOrganisation(input: { name: "X", kind: EI, regionCode: "11", departementCode: "93", siret: "12345678901234" }) { organisationId } }`,
+      {},
+      await actors.admin(),
     );
     expect(errorCode(badSiret)).toBe('INVALID_SIRET');
   });

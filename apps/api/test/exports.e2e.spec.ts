@@ -7,6 +7,7 @@ import type { ProjectionRunner } from '@maillage/projections';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
 import { PROJECTION_RUNNER } from '../src/projections/projections.module';
+import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(180_000);
 
@@ -75,6 +76,9 @@ describe('exports over HTTP (CSV and XLSX)', () => {
   let base: string;
   let plan: DemoPlan;
   let streams: ReturnType<typeof planStreams>;
+  let actors: TestActors;
+  /** Exports run as a platform operator unless a test says otherwise (scoped exports are tested below). */
+  let admin: Headers;
 
   beforeAll(async () => {
     // Small pages, so that every export below crosses several keyset pages.
@@ -88,6 +92,8 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 60_000 });
     plan = buildDemoPlan({ synthetic: SYNTHETIC, now: NOW });
     streams = planStreams(plan);
+    actors = TestActors.of(app);
+    admin = await actors.admin();
   });
 
   afterAll(async () => {
@@ -96,12 +102,12 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     await db?.drop();
   });
 
-  const get = async (path: string) => {
-    const response = await fetch(`${base}/${path}`);
+  const get = async (path: string, headers: Headers = admin) => {
+    const response = await fetch(`${base}/${path}`, { headers });
     return { response, body: Buffer.from(await response.arrayBuffer()) };
   };
-  const csv = async (path: string) => {
-    const { response, body } = await get(path);
+  const csv = async (path: string, headers: Headers = admin) => {
+    const { response, body } = await get(path, headers);
     expect(response.status).toBe(200);
     expect(body.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     return { response, rows: parseCsv(body.toString('utf8').slice(1)) };
@@ -377,5 +383,39 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     }
     const unknown = await get('cooperations.pdf');
     expect(unknown.response.status).toBe(404);
+  });
+
+  it('holds each caller to what it may read: a network to its régions, a funder to what it funds, a member to its own', async () => {
+    // A network of Pays de la Loire: its région in full, and nothing of the others (the whole
+    // export is limited to its région; asking for another région answers 404 as if it were empty of rights).
+    const network = await actors.network(['52']);
+    const all = records((await csv('cooperations.csv', network)).rows);
+    const inRegion = streams.filter((s) => s.regionCode === '52').map((s) => s.id).sort();
+    expect(all.map((r) => r.Identifiant).sort()).toEqual(inRegion);
+    const other = await get('cooperations.csv?region=11', network);
+    expect(other.response.status).toBe(404);
+    expect(JSON.parse(other.body.toString('utf8'))).toEqual({ code: 'NOT_FOUND', message: expect.any(String) as string });
+
+    // A funder: exactly the cooperations it granted money to, whatever the filter asks.
+    const funderId = streams.flatMap((s) => s.grants.map((g) => g.funder.id))[0];
+    const funded = streams.filter((s) => s.grants.some((g) => g.funder.id === funderId)).map((s) => s.id).sort();
+    expect(funded.length).toBeGreaterThan(0);
+    const funder = await actors.funder(funderId);
+    expect(records((await csv('cooperations.csv', funder)).rows).map((r) => r.Identifiant).sort()).toEqual(funded);
+    expect(records((await csv('stage-history.csv', funder)).rows).every((r) => funded.includes(r.Identifiant))).toBe(true);
+
+    // A member structure: the cooperations it belongs to, and no others.
+    const tremplin = await actors.member(plan.organisations.find((o) => o.name === 'Tremplin Travail')!.id);
+    const own = records((await csv('cooperations.csv', tremplin)).rows);
+    expect(own.length).toBeGreaterThan(0);
+    for (const r of own) expect(r.Membres).toContain('Tremplin Travail');
+  });
+
+  it('refuses anonymous and invalid tokens with 401 UNAUTHENTICATED before reading anything', async () => {
+    for (const headers of [{}, { authorization: 'Bearer mlg_not-a-token' }] as Headers[]) {
+      const { response, body } = await get('cooperations.csv?region=11', headers);
+      expect(response.status).toBe(401);
+      expect(JSON.parse(body.toString('utf8'))).toMatchObject({ code: 'UNAUTHENTICATED' });
+    }
   });
 });

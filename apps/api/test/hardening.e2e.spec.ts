@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
 import { ARMOR_LIMITS } from '../src/graphql/armor';
+import { TestActors } from './support/actors';
 
 /** Abuse over HTTP: each request is refused before execution, with a code and no internals. */
 describe('GraphQL endpoint hardening', () => {
@@ -15,7 +16,8 @@ describe('GraphQL endpoint hardening', () => {
     app = await createApp({ databaseUrl: db.url });
     await app.listen(0, '127.0.0.1');
     url = `${await app.getUrl()}/graphql`;
-    gql = graphqlClient(url);
+    // Signed in as a network: the limits must hold for callers who get past authentication.
+    gql = graphqlClient(url, await TestActors.of(app).network(['11']));
   });
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import type { ProjectionRunner } from '@maillage/projections';
 import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
 import { PROJECTION_RUNNER } from '../src/projections/projections.module';
+import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(180_000);
 
@@ -44,12 +45,21 @@ describe('full lifecycle of each kind over GraphQL', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let gql: ReturnType<typeof graphqlClient>;
+  let actors: TestActors;
+  /** Each cooperation is driven and read by staff of its lead organisation, like in the console. */
+  const leadOf = new Map<string, Headers>();
+  const asLead = (cooperationId: string): Headers => {
+    const headers = leadOf.get(cooperationId);
+    if (!headers) throw new Error(`no lead known for ${cooperationId}`);
+    return headers;
+  };
 
   beforeAll(async () => {
     db = await createTestDatabase('lifecycle');
     app = await createApp({ databaseUrl: db.url });
     await app.listen(0, '127.0.0.1');
     gql = graphqlClient(`${await app.getUrl()}/graphql`);
+    actors = TestActors.of(app);
   });
 
   afterAll(async () => {
@@ -61,12 +71,20 @@ describe('full lifecycle of each kind over GraphQL', () => {
   const m = async (name: string, input: Record<string, unknown>): Promise<{ version: number; cooperationId: string }> => {
     const type = `${name[0].toUpperCase()}${name.slice(1)}Input`;
     const field = name === 'registerOrganisation' ? 'organisationId version' : 'cooperationId version';
+    const headers =
+      name === 'registerOrganisation'
+        ? await actors.admin()
+        : name === 'proposeCooperation'
+          ? await actors.member(input.leadOrganisationId as string)
+          : asLead(input.cooperationId as string);
     const r = await gql<Record<string, { version: number; cooperationId: string; organisationId: string }>>(
       `mutation($input: ${type}!) { ${name}(input: $input) { ${field} } }`,
       { input },
+      headers,
     );
     if (r.errors) throw new Error(`${name} ${JSON.stringify(input)}: ${JSON.stringify(r.errors)}`);
     const out = r.data![name];
+    if (name === 'proposeCooperation') leadOf.set(out.cooperationId, headers);
     return { version: out.version, cooperationId: out.cooperationId ?? out.organisationId };
   };
 
@@ -74,7 +92,7 @@ describe('full lifecycle of each kind over GraphQL', () => {
     (await m('registerOrganisation', { name, kind, regionCode, departementCode })).cooperationId;
 
   const view = async (id: string, asOf?: string): Promise<CooperationView> => {
-    const r = await gql<{ cooperation: CooperationView }>(`query($id: ID!, $asOf: String) { cooperation(id: $id, asOf: $asOf) { ${VIEW} } }`, { id, asOf });
+    const r = await gql<{ cooperation: CooperationView }>(`query($id: ID!, $asOf: String) { cooperation(id: $id, asOf: $asOf) { ${VIEW} } }`, { id, asOf }, asLead(id));
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return r.data!.cooperation;
   };
@@ -227,7 +245,7 @@ describe('full lifecycle of each kind over GraphQL', () => {
       territory: { regionCode: '11', departementCodes: ['93'] }, sectors: ['GREEN_SPACES'], leadOrganisationId: lead, occurredAt: next(),
     });
     await m('addMember', { cooperationId: id, organisationId: await org('Ville de L’Île-Saint-Denis', 'LOCAL_AUTHORITY', '11', '93'), role: 'LOCAL_AUTHORITY', occurredAt: next() });
-    const early = await gql(`mutation($input: AdvanceStageInput!) { advanceStage(input: $input) { version } }`, { input: { cooperationId: id } });
+    const early = await gql(`mutation($input: AdvanceStageInput!) { advanceStage(input: $input) { version } }`, { input: { cooperationId: id } }, asLead(id));
     expect(errorCode(early)).toBe('GATE_NOT_SATISFIED');
     expect(await walk(id, { next, peopleInInsertion: 60 })).toEqual(ALL_STAGES);
   });
@@ -250,7 +268,7 @@ describe('full lifecycle of each kind over GraphQL', () => {
     expect(final.shareholding).toEqual({ essPercent: 51, totalPercent: 100 });
     const refused = await gql(`mutation($input: SetShareholdingInput!) { setShareholding(input: $input) { version } }`, {
       input: { cooperationId: id, phase: 'FINAL', shares: minority },
-    });
+    }, asLead(id));
     expect(errorCode(refused)).toBe('JVS_ESS_MAJORITY_REQUIRED');
   });
 
@@ -288,6 +306,7 @@ describe('full lifecycle of each kind over GraphQL', () => {
       const r = await gql<{ regionalDashboard: { byStatus: { status: string; count: number }[]; byKindStage: { stage: string; count: number }[]; abandonmentReasons: { key: string; count: number }[] } }>(
         `query($asOf: String) { regionalDashboard(region: "32", asOf: $asOf) { byStatus { status count } byKindStage { stage count } abandonmentReasons { key count } } }`,
         { asOf },
+        await actors.network(['32']),
       );
       expect(r.errors).toBeUndefined();
       return r.data!.regionalDashboard;

@@ -9,6 +9,7 @@ import { createApp } from '../src/bootstrap';
 import { PG_POOL } from '../src/database/database.module';
 import type { ActivityFeed } from '../src/subscriptions/activity-feed';
 import { ACTIVITY_FEED } from '../src/subscriptions/subscriptions.resolver';
+import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(90_000);
 
@@ -59,6 +60,9 @@ describe('subscriptions over graphql-ws', () => {
   let wsUrl: string;
   let pool: Pool;
   let feed: ActivityFeed;
+  let actors: TestActors;
+  /** Commands run as staff of the cooperation's lead organisation. */
+  const leadOf = new Map<string, Headers>();
   const previousTimeout = process.env.MAILLAGE_SUBSCRIPTION_CATCHUP_TIMEOUT_MS;
 
   beforeAll(async () => {
@@ -69,7 +73,10 @@ describe('subscriptions over graphql-ws', () => {
     const httpUrl = `${await app.getUrl()}/graphql`;
     gql = graphqlClient(httpUrl);
     wsUrl = httpUrl.replace(/^http/, 'ws');
-    ws = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    actors = TestActors.of(app);
+    // The subscriber is a platform operator: it may follow any cooperation and any région.
+    const admin = await actors.admin();
+    ws = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { ...admin } });
     pool = app.get<Pool>(PG_POOL);
     feed = app.get<ActivityFeed>(ACTIVITY_FEED);
   });
@@ -120,15 +127,19 @@ describe('subscriptions over graphql-ws', () => {
     const r = await gql<{ registerOrganisation: { organisationId: string } }>(
       `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`,
       { input: { name, kind, regionCode, departementCode } },
+      await actors.admin(),
     );
     expect(r.errors).toBeUndefined();
     return r.data!.registerOrganisation.organisationId;
   };
 
   const mutate = async (name: string, input: Record<string, unknown>): Promise<{ version: number; eventTypes: string[] }> => {
+    const cooperationId = input.cooperationId as string;
+    if (name === 'proposeCooperation') leadOf.set(cooperationId, await actors.member(input.leadOrganisationId as string));
     const r = await gql<Record<string, { version: number; eventTypes: string[] }>>(
       `mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { version eventTypes } }`,
       { input },
+      leadOf.get(cooperationId),
     );
     expect(r.errors).toBeUndefined();
     return r.data![name];
@@ -153,8 +164,6 @@ describe('subscriptions over graphql-ws', () => {
     const ara = '84';
     const plaine = randomUUID();
     const lyon = randomUUID();
-    const coop = subscribe<CoopEvent>(COOP_QUERY, { id: plaine });
-    await coop.ready();
     const region = subscribe<Activity>(REGION_QUERY, { region: idf });
     await region.ready();
 
@@ -163,8 +172,11 @@ describe('subscriptions over graphql-ws', () => {
     const leadLyon = await register('Atelier Lyonnais', 'EA', ara, '69');
     const regieLyon = await register('Régie de quartier de Vaulx-en-Velin', 'REGIE', ara, '69');
 
-    // Interleave the two cooperations (Île-de-France and Auvergne-Rhône-Alpes).
-    await propose(plaine, 'Collecte des cartons — Plaine Commune', lead, idf, '93');
+    // Interleave the two cooperations (Île-de-France and Auvergne-Rhône-Alpes). One can only
+    // follow a cooperation that exists: the cooperation subscriber starts after the proposal.
+    const proposed = await propose(plaine, 'Collecte des cartons — Plaine Commune', lead, idf, '93');
+    const coop = subscribe<CoopEvent>(COOP_QUERY, { id: plaine }, proposed.version);
+    await coop.ready();
     await propose(lyon, 'Collecte des cartons — Lyon', leadLyon, ara, '69');
     await mutate('addMember', { cooperationId: lyon, organisationId: regieLyon });
     await mutate('addMember', { cooperationId: plaine, organisationId: regie });
@@ -173,16 +185,17 @@ describe('subscriptions over graphql-ws', () => {
     const last = await mutate('recordDeliverable', { cooperationId: plaine, kind: 'NOTE_DE_SYNTHESE' });
     expect(last.version).toBe(5); // the proposal also records the lead as a member
 
-    await until(() => coop.received.length >= 5 && region.received.length >= 5, 'five notifications per subscriber');
+    expect(proposed.version).toBe(2);
+    await until(() => coop.received.length >= 3 && region.received.length >= 5, 'the notifications of both subscribers');
     await sleep(300); // nothing else may follow (the other cooperation's events are in the same batches)
 
     const expected = ['CooperationProposed', 'CooperationMemberAdded', 'CooperationMemberAdded', 'CooperationMandataireDesignated', 'CooperationDeliverableRecorded'];
     expect(coop.errors).toEqual([]);
     expect(coop.received.map((r) => [r.value.cooperationId, r.value.version, r.value.type, r.value.label])).toEqual(
-      expected.map((type, i) => [plaine, i + 1, type, eventTypeLabelsFr[type as keyof typeof eventTypeLabelsFr]]),
+      expected.slice(2).map((type, i) => [plaine, i + 3, type, eventTypeLabelsFr[type as keyof typeof eventTypeLabelsFr]]),
     );
     expect(coop.received.every((r) => r.value.readModelsCurrent)).toBe(true);
-    expect(JSON.parse(coop.received[0].value.data)).toMatchObject({ cooperationId: plaine, territory: { regionCode: idf } });
+    expect(JSON.parse(coop.received[0].value.data)).toMatchObject({ organisationId: regie, role: 'COTRAITANT' });
     expect(coop.received.map((r) => r.value.label)).toEqual(expect.arrayContaining([expect.stringMatching(/[a-zé]/)]));
 
     expect(region.errors).toEqual([]);
@@ -201,7 +214,7 @@ describe('subscriptions over graphql-ws', () => {
       const seen = await summary;
       expect({ event: value.version, summary: (seen.version ?? 0) >= value.version }).toEqual({ event: value.version, summary: true });
     }
-    expect((await coop.received[2].summary).memberCount).toBeGreaterThanOrEqual(2);
+    expect((await coop.received[0].summary).memberCount).toBeGreaterThanOrEqual(2);
 
     coop.unsubscribe();
     region.unsubscribe();

@@ -28,8 +28,9 @@ export interface SeedDemoResult {
 /** Builds the bus message of a demo step (exported for the CLI and tests). */
 export const toCommandMessage = (step: DemoStep) =>
   step.aggregate === 'organisation'
-    ? organisationCommand(step.aggregateId, step.command, { actor: step.actor, occurredAt: step.occurredAt, idempotencyKey: step.idempotencyKey })
+    ? organisationCommand(step.aggregateId, step.command, { caller: 'system', actor: step.actor, occurredAt: step.occurredAt, idempotencyKey: step.idempotencyKey })
     : cooperationCommand(step.aggregateId, step.command, {
+        caller: 'system',
         actor: step.actor,
         occurredAt: step.occurredAt,
         idempotencyKey: step.idempotencyKey,

@@ -4,11 +4,16 @@
  * state they loaded from the stream) and in query services (with the rows they read), never only in
  * resolver guards.
  *
- * Not wired yet: authentication (accounts, tokens) lands first, then every handler and query
- * service calls these. Until then the API has no caller identity to check.
+ * Wired in: the command handlers (`authorizeCooperationCommand`, `authorizeOrganisationCommand`,
+ * with the state they folded), the cooperation query service and the subscriptions
+ * (`CooperationAccess`), the dashboards, the list query and the exports (`listScope`, pushed down
+ * into their SQL). Resolvers only turn the request's user into a `Caller` (`requireCaller`).
  */
 
-export type Role = 'ADMIN' | 'NETWORK' | 'FUNDER' | 'MEMBER';
+import type { ListScope } from '@maillage/read-models';
+
+export const ROLES = ['ADMIN', 'NETWORK', 'FUNDER', 'MEMBER'] as const;
+export type Role = (typeof ROLES)[number];
 
 export interface Caller {
   userId: string;
@@ -123,12 +128,7 @@ export function canReadFunderPortfolio(caller: Caller, funderId: string): Decisi
  * The scope a list or an export is restricted to, pushed down into the SQL of the query service so
  * pages and counts never include rows the caller may not see.
  */
-export type ListScope =
-  | { kind: 'all' }
-  | { kind: 'regions'; regions: readonly string[] }
-  | { kind: 'funder'; funderId: string }
-  | { kind: 'member'; organisationId: string }
-  | { kind: 'none' };
+export type { ListScope };
 
 export function listScope(caller: Caller): ListScope {
   switch (caller.role) {
@@ -141,4 +141,93 @@ export function listScope(caller: Caller): ListScope {
     case 'MEMBER':
       return caller.organisationId ? { kind: 'member', organisationId: caller.organisationId } : { kind: 'none' };
   }
+}
+
+/**
+ * Who runs a command: a signed-in caller, or `'system'` for trusted internal writers (the demo seed,
+ * data migrations, the command-side tests). Only code, never a request, can say `'system'`.
+ */
+export type Principal = Caller | 'system';
+
+/** A refused command or read. The API maps it to `FORBIDDEN` or `NOT_FOUND` (never revealing existence). */
+export class AccessDeniedError extends Error {
+  constructor(
+    readonly reason: 'FORBIDDEN' | 'NOT_FOUND',
+    readonly what: string = 'Coopération',
+  ) {
+    super(reason === 'NOT_FOUND' ? `${what} introuvable.` : "Vous n'avez pas le droit de faire cette action.");
+    this.name = 'AccessDeniedError';
+  }
+}
+
+/** Throws AccessDeniedError unless the decision allows. */
+export function enforce(decision: Decision, what?: string): void {
+  if (!decision.allowed) throw new AccessDeniedError(decision.reason, what);
+}
+
+/** The cooperation state fields the rules read (a subset of the domain's folded state). */
+export interface CooperationStateFacts {
+  territory: { regionCode: string };
+  leadOrganisationId: string;
+  mandataireId: string | null;
+  members: readonly { organisationId: string }[];
+  fundings: readonly { fundingId: string; funderOrganisationId: string }[];
+}
+
+export function cooperationFacts(state: CooperationStateFacts): CooperationFacts {
+  const members = new Set([state.leadOrganisationId, ...state.members.map((m) => m.organisationId)]);
+  return {
+    regionCode: state.territory.regionCode,
+    leadOrganisationId: state.leadOrganisationId,
+    mandataireId: state.mandataireId,
+    memberOrganisationIds: [...members],
+    funderOrganisationIds: [...new Set(state.fundings.map((f) => f.funderOrganisationId))],
+  };
+}
+
+const refId = (value: unknown): string | null => {
+  if (typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string') return (value as { id: string }).id;
+  return null;
+};
+
+/**
+ * A cooperation command, checked in its handler with the state it folded from the stream (before
+ * deciding). `state` is null when the stream does not exist: then only a proposal is checked here,
+ * and any other command is left to the decider, which answers NOT_FOUND.
+ */
+export function authorizeCooperationCommand(
+  principal: Principal,
+  command: { type: string; data: object },
+  state: CooperationStateFacts | null,
+): void {
+  if (principal === 'system') return;
+  const data = command.data as Record<string, unknown>;
+  if (command.type === 'ProposeCooperation') {
+    enforce(canProposeCooperation(principal, refId(data.leadOrganisation) ?? ''));
+    return;
+  }
+  if (state === null) return;
+  let funderOfGrant: string | null = null;
+  if (command.type === 'GrantFunding') funderOfGrant = refId(data.funder);
+  else if (command.type === 'RecordDisbursement' || command.type === 'EndFunding') {
+    funderOfGrant = state.fundings.find((f) => f.fundingId === data.fundingId)?.funderOrganisationId ?? null;
+  }
+  enforce(canRunCooperationCommand(principal, command.type, cooperationFacts(state), funderOfGrant));
+}
+
+/** Organisation commands: registering in a région, or updating an organisation (its current and new région). */
+export function authorizeOrganisationCommand(
+  principal: Principal,
+  command: { type: string; data: object },
+  state: { regionCode: string } | null,
+): void {
+  if (principal === 'system') return;
+  const data = command.data as Record<string, unknown>;
+  const newRegion = typeof data.regionCode === 'string' ? data.regionCode : null;
+  if (command.type === 'RegisterOrganisation' || state === null) {
+    enforce(canManageOrganisation(principal, newRegion ?? ''));
+    return;
+  }
+  enforce(canManageOrganisation(principal, state.regionCode));
+  if (newRegion !== null) enforce(canManageOrganisation(principal, newRegion));
 }

@@ -1,5 +1,6 @@
 import { Command } from '@nestjs/cqrs';
 import type { Actor } from '@maillage/event-store';
+import type { Principal } from '../authorization/access-policy';
 import {
   COOPERATION_COMMAND_TYPES,
   ORGANISATION_COMMAND_TYPES,
@@ -15,6 +16,9 @@ export interface CommandMeta {
   idempotencyKey?: string;
   /** When the fact happened in reality (ISO 8601); defaults to now. */
   occurredAt?: string;
+  /** Who runs it: the handler checks the access policy against the state it loaded. */
+  caller: Principal;
+  /** Recorded in the event metadata (ids only). */
   actor: Actor;
   correlationId?: string;
   causationId?: string;

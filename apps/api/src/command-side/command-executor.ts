@@ -48,6 +48,7 @@ export class CommandExecutor {
   /**
    * @param prepare resolves lookups (e.g. organisation kinds) into the command before deciding;
    * runs after the idempotency check so a replay costs no lookups.
+   * @param authorize throws when the caller may not run this command on this state (access policy).
    */
   async execute<C extends DomainCommand, E extends DomainEvent, S>(
     aggregate: AggregateDefinition<C, E, S>,
@@ -55,10 +56,13 @@ export class CommandExecutor {
     command: C,
     meta: CommandMeta,
     prepare: (command: C) => Promise<C> = async (c) => c,
+    authorize: (state: S) => void = () => undefined,
   ): Promise<CommandResult> {
     return this.idempotent(id, command, meta, async () => {
       const streamId = aggregate.streamName(id);
       const { state, version } = await this.loadExpecting(aggregate, id, meta);
+      // Access is checked on the state just folded from the stream, before any lookup or decision.
+      authorize(state);
       const prepared = await prepare(command);
       const events = aggregate.decide(prepared, state, this.context(meta));
       return this.append(streamId, id, version, events, meta);

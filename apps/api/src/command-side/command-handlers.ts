@@ -12,12 +12,13 @@ import {
 import { CommandExecutor } from './command-executor';
 import { resolveOrganisations } from './organisation-lookup';
 import { executeRenewal } from './renewal';
+import { authorizeCooperationCommand, authorizeOrganisationCommand } from '../authorization/access-policy';
 
 /**
  * One @nestjs/cqrs handler per domain command, generated from the domain's command list: each is
  * registered for its own message class, and they share the executor's load / decide / append.
- * Authorisation checks (who may run which command on which cooperation) slot in here, where the
- * data is, not only in resolvers.
+ * Authorisation (who may run which command on which cooperation) is checked here, where the data is,
+ * on the state folded from the stream: not in resolvers.
  */
 function cooperationHandler(type: (typeof COOPERATION_COMMAND_TYPES)[number]): Type<ICommandHandler> {
   @CommandHandler(COOPERATION_COMMAND_CLASSES[type])
@@ -28,8 +29,13 @@ function cooperationHandler(type: (typeof COOPERATION_COMMAND_TYPES)[number]): T
       if (message.command.type === 'RenewCooperation') {
         return executeRenewal(this.executor, message.aggregateId, message.command as RenewCooperation, message.meta);
       }
-      return this.executor.execute(cooperationAggregate, message.aggregateId, message.command, message.meta, (c) =>
-        resolveOrganisations(this.executor, c),
+      return this.executor.execute(
+        cooperationAggregate,
+        message.aggregateId,
+        message.command,
+        message.meta,
+        (c) => resolveOrganisations(this.executor, c),
+        (state) => authorizeCooperationCommand(message.meta.caller, message.command, state.status === 'NONE' ? null : state),
       );
     }
   }
@@ -43,7 +49,9 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
     constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
     execute(message: OrganisationCommandMessage): Promise<CommandResult> {
-      return this.executor.execute(organisationAggregate, message.aggregateId, message.command, message.meta);
+      return this.executor.execute(organisationAggregate, message.aggregateId, message.command, message.meta, undefined, (state) =>
+        authorizeOrganisationCommand(message.meta.caller, message.command, state.status === 'NONE' ? null : state),
+      );
     }
   }
   Object.defineProperty(Handler, 'name', { value: `${type}Handler` });

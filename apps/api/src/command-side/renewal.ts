@@ -2,6 +2,7 @@ import { decideRenewal, type RenewCooperation } from '@maillage/domain';
 import { cooperationAggregate } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
 import type { CommandExecutor } from './command-executor';
+import { authorizeCooperationCommand } from '../authorization/access-policy';
 
 /**
  * Renewal writes two streams. The predecessor is appended first, with its expected version, so a
@@ -17,6 +18,7 @@ export async function executeRenewal(
 ): Promise<CommandResult> {
   return executor.idempotent(predecessorId, command, meta, async () => {
     const { state, version } = await executor.loadExpecting(cooperationAggregate, predecessorId, meta);
+    authorizeCooperationCommand(meta.caller, command, state.status === 'NONE' ? null : state);
     const decision = decideRenewal(command, state, executor.context(meta));
     const predecessorStream = cooperationAggregate.streamName(predecessorId);
     const predecessor = await executor.append(predecessorStream, predecessorId, version, decision.predecessor.events, meta);

@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { CooperationCommandType } from '@maillage/domain';
 import { cooperationCommand, type CommandMeta, type CommandResult } from '../command-side/command-envelope';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
+import { requireCaller } from '../authorization/caller';
 import * as I from './cooperation-mutation.inputs';
 
 @ObjectType({ description: 'What a mutation changed.' })
@@ -40,7 +41,8 @@ function payload<T extends I.CommandOptionsInput>(input: T, omit: readonly strin
 
 /**
  * The member-facing mutations: each builds its domain command and sends it through the command bus.
- * Nothing here decides anything: rules live in the domain, authorisation in the command handlers.
+ * Nothing here decides anything: rules live in the domain, authorisation in the command handlers
+ * (the resolver only refuses anonymous callers).
  */
 @Resolver()
 export class CooperationMutationsResolver {
@@ -54,6 +56,7 @@ export class CooperationMutationsResolver {
     ctx: RequestContext,
   ): Promise<CommandPayload> {
     const meta: CommandMeta = {
+      caller: requireCaller(ctx),
       expectedVersion: input.expectedVersion ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
       occurredAt: input.occurredAt ? input.occurredAt.toISOString() : undefined,

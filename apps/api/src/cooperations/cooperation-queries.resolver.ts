@@ -18,6 +18,8 @@ import { CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphq
 import { loaders } from '../graphql/loaders';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { CooperationQueryService } from './cooperation-query.service';
+import { requireCaller } from '../authorization/caller';
+import { listScope } from '../authorization/access-policy';
 import { Cooperation, HistoryEntry, Member, OrganisationSummary } from './cooperation.types';
 
 @InputType()
@@ -136,28 +138,33 @@ export class CooperationQueriesResolver {
   @Query(() => Cooperation, { description: 'A cooperation as it was at `asOf` (default now): gate checklist, members, market, shares, funding, indicators, stage history.' })
   cooperation(
     @Args('id', { type: () => ID }) id: string,
+    @Ctx() ctx: RequestContext,
     @Args('asOf', { nullable: true, description: 'AAAA-MM-JJ (end of that day) or an ISO date-time.' }) asOf?: string,
   ): Promise<Cooperation> {
-    return this.queries.cooperation(id, parseAsOf(asOf));
+    return this.queries.cooperation(id, parseAsOf(asOf), requireCaller(ctx));
   }
 
   @Query(() => [HistoryEntry], { description: 'Every recorded fact of a cooperation, oldest first: what, when it happened, when recorded, by whom.' })
-  history(@Args('cooperationId', { type: () => ID }) cooperationId: string): Promise<HistoryEntry[]> {
-    return this.queries.history(cooperationId);
+  history(@Args('cooperationId', { type: () => ID }) cooperationId: string, @Ctx() ctx: RequestContext): Promise<HistoryEntry[]> {
+    return this.queries.history(cooperationId, requireCaller(ctx));
   }
 
-  @Query(() => CooperationConnection, { description: `Cooperations matching a filter, newest first. Page size capped at ${MAX_PAGE_SIZE}.` })
+  @Query(() => CooperationConnection, {
+    description: `Cooperations matching a filter that the caller may read (networks: their régions; funders: what they fund; members: their own), newest first. Page size capped at ${MAX_PAGE_SIZE}.`,
+  })
   async cooperations(
+    @Ctx() ctx: RequestContext,
     @Args('filter', { nullable: true }) filter: CooperationFilterInput = {},
     @Args('first', { type: () => Int, nullable: true }) first?: number,
     @Args('after', { nullable: true }) after?: string,
   ): Promise<CooperationConnection> {
+    const caller = requireCaller(ctx);
     validateFilter(filter ?? {});
     if (first !== undefined && first !== null && (first < 1 || first > MAX_PAGE_SIZE)) {
       throw badInput(`first doit être compris entre 1 et ${MAX_PAGE_SIZE}.`);
     }
     try {
-      const page = await listCooperations(this.pool, { ...(filter ?? {}) }, { first: first ?? undefined, after: after ?? null });
+      const page = await listCooperations(this.pool, { ...(filter ?? {}), scope: listScope(caller) }, { first: first ?? undefined, after: after ?? null });
       return {
         edges: page.items.map(({ cursor, ...item }) => ({
           cursor,

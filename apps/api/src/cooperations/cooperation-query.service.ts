@@ -5,6 +5,7 @@ import { cooperationAggregate } from '../command-side/aggregates';
 import { toDomainEvent } from '../command-side/command-executor';
 import { EVENT_STORE } from '../command-side/command-side.module';
 import { notFound } from '../graphql/api-errors';
+import { canReadCooperation, cooperationFacts, type Caller } from '../authorization/access-policy';
 import { toCooperationView } from './cooperation-view';
 import type { Cooperation, HistoryEntry } from './cooperation.types';
 
@@ -19,15 +20,27 @@ const UUID_LIKE = /^[A-Za-z0-9-]{1,100}$/;
 export class CooperationQueryService {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
 
-  private async events(id: string): Promise<RecordedEvent[]> {
+  /**
+   * The events of a cooperation the caller may read. Access is decided on the current state (today's
+   * members, région and funders), also for views of a past date. A cooperation the caller may not
+   * read answers NOT_FOUND, exactly like one that does not exist.
+   */
+  private async readableEvents(id: string, caller: Caller): Promise<RecordedEvent[]> {
     if (!UUID_LIKE.test(id)) throw notFound('Coopération');
     const events = await this.store.readStream(cooperationStreamName(id));
-    if (events.length === 0) throw notFound('Coopération');
+    let state = cooperationAggregate.initialState();
+    for (const e of events) state = cooperationAggregate.evolve(state, toDomainEvent(e));
+    if (state.status === 'NONE' || !canReadCooperation(caller, cooperationFacts(state)).allowed) throw notFound('Coopération');
     return events;
   }
 
-  async cooperation(id: string, asOf: Date): Promise<Cooperation> {
-    const events = (await this.events(id)).filter((e) => e.occurredAt.getTime() <= asOf.getTime());
+  /** Throws NOT_FOUND unless the caller may read the cooperation (used by subscriptions). */
+  async assertReadable(id: string, caller: Caller): Promise<void> {
+    await this.readableEvents(id, caller);
+  }
+
+  async cooperation(id: string, asOf: Date, caller: Caller): Promise<Cooperation> {
+    const events = (await this.readableEvents(id, caller)).filter((e) => e.occurredAt.getTime() <= asOf.getTime());
     if (events.length === 0) throw notFound('Coopération'); // it did not exist yet at that date
     let state = cooperationAggregate.initialState();
     for (const e of events) state = cooperationAggregate.evolve(state, toDomainEvent(e));
@@ -35,8 +48,8 @@ export class CooperationQueryService {
     return toCooperationView(state, events[events.length - 1].streamVersion, asOf.toISOString());
   }
 
-  async history(id: string): Promise<HistoryEntry[]> {
-    return (await this.events(id)).map((e) => toHistoryEntry(id, e));
+  async history(id: string, caller: Caller): Promise<HistoryEntry[]> {
+    return (await this.readableEvents(id, caller)).map((e) => toHistoryEntry(id, e));
   }
 }
 

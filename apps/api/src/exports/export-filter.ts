@@ -9,7 +9,7 @@ import {
   type CooperationKind,
   type Stage,
 } from '@maillage/domain';
-import { resolveInstant } from '@maillage/read-models';
+import { resolveInstant, type ListScope } from '@maillage/read-models';
 
 /** Statuses an export can filter on (NONE is the state before a proposal: never in a read model). */
 export const EXPORT_STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'] as const;
@@ -25,6 +25,8 @@ export interface ExportFilter {
   funderId?: string;
   /** The `asOf` parameter as given (YYYY-MM-DD or ISO date-time), if any. */
   asOf?: string;
+  /** What the caller may export (set by authorizeExportScope, never from the query string). */
+  scope?: ListScope;
 }
 
 /** A rejected query parameter: answered 400 `{ code: 'BAD_USER_INPUT', message }`. */

@@ -1,4 +1,4 @@
-import type { Queryable } from '@maillage/read-models';
+import { scopeCondition, type Queryable } from '@maillage/read-models';
 import type { ExportFilter } from './export-filter';
 
 /**
@@ -105,6 +105,11 @@ function cooperationPageQuery(
       `exists (select 1 from cooperation_funding f where f.cooperation_id = s.id and f.funder_organisation_id = $2 and f.granted_at <= $1)`,
     );
   }
+  const scoped = scopeCondition(filter.scope, 's', (value) => {
+    params.push(value);
+    return `$${params.length}`;
+  });
+  if (scoped) where.push(scoped);
   if (after) {
     params.push(after.at, after.id);
     where.push(`(s.proposed_at, s.id) < ($${params.length - 1}::timestamptz, $${params.length})`);

@@ -20,6 +20,10 @@ import { findRegion } from '@maillage/domain';
 import { resolveInstant } from '@maillage/read-models';
 import { PG_POOL } from '../database/database.module';
 import { buildRequestContext, type RequestContext } from '../graphql/request-context';
+import { AuthService } from '../auth/auth.service';
+import { requireCaller } from '../authorization/caller';
+import { AccessDeniedError, canReadRegionalAggregates, enforce, listScope } from '../authorization/access-policy';
+import { GraphQLError } from 'graphql';
 import { EXPORT_DATASETS, type ExportDataset } from './export-datasets';
 import { ExportInputError, parseExportFilter, type ExportFilter } from './export-filter';
 import { CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csvStream, parisDate, xlsxStream } from './export-format';
@@ -35,12 +39,15 @@ export const exportPageSize = (env: NodeJS.ProcessEnv = process.env): number => 
 };
 
 /**
- * The single place where the caller's scope will be checked (authorisation issue): a network's staff
- * will be held to their région, a funder to the cooperations they fund (`funderId` forced to their
- * organisation). Until then every validated filter is accepted as it is.
+ * The single place where the caller's scope is checked: the access policy's list scope is added to
+ * the filter and pushed down into the export's SQL (networks: their régions; funders: what they
+ * fund; members: their own cooperations). Asking for a région a network does not cover answers
+ * NOT_FOUND, like a région with nothing to see would for anyone else.
  */
-export function authorizeExportScope(_context: RequestContext, filter: ExportFilter): ExportFilter {
-  return filter;
+export function authorizeExportScope(context: RequestContext, filter: ExportFilter): ExportFilter {
+  const caller = requireCaller(context);
+  if (filter.region) enforce(canReadRegionalAggregates(caller, filter.region), 'Région');
+  return { ...filter, scope: listScope(caller) };
 }
 
 const ascii = (text: string): string =>
@@ -92,6 +99,12 @@ export class ExportExceptionFilter implements ExceptionFilter {
     if (error instanceof ExportInputError) {
       status = HttpStatus.BAD_REQUEST;
       body = { code: error.code, message: error.message };
+    } else if (error instanceof AccessDeniedError) {
+      status = error.reason === 'NOT_FOUND' ? HttpStatus.NOT_FOUND : HttpStatus.FORBIDDEN;
+      body = { code: error.reason, message: error.message };
+    } else if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') {
+      status = HttpStatus.UNAUTHORIZED;
+      body = { code: 'UNAUTHENTICATED', message: error.message };
     } else if (error instanceof HttpException && error.getStatus() < 500) {
       status = error.getStatus();
       body = {
@@ -115,7 +128,10 @@ export class ExportExceptionFilter implements ExceptionFilter {
 export class ExportsController {
   private readonly pageSize = exportPageSize();
 
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(AuthService) private readonly auth: AuthService,
+  ) {}
 
   @Get('cooperations.csv')
   cooperationsCsv(
@@ -178,7 +194,7 @@ export class ExportsController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<StreamableFile> {
-    const context = buildRequestContext(request.headers);
+    const context = buildRequestContext(request.headers, await this.auth.authenticate(request.headers));
     const filter = authorizeExportScope(context, parseExportFilter(query));
     const sheet = dataset.sheet;
     const pages = await primed(

@@ -4,11 +4,14 @@ import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '@maillag
 import { DomainError, DomainErrorCode } from '@maillage/domain';
 import { IdempotencyKeyReusedError } from '../command-side/idempotency.store';
 import { GATE_ITEM_LABELS } from '../cooperations/cooperation-view';
+import { AccessDeniedError } from '../authorization/access-policy';
 
 /** Codes a client can rely on in `extensions.code`, besides the domain's own invariant codes. */
 export enum ApiErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
   NOT_FOUND = 'NOT_FOUND',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
   CONCURRENCY_CONFLICT = 'CONCURRENCY_CONFLICT',
   GATE_NOT_SATISFIED = 'GATE_NOT_SATISFIED',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
@@ -40,6 +43,10 @@ interface Mapped {
  * answered with a generic message (no stack trace, no SQL, no internals leave the server).
  */
 export function mapError(error: unknown): Mapped | null {
+  if (error instanceof AccessDeniedError) {
+    // NOT_FOUND for reads the caller may not make: the same answer as for a missing cooperation.
+    return { message: error.message, extensions: { code: error.reason === 'NOT_FOUND' ? ApiErrorCode.NOT_FOUND : ApiErrorCode.FORBIDDEN } };
+  }
   if (error instanceof DomainError) return mapDomainError(error);
   if (error instanceof ConcurrencyError) {
     return {

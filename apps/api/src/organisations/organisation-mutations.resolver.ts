@@ -6,6 +6,7 @@ import { organisationCommand } from '../command-side/command-envelope';
 import { CommandOptionsInput } from '../cooperations/cooperation-mutation.inputs';
 import { OrganisationKindEnum } from '../graphql/enums';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
+import { requireCaller } from '../authorization/caller';
 
 @InputType()
 export class RegisterOrganisationInput extends CommandOptionsInput {
@@ -60,6 +61,7 @@ export class OrganisationMutationsResolver {
     } as OrganisationCommand;
     const result = await this.bus.execute(
       organisationCommand(organisationId, command, {
+        caller: requireCaller(ctx),
         expectedVersion: expectedVersion ?? undefined,
         idempotencyKey: idempotencyKey ?? undefined,
         occurredAt: occurredAt?.toISOString(),
