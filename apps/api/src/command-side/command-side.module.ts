@@ -1,8 +1,8 @@
 import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
-import { migrateEventStore, PostgresEventStore, type EventStore } from '@maillage/event-store';
-import { DATABASE_URL, PG_POOL } from '../database/database.module';
+import { migrateEventStore, type EventStore } from '@maillage/event-store';
+import { DATABASE_URL, EVENT_STORE_FACTORY, PG_POOL } from '../database/database.module';
 import { CommandExecutor } from './command-executor';
 import { COMMAND_HANDLERS } from './command-handlers';
 import { migrateCommandSide } from './command-migrations';
@@ -31,9 +31,10 @@ class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   imports: [CqrsModule],
   providers: [
     {
+      // EVENT_STORE=postgres (default) or eventstoredb: nothing above the port changes.
       provide: EVENT_STORE,
-      inject: [DATABASE_URL],
-      useFactory: (url: string): EventStore => new PostgresEventStore({ url }),
+      inject: [EVENT_STORE_FACTORY],
+      useFactory: (create: () => EventStore): EventStore => create(),
     },
     EventStoreLifecycle,
     {
