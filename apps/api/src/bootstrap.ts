@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module';
+import { registerConsole } from './console/console-static';
 
 /**
  * Nest 12 is ESM and loads optional packages with dynamic import(); on Node 20, a CommonJS process
@@ -23,6 +24,7 @@ export function createApp(options: AppOptions): Promise<NestFastifyApplication> 
       logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
     });
     app.enableShutdownHooks();
+    await registerConsole(app); // the web console at /, with its security headers
     await app.init();
     return app;
   });

@@ -1,0 +1,182 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { ApolloProvider } from '@apollo/client/react';
+import { createConsoleClient } from './apollo';
+import { AnnouncerProvider } from './announcer';
+import { Link, Router, matchPath, useRouter } from './router';
+import { loadSession, roleLabelsFr, saveSession, type Role, type Session } from './session';
+import { SessionContext, useSession } from './session-context';
+import { SignInPage } from './pages/SignInPage';
+import { CooperationListPage } from './pages/CooperationListPage';
+import { NewCooperationPage } from './pages/NewCooperationPage';
+import { CooperationPage } from './pages/CooperationPage';
+import { NetworkDashboardPage } from './pages/NetworkDashboardPage';
+import { FunderPortfolioPage } from './pages/FunderPortfolioPage';
+
+export const EXPIRED_MESSAGE = 'Votre session a expiré. Reconnectez-vous pour continuer.';
+
+/** Where each role lands after signing in. */
+export const homeOf = (role: Role): string => (role === 'MEMBER' ? '/cooperations' : role === 'FUNDER' ? '/financeur' : '/reseau');
+
+export function App() {
+  return (
+    <AnnouncerProvider>
+      <Router>
+        <Shell />
+      </Router>
+    </AnnouncerProvider>
+  );
+}
+
+function Shell() {
+  const { navigate, path } = useRouter();
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [notice, setNotice] = useState<string | null>(null);
+  const signingOut = useRef(false);
+
+  const signOut = useCallback(
+    (message?: string) => {
+      if (signingOut.current) return;
+      signingOut.current = true;
+      saveSession(null);
+      setSession(null);
+      setNotice(message ?? null);
+      navigate('/connexion', { replace: true });
+    },
+    [navigate],
+  );
+  const signIn = useCallback(
+    (next: Session) => {
+      signingOut.current = false;
+      saveSession(next);
+      setSession(next);
+      setNotice(null);
+      const wanted = new URLSearchParams(window.location.search).get('retour');
+      navigate(wanted && wanted.startsWith('/') && !wanted.startsWith('//') ? wanted : homeOf(next.user.role), { replace: true });
+    },
+    [navigate],
+  );
+
+  // The access token lives 15 minutes: sign out when it expires, with a message.
+  useEffect(() => {
+    if (!session) return;
+    const timer = setTimeout(() => signOut(EXPIRED_MESSAGE), Math.max(0, Date.parse(session.expiresAt) - Date.now()));
+    return () => clearTimeout(timer);
+  }, [session, signOut]);
+
+  const client = useMemo(() => createConsoleClient(session?.accessToken ?? null, () => signOut(EXPIRED_MESSAGE)), [session?.accessToken, signOut]);
+  useEffect(() => () => client.dispose(), [client]);
+
+  useEffect(() => {
+    if (!session && path !== '/connexion') navigate(`/connexion${path !== '/' ? `?retour=${encodeURIComponent(path)}` : ''}`, { replace: true });
+    if (session && (path === '/' || path === '/connexion')) navigate(homeOf(session.user.role), { replace: true });
+  }, [session, path, navigate]);
+
+  return (
+    <ApolloProvider client={client.apollo}>
+      <a className="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      {session ? (
+        <SessionContext.Provider value={{ session, signOut }}>
+          <Header />
+          <main id="contenu" tabIndex={-1} className="main">
+            <Routes />
+          </main>
+        </SessionContext.Provider>
+      ) : (
+        <main id="contenu" tabIndex={-1} className="main main--narrow">
+          <SignInPage notice={notice} onSignedIn={signIn} />
+        </main>
+      )}
+      <footer className="footer">
+        <p>Maillage — suivi des coopérations économiques de l’économie sociale et solidaire.</p>
+      </footer>
+    </ApolloProvider>
+  );
+}
+
+function Header() {
+  const { session, signOut } = useSession();
+  const role = session.user.role;
+  return (
+    <header className="header">
+      <div className="header__inner">
+        <p className="brand">
+          <span className="brand__mark" aria-hidden="true" />
+          Maillage
+        </p>
+        <nav aria-label="Navigation principale" className="nav">
+          <ul>
+            {role === 'MEMBER' && (
+              <>
+                <li>
+                  <Link to="/cooperations">Mes coopérations</Link>
+                </li>
+                <li>
+                  <Link to="/cooperations/nouvelle">Nouvelle coopération</Link>
+                </li>
+              </>
+            )}
+            {(role === 'NETWORK' || role === 'ADMIN') && (
+              <>
+                <li>
+                  <Link to="/reseau">Tableau de bord régional</Link>
+                </li>
+                <li>
+                  <Link to="/cooperations">Coopérations</Link>
+                </li>
+              </>
+            )}
+            {role === 'FUNDER' && (
+              <li>
+                <Link to="/financeur">Mon portefeuille</Link>
+              </li>
+            )}
+          </ul>
+        </nav>
+        <div className="user">
+          <p className="user__who">
+            <span className="user__name">{session.user.name ?? session.user.email}</span>
+            <span className="user__role">{roleLabelsFr[role]}</span>
+          </p>
+          <button type="button" className="button button--ghost" onClick={() => signOut('Vous êtes déconnecté.')}>
+            Se déconnecter
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Routes() {
+  const { path } = useRouter();
+  const { session } = useSession();
+  const role = session.user.role;
+  if (path === '/cooperations') return <CooperationListPage key="list" />;
+  if (path === '/cooperations/nouvelle') return role === 'MEMBER' ? <NewCooperationPage /> : <NotAllowed />;
+  const coop = matchPath('/cooperations/:id', path);
+  if (coop) return <CooperationPage key={coop.id} id={coop.id} />;
+  if (path === '/reseau') return role === 'NETWORK' || role === 'ADMIN' ? <NetworkDashboardPage /> : <NotAllowed />;
+  if (path === '/financeur') return role === 'FUNDER' ? <FunderPortfolioPage /> : <NotAllowed />;
+  if (path === '/' || path === '/connexion') return null;
+  return (
+    <div className="card">
+      <h1 tabIndex={-1}>Page introuvable</h1>
+      <p>
+        Cette adresse ne correspond à aucune page. <Link to={homeOf(role)}>Revenir à l’accueil</Link>
+      </p>
+    </div>
+  );
+}
+
+function NotAllowed() {
+  const { session } = useSession();
+  return (
+    <div className="card">
+      <h1 tabIndex={-1}>Accès non prévu pour votre rôle</h1>
+      <p>
+        Cette page n’est pas disponible pour le rôle « {roleLabelsFr[session.user.role]} ». <Link to={homeOf(session.user.role)}>Revenir à l’accueil</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,276 @@
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import type { Role } from './session';
+
+/** GraphQL documents of the console and the shapes it reads (see docs/schema.graphql). */
+
+export interface LoginData {
+  login: {
+    accessToken: string;
+    expiresAt: string;
+    user: { id: string; email: string | null; name: string | null; role: Role; organisationId: string | null; regions: string[] };
+  };
+}
+export const LOGIN: TypedDocumentNode<LoginData, { email: string; password: string }> = gql`
+  mutation Login($email: String!, $password: String!) {
+    login(email: $email, password: $password) {
+      accessToken
+      expiresAt
+      user { id email name role organisationId regions }
+    }
+  }
+`;
+
+export interface OrganisationSummary {
+  id: string;
+  name: string;
+  kind: string;
+  kindLabel: string;
+  ess: boolean;
+  regionCode: string;
+  departementCode: string;
+}
+export interface MemberView {
+  organisationId: string;
+  role: string;
+  roleLabel: string;
+  mandataire: boolean;
+  ess: boolean;
+  joinedAt: string;
+  organisation: OrganisationSummary | null;
+}
+export interface ListItem {
+  id: string;
+  name: string;
+  kind: string;
+  kindLabel: string;
+  stage: string;
+  stageLabel: string;
+  status: string;
+  statusLabel: string;
+  regionCode: string;
+  departementCodes: string[];
+  memberCount: number;
+  gateSatisfied: boolean;
+  lastEventAt: string;
+  members: MemberView[];
+}
+const MEMBER_FIELDS = `organisationId role roleLabel mandataire ess joinedAt organisation { id name kind kindLabel ess regionCode departementCode }`;
+
+export interface CooperationsData {
+  cooperations: { edges: { cursor: string; node: ListItem }[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
+}
+export interface CooperationFilter {
+  region?: string;
+  kind?: string;
+  stage?: string;
+  status?: string;
+  funderId?: string;
+  stalledForDays?: number;
+}
+export const COOPERATIONS: TypedDocumentNode<CooperationsData, { first?: number; after?: string | null; filter?: CooperationFilter }> = gql`
+  query Cooperations($first: Int, $after: String, $filter: CooperationFilterInput) {
+    cooperations(first: $first, after: $after, filter: $filter) {
+      edges {
+        cursor
+        node {
+          id name kind kindLabel stage stageLabel status statusLabel regionCode departementCodes memberCount gateSatisfied lastEventAt
+          members { ${MEMBER_FIELDS} }
+        }
+      }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`;
+
+export interface GateItemView {
+  id: string;
+  label: string;
+  /** SATISFIED, MISSING or WAIVED. */
+  status: string;
+  advisory: boolean;
+  waivable: boolean;
+  deliverableKinds: string[];
+  satisfiedBy: string | null;
+  justification: string | null;
+}
+export interface CooperationView {
+  id: string;
+  asOf: string;
+  version: number;
+  name: string;
+  kind: string;
+  kindLabel: string;
+  stage: string;
+  stageLabel: string;
+  status: string;
+  proposedAt: string;
+  regionCode: string;
+  departementCodes: string[];
+  sectors: string[];
+  objectives: string[];
+  leadOrganisationId: string;
+  mandataireId: string | null;
+  gmeForm: string | null;
+  abandonReason: string | null;
+  abandonReasonText: string | null;
+  closeOutcome: string | null;
+  gate: { stage: string; stageLabel: string; satisfied: boolean; items: GateItemView[] } | null;
+  members: MemberView[];
+  market: {
+    buyerName: string;
+    cpvCode: string;
+    amountExclVat: number;
+    durationMonths: number;
+    bidDeadline: string | null;
+    outcome: string | null;
+    startDate: string | null;
+    procedures: { code: string; label: string }[];
+    lots: { number: number; label: string }[];
+  } | null;
+  shareholding: {
+    essPercent: number;
+    totalPercent: number;
+    planned: { organisationId: string; percent: number; ess: boolean }[] | null;
+    final: { organisationId: string; percent: number; ess: boolean }[] | null;
+  } | null;
+  fundings: { fundingId: string; funderOrganisationId: string; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
+  indicators: {
+    indicatorId: string;
+    code: string;
+    label: string;
+    nature: string;
+    unit: string | null;
+    target: string | null;
+    criterionCode: string;
+    criterionLabel: string;
+    measurements: { periodStart: string; periodEnd: string | null; value: string; numericValue: number | null }[];
+  }[];
+  deliverables: { deliverableId: string; kind: string; kindLabel: string; stage: string; title: string | null; recordedAt: string }[];
+  waivers: { itemId: string; itemLabel: string; justification: string; stage: string; waivedAt: string }[];
+  stageHistory: { stage: string; stageLabel: string; enteredAt: string; exitedAt: string | null; days: number; via: string }[];
+}
+export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { id: string; asOf?: string | null }> = gql`
+  query Cooperation($id: ID!, $asOf: String) {
+    cooperation(id: $id, asOf: $asOf) {
+      id asOf version name kind kindLabel stage stageLabel status proposedAt regionCode departementCodes sectors objectives
+      leadOrganisationId mandataireId gmeForm abandonReason abandonReasonText closeOutcome
+      gate { stage stageLabel satisfied items { id label status advisory waivable deliverableKinds satisfiedBy justification } }
+      members { ${MEMBER_FIELDS} }
+      market { buyerName cpvCode amountExclVat durationMonths bidDeadline outcome startDate procedures { code label } lots { number label } }
+      shareholding { essPercent totalPercent planned { organisationId percent ess } final { organisationId percent ess } }
+      fundings { fundingId funderOrganisationId programme amount disbursed periodStart periodEnd endedOn }
+      indicators { indicatorId code label nature unit target criterionCode criterionLabel measurements { periodStart periodEnd value numericValue } }
+      deliverables { deliverableId kind kindLabel stage title recordedAt }
+      waivers { itemId itemLabel justification stage waivedAt }
+      stageHistory { stage stageLabel enteredAt exitedAt days via }
+    }
+  }
+`;
+
+export interface HistoryEntry {
+  eventId: string;
+  type: string;
+  label: string;
+  version: number;
+  occurredAt: string;
+  recordedAt: string;
+  data: string;
+  actor: { userId: string; organisationId: string | null; role: string | null } | null;
+}
+export const HISTORY: TypedDocumentNode<{ history: HistoryEntry[] }, { id: string }> = gql`
+  query History($id: ID!) {
+    history(cooperationId: $id) { eventId type label version occurredAt recordedAt data actor { userId organisationId role } }
+  }
+`;
+
+export interface RegionalDashboardView {
+  region: string;
+  regionName: string;
+  asOf: string;
+  byKindStage: { kind: string; kindLabel: string; stage: string; stageLabel: string; count: number }[];
+  byStatus: { status: string; label: string; count: number }[];
+  byDepartement: { key: string; label: string; count: number }[];
+  bySector: { key: string; label: string; count: number }[];
+  medianDaysPerStage: { stage: string; stageLabel: string; medianDays: number; visits: number }[];
+  stalled: { count: number; days: number; cooperationIds: string[] };
+  abandonmentReasons: { key: string; label: string; count: number }[];
+  insertion: { standard: string; label: string; year: number; total: number; cooperations: number }[];
+  funding: { granted: number; disbursed: number; fundings: number; funders: number; cooperations: number };
+  conversion: { stage: string; next: string; entered: number; reachedNext: number; rate: number | null }[];
+}
+export const REGIONAL_DASHBOARD: TypedDocumentNode<{ regionalDashboard: RegionalDashboardView }, { region: string; asOf?: string | null }> = gql`
+  query RegionalDashboard($region: String!, $asOf: String) {
+    regionalDashboard(region: $region, asOf: $asOf) {
+      region regionName asOf
+      byKindStage { kind kindLabel stage stageLabel count }
+      byStatus { status label count }
+      byDepartement { key label count }
+      bySector { key label count }
+      medianDaysPerStage { stage stageLabel medianDays visits }
+      stalled { count days cooperationIds }
+      abandonmentReasons { key label count }
+      insertion { standard label year total cooperations }
+      funding { granted disbursed fundings funders cooperations }
+      conversion { stage next entered reachedNext rate }
+    }
+  }
+`;
+
+export interface RegionalActivityView {
+  cooperationId: string;
+  eventId: string;
+  eventType: string;
+  label: string;
+  name: string | null;
+  kindLabel: string | null;
+  stageLabel: string | null;
+  occurredAt: string;
+  readModelsCurrent: boolean;
+}
+export const REGIONAL_ACTIVITY: TypedDocumentNode<{ regionalActivity: RegionalActivityView }, { region: string }> = gql`
+  subscription RegionalActivity($region: String!) {
+    regionalActivity(region: $region) { cooperationId eventId eventType label name kindLabel stageLabel occurredAt readModelsCurrent }
+  }
+`;
+
+export interface PortfolioView {
+  funderId: string;
+  asOf: string;
+  totals: { cooperations: number; fundings: number; granted: number; disbursed: number };
+  cooperations: {
+    id: string;
+    name: string;
+    kind: string;
+    kindLabel: string;
+    regionCode: string;
+    stage: string | null;
+    stageLabel: string | null;
+    status: string | null;
+    waivers: number;
+    fundings: { fundingId: string; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
+  }[];
+}
+export const FUNDER_PORTFOLIO: TypedDocumentNode<{ funderPortfolio: PortfolioView }, { funderId: string; asOf?: string | null }> = gql`
+  query FunderPortfolio($funderId: ID!, $asOf: String) {
+    funderPortfolio(funderId: $funderId, asOf: $asOf) {
+      funderId asOf
+      totals { cooperations fundings granted disbursed }
+      cooperations {
+        id name kind kindLabel regionCode stage stageLabel status waivers
+        fundings { fundingId programme amount disbursed periodStart periodEnd endedOn }
+      }
+    }
+  }
+`;
+
+export interface CommandResult {
+  cooperationId: string;
+  version: number;
+  eventTypes: string[];
+}
+/** A cooperation command: `mutation X($input: XInput!) { x(input: $input) { ... } }`. */
+export function commandDocument(name: string): TypedDocumentNode<Record<string, CommandResult>, { input: Record<string, unknown> }> {
+  const type = `${name[0].toUpperCase()}${name.slice(1)}Input`;
+  const op = `${name[0].toUpperCase()}${name.slice(1)}`;
+  return gql(`mutation ${op}($input: ${type}!) { ${name}(input: $input) { cooperationId version eventTypes } }`);
+}

@@ -1,0 +1,2 @@
+/** Vite handles CSS imports (bundled into the build's stylesheet). */
+declare module '*.css';

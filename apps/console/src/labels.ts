@@ -1,0 +1,56 @@
+/** French labels come from the domain (one source for the API, the exports and the console). */
+export {
+  abandonReasonLabelsFr,
+  closeOutcomeLabelsFr,
+  cooperationKindLabelsFr,
+  cooperationStatusLabelsFr,
+  deliverableKindLabelsFr,
+  essaimageStrategyLabelsFr,
+  gmeFormLabelsFr,
+  marketOutcomeLabelsFr,
+  marketProcedureLabelsFr,
+  memberRoleLabelsFr,
+  objectiveLabelsFr,
+  sectorLabelsFr,
+  shareholdingPhaseLabelsFr,
+  stageLabelsFr,
+  supportKindLabelsFr,
+  MANDATAIRE_LABEL_FR,
+} from '@maillage/domain/labels/labels.fr';
+export {
+  ROLES_BY_KIND,
+  ABANDON_REASONS,
+  CLOSE_OUTCOMES,
+  DELIVERABLE_KINDS,
+  ESSAIMAGE_STRATEGIES,
+  GME_FORMS,
+  MARKET_PROCEDURES,
+  OBJECTIVES,
+  SECTORS,
+  STAGES,
+  COOPERATION_KINDS as KINDS,
+} from '@maillage/domain/cooperation/cooperation.types';
+import type { CooperationKind } from '@maillage/domain/cooperation/cooperation.types';
+export type {
+  AbandonReason,
+  CloseOutcome,
+  CooperationKind,
+  DeliverableKind,
+  EssaimageStrategy,
+  GmeForm,
+  MarketProcedure,
+  MemberRole,
+  Objective,
+  Sector,
+  Stage,
+} from '@maillage/domain/cooperation/cooperation.types';
+
+/** Short names of the kinds, for tight places (charts, badges). */
+export const kindShortFr: Record<CooperationKind, string> = {
+  GME: 'GME',
+  GIE: 'GIE',
+  GES: 'GES',
+  PTCE: 'PTCE',
+  JVS: 'JVS',
+  ESSAIMAGE: 'Essaimage',
+};

@@ -1,0 +1,839 @@
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useQuery } from '@apollo/client/react';
+import { COOPERATION, COOPERATIONS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
+import { useCommand } from '../command';
+import { EChart } from '../components/EChart';
+import { Stepper } from '../components/Stepper';
+import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
+import { frenchMessage } from '../errors';
+import { formatDate, formatDateTime, formatEuros, formatNumber, todayIso } from '../format';
+import {
+  ABANDON_REASONS,
+  CLOSE_OUTCOMES,
+  DELIVERABLE_KINDS,
+  MANDATAIRE_LABEL_FR,
+  STAGES,
+  abandonReasonLabelsFr,
+  closeOutcomeLabelsFr,
+  deliverableKindLabelsFr,
+  gmeFormLabelsFr,
+  memberRoleLabelsFr,
+  objectiveLabelsFr,
+  ROLES_BY_KIND,
+  sectorLabelsFr,
+  stageLabelsFr,
+  type CooperationKind,
+  type Stage,
+} from '../labels';
+import { Link, useRouter } from '../router';
+import { roleLabelsFr, type Role } from '../session';
+import { useSession } from '../session-context';
+import { departementName, regionName } from '../territory';
+import { statusTone } from './CooperationListPage';
+
+type Coop = CooperationView;
+
+/** What the signed-in user may do on this cooperation (the API enforces the same rules). */
+export interface Abilities {
+  memberCommands: boolean;
+  lifecycle: boolean;
+  networkCommands: boolean;
+  /** Why lifecycle buttons are unavailable, when they are. */
+  lifecycleReason: string | null;
+}
+
+export function abilitiesFor(role: Role, organisationId: string | null, coop: Coop): Abilities {
+  const active = coop.status === 'ACTIVE';
+  const isMember = role === 'MEMBER' && organisationId !== null && coop.members.some((m) => m.organisationId === organisationId);
+  const steering = isMember && (organisationId === coop.leadOrganisationId || organisationId === coop.mandataireId);
+  let lifecycleReason: string | null = null;
+  if (!active) lifecycleReason = 'La coopération est terminée : plus aucune étape ne peut changer.';
+  else if (!steering) lifecycleReason = 'Seuls la structure porteuse et le mandataire peuvent faire avancer la coopération.';
+  return { memberCommands: isMember && active, lifecycle: steering && active, networkCommands: role === 'NETWORK' && active, lifecycleReason };
+}
+
+export function CooperationPage({ id }: { id: string }) {
+  const { session } = useSession();
+  const { search } = useRouter();
+  const [asOf, setAsOf] = useState('');
+  const { data, error, refetch } = useQuery(COOPERATION, { variables: { id, asOf: asOf || null }, fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
+  const history = useQuery(HISTORY, { variables: { id }, fetchPolicy: 'network-only' });
+  const coop = data?.cooperation;
+
+  const reload = async () => {
+    await Promise.all([refetch(), history.refetch()]);
+  };
+
+  if (error && !coop) return <ErrorBox>{frenchMessage(error)}</ErrorBox>;
+  if (!coop) return <Loading what="de la coopération" />;
+  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, lifecycleReason: 'Vue à une date passée : lecture seule.' } : abilitiesFor(session.user.role, session.user.organisationId, coop);
+  const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
+
+  return (
+    <article className="cooperation" data-testid="cooperation-page" data-version={coop.version}>
+      <p className="breadcrumb">
+        <Link to={session.user.role === 'FUNDER' ? '/financeur' : '/cooperations'}>{session.user.role === 'FUNDER' ? '← Mon portefeuille' : session.user.role === 'MEMBER' ? '← Mes coopérations' : '← Coopérations'}</Link>
+      </p>
+      <PageTitle>{coop.name}</PageTitle>
+      {search.get('creee') && (
+        <p className="notice" role="status">
+          La coopération a été créée. Complétez maintenant ses membres et les points de passage de l’étape « Décision ».
+        </p>
+      )}
+      <div className="meta">
+        <Badge>{coop.kindLabel}</Badge>
+        <Badge tone={statusTone(coop.status)}>{coop.status === 'ACTIVE' ? 'En cours' : coop.status === 'CLOSED' ? 'Clôturée' : coop.status === 'ABANDONED' ? 'Abandonnée' : coop.status}</Badge>
+        <span>
+          {regionName(coop.regionCode)}
+          {coop.departementCodes.length > 0 && ` — ${coop.departementCodes.map(departementName).join(', ')}`}
+        </span>
+        <span>Proposée le {formatDate(coop.proposedAt)}</span>
+        <span data-testid="stage-label">Étape : {coop.stageLabel}</span>
+        <div className="field field--inline asof">
+          <label htmlFor="coop-asof">Voir la situation au</label>
+          <input id="coop-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+          {asOf && (
+            <button type="button" className="button button--small" onClick={() => setAsOf('')}>
+              Aujourd’hui
+            </button>
+          )}
+        </div>
+      </div>
+      <Stepper stage={coop.stage} status={coop.status} />
+      {coop.status === 'ABANDONED' && (
+        <p className="notice notice--danger">
+          Abandonnée : {coop.abandonReason ? abandonReasonLabelsFr[coop.abandonReason as keyof typeof abandonReasonLabelsFr] : ''} {coop.abandonReasonText ?? ''}
+        </p>
+      )}
+      {coop.status === 'CLOSED' && coop.closeOutcome && <p className="notice">Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}</p>}
+
+      <div className="columns">
+        <div className="columns__main">
+          <GateSection coop={coop} can={can} reload={reload} />
+          <MembersSection coop={coop} can={can} reload={reload} />
+          {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
+          {coop.kind === 'GME' && <MarketSection coop={coop} />}
+          <IndicatorsSection coop={coop} />
+          <HistorySection entries={history.data?.history ?? []} loading={history.loading && !history.data} names={names} />
+        </div>
+        <aside className="columns__side" aria-label="Actions et informations">
+          <LifecycleSection coop={coop} can={can} reload={reload} />
+          <Section title="Le projet">
+            <dl className="summary summary--compact">
+              <div className="summary__row">
+                <dt>Objectifs</dt>
+                <dd>{coop.objectives.map((o) => objectiveLabelsFr[o as keyof typeof objectiveLabelsFr] ?? o).join(' ; ')}</dd>
+              </div>
+              <div className="summary__row">
+                <dt>Secteurs</dt>
+                <dd>{coop.sectors.map((s) => sectorLabelsFr[s as keyof typeof sectorLabelsFr] ?? s).join(' ; ') || '—'}</dd>
+              </div>
+              {coop.kind === 'GME' && (
+                <div className="summary__row">
+                  <dt>Forme du groupement</dt>
+                  <dd>{coop.gmeForm ? gmeFormLabelsFr[coop.gmeForm as keyof typeof gmeFormLabelsFr] : 'Non choisie'}</dd>
+                </div>
+              )}
+              <div className="summary__row">
+                <dt>Version</dt>
+                <dd>{coop.version}</dd>
+              </div>
+            </dl>
+          </Section>
+          <FundingSection coop={coop} />
+          <WaiversSection coop={coop} />
+        </aside>
+      </div>
+    </article>
+  );
+}
+
+interface SectionProps {
+  coop: Coop;
+  can: Abilities;
+  reload: () => Promise<void>;
+}
+
+/** After a command: reload on success or conflict (the form keeps its text on conflict). */
+async function settle(outcome: { ok: boolean; error?: { code: string } }, reload: () => Promise<void>, clear?: () => void): Promise<boolean> {
+  // Clear first: the user may start typing the next entry while the page reloads.
+  if (outcome.ok) clear?.();
+  if (outcome.ok || outcome.error?.code === 'CONCURRENCY_CONFLICT') await reload();
+  return outcome.ok;
+}
+
+function statusText(item: { status: string; advisory: boolean }) {
+  if (item.status === 'SATISFIED') return 'Satisfait';
+  if (item.status === 'WAIVED') return 'Dérogation';
+  return item.advisory ? 'Recommandé' : 'Manquant';
+}
+
+function GateSection({ coop, can, reload }: SectionProps) {
+  const { run, pending } = useCommand();
+  const gate = coop.gate;
+  const missingKinds = useMemo(
+    () => [...new Set((gate?.items ?? []).filter((i) => i.status === 'MISSING').flatMap((i) => i.deliverableKinds))],
+    [gate],
+  );
+  const [kind, setKind] = useState('');
+  const [title, setTitle] = useState('');
+  const [waiving, setWaiving] = useState<string | null>(null);
+  const [justification, setJustification] = useState('');
+  const chosenKind = kind || missingKinds[0] || DELIVERABLE_KINDS[0];
+
+  const record = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = await run(
+      'recordDeliverable',
+      { cooperationId: coop.id, expectedVersion: coop.version, kind: chosenKind, ...(title.trim() ? { title: title.trim() } : {}) },
+      `Livrable « ${deliverableKindLabelsFr[chosenKind as keyof typeof deliverableKindLabelsFr]} » enregistré.`,
+    );
+    await settle(outcome, reload, () => {
+      setTitle('');
+      setKind('');
+    });
+  };
+  const waive = async (event: FormEvent, itemId: string) => {
+    event.preventDefault();
+    const outcome = await run('waiveGateItem', { cooperationId: coop.id, expectedVersion: coop.version, itemId, justification: justification.trim() }, 'Dérogation enregistrée.');
+    await settle(outcome, reload, () => {
+      setWaiving(null);
+      setJustification('');
+    });
+  };
+
+  if (!gate) return null;
+  return (
+    <Section title={`Points de passage de l’étape « ${gate.stageLabel} »`} id="passage">
+      <p className={gate.satisfied ? 'gate-state gate-state--ok' : 'gate-state gate-state--missing'} data-testid="gate-state">
+        {gate.satisfied ? 'Tous les points obligatoires sont remplis : la coopération peut passer à l’étape suivante.' : 'Des points obligatoires manquent encore.'}
+      </p>
+      <ul className="checklist" data-testid="gate-checklist">
+        {gate.items.map((item) => (
+          <li key={item.id} className={`checklist__item checklist__item--${item.status.toLowerCase()}`}>
+            <span className="checklist__icon" aria-hidden="true">
+              {item.status === 'SATISFIED' ? '✓' : item.status === 'WAIVED' ? '≈' : '○'}
+            </span>
+            <div className="checklist__body">
+              <p className="checklist__label">
+                {item.label}
+                {item.advisory && <span className="muted"> (recommandé, non bloquant)</span>}
+              </p>
+              <p className="checklist__status">
+                <Badge tone={item.status === 'SATISFIED' ? 'ok' : item.status === 'WAIVED' ? 'info' : item.advisory ? 'neutral' : 'warn'}>{statusText(item)}</Badge>
+                {item.status === 'SATISFIED' && item.satisfiedBy && item.satisfiedBy !== 'fact' && (
+                  <span className="muted"> par le livrable « {deliverableKindLabelsFr[item.satisfiedBy as keyof typeof deliverableKindLabelsFr] ?? item.satisfiedBy} »</span>
+                )}
+                {item.status === 'WAIVED' && item.justification && <span className="muted"> — justification : {item.justification}</span>}
+                {item.status === 'MISSING' && item.deliverableKinds.length > 0 && (
+                  <span className="muted"> — livrable attendu : {item.deliverableKinds.map((k) => deliverableKindLabelsFr[k as keyof typeof deliverableKindLabelsFr] ?? k).join(' ou ')}</span>
+                )}
+              </p>
+              {can.networkCommands && item.status === 'MISSING' && item.waivable && (
+                waiving === item.id ? (
+                  <form className="inline-form" onSubmit={(e) => void waive(e, item.id)}>
+                    <div className="field">
+                      <label htmlFor={`waive-${item.id}`}>Justification de la dérogation</label>
+                      <textarea id={`waive-${item.id}`} required value={justification} onChange={(e) => setJustification(e.target.value)} rows={2} />
+                    </div>
+                    <button type="submit" className="button button--small button--primary" disabled={!justification.trim() || pending !== null}>
+                      Accorder la dérogation
+                    </button>
+                    <button type="button" className="button button--small" onClick={() => setWaiving(null)}>
+                      Annuler
+                    </button>
+                  </form>
+                ) : (
+                  <button type="button" className="button button--small" onClick={() => setWaiving(item.id)}>
+                    Accorder une dérogation<span className="visually-hidden"> pour « {item.label} »</span>
+                  </button>
+                )
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+      {can.memberCommands && (
+        <form className="inline-form inline-form--row" onSubmit={(e) => void record(e)} aria-label="Enregistrer un livrable" data-testid="deliverable-form">
+          <div className="field">
+            <label htmlFor="deliverable-kind">Livrable</label>
+            <select id="deliverable-kind" value={chosenKind} onChange={(e) => setKind(e.target.value)}>
+              {missingKinds.length > 0 && (
+                <optgroup label="Attendus pour cette étape">
+                  {missingKinds.map((k) => (
+                    <option key={k} value={k}>
+                      {deliverableKindLabelsFr[k as keyof typeof deliverableKindLabelsFr] ?? k}
+                    </option>
+                  ))}
+                </optgroup>
+              )}
+              <optgroup label="Tous les livrables">
+                {DELIVERABLE_KINDS.filter((k) => !missingKinds.includes(k)).map((k) => (
+                  <option key={k} value={k}>
+                    {deliverableKindLabelsFr[k]}
+                  </option>
+                ))}
+              </optgroup>
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="deliverable-title">Titre ou référence (facultatif)</label>
+            <input id="deliverable-title" value={title} onChange={(e) => setTitle(e.target.value)} autoComplete="off" />
+          </div>
+          <button type="submit" className="button button--primary" disabled={pending !== null}>
+            Enregistrer le livrable
+          </button>
+        </form>
+      )}
+      {coop.deliverables.length > 0 && (
+        <details className="deliverables">
+          <summary>Livrables enregistrés ({coop.deliverables.length})</summary>
+          <ul>
+            {coop.deliverables.map((d) => (
+              <li key={d.deliverableId}>
+                {d.kindLabel}
+                {d.title ? ` — ${d.title}` : ''} <span className="muted">({stageLabelsFr[d.stage as Stage] ?? d.stage}, {formatDate(d.recordedAt)})</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </Section>
+  );
+}
+
+/** A button that stays focusable when unavailable and says why (aria-disabled + description). */
+function GuardedButton({ id, reason, onClick, children, tone }: { id: string; reason: string | null; onClick: () => void; children: ReactNode; tone?: 'primary' | 'danger' }) {
+  return (
+    <div className="guarded">
+      <button
+        type="button"
+        id={id}
+        className={`button${tone ? ` button--${tone}` : ''}`}
+        aria-disabled={reason ? 'true' : undefined}
+        aria-describedby={reason ? `${id}-reason` : undefined}
+        onClick={() => {
+          if (!reason) onClick();
+        }}
+      >
+        {children}
+      </button>
+      {reason && (
+        <p id={`${id}-reason`} className="guarded__reason">
+          {reason}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function LifecycleSection({ coop, can, reload }: SectionProps) {
+  const { run, pending } = useCommand();
+  const [open, setOpen] = useState<'reopen' | 'abandon' | 'close' | null>(null);
+  const [reason, setReason] = useState('');
+  const [abandonReason, setAbandonReason] = useState<string>('');
+  const [outcome, setOutcome] = useState<string>('');
+  const index = STAGES.indexOf(coop.stage as Stage);
+  const next = STAGES[index + 1];
+  const previous = index > 0 ? STAGES[index - 1] : null;
+  const missing = coop.gate?.items.filter((i) => i.status === 'MISSING' && !i.advisory) ?? [];
+
+  const { session } = useSession();
+  // Funders, networks and admins never see lifecycle controls; members of other organisations neither.
+  if (session.user.role !== 'MEMBER' || (!can.lifecycle && !can.memberCommands)) return null;
+
+  const advanceReason = can.lifecycleReason ?? (!next ? 'Dernière étape atteinte.' : missing.length ? `Points manquants : ${missing.map((i) => i.label).join(' ; ')}.` : null);
+  const base = { cooperationId: coop.id, expectedVersion: coop.version };
+  const done = async (result: Awaited<ReturnType<typeof run>>) => {
+    await settle(result, reload, () => {
+      setOpen(null);
+      setReason('');
+      setAbandonReason('');
+      setOutcome('');
+    });
+  };
+
+  return (
+    <Section title="Faire évoluer la coopération" id="cycle">
+      <div className="actions" data-testid="lifecycle-actions">
+        <GuardedButton
+          id="advance"
+          tone="primary"
+          reason={pending ? 'Enregistrement en cours…' : advanceReason}
+          onClick={() => void run('advanceStage', { ...base, to: next }, `La coopération passe à l’étape « ${stageLabelsFr[next]} ».`).then(done)}
+        >
+          {next ? `Passer à l’étape « ${stageLabelsFr[next]} »` : 'Passer à l’étape suivante'}
+        </GuardedButton>
+        <GuardedButton id="reopen" reason={can.lifecycleReason ?? (previous ? null : 'La coopération est à la première étape.')} onClick={() => setOpen(open === 'reopen' ? null : 'reopen')}>
+          Revenir à l’étape précédente
+        </GuardedButton>
+        <GuardedButton id="close" reason={can.lifecycleReason} onClick={() => setOpen(open === 'close' ? null : 'close')}>
+          Clôturer
+        </GuardedButton>
+        <GuardedButton id="abandon" tone="danger" reason={can.lifecycleReason} onClick={() => setOpen(open === 'abandon' ? null : 'abandon')}>
+          Abandonner
+        </GuardedButton>
+      </div>
+      {open === 'reopen' && previous && (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('reopenStage', { ...base, to: previous, reason: reason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`).then(done))}>
+          <div className="field">
+            <label htmlFor="reopen-reason">Pourquoi revenir à « {stageLabelsFr[previous]} » ?</label>
+            <textarea id="reopen-reason" rows={2} required value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          <button type="submit" className="button button--primary" disabled={!reason.trim() || pending !== null}>
+            Confirmer le retour
+          </button>
+        </form>
+      )}
+      {open === 'abandon' && (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('abandonCooperation', { ...base, reason: abandonReason, ...(reason.trim() ? { reasonText: reason.trim() } : {}) }, 'La coopération est abandonnée.').then(done))}>
+          <div className="field">
+            <label htmlFor="abandon-reason">Raison principale</label>
+            <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)}>
+              <option value="">Choisir une raison</option>
+              {ABANDON_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {abandonReasonLabelsFr[r]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="abandon-text">Précisions (facultatif)</label>
+            <textarea id="abandon-text" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          <button type="submit" className="button button--danger" disabled={!abandonReason || pending !== null}>
+            Confirmer l’abandon
+          </button>
+        </form>
+      )}
+      {open === 'close' && (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('closeCooperation', { ...base, outcome, ...(reason.trim() ? { comment: reason.trim() } : {}) }, 'La coopération est clôturée.').then(done))}>
+          <div className="field">
+            <label htmlFor="close-outcome">Issue</label>
+            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+              <option value="">Choisir une issue</option>
+              {CLOSE_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {closeOutcomeLabelsFr[o]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="close-comment">Commentaire (facultatif)</label>
+            <textarea id="close-comment" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+          </div>
+          <button type="submit" className="button button--primary" disabled={!outcome || pending !== null}>
+            Confirmer la clôture
+          </button>
+        </form>
+      )}
+    </Section>
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function MembersSection({ coop, can, reload }: SectionProps) {
+  const { run, pending } = useCommand();
+  const known = useQuery(COOPERATIONS, { variables: { first: 100 }, skip: !can.memberCommands, fetchPolicy: 'cache-first' });
+  const [organisation, setOrganisation] = useState('');
+  const [role, setRole] = useState('');
+  const [mandataire, setMandataire] = useState('');
+  const roles = ROLES_BY_KIND[coop.kind as CooperationKind] ?? [];
+  // Organisations met in the user's other cooperations, offered as suggestions (by name).
+  const suggestions = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const { node } of known.data?.cooperations.edges ?? [])
+      for (const m of node.members) if (m.organisation && !coop.members.some((x) => x.organisationId === m.organisationId)) seen.set(m.organisationId, m.organisation.name);
+    return [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
+  }, [known.data, coop.members]);
+  const organisationId = UUID.test(organisation.trim()) ? organisation.trim() : (suggestions.find(([, name]) => name === organisation.trim())?.[0] ?? '');
+
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = await run(
+      'addMember',
+      { cooperationId: coop.id, expectedVersion: coop.version, organisationId, ...(role ? { role } : {}) },
+      'Membre ajouté.',
+    );
+    await settle(outcome, reload, () => {
+      setOrganisation('');
+      setRole('');
+    });
+  };
+  const designate = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = await run('designateMandataire', { cooperationId: coop.id, expectedVersion: coop.version, organisationId: mandataire }, 'Mandataire désigné.');
+    await settle(outcome, reload, () => setMandataire(''));
+  };
+
+  return (
+    <Section title={`Membres (${coop.members.length})`} id="membres">
+      <div className="table-wrap" tabIndex={0}>
+        <table className="table" data-testid="members-table">
+          <caption className="visually-hidden">Membres de la coopération et leur rôle</caption>
+          <thead>
+            <tr>
+              <th scope="col">Structure</th>
+              <th scope="col">Rôle</th>
+              <th scope="col">ESS</th>
+              <th scope="col">Depuis le</th>
+            </tr>
+          </thead>
+          <tbody>
+            {coop.members.map((m) => (
+              <tr key={m.organisationId}>
+                <th scope="row">
+                  {m.organisation?.name ?? <span className="muted">Structure {m.organisationId.slice(0, 8)}</span>}
+                  {m.organisationId === coop.leadOrganisationId && <Badge tone="info">Porteuse</Badge>}
+                  {m.organisation && <span className="muted small"> {m.organisation.kindLabel}</span>}
+                </th>
+                <td>
+                  {m.roleLabel}
+                  {m.mandataire && (
+                    <>
+                      {' '}
+                      <Badge tone="ok">{MANDATAIRE_LABEL_FR}</Badge>
+                    </>
+                  )}
+                </td>
+                <td>{m.ess ? 'Oui' : 'Non'}</td>
+                <td>{formatDate(m.joinedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {can.memberCommands && (
+        <form className="inline-form inline-form--row" onSubmit={(e) => void add(e)} aria-label="Ajouter un membre" data-testid="add-member-form">
+          <div className="field field--grow">
+            <label htmlFor="member-org">Structure à ajouter</label>
+            <input
+              id="member-org"
+              list="member-suggestions"
+              value={organisation}
+              onChange={(e) => setOrganisation(e.target.value)}
+              aria-describedby="member-org-hint"
+              autoComplete="off"
+            />
+            <datalist id="member-suggestions">
+              {suggestions.map(([id, name]) => (
+                <option key={id} value={name} />
+              ))}
+            </datalist>
+            <p id="member-org-hint" className="hint">
+              Nom d’une structure déjà connue de vos coopérations, ou son identifiant Maillage.
+            </p>
+          </div>
+          {roles.length > 1 && (
+            <div className="field">
+              <label htmlFor="member-role">Rôle</label>
+              <select id="member-role" value={role} onChange={(e) => setRole(e.target.value)}>
+                <option value="">Selon le type de structure</option>
+                {roles.map((r) => (
+                  <option key={r} value={r}>
+                    {memberRoleLabelsFr[r]}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
+          <button type="submit" className="button button--primary" disabled={!organisationId || pending !== null}>
+            Ajouter le membre
+          </button>
+        </form>
+      )}
+      {can.memberCommands && coop.kind === 'GME' && (
+        <form className="inline-form inline-form--row" onSubmit={(e) => void designate(e)} aria-label="Désigner le mandataire" data-testid="mandataire-form">
+          <div className="field field--grow">
+            <label htmlFor="mandataire">Mandataire du groupement</label>
+            <select id="mandataire" value={mandataire} onChange={(e) => setMandataire(e.target.value)}>
+              <option value="">Choisir parmi les membres</option>
+              {coop.members.map((m) => (
+                <option key={m.organisationId} value={m.organisationId}>
+                  {m.organisation?.name ?? m.organisationId}
+                  {m.mandataire ? ' (mandataire actuel)' : ''}
+                </option>
+              ))}
+            </select>
+          </div>
+          <button type="submit" className="button" disabled={!mandataire || pending !== null}>
+            Désigner le mandataire
+          </button>
+        </form>
+      )}
+    </Section>
+  );
+}
+
+function SharesSection({ coop, can, reload }: SectionProps) {
+  const { run, pending } = useCommand();
+  const current = coop.shareholding?.final ?? coop.shareholding?.planned ?? [];
+  const [phase, setPhase] = useState<'PLANNED' | 'FINAL'>(coop.shareholding?.planned ? 'FINAL' : 'PLANNED');
+  const [shares, setShares] = useState<Record<string, string>>(() => Object.fromEntries(current.map((s) => [s.organisationId, String(s.percent)])));
+  const numbers = coop.members.map((m) => ({ member: m, percent: Number((shares[m.organisationId] ?? '').replace(',', '.')) || 0 }));
+  const total = numbers.reduce((sum, n) => sum + n.percent, 0);
+  const ess = numbers.filter((n) => n.member.ess).reduce((sum, n) => sum + n.percent, 0);
+  const majority = ess > 50;
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = await run(
+      'setShareholding',
+      { cooperationId: coop.id, expectedVersion: coop.version, phase, shares: numbers.filter((n) => n.percent > 0).map((n) => ({ organisationId: n.member.organisationId, percent: n.percent })) },
+      'Répartition du capital enregistrée.',
+    );
+    await settle(outcome, reload);
+  };
+
+  return (
+    <Section title="Répartition du capital (JVS)" id="capital">
+      {coop.shareholding && (
+        <p>
+          Dernière répartition enregistrée : {formatNumber(coop.shareholding.essPercent)} % détenus par l’ESS sur {formatNumber(coop.shareholding.totalPercent)} %.
+        </p>
+      )}
+      <form onSubmit={(e) => void save(e)} className="form" aria-label="Définir la répartition du capital">
+        <div className="table-wrap" tabIndex={0}>
+          <table className="table">
+            <caption className="visually-hidden">Parts de chaque associé</caption>
+            <thead>
+              <tr>
+                <th scope="col">Associé</th>
+                <th scope="col">ESS</th>
+                <th scope="col">Part (%)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {coop.members.map((m) => (
+                <tr key={m.organisationId}>
+                  <th scope="row">
+                    <label htmlFor={`share-${m.organisationId}`}>{m.organisation?.name ?? m.organisationId}</label>
+                  </th>
+                  <td>{m.ess ? 'Oui' : 'Non'}</td>
+                  <td>
+                    <input
+                      id={`share-${m.organisationId}`}
+                      className="input--narrow"
+                      inputMode="decimal"
+                      value={shares[m.organisationId] ?? ''}
+                      readOnly={!can.memberCommands}
+                      onChange={(e) => setShares((s) => ({ ...s, [m.organisationId]: e.target.value }))}
+                    />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <p className={`ess-indicator ${majority ? 'ess-indicator--ok' : 'ess-indicator--ko'}`} aria-live="polite" data-testid="ess-indicator">
+          Part de l’ESS : {formatNumber(ess)} % — {majority ? 'majorité ESS atteinte' : 'majorité ESS non atteinte (plus de 50 % requis)'}. Total : {formatNumber(total)} %
+          {total !== 100 ? ' (doit faire 100 %)' : ''}.
+        </p>
+        {can.memberCommands && (
+          <div className="form__actions">
+            <div className="field field--inline">
+              <label htmlFor="share-phase">Répartition</label>
+              <select id="share-phase" value={phase} onChange={(e) => setPhase(e.target.value as 'PLANNED' | 'FINAL')}>
+                <option value="PLANNED">Prévisionnelle</option>
+                <option value="FINAL">Définitive</option>
+              </select>
+            </div>
+            <button type="submit" className="button button--primary" disabled={pending !== null || total <= 0}>
+              Enregistrer la répartition
+            </button>
+          </div>
+        )}
+      </form>
+    </Section>
+  );
+}
+
+function MarketSection({ coop }: { coop: Coop }) {
+  const market = coop.market;
+  return (
+    <Section title="Marché visé (GME)" id="marche">
+      {!market ? (
+        <p className="muted">Aucun marché enregistré pour l’instant.</p>
+      ) : (
+        <dl className="summary" data-testid="market">
+          <div className="summary__row">
+            <dt>Acheteur</dt>
+            <dd>{market.buyerName}</dd>
+          </div>
+          <div className="summary__row">
+            <dt>Montant</dt>
+            <dd>{formatEuros(market.amountExclVat)} HT</dd>
+          </div>
+          <div className="summary__row">
+            <dt>Durée</dt>
+            <dd>{market.durationMonths} mois</dd>
+          </div>
+          <div className="summary__row">
+            <dt>Code CPV</dt>
+            <dd>{market.cpvCode}</dd>
+          </div>
+          <div className="summary__row">
+            <dt>Procédures</dt>
+            <dd>{market.procedures.map((p) => p.label).join(' ; ')}</dd>
+          </div>
+          {market.bidDeadline && (
+            <div className="summary__row">
+              <dt>Remise des offres</dt>
+              <dd>{formatDate(market.bidDeadline)}</dd>
+            </div>
+          )}
+          <div className="summary__row">
+            <dt>Issue</dt>
+            <dd>{market.outcome === 'AWARDED' ? `Attribué${market.startDate ? `, début le ${formatDate(market.startDate)}` : ''}` : market.outcome === 'LOST' ? 'Perdu' : 'En attente'}</dd>
+          </div>
+          {market.lots.length > 0 && (
+            <div className="summary__row">
+              <dt>Lots</dt>
+              <dd>{market.lots.map((l) => `n° ${l.number} : ${l.label}`).join(' ; ')}</dd>
+            </div>
+          )}
+        </dl>
+      )}
+    </Section>
+  );
+}
+
+function FundingSection({ coop }: { coop: Coop }) {
+  const granted = coop.fundings.reduce((s, f) => s + f.amount, 0);
+  const disbursed = coop.fundings.reduce((s, f) => s + f.disbursed, 0);
+  return (
+    <Section title="Financements" id="financements">
+      {coop.fundings.length === 0 ? (
+        <p className="muted">Aucun financement enregistré.</p>
+      ) : (
+        <>
+          <p>
+            {formatEuros(granted)} accordés, {formatEuros(disbursed)} versés.
+          </p>
+          <ul className="plain-list">
+            {coop.fundings.map((f) => (
+              <li key={f.fundingId}>
+                <strong>{f.programme}</strong> : {formatEuros(f.amount)} (versé : {formatEuros(f.disbursed)}) — du {formatDate(f.periodStart)}
+                {f.periodEnd ? ` au ${formatDate(f.periodEnd)}` : ''}
+                {f.endedOn ? `, terminé le ${formatDate(f.endedOn)}` : ''}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Section>
+  );
+}
+
+function WaiversSection({ coop }: { coop: Coop }) {
+  if (coop.waivers.length === 0) return null;
+  return (
+    <Section title="Dérogations" id="derogations">
+      <ul className="plain-list">
+        {coop.waivers.map((w) => (
+          <li key={`${w.stage}-${w.itemId}`}>
+            <strong>{w.itemLabel}</strong> ({stageLabelsFr[w.stage as Stage] ?? w.stage}, {formatDate(w.waivedAt)}) : {w.justification}
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+export function IndicatorsSection({ coop }: { coop: Coop }) {
+  return (
+    <Section title="Indicateurs" id="indicateurs">
+      {coop.indicators.length === 0 && <p className="muted">Aucun indicateur défini pour l’instant.</p>}
+      {coop.indicators.map((indicator) => {
+        const points = indicator.measurements.filter((m) => m.numericValue !== null);
+        const target = Number(indicator.target);
+        const last = indicator.measurements.at(-1);
+        const unit = indicator.unit ? ` ${indicator.unit}` : '';
+        return (
+          <div key={indicator.indicatorId} className="indicator">
+            <h3>
+              {indicator.label} <span className="muted small">({indicator.code})</span>
+            </h3>
+            <p>
+              Dernière mesure : {last ? `${last.value}${unit} (${formatDate(last.periodStart)})` : 'aucune'}
+              {indicator.target && ` — objectif : ${indicator.target}${unit}`}
+              {last?.numericValue != null && Number.isFinite(target) && target > 0 && ` (${formatNumber((last.numericValue / target) * 100)} % de l’objectif)`}
+            </p>
+            {points.length > 0 && (
+              <EChart
+                caption={`Évolution : ${indicator.label}`}
+                label={`Graphique de l’indicateur ${indicator.label} : ${points.map((p) => `${formatDate(p.periodStart)} ${formatNumber(p.numericValue)}`).join(', ')}${indicator.target ? `, objectif ${indicator.target}` : ''}`}
+                height={220}
+                option={{
+                  grid: { left: 48, right: 24, top: 24, bottom: 32 },
+                  tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${formatNumber(Number(v))}${unit}` },
+                  xAxis: { type: 'category', data: points.map((p) => formatDate(p.periodStart)) },
+                  yAxis: { type: 'value' },
+                  series: [
+                    {
+                      type: 'line',
+                      name: indicator.label,
+                      data: points.map((p) => p.numericValue),
+                      symbolSize: 8,
+                      markLine: Number.isFinite(target) && target > 0 ? { symbol: 'none', data: [{ yAxis: target, name: 'Objectif' }], label: { formatter: 'Objectif' }, lineStyle: { type: 'dashed' } } : undefined,
+                    },
+                  ],
+                }}
+                table={
+                  <table className="table table--compact">
+                    <thead>
+                      <tr>
+                        <th scope="col">Période</th>
+                        <th scope="col">Valeur</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {indicator.measurements.map((m) => (
+                        <tr key={m.periodStart}>
+                          <td>
+                            {formatDate(m.periodStart)}
+                            {m.periodEnd ? ` – ${formatDate(m.periodEnd)}` : ''}
+                          </td>
+                          <td>{m.value}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                }
+              />
+            )}
+          </div>
+        );
+      })}
+    </Section>
+  );
+}
+
+const actorRoleFr = (role: string | null | undefined) => (role && role in roleLabelsFr ? roleLabelsFr[role as Role] : 'Utilisateur');
+
+function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; loading: boolean; names: Map<string, string> }) {
+  return (
+    <Section title="Historique complet" id="historique">
+      {loading && <Loading what="de l’historique" />}
+      <ol className="timeline" data-testid="history" reversed>
+        {[...entries].reverse().map((e) => (
+          <li key={e.eventId} className="timeline__item">
+            <p className="timeline__what">{e.label}</p>
+            <p className="timeline__when">
+              Survenu le <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>, enregistré le <time dateTime={e.recordedAt}>{formatDateTime(e.recordedAt)}</time>
+            </p>
+            <p className="timeline__who">
+              Par :{' '}
+              {e.actor
+                ? `${actorRoleFr(e.actor.role)}${e.actor.organisationId ? ` — ${names.get(e.actor.organisationId) ?? 'autre structure'}` : ''}`
+                : 'système (reprise de données)'}
+            </p>
+          </li>
+        ))}
+      </ol>
+    </Section>
+  );
+}

@@ -1,0 +1,168 @@
+import { useState } from 'react';
+import { gql, type TypedDocumentNode } from '@apollo/client';
+import { useQuery } from '@apollo/client/react';
+import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
+import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
+import { frenchMessage } from '../errors';
+import { formatDate, formatEuros, formatNumber, todayIso } from '../format';
+import { STAGES, type Stage } from '../labels';
+import { Link } from '../router';
+import { useSession } from '../session-context';
+import { regionName } from '../territory';
+import { statusTone } from './CooperationListPage';
+
+type Follow = Pick<CooperationView, 'id' | 'asOf' | 'indicators' | 'waivers'>;
+const FOLLOW_UP: TypedDocumentNode<{ cooperation: Follow }, { id: string; asOf?: string | null }> = gql`
+  query FunderFollowUp($id: ID!, $asOf: String) {
+    cooperation(id: $id, asOf: $asOf) {
+      id
+      asOf
+      indicators { indicatorId code label nature unit target criterionCode criterionLabel measurements { periodStart periodEnd value numericValue } }
+      waivers { itemId itemLabel justification stage waivedAt }
+    }
+  }
+`;
+
+/** Read-only: a funder sees progress, money, indicators against targets and waivers; no edit control. */
+export function FunderPortfolioPage() {
+  const { session } = useSession();
+  const [asOf, setAsOf] = useState('');
+  const funderId = session.user.organisationId ?? '';
+  const { data, loading, error } = useQuery(FUNDER_PORTFOLIO, { variables: { funderId, asOf: asOf || null }, skip: !funderId, fetchPolicy: 'network-only' });
+  const portfolio = data?.funderPortfolio;
+
+  return (
+    <>
+      <PageTitle>Mon portefeuille</PageTitle>
+      <form className="toolbar card" aria-label="Date du portefeuille" onSubmit={(e) => e.preventDefault()}>
+        <div className="field field--inline">
+          <label htmlFor="p-asof">Situation au</label>
+          <input id="p-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+          {asOf && (
+            <button type="button" className="button button--small" onClick={() => setAsOf('')}>
+              Revenir à aujourd’hui
+            </button>
+          )}
+        </div>
+      </form>
+      {!funderId && <ErrorBox>Votre compte n’est rattaché à aucune organisation financeuse.</ErrorBox>}
+      {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
+      {loading && !portfolio && <Loading what="du portefeuille" />}
+      {portfolio && (
+        <>
+          <ul className="kpis" aria-label="Chiffres clés du portefeuille">
+            <li className="kpi">
+              <span className="kpi__value" data-testid="portfolio-count">
+                {formatNumber(portfolio.totals.cooperations)}
+              </span>
+              <span className="kpi__label">coopérations financées</span>
+            </li>
+            <li className="kpi">
+              <span className="kpi__value">{formatEuros(portfolio.totals.granted)}</span>
+              <span className="kpi__label">accordés</span>
+            </li>
+            <li className="kpi">
+              <span className="kpi__value">{formatEuros(portfolio.totals.disbursed)}</span>
+              <span className="kpi__label">versés</span>
+            </li>
+          </ul>
+          {portfolio.cooperations.length === 0 ? (
+            <p className="card">Aucune coopération financée à cette date.</p>
+          ) : (
+            portfolio.cooperations.map((c) => {
+              const index = STAGES.indexOf((c.stage ?? 'DECISION') as Stage);
+              const granted = c.fundings.reduce((s, f) => s + f.amount, 0);
+              const disbursed = c.fundings.reduce((s, f) => s + f.disbursed, 0);
+              return (
+                <Section key={c.id} title={c.name} id={`coop-${c.id}`}>
+                  <div className="meta">
+                    <Badge>{c.kindLabel}</Badge>
+                    {c.status && <Badge tone={statusTone(c.status)}>{c.status === 'ACTIVE' ? 'En cours' : c.status === 'CLOSED' ? 'Clôturée' : 'Abandonnée'}</Badge>}
+                    <span>{regionName(c.regionCode)}</span>
+                    <Link to={`/cooperations/${c.id}`}>Voir le détail<span className="visually-hidden"> de {c.name}</span></Link>
+                  </div>
+                  <div className="progress-line">
+                    <span>
+                      Étape {index + 1} sur {STAGES.length} : {c.stageLabel ?? '—'}
+                    </span>
+                    <progress max={STAGES.length} value={index + 1} aria-label={`Avancement de ${c.name}`}>
+                      {index + 1} / {STAGES.length}
+                    </progress>
+                  </div>
+                  <p>
+                    Financement : {formatEuros(granted)} accordés, {formatEuros(disbursed)} versés ({c.fundings.map((f) => `${f.programme}, depuis le ${formatDate(f.periodStart)}`).join(' ; ')}).
+                  </p>
+                  <FollowUp id={c.id} asOf={asOf} waivers={c.waivers} />
+                </Section>
+              );
+            })
+          )}
+        </>
+      )}
+    </>
+  );
+}
+
+function FollowUp({ id, asOf, waivers }: { id: string; asOf: string; waivers: number }) {
+  const { data, error } = useQuery(FOLLOW_UP, { variables: { id, asOf: asOf || null } });
+  if (error) return <p className="muted">Indicateurs indisponibles : {frenchMessage(error)}</p>;
+  if (!data) return <Loading what="des indicateurs" />;
+  const c = data.cooperation;
+  return (
+    <div className="grid-2">
+      <div>
+        <h3>Indicateurs et objectifs</h3>
+        {c.indicators.length === 0 ? (
+          <p className="muted">Aucun indicateur défini.</p>
+        ) : (
+          <table className="table table--compact">
+            <caption className="visually-hidden">Indicateurs comparés à leurs objectifs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Indicateur</th>
+                <th scope="col" className="num">
+                  Dernière valeur
+                </th>
+                <th scope="col" className="num">
+                  Objectif
+                </th>
+                <th scope="col" className="num">
+                  Atteinte
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {c.indicators.map((i) => {
+                const last = i.measurements.at(-1);
+                const target = Number(i.target);
+                const ratio = last?.numericValue != null && Number.isFinite(target) && target > 0 ? last.numericValue / target : null;
+                return (
+                  <tr key={i.indicatorId}>
+                    <th scope="row">{i.label}</th>
+                    <td className="num">{last ? `${last.value}${i.unit ? ` ${i.unit}` : ''}` : '—'}</td>
+                    <td className="num">{i.target ?? '—'}</td>
+                    <td className="num">{ratio === null ? '—' : <Badge tone={ratio >= 1 ? 'ok' : 'warn'}>{formatNumber(ratio * 100)} %</Badge>}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div>
+        <h3>Dérogations ({waivers})</h3>
+        {c.waivers.length === 0 ? (
+          <p className="muted">Aucune dérogation.</p>
+        ) : (
+          <ul className="plain-list">
+            {c.waivers.map((w) => (
+              <li key={`${w.stage}-${w.itemId}`}>
+                <strong>{w.itemLabel}</strong> ({formatDate(w.waivedAt)}) : {w.justification}
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}

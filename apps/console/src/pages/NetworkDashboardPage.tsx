@@ -1,0 +1,383 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { COOPERATIONS, REGIONAL_ACTIVITY, REGIONAL_DASHBOARD, type RegionalActivityView, type RegionalDashboardView } from '../api';
+import { useAnnouncer } from '../announcer';
+import { EChart } from '../components/EChart';
+import { ErrorBox, Loading, PageTitle, Section } from '../components/ui';
+import { downloadExport } from '../download';
+import { frenchMessage } from '../errors';
+import { formatDate, formatDateTime, formatEuros, formatNumber, formatPercent, todayIso } from '../format';
+import { KINDS, STAGES, kindShortFr, stageLabelsFr } from '../labels';
+import { Link } from '../router';
+import { useSession } from '../session-context';
+import { REGIONS, regionName } from '../territory';
+
+const EXPORTS = [
+  { slug: 'cooperations', label: 'Coopérations' },
+  { slug: 'stage-history', label: 'Historique des étapes' },
+  { slug: 'indicators', label: 'Indicateurs' },
+] as const;
+
+export function NetworkDashboardPage() {
+  const { session } = useSession();
+  const { announce } = useAnnouncer();
+  const regions = session.user.role === 'NETWORK' ? session.user.regions : REGIONS.map((r) => r.code);
+  const [region, setRegion] = useState(regions[0] ?? '11');
+  const [asOf, setAsOf] = useState('');
+  const { data, error, loading, refetch } = useQuery(REGIONAL_DASHBOARD, { variables: { region, asOf: asOf || null }, fetchPolicy: 'network-only' });
+  const [feed, setFeed] = useState<RegionalActivityView[]>([]);
+  const [lastUpdate, setLastUpdate] = useState<string | null>(null);
+  const pendingRefetch = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // Live: every fact of the région refreshes today's dashboard (batched over 300 ms).
+  useSubscription(REGIONAL_ACTIVITY, {
+    variables: { region },
+    onData: ({ data: message }) => {
+      const activity = message.data?.regionalActivity;
+      if (!activity) return;
+      setFeed((f) => [activity, ...f].slice(0, 8));
+      if (asOf) return;
+      if (pendingRefetch.current) clearTimeout(pendingRefetch.current);
+      pendingRefetch.current = setTimeout(() => {
+        void refetch().then(() => setLastUpdate(new Date().toISOString()));
+      }, 300);
+    },
+  });
+  useEffect(() => () => {
+    if (pendingRefetch.current) clearTimeout(pendingRefetch.current);
+  }, []);
+
+  const exportFile = async (slug: string, format: 'csv' | 'xlsx') => {
+    try {
+      const name = await downloadExport(`/exports/${slug}.${format}`, { region, asOf: asOf || undefined }, session.accessToken);
+      announce(`Export téléchargé : ${name}`, 'success');
+    } catch (e) {
+      announce(e instanceof Error ? e.message : 'Export impossible.', 'error');
+    }
+  };
+
+  const dashboard = data?.regionalDashboard;
+  return (
+    <>
+      <PageTitle>Tableau de bord régional</PageTitle>
+      <form className="toolbar card" aria-label="Région et date du tableau de bord" onSubmit={(e) => e.preventDefault()}>
+        <div className="field field--inline">
+          <label htmlFor="d-region">Région</label>
+          {regions.length > 1 ? (
+            <select id="d-region" value={region} onChange={(e) => (setRegion(e.target.value), setFeed([]))}>
+              {regions.map((code) => (
+                <option key={code} value={code}>
+                  {regionName(code)}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <output id="d-region" className="output">
+              {regionName(region)}
+            </output>
+          )}
+        </div>
+        <div className="field field--inline">
+          <label htmlFor="d-asof">Situation au</label>
+          <input id="d-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} aria-describedby="d-asof-hint" />
+          {asOf && (
+            <button type="button" className="button button--small" onClick={() => setAsOf('')}>
+              Revenir à aujourd’hui
+            </button>
+          )}
+        </div>
+        <p id="d-asof-hint" className="hint">
+          {asOf ? `Situation au ${formatDate(asOf)} (pas de mise à jour en direct).` : 'Aujourd’hui, mis à jour en direct.'}
+          {lastUpdate && !asOf && ` Dernière mise à jour : ${formatDateTime(lastUpdate)}.`}
+        </p>
+        <div className="exports" role="group" aria-label="Exports">
+          {EXPORTS.map((x) => (
+            <span key={x.slug} className="exports__item">
+              <span className="exports__label">{x.label} :</span>
+              <button type="button" className="button button--small" onClick={() => void exportFile(x.slug, 'csv')}>
+                CSV<span className="visually-hidden"> {x.label}</span>
+              </button>
+              <button type="button" className="button button--small" onClick={() => void exportFile(x.slug, 'xlsx')}>
+                XLSX<span className="visually-hidden"> {x.label}</span>
+              </button>
+            </span>
+          ))}
+        </div>
+      </form>
+      {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
+      {loading && !dashboard && <Loading what="du tableau de bord" />}
+      {dashboard && <Dashboard d={dashboard} region={region} asOf={asOf} />}
+      {!asOf && (
+        <Section title="Activité en direct" id="activite">
+          {feed.length === 0 ? (
+            <p className="muted">Les nouveaux faits de la région apparaîtront ici.</p>
+          ) : (
+            <ul className="plain-list" data-testid="live-feed">
+              {feed.map((a) => (
+                <li key={a.eventId}>
+                  <Link to={`/cooperations/${a.cooperationId}`}>{a.name ?? 'Coopération'}</Link> : {a.label}
+                  {a.stageLabel ? ` (${a.stageLabel})` : ''} — {formatDateTime(a.occurredAt)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+      )}
+    </>
+  );
+}
+
+function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: string; asOf: string }) {
+  const count = (status: string) => d.byStatus.find((s) => s.status === status)?.count ?? 0;
+  const stageTotals = STAGES.map((stage) => ({ stage, count: d.byKindStage.filter((r) => r.stage === stage).reduce((s, r) => s + r.count, 0) }));
+  const stalled = useQuery(COOPERATIONS, {
+    variables: { first: 20, filter: { region, status: 'ACTIVE', stalledForDays: d.stalled.days } },
+    skip: Boolean(asOf) || d.stalled.count === 0,
+    fetchPolicy: 'network-only',
+  });
+  const insertionYears = useMemo(() => [...new Set(d.insertion.map((i) => i.year))].sort(), [d.insertion]);
+
+  return (
+    <div className="dashboard" data-testid="dashboard">
+      <ul className="kpis" aria-label="Chiffres clés">
+        <li className="kpi">
+          <span className="kpi__value" data-testid="kpi-active">
+            {formatNumber(count('ACTIVE'))}
+          </span>
+          <span className="kpi__label">coopérations en cours</span>
+        </li>
+        <li className="kpi">
+          <span className="kpi__value">{formatNumber(count('CLOSED'))}</span>
+          <span className="kpi__label">clôturées</span>
+        </li>
+        <li className="kpi">
+          <span className="kpi__value">{formatNumber(count('ABANDONED'))}</span>
+          <span className="kpi__label">abandonnées</span>
+        </li>
+        <li className="kpi">
+          <span className="kpi__value" data-testid="kpi-stalled">
+            {formatNumber(d.stalled.count)}
+          </span>
+          <span className="kpi__label">sans activité depuis {d.stalled.days} jours</span>
+        </li>
+        <li className="kpi">
+          <span className="kpi__value">{formatEuros(d.funding.granted)}</span>
+          <span className="kpi__label">financements accordés ({formatEuros(d.funding.disbursed)} versés)</span>
+        </li>
+      </ul>
+
+      <div className="grid-2">
+        <Section title="Entonnoir des étapes" id="entonnoir">
+          <EChart
+            caption={`Coopérations en cours par étape, ${d.regionName}, au ${formatDate(d.asOf)}`}
+            label={`Entonnoir : ${stageTotals.map((s) => `${stageLabelsFr[s.stage]} ${s.count}`).join(', ')}`}
+            option={{
+              tooltip: { trigger: 'item' },
+              series: [
+                {
+                  type: 'funnel',
+                  sort: 'none',
+                  left: '5%',
+                  width: '90%',
+                  minSize: '10%',
+                  label: { show: true, position: 'inside', color: '#fff', formatter: '{b} : {c}' },
+                  data: stageTotals.map((s) => ({ name: stageLabelsFr[s.stage], value: s.count })),
+                },
+              ],
+            }}
+            table={<StageKindTable d={d} />}
+            testId="funnel"
+          />
+          <StageKindTable d={d} visible />
+        </Section>
+        <Section title="Par département" id="departements">
+          <EChart
+            caption="Coopérations par département"
+            label={`Coopérations par département : ${d.byDepartement.map((r) => `${r.label} ${r.count}`).join(', ')}`}
+            height={Math.max(200, d.byDepartement.length * 32)}
+            option={{
+              grid: { left: 150, right: 24, top: 8, bottom: 24 },
+              tooltip: { trigger: 'axis' },
+              xAxis: { type: 'value', minInterval: 1 },
+              yAxis: { type: 'category', inverse: true, data: d.byDepartement.map((r) => r.label) },
+              series: [{ type: 'bar', data: d.byDepartement.map((r) => r.count), label: { show: true, position: 'right' } }],
+            }}
+            table={<KeyCountTable rows={d.byDepartement} header="Département" />}
+          />
+        </Section>
+        <Section title="Durée médiane par étape" id="durees">
+          <EChart
+            caption="Nombre de jours médian passés dans chaque étape"
+            label={`Durée médiane : ${d.medianDaysPerStage.map((r) => `${r.stageLabel} ${formatNumber(r.medianDays)} jours`).join(', ')}`}
+            height={220}
+            option={{
+              grid: { left: 110, right: 40, top: 8, bottom: 24 },
+              tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${formatNumber(Number(v))} jours` },
+              xAxis: { type: 'value' },
+              yAxis: { type: 'category', inverse: true, data: d.medianDaysPerStage.map((r) => r.stageLabel) },
+              series: [{ type: 'bar', data: d.medianDaysPerStage.map((r) => Math.round(r.medianDays)), label: { show: true, position: 'right' } }],
+            }}
+            table={
+              <table className="table table--compact">
+                <thead>
+                  <tr>
+                    <th scope="col">Étape</th>
+                    <th scope="col">Jours (médiane)</th>
+                    <th scope="col">Passages</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {d.medianDaysPerStage.map((r) => (
+                    <tr key={r.stage}>
+                      <td>{r.stageLabel}</td>
+                      <td>{formatNumber(r.medianDays)}</td>
+                      <td>{r.visits}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            }
+          />
+          {d.conversion.length > 0 && (
+            <p className="small muted">
+              Taux de passage : {d.conversion.map((c) => `${stageLabelsFr[c.stage as keyof typeof stageLabelsFr] ?? c.stage} → ${stageLabelsFr[c.next as keyof typeof stageLabelsFr] ?? c.next} ${formatPercent(c.rate)}`).join(' ; ')}
+            </p>
+          )}
+        </Section>
+        <Section title="Raisons d’abandon" id="abandons">
+          {d.abandonmentReasons.length === 0 ? <p className="muted">Aucun abandon.</p> : <KeyCountTable rows={d.abandonmentReasons} header="Raison" visible />}
+        </Section>
+        <Section title={`Coopérations à l’arrêt (${d.stalled.count})`} id="arret">
+          <p className="muted small">En cours, sans aucun fait depuis {d.stalled.days} jours.</p>
+          {d.stalled.count === 0 && <p>Aucune.</p>}
+          {stalled.data && (
+            <ul className="plain-list">
+              {stalled.data.cooperations.edges.map(({ node }) => (
+                <li key={node.id}>
+                  <Link to={`/cooperations/${node.id}`}>{node.name}</Link> — {node.stageLabel}, dernier fait le {formatDate(node.lastEventAt)}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+        <Section title="Insertion" id="insertion">
+          {d.insertion.length === 0 ? (
+            <p className="muted">Aucune mesure d’insertion enregistrée.</p>
+          ) : (
+            <div className="table-wrap" tabIndex={0}>
+              <table className="table table--compact">
+                <caption className="visually-hidden">Indicateurs d’insertion par année</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Indicateur</th>
+                    {insertionYears.map((y) => (
+                      <th key={y} scope="col" className="num">
+                        {y}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {[...new Set(d.insertion.map((i) => i.label))].map((label) => (
+                    <tr key={label}>
+                      <th scope="row">{label}</th>
+                      {insertionYears.map((y) => {
+                        const row = d.insertion.find((i) => i.label === label && i.year === y);
+                        return (
+                          <td key={y} className="num">
+                            {row ? formatNumber(row.total) : '—'}
+                          </td>
+                        );
+                      })}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+        </Section>
+        <Section title="Financements" id="financements">
+          <dl className="summary summary--compact">
+            <div className="summary__row">
+              <dt>Accordés</dt>
+              <dd>{formatEuros(d.funding.granted)}</dd>
+            </div>
+            <div className="summary__row">
+              <dt>Versés</dt>
+              <dd>{formatEuros(d.funding.disbursed)}</dd>
+            </div>
+            <div className="summary__row">
+              <dt>Financements</dt>
+              <dd>{formatNumber(d.funding.fundings)}</dd>
+            </div>
+            <div className="summary__row">
+              <dt>Financeurs</dt>
+              <dd>{formatNumber(d.funding.funders)}</dd>
+            </div>
+            <div className="summary__row">
+              <dt>Coopérations financées</dt>
+              <dd>{formatNumber(d.funding.cooperations)}</dd>
+            </div>
+          </dl>
+        </Section>
+      </div>
+    </div>
+  );
+}
+
+function StageKindTable({ d, visible }: { d: RegionalDashboardView; visible?: boolean }) {
+  const cell = (kind: string, stage: string) => d.byKindStage.find((r) => r.kind === kind && r.stage === stage)?.count ?? 0;
+  return (
+    <div className={visible ? 'table-wrap' : undefined} tabIndex={visible ? 0 : undefined}>
+      <table className="table table--compact" data-testid={visible ? 'kind-stage-table' : undefined}>
+        <caption className={visible ? 'table__caption' : 'visually-hidden'}>Coopérations en cours par type et par étape</caption>
+        <thead>
+          <tr>
+            <th scope="col">Type</th>
+            {STAGES.map((s) => (
+              <th key={s} scope="col" className="num">
+                {stageLabelsFr[s]}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {KINDS.map((k) => (
+            <tr key={k}>
+              <th scope="row">{kindShortFr[k]}</th>
+              {STAGES.map((s) => (
+                <td key={s} className="num" data-kind={k} data-stage={s}>
+                  {cell(k, s)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function KeyCountTable({ rows, header, visible }: { rows: { key: string; label: string; count: number }[]; header: string; visible?: boolean }) {
+  return (
+    <table className="table table--compact">
+      {!visible && <caption className="visually-hidden">{header}</caption>}
+      <thead>
+        <tr>
+          <th scope="col">{header}</th>
+          <th scope="col" className="num">
+            Nombre
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.key}>
+            <td>{r.label}</td>
+            <td className="num">{r.count}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

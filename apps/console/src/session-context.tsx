@@ -1,0 +1,14 @@
+import { createContext, useContext } from 'react';
+import type { Session } from './session';
+
+export interface SessionState {
+  session: Session;
+  signOut: (message?: string) => void;
+}
+export const SessionContext = createContext<SessionState | null>(null);
+
+export function useSession(): SessionState {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error('useSession outside a signed-in page');
+  return value;
+}

@@ -1,0 +1,42 @@
+/** The signed-in session, kept in localStorage so every tab shares it (the access token lives 15 minutes). */
+export type Role = 'ADMIN' | 'NETWORK' | 'FUNDER' | 'MEMBER';
+
+export interface SessionUser {
+  id: string;
+  email: string | null;
+  name: string | null;
+  role: Role;
+  organisationId: string | null;
+  regions: string[];
+}
+
+export interface Session {
+  accessToken: string;
+  expiresAt: string;
+  user: SessionUser;
+}
+
+const KEY = 'maillage.session';
+
+export function loadSession(): Session | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (!raw) return null;
+    const session = JSON.parse(raw) as Session;
+    return Date.parse(session.expiresAt) > Date.now() ? session : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveSession(session: Session | null): void {
+  if (session) localStorage.setItem(KEY, JSON.stringify(session));
+  else localStorage.removeItem(KEY);
+}
+
+export const roleLabelsFr: Record<Role, string> = {
+  ADMIN: 'Opérateur de la plateforme',
+  NETWORK: 'Inter-réseau',
+  FUNDER: 'Financeur',
+  MEMBER: 'Structure membre',
+};

@@ -1,0 +1,336 @@
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core) against the real
+ * API (createApp on a fresh embedded-PostgreSQL database), served by the API itself at `/`.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
+import type { ProjectionRunner } from '@maillage/projections';
+import { createApp } from '../../api/src/bootstrap';
+import { AuthService } from '../../api/src/auth/auth.service';
+import { PROJECTION_RUNNER } from '../../api/src/projections/projections.module';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '../../..');
+const CONSOLE_DIR = path.join(ROOT, 'dist/console');
+const SHOTS = path.join(ROOT, 'test-output/console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const PASSWORD = 'console-test-password';
+
+/** `npm test` builds the console first; run alone, this file builds it with Vite's build() API. */
+function ensureConsoleBuilt(): void {
+  if (existsSync(path.join(CONSOLE_DIR, 'index.html'))) return;
+  const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn' });`;
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
+}
+
+interface AxeSummary {
+  page: string;
+  violations: { id: string; impact: string | null | undefined; nodes: number }[];
+}
+
+describe('web console in Chromium', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let base: string;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  const axeResults: AxeSummary[] = [];
+  const org = { tremplin: randomUUID(), petitPlus: randomUUID(), regie: randomUUID(), grafie: randomUUID(), region: randomUUID() };
+  const email = { member: 'membre@console.test', petitPlus: 'petitplus@console.test', network: 'reseau@console.test', funder: 'financeur@console.test' };
+  let gql: ReturnType<typeof graphqlClient>;
+  let adminHeaders: Record<string, string>;
+  let funderHeaders: Record<string, string>;
+  let cooperationId = '';
+
+  beforeAll(async () => {
+    ensureConsoleBuilt();
+    mkdirSync(SHOTS, { recursive: true });
+    db = await createTestDatabase('console');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    gql = graphqlClient(`${base}/graphql`);
+    const auth = app.get(AuthService);
+    const admin = await auth.createUserUnchecked({ email: 'admin@console.test', name: 'Admin', password: PASSWORD, role: 'ADMIN', organisationId: null, regions: [] });
+    adminHeaders = { authorization: `Bearer ${auth.issueAccessToken(admin.id).accessToken}` };
+    const register = async (organisationId: string, name: string, kind: string, departementCode: string) => {
+      const r = await gql(`mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`, {
+        input: { organisationId, name, kind, regionCode: '11', departementCode },
+      }, adminHeaders);
+      expect(r.errors).toBeUndefined();
+    };
+    await register(org.tremplin, 'Tremplin Travail', 'AI', '93');
+    await register(org.petitPlus, 'Le Petit Plus', 'EA', '93');
+    await register(org.regie, 'Régie de quartier de Stains', 'REGIE', '93');
+    await register(org.grafie, 'GRAFIE', 'NETWORK', '75');
+    await register(org.region, "Conseil régional d'Île-de-France", 'FUNDER', '75');
+    await auth.createUserUnchecked({ email: email.member, name: 'Camille Tremplin', password: PASSWORD, role: 'MEMBER', organisationId: org.tremplin, regions: [] });
+    await auth.createUserUnchecked({ email: email.petitPlus, name: 'Sam Petit Plus', password: PASSWORD, role: 'MEMBER', organisationId: org.petitPlus, regions: [] });
+    await auth.createUserUnchecked({ email: email.network, name: 'Chargée de mission GRAFIE', password: PASSWORD, role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
+    const funder = await auth.createUserUnchecked({ email: email.funder, name: 'Service ESS Région', password: PASSWORD, role: 'FUNDER', organisationId: org.region, regions: [] });
+    funderHeaders = { authorization: `Bearer ${auth.issueAccessToken(funder.id).accessToken}` };
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await app?.close();
+    await db?.drop();
+    if (axeResults.length) console.log(`axe results: ${JSON.stringify(axeResults)}`);
+  });
+
+  const newPage = async (width = 1280, height = 900): Promise<{ context: BrowserContext; page: Page; cspErrors: string[] }> => {
+    const context = await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
+    contexts.push(context);
+    const page = await context.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+    return { context, page, cspErrors };
+  };
+
+  const signIn = async (page: Page, who: string) => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Adresse e-mail').fill(who);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+  };
+
+  /** axe-core on the page: records every violation, fails on serious or critical ones. */
+  const checkA11y = async (page: Page, name: string) => {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
+    axeResults.push({ page: name, violations });
+    const blocking = result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+    expect({ page: name, blocking }).toEqual({ page: name, blocking: [] });
+  };
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('serves the console with its security headers and falls back to index.html for client routes', async () => {
+    const root = await fetch(`${base}/`);
+    expect(root.status).toBe(200);
+    expect(root.headers.get('content-type')).toMatch(/text\/html/);
+    const csp = root.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toMatch(/connect-src 'self' ws:\/\/127\.0\.0\.1:\d+/);
+    expect(root.headers.get('x-content-type-options')).toBe('nosniff');
+    const deep = await fetch(`${base}/cooperations/${randomUUID()}`);
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain('<div id="root">');
+    expect((await fetch(`${base}/assets/nope.js`)).status).toBe(404);
+    // GraphQL keeps working, without the console's CSP.
+    const health = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect(health.status).toBe(200);
+    expect(health.headers.get('content-security-policy')).toBeNull();
+  });
+
+  it('a member signs in, creates a GME with the wizard, adds members, designates the mandataire and brings it to LAUNCH while the network dashboard updates live', async () => {
+    // The regional network watches its dashboard first (second browser context).
+    const network = await newPage();
+    await signIn(network.page, email.network);
+    await network.page.getByRole('heading', { level: 1, name: 'Tableau de bord régional' }).waitFor();
+    const activeKpi = network.page.getByTestId('kpi-active');
+    await expect(activeKpi.textContent()).resolves.toBe('0');
+
+    const { page, cspErrors } = await newPage();
+    await page.goto(`${base}/`);
+    await page.getByRole('heading', { level: 1, name: 'Connexion à Maillage' }).waitFor();
+    await checkA11y(page, 'connexion');
+    await shot(page, '01-connexion');
+    await signIn(page, email.member);
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    await page.getByText('Votre structure ne participe encore à aucune coopération.').waitFor();
+    await checkA11y(page, 'mes-cooperations-vide');
+
+    // Wizard: only what a GME needs.
+    await page.getByRole('link', { name: 'Nouvelle coopération' }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Nouvelle coopération' }).waitFor();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByTestId('wizard-errors').getByText('Choisissez un type de coopération.').waitFor();
+    await page.getByLabel("Groupement momentané d'entreprises (GME)").check();
+    await checkA11y(page, 'assistant-type');
+    await shot(page, '02-assistant-type');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Nom de la coopération').fill('Nettoyage des collèges de Seine-Saint-Denis');
+    await page.getByLabel('Mutualisation de coûts et de moyens').check();
+    await page.getByLabel('Propreté').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Région').selectOption('11');
+    await page.getByLabel('Seine-Saint-Denis (93)').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Solidaire').check();
+    await page.getByLabel('Le marché visé est déjà identifié').check();
+    await page.getByLabel('Acheteur').fill('Département de la Seine-Saint-Denis');
+    await page.getByLabel('Code CPV (8 chiffres)').fill('90919300');
+    await page.getByLabel('Montant hors taxes (€)').fill('240000');
+    await page.getByLabel('Durée (mois)').fill('24');
+    await page.getByLabel('Marché réservé aux SIAE').check();
+    await checkA11y(page, 'assistant-precisions');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await expect(page.getByTestId('wizard-summary').textContent()).resolves.toMatch(/240\s000\s€ HT, 24 mois/);
+    await page.getByRole('button', { name: 'Créer la coopération' }).click();
+
+    await page.getByTestId('cooperation-page').waitFor();
+    cooperationId = page.url().split('/cooperations/')[1].split('?')[0];
+    await expect(page.getByTestId('stage-label').textContent()).resolves.toBe('Étape : Décision');
+    // The network's count moved without any reload of its page.
+    await network.page.waitForFunction(() => document.querySelector('[data-testid="kpi-active"]')?.textContent === '1', null, { timeout: 20_000 });
+
+    // Members and the mandataire.
+    for (const id of [org.petitPlus, org.regie]) {
+      const before = Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
+      await page.getByLabel('Structure à ajouter').fill(id);
+      await page.getByRole('button', { name: 'Ajouter le membre' }).click();
+      await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before);
+      await page.waitForFunction(() => (document.getElementById('member-org') as HTMLInputElement).value === '');
+    }
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    await page.reload();
+    await page.getByTestId('members-table').getByText('Régie de quartier de Stains').waitFor();
+    await page.getByLabel('Mandataire du groupement').selectOption(org.tremplin);
+    await page.getByRole('button', { name: 'Désigner le mandataire' }).click();
+    await page.getByTestId('members-table').getByText('Mandataire').waitFor();
+
+    // DECISION: the synthesis note is the only missing item; the advance button says why it waits.
+    await expect(page.locator('#advance').getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(page.locator('#advance-reason').textContent()).resolves.toContain('Points manquants');
+    await page.getByLabel('Livrable', { exact: true }).selectOption('NOTE_DE_SYNTHESE');
+    await page.getByLabel('Titre ou référence (facultatif)').fill('Note de synthèse v1');
+    await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
+    await checkA11y(page, 'cooperation-decision');
+    await shot(page, '03-cooperation-decision');
+    await page.getByRole('button', { name: 'Passer à l’étape « Faisabilité »' }).click();
+    await page.getByTestId('stage-label').getByText('Étape : Faisabilité').waitFor();
+
+    // FEASIBILITY: market and form came from the wizard; the agreement in principle remains.
+    await page.getByLabel('Livrable', { exact: true }).selectOption('ACCORD_DE_PRINCIPE');
+    await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
+    await page.getByRole('button', { name: 'Passer à l’étape « Lancement »' }).click();
+    await page.getByTestId('stage-label').getByText('Étape : Lancement').waitFor();
+    await expect(page.getByTestId('stepper').locator('[aria-current="step"]').textContent()).resolves.toContain('Lancement');
+    await page.getByTestId('history').getByText('Passage à l’étape suivante').first().waitFor();
+    await expect(page.getByTestId('history').locator('li').count()).resolves.toBeGreaterThanOrEqual(9);
+    await checkA11y(page, 'cooperation-lancement');
+    await shot(page, '04-cooperation-lancement');
+
+    // The network sees the GME in LAUNCH, still without reloading.
+    await network.page.waitForFunction(
+      () => document.querySelector('[data-testid="kind-stage-table"] td[data-kind="GME"][data-stage="LAUNCH"]')?.textContent === '1',
+      null,
+      { timeout: 20_000 },
+    );
+    await expect(activeKpi.textContent()).resolves.toBe('1');
+    await checkA11y(network.page, 'tableau-de-bord-reseau');
+    await shot(network.page, '05-tableau-de-bord-reseau');
+
+    // Tablet width: the dashboard still fits without horizontal scrolling of the page.
+    await network.page.setViewportSize({ width: 768, height: 1024 });
+    await expect(network.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).resolves.toBe(true);
+    await shot(network.page, '06-tableau-de-bord-tablette');
+
+    // Exports download through fetch with the bearer token.
+    const download = network.page.waitForEvent('download');
+    await network.page.getByRole('button', { name: 'CSV Coopérations' }).click();
+    expect((await download).suggestedFilename()).toMatch(/^maillage-cooperations-ile-de-france-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(cspErrors).toEqual([]);
+    expect(network.cspErrors).toEqual([]);
+  });
+
+  it('a funder sees its portfolio and the cooperation without any edit control', async () => {
+    expect(cooperationId).not.toBe('');
+    const granted = await gql(
+      `mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`,
+      { input: { cooperationId, funderOrganisationId: org.region, programme: 'Fonds régional ESS', amount: 30000, period: { start: '2026-01-01' } } },
+      funderHeaders,
+    );
+    expect(granted.errors).toBeUndefined();
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    const { page } = await newPage();
+    await signIn(page, email.funder);
+    await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
+    await expect(page.getByTestId('portfolio-count').textContent()).resolves.toBe('1');
+    await page.getByText('Nettoyage des collèges de Seine-Saint-Denis').first().waitFor();
+    await checkA11y(page, 'portefeuille-financeur');
+    await shot(page, '07-portefeuille-financeur');
+    await page.getByRole('link', { name: /Voir le détail/ }).click();
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByTestId('history').locator('li').first().waitFor();
+    // The only button is signing out; the only field is the read-only "as of" date.
+    await expect(page.locator('main button').count()).resolves.toBe(0);
+    await expect(page.getByRole('button').allTextContents()).resolves.toEqual(['Se déconnecter']);
+    await expect(page.locator('main input, main select, main textarea').evaluateAll((els) => els.map((e) => e.id))).resolves.toEqual(['coop-asof']);
+    await expect(page.locator('[data-testid="deliverable-form"], [data-testid="add-member-form"], [data-testid="lifecycle-actions"]').count()).resolves.toBe(0);
+    await checkA11y(page, 'cooperation-financeur');
+    await shot(page, '08-cooperation-financeur');
+  });
+
+  it('a conflict between two tabs shows a message, loads the latest state and keeps what was typed', async () => {
+    const { context, page: tabA } = await newPage();
+    await signIn(tabA, email.member);
+    const tabB = await context.newPage();
+    await tabA.goto(`${base}/cooperations/${cooperationId}`);
+    await tabB.goto(`${base}/cooperations/${cooperationId}`);
+    await tabB.getByTestId('cooperation-page').waitFor();
+    const versionB = Number(await tabB.getByTestId('cooperation-page').getAttribute('data-version'));
+
+    await tabB.getByLabel('Livrable', { exact: true }).selectOption('CONVENTION_GME');
+    await tabB.getByLabel('Titre ou référence (facultatif)').fill('Convention signée le 3 mars (onglet B)');
+    // Meanwhile tab A records something.
+    await tabA.getByLabel('Livrable', { exact: true }).selectOption('NOTE_ORGANISATION_GOUVERNANCE');
+    await tabA.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await tabA.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, versionB);
+
+    await tabB.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await tabB.getByTestId('announce-alert').getByText("Quelqu'un d'autre a modifié cette coopération").waitFor();
+    await tabB.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, versionB);
+    await expect(tabB.getByLabel('Titre ou référence (facultatif)').inputValue()).resolves.toBe('Convention signée le 3 mars (onglet B)');
+    await expect(tabB.getByLabel('Livrable', { exact: true }).inputValue()).resolves.toBe('CONVENTION_GME');
+    await checkA11y(tabB, 'conflit');
+    await shot(tabB, '09-conflit');
+    // Submitting again, on the latest version, goes through.
+    await tabB.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await tabB.getByTestId('announce-polite').getByText('Livrable « Convention de groupement (GME) » enregistré.').waitFor();
+    await tabB.waitForFunction(() => (document.getElementById('deliverable-title') as HTMLInputElement).value === '');
+  });
+
+  it('an expired or refused token sends the user back to sign-in with a message', async () => {
+    const { page } = await newPage();
+    await signIn(page, email.petitPlus);
+    await page.evaluate(() => {
+      const session = JSON.parse(localStorage.getItem('maillage.session')!) as { accessToken: string };
+      session.accessToken = `${session.accessToken.slice(0, -4)}AAAA`;
+      localStorage.setItem('maillage.session', JSON.stringify(session));
+    });
+    await page.reload();
+    await page.getByTestId('signin-notice').getByText('Votre session a expiré').waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Connexion à Maillage' }).waitFor();
+  });
+
+  it('a member of another structure cannot steer the cooperation (lifecycle buttons absent)', async () => {
+    const { page } = await newPage(1024, 768);
+    await signIn(page, email.petitPlus);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    // Le Petit Plus is a cotraitant, neither lead nor mandataire: buttons stay but say why.
+    await expect(page.locator('#advance').getAttribute('aria-disabled')).resolves.toBe('true');
+    await expect(page.locator('#advance-reason').textContent()).resolves.toBe('Seuls la structure porteuse et le mandataire peuvent faire avancer la coopération.');
+    await shot(page, '10-cooperation-cotraitant-tablette');
+  });
+});
