@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -24,9 +24,21 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const PASSWORD = 'console-test-password';
 
-/** `npm test` builds the console first; run alone, this file builds it with Vite's build() API. */
+/** Newest modification time of the console's sources (and the domain labels it bundles). */
+function newestSource(): number {
+  const walk = (p: string): number =>
+    statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((name) => walk(path.join(p, name)))) : statSync(p).mtimeMs;
+  return Math.max(...['apps/console/src', 'apps/console/index.html', 'apps/console/vite.config.mjs', 'libs/domain/src/labels'].map((p) => walk(path.join(ROOT, p))));
+}
+
+/**
+ * `npm run build` builds the console; when dist/console is missing or older than the sources
+ * (e.g. `npm test` right after editing the console), this file rebuilds it with Vite's build() API
+ * in a child process (Vite is ESM-only; Jest runs this file as CommonJS).
+ */
 function ensureConsoleBuilt(): void {
-  if (existsSync(path.join(CONSOLE_DIR, 'index.html'))) return;
+  const index = path.join(CONSOLE_DIR, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return;
   const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn' });`;
   execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
 }
