@@ -14,6 +14,7 @@ export {
   sectorLabelsFr,
   shareholdingPhaseLabelsFr,
   stageLabelsFr,
+  standardIndicatorLabelsFr,
   supportKindLabelsFr,
   MANDATAIRE_LABEL_FR,
 } from '@maillage/domain/labels/labels.fr';
@@ -29,6 +30,8 @@ export {
   SECTORS,
   STAGES,
   COOPERATION_KINDS as KINDS,
+  STANDARD_INDICATORS,
+  STANDARD_INDICATOR_UNITS,
 } from '@maillage/domain/cooperation/cooperation.types';
 import type { CooperationKind } from '@maillage/domain/cooperation/cooperation.types';
 export type {

@@ -265,6 +265,28 @@ describe('web console in Chromium', () => {
     expect(network.cspErrors).toEqual([]);
   });
 
+  it('a member defines an indicator with a target, records a measurement and sees it on a chart', async () => {
+    expect(cooperationId).not.toBe('');
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByText('Définir un indicateur ou enregistrer une mesure').click();
+    await page.getByLabel('Indicateur', { exact: true }).selectOption('PEOPLE_IN_INSERTION');
+    await page.getByLabel('Objectif (personnes)').fill('40');
+    await page.getByRole('button', { name: 'Définir l’indicateur' }).click();
+    await page.getByLabel('Indicateur mesuré').selectOption({ label: 'Personnes en parcours d’insertion' });
+    await page.getByLabel('Début de période').fill('2026-01-01');
+    await page.getByLabel('Fin de période').fill('2026-06-30');
+    await page.getByLabel('Valeur').fill('12');
+    await page.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+    await page.getByText('Dernière mesure : 12 personnes (1 janvier 2026) — objectif : 40 personnes (30 % de l’objectif)').waitFor();
+    await page.locator('figure.chart svg').first().waitFor();
+    await expect(page.locator('figure.chart [role="img"]').first().getAttribute('aria-label')).resolves.toContain('objectif 40');
+    await shot(page, '11-indicateur-graphique');
+    expect(cspErrors).toEqual([]); // ECharts' SVG output is allowed by the console's CSP
+  });
+
   it('a funder sees its portfolio and the cooperation without any edit control', async () => {
     expect(cooperationId).not.toBe('');
     const granted = await gql(
@@ -279,6 +301,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
     await expect(page.getByTestId('portfolio-count').textContent()).resolves.toBe('1');
     await page.getByText('Nettoyage des collèges de Seine-Saint-Denis').first().waitFor();
+    // Indicators against their targets.
+    await page.getByRole('row', { name: /Personnes en parcours d’insertion 12 personnes 40 30 %/ }).waitFor();
     await checkA11y(page, 'portefeuille-financeur');
     await shot(page, '07-portefeuille-financeur');
     await page.getByRole('link', { name: /Voir le détail/ }).click();

@@ -11,7 +11,14 @@ import {
   ABANDON_REASONS,
   CLOSE_OUTCOMES,
   DELIVERABLE_KINDS,
+  GME_FORMS,
   MANDATAIRE_LABEL_FR,
+  MARKET_PROCEDURES,
+  STANDARD_INDICATORS,
+  STANDARD_INDICATOR_UNITS,
+  standardIndicatorLabelsFr,
+  marketOutcomeLabelsFr,
+  marketProcedureLabelsFr,
   STAGES,
   abandonReasonLabelsFr,
   closeOutcomeLabelsFr,
@@ -112,8 +119,8 @@ export function CooperationPage({ id }: { id: string }) {
           <GateSection coop={coop} can={can} reload={reload} />
           <MembersSection coop={coop} can={can} reload={reload} />
           {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
-          {coop.kind === 'GME' && <MarketSection coop={coop} />}
-          <IndicatorsSection coop={coop} />
+          {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} />}
+          <IndicatorsSection coop={coop} can={can} reload={reload} />
           <HistorySection entries={history.data?.history ?? []} loading={history.loading && !history.data} names={names} />
         </div>
         <aside className="columns__side" aria-label="Actions et informations">
@@ -651,12 +658,13 @@ function SharesSection({ coop, can, reload }: SectionProps) {
   );
 }
 
-function MarketSection({ coop }: { coop: Coop }) {
+function MarketSection({ coop, can, reload }: SectionProps) {
   const market = coop.market;
   return (
     <Section title="Marché visé (GME)" id="marche">
+      {can.memberCommands && !coop.gmeForm && <GmeFormForm coop={coop} reload={reload} />}
       {!market ? (
-        <p className="muted">Aucun marché enregistré pour l’instant.</p>
+        can.memberCommands ? <MarketForm coop={coop} reload={reload} /> : <p className="muted">Aucun marché enregistré pour l’instant.</p>
       ) : (
         <dl className="summary" data-testid="market">
           <div className="summary__row">
@@ -697,7 +705,132 @@ function MarketSection({ coop }: { coop: Coop }) {
           )}
         </dl>
       )}
+      {market && !market.outcome && can.memberCommands && <MarketOutcomeForm coop={coop} reload={reload} />}
     </Section>
+  );
+}
+
+function GmeFormForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+  const { run, pending } = useCommand();
+  const [form, setForm] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    await settle(await run('setGmeForm', { cooperationId: coop.id, expectedVersion: coop.version, form }, 'Forme du groupement enregistrée.'), reload, () => setForm(''));
+  };
+  return (
+    <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Choisir la forme du groupement">
+      <div className="field">
+        <label htmlFor="gme-form">Forme du groupement</label>
+        <select id="gme-form" value={form} onChange={(e) => setForm(e.target.value)}>
+          <option value="">Choisir</option>
+          {GME_FORMS.map((f) => (
+            <option key={f} value={f}>
+              {gmeFormLabelsFr[f]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="submit" className="button" disabled={!form || pending !== null}>
+        Enregistrer la forme
+      </button>
+    </form>
+  );
+}
+
+function MarketForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+  const { run, pending } = useCommand();
+  const empty = { buyerName: '', cpvCode: '', amount: '', duration: '', procedure: '', bidDeadline: '' };
+  const [m, setM] = useState(empty);
+  const set = (key: keyof typeof empty) => (value: string) => setM((x) => ({ ...x, [key]: value }));
+  const valid = m.buyerName.trim() && /^\d{8}$/.test(m.cpvCode) && Number(m.amount) > 0 && Number(m.duration) > 0 && m.procedure;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = {
+      cooperationId: coop.id,
+      expectedVersion: coop.version,
+      buyerName: m.buyerName.trim(),
+      cpvCode: m.cpvCode,
+      amountExclVat: Number(m.amount.replace(',', '.')),
+      durationMonths: Number(m.duration),
+      procedures: [m.procedure],
+      ...(m.bidDeadline ? { bidDeadline: m.bidDeadline } : {}),
+    };
+    await settle(await run('recordMarket', input, 'Marché visé enregistré.'), reload, () => setM(empty));
+  };
+  return (
+    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer le marché visé">
+      <p className="muted">Aucun marché enregistré pour l’instant. Renseignez-le dès qu’il est identifié :</p>
+      <div className="grid-2">
+        <div className="field">
+          <label htmlFor="m-buyer">Acheteur</label>
+          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="m-cpv">Code CPV (8 chiffres)</label>
+          <input id="m-cpv" inputMode="numeric" value={m.cpvCode} onChange={(e) => set('cpvCode')(e.target.value.trim())} />
+        </div>
+        <div className="field">
+          <label htmlFor="m-amount">Montant hors taxes (€)</label>
+          <input id="m-amount" inputMode="decimal" value={m.amount} onChange={(e) => set('amount')(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="m-duration">Durée (mois)</label>
+          <input id="m-duration" inputMode="numeric" value={m.duration} onChange={(e) => set('duration')(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="m-procedure">Procédure</label>
+          <select id="m-procedure" value={m.procedure} onChange={(e) => set('procedure')(e.target.value)}>
+            <option value="">Choisir</option>
+            {MARKET_PROCEDURES.map((p) => (
+              <option key={p} value={p}>
+                {marketProcedureLabelsFr[p]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="m-deadline">Date limite de remise des offres</label>
+          <input id="m-deadline" type="date" value={m.bidDeadline} onChange={(e) => set('bidDeadline')(e.target.value)} />
+        </div>
+      </div>
+      <p>
+        <button type="submit" className="button button--primary" disabled={!valid || pending !== null}>
+          Enregistrer le marché
+        </button>
+      </p>
+    </form>
+  );
+}
+
+function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+  const { run, pending } = useCommand();
+  const [outcome, setOutcome] = useState('');
+  const [startDate, setStartDate] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
+    await settle(await run('recordMarketOutcome', input, 'Issue du marché enregistrée.'), reload, () => (setOutcome(''), setStartDate('')));
+  };
+  return (
+    <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’issue du marché">
+      <div className="field">
+        <label htmlFor="m-outcome">Issue du marché</label>
+        <select id="m-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+          <option value="">Choisir</option>
+          <option value="AWARDED">{marketOutcomeLabelsFr.AWARDED}</option>
+          <option value="LOST">{marketOutcomeLabelsFr.LOST} (clôt la coopération)</option>
+        </select>
+      </div>
+      {outcome === 'AWARDED' && (
+        <div className="field">
+          <label htmlFor="m-start">Date de démarrage</label>
+          <input id="m-start" type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+        </div>
+      )}
+      <button type="submit" className="button" disabled={!outcome || (outcome === 'AWARDED' && !startDate) || pending !== null}>
+        Enregistrer l’issue
+      </button>
+    </form>
   );
 }
 
@@ -743,9 +876,10 @@ function WaiversSection({ coop }: { coop: Coop }) {
   );
 }
 
-export function IndicatorsSection({ coop }: { coop: Coop }) {
+export function IndicatorsSection({ coop, can, reload }: SectionProps) {
   return (
     <Section title="Indicateurs" id="indicateurs">
+      {can.memberCommands && <IndicatorForms coop={coop} reload={reload} />}
       {coop.indicators.length === 0 && <p className="muted">Aucun indicateur défini pour l’instant.</p>}
       {coop.indicators.map((indicator) => {
         const points = indicator.measurements.filter((m) => m.numericValue !== null);
@@ -835,5 +969,90 @@ function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; 
         ))}
       </ol>
     </Section>
+  );
+}
+
+/** Define a standard indicator with its target, and record measurements (members only). */
+function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+  const { run, pending } = useCommand();
+  const [standard, setStandard] = useState('');
+  const [target, setTarget] = useState('');
+  const [indicatorId, setIndicatorId] = useState('');
+  const [start, setStart] = useState('');
+  const [end, setEnd] = useState('');
+  const [value, setValue] = useState('');
+  const define = async (event: FormEvent) => {
+    event.preventDefault();
+    const std = standard as (typeof STANDARD_INDICATORS)[number];
+    const criteria = new Set(coop.indicators.map((i) => i.criterionCode));
+    const code = `C${criteria.size + 1}`;
+    const input = {
+      cooperationId: coop.id,
+      expectedVersion: coop.version,
+      code,
+      label: standardIndicatorLabelsFr[std],
+      indicators: [{ code: `${code}-I1`, label: standardIndicatorLabelsFr[std], nature: 'QUANTITATIVE', unit: STANDARD_INDICATOR_UNITS[std], standard: std, ...(target ? { target } : {}) }],
+    };
+    await settle(await run('defineIndicator', input, 'Indicateur défini.'), reload, () => (setStandard(''), setTarget('')));
+  };
+  const measure = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, indicatorId, period: { start, ...(end ? { end } : {}) }, value: value.trim().replace(',', '.') };
+    await settle(await run('recordMeasurement', input, 'Mesure enregistrée.'), reload, () => (setValue(''), setStart(''), setEnd('')));
+  };
+  return (
+    <details className="indicator-forms">
+      <summary>Définir un indicateur ou enregistrer une mesure</summary>
+      <form className="inline-form inline-form--row" onSubmit={(e) => void define(e)} aria-label="Définir un indicateur">
+        <div className="field">
+          <label htmlFor="i-standard">Indicateur</label>
+          <select id="i-standard" value={standard} onChange={(e) => setStandard(e.target.value)}>
+            <option value="">Choisir</option>
+            {STANDARD_INDICATORS.map((s) => (
+              <option key={s} value={s}>
+                {standardIndicatorLabelsFr[s]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="i-target">Objectif{standard ? ` (${STANDARD_INDICATOR_UNITS[standard as (typeof STANDARD_INDICATORS)[number]]})` : ''}</label>
+          <input id="i-target" className="input--narrow" inputMode="decimal" value={target} onChange={(e) => setTarget(e.target.value)} />
+        </div>
+        <button type="submit" className="button" disabled={!standard || pending !== null}>
+          Définir l’indicateur
+        </button>
+      </form>
+      {coop.indicators.length > 0 && (
+        <form className="inline-form inline-form--row" onSubmit={(e) => void measure(e)} aria-label="Enregistrer une mesure">
+          <div className="field">
+            <label htmlFor="mes-indicator">Indicateur mesuré</label>
+            <select id="mes-indicator" value={indicatorId} onChange={(e) => setIndicatorId(e.target.value)}>
+              <option value="">Choisir</option>
+              {coop.indicators.map((i) => (
+                <option key={i.indicatorId} value={i.indicatorId}>
+                  {i.label}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="mes-start">Début de période</label>
+            <input id="mes-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="mes-end">Fin de période</label>
+            <input id="mes-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="mes-value">Valeur</label>
+            <input id="mes-value" className="input--narrow" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+          </div>
+          <button type="submit" className="button" disabled={!indicatorId || !start || !value.trim() || pending !== null}>
+            Enregistrer la mesure
+          </button>
+        </form>
+      )}
+    </details>
   );
 }

@@ -169,23 +169,23 @@ function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: stri
       <div className="grid-2">
         <Section title="Entonnoir des étapes" id="entonnoir">
           <EChart
-            caption={`Coopérations en cours par étape, ${d.regionName}, au ${formatDate(d.asOf)}`}
-            label={`Entonnoir : ${stageTotals.map((s) => `${stageLabelsFr[s.stage]} ${s.count}`).join(', ')}`}
+            caption={`Coopérations en cours par étape et par type, ${d.regionName}, au ${formatDate(d.asOf)}`}
+            label={`Coopérations en cours par étape : ${stageTotals.map((s) => `${stageLabelsFr[s.stage]} ${s.count}`).join(', ')}`}
+            height={260}
             option={{
-              tooltip: { trigger: 'item' },
-              series: [
-                {
-                  type: 'funnel',
-                  sort: 'none',
-                  left: '5%',
-                  width: '90%',
-                  minSize: '10%',
-                  label: { show: true, position: 'inside', color: '#fff', formatter: '{b} : {c}' },
-                  data: stageTotals.map((s) => ({ name: stageLabelsFr[s.stage], value: s.count })),
-                },
-              ],
+              grid: { left: 120, right: 24, top: 36, bottom: 24 },
+              legend: { top: 0, itemWidth: 14, itemHeight: 10 },
+              tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+              xAxis: { type: 'value', minInterval: 1 },
+              yAxis: { type: 'category', inverse: true, data: STAGES.map((s) => stageLabelsFr[s]) },
+              series: KINDS.map((k) => ({
+                type: 'bar',
+                stack: 'etapes',
+                name: kindShortFr[k],
+                barMaxWidth: 28,
+                data: STAGES.map((s) => d.byKindStage.find((r) => r.kind === k && r.stage === s)?.count ?? 0),
+              })),
             }}
-            table={<StageKindTable d={d} />}
             testId="funnel"
           />
           <StageKindTable d={d} visible />
