@@ -274,3 +274,9 @@ export function commandDocument(name: string): TypedDocumentNode<Record<string, 
   const op = `${name[0].toUpperCase()}${name.slice(1)}`;
   return gql(`mutation ${op}($input: ${type}!) { ${name}(input: $input) { cooperationId version eventTypes } }`);
 }
+
+export const COOPERATION_EVENTS: TypedDocumentNode<{ cooperationEvents: { eventId: string; version: number; label: string } }, { id: string }> = gql`
+  subscription CooperationEvents($id: ID!) {
+    cooperationEvents(cooperationId: $id) { eventId version label }
+  }
+`;

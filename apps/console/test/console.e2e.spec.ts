@@ -333,6 +333,8 @@ describe('web console in Chromium', () => {
     await tabA.getByRole('button', { name: 'Enregistrer le livrable' }).click();
     await tabA.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, versionB);
 
+    // Tab B is told live that a newer version exists, without its form being touched.
+    await tabB.getByTestId('stale-notice').waitFor();
     await tabB.getByRole('button', { name: 'Enregistrer le livrable' }).click();
     await tabB.getByTestId('announce-alert').getByText("Quelqu'un d'autre a modifié cette coopération").waitFor();
     await tabB.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, versionB);
@@ -344,6 +346,22 @@ describe('web console in Chromium', () => {
     await tabB.getByRole('button', { name: 'Enregistrer le livrable' }).click();
     await tabB.getByTestId('announce-polite').getByText('Livrable « Convention de groupement (GME) » enregistré.').waitFor();
     await tabB.waitForFunction(() => (document.getElementById('deliverable-title') as HTMLInputElement).value === '');
+  });
+
+  it('the regional network reads the cooperation, may record support, and has no lifecycle control', async () => {
+    const { page } = await newPage();
+    await signIn(page, email.network);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await expect(page.locator('#advance, [data-testid="deliverable-form"], [data-testid="add-member-form"]').count()).resolves.toBe(0);
+    await page.getByLabel('Type d’accompagnement').selectOption('NETWORK');
+    await page.getByLabel('Depuis le').fill('2026-01-05');
+    await page.getByLabel('Description (facultatif)').fill('Appui à la réponse au marché');
+    await page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
+    await page.getByTestId('announce-polite').getByText('Accompagnement enregistré.').waitFor();
+    await page.getByTestId('history').getByText('Accompagnement enregistré').waitFor();
+    await checkA11y(page, 'cooperation-reseau');
+    await shot(page, '12-cooperation-reseau');
   });
 
   it('an expired or refused token sends the user back to sign-in with a message', async () => {

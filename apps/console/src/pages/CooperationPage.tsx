@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import { useQuery } from '@apollo/client/react';
-import { COOPERATION, COOPERATIONS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
+import { useQuery, useSubscription } from '@apollo/client/react';
+import { COOPERATION, COOPERATION_EVENTS, COOPERATIONS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
 import { useCommand } from '../command';
 import { EChart } from '../components/EChart';
 import { Stepper } from '../components/Stepper';
@@ -14,6 +14,8 @@ import {
   GME_FORMS,
   MANDATAIRE_LABEL_FR,
   MARKET_PROCEDURES,
+  SUPPORT_KINDS,
+  supportKindLabelsFr,
   STANDARD_INDICATORS,
   STANDARD_INDICATOR_UNITS,
   standardIndicatorLabelsFr,
@@ -66,6 +68,17 @@ export function CooperationPage({ id }: { id: string }) {
   const { data, error, refetch } = useQuery(COOPERATION, { variables: { id, asOf: asOf || null }, fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
   const history = useQuery(HISTORY, { variables: { id }, fetchPolicy: 'network-only' });
   const coop = data?.cooperation;
+  // Facts recorded elsewhere (another tab, another member) are signalled, not applied under the
+  // user's feet: the banner offers to load them; a command sent meanwhile gets a clear conflict.
+  const [latestSeen, setLatestSeen] = useState(0);
+  useSubscription(COOPERATION_EVENTS, {
+    variables: { id },
+    skip: Boolean(asOf),
+    onData: ({ data: message }) => {
+      const version = message.data?.cooperationEvents.version ?? 0;
+      setLatestSeen((v) => Math.max(v, version));
+    },
+  });
 
   const reload = async () => {
     await Promise.all([refetch(), history.refetch()]);
@@ -106,6 +119,16 @@ export function CooperationPage({ id }: { id: string }) {
           )}
         </div>
       </div>
+      <div role="status" className="stale-slot">
+        {!asOf && latestSeen > coop.version && (
+          <p className="notice notice--row" data-testid="stale-notice">
+            Cette coopération vient d’être modifiée (version {latestSeen}, vous voyez la version {coop.version}).
+            <button type="button" className="button button--small" onClick={() => void reload()}>
+              Charger la dernière version
+            </button>
+          </p>
+        )}
+      </div>
       <Stepper stage={coop.stage} status={coop.status} />
       {coop.status === 'ABANDONED' && (
         <p className="notice notice--danger">
@@ -125,6 +148,7 @@ export function CooperationPage({ id }: { id: string }) {
         </div>
         <aside className="columns__side" aria-label="Actions et informations">
           <LifecycleSection coop={coop} can={can} reload={reload} />
+          {can.networkCommands && <SupportSection coop={coop} reload={reload} />}
           <Section title="Le projet">
             <dl className="summary summary--compact">
               <div className="summary__row">
@@ -1054,5 +1078,46 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
         </form>
       )}
     </details>
+  );
+}
+
+/** Regional networks record the support they give (accompagnement). */
+function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+  const { run, pending } = useCommand();
+  const [kind, setKind] = useState('');
+  const [start, setStart] = useState('');
+  const [description, setDescription] = useState('');
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, kind, period: { start }, ...(description.trim() ? { description: description.trim() } : {}) };
+    await settle(await run('recordSupport', input, 'Accompagnement enregistré.'), reload, () => (setKind(''), setStart(''), setDescription('')));
+  };
+  return (
+    <Section title="Accompagnement" id="accompagnement">
+      <form className="form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un accompagnement">
+        <div className="field">
+          <label htmlFor="s-kind">Type d’accompagnement</label>
+          <select id="s-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+            <option value="">Choisir</option>
+            {SUPPORT_KINDS.map((k) => (
+              <option key={k} value={k}>
+                {supportKindLabelsFr[k]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="s-start">Depuis le</label>
+          <input id="s-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
+        </div>
+        <div className="field">
+          <label htmlFor="s-description">Description (facultatif)</label>
+          <textarea id="s-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+        </div>
+        <button type="submit" className="button" disabled={!kind || !start || pending !== null}>
+          Enregistrer l’accompagnement
+        </button>
+      </form>
+    </Section>
   );
 }
