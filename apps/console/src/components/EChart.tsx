@@ -1,12 +1,12 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import * as echarts from 'echarts/core';
-import { BarChart, FunnelChart, LineChart } from 'echarts/charts';
+import { BarChart, LineChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
 
-// Only what the console draws: bars, lines, a funnel; SVG output (crisp, no canvas fingerprinting).
-echarts.use([BarChart, FunnelChart, LineChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
+// Only what the console draws: bars (the stage funnel is stacked bars) and lines; SVG output (crisp, no canvas fingerprinting).
+echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
 
 /** Calm palette with enough contrast against white (all ≥ 3:1 for graphical objects). */
 export const PALETTE = ['#1f5f8b', '#c2571a', '#2e7d4f', '#7a4fa3', '#a83255', '#5b6b7a'];
