@@ -42,7 +42,24 @@ function intFromEnv(name: string, fallback: number): number {
   return value;
 }
 
+/** BENCH_TRACE_MS=100: every statement slower than that is logged with its duration (profiling). */
+function traceSlowStatements(thresholdMs: number): void {
+  const original = Client.prototype.query as (...args: unknown[]) => unknown;
+  (Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: Client, ...args: unknown[]) {
+    const result = original.apply(this, args);
+    if (!(result instanceof Promise)) return result;
+    const started = Date.now();
+    const text = typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string })?.text ?? '');
+    return result.then((value: unknown) => {
+      const ms = Date.now() - started;
+      if (ms >= thresholdMs) log(`${ms} ms: ${text.replace(/\s+/g, ' ').slice(0, 140)}`);
+      return value;
+    });
+  };
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_TRACE_MS) traceSlowStatements(Number(process.env.BENCH_TRACE_MS));
   const dataDir = path.resolve('.data/bench-postgres');
   log(`events=${EVENTS} cooperations~${Math.round(EVENTS / PER_COOPERATION)} group=${GROUP}`);
   const server = await startEmbeddedPostgres({

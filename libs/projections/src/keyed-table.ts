@@ -151,8 +151,9 @@ export function foldTouched<Row extends object>(
   return { upserts, deletes };
 }
 
-// Rows per insert statement when flushing a rebuild cache (bounds the JSON parameter size).
-const INSERT_CHUNK = 20_000;
+// Rows per insert statement when flushing a rebuild cache (bounds the JSON parameter size; the
+// next chunk is serialised while the database writes the previous one).
+const INSERT_CHUNK = 2_000;
 
 // Column types per (database, table): read once per process (migrations run before the runner).
 const columnTypeCache = new Map<string, Map<string, string>>();
@@ -336,7 +337,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
    * (no conflict check), upserts and deletes for the others.
    */
   async function flushDirty(ctx: ProjectionContext, table: string, types: Map<string, string>, state: CacheState): Promise<number> {
-    const inserts: Record<string, unknown>[] = [];
+    const inserts: Row[] = [];
     const upserts: Row[] = [];
     const deletes: KeyValue[][] = [];
     for (const id of state.dirty) {
@@ -347,18 +348,22 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
         state.stored.delete(id);
         continue;
       }
-      const row = options.finalize ? options.finalize(entry.row) : entry.row;
-      if (stored) upserts.push(row);
-      else inserts.push(pick(row, columns));
+      if (stored) upserts.push(options.finalize ? options.finalize(entry.row) : entry.row);
+      else inserts.push(entry.row);
       state.stored.add(id);
     }
+    // Chunks are finalized and serialised while the database writes the previous one.
+    const sql = `insert into ${table} (${quotedColumns})
+         select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})`;
+    let pending: Promise<unknown> | null = null;
     for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      await ctx.client.query(
-        `insert into ${table} (${quotedColumns})
-         select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})`,
-        [JSON.stringify(inserts.slice(i, i + INSERT_CHUNK))],
+      const json = JSON.stringify(
+        inserts.slice(i, i + INSERT_CHUNK).map((row) => pick(options.finalize ? options.finalize(row) : row, columns)),
       );
+      if (pending) await pending;
+      pending = ctx.client.query(sql, [json]);
     }
+    if (pending) await pending;
     await write(ctx, table, types, upserts, deletes);
     state.dirty.clear();
     return inserts.length + upserts.length + deletes.length;

@@ -19,9 +19,10 @@ export interface ProjectionContext {
 /**
  * State shared by all batches of one rebuild. During a rebuild nobody else writes the shadow
  * tables, so helpers may keep rows in memory and write them in bulk later, provided they register
- * a flush: the rebuild runs every registered flush (in registration order) inside the swap
- * transaction, after the live tables were emptied and refilled from the shadows; the flush's
- * `ctx.table()` names the live tables then. Readers see the result only at the commit.
+ * a flush: once every batch is applied, the rebuild runs the projection's registered flushes (in
+ * registration order, in one transaction; the projections concurrently) on the shadow tables
+ * (`ctx.table()` names the shadows), then swaps the shadows in. Readers see the result only at the
+ * swap's commit.
  */
 export interface RebuildSession {
   /** Helper-owned state, keyed by the helper. */

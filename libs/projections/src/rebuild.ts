@@ -78,8 +78,6 @@ interface Target {
   flushes: Map<object, (ctx: ProjectionContext) => Promise<void>>;
   /** Context of a batch: the projection's tables are its shadows. */
   ctxFor(client: PoolClient): ProjectionContext;
-  /** Context of the swap transaction: the live tables, already refilled from the shadows. */
-  swapCtxFor(client: PoolClient): ProjectionContext;
 }
 
 /**
@@ -91,7 +89,9 @@ interface Target {
  *    batches, reading the next batch while applying the current one (each batch is applied to
  *    every projection, in one transaction), and reports progress;
  * 3. runs the deferred writes projections registered on their RebuildSession (in-memory rows,
- *    set-based derivations), then in one transaction, fenced by every lease:
+ *    set-based derivations) into the shadows, each projection in its own transaction, the
+ *    projections concurrently; then, per projection in one transaction fenced by its lease (the
+ *    projections concurrently):
  *    `delete from x; insert into x select from x__rebuild` for every table, each checkpoint set to
  *    the last event read, shadows dropped. MVCC keeps readers on the old rows until that commit;
  *    table, index and constraint names never change (migrations own them);
@@ -118,7 +118,6 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
         if (!flushes.has(key)) flushes.set(key, flush);
       },
     };
-    const owned = new Set(projection.tables);
     return {
       projection,
       name: projection.name,
@@ -135,15 +134,6 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
           const shadow = shadowOf.get(t);
           if (!shadow) throw new Error(`Projection ${projection.name} does not own table ${t}`);
           return shadow;
-        },
-      }),
-      swapCtxFor: (client) => ({
-        client,
-        rebuilding: true,
-        session,
-        table: (t) => {
-          if (!owned.has(t)) throw new Error(`Projection ${projection.name} does not own table ${t}`);
-          return t;
         },
       }),
     };
@@ -231,35 +221,54 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       report('building', done);
     }
 
-    // 3. Swap, fenced by every lease (held, row-locked, until commit).
+    // 3. Deferred writes (keyedTable's in-memory rows, set-based derivations) into the shadows:
+    // each projection's flushes in order, in its own transaction, the projections concurrently
+    // (PostgreSQL parses and writes on one core per connection; most of a rebuild's database
+    // work is here). The shadows are unlogged and nobody else sees them.
     report('swapping', done);
-    await inTransaction(pool, async (client) => {
-      for (const t of targets) await assertLeaseHeld(client, t.name, t.owner);
-      for (const [table, shadow] of allShadows) {
-        const { rows } = await client.query<{ name: string }>(
-          `select attname as name from pg_attribute
-            where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = ''
-            order by attnum`,
-          [table],
-        );
-        const columns = rows.map((r) => `"${r.name}"`).join(', ');
-        await client.query(`delete from ${table}`);
-        await client.query(`insert into ${table} (${columns}) select ${columns} from ${shadow}`);
-        await client.query(`drop table ${shadow}`);
-      }
-      // Deferred writes (keyedTable's in-memory rows, set-based derivations) go straight into the
-      // live tables, in this same transaction: rows kept in memory are written once, not to a
-      // shadow and then copied. Readers keep seeing the old rows until the commit.
-      for (const t of targets) for (const flush of t.flushes.values()) await flush(t.swapCtxFor(client));
-      await client.query(
-        `insert into projection_checkpoints (name, position, events_applied, updated_at, rebuilt_at)
-         select unnest($1::text[]), $2, $3, clock_timestamp(), clock_timestamp()
-         on conflict (name) do update
-            set position = excluded.position, events_applied = excluded.events_applied,
-                updated_at = excluded.updated_at, rebuilt_at = excluded.rebuilt_at`,
-        [names, position, done],
-      );
-    });
+    if (lost) throw new LeaseLostError(label, held.map((t) => t.owner).join(', '), null);
+    await Promise.all(
+      targets
+        .filter((t) => t.flushes.size)
+        .map((t) =>
+          inTransaction(pool, async (client) => {
+            for (const flush of t.flushes.values()) await flush(t.ctxFor(client));
+          }).catch((error: unknown) => {
+            throw new RebuildError(`Rebuild of ${t.name} failed writing its rows: ${(error as Error).message}`, null, error);
+          }),
+        ),
+    );
+
+    // 4. Swap, each projection in its own transaction fenced by its lease (held, row-locked, until
+    // commit), the projections concurrently: its live tables become copies of its shadows and its
+    // checkpoint moves, atomically. Projections are independent (each has its own checkpoint).
+    await Promise.all(
+      targets.map((t) =>
+        inTransaction(pool, async (client) => {
+          await assertLeaseHeld(client, t.name, t.owner);
+          for (const [table, shadow] of t.shadows) {
+            const { rows } = await client.query<{ name: string }>(
+              `select attname as name from pg_attribute
+                where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = ''
+                order by attnum`,
+              [table],
+            );
+            const columns = rows.map((r) => `"${r.name}"`).join(', ');
+            await client.query(`delete from ${table}`);
+            await client.query(`insert into ${table} (${columns}) select ${columns} from ${shadow}`);
+            await client.query(`drop table ${shadow}`);
+          }
+          await client.query(
+            `insert into projection_checkpoints (name, position, events_applied, updated_at, rebuilt_at)
+             values ($1, $2, $3, clock_timestamp(), clock_timestamp())
+             on conflict (name) do update
+                set position = excluded.position, events_applied = excluded.events_applied,
+                    updated_at = excluded.updated_at, rebuilt_at = excluded.rebuilt_at`,
+            [t.name, position, done],
+          );
+        }),
+      ),
+    );
     report('done', done);
     const durationMs = Date.now() - started;
     const eventsPerSecond = (done * 1000) / Math.max(durationMs, 1);

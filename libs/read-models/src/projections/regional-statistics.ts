@@ -131,8 +131,13 @@ export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<obje
 export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
   aggregate('regional_activity_statistic', activityParts, flushFirst);
 
-// Rows loaded back from the database carry PostgreSQL's timestamp text: compare instants.
-const later = (a: string | null, b: string): string => (a !== null && Date.parse(a) > Date.parse(b) ? a : b);
+// `toISOString()` texts order as their instants; rows loaded back from the database carry
+// PostgreSQL's timestamp text: those are parsed.
+const canonical = (t: string) => t.length === 24 && t.charCodeAt(23) === 90 /* Z */ && t.charCodeAt(19) === 46; /* . */
+const later = (a: string | null, b: string): string => {
+  if (a === null) return b;
+  return (canonical(a) && canonical(b) ? a > b : Date.parse(a) > Date.parse(b)) ? a : b;
+};
 
 /** Région and horizon per cooperation, for the activity projection (see the entity). */
 export const activityRegionFold: KeyedFold<CooperationActivityRegionEntity> = {
