@@ -33,6 +33,8 @@ import {
   type RegionalStatistics,
 } from '@maillage/read-models';
 import { Pool as PgPool } from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { RegionalStatisticsBackfill1795431611558 } from '../src/migrations/1795431611558-regional-statistics-backfill';
 
 /**
  * The pre-aggregated dashboard (regional_*_statistic, maintained per batch by the live projector)
@@ -268,6 +270,15 @@ describe('read models: pre-aggregated regional statistics', () => {
     await rebuildProjections({ pool, store, projections: READ_MODEL_PROJECTIONS, batchSize: 97, requestedBy: 'test', leaseTtlMs: 3000 });
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
+    await compare();
+
+    // A database projected before these tables existed gets them from the backfill migration.
+    const regions = (await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows;
+    await pool.query(`delete from regional_cooperation_statistic; delete from regional_activity_statistic; delete from cooperation_activity_region`);
+    await new RegionalStatisticsBackfill1795431611558().up({ query: (sql: string) => pool.query(sql) } as unknown as QueryRunner);
+    expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
+    expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
+    expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);
     await compare();
   });
 });

@@ -29,7 +29,7 @@ const NEXT_PAIRS = STAGES.filter((s) => nextStage(s))
 type Parts = (ctx: ProjectionContext, only: string) => string;
 
 /** Contributions of the cooperations selected by `only` (a predicate on `cooperation_id`). */
-const cooperationParts: Parts = (ctx, only) => {
+export const cooperationParts: Parts = (ctx, only) => {
   const i = ctx.table('cooperation_stage_interval');
   const v = ctx.table('cooperation_stage_visit');
   const s = ctx.table('cooperation_summary');
@@ -60,7 +60,7 @@ const cooperationParts: Parts = (ctx, only) => {
 };
 
 /** Contributions to the funding and insertion figures (région from cooperation_activity_region). */
-const activityParts: Parts = (ctx, only) => {
+export const activityParts: Parts = (ctx, only) => {
   const f = ctx.table('cooperation_funding');
   const d = ctx.table('cooperation_disbursement');
   const m = ctx.table('cooperation_measurement');
@@ -156,12 +156,10 @@ export const activityRegionFold: KeyedFold<CooperationActivityRegionEntity> = {
         return { ...base, region_code: dataOf(event, 'CooperationProposed').territory.regionCode };
       case 'CooperationTerritorySet':
         return { ...base, region_code: dataOf(event, 'CooperationTerritorySet').territory.regionCode };
-      case 'CooperationFundingDisbursed': {
+      case 'CooperationFundingDisbursed':
         // Disbursed "as of t" compares disbursed_on with t's day: the horizon is that day's start
-        // (UTC, the server's time zone), or the event's own instant if later.
-        const day = `${dataOf(event, 'CooperationFundingDisbursed').disbursedOn}T00:00:00.000Z`;
-        return { ...base, horizon: later(later(base.horizon, iso(event.occurredAt)), day) };
-      }
+        // (UTC, the server's time zone); the event's own instant plays no part.
+        return { ...base, horizon: later(base.horizon, `${dataOf(event, 'CooperationFundingDisbursed').disbursedOn}T00:00:00.000Z`) };
       default:
         return { ...base, horizon: later(base.horizon, iso(event.occurredAt)) };
     }
