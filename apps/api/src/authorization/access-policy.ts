@@ -192,8 +192,9 @@ const refId = (value: unknown): string | null => {
 
 /**
  * A cooperation command, checked in its handler with the state it folded from the stream (before
- * deciding). `state` is null when the stream does not exist: then only a proposal is checked here,
- * and any other command is left to the decider, which answers NOT_FOUND.
+ * deciding). `state` is null when the stream does not exist: a proposal is checked on its lead
+ * organisation, any other command answers NOT_FOUND exactly as for a cooperation the caller may
+ * not see.
  */
 export function authorizeCooperationCommand(
   principal: Principal,
@@ -206,7 +207,8 @@ export function authorizeCooperationCommand(
     enforce(canProposeCooperation(principal, refId(data.leadOrganisation) ?? ''));
     return;
   }
-  if (state === null) return;
+  // No such cooperation: the same answer, word for word, as for one the caller may not see.
+  if (state === null) throw new AccessDeniedError('NOT_FOUND');
   let funderOfGrant: string | null = null;
   if (command.type === 'GrantFunding') funderOfGrant = refId(data.funder);
   else if (command.type === 'RecordDisbursement' || command.type === 'EndFunding') {
