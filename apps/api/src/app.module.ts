@@ -1,5 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { GraphQLThrottlerGuard, rateLimitOptions } from './graphql/rate-limit';
 import { GraphQLPassThroughFilter } from './graphql/graphql-exception.filter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -12,7 +14,13 @@ import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
 import { OrganisationQueriesResolver } from './organisations/organisation-queries.resolver';
-import { CooperationListItemResolver, CooperationQueriesResolver, MemberResolver } from './cooperations/cooperation-queries.resolver';
+import {
+  CooperationListItemResolver,
+  CooperationQueriesResolver,
+  FundingResolver,
+  HistoryActorResolver,
+  MemberResolver,
+} from './cooperations/cooperation-queries.resolver';
 import { CooperationQueryService } from './cooperations/cooperation-query.service';
 import { DashboardResolver } from './dashboards/dashboard.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
@@ -40,6 +48,8 @@ export const API_RESOLVERS = [
   CooperationQueriesResolver,
   CooperationListItemResolver,
   MemberResolver,
+  FundingResolver,
+  HistoryActorResolver,
   DashboardResolver,
   SubscriptionsResolver,
   AuthResolver,
@@ -59,6 +69,7 @@ export class AppModule {
         SubscriptionsModule,
         ExportsModule,
         AuthModule,
+        ThrottlerModule.forRoot(rateLimitOptions()),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
@@ -82,7 +93,12 @@ export class AppModule {
           }),
         }),
       ],
-      providers: [...API_RESOLVERS, CooperationQueryService, { provide: APP_FILTER, useClass: GraphQLPassThroughFilter }],
+      providers: [
+        ...API_RESOLVERS,
+        CooperationQueryService,
+        { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
+        { provide: APP_GUARD, useClass: GraphQLThrottlerGuard },
+      ],
     };
   }
 }

@@ -167,21 +167,22 @@ describe('authorisation matrix (role x operation x own / other organisation / ot
       // Past the policy, a domain rule may still refuse (e.g. the gate): that is an allowed call.
       return DENIALS.has(code) || code === 'INTERNAL_SERVER_ERROR' ? code : 'ok';
     };
-    const DETAIL = `query($id: ID!) { cooperation(id: $id) { id name members { role organisation { name } } fundings { funderOrganisationId amount } waivers { itemId } indicators { code } } }`;
+    const DETAIL = `query($id: ID!) { cooperation(id: $id) { id name members { role organisation { name } } fundings { funderOrganisationId amount funder { name } } waivers { itemId } indicators { code } } }`;
     switch (operation) {
       case 'cooperation(X)':
         return read(DETAIL, { id: coop.X }, (d) => {
-          const c = d.cooperation as { id: string; members: { organisation: { name: string } }[]; fundings: { funderOrganisationId: string }[] };
+          const c = d.cooperation as { id: string; members: { organisation: { name: string } }[]; fundings: { funderOrganisationId: string; funder: { name: string } }[] };
           expect(c.id).toBe(coop.X);
           expect(c.members.map((m) => m.organisation.name).sort()).toEqual(['Le Petit Plus', 'Régie de quartier de Stains']);
-          expect(c.fundings[0].funderOrganisationId).toBe(org.F);
+          expect(c.fundings[0]).toMatchObject({ funderOrganisationId: org.F, funder: { name: 'Conseil régional d’Île-de-France' } });
         });
       case 'cooperation(Y)':
         return read(DETAIL, { id: coop.Y }, (d) => expect((d.cooperation as { id: string }).id).toBe(coop.Y));
       case 'history(X)':
-        return read(`query($id: ID!) { history(cooperationId: $id) { type actor { userId role } } }`, { id: coop.X }, (d) => {
-          const history = d.history as { type: string; actor: { role: string } }[];
+        return read(`query($id: ID!) { history(cooperationId: $id) { type actor { userId role organisation { name } } } }`, { id: coop.X }, (d) => {
+          const history = d.history as { type: string; actor: { role: string; organisation: { name: string } | null } }[];
           expect(history[0].type).toBe('CooperationProposed');
+          expect(history[0].actor.organisation?.name).toBe('Le Petit Plus');
           expect(history.map((h) => h.actor.role)).toEqual(expect.arrayContaining(['MEMBER', 'FUNDER']));
         });
       case 'regionalDashboard(11)':

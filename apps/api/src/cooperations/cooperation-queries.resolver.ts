@@ -20,7 +20,7 @@ import { Ctx, type RequestContext } from '../graphql/request-context';
 import { CooperationQueryService } from './cooperation-query.service';
 import { requireCaller } from '../authorization/caller';
 import { listScope } from '../authorization/access-policy';
-import { Cooperation, HistoryEntry, Member, OrganisationSummary } from './cooperation.types';
+import { Cooperation, Funding, HistoryActor, HistoryEntry, Member, OrganisationSummary } from './cooperation.types';
 
 @InputType()
 export class CooperationFilterInput {
@@ -204,5 +204,25 @@ export class MemberResolver {
   @ResolveField(() => OrganisationSummary, { nullable: true })
   organisation(@Parent() member: Member, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
     return loaders(ctx, this.pool).organisation.load(member.organisationId);
+  }
+}
+
+@Resolver(() => Funding)
+export class FundingResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The funder (name, kind) from the organisation directory.' })
+  funder(@Parent() funding: Funding, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return loaders(ctx, this.pool).organisation.load(funding.funderOrganisationId);
+  }
+}
+
+@Resolver(() => HistoryActor)
+export class HistoryActorResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The organisation the author acted for (null for platform operators).' })
+  organisation(@Parent() actor: HistoryActor, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return actor.organisationId ? loaders(ctx, this.pool).organisation.load(actor.organisationId) : Promise.resolve(null);
   }
 }

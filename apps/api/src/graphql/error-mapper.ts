@@ -32,6 +32,9 @@ const APOLLO_REQUEST_CODES = new Set([
   'BAD_REQUEST',
 ]);
 
+/** Extensions of deliberate GraphQLErrors that clients may read (anything else is dropped). */
+const PUBLIC_EXTENSIONS = ['retryAfterSeconds', 'field'] as const;
+
 interface Mapped {
   message: string;
   extensions: Record<string, unknown>;
@@ -119,8 +122,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
   }
   if (original instanceof GraphQLError && typeof code === 'string' && code !== String(ApiErrorCode.INTERNAL_SERVER_ERROR)) {
-    // Errors raised on purpose as GraphQLError by our resolvers (e.g. NOT_FOUND for a forbidden read).
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    // Errors raised on purpose as GraphQLError by our resolvers (e.g. NOT_FOUND for a forbidden read):
+    // their code, and only the details meant for clients.
+    const extensions: Record<string, unknown> = { code };
+    for (const key of PUBLIC_EXTENSIONS) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
   return {
