@@ -148,6 +148,10 @@ describe('command side (real PostgreSQL)', () => {
     await expect(
       run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } }, { idempotencyKey: key }),
     ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    // The key belongs to its first user: the very same request from someone else is refused too.
+    await expect(
+      run(id, command, { idempotencyKey: key, actor: { userId: 'someone-else', organisationId: 'tremplin', role: 'MEMBER' } }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
   });
 
   it('runs concurrent retries of one idempotency key once', async () => {

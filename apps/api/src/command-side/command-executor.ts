@@ -78,7 +78,7 @@ export class CommandExecutor {
     const key = meta.idempotencyKey;
     if (!key) return run();
     const hash = requestHash(id, command.type, command.data);
-    const previous = await this.idempotency.find(key, hash);
+    const previous = await this.idempotency.find(key, hash, meta.actor.userId);
     if (previous) return previous;
     const result = await run();
     await this.idempotency.remember(key, hash, command.type, result, meta.actor.userId);

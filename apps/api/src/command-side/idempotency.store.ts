@@ -31,13 +31,19 @@ export function eventIdFor(key: string, aggregateId: string, index: number): str
 export class IdempotencyStore {
   constructor(private readonly pool: Pool) {}
 
-  async find(key: string, hash: string): Promise<CommandResult | null> {
-    const { rows } = await this.pool.query<{ request_hash: string; result: CommandResult }>(
-      'select request_hash, result from command_idempotency where idempotency_key = $1',
+  /**
+   * The stored result of an earlier call with this key, or null. A key belongs to the user who first
+   * used it: the same key from another user is refused like a reused key, so nobody can read the
+   * result of someone else's command by guessing its key.
+   */
+  async find(key: string, hash: string, userId: string | null = null): Promise<CommandResult | null> {
+    const { rows } = await this.pool.query<{ request_hash: string; result: CommandResult; actor_user_id: string | null }>(
+      'select request_hash, result, actor_user_id from command_idempotency where idempotency_key = $1',
       [key],
     );
     if (!rows.length) return null;
     if (rows[0].request_hash !== hash) throw new IdempotencyKeyReusedError(key);
+    if (rows[0].actor_user_id !== null && userId !== null && rows[0].actor_user_id !== userId) throw new IdempotencyKeyReusedError(key);
     return { ...rows[0].result, replayed: true };
   }
 
