@@ -8,6 +8,9 @@ import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
 import { PROJECTION_RUNNER } from '../src/projections/projections.module';
 import { TestActors, type Headers } from './support/actors';
+import { DEMO_ACCOUNTS, DEMO_ACCOUNT_ORGANISATIONS, seedDemoAccounts } from '../src/auth/demo-accounts';
+import { PG_POOL } from '../src/database/database.module';
+import type { Pool } from 'pg';
 
 jest.setTimeout(180_000);
 
@@ -417,5 +420,50 @@ describe('exports over HTTP (CSV and XLSX)', () => {
       expect(response.status).toBe(401);
       expect(JSON.parse(body.toString('utf8'))).toMatchObject({ code: 'UNAUTHENTICATED' });
     }
+  });
+
+  it('gives each demo account of the README a useful, correctly scoped view of the demo', async () => {
+    await seedDemoAccounts(app.get<Pool>(PG_POOL));
+    const graphql = async <T>(query: string, token?: string): Promise<T> => {
+      const response = await fetch(base.replace(/\/exports$/, '/graphql'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { data: T; errors?: unknown };
+      expect(body.errors).toBeUndefined();
+      return body.data;
+    };
+    const tokens: Record<string, string> = {};
+    for (const account of DEMO_ACCOUNTS) {
+      const r = await graphql<{ login: { accessToken: string } }>(`mutation { login(email: "${account.email}", password: "${account.password}") { accessToken } }`);
+      tokens[account.email] = r.login.accessToken;
+    }
+    const listed = async (email: string) =>
+      (await graphql<{ cooperations: { edges: { node: { id: string; regionCode: string } }[] } }>(`{ cooperations(first: 100) { edges { node { id regionCode } } } }`, tokens[email])).cooperations.edges.map((e) => e.node);
+    // The network of Île-de-France sees its région, and only it.
+    const grafie = await listed('grafie@demo.maillage.fr');
+    expect(grafie.length).toBeGreaterThan(5);
+    expect(new Set(grafie.map((c) => c.regionCode))).toEqual(new Set(['11']));
+    // Each member structure sees its own cooperations (at least the real one of the sources).
+    for (const [email, organisation] of [
+      ['tremplin@demo.maillage.fr', DEMO_ACCOUNT_ORGANISATIONS.tremplinTravail],
+      ['petitplus@demo.maillage.fr', DEMO_ACCOUNT_ORGANISATIONS.lePetitPlus],
+    ] as const) {
+      const own = await listed(email);
+      expect({ email, count: own.length > 0 }).toEqual({ email, count: true });
+      const { rows } = await app.get<Pool>(PG_POOL).query<{ id: string }>(
+        `select s.id from cooperation_summary s where exists (select 1 from jsonb_array_elements(s.members) m where m->>'organisationId' = $1)`,
+        [organisation],
+      );
+      expect(own.map((c) => c.id).sort()).toEqual(rows.map((r) => r.id).sort());
+    }
+    // The Conseil régional follows what it funds.
+    const portfolio = await graphql<{ funderPortfolio: { totals: { cooperations: number; granted: number } } }>(
+      `{ funderPortfolio(funderId: "${DEMO_ACCOUNT_ORGANISATIONS.conseilRegionalIdf}") { totals { cooperations granted } } }`,
+      tokens['region-idf@demo.maillage.fr'],
+    );
+    expect(portfolio.funderPortfolio.totals.cooperations).toBeGreaterThan(0);
+    expect(portfolio.funderPortfolio.totals.granted).toBeGreaterThan(0);
   });
 });
