@@ -64,7 +64,18 @@ function Shell() {
   }, [session, signOut]);
 
   const client = useMemo(() => createConsoleClient(session?.accessToken ?? null, () => signOut(EXPIRED_MESSAGE)), [session?.accessToken, signOut]);
-  useEffect(() => () => client.dispose(), [client]);
+  // Dispose a client only once another one replaced it: StrictMode's simulated unmount (development
+  // builds) must not close the WebSocket of the client still in use.
+  const currentClient = useRef(client);
+  currentClient.current = client;
+  useEffect(
+    () => () => {
+      setTimeout(() => {
+        if (currentClient.current !== client) client.dispose();
+      }, 0);
+    },
+    [client],
+  );
 
   useEffect(() => {
     if (!session && path !== '/connexion') navigate(`/connexion${path !== '/' ? `?retour=${encodeURIComponent(path)}` : ''}`, { replace: true });
@@ -115,6 +126,9 @@ function Header() {
                 <li>
                   <Link to="/cooperations/nouvelle">Nouvelle coopération</Link>
                 </li>
+                <li>
+                  <Link to="/statistiques">Statistiques régionales</Link>
+                </li>
               </>
             )}
             {(role === 'NETWORK' || role === 'ADMIN') && (
@@ -128,9 +142,14 @@ function Header() {
               </>
             )}
             {role === 'FUNDER' && (
-              <li>
-                <Link to="/financeur">Mon portefeuille</Link>
-              </li>
+              <>
+                <li>
+                  <Link to="/financeur">Mon portefeuille</Link>
+                </li>
+                <li>
+                  <Link to="/statistiques">Statistiques régionales</Link>
+                </li>
+              </>
             )}
           </ul>
         </nav>
@@ -157,6 +176,7 @@ function Routes() {
   const coop = matchPath('/cooperations/:id', path);
   if (coop) return <CooperationPage key={coop.id} id={coop.id} />;
   if (path === '/reseau') return role === 'NETWORK' || role === 'ADMIN' ? <NetworkDashboardPage /> : <NotAllowed />;
+  if (path === '/statistiques') return role === 'MEMBER' || role === 'FUNDER' ? <NetworkDashboardPage key="stats" /> : <NotAllowed />;
   if (path === '/financeur') return role === 'FUNDER' ? <FunderPortfolioPage /> : <NotAllowed />;
   if (path === '/' || path === '/connexion') return null;
   return (

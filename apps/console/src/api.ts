@@ -29,6 +29,16 @@ export interface OrganisationSummary {
   regionCode: string;
   departementCode: string;
 }
+export interface OrganisationHit extends OrganisationSummary {
+  siret: string | null;
+}
+/** The organisation directory (signed-in users): name contains `search` (accents, case ignored) or SIRET equals it. */
+export const ORGANISATIONS: TypedDocumentNode<{ organisations: OrganisationHit[] }, { search: string; region?: string | null; kind?: string | null; first?: number }> = gql`
+  query Organisations($search: String, $region: String, $kind: OrganisationKind, $first: Int) {
+    organisations(search: $search, region: $region, kind: $kind, first: $first) { id name kind kindLabel ess regionCode departementCode siret }
+  }
+`;
+
 export interface MemberView {
   organisationId: string;
   role: string;
@@ -133,7 +143,7 @@ export interface CooperationView {
     planned: { organisationId: string; percent: number; ess: boolean }[] | null;
     final: { organisationId: string; percent: number; ess: boolean }[] | null;
   } | null;
-  fundings: { fundingId: string; funderOrganisationId: string; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
+  fundings: { fundingId: string; funderOrganisationId: string; funder: { name: string; kindLabel: string } | null; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
   indicators: {
     indicatorId: string;
     code: string;
@@ -158,7 +168,7 @@ export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { 
       members { ${MEMBER_FIELDS} }
       market { buyerName cpvCode amountExclVat durationMonths bidDeadline outcome startDate procedures { code label } lots { number label } }
       shareholding { essPercent totalPercent planned { organisationId percent ess } final { organisationId percent ess } }
-      fundings { fundingId funderOrganisationId programme amount disbursed periodStart periodEnd endedOn }
+      fundings { fundingId funderOrganisationId funder { name kindLabel } programme amount disbursed periodStart periodEnd endedOn }
       indicators { indicatorId code label nature unit target criterionCode criterionLabel measurements { periodStart periodEnd value numericValue } }
       deliverables { deliverableId kind kindLabel stage title recordedAt }
       waivers { itemId itemLabel justification stage waivedAt }
@@ -175,11 +185,11 @@ export interface HistoryEntry {
   occurredAt: string;
   recordedAt: string;
   data: string;
-  actor: { userId: string; organisationId: string | null; role: string | null } | null;
+  actor: { userId: string; organisationId: string | null; role: string | null; organisation: { name: string } | null } | null;
 }
 export const HISTORY: TypedDocumentNode<{ history: HistoryEntry[] }, { id: string }> = gql`
   query History($id: ID!) {
-    history(cooperationId: $id) { eventId type label version occurredAt recordedAt data actor { userId organisationId role } }
+    history(cooperationId: $id) { eventId type label version occurredAt recordedAt data actor { userId organisationId role organisation { name } } }
   }
 `;
 

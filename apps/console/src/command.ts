@@ -2,7 +2,10 @@ import { useCallback, useState } from 'react';
 import { useApolloClient } from '@apollo/client/react';
 import { commandDocument, type CommandResult } from './api';
 import { useAnnouncer } from './announcer';
-import { errorInfo, frenchMessage, type ErrorInfo } from './errors';
+import { errorInfo, frenchMessage, messageFor, retryAfterSeconds, type ErrorInfo } from './errors';
+
+/** After TOO_MANY_REQUESTS, no command is sent before this instant (shared by every form). */
+let blockedUntil = 0;
 
 export interface CommandOutcome {
   ok: boolean;
@@ -21,6 +24,12 @@ export function useCommand() {
   const [pending, setPending] = useState<string | null>(null);
   const run = useCallback(
     async (name: string, input: Record<string, unknown>, success?: string): Promise<CommandOutcome> => {
+      const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
+      if (wait > 0) {
+        const info: ErrorInfo = { code: 'TOO_MANY_REQUESTS', message: '', extensions: { retryAfterSeconds: wait } };
+        announce(messageFor(info), 'error');
+        return { ok: false, error: info };
+      }
       setPending(name);
       try {
         const { data } = await client.mutate({ mutation: commandDocument(name), variables: { input } });
@@ -29,6 +38,8 @@ export function useCommand() {
         return { ok: true, result };
       } catch (error) {
         const info = errorInfo(error);
+        const retry = retryAfterSeconds(info);
+        if (retry > 0) blockedUntil = Date.now() + retry * 1000;
         if (info.code !== 'UNAUTHENTICATED') announce(frenchMessage(error), 'error');
         return { ok: false, error: info };
       } finally {
@@ -38,4 +49,17 @@ export function useCommand() {
     [client, announce],
   );
   return { run, pending };
+}
+
+/**
+ * After a command: clear the form on success, and reload on success or on a conflict (the form
+ * keeps its text on a conflict, so the user checks and submits again). FORBIDDEN and NOT_FOUND
+ * also reload: the page then shows what the user may still do.
+ */
+export async function settle(outcome: CommandOutcome, reload: () => Promise<void>, clear?: () => void): Promise<boolean> {
+  // Clear first: the user may start typing the next entry while the page reloads.
+  if (outcome.ok) clear?.();
+  const code = outcome.error?.code;
+  if (outcome.ok || code === 'CONCURRENCY_CONFLICT' || code === 'FORBIDDEN' || code === 'NOT_FOUND') await reload();
+  return outcome.ok;
 }

@@ -19,26 +19,53 @@ export function errorInfo(error: unknown): ErrorInfo {
 export const CONFLICT_MESSAGE =
   "Quelqu'un d'autre a modifié cette coopération pendant votre saisie. La dernière version vient d'être chargée ; votre saisie est conservée : vérifiez-la, puis validez à nouveau.";
 
-/** A clear French message for an error code; the domain's own messages are already in French. */
+/** A French sentence from the server that can be shown as is (not a bare code or English text). */
+const looksFrench = (message: string) => message.length > 0 && !/^[A-Z_]+$/.test(message) && /[éèàùçêâîôû]|\b(la|le|les|de|des|du|et|une|un|est|pas|ne|doit|au|aux)\b/i.test(message);
+
+/**
+ * A clear French message for an error: access-control answers, rate limits and conflicts have
+ * their own wording; the domain's messages are already in French; never a raw code.
+ */
 export function frenchMessage(error: unknown): string {
-  const { code, message } = errorInfo(error);
+  return messageFor(errorInfo(error));
+}
+
+/** The French message of an error already decoded. */
+export function messageFor({ code, message, extensions }: ErrorInfo): string {
   switch (code) {
     case 'CONCURRENCY_CONFLICT':
       return CONFLICT_MESSAGE;
     case 'FORBIDDEN':
-      return "Votre rôle ne permet pas cette action sur cette coopération.";
+      return 'Votre rôle ne permet pas cette action sur cette coopération (par exemple, seuls la structure porteuse et le mandataire font avancer les étapes).';
     case 'NOT_FOUND':
       return 'Introuvable, ou vous n’y avez pas accès.';
     case 'UNAUTHENTICATED':
-      return message || 'Votre session a expiré. Reconnectez-vous.';
-    case 'TOO_MANY_REQUESTS':
-      return message || 'Trop de tentatives. Réessayez plus tard.';
+      return 'Votre session a expiré. Reconnectez-vous.';
+    case 'TOO_MANY_REQUESTS': {
+      const wait = Number(extensions.retryAfterSeconds);
+      return Number.isFinite(wait) && wait > 0
+        ? `Trop de demandes en peu de temps. Patientez ${wait} seconde${wait > 1 ? 's' : ''}, puis réessayez : votre saisie est conservée.`
+        : 'Trop de demandes en peu de temps. Patientez un instant, puis réessayez : votre saisie est conservée.';
+    }
     case 'NETWORK_ERROR':
       return "Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.";
-    case 'BAD_USER_INPUT':
+    case 'SERVICE_UNAVAILABLE':
+      return 'Le service est momentanément indisponible. Réessayez dans un instant.';
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 'Cette demande a déjà été envoyée. Rechargez la page pour voir son résultat.';
     case 'GRAPHQL_VALIDATION_FAILED':
-      return message ? `Saisie refusée : ${message}` : 'Saisie refusée.';
+    case 'GRAPHQL_PARSE_FAILED':
+      return 'La console et le serveur ne sont pas à la même version. Rechargez la page.';
+    case 'BAD_USER_INPUT':
+      return looksFrench(message) ? `Saisie refusée : ${message}` : 'Saisie refusée : vérifiez les champs.';
     default:
-      return message || 'Une erreur inattendue est survenue.';
+      return looksFrench(message) ? message : 'Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l’équipe Maillage.';
   }
+}
+
+/** Seconds to wait before another command, from a TOO_MANY_REQUESTS answer (0 otherwise). */
+export function retryAfterSeconds(info: ErrorInfo): number {
+  if (info.code !== 'TOO_MANY_REQUESTS') return 0;
+  const wait = Number(info.extensions.retryAfterSeconds);
+  return Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 5;
 }

@@ -40,7 +40,8 @@ function ensureConsoleBuilt(): void {
   const index = path.join(CONSOLE_DIR, 'index.html');
   if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return;
   const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn' });`;
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit' });
+  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }
 
 interface AxeSummary {
@@ -133,6 +134,24 @@ describe('web console in Chromium', () => {
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
+  const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
+  /** Runs a UI action that records one command, and waits until the page shows the next version. */
+  const recorded = async (page: Page, action: () => Promise<void>) => {
+    const before = await versionOf(page);
+    await action();
+    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
+  };
+  const deliverable = (page: Page, kind: string) =>
+    recorded(page, async () => {
+      await page.getByLabel('Livrable', { exact: true }).selectOption(kind);
+      await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    });
+  const advanceTo = async (page: Page, stageLabel: string) => {
+    await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
+    await page.getByRole('button', { name: `Passer à l’étape « ${stageLabel} »` }).click();
+    await page.getByTestId('stage-label').getByText(`Étape : ${stageLabel}`).waitFor();
+  };
+
   it('serves the console with its security headers and falls back to index.html for client routes', async () => {
     const root = await fetch(`${base}/`);
     expect(root.status).toBe(200);
@@ -203,17 +222,35 @@ describe('web console in Chromium', () => {
     // The network's count moved without any reload of its page.
     await network.page.waitForFunction(() => document.querySelector('[data-testid="kpi-active"]')?.textContent === '1', null, { timeout: 20_000 });
 
-    // Members and the mandataire.
-    for (const id of [org.petitPlus, org.regie]) {
-      const before = Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
-      await page.getByLabel('Structure à ajouter').fill(id);
-      await page.getByRole('button', { name: 'Ajouter le membre' }).click();
-      await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before);
-      await page.waitForFunction(() => (document.getElementById('member-org') as HTMLInputElement).value === '');
-    }
+    // Members, found by name in the organisation directory (never by id), then the mandataire.
+    const search = page.getByRole('combobox', { name: 'Structure à ajouter' });
+    // Keyboard: type part of the name, hear how many were found, Enter picks the active option.
+    let before = Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
+    await search.fill('petit pl');
+    await page.getByTestId('member-org-statut').getByText('1 structure trouvée').waitFor();
+    await expect(search.getAttribute('aria-expanded')).resolves.toBe('true');
+    const activeId = await search.getAttribute('aria-activedescendant');
+    await expect(page.locator(`[id="${activeId}"]`).textContent()).resolves.toContain('Le Petit Plus');
+    await checkA11y(page, 'recherche-structure');
+    await shot(page, '13-recherche-structure');
+    await search.press('Enter');
+    await expect(search.inputValue()).resolves.toBe('Le Petit Plus');
+    await expect(search.getAttribute('aria-expanded')).resolves.toBe('false');
+    await page.getByRole('button', { name: 'Ajouter le membre' }).click();
+    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before);
+    await page.waitForFunction(() => (document.getElementById('member-org') as HTMLInputElement).value === '');
+    // Accents and case ignored; members already in are not offered; the mouse works too.
+    before = Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
+    await search.fill('REGIE DE QUARTIER');
+    await page.getByRole('option', { name: /Régie de quartier de Stains/ }).click();
+    await page.getByRole('button', { name: 'Ajouter le membre' }).click();
+    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before);
+    await search.fill('Petit Plus');
+    await page.getByTestId('member-org-statut').getByText('Aucune structure ne correspond à « Petit Plus ».').waitFor();
+    await search.fill('');
     await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
     await page.reload();
-    await page.getByTestId('members-table').getByText('Régie de quartier de Stains').waitFor();
+    await page.getByTestId('members-table').getByRole('rowheader', { name: /Régie de quartier de Stains/ }).waitFor();
     await page.getByLabel('Mandataire du groupement').selectOption(org.tremplin);
     await page.getByRole('button', { name: 'Désigner le mandataire' }).click();
     await page.getByTestId('members-table').getByText('Mandataire').waitFor();
@@ -239,6 +276,8 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('stepper').locator('[aria-current="step"]').textContent()).resolves.toContain('Lancement');
     await page.getByTestId('history').getByText('Passage à l’étape suivante').first().waitFor();
     await expect(page.getByTestId('history').locator('li').count()).resolves.toBeGreaterThanOrEqual(9);
+    // Each fact names the organisation its author acted for.
+    await expect(page.getByTestId('history').locator('li').first().locator('.timeline__who').textContent()).resolves.toBe('Par : Tremplin Travail (Structure membre)');
     await checkA11y(page, 'cooperation-lancement');
     await shot(page, '04-cooperation-lancement');
 
@@ -308,6 +347,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: /Voir le détail/ }).click();
     await page.getByTestId('cooperation-page').waitFor();
     await page.getByTestId('history').locator('li').first().waitFor();
+    // Funding lines name the funder (from the organisation directory).
+    await page.locator('#financements').getByText('Fonds régional ESS — Conseil régional d\'Île-de-France (Financeur)').waitFor();
     // The only button is signing out; the only field is the read-only "as of" date.
     await expect(page.locator('main button').count()).resolves.toBe(0);
     await expect(page.getByRole('button').allTextContents()).resolves.toEqual(['Se déconnecter']);
@@ -386,5 +427,151 @@ describe('web console in Chromium', () => {
     await expect(page.locator('#advance').getAttribute('aria-disabled')).resolves.toBe('true');
     await expect(page.locator('#advance-reason').textContent()).resolves.toBe('Seuls la structure porteuse et le mandataire peuvent faire avancer la coopération.');
     await shot(page, '10-cooperation-cotraitant-tablette');
+  });
+
+  it('a member walks an essaimage from the wizard to Capitalisation: strategy and target, first site, waiver, indicators, lessons and evaluation', async () => {
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.member);
+    await page.getByRole('link', { name: 'Nouvelle coopération' }).first().click();
+    await page.getByLabel('Essaimage').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Nom de la coopération').fill('Essaimage de la recyclerie Tremplin');
+    await page.getByLabel('Impact social (utilité sociale, parcours d\'insertion)').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Région').selectOption('11');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Stratégie d’essaimage (facultatif à ce stade)').selectOption('DUPLICATION_SOUPLE');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByRole('button', { name: 'Créer la coopération' }).click();
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByTestId('essaimage-facts').locator('strong').getByText('Duplication souple').waitFor();
+
+    // DECISION: the lead is the structure essaimante; the synthesis note remains.
+    await deliverable(page, 'NOTE_DE_SYNTHESE');
+    await advanceTo(page, 'Faisabilité');
+
+    // FEASIBILITY: agreement in principle, then the first target territory (new form).
+    await deliverable(page, 'ACCORD_DE_PRINCIPE');
+    await page.getByTestId('gate-state').getByText('Des points obligatoires manquent encore.').waitFor();
+    await recorded(page, async () => {
+      await expect(page.getByLabel('Stratégie d’essaimage', { exact: true }).inputValue()).resolves.toBe('DUPLICATION_SOUPLE');
+      await page.getByLabel('Département cible').selectOption('93');
+      await page.getByRole('button', { name: 'Enregistrer la stratégie' }).click();
+    });
+    await page.getByTestId('essaimage-facts').getByText('territoire cible : Seine-Saint-Denis (Île-de-France)').waitFor();
+    await advanceTo(page, 'Lancement');
+
+    // LAUNCH: partnership agreement, governance, and the first site with its operator found by name.
+    await deliverable(page, 'CONVENTION_PARTENARIAT');
+    await deliverable(page, 'NOTE_ORGANISATION_GOUVERNANCE');
+    await page.getByLabel('Nom du nouveau site').fill('Recyclerie de Montreuil');
+    await page.getByLabel('Date d’ouverture').fill('2026-03-02');
+    await page.getByLabel('Département du site').selectOption('93');
+    const operator = page.getByRole('combobox', { name: 'Structure qui exploite le site (facultatif)' });
+    await operator.fill('stains');
+    await page.getByTestId('site-operator-statut').getByText('1 structure trouvée').waitFor();
+    await operator.press('ArrowDown');
+    await operator.press('Enter');
+    await expect(operator.inputValue()).resolves.toBe('Régie de quartier de Stains');
+    await checkA11y(page, 'essaimage-site');
+    await recorded(page, () => page.getByRole('button', { name: 'Ouvrir le site' }).click());
+    await page.getByTestId('sites').getByText('Site « Recyclerie de Montreuil » — Seine-Saint-Denis, ouvert le 2 mars 2026').waitFor();
+    await advanceTo(page, 'Fonctionnement');
+
+    // OPERATION: indicators reported; governance meetings waived by the member, with a justification.
+    await page.getByText('Définir un indicateur ou enregistrer une mesure').click();
+    await recorded(page, async () => {
+      await page.getByLabel('Indicateur', { exact: true }).selectOption('PEOPLE_IN_INSERTION');
+      await page.getByRole('button', { name: 'Définir l’indicateur' }).click();
+    });
+    await recorded(page, async () => {
+      await page.getByLabel('Indicateur mesuré').selectOption({ label: 'Personnes en parcours d’insertion' });
+      await page.getByLabel('Début de période').fill('2026-04-01');
+      await page.getByLabel('Valeur').fill('6');
+      await page.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+    });
+    await page.getByRole('button', { name: 'Accorder une dérogation pour « Instances de gouvernance tenues (compte rendu) »' }).click();
+    await page.getByLabel('Justification de la dérogation').fill('Comité de pilotage commun avec la structure essaimante, compte rendu à venir');
+    await recorded(page, () => page.getByRole('button', { name: 'Accorder la dérogation' }).click());
+    await page.getByTestId('gate-checklist').getByText('justification : Comité de pilotage commun').waitFor();
+    await checkA11y(page, 'essaimage-fonctionnement');
+    await shot(page, '14-essaimage-fonctionnement');
+    await advanceTo(page, 'Capitalisation');
+
+    // CAPITALISATION: a lesson with the essaimage potential, and the four evaluation steps.
+    await recorded(page, async () => {
+      await page.getByLabel('Enseignement', { exact: true }).fill('Le site doit disposer d’un local de tri avant l’ouverture.');
+      await page.getByRole('radio', { name: 'Duplicable', exact: true }).check();
+      await page.getByRole('button', { name: 'Enregistrer l’enseignement' }).click();
+    });
+    await page.getByTestId('lesson-facts').getByText('potentiel d’essaimage : Duplicable').waitFor();
+    for (const [step, summary] of [
+      ['FRAMEWORK', 'Convention et gouvernance claires'],
+      ['CONTENT', 'Activité de collecte et de tri conforme'],
+      ['RESULTS', 'Six personnes en parcours'],
+      ['OUTLOOK', 'Deuxième site envisagé en 2027'],
+    ]) {
+      await recorded(page, async () => {
+        await page.getByLabel('Étape d’évaluation', { exact: true }).selectOption(step);
+        await page.getByLabel('Synthèse').fill(summary);
+        await page.getByRole('button', { name: 'Enregistrer l’étape d’évaluation' }).click();
+      });
+    }
+    await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
+    await page.getByTestId('evaluation-facts').getByText('Deuxième site envisagé en 2027').waitFor();
+    await expect(page.getByTestId('evaluation-facts').getByText('Réalisée', { exact: true }).count()).resolves.toBe(4);
+    await expect(page.getByTestId('history').locator('.timeline__org').first().textContent()).resolves.toBe('Tremplin Travail');
+    await checkA11y(page, 'essaimage-capitalisation');
+    await shot(page, '15-essaimage-capitalisation');
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('members remove a member; members and funders see regional statistics without the live subscription', async () => {
+    const { page } = await newPage();
+    const wsFrames: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => wsFrames.push(String(f.payload))));
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByRole('button', { name: 'Retirer Régie de quartier de Stains' }).click();
+    await page.getByLabel('Raison (facultatif)').fill('Ne répond plus au marché');
+    await checkA11y(page, 'retrait-membre');
+    await recorded(page, () => page.getByRole('button', { name: 'Confirmer le retrait' }).click());
+    await page.getByTestId('announce-polite').getByText('Régie de quartier de Stains ne fait plus partie des membres.').waitFor();
+    await expect(page.getByTestId('members-table').getByRole('rowheader', { name: /Régie de quartier de Stains/ }).count()).resolves.toBe(0);
+
+    await page.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
+    await page.getByTestId('kpi-active').waitFor();
+    await expect(page.getByText('Activité en direct').count()).resolves.toBe(0);
+    await checkA11y(page, 'statistiques-membre');
+    await shot(page, '16-statistiques-membre');
+    expect(wsFrames.some((f) => f.includes('regionalActivity'))).toBe(false);
+  });
+
+  it('a rate-limited command says how long to wait in French and sends nothing more until then', async () => {
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    let sent = 0;
+    // The API's rate-limit answer (apps/api/src/graphql/rate-limit.ts), served for this one operation.
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== 'RecordDeliverable') return route.continue();
+      sent += 1;
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'Too many', extensions: { code: 'TOO_MANY_REQUESTS', retryAfterSeconds: 42 } }] }),
+      });
+    });
+    await page.getByLabel('Titre ou référence (facultatif)').fill('Compte rendu du 12 mars');
+    await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await page.getByTestId('announce-alert').getByText('Trop de demandes en peu de temps. Patientez 42 secondes, puis réessayez : votre saisie est conservée.').waitFor();
+    await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await page.getByTestId('announce-alert').getByText(/Patientez 4[12] secondes/).waitFor();
+    await page.waitForTimeout(500); // a request, had one been sent, would have reached the route by now
+    expect(sent).toBe(1);
+    await expect(page.getByLabel('Titre ou référence (facultatif)').inputValue()).resolves.toBe('Compte rendu du 12 mars');
   });
 });

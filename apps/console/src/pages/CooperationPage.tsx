@@ -1,9 +1,11 @@
 import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { COOPERATION, COOPERATION_EVENTS, COOPERATIONS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
-import { useCommand } from '../command';
+import { COOPERATION, COOPERATION_EVENTS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
+import { settle, useCommand } from '../command';
 import { EChart } from '../components/EChart';
+import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Stepper } from '../components/Stepper';
+import { StageFactsSection } from './StageFactsSection';
 import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatDateTime, formatEuros, formatNumber, todayIso } from '../format';
@@ -140,6 +142,7 @@ export function CooperationPage({ id }: { id: string }) {
       <div className="columns">
         <div className="columns__main">
           <GateSection coop={coop} can={can} reload={reload} />
+          <StageFactsSection coop={coop} history={history.data?.history ?? []} editable={can.memberCommands} reload={reload} />
           <MembersSection coop={coop} can={can} reload={reload} />
           {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
           {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} />}
@@ -183,14 +186,6 @@ interface SectionProps {
   coop: Coop;
   can: Abilities;
   reload: () => Promise<void>;
-}
-
-/** After a command: reload on success or conflict (the form keeps its text on conflict). */
-async function settle(outcome: { ok: boolean; error?: { code: string } }, reload: () => Promise<void>, clear?: () => void): Promise<boolean> {
-  // Clear first: the user may start typing the next entry while the page reloads.
-  if (outcome.ok) clear?.();
-  if (outcome.ok || outcome.error?.code === 'CONCURRENCY_CONFLICT') await reload();
-  return outcome.ok;
 }
 
 function statusText(item: { status: string; advisory: boolean }) {
@@ -260,14 +255,25 @@ function GateSection({ coop, can, reload }: SectionProps) {
                   <span className="muted"> — livrable attendu : {item.deliverableKinds.map((k) => deliverableKindLabelsFr[k as keyof typeof deliverableKindLabelsFr] ?? k).join(' ou ')}</span>
                 )}
               </p>
-              {can.networkCommands && item.status === 'MISSING' && item.waivable && (
+              {(can.networkCommands || can.memberCommands) && item.status === 'MISSING' && item.waivable && (
                 waiving === item.id ? (
                   <form className="inline-form" onSubmit={(e) => void waive(e, item.id)}>
                     <div className="field">
                       <label htmlFor={`waive-${item.id}`}>Justification de la dérogation</label>
-                      <textarea id={`waive-${item.id}`} required value={justification} onChange={(e) => setJustification(e.target.value)} rows={2} />
+                      <textarea
+                        id={`waive-${item.id}`}
+                        required
+                        minLength={10}
+                        aria-describedby={`waive-${item.id}-aide`}
+                        value={justification}
+                        onChange={(e) => setJustification(e.target.value)}
+                        rows={2}
+                      />
+                      <p id={`waive-${item.id}-aide`} className="hint">
+                        Au moins 10 caractères. La justification est visible des financeurs et des réseaux.
+                      </p>
                     </div>
-                    <button type="submit" className="button button--small button--primary" disabled={!justification.trim() || pending !== null}>
+                    <button type="submit" className="button button--small button--primary" disabled={justification.trim().length < 10 || pending !== null}>
                       Accorder la dérogation
                     </button>
                     <button type="button" className="button button--small" onClick={() => setWaiving(null)}>
@@ -464,33 +470,28 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
   );
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function MembersSection({ coop, can, reload }: SectionProps) {
   const { run, pending } = useCommand();
-  const known = useQuery(COOPERATIONS, { variables: { first: 100 }, skip: !can.memberCommands, fetchPolicy: 'cache-first' });
-  const [organisation, setOrganisation] = useState('');
+  const [organisation, setOrganisation] = useState<PickedOrganisation | null>(null);
+  // Remounts the search field once a member is added (empties it).
+  const [pickerKey, setPickerKey] = useState(0);
   const [role, setRole] = useState('');
   const [mandataire, setMandataire] = useState('');
+  const [removing, setRemoving] = useState<string | null>(null);
+  const [removeReason, setRemoveReason] = useState('');
   const roles = ROLES_BY_KIND[coop.kind as CooperationKind] ?? [];
-  // Organisations met in the user's other cooperations, offered as suggestions (by name).
-  const suggestions = useMemo(() => {
-    const seen = new Map<string, string>();
-    for (const { node } of known.data?.cooperations.edges ?? [])
-      for (const m of node.members) if (m.organisation && !coop.members.some((x) => x.organisationId === m.organisationId)) seen.set(m.organisationId, m.organisation.name);
-    return [...seen.entries()].sort((a, b) => a[1].localeCompare(b[1], 'fr'));
-  }, [known.data, coop.members]);
-  const organisationId = UUID.test(organisation.trim()) ? organisation.trim() : (suggestions.find(([, name]) => name === organisation.trim())?.[0] ?? '');
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
+    if (!organisation) return;
     const outcome = await run(
       'addMember',
-      { cooperationId: coop.id, expectedVersion: coop.version, organisationId, ...(role ? { role } : {}) },
-      'Membre ajouté.',
+      { cooperationId: coop.id, expectedVersion: coop.version, organisationId: organisation.id, ...(role ? { role } : {}) },
+      `${organisation.name} ajoutée aux membres.`,
     );
     await settle(outcome, reload, () => {
-      setOrganisation('');
+      setOrganisation(null);
+      setPickerKey((k) => k + 1);
       setRole('');
     });
   };
@@ -498,6 +499,18 @@ function MembersSection({ coop, can, reload }: SectionProps) {
     event.preventDefault();
     const outcome = await run('designateMandataire', { cooperationId: coop.id, expectedVersion: coop.version, organisationId: mandataire }, 'Mandataire désigné.');
     await settle(outcome, reload, () => setMandataire(''));
+  };
+  const remove = async (event: FormEvent, organisationId: string, name: string) => {
+    event.preventDefault();
+    const outcome = await run(
+      'removeMember',
+      { cooperationId: coop.id, expectedVersion: coop.version, organisationId, ...(removeReason.trim() ? { reason: removeReason.trim() } : {}) },
+      `${name} ne fait plus partie des membres.`,
+    );
+    await settle(outcome, reload, () => {
+      setRemoving(null);
+      setRemoveReason('');
+    });
   };
 
   return (
@@ -511,6 +524,11 @@ function MembersSection({ coop, can, reload }: SectionProps) {
               <th scope="col">Rôle</th>
               <th scope="col">ESS</th>
               <th scope="col">Depuis le</th>
+              {can.memberCommands && (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -532,32 +550,42 @@ function MembersSection({ coop, can, reload }: SectionProps) {
                 </td>
                 <td>{m.ess ? 'Oui' : 'Non'}</td>
                 <td>{formatDate(m.joinedAt)}</td>
+                {can.memberCommands && (
+                  <td>
+                    {m.organisationId !== coop.leadOrganisationId && removing !== m.organisationId && (
+                      <button type="button" className="button button--small" onClick={() => (setRemoving(m.organisationId), setRemoveReason(''))}>
+                        Retirer<span className="visually-hidden"> {m.organisation?.name ?? 'cette structure'}</span>
+                      </button>
+                    )}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
         </table>
       </div>
+      {can.memberCommands && removing && (
+        <RemoveMemberForm
+          name={names(coop).get(removing) ?? 'cette structure'}
+          reason={removeReason}
+          setReason={setRemoveReason}
+          busy={pending !== null}
+          onCancel={() => setRemoving(null)}
+          onSubmit={(e) => void remove(e, removing, names(coop).get(removing) ?? 'La structure')}
+        />
+      )}
       {can.memberCommands && (
         <form className="inline-form inline-form--row" onSubmit={(e) => void add(e)} aria-label="Ajouter un membre" data-testid="add-member-form">
-          <div className="field field--grow">
-            <label htmlFor="member-org">Structure à ajouter</label>
-            <input
-              id="member-org"
-              list="member-suggestions"
-              value={organisation}
-              onChange={(e) => setOrganisation(e.target.value)}
-              aria-describedby="member-org-hint"
-              autoComplete="off"
-            />
-            <datalist id="member-suggestions">
-              {suggestions.map(([id, name]) => (
-                <option key={id} value={name} />
-              ))}
-            </datalist>
-            <p id="member-org-hint" className="hint">
-              Nom d’une structure déjà connue de vos coopérations, ou son identifiant Maillage.
-            </p>
-          </div>
+          <OrganisationCombobox
+            key={pickerKey}
+            id="member-org"
+            label="Structure à ajouter"
+            hint="Tapez au moins deux lettres de son nom, ou son SIRET, puis choisissez-la dans la liste."
+            value={organisation}
+            onChange={setOrganisation}
+            exclude={coop.members.map((m) => m.organisationId)}
+            required
+          />
           {roles.length > 1 && (
             <div className="field">
               <label htmlFor="member-role">Rôle</label>
@@ -571,7 +599,7 @@ function MembersSection({ coop, can, reload }: SectionProps) {
               </select>
             </div>
           )}
-          <button type="submit" className="button button--primary" disabled={!organisationId || pending !== null}>
+          <button type="submit" className="button button--primary" disabled={!organisation || pending !== null}>
             Ajouter le membre
           </button>
         </form>
@@ -596,6 +624,30 @@ function MembersSection({ coop, can, reload }: SectionProps) {
         </form>
       )}
     </Section>
+  );
+}
+
+const names = (coop: Coop) => new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? `Structure ${m.organisationId.slice(0, 8)}`]));
+
+function RemoveMemberForm({ name, reason, setReason, busy, onCancel, onSubmit }: { name: string; reason: string; setReason: (v: string) => void; busy: boolean; onCancel: () => void; onSubmit: (e: FormEvent) => void }) {
+  return (
+    <form className="inline-form" onSubmit={onSubmit} aria-label={`Retirer ${name}`} data-testid="remove-member-form">
+      <p>
+        Retirer <strong>{name}</strong> de la coopération ? Elle n’y aura plus accès ; l’historique garde sa trace.
+      </p>
+      <div className="field">
+        <label htmlFor="remove-reason">Raison (facultatif)</label>
+        <textarea id="remove-reason" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </div>
+      <div className="actions">
+        <button type="submit" className="button button--danger" disabled={busy}>
+          Confirmer le retrait
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Annuler
+        </button>
+      </div>
+    </form>
   );
 }
 
@@ -873,7 +925,8 @@ function FundingSection({ coop }: { coop: Coop }) {
           <ul className="plain-list">
             {coop.fundings.map((f) => (
               <li key={f.fundingId}>
-                <strong>{f.programme}</strong> : {formatEuros(f.amount)} (versé : {formatEuros(f.disbursed)}) — du {formatDate(f.periodStart)}
+                <strong>{f.programme}</strong>
+                <span className="funding__funder"> — {f.funder ? `${f.funder.name} (${f.funder.kindLabel})` : 'financeur non communiqué'}</span> : {formatEuros(f.amount)} (versé : {formatEuros(f.disbursed)}) — du {formatDate(f.periodStart)}
                 {f.periodEnd ? ` au ${formatDate(f.periodEnd)}` : ''}
                 {f.endedOn ? `, terminé le ${formatDate(f.endedOn)}` : ''}
               </li>
@@ -985,9 +1038,14 @@ function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; 
             </p>
             <p className="timeline__who">
               Par :{' '}
-              {e.actor
-                ? `${actorRoleFr(e.actor.role)}${e.actor.organisationId ? ` — ${names.get(e.actor.organisationId) ?? 'autre structure'}` : ''}`
-                : 'système (reprise de données)'}
+              {e.actor ? (
+                <>
+                  <strong className="timeline__org">{e.actor.organisation?.name ?? (e.actor.organisationId ? (names.get(e.actor.organisationId) ?? 'structure non communiquée') : 'Maillage')}</strong>
+                  {` (${actorRoleFr(e.actor.role)})`}
+                </>
+              ) : (
+                'système (reprise de données)'
+              )}
             </p>
           </li>
         ))}

@@ -21,8 +21,19 @@ const EXPORTS = [
 export function NetworkDashboardPage() {
   const { session } = useSession();
   const { announce } = useAnnouncer();
-  const regions = session.user.role === 'NETWORK' ? session.user.regions : REGIONS.map((r) => r.code);
-  const [region, setRegion] = useState(regions[0] ?? '11');
+  const role = session.user.role;
+  // regionalActivity is for networks (their régions) and operators only: members and funders see
+  // the same aggregates without the live subscription (they refresh the page or change the date).
+  const live = role === 'NETWORK' || role === 'ADMIN';
+  const regions = role === 'NETWORK' ? session.user.regions : REGIONS.map((r) => r.code);
+  const [region, setRegion] = useState(role === 'NETWORK' ? (regions[0] ?? '11') : '11');
+  const [regionTouched, setRegionTouched] = useState(false);
+  // Members and funders start on the région of their latest cooperation.
+  const mine = useQuery(COOPERATIONS, { variables: { first: 1 }, skip: live, fetchPolicy: 'cache-first' });
+  const myRegion = mine.data?.cooperations.edges[0]?.node.regionCode;
+  useEffect(() => {
+    if (myRegion && !regionTouched) setRegion(myRegion);
+  }, [myRegion, regionTouched]);
   const [asOf, setAsOf] = useState('');
   const { data, error, loading, refetch } = useQuery(REGIONAL_DASHBOARD, { variables: { region, asOf: asOf || null }, fetchPolicy: 'network-only' });
   const [feed, setFeed] = useState<RegionalActivityView[]>([]);
@@ -32,6 +43,7 @@ export function NetworkDashboardPage() {
   // Live: every fact of the région refreshes today's dashboard (batched over 300 ms).
   useSubscription(REGIONAL_ACTIVITY, {
     variables: { region },
+    skip: !live,
     onData: ({ data: message }) => {
       const activity = message.data?.regionalActivity;
       if (!activity) return;
@@ -59,12 +71,12 @@ export function NetworkDashboardPage() {
   const dashboard = data?.regionalDashboard;
   return (
     <>
-      <PageTitle>Tableau de bord régional</PageTitle>
+      <PageTitle>{live ? 'Tableau de bord régional' : 'Statistiques régionales'}</PageTitle>
       <form className="toolbar card" aria-label="Région et date du tableau de bord" onSubmit={(e) => e.preventDefault()}>
         <div className="field field--inline">
           <label htmlFor="d-region">Région</label>
           {regions.length > 1 ? (
-            <select id="d-region" value={region} onChange={(e) => (setRegion(e.target.value), setFeed([]))}>
+            <select id="d-region" value={region} onChange={(e) => (setRegion(e.target.value), setRegionTouched(true), setFeed([]))}>
               {regions.map((code) => (
                 <option key={code} value={code}>
                   {regionName(code)}
@@ -87,7 +99,7 @@ export function NetworkDashboardPage() {
           )}
         </div>
         <p id="d-asof-hint" className="hint">
-          {asOf ? `Situation au ${formatDate(asOf)} (pas de mise à jour en direct).` : 'Aujourd’hui, mis à jour en direct.'}
+          {asOf ? `Situation au ${formatDate(asOf)} (pas de mise à jour en direct).` : live ? 'Aujourd’hui, mis à jour en direct.' : 'Aujourd’hui (rechargez la page pour actualiser).'}
           {lastUpdate && !asOf && ` Dernière mise à jour : ${formatDateTime(lastUpdate)}.`}
         </p>
         <div className="exports" role="group" aria-label="Exports">
@@ -107,7 +119,7 @@ export function NetworkDashboardPage() {
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
       {loading && !dashboard && <Loading what="du tableau de bord" />}
       {dashboard && <Dashboard d={dashboard} region={region} asOf={asOf} />}
-      {!asOf && (
+      {!asOf && live && (
         <Section title="Activité en direct" id="activite">
           {feed.length === 0 ? (
             <p className="muted">Les nouveaux faits de la région apparaîtront ici.</p>
