@@ -8,6 +8,8 @@
 /** What the parent gives: where the API listens and what to send. */
 export interface LoadPlan {
   url: string;
+  /** Bearer access token sent with every request (the API refuses anonymous callers). */
+  accessToken?: string;
   seconds: number;
   commandConnections: number;
   queryConnections: number;
@@ -154,7 +156,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-  const headers = { 'content-type': 'application/json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(plan.accessToken ? { authorization: `Bearer ${plan.accessToken}` } : {}),
+  };
   const mutation = (name: string, inputType: string, input: Record<string, unknown>): string =>
     JSON.stringify({
       query: `mutation M($input: ${inputType}!) { ${name}(input: $input) { cooperationId version } }`,

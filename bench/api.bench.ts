@@ -37,6 +37,7 @@ import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra'
 import { formatProgress, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
 import { createApp } from '../apps/api/src/bootstrap';
+import { AuthService } from '../apps/api/src/auth/auth.service';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
 
@@ -288,8 +289,24 @@ async function main(): Promise<void> {
       const address = app.getHttpServer().address() as { port: number };
       const base = `http://127.0.0.1:${address.port}`;
       log(`API (fastify) on ${base}/graphql, projectors ${process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'}`);
+      // A platform operator (ADMIN) account for the load: the API refuses anonymous callers.
+      const auth = app.get(AuthService);
+      const adminId = '00000000-0000-4000-8000-00000000be0c';
+      try {
+        if (!(await auth.view(adminId))) {
+          await auth.createUserUnchecked(
+            { email: 'bench-admin@maillage.invalid', name: 'Bench', role: 'ADMIN', password: 'bench-admin-password' },
+            null,
+            adminId,
+          );
+        }
+      } catch (error) {
+        log(`cannot create the bench account: ${(error as Error).stack ?? String(error)}`);
+        throw error;
+      }
       const plan: LoadPlan = {
         url: base,
+        accessToken: auth.issueAccessToken(adminId).accessToken,
         seconds: SECONDS,
         commandConnections: COMMAND_CONNECTIONS,
         queryConnections: QUERY_CONNECTIONS,

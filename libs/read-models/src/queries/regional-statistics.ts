@@ -218,10 +218,12 @@ export async function preAggregatedStatistics(
 
   const [stalled, medians] = await sequence([
     () => db.query<{ id: string; total: string }>(
-      `select id, count(*) over () as total from cooperation_summary
-        where region_code = $1 and status = 'ACTIVE'
-          and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
-        order by id limit ${STALLED_LIST_LIMIT}`,
+      // Index-only (cooperation_summary_stalled_idx): the count, then the first ids in order.
+      `with s as (
+         select id from cooperation_summary
+          where region_code = $1 and status = 'ACTIVE'
+            and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC'))
+       select id, (select count(*) from s) as total from s order by id limit ${STALLED_LIST_LIMIT}`,
       [region, t, stalledDays],
     ),
     () => db.query<{ stage: string; visits: string; lo: string; hi: string }>(
