@@ -93,7 +93,7 @@ function idsOf(events: readonly RecordedEvent[], types: ReadonlySet<string>): st
  * written (its `timeline` and `shareholding` jsonb), for the cooperations whose lifecycle, territory
  * or shares changed in the batch: one delete and one insert per table per batch. During a rebuild
  * the summary rows stay in memory until flushed, so the expansion runs once, over every summary
- * row, after the summary is flushed, in the swap transaction.
+ * row, after the summary is flushed, before the swap (on the shadow tables).
  */
 async function deriveFromSummary(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
   if (ctx.rebuilding && ctx.session) {
