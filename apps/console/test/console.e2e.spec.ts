@@ -62,6 +62,7 @@ describe('web console in Chromium', () => {
   let adminHeaders: Record<string, string>;
   let funderHeaders: Record<string, string>;
   let cooperationId = '';
+  let essaimageId = '';
 
   beforeAll(async () => {
     ensureConsoleBuilt();
@@ -398,6 +399,11 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Type d’accompagnement').selectOption('NETWORK');
     await page.getByLabel('Depuis le').fill('2026-01-05');
     await page.getByLabel('Description (facultatif)').fill('Appui à la réponse au marché');
+    const provider = page.getByRole('combobox', { name: 'Structure qui accompagne (facultatif)' });
+    await provider.fill('grafie');
+    await page.getByTestId('s-provider-statut').getByText('1 structure trouvée').waitFor();
+    await provider.press('Enter');
+    await expect(provider.inputValue()).resolves.toBe('GRAFIE');
     await page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
     await page.getByTestId('announce-polite').getByText('Accompagnement enregistré.').waitFor();
     await page.getByTestId('history').getByText('Accompagnement enregistré').waitFor();
@@ -444,6 +450,7 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Suivant' }).click();
     await page.getByRole('button', { name: 'Créer la coopération' }).click();
     await page.getByTestId('cooperation-page').waitFor();
+    essaimageId = page.url().split('/cooperations/')[1].split('?')[0];
     await page.getByTestId('essaimage-facts').locator('strong').getByText('Duplication souple').waitFor();
 
     // DECISION: the lead is the structure essaimante; the synthesis note remains.
@@ -573,5 +580,18 @@ describe('web console in Chromium', () => {
     await page.waitForTimeout(500); // a request, had one been sent, would have reached the route by now
     expect(sent).toBe(1);
     await expect(page.getByLabel('Titre ou référence (facultatif)').inputValue()).resolves.toBe('Compte rendu du 12 mars');
+  });
+
+  it('a cooperation the member may not read answers in French, without subscribing to its events', async () => {
+    expect(essaimageId).not.toBe('');
+    const { page } = await newPage();
+    const wsFrames: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => wsFrames.push(String(f.payload))));
+    await signIn(page, email.petitPlus);
+    await page.goto(`${base}/cooperations/${essaimageId}`);
+    await page.getByRole('heading', { level: 1, name: 'Coopération indisponible' }).waitFor();
+    await expect(page.getByTestId('cooperation-error').getByRole('alert').textContent()).resolves.toBe('Introuvable, ou vous n’y avez pas accès.');
+    await checkA11y(page, 'cooperation-inaccessible');
+    expect(wsFrames.some((f) => f.includes('cooperationEvents'))).toBe(false);
   });
 });

@@ -75,7 +75,8 @@ export function CooperationPage({ id }: { id: string }) {
   const [latestSeen, setLatestSeen] = useState(0);
   useSubscription(COOPERATION_EVENTS, {
     variables: { id },
-    skip: Boolean(asOf),
+    // Only once the cooperation was readable: a hidden one is never subscribed to.
+    skip: Boolean(asOf) || !coop,
     onData: ({ data: message }) => {
       const version = message.data?.cooperationEvents.version ?? 0;
       setLatestSeen((v) => Math.max(v, version));
@@ -86,7 +87,16 @@ export function CooperationPage({ id }: { id: string }) {
     await Promise.all([refetch(), history.refetch()]);
   };
 
-  if (error && !coop) return <ErrorBox>{frenchMessage(error)}</ErrorBox>;
+  if (error && !coop)
+    return (
+      <div data-testid="cooperation-error">
+        <PageTitle>Coopération indisponible</PageTitle>
+        <ErrorBox>{frenchMessage(error)}</ErrorBox>
+        <p>
+          <Link to={session.user.role === 'FUNDER' ? '/financeur' : '/cooperations'}>{session.user.role === 'FUNDER' ? 'Revenir à mon portefeuille' : 'Revenir aux coopérations'}</Link>
+        </p>
+      </div>
+    );
   if (!coop) return <Loading what="de la coopération" />;
   const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, lifecycleReason: 'Vue à une date passée : lecture seule.' } : abilitiesFor(session.user.role, session.user.organisationId, coop);
   const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
@@ -1145,10 +1155,25 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   const [kind, setKind] = useState('');
   const [start, setStart] = useState('');
   const [description, setDescription] = useState('');
+  const [provider, setProvider] = useState<PickedOrganisation | null>(null);
+  const [providerKey, setProviderKey] = useState(0);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input = { cooperationId: coop.id, expectedVersion: coop.version, kind, period: { start }, ...(description.trim() ? { description: description.trim() } : {}) };
-    await settle(await run('recordSupport', input, 'Accompagnement enregistré.'), reload, () => (setKind(''), setStart(''), setDescription('')));
+    const input = {
+      cooperationId: coop.id,
+      expectedVersion: coop.version,
+      kind,
+      period: { start },
+      ...(description.trim() ? { description: description.trim() } : {}),
+      ...(provider ? { providerOrganisationId: provider.id } : {}),
+    };
+    await settle(await run('recordSupport', input, 'Accompagnement enregistré.'), reload, () => {
+      setKind('');
+      setStart('');
+      setDescription('');
+      setProvider(null);
+      setProviderKey((k) => k + 1);
+    });
   };
   return (
     <Section title="Accompagnement" id="accompagnement">
@@ -1172,6 +1197,14 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
           <label htmlFor="s-description">Description (facultatif)</label>
           <textarea id="s-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
         </div>
+        <OrganisationCombobox
+          key={providerKey}
+          id="s-provider"
+          label="Structure qui accompagne (facultatif)"
+          hint="Tapez au moins deux lettres de son nom, ou son SIRET."
+          value={provider}
+          onChange={setProvider}
+        />
         <button type="submit" className="button" disabled={!kind || !start || pending !== null}>
           Enregistrer l’accompagnement
         </button>
