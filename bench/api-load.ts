@@ -27,6 +27,8 @@ export interface CommandTarget {
   fundingIds: string[];
   /** Missing and waivable items of the current stage's gate. */
   waivable: string[];
+  /** Access token of a MEMBER of its lead organisation (commands are refused to other callers). */
+  token?: string;
 }
 
 export interface Latency {
@@ -168,6 +170,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
 
   // The command mix: day-to-day facts mostly (measurements, deliverables, disbursements), some new
   // members, a few gate waivers and stage advances (which the gate often refuses, as in real use).
+  // The target the last command body was built for: its caller signs the request.
+  let chosen: CommandTarget | null = null;
+  const pickTarget = (list: readonly CommandTarget[]): CommandTarget => (chosen = pick(list));
   const withIndicators = plan.targets.filter((t) => t.indicatorIds.length > 0);
   const withFunding = plan.targets.filter((t) => t.fundingIds.length > 0);
   const withWaivable = plan.targets.filter((t) => t.waivable.length > 0);
@@ -176,7 +181,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       0.3,
       'recordMeasurement',
       () => {
-        const t = pick(withIndicators.length ? withIndicators : plan.targets);
+        const t = pickTarget(withIndicators.length ? withIndicators : plan.targets);
         const year = 2020 + Math.floor(random() * 6);
         const month = String(1 + 3 * Math.floor(random() * 4)).padStart(2, '0');
         return mutation('recordMeasurement', 'RecordMeasurementInput', {
@@ -192,7 +197,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       'recordDeliverable',
       () =>
         mutation('recordDeliverable', 'RecordDeliverableInput', {
-          cooperationId: pick(plan.targets).id,
+          cooperationId: pickTarget(plan.targets).id,
           kind: pick(['COMPTE_RENDU_GOUVERNANCE', 'NOTE_ORGANISATION_GOUVERNANCE', 'CONVENTION_PARTENARIAT']),
           title: 'Compte rendu du comité de pilotage',
           documentRef: `ged://bench/${Math.floor(random() * 1e9)}`,
@@ -202,7 +207,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       0.2,
       'recordDisbursement',
       () => {
-        const t = pick(withFunding.length ? withFunding : plan.targets);
+        const t = pickTarget(withFunding.length ? withFunding : plan.targets);
         return mutation('recordDisbursement', 'RecordDisbursementInput', {
           cooperationId: t.id,
           fundingId: pick(t.fundingIds.length ? t.fundingIds : ['none']),
@@ -216,7 +221,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       'addMember',
       () =>
         mutation('addMember', 'AddMemberInput', {
-          cooperationId: pick(plan.targets).id,
+          cooperationId: pickTarget(plan.targets).id,
           organisationId: pick(plan.organisationIds),
         }),
     ],
@@ -224,7 +229,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       0.05,
       'waiveGateItem',
       () => {
-        const t = pick(withWaivable.length ? withWaivable : plan.targets);
+        const t = pickTarget(withWaivable.length ? withWaivable : plan.targets);
         return mutation('waiveGateItem', 'WaiveGateItemInput', {
           cooperationId: t.id,
           itemId: pick(t.waivable.length ? t.waivable : ['none']),
@@ -232,7 +237,7 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
         });
       },
     ],
-    [0.03, 'advanceStage', () => mutation('advanceStage', 'AdvanceStageInput', { cooperationId: pick(plan.targets).id })],
+    [0.03, 'advanceStage', () => mutation('advanceStage', 'AdvanceStageInput', { cooperationId: pickTarget(plan.targets).id })],
   ];
 
   const commandTimings = new Timings();
@@ -256,7 +261,10 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       }
       (byMutation[entry[1]] ??= { sent: 0, ok: 0, rejected: 0 }).sent++;
       commandTimings.start(context, entry[1]);
-      return { ...request, body: entry[2]() };
+      chosen = null;
+      const body = entry[2]();
+      const token = (chosen as CommandTarget | null)?.token;
+      return token ? { ...request, body, headers: { ...headers, authorization: `Bearer ${token}` } } : { ...request, body };
     },
     onResponse: (status, body, context) => {
       const kind = commandTimings.stop(context);

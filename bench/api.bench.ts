@@ -36,6 +36,7 @@ import { migrateEventStore, PostgresEventStore } from '@maillage/event-store';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra';
 import { formatProgress, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
+import { createHash } from 'node:crypto';
 import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
@@ -52,6 +53,7 @@ const WARMUP_SECONDS = intFromEnv('BENCH_WARMUP_SECONDS', 5);
 const COMMAND_CONNECTIONS = intFromEnv('BENCH_COMMAND_CONNECTIONS', 64);
 const QUERY_CONNECTIONS = intFromEnv('BENCH_QUERY_CONNECTIONS', 50);
 const TARGETS = intFromEnv('BENCH_TARGETS', 5_000);
+const MEMBERS = intFromEnv('BENCH_MEMBERS', 100);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 128);
 const DATABASE = COOPERATIONS === 100_000 ? 'bench_api' : `bench_api_${COOPERATIONS}`;
 const REGION = '11';
@@ -170,7 +172,7 @@ async function buildReadModels(url: string, events: number): Promise<void> {
  * with what the command mix can do on them: indicators to measure, grants to disburse, gate items
  * to waive.
  */
-async function chooseTargets(url: string): Promise<{ targets: CommandTarget[]; organisationIds: string[]; queryIds: string[] }> {
+async function chooseTargets(url: string): Promise<{ targets: (CommandTarget & { lead: string })[]; organisationIds: string[]; queryIds: string[] }> {
   const pool = new Pool({ connectionString: url, max: 4 });
   const store = await PostgresEventStore.open({ url, poolSize: 8 });
   try {
@@ -180,7 +182,7 @@ async function chooseTargets(url: string): Promise<{ targets: CommandTarget[]; o
         [TARGETS],
       )
     ).rows.map((r) => r.id);
-    const targets: CommandTarget[] = [];
+    const targets: (CommandTarget & { lead: string })[] = [];
     for (let i = 0; i < ids.length; i += 50) {
       const folded = await Promise.all(
         ids.slice(i, i + 50).map(async (id) => {
@@ -200,6 +202,7 @@ async function chooseTargets(url: string): Promise<{ targets: CommandTarget[]; o
         const coop = state;
         targets.push({
           id,
+          lead: coop.leadOrganisationId,
           indicatorIds: coop.criteria.flatMap((c) => c.indicators.map((x) => x.indicatorId)),
           fundingIds: coop.fundings.filter((f) => !f.endedOn).map((f) => f.fundingId),
           waivable: gateStatus(state)
@@ -277,36 +280,49 @@ async function main(): Promise<void> {
   try {
     const url = server.urlFor(DATABASE);
     await load(server.adminUrl, url);
-    const { targets, organisationIds, queryIds } = await chooseTargets(url);
+    const { targets: allTargets, organisationIds, queryIds } = await chooseTargets(url);
     log(
-      `${targets.length} command targets (${targets.filter((t) => t.indicatorIds.length).length} with indicators, ` +
-        `${targets.filter((t) => t.waivable.length).length} with waivable gate items)`,
+      `${allTargets.length} command targets (${allTargets.filter((t) => t.indicatorIds.length).length} with indicators, ` +
+        `${allTargets.filter((t) => t.waivable.length).length} with waivable gate items)`,
     );
 
+    process.env.MAILLAGE_RATE_LIMIT_MUTATIONS ??= '0';
     const app = await createApp({ databaseUrl: url });
     try {
       await app.listen(0, '127.0.0.1');
       const address = app.getHttpServer().address() as { port: number };
       const base = `http://127.0.0.1:${address.port}`;
       log(`API (fastify) on ${base}/graphql, projectors ${process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'}`);
-      // A platform operator (ADMIN) account for the load: the API refuses anonymous callers.
+      // The API refuses anonymous callers and lets only members act on a cooperation: one MEMBER
+      // account per lead organisation of the first BENCH_MEMBERS leads, whose cooperations become
+      // the command targets; an ADMIN account reads. The per-caller mutation throttle is off
+      // (MAILLAGE_RATE_LIMIT_MUTATIONS=0, set before the app starts).
       const auth = app.get(AuthService);
-      const adminId = '00000000-0000-4000-8000-00000000be0c';
+      const ensureUser = async (id: string, input: Parameters<AuthService['createUserUnchecked']>[0]) => {
+        if (!(await auth.view(id))) await auth.createUserUnchecked(input, null, id);
+        return auth.issueAccessToken(id).accessToken;
+      };
+      const uuidOf = (text: string) => {
+        const h = createHash('sha256').update(text).digest('hex');
+        return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+      };
+      let adminToken: string;
+      const leads = [...new Set(allTargets.map((t) => t.lead))].slice(0, MEMBERS);
+      const tokens = new Map<string, string>();
       try {
-        if (!(await auth.view(adminId))) {
-          await auth.createUserUnchecked(
-            { email: 'bench-admin@maillage.invalid', name: 'Bench', role: 'ADMIN', password: 'bench-admin-password' },
-            null,
-            adminId,
-          );
+        adminToken = await ensureUser(uuidOf('bench-admin'), { email: 'bench-operator@maillage.invalid', name: 'Bench', role: 'ADMIN', password: 'bench-admin-password' });
+        for (const lead of leads) {
+          tokens.set(lead, await ensureUser(uuidOf(`bench-member-${lead}`), { email: `bench-${uuidOf(lead)}@maillage.invalid`, name: 'Bench', role: 'MEMBER', organisationId: lead, password: 'bench-member-password' }));
         }
       } catch (error) {
-        log(`cannot create the bench account: ${(error as Error).stack ?? String(error)}`);
+        log(`cannot create the bench accounts: ${(error as Error).stack ?? String(error)}`);
         throw error;
       }
+      const targets: CommandTarget[] = allTargets.filter((t) => tokens.has(t.lead)).map(({ lead, ...t }) => ({ ...t, token: tokens.get(lead) }));
+      log(`${leads.length} member accounts, ${targets.length} command targets`);
       const plan: LoadPlan = {
         url: base,
-        accessToken: auth.issueAccessToken(adminId).accessToken,
+        accessToken: adminToken,
         seconds: SECONDS,
         commandConnections: COMMAND_CONNECTIONS,
         queryConnections: QUERY_CONNECTIONS,
