@@ -483,6 +483,16 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'essaimage-site');
     await recorded(page, () => page.getByRole('button', { name: 'Ouvrir le site' }).click());
     await page.getByTestId('sites').getByText('Site « Recyclerie de Montreuil » — Seine-Saint-Denis, ouvert le 2 mars 2026').waitFor();
+    // The structure created: a wrong SIREN is refused in French, the right one is recorded.
+    await page.getByLabel('SIREN (9 chiffres)').fill('123456789');
+    await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
+    await page.getByTestId('announce-alert').getByText('Numéro SIREN invalide (9 chiffres, clé de Luhn).').waitFor();
+    await recorded(page, async () => {
+      await page.getByLabel('SIREN (9 chiffres)').fill('732 829 320');
+      await page.getByLabel('Forme juridique (facultatif)').fill('SCIC SAS');
+      await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
+    });
+    await page.getByTestId('structure-facts').getByText('Immatriculée : SIREN 732829320 (SCIC SAS)').waitFor();
     await advanceTo(page, 'Fonctionnement');
 
     // OPERATION: indicators reported; governance meetings waived by the member, with a justification.
