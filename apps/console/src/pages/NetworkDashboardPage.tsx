@@ -43,7 +43,7 @@ export function NetworkDashboardPage() {
   // Live: every fact of the région refreshes today's dashboard (batched over 300 ms).
   useSubscription(REGIONAL_ACTIVITY, {
     variables: { region },
-    skip: !live,
+    skip: !live || (role === 'NETWORK' && !regions.includes(region)),
     onData: ({ data: message }) => {
       const activity = message.data?.regionalActivity;
       if (!activity) return;
