@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { EventStore } from '@maillage/event-store';
-import { parsePosition } from './positions';
+import { isPostgresPosition, parsePosition } from './positions';
 
 type Queryable = Pick<Pool, 'query'> | PoolClient;
 
@@ -49,12 +49,19 @@ export const REBUILD_OWNER_PREFIX = 'rebuild:';
  * projection has not applied them. Reads `event_store.events` directly (same database): the port
  * has no count, and this is an index-only range scan on (transaction_id, global_position).
  */
-export async function countEventsAfter(db: Queryable, position: string | null): Promise<number> {
+export async function countEventsAfter(
+  db: Queryable,
+  position: string | null,
+  store?: Pick<EventStore, 'readAll'>,
+): Promise<number> {
+  // Events kept elsewhere (EventStoreDB): count through the port, page by page.
+  if (store && position !== null && !isPostgresPosition(position)) return countThroughPort(store, position);
   if (position === null) {
     const { rows } = await db.query<{ n: string }>(
       `select count(*) as n from event_store.events`,
     );
-    return Number(rows[0].n);
+    const n = Number(rows[0].n);
+    return n === 0 && store ? countThroughPort(store, null) : n;
   }
   const [xid, pos] = parsePosition(position);
   const { rows } = await db.query<{ n: string }>(
@@ -65,10 +72,22 @@ export async function countEventsAfter(db: Queryable, position: string | null): 
   return Number(rows[0].n);
 }
 
+/** Counts the events after a position by reading them through the port (stores without SQL access). */
+export async function countThroughPort(store: Pick<EventStore, 'readAll'>, after: string | null, pageSize = 5000): Promise<number> {
+  let count = 0;
+  let position = after;
+  for (;;) {
+    const page = await store.readAll({ after: position, limit: pageSize });
+    count += page.events.length;
+    if (page.events.length < pageSize) return count;
+    position = page.position;
+  }
+}
+
 /** Status of the named projections, from the database: works from any process (CLI, API). */
 export async function projectionStatus(
   db: Queryable,
-  store: Pick<EventStore, 'headPosition'>,
+  store: Pick<EventStore, 'headPosition'> & Partial<Pick<EventStore, 'readAll'>>,
   names: readonly string[],
 ): Promise<ProjectionStatus[]> {
   const head = await store.headPosition();
@@ -106,7 +125,7 @@ export async function projectionStatus(
       name: row.name,
       checkpoint: row.position,
       head,
-      lag: await countEventsAfter(db, row.position),
+      lag: await countEventsAfter(db, row.position, store.readAll ? (store as Pick<EventStore, 'readAll'>) : undefined),
       lastUpdated: row.updated_at,
       state,
       owner: held ? row.owner : null,

@@ -1,8 +1,10 @@
 /**
- * Global positions are the event store's opaque "<transaction id>:<sequence>" strings. The store's
- * port says to compare them only through the store; the projector still needs an order for
- * `waitFor(position)` and lag, so this one module knows the PostgreSQL adapter's format.
+ * Global positions are the event store's opaque strings. The projector needs an order for
+ * `waitFor(position)` and lag: the event store library orders the positions of either adapter, and
+ * this module knows the PostgreSQL one's format for the lag counted in SQL.
  */
+import { compareGlobalPositions } from '@maillage/event-store';
+
 const POSITION = /^(\d{1,20}):(\d{1,20})$/;
 
 export function parsePosition(position: string): [bigint, bigint] {
@@ -11,14 +13,11 @@ export function parsePosition(position: string): [bigint, bigint] {
   return [BigInt(match[1]), BigInt(match[2])];
 }
 
-/** Order of two positions; null (before the first event) sorts first. */
-export function comparePositions(a: string | null, b: string | null): number {
-  if (a === b) return 0;
-  if (a === null) return -1;
-  if (b === null) return 1;
-  const [ax, ap] = parsePosition(a);
-  const [bx, bp] = parsePosition(b);
-  if (ax !== bx) return ax < bx ? -1 : 1;
-  if (ap !== bp) return ap < bp ? -1 : 1;
-  return 0;
-}
+/**
+ * Order of two positions of the same store, whichever adapter wrote them (PostgreSQL "<xid>:<seq>"
+ * or EventStoreDB "C:<commit>/P:<prepare>"); null (before the first event) sorts first.
+ */
+export const comparePositions = (a: string | null, b: string | null): number => compareGlobalPositions(a, b);
+
+/** True for positions written by the PostgreSQL adapter. */
+export const isPostgresPosition = (position: string): boolean => POSITION.test(position);

@@ -177,7 +177,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       await pool.query(`create unlogged table ${shadow} (like ${table} including all)`);
     }
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
-    const total = await countEventsAfter(pool, null);
+    const total = await countEventsAfter(pool, null, store);
     const estimator = new RateEstimator(started);
     // Once swapped, the rebuild covers exactly what it folded: events committed meanwhile are the
     // live runner's, so the final total is what was done.
