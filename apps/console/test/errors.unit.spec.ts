@@ -1,0 +1,52 @@
+/**
+ * The console never shows a raw error code: each code the API answers gets a French sentence.
+ */
+import { CombinedGraphQLErrors } from '@apollo/client';
+import { errorInfo, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
+
+const graphqlError = (code: string, message = '', extensions: Record<string, unknown> = {}) =>
+  new CombinedGraphQLErrors({ errors: [{ message, extensions: { code, ...extensions } }] });
+
+describe('console error messages', () => {
+  it.each([
+    ['FORBIDDEN', 'Access denied', /^Votre rôle ne permet pas cette action/],
+    ['NOT_FOUND', 'Cooperation not found', /^Introuvable, ou vous n’y avez pas accès\.$/],
+    ['UNAUTHENTICATED', 'jwt expired', /^Votre session a expiré/],
+    ['SERVICE_UNAVAILABLE', 'db down', /^Le service est momentanément indisponible/],
+    ['IDEMPOTENCY_KEY_REUSED', 'reused', /^Cette demande a déjà été envoyée/],
+    ['GRAPHQL_VALIDATION_FAILED', 'Cannot query field "x"', /^La console et le serveur ne sont pas à la même version/],
+    ['BAD_USER_INPUT', 'Variable "$input" got invalid value', /^Saisie refusée : vérifiez les champs\.$/],
+    ['INTERNAL_SERVER_ERROR', 'Unexpected error.', /^Une erreur inattendue est survenue/],
+    ['SOME_NEW_CODE', '', /^Une erreur inattendue est survenue/],
+  ])('%s is said in French, without the code or the English message', (code, message, expected) => {
+    const text = frenchMessage(graphqlError(code, message));
+    expect(text).toMatch(expected);
+    expect(text).not.toContain(code);
+    expect(text).not.toContain(message || '\u0000');
+  });
+
+  it('keeps the domain’s own French messages', () => {
+    expect(frenchMessage(graphqlError('INVALID_SIREN', 'Numéro SIREN invalide (9 chiffres, clé de Luhn).'))).toBe('Numéro SIREN invalide (9 chiffres, clé de Luhn).');
+    expect(frenchMessage(graphqlError('BAD_USER_INPUT', 'Région inconnue : « 99 ».'))).toBe('Saisie refusée : Région inconnue : « 99 ».');
+  });
+
+  it('a conflict asks to check the reloaded version, keeping what was typed', () => {
+    expect(frenchMessage(graphqlError('CONCURRENCY_CONFLICT', 'x', { currentVersion: 7 }))).toContain('votre saisie est conservée');
+  });
+
+  it('TOO_MANY_REQUESTS gives the wait from extensions.retryAfterSeconds', () => {
+    const error = graphqlError('TOO_MANY_REQUESTS', 'Too many requests', { retryAfterSeconds: 1 });
+    expect(frenchMessage(error)).toBe('Trop de demandes en peu de temps. Patientez 1 seconde, puis réessayez : votre saisie est conservée.');
+    expect(retryAfterSeconds(errorInfo(error))).toBe(1);
+    expect(messageFor({ code: 'TOO_MANY_REQUESTS', message: '', extensions: {} })).toBe(
+      'Trop de demandes en peu de temps. Patientez un instant, puis réessayez : votre saisie est conservée.',
+    );
+    // Without a usable delay, commands still pause a few seconds.
+    expect(retryAfterSeconds({ code: 'TOO_MANY_REQUESTS', message: '', extensions: { retryAfterSeconds: 'soon' } })).toBe(5);
+    expect(retryAfterSeconds(errorInfo(graphqlError('FORBIDDEN')))).toBe(0);
+  });
+
+  it('a network failure is not a GraphQL answer', () => {
+    expect(frenchMessage(new TypeError('Failed to fetch'))).toBe('Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.');
+  });
+});
