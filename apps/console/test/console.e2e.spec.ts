@@ -337,6 +337,8 @@ describe('web console in Chromium', () => {
     expect(granted.errors).toBeUndefined();
     await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
     const { page } = await newPage();
+    const wsFrames: string[] = [];
+    page.on('websocket', (ws) => ws.on('framesent', (f) => wsFrames.push(String(f.payload))));
     await signIn(page, email.funder);
     await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
     await expect(page.getByTestId('portfolio-count').textContent()).resolves.toBe('1');
@@ -357,6 +359,13 @@ describe('web console in Chromium', () => {
     await expect(page.locator('[data-testid="deliverable-form"], [data-testid="add-member-form"], [data-testid="lifecycle-actions"]').count()).resolves.toBe(0);
     await checkA11y(page, 'cooperation-financeur');
     await shot(page, '08-cooperation-financeur');
+    // Regional aggregates without the live subscription (regionalActivity is for networks).
+    await page.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
+    await page.getByTestId('kpi-active').waitFor();
+    await expect(page.locator('#d-region').inputValue()).resolves.toBe('11');
+    expect(wsFrames.some((f) => f.includes('cooperationEvents'))).toBe(true); // the listener does see this page's frames
+    expect(wsFrames.some((f) => f.includes('regionalActivity'))).toBe(false);
   });
 
   it('a conflict between two tabs shows a message, loads the latest state and keeps what was typed', async () => {
@@ -563,6 +572,7 @@ describe('web console in Chromium', () => {
     await expect(page.getByText('Activité en direct').count()).resolves.toBe(0);
     await checkA11y(page, 'statistiques-membre');
     await shot(page, '16-statistiques-membre');
+    expect(wsFrames.some((f) => f.includes('cooperationEvents'))).toBe(true); // the listener does see this page's frames
     expect(wsFrames.some((f) => f.includes('regionalActivity'))).toBe(false);
   });
 
