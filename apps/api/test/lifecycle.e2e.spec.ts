@@ -26,6 +26,10 @@ interface CooperationView {
   market: { buyerName: string; amountExclVat: number; outcome: string | null } | null;
   shareholding: { essPercent: number; totalPercent: number } | null;
   indicators: { code: string; measurements: { value: string }[] }[];
+  essaimage: { strategy: string; strategyLabel: string; targetTerritories: { departementCode: string }[]; sites: { name: string; departementCode: string }[] } | null;
+  structure: { siren: string } | null;
+  lessons: { essaimagePotential: string | null; essaimagePotentialLabel: string | null }[];
+  evaluations: { step: string; stepLabel: string }[];
 }
 
 const VIEW = `id version stage stageLabel status
@@ -34,7 +38,11 @@ const VIEW = `id version stage stageLabel status
   stageHistory { stage enteredAt exitedAt days }
   market { buyerName amountExclVat outcome }
   shareholding { essPercent totalPercent }
-  indicators { code measurements { value } }`;
+  indicators { code measurements { value } }
+  essaimage { strategy strategyLabel targetTerritories { departementCode } sites { name departementCode } }
+  structure { siren }
+  lessons { essaimagePotential essaimagePotentialLabel }
+  evaluations { step stepLabel }`;
 
 /**
  * One full lifecycle per kind, over HTTP, with the real cooperations of the brief: each walk reads
@@ -266,6 +274,8 @@ describe('full lifecycle of each kind over GraphQL', () => {
     expect(await walk(id, { next, shares, peopleInInsertion: 12 })).toEqual(ALL_STAGES);
     const final = await view(id);
     expect(final.shareholding).toEqual({ essPercent: 51, totalPercent: 100 });
+    expect(final.structure).toEqual({ siren: '732829320' });
+    expect(final.essaimage).toBeNull();
     const refused = await gql(`mutation($input: SetShareholdingInput!) { setShareholding(input: $input) { version } }`, {
       input: { cooperationId: id, phase: 'FINAL', shares: minority },
     }, asLead(id));
@@ -280,8 +290,18 @@ describe('full lifecycle of each kind over GraphQL', () => {
       territory: { regionCode: '11', departementCodes: ['91'] }, sectors: ['MOBILITY'], leadOrganisationId: parent, parentOrganisationId: parent, occurredAt: next(),
     });
     expect(await walk(id, { next, peopleInInsertion: 30 })).toEqual(ALL_STAGES);
+    await m('recordLesson', { cooperationId: id, text: 'Le modèle d’atelier se duplique d’un territoire à l’autre.', essaimagePotential: 'YES', occurredAt: next() });
     const final = await view(id);
     expect(final.indicators[0].measurements).toEqual([{ value: '30' }]);
+    // The facts of the later gates are part of the view (not only of the history).
+    expect(final.essaimage).toMatchObject({
+      strategy: 'DUPLICATION_CENTRALISEE',
+      strategyLabel: expect.any(String) as string,
+      targetTerritories: [{ departementCode: '91' }],
+      sites: [{ name: 'Atelier SoliCycle des Ulis', departementCode: '91' }],
+    });
+    expect(final.lessons).toEqual([{ essaimagePotential: 'YES', essaimagePotentialLabel: expect.any(String) as string }]);
+    expect(final.structure).toBeNull();
   });
 
   it('shows the dashboard counts of a burst of commands once the projections caught up', async () => {

@@ -1,6 +1,9 @@
 import {
   cooperationKindLabelsFr,
   deliverableKindLabelsFr,
+  essaimagePotentialLabelsFr,
+  essaimageStrategyLabelsFr,
+  evaluationStepLabelsFr,
   gateStatus,
   marketProcedureLabelsFr,
   memberRoleLabelsFr,
@@ -148,6 +151,37 @@ export function toCooperationView(state: CooperationState, version: number, asOf
     abandonReason: state.abandonment?.reason,
     abandonReasonText: state.abandonment?.reasonText ?? undefined,
     closeOutcome: state.closure?.outcome,
+    essaimage:
+      state.kind === 'ESSAIMAGE'
+        ? {
+            strategy: state.essaimageStrategy ?? undefined,
+            strategyLabel: state.essaimageStrategy ? essaimageStrategyLabelsFr[state.essaimageStrategy] : undefined,
+            targetTerritories: state.targetTerritories.map((t) => ({ regionCode: t.regionCode, departementCode: t.departementCode })),
+            sites: state.sites.map((site) => ({
+              siteId: site.siteId,
+              name: site.name,
+              regionCode: site.location.regionCode,
+              departementCode: site.location.departementCode,
+              operatorOrganisationId: site.operatorOrganisationId ?? undefined,
+              openedOn: site.openedOn,
+            })),
+          }
+        : undefined,
+    structure: state.structure ? { siren: state.structure.siren, legalForm: state.structure.legalForm ?? undefined } : undefined,
+    evaluations: state.evaluations.map((e) => ({
+      step: e.step,
+      stepLabel: evaluationStepLabelsFr[e.step],
+      summary: e.summary,
+      deliverableId: e.deliverableId ?? undefined,
+      recordedAt: e.recordedAt,
+    })),
+    lessons: state.lessons.map((l) => ({
+      lessonId: l.lessonId,
+      text: l.text,
+      essaimagePotential: l.essaimagePotential ?? undefined,
+      essaimagePotentialLabel: l.essaimagePotential ? essaimagePotentialLabelsFr[l.essaimagePotential] : undefined,
+      recordedAt: l.recordedAt,
+    })),
     asOf,
   };
 }

@@ -322,6 +322,54 @@ export class Deliverable {
   recordedAt!: string;
 }
 
+@ObjectType({ description: 'A site opened by an essaimage.' })
+export class EssaimageSite {
+  @Field(() => ID) siteId!: string;
+  @Field() name!: string;
+  @Field() regionCode!: string;
+  @Field() departementCode!: string;
+  @Field(() => ID, { nullable: true }) operatorOrganisationId?: string;
+  @Field() openedOn!: string;
+}
+
+@ObjectType({ description: 'Essaimage: the strategy chosen, the territories aimed at and the sites opened.' })
+export class Essaimage {
+  @Field({ nullable: true }) strategy?: string;
+  @Field({ nullable: true }) strategyLabel?: string;
+  @Field(() => [Territory]) targetTerritories!: Territory[];
+  @Field(() => [EssaimageSite]) sites!: EssaimageSite[];
+}
+
+@ObjectType()
+export class Territory {
+  @Field() regionCode!: string;
+  @Field() departementCode!: string;
+}
+
+@ObjectType({ description: 'The legal structure registered for the cooperation (GIE, GES, JVS).' })
+export class RegisteredStructure {
+  @Field() siren!: string;
+  @Field({ nullable: true }) legalForm?: string;
+}
+
+@ObjectType({ description: 'A step of the Le Rameau evaluation.' })
+export class EvaluationRecord {
+  @Field() step!: string;
+  @Field() stepLabel!: string;
+  @Field() summary!: string;
+  @Field(() => ID, { nullable: true }) deliverableId?: string;
+  @Field() recordedAt!: string;
+}
+
+@ObjectType({ description: 'A lesson learned (capitalisation).' })
+export class Lesson {
+  @Field(() => ID) lessonId!: string;
+  @Field() text!: string;
+  @Field({ nullable: true }) essaimagePotential?: string;
+  @Field({ nullable: true }) essaimagePotentialLabel?: string;
+  @Field() recordedAt!: string;
+}
+
 @ObjectType({ description: 'A cooperation, as it was at the requested date.' })
 export class Cooperation {
   @Field(() => ID)
@@ -413,6 +461,18 @@ export class Cooperation {
 
   @Field(() => CloseOutcomeEnum, { nullable: true })
   closeOutcome?: CloseOutcome;
+
+  @Field(() => Essaimage, { nullable: true, description: 'ESSAIMAGE only.' })
+  essaimage?: Essaimage;
+
+  @Field(() => RegisteredStructure, { nullable: true })
+  structure?: RegisteredStructure;
+
+  @Field(() => [EvaluationRecord])
+  evaluations!: EvaluationRecord[];
+
+  @Field(() => [Lesson])
+  lessons!: Lesson[];
 
   @Field({ description: 'The date this view describes (ISO).' })
   asOf!: string;
