@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  compareGlobalPositions,
   copyEventStore,
   EventStoreError,
   EventStoreErrorCode,
@@ -29,12 +30,19 @@ const carried = (e: RecordedEvent) => ({
   causationId: e.causationId,
 });
 
+/** Every committed event: waits until the readable head has reached the last commit (it can lag). */
 async function readEverything(store: EventStore): Promise<RecordedEvent[]> {
+  const until = await store.lastCommittedPosition();
   const all: RecordedEvent[] = [];
   let after: string | null = null;
-  for (;;) {
+  for (let waited = 0; ; ) {
     const page = await store.readAll({ after, limit: 500 });
-    if (page.events.length === 0) return all;
+    if (page.events.length === 0) {
+      if (until === null || (after !== null && compareGlobalPositions(after, until) >= 0) || waited > 30_000) return all;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      waited += 25;
+      continue;
+    }
     all.push(...page.events);
     after = page.position;
   }

@@ -1,6 +1,10 @@
 import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '../errors';
 import type { EventStore, EventToAppend, RecordedEvent } from '../event-store.port';
 import { migrationProgress, type MigrationProgress, type MigrationProgressStore } from './progress';
+import { compareGlobalPositions } from '../eventstoredb/positions';
+
+/** How long a copy waits for committed source events to become readable before giving up. */
+const READABLE_WAIT_MS = 60_000;
 
 export interface CopyEventStoreOptions {
   source: EventStore;
@@ -81,15 +85,33 @@ export async function copyEventStore(o: CopyEventStoreOptions): Promise<CopyEven
 
   let copiedThisRun = 0;
   let complete = false;
+  // Everything committed when the run starts is copied. An empty page before that point is the
+  // store's readable head lagging behind a commit (PostgreSQL: an older transaction still open on
+  // the server), not the end: wait for it rather than declare the copy complete.
+  const until = await o.source.lastCommittedPosition();
+  let waitedMs = 0;
   for (;;) {
     if (o.signal?.aborted) break;
     const room = o.stopAfter === undefined ? pageSize : Math.min(pageSize, o.stopAfter - copiedThisRun);
     if (room <= 0) break;
     const page = await o.source.readAll({ after: checkpoint.position, limit: room });
     if (page.events.length === 0) {
+      const behind = until !== null && (checkpoint.position === null || compareGlobalPositions(checkpoint.position, until) < 0);
+      if (behind && waitedMs < READABLE_WAIT_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        waitedMs += 25;
+        continue;
+      }
+      if (behind) {
+        throw new EventStoreError(
+          EventStoreErrorCode.DatabaseUnavailable,
+          `The source's events up to ${until} did not become readable within ${READABLE_WAIT_MS / 1000} s (a long transaction open on the source server?). Run the command again: it resumes.`,
+        );
+      }
       complete = true;
       break;
     }
+    waitedMs = 0;
     for (const group of groupConsecutiveByStream(page.events)) await appendGroup(o.target, group);
     copiedThisRun += page.events.length;
     checkpoint = {
