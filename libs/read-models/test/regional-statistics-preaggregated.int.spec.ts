@@ -35,6 +35,7 @@ import {
 import { Pool as PgPool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { RegionalStatisticsBackfill1795431611558 } from '../src/migrations/1795431611558-regional-statistics-backfill';
+import { StalledDaysBackfill1795435735428 } from '../src/migrations/1795435735428-stalled-days-backfill';
 
 /**
  * The pre-aggregated dashboard (regional_*_statistic, maintained per batch by the live projector)
@@ -226,6 +227,7 @@ describe('read models: pre-aggregated regional statistics', () => {
 
     const latest = new Date(Math.max(...coops.map((c) => c.time)));
     const after = new Date(latest.getTime() + 400 * DAY);
+    let stalledSeen = 0;
     const compare = async () => {
       let figures = 0;
       for (const region of ['11', '52', '84', '93']) {
@@ -237,6 +239,7 @@ describe('read models: pre-aggregated regional statistics', () => {
             const slow = await regionalStatisticsFromIntervals(pool, { region, asOf, stalledDays });
             expect({ region, stalledDays, asOf, s: comparable(fast!) }).toEqual({ region, stalledDays, asOf, s: comparable(slow) });
             expect(comparable(await regionalStatistics(pool, { region, asOf, stalledDays }))).toEqual(comparable(slow));
+            stalledSeen += slow.stalled.count;
             figures += slow.byStatus.length + slow.medianDaysPerStage.length + slow.insertion.length + slow.funding.fundings + slow.conversion.reduce((a, c) => a + c.reachedNext, 0);
           }
         }
@@ -260,9 +263,11 @@ describe('read models: pre-aggregated regional statistics', () => {
     // The workload must reach every kind of figure, or the comparison proves little.
     const agg = await pool.query<{ metric: string }>(`select distinct metric from regional_cooperation_statistic union select distinct metric from regional_activity_statistic`);
     expect(agg.rows.map((r) => r.metric).sort()).toEqual(
-      ['abandon', 'days', 'departement', 'disbursed', 'entered', 'funded', 'funder', 'fundings', 'granted', 'ins_coops', 'ins_total', 'kind_stage', 'reached', 'sector', 'status'],
+      ['abandon', 'dated_active', 'days', 'departement', 'disbursed', 'entered', 'funded', 'funder', 'fundings', 'granted', 'ins_coops', 'ins_total', 'kind_stage', 'last_day', 'reached', 'sector', 'status'],
     );
     expect(await compare()).toBeGreaterThan(50);
+    // The stalled count (summed from the last_day histogram) was exercised with stalled cooperations.
+    expect(stalledSeen).toBeGreaterThan(0);
     const live = (await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows;
     const liveActivity = (await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows;
 
@@ -275,7 +280,9 @@ describe('read models: pre-aggregated regional statistics', () => {
     // A database projected before these tables existed gets them from the backfill migration.
     const regions = (await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows;
     await pool.query(`delete from regional_cooperation_statistic; delete from regional_activity_statistic; delete from cooperation_activity_region`);
-    await new RegionalStatisticsBackfill1795431611558().up({ query: (sql: string) => pool.query(sql) } as unknown as QueryRunner);
+    const migrationRunner = { query: (sql: string) => pool.query(sql) } as unknown as QueryRunner;
+    await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
+    await new StalledDaysBackfill1795435735428().up(migrationRunner);
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);

@@ -9,7 +9,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
  * Rows whose value falls to zero are deleted.
  *
  * Filled by `read_model_cooperations` from the stage intervals, visits and summaries: status,
- * kind_stage, departement, sector, abandon, entered, reached, days (visit histogram per 10 days).
+ * kind_stage, departement, sector, abandon, entered, reached, days (visit histogram per 10 days),
+ * last_day (active cooperations by the UTC day of their latest event) and dated_active (their total):
+ * the stalled count is the total less the days within the window.
  */
 @Entity({ name: 'regional_cooperation_statistic' })
 export class RegionalCooperationStatisticEntity {

@@ -2,7 +2,8 @@ import { ReadModels1795418785771 } from './1795418785771-read-models';
 import { RegionalStatistics1795431611557 } from './1795431611557-regional-statistics';
 import { RegionalStatisticsBackfill1795431611558 } from './1795431611558-regional-statistics-backfill';
 import { StalledIndex1795435735427 } from './1795435735427-stalled-index';
+import { StalledDaysBackfill1795435735428 } from './1795435735428-stalled-days-backfill';
 
 /** Generated, timestamped migrations, in order. Never edit one once merged: generate a new one. */
-export const READ_MODEL_MIGRATIONS = [ReadModels1795418785771, RegionalStatistics1795431611557, RegionalStatisticsBackfill1795431611558, StalledIndex1795435735427];
+export const READ_MODEL_MIGRATIONS = [ReadModels1795418785771, RegionalStatistics1795431611557, RegionalStatisticsBackfill1795431611558, StalledIndex1795435735427, StalledDaysBackfill1795435735428];
 export const READ_MODEL_MIGRATIONS_TABLE = 'read_model_migrations';

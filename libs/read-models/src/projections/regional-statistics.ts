@@ -56,7 +56,13 @@ export const cooperationParts: Parts = (ctx, only) => {
       join (values ${NEXT_PAIRS}) as p(stage, next) on p.stage = a.stage and p.next = b.stage
     union all
     select region_code, 'days', stage, floor(days_spent / ${DAYS_BUCKET})::int::text, 1 from ${v}
-     where days_spent is not null and ${only}`;
+     where days_spent is not null and ${only}
+    union all
+    select s.region_code, 'last_day', to_char(s.last_event_at at time zone 'UTC', 'YYYY-MM-DD'), '', 1 from ${s} s
+     where s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}
+    union all
+    select s.region_code, 'dated_active', '', '', 1 from ${s} s
+     where s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}`;
 };
 
 /** Contributions to the funding and insertion figures (région from cooperation_activity_region). */
@@ -67,7 +73,8 @@ export const activityParts: Parts = (ctx, only) => {
   const ind = ctx.table('cooperation_indicator');
   const r = ctx.table('cooperation_activity_region');
   const measured = `from ${m} m join ${ind} ind on ind.cooperation_id = m.cooperation_id and ind.indicator_id = m.indicator_id
-     where ind.standard is not null and m.value_number is not null and ${only.replace(/cooperation_id/g, 'm.cooperation_id')}`;
+     where ind.standard is not null and m.value_number is not null and ${only.replace(/cooperation_id/g, 'm.cooperation_id')}
+       and ${only.replace(/cooperation_id/g, 'ind.cooperation_id')}`; // both sides restricted: index lookups, not a hash of every indicator
   return `
     select r.region_code, p.metric, p.k1, p.k2, p.n from (
       select cooperation_id, 'fundings' as metric, '' as k1, '' as k2, 1::numeric as n from ${f} where ${only}

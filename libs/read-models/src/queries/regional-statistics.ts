@@ -206,27 +206,37 @@ export async function preAggregatedStatistics(
                   and coalesce((select max(horizon) from cooperation_activity_region where region_code = $1) <= $2::timestamptz, true)
                  then '1' else '0' end as n
      union all
-     select 'c', metric, k1, k2, n::text from regional_cooperation_statistic where region_code = $1 and metric <> 'days'
+     select 'c', metric, k1, k2, n::text from regional_cooperation_statistic
+      where region_code = $1 and metric = any('{status,kind_stage,departement,sector,abandon,entered,reached,dated_active}'::text[])
      union all
      select 'a', metric, k1, k2, n::text from regional_activity_statistic where region_code = $1
+     union all
+     -- Stalled: active with the latest event on or before the day N days before asOf (the same
+     -- instant bound as the list below): every dated active cooperation less those whose latest
+     -- day is later, a few histogram rows (one per day of the window) instead of counting rows.
+     select 's', 'recent', '', '', coalesce(sum(n), 0)::text from regional_cooperation_statistic
+      where region_code = $1 and metric = 'last_day'
+        and k1 > to_char(($2::timestamptz - make_interval(days => $3::int))::date, 'YYYY-MM-DD')
      order by 1, 2, 3, 4`,
-    [region, t],
+    [region, t, stalledDays],
   );
   if (rows.find((r) => r.src === 'h')?.n !== '1') return null;
   const of = (src: string, metric: string) => rows.filter((r) => r.src === src && r.metric === metric);
   const total = (src: string, metric: string) => of(src, metric).reduce((sum, r) => sum + num(r.n), 0);
 
   const [stalled, medians] = await sequence([
-    () => db.query<{ id: string; total: string }>(
-      // Index-only (cooperation_summary_stalled_idx): the count, then the first ids in order.
-      `with s as (
-         select id from cooperation_summary
-          where region_code = $1 and status = 'ACTIVE'
-            and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC'))
-       select id, (select count(*) from s) as total from s order by id limit ${STALLED_LIST_LIMIT}`,
+    () => db.query<{ id: string }>(
+      // The first ids in order (cooperation_summary_stalled_idx, read in id order until the page is
+      // full); the count comes from the histogram above, not from counting every stalled row.
+      `select id from cooperation_summary
+        where region_code = $1 and status = 'ACTIVE'
+          and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
+        order by id limit ${STALLED_LIST_LIMIT}`,
       [region, t, stalledDays],
     ),
     () => db.query<{ stage: string; visits: string; lo: string; hi: string }>(
+      // The histogram says which bucket holds the lower middle visit; one index scan from that
+      // bucket's start reads it and the next one (the upper middle, possibly in the next bucket).
       `with h as (
          select k1 as stage, k2::int as b, n::bigint as n from regional_cooperation_statistic
           where region_code = $1 and metric = 'days'),
@@ -234,18 +244,13 @@ export async function preAggregatedStatistics(
          select stage, b, n, (sum(n) over (partition by stage order by b))::bigint - n as before,
                 (sum(n) over (partition by stage))::bigint as total from h),
        p as (select distinct stage, total, (total - 1) / 2 as lo, total / 2 as hi from c)
-       select p.stage, p.total as visits,
-         (select x.days_spent from c cross join lateral (
+       select p.stage, p.total as visits, x.v[1] as lo, x.v[1 + (p.hi - p.lo)::int] as hi
+         from p join c on c.stage = p.stage and p.lo >= c.before and p.lo < c.before + c.n
+         cross join lateral (
+           select array_agg(days_spent order by days_spent) as v from (
              select days_spent from cooperation_stage_visit
-              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET} and days_spent < (c.b + 1) * ${DAYS_BUCKET}
-              order by days_spent offset p.lo - c.before limit 1) x
-           where c.stage = p.stage and p.lo >= c.before and p.lo < c.before + c.n) as lo,
-         (select x.days_spent from c cross join lateral (
-             select days_spent from cooperation_stage_visit
-              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET} and days_spent < (c.b + 1) * ${DAYS_BUCKET}
-              order by days_spent offset p.hi - c.before limit 1) x
-           where c.stage = p.stage and p.hi >= c.before and p.hi < c.before + c.n) as hi
-       from p`,
+              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET}
+              order by days_spent offset p.lo - c.before limit 2) y) x`,
       [region],
     ),
   ] as const);
@@ -284,7 +289,7 @@ export async function preAggregatedStatistics(
       })
       .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage)),
     abandonmentReasons: reasons.map((r) => ({ reason: r.reason, label: abandonReasonLabelsFr[r.reason] ?? r.reason, count: r.count })),
-    stalled: { days: stalledDays, count: num(stalled.rows[0]?.total), cooperationIds: stalled.rows.map((r) => r.id) },
+    stalled: { days: stalledDays, count: total('c', 'dated_active') - total('s', 'recent'), cooperationIds: stalled.rows.map((r) => r.id) },
     insertion: of('a', 'ins_total').map((r) => ({
       standard: r.k1,
       label: standardIndicatorLabelsFr[r.k1 as StandardIndicator] ?? r.k1,
