@@ -12,7 +12,7 @@ import {
   type CommandResult,
   type CooperationCommandInput,
 } from '../src/command-side/command-envelope';
-import { EVENT_STORE } from '../src/command-side/command-side.module';
+import { EVENT_STORE, aggregateCacheSize } from '../src/command-side/command-side.module';
 import { IdempotencyKeyReusedError } from '../src/command-side/idempotency.store';
 
 jest.setTimeout(60_000);
@@ -222,5 +222,35 @@ describe('command side (real PostgreSQL)', () => {
       const twice = await run(closedId, { type: 'RenewCooperation', data: { successorId: randomUUID() } }).catch((e: unknown) => e);
       expect((twice as DomainError).code).toBe(DomainErrorCode.RENEWAL_NOT_ALLOWED);
     }
+  });
+
+  it('catches a stream kept folded in memory up with events another writer appended, before deciding', async () => {
+    const id = randomUUID();
+    await proposeGme(id);
+    // This load folds and keeps the stream (version 3 after the append).
+    const added = await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
+    expect(added.version).toBe(3);
+    // Another API instance (or any other writer) appends behind this process's back.
+    const [segre] = (await store.readStream(`cooperation-${id}`, { from: 3 })).map((e) => e.data as Record<string, unknown>);
+    await store.appendToStream(
+      `cooperation-${id}`,
+      [{ eventId: randomUUID(), type: 'CooperationMemberAdded', data: { ...segre, organisationId: 'ai-saumur', organisationName: 'AI du Saumurois' }, occurredAt: new Date(), actor, correlationId: 'other-writer', causationId: null }],
+      { expectedVersion: 3 },
+    );
+    // The decision sees that member (caught up from the store), not the version kept in memory.
+    await expect(run(id, { type: 'AddMember', data: { organisation: { id: 'ai-saumur' } } })).rejects.toMatchObject({ code: DomainErrorCode.MEMBER_ALREADY_PRESENT });
+    const stale = await run(id, { type: 'RemoveMember', data: { organisationId: 'ai-saumur', reason: 'test' } }, { expectedVersion: 3 }).catch((e: unknown) => e);
+    expect(stale).toBeInstanceOf(ConcurrencyError);
+    expect((stale as ConcurrencyError).actualVersion).toBe(4);
+    const removed = await run(id, { type: 'RemoveMember', data: { organisationId: 'ai-saumur', reason: 'test' } }, { expectedVersion: 4 });
+    expect(removed).toMatchObject({ version: 5, eventTypes: ['CooperationMemberRemoved'] });
+  });
+
+  it('reads the size of that in-memory fold from MAILLAGE_AGGREGATE_CACHE', () => {
+    expect(aggregateCacheSize(undefined)).toBe(10_000);
+    expect(aggregateCacheSize('0')).toBe(0);
+    expect(aggregateCacheSize('250')).toBe(250);
+    expect(() => aggregateCacheSize('-1')).toThrow(/MAILLAGE_AGGREGATE_CACHE/);
+    expect(() => aggregateCacheSize('lots')).toThrow(/MAILLAGE_AGGREGATE_CACHE/);
   });
 });

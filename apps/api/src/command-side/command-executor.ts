@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import {
   ConcurrencyError,
   EventStoreError,
@@ -29,20 +30,41 @@ export function toDomainEvent<E extends DomainEvent>(recorded: RecordedEvent): E
  * version), never retried blindly: the caller decided on a state that no longer exists.
  */
 export class CommandExecutor {
+  /**
+   * Folded states of recently used streams (stream id -> state and version), so a command reads and
+   * folds only the events appended since, not the whole stream. Never a source of truth: every load
+   * still reads the store forward from the cached version, so a state appended by another process
+   * (or another API instance) is caught up before deciding, and the append's expected version
+   * guards the rest. States are immutable (evolve returns new objects), so sharing them is safe.
+   */
+  private readonly folded: LRUCache<string, LoadedAggregate<unknown>> | null;
+
+  /** @param cachedAggregates how many folded streams to keep in memory (0: none, always fold from the start). */
   constructor(
     private readonly store: EventStore,
     private readonly idempotency: IdempotencyStore,
     private readonly clock: () => Date = () => new Date(),
-  ) {}
+    cachedAggregates = 0,
+  ) {
+    this.folded = cachedAggregates > 0 ? new LRUCache({ max: cachedAggregates }) : null;
+  }
 
   async load<C extends DomainCommand, E extends DomainEvent, S>(
     aggregate: AggregateDefinition<C, E, S>,
     id: string,
   ): Promise<LoadedAggregate<S>> {
-    const events = await this.store.readStream(aggregate.streamName(id));
-    let state = aggregate.initialState();
+    const streamId = aggregate.streamName(id);
+    const cached = this.folded?.get(streamId) as LoadedAggregate<S> | undefined;
+    const events = await this.store.readStream(streamId, cached ? { from: cached.version + 1 } : undefined);
+    let state = cached ? cached.state : aggregate.initialState();
     for (const e of events) state = aggregate.evolve(state, toDomainEvent<E>(e));
-    return { state, version: events.length ? events[events.length - 1].streamVersion : 0 };
+    const loaded = { state, version: events.length ? events[events.length - 1].streamVersion : (cached?.version ?? 0) };
+    if (this.folded && loaded.version > 0 && (!cached || loaded.version > cached.version)) {
+      // Two loads of one stream may finish out of order: keep the later fold.
+      const current = this.folded.get(streamId);
+      if (!current || current.version < loaded.version) this.folded.set(streamId, loaded);
+    }
+    return loaded;
   }
 
   /**

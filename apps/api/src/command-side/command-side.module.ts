@@ -10,6 +10,19 @@ import { IdempotencyStore } from './idempotency.store';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
+/**
+ * MAILLAGE_AGGREGATE_CACHE: how many folded streams the command side keeps in memory (default
+ * 10,000, a few tens of MB; 0 turns it off). See CommandExecutor.
+ */
+export function aggregateCacheSize(raw: string | undefined): number {
+  if (raw === undefined || raw.trim() === '') return 10_000;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`MAILLAGE_AGGREGATE_CACHE must be a whole number of streams (0 turns the cache off), not "${raw}"`);
+  }
+  return value;
+}
+
 class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -40,7 +53,8 @@ class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     {
       provide: CommandExecutor,
       inject: [EVENT_STORE, PG_POOL],
-      useFactory: (store: EventStore, pool: Pool) => new CommandExecutor(store, new IdempotencyStore(pool)),
+      useFactory: (store: EventStore, pool: Pool) =>
+        new CommandExecutor(store, new IdempotencyStore(pool), undefined, aggregateCacheSize(process.env.MAILLAGE_AGGREGATE_CACHE)),
     },
     ...COMMAND_HANDLERS,
   ],
