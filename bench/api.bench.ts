@@ -18,6 +18,11 @@
  *    Domain rejections are answered responses (reported as rejected_share); CONCURRENCY_CONFLICT is
  *    reported apart; errors are transport errors, timeouts and non-2xx answers.
  *
+ * The app runs as deployed: `npm run bench:api` sets NODE_ENV=production (graphql-js then skips its
+ * development-only checks, which cost ~5% of a query; introspection is off), and PostgreSQL gets
+ * shared_buffers=2GB (BENCH_SHARED_BUFFERS). BENCH_PG_STATEMENTS=1 prints the statements that used
+ * the most database time during the measurement (pg_stat_statements).
+ *
  * Progress and the app's logs go to stderr; stdout carries only the JSON summary line.
  */
 import { fork } from 'node:child_process';
@@ -83,6 +88,7 @@ async function load(adminUrl: string, url: string): Promise<void> {
       );
       if (marker.rowCount) {
         log(`reusing ${DATABASE} (loaded with ${COOPERATIONS} cooperations by an earlier run)`);
+        await client.end(); // left open, it died with an unhandled error when the server stopped
         return;
       }
     } catch {
@@ -273,7 +279,14 @@ async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-api');
   const server = await startEmbeddedPostgres({
     dataDir,
-    settings: { max_connections: '200' },
+    settings: {
+      max_connections: '200',
+      // PostgreSQL's 128 MB default holds little of a 3 GB database: every deployment sizes it
+      // (a quarter of the memory is the usual rule); 2 GB of this 24 GB machine.
+      shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
+      // BENCH_PG_STATEMENTS=1: PostgreSQL's own per-statement CPU accounting, printed (stderr) after the run.
+      ...(process.env.BENCH_PG_STATEMENTS === '1' ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+    },
     onProgress: log,
   });
   let summary: Record<string, unknown>;
@@ -339,12 +352,14 @@ async function main(): Promise<void> {
       const busyBefore = machineBusySeconds();
       const pgBefore = postgresCpuSeconds(dataDir);
       const appCpu = process.cpuUsage();
+      if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
       const app_s = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(appCpu));
       const busy = machineBusySeconds() - busyBefore;
       const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
       // Requests still in flight when autocannon stopped finish before the app closes its pool.
       await new Promise((resolve) => setTimeout(resolve, 3000));
+      if (process.env.BENCH_PG_STATEMENTS === '1') await printStatements(url);
       log(`commands by mutation: ${JSON.stringify(report.commands.byMutation)}`);
       log(`command answers with an error code: ${JSON.stringify(report.commands.rejectionCodes)}`);
       log(`queries by type: ${JSON.stringify(report.queries.byQuery)}`);
@@ -386,6 +401,8 @@ async function main(): Promise<void> {
         },
         load_average_at_start: Math.round(load1 * 10) / 10,
         projectors: process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on',
+        node_env: process.env.NODE_ENV ?? null,
+        shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
         load_generator: 'child process',
         adapter: 'fastify',
       };
@@ -396,6 +413,35 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+  }
+}
+
+/** Starts PostgreSQL's statement statistics afresh for the measured window. */
+async function resetStatements(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('create extension if not exists pg_stat_statements');
+    await client.query('select pg_stat_statements_reset()');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The statements that used the most database time during the measured window (stderr). */
+async function printStatements(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ calls: string; total_ms: number; mean_ms: number; rows: string; query: string }>(
+      `select calls, round(total_exec_time::numeric, 0)::float as total_ms, round(mean_exec_time::numeric, 2)::float as mean_ms,
+              rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as query
+         from pg_stat_statements order by total_exec_time desc limit 25`,
+    );
+    log('PostgreSQL statements by total time in the measured window:');
+    for (const r of rows) log(`  ${String(r.total_ms).padStart(7)} ms  ${String(r.calls).padStart(6)} calls  ${String(r.mean_ms).padStart(8)} ms/call  ${String(r.rows).padStart(7)} rows  ${r.query}`);
+  } finally {
+    await client.end();
   }
 }
 
