@@ -61,6 +61,43 @@ async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<
 }
 
 
+interface IndexShape {
+  name: string;
+  /** The definition without its name and table: `UNIQUE|` + everything from ` USING `. */
+  shape: string;
+}
+
+async function indexShapes(client: PoolClient, table: string): Promise<IndexShape[]> {
+  const { rows } = await client.query<{ name: string; def: string; uniq: boolean }>(
+    `select i.relname as name, pg_get_indexdef(i.oid) as def, x.indisunique as uniq
+       from pg_index x join pg_class i on i.oid = x.indexrelid
+      where x.indrelid = $1::regclass order by i.relname`,
+    [table],
+  );
+  return rows.map((r) => ({ name: r.name, shape: `${r.uniq ? 'UNIQUE' : ''}|${r.def.slice(r.def.indexOf(' USING '))}` }));
+}
+
+/**
+ * Makes `shadow` the live `table`: drops the table, renames the shadow, and gives each of its
+ * indexes (and so the primary key constraint) the name the live one had, matched by definition, so
+ * the schema is exactly what the migrations made. Refuses (rolls back) when an index of the live
+ * table has no counterpart.
+ */
+async function replaceTable(client: PoolClient, table: string, shadow: string): Promise<void> {
+  const live = await indexShapes(client, table);
+  const fresh = await indexShapes(client, shadow);
+  const renames: [string, string][] = [];
+  for (const index of live) {
+    const at = fresh.findIndex((f) => f.shape === index.shape);
+    if (at < 0) throw new Error(`Rebuild: ${shadow} has no index like ${index.name} of ${table}`);
+    renames.push([fresh[at].name, index.name]);
+    fresh.splice(at, 1);
+  }
+  await client.query(`drop table ${table}`);
+  await client.query(`alter table ${shadow} rename to ${table}`);
+  for (const [from, to] of renames) await client.query(`alter index "${from}" rename to "${to}"`);
+}
+
 /** Rebuilds one projection; see rebuildProjections. */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
   const { projection, ...rest } = options;
@@ -85,16 +122,16 @@ interface Target {
  * ever looking empty or half built:
  * 1. takes each projection's lease (asking the live holder to hand it over), so the live
  *    projectors pause, and keeps them by heartbeat;
- * 2. fills unlogged shadow tables (`x__rebuild`, `like x including all`) from zero with large
+ * 2. fills shadow tables (`x__rebuild`, `like x including all`) from zero with large
  *    batches, reading the next batch while applying the current one (each batch is applied to
  *    every projection, in one transaction), and reports progress;
  * 3. runs the deferred writes projections registered on their RebuildSession (in-memory rows,
  *    set-based derivations) into the shadows, each projection in its own transaction, the
- *    projections concurrently; then, per projection in one transaction fenced by its lease (the
- *    projections concurrently):
- *    `delete from x; insert into x select from x__rebuild` for every table, each checkpoint set to
- *    the last event read, shadows dropped. MVCC keeps readers on the old rows until that commit;
- *    table, index and constraint names never change (migrations own them);
+ *    projections concurrently; analyzes the shadows; then, per projection in one transaction
+ *    fenced by its lease (the projections concurrently): every live table dropped and replaced by
+ *    its shadow (renamed, its indexes given the live ones' names, so table, index and constraint
+ *    names never change: migrations own them), the checkpoint set to the last event read. Readers
+ *    wait for that commit (catalog changes only) and then see the new rows;
  * 4. releases the leases: the live projectors resume from the new checkpoints.
  * Events whose dead letter was skipped stay skipped (per projection).
  */
@@ -174,7 +211,8 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
 
     for (const [table, shadow] of allShadows) {
       await pool.query(`drop table if exists ${shadow}`);
-      await pool.query(`create unlogged table ${shadow} (like ${table} including all)`);
+      // Logged: the shadow becomes the live table at the swap (renamed, not copied).
+      await pool.query(`create table ${shadow} (like ${table} including all)`);
     }
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null, store);
@@ -224,7 +262,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     // 3. Deferred writes (keyedTable's in-memory rows, set-based derivations) into the shadows:
     // each projection's flushes in order, in its own transaction, the projections concurrently
     // (PostgreSQL parses and writes on one core per connection; most of a rebuild's database
-    // work is here). The shadows are unlogged and nobody else sees them.
+    // work is here). Nobody else sees the shadows.
     report('swapping', done);
     if (lost) throw new LeaseLostError(label, held.map((t) => t.owner).join(', '), null);
     await Promise.all(
@@ -239,25 +277,19 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
         ),
     );
 
+    // Planner statistics for the new tables before anyone queries them (they follow the rename).
+    await Promise.all(allShadows.map(([, shadow]) => pool.query(`analyze ${shadow}`)));
+
     // 4. Swap, each projection in its own transaction fenced by its lease (held, row-locked, until
-    // commit), the projections concurrently: its live tables become copies of its shadows and its
-    // checkpoint moves, atomically. Projections are independent (each has its own checkpoint).
+    // commit), the projections concurrently: each shadow replaces its live table (drop, rename,
+    // index names restored: catalog changes only, whatever the size) and the checkpoint moves,
+    // atomically. Readers wait for the commit (a few milliseconds) and then see the new rows; a
+    // statement never sees an empty or half-built table. Projections are independent.
     await Promise.all(
       targets.map((t) =>
         inTransaction(pool, async (client) => {
           await assertLeaseHeld(client, t.name, t.owner);
-          for (const [table, shadow] of t.shadows) {
-            const { rows } = await client.query<{ name: string }>(
-              `select attname as name from pg_attribute
-                where attrelid = $1::regclass and attnum > 0 and not attisdropped and attgenerated = ''
-                order by attnum`,
-              [table],
-            );
-            const columns = rows.map((r) => `"${r.name}"`).join(', ');
-            await client.query(`delete from ${table}`);
-            await client.query(`insert into ${table} (${columns}) select ${columns} from ${shadow}`);
-            await client.query(`drop table ${shadow}`);
-          }
+          for (const [table, shadow] of t.shadows) await replaceTable(client, table, shadow);
           await client.query(
             `insert into projection_checkpoints (name, position, events_applied, updated_at, rebuilt_at)
              values ($1, $2, $3, clock_timestamp(), clock_timestamp())

@@ -27,7 +27,7 @@ import {
 import { NO_STREAM, PostgresEventStore, type EventToAppend } from '@maillage/event-store';
 import { ProjectionRunner, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
-import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
+import { READ_MODEL_PROJECTIONS, migrateReadModels, pendingSchemaChanges } from '@maillage/read-models';
 import { Pool as PgPool } from 'pg';
 
 /**
@@ -170,6 +170,21 @@ async function snapshot(pool: Pool): Promise<Record<string, unknown[]>> {
   return out;
 }
 
+/** Tables of the schema with their persistence, columns, indexes and constraints (by name). */
+async function schemaOf(pool: Pool): Promise<unknown> {
+  const { rows } = await pool.query(
+    `select c.relname, c.relpersistence,
+            (select json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull) order by a.attnum)
+               from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
+            (select json_agg(json_build_array(i.relname, regexp_replace(pg_get_indexdef(i.oid), ' ON \\S+ ', ' ON t ')) order by i.relname)
+               from pg_index x join pg_class i on i.oid = x.indexrelid where x.indrelid = c.oid) as indexes,
+            (select json_agg(json_build_array(k.conname, k.contype) order by k.conname)
+               from pg_constraint k where k.conrelid = c.oid and k.contype <> 'n') as constraints
+       from pg_class c where c.relnamespace = 'public'::regnamespace and c.relkind = 'r' order by c.relname`,
+  );
+  return rows;
+}
+
 describe('read models: rebuild equals live', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
@@ -280,6 +295,7 @@ describe('read models: rebuild equals live', () => {
 
     // One pass over the store for every projection (small batches and a small row cache, so
     // batches, cache evictions and reloads all happen), then the runner resumes.
+    const schemaBefore = await schemaOf(pool);
     await rebuildProjections({ pool, store, projections: READ_MODEL_PROJECTIONS, batchSize: 97, requestedBy: 'test', leaseTtlMs: 3000 });
     const rebuilt = await snapshot(pool);
     for (const table of Object.keys(live)) {
@@ -287,8 +303,14 @@ describe('read models: rebuild equals live', () => {
       rebuilt[table].forEach((row, i) => expect({ table, row }).toEqual({ table, row: live[table][i] }));
     }
 
+    // The shadows replaced the live tables by renaming: the schema is the migrations' own, names
+    // of indexes and constraints included, durable (logged), with no shadow left behind.
+    expect(await schemaOf(pool)).toEqual(schemaBefore);
+    expect((await pendingSchemaChanges(db.url)).up).toEqual([]);
+
     // Each projection rebuilt on its own through the runner gives the same tables too.
     for (const projection of READ_MODEL_PROJECTIONS) await runner.rebuild(projection.name);
     expect(await snapshot(pool)).toEqual(live);
+    expect(await schemaOf(pool)).toEqual(schemaBefore);
   });
 });
