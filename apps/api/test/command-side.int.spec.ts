@@ -13,6 +13,8 @@ import {
   type CooperationCommandInput,
 } from '../src/command-side/command-envelope';
 import { EVENT_STORE, aggregateCacheSize } from '../src/command-side/command-side.module';
+import { PG_POOL } from '../src/database/database.module';
+import type { Pool } from 'pg';
 import { IdempotencyKeyReusedError } from '../src/command-side/idempotency.store';
 
 jest.setTimeout(60_000);
@@ -152,6 +154,30 @@ describe('command side (real PostgreSQL)', () => {
     await expect(
       run(id, command, { idempotencyKey: key, actor: { userId: 'someone-else', organisationId: 'tremplin', role: 'MEMBER' } }),
     ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+  });
+
+  it('recognises a first attempt that committed its events but not its result (crash in between)', async () => {
+    const id = randomUUID();
+    const proposed = await proposeGme(id);
+    const pool = app.get<Pool>(PG_POOL);
+    const key = randomUUID();
+    const command: CooperationCommandInput = { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } };
+    const first = await run(id, command, { idempotencyKey: key, expectedVersion: proposed.version });
+    const crash = () => pool.query('delete from command_idempotency where idempotency_key = $1', [key]);
+    await crash();
+    // Same expected version: the stream moved on (the attempt's own events), yet it is a replay.
+    expect(await run(id, command, { idempotencyKey: key, expectedVersion: proposed.version })).toEqual({ ...first, replayed: true });
+    await crash();
+    // Later, with other events after it and no expected version: the decider would refuse a second
+    // add; the key's events say the first attempt did it.
+    await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-saumur' } } });
+    expect(await run(id, command, { idempotencyKey: key })).toEqual({ ...first, replayed: true });
+    // Stored again: the next retry is answered from the result row.
+    expect((await pool.query('select 1 from command_idempotency where idempotency_key = $1', [key])).rowCount).toBe(1);
+    const added = (await store.readStream(`cooperation-${id}`)).filter((e) => e.type === 'CooperationMemberAdded' && (e.data as { organisationId: string }).organisationId === 'ai-segre');
+    expect(added).toHaveLength(1);
+    // Without that key, the same request is refused by the domain as before.
+    await expect(run(id, command, { idempotencyKey: randomUUID() })).rejects.toMatchObject({ code: DomainErrorCode.MEMBER_ALREADY_PRESENT });
   });
 
   it('runs concurrent retries of one idempotency key once', async () => {

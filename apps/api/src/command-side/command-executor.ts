@@ -9,7 +9,7 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '@maillage/event-store';
-import type { DecideContext, DomainCommand, DomainEvent } from '@maillage/domain';
+import { DomainError, type DecideContext, type DomainCommand, type DomainEvent } from '@maillage/domain';
 import type { AggregateDefinition } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
 import { eventIdFor, requestHash, type IdempotencyStore } from './idempotency.store';
@@ -80,15 +80,43 @@ export class CommandExecutor {
     prepare: (command: C) => Promise<C> = async (c) => c,
     authorize: (state: S) => void = () => undefined,
   ): Promise<CommandResult> {
+    const streamId = aggregate.streamName(id);
     return this.idempotent(id, command, meta, async () => {
-      const streamId = aggregate.streamName(id);
-      const { state, version } = await this.loadExpecting(aggregate, id, meta);
-      // Access is checked on the state just folded from the stream, before any lookup or decision.
-      authorize(state);
-      const prepared = await prepare(command);
-      const events = aggregate.decide(prepared, state, this.context(meta));
-      return this.append(streamId, id, version, events, meta);
+      try {
+        const { state, version } = await this.loadExpecting(aggregate, id, meta);
+        // Access is checked on the state just folded from the stream, before any lookup or decision.
+        authorize(state);
+        const prepared = await prepare(command);
+        const events = aggregate.decide(prepared, state, this.context(meta));
+        return await this.append(streamId, id, version, events, meta);
+      } catch (error) {
+        // A retry whose first attempt committed its events but not its result (a crash in between):
+        // the stream has moved past the expected version, or the decider refuses to do the same
+        // thing twice. The key-derived event ids tell; the first result is rebuilt from them.
+        if (meta.idempotencyKey && (error instanceof DomainError || error instanceof ConcurrencyError)) {
+          const earlier = await this.committedEarlier(streamId, id, meta.idempotencyKey);
+          if (earlier) return earlier;
+        }
+        throw error;
+      }
     });
+  }
+
+  /** The result of an earlier attempt with this key whose events are in the stream, or null. */
+  private async committedEarlier(streamId: string, aggregateId: string, key: string): Promise<CommandResult | null> {
+    const events = await this.store.readStream(streamId);
+    const first = events.findIndex((e) => e.eventId === eventIdFor(key, aggregateId, 0));
+    if (first < 0) return null;
+    let last = first;
+    while (last + 1 < events.length && events[last + 1].eventId === eventIdFor(key, aggregateId, last + 1 - first)) last++;
+    return {
+      aggregateId,
+      streamId,
+      replayed: true,
+      eventTypes: events.slice(first, last + 1).map((e) => e.type),
+      version: events[last].streamVersion,
+      position: events[last].globalPosition,
+    };
   }
 
   /**
