@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConcurrencyError, type EventStore } from '@maillage/event-store';
-import { DomainError, DomainErrorCode, type OrganisationCommand } from '@maillage/domain';
+import { DomainError, DomainErrorCode, type OrganisationCommand, type RenewCooperation } from '@maillage/domain';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
 import {
@@ -14,8 +14,10 @@ import {
 } from '../src/command-side/command-envelope';
 import { EVENT_STORE, aggregateCacheSize } from '../src/command-side/command-side.module';
 import { PG_POOL } from '../src/database/database.module';
+import { CommandExecutor } from '../src/command-side/command-executor';
+import { executeRenewal } from '../src/command-side/renewal';
 import type { Pool } from 'pg';
-import { IdempotencyKeyReusedError } from '../src/command-side/idempotency.store';
+import { IdempotencyKeyReusedError, IdempotencyStore } from '../src/command-side/idempotency.store';
 
 jest.setTimeout(60_000);
 
@@ -210,6 +212,65 @@ describe('command side (real PostgreSQL)', () => {
     expect(await store.readStream(`cooperation-${id}`)).toHaveLength(version);
   });
 
+  /** A GME walked through the commands, as a member would, to where it may be renewed. */
+  const renewableGme = async (): Promise<string> => {
+    const id = randomUUID();
+    await proposeGme(id);
+    await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
+    await run(id, { type: 'DesignateMandataire', data: { organisationId: 'tremplin' } });
+    await run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } });
+    await run(id, { type: 'AdvanceStage', data: {} });
+    await run(id, {
+      type: 'RecordMarket',
+      data: { buyerName: 'Département de Maine-et-Loire', cpvCode: '79620000', amountExclVat: 170000, durationMonths: 12, procedures: ['RESERVED_SIAE'] },
+    });
+    await run(id, { type: 'RecordMarketOutcome', data: { outcome: 'LOST' } });
+    return id;
+  };
+
+  it('completes a renewal whose first attempt stopped between the predecessor and the successor', async () => {
+    const predecessorId = await renewableGme();
+    const successorId = randomUUID();
+    const successorStream = `cooperation-${successorId}`;
+    // The connection is lost once, right when the successor stream is written.
+    let lose = true;
+    const flaky = new Proxy(store, {
+      get(target, property) {
+        if (property === 'appendToStream') {
+          return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
+            if (lose && streamId === successorStream) {
+              lose = false;
+              return Promise.reject(new Error('connection lost'));
+            }
+            return target.appendToStream(streamId, ...rest);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const executor = new CommandExecutor(flaky, new IdempotencyStore(app.get<Pool>(PG_POOL)));
+    const renew = { type: 'RenewCooperation', data: { successorId } } as RenewCooperation;
+    const at = new Date().toISOString(); // the renewal's own date, which the successor must carry
+    const m = meta({ idempotencyKey: randomUUID(), occurredAt: at });
+    await expect(executeRenewal(executor, predecessorId, renew, m)).rejects.toThrow('connection lost');
+    const renewed = await store.readStream(`cooperation-${predecessorId}`);
+    expect(renewed[renewed.length - 1].type).toBe('CooperationRenewed');
+    expect(await store.readStream(successorStream)).toEqual([]);
+
+    // The retry writes the successor the first attempt would have written, once.
+    const retried = await executeRenewal(executor, predecessorId, renew, m);
+    const successor = await store.readStream(successorStream);
+    expect(retried).toMatchObject({ replayed: true, version: renewed.length, successor: { aggregateId: successorId, version: successor.length } });
+    expect(successor.map((e) => e.type)).toEqual(['CooperationProposed', 'CooperationMemberAdded', 'CooperationMemberAdded', 'CooperationMandataireDesignated']);
+    expect(successor[0].data).toMatchObject({ renewedFrom: predecessorId, kind: 'GME' });
+    expect(successor.map((e) => e.occurredAt.toISOString())).toEqual(successor.map(() => at));
+    // And a further retry is answered from the stored result, writing nothing.
+    expect(await executeRenewal(executor, predecessorId, renew, m)).toEqual({ ...retried, replayed: true });
+    expect(await store.readStream(successorStream)).toHaveLength(successor.length);
+    expect(await store.readStream(`cooperation-${predecessorId}`)).toHaveLength(renewed.length);
+  });
+
   it('renews a closed GME as a new cooperation linked to its predecessor', async () => {
     const id = randomUUID();
     await proposeGme(id);
@@ -217,25 +278,8 @@ describe('command side (real PostgreSQL)', () => {
     const refused = await run(id, { type: 'RenewCooperation', data: { successorId: randomUUID() } }).catch((e: unknown) => e);
     expect((refused as DomainError).code).toBe(DomainErrorCode.RENEWAL_NOT_ALLOWED); // only a closed one is
 
-    const closedId = randomUUID();
-    await proposeGme(closedId);
+    const closedId = await renewableGme();
     {
-      // Walk to a closable state through the commands, as a member would.
-      await run(closedId, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
-      await run(closedId, { type: 'DesignateMandataire', data: { organisationId: 'tremplin' } });
-      await run(closedId, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } });
-      await run(closedId, { type: 'AdvanceStage', data: {} });
-      await run(closedId, {
-        type: 'RecordMarket',
-        data: {
-          buyerName: 'Département de Maine-et-Loire',
-          cpvCode: '79620000',
-          amountExclVat: 170000,
-          durationMonths: 12,
-          procedures: ['RESERVED_SIAE'],
-        },
-      });
-      await run(closedId, { type: 'RecordMarketOutcome', data: { outcome: 'LOST' } });
       const successorId = randomUUID();
       const renewed = await run(closedId, { type: 'RenewCooperation', data: { successorId } });
       expect(renewed.successor).toEqual({ aggregateId: successorId, version: expect.any(Number) as number });

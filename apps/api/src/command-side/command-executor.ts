@@ -102,8 +102,17 @@ export class CommandExecutor {
     });
   }
 
-  /** The result of an earlier attempt with this key whose events are in the stream, or null. */
-  private async committedEarlier(streamId: string, aggregateId: string, key: string): Promise<CommandResult | null> {
+  /** Every stored event of a stream, read from the store (no cache). */
+  storedEvents(streamId: string): Promise<RecordedEvent[]> {
+    return this.store.readStream(streamId);
+  }
+
+  /**
+   * The result of an earlier attempt with this key whose events are in the stream, or null.
+   * `idSalt` as given to `append` for that stream.
+   */
+  async committedEarlier(streamId: string, aggregateId: string, key: string, idSalt = ''): Promise<CommandResult | null> {
+    key += idSalt;
     const events = await this.store.readStream(streamId);
     const first = events.findIndex((e) => e.eventId === eventIdFor(key, aggregateId, 0));
     if (first < 0) return null;
