@@ -158,6 +158,19 @@ export interface CooperationView {
   deliverables: { deliverableId: string; kind: string; kindLabel: string; stage: string; title: string | null; recordedAt: string }[];
   waivers: { itemId: string; itemLabel: string; justification: string; stage: string; waivedAt: string }[];
   stageHistory: { stage: string; stageLabel: string; enteredAt: string; exitedAt: string | null; days: number; via: string }[];
+  /** ESSAIMAGE only: the strategy, the target territories and the sites opened. */
+  essaimage: {
+    strategy: string | null;
+    strategyLabel: string | null;
+    targetTerritories: { regionCode: string; departementCode: string }[];
+    sites: { siteId: string; name: string; regionCode: string; departementCode: string; openedOn: string; operatorOrganisationId: string | null }[];
+  } | null;
+  /** The legal structure registered (SIREN), when there is one. */
+  structure: { siren: string; legalForm: string | null } | null;
+  /** Le Rameau evaluation steps recorded, oldest first. */
+  evaluations: { step: string; stepLabel: string; summary: string; recordedAt: string }[];
+  /** Lessons learned, with the essaimage potential. */
+  lessons: { lessonId: string; text: string; essaimagePotential: string | null; essaimagePotentialLabel: string | null; recordedAt: string }[];
 }
 export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { id: string; asOf?: string | null }> = gql`
   query Cooperation($id: ID!, $asOf: String) {
@@ -173,6 +186,10 @@ export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { 
       deliverables { deliverableId kind kindLabel stage title recordedAt }
       waivers { itemId itemLabel justification stage waivedAt }
       stageHistory { stage stageLabel enteredAt exitedAt days via }
+      essaimage { strategy strategyLabel targetTerritories { regionCode departementCode } sites { siteId name regionCode departementCode openedOn operatorOrganisationId } }
+      structure { siren legalForm }
+      evaluations { step stepLabel summary recordedAt }
+      lessons { lessonId text essaimagePotential essaimagePotentialLabel recordedAt }
     }
   }
 `;
@@ -290,3 +307,4 @@ export const COOPERATION_EVENTS: TypedDocumentNode<{ cooperationEvents: { eventI
     cooperationEvents(cooperationId: $id) { eventId version label }
   }
 `;
+

@@ -152,7 +152,7 @@ export function CooperationPage({ id }: { id: string }) {
       <div className="columns">
         <div className="columns__main">
           <GateSection coop={coop} can={can} reload={reload} />
-          <StageFactsSection coop={coop} history={history.data?.history ?? []} editable={can.memberCommands} reload={reload} />
+          <StageFactsSection coop={coop} editable={can.memberCommands} reload={reload} />
           <MembersSection coop={coop} can={can} reload={reload} />
           {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
           {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} />}

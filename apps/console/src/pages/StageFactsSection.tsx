@@ -1,5 +1,5 @@
-import { useMemo, useState, type FormEvent } from 'react';
-import type { CooperationView, HistoryEntry } from '../api';
+import { useState, type FormEvent } from 'react';
+import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Badge, Section } from '../components/ui';
@@ -19,60 +19,27 @@ import { REGIONS, departementName, departementsOf, regionName } from '../territo
 type Coop = CooperationView;
 type Reload = () => Promise<void>;
 
-/**
- * The facts of the later stage gates that are not deliverables: essaimage strategy and first site,
- * registration of the structure created, Le Rameau evaluation steps, lessons with the essaimage
- * potential. The cooperation query does not return these facts, so what was recorded is read from
- * the history (each event's data).
- */
-export interface RecordedFacts {
-  strategy: { strategy: string; targetTerritories: { regionCode: string; departementCode: string }[] } | null;
-  sites: { siteId: string; name: string; location: { regionCode: string; departementCode: string }; openedOn: string }[];
-  structure: { siren: string; legalForm: string | null } | null;
-  evaluations: Map<string, string>;
-  lessons: { lessonId: string; text: string; essaimagePotential: string | null; at: string }[];
-}
-
-export function recordedFacts(history: HistoryEntry[]): RecordedFacts {
-  const facts: RecordedFacts = { strategy: null, sites: [], structure: null, evaluations: new Map(), lessons: [] };
-  for (const entry of history) {
-    let data: Record<string, unknown>;
-    try {
-      data = JSON.parse(entry.data) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    switch (entry.type) {
-      case 'CooperationEssaimageStrategyChosen':
-        facts.strategy = data as unknown as RecordedFacts['strategy'];
-        break;
-      case 'CooperationSiteOpened':
-        facts.sites.push(data as unknown as RecordedFacts['sites'][number]);
-        break;
-      case 'CooperationStructureRegistered':
-        facts.structure = data as unknown as RecordedFacts['structure'];
-        break;
-      case 'CooperationEvaluationRecorded':
-        facts.evaluations.set(String(data.step), typeof data.summary === 'string' ? data.summary : '');
-        break;
-      case 'CooperationLessonRecorded':
-        facts.lessons.push({ ...(data as unknown as Omit<RecordedFacts['lessons'][number], 'at'>), at: entry.occurredAt });
-        break;
-      default:
-    }
-  }
-  return facts;
-}
+/** The latest summary of each evaluation step recorded (a step recorded again replaces the earlier one). */
+export const evaluationSummaries = (coop: Pick<Coop, 'evaluations'>): Map<string, string> => new Map(coop.evaluations.map((e) => [e.step, e.summary]));
 
 const atOrAfter = (coop: Coop, stage: Stage) => STAGES.indexOf(coop.stage as Stage) >= STAGES.indexOf(stage);
 const REGISTERED_KINDS = ['GIE', 'GES', 'PTCE', 'JVS', 'ESSAIMAGE'];
 
-export function StageFactsSection({ coop, history, editable, reload }: { coop: Coop; history: HistoryEntry[]; editable: boolean; reload: Reload }) {
-  const facts = useMemo(() => recordedFacts(history), [history]);
+/**
+ * The facts of the later stage gates that are not deliverables: essaimage strategy and first site,
+ * registration of the structure created, Le Rameau evaluation steps, lessons with the essaimage
+ * potential. They come from the cooperation query (`essaimage`, `structure`, `evaluations`,
+ * `lessons`), so a view "as of" a past date shows them as they were then.
+ */
+export function StageFactsSection({ coop, editable, reload }: { coop: Coop; editable: boolean; reload: Reload }) {
+  const strategy = coop.essaimage?.strategy ?? null;
+  const targets = coop.essaimage?.targetTerritories ?? [];
+  const sites = coop.essaimage?.sites ?? [];
+  const evaluations = evaluationSummaries(coop);
   const essaimage = coop.kind === 'ESSAIMAGE';
   const registers = REGISTERED_KINDS.includes(coop.kind) && atOrAfter(coop, 'FEASIBILITY');
   const capitalising = atOrAfter(coop, 'OPERATION');
-  const hasAnything = facts.strategy || facts.sites.length || facts.structure || facts.evaluations.size || facts.lessons.length;
+  const hasAnything = strategy || sites.length || coop.structure || evaluations.size || coop.lessons.length;
   if (!essaimage && !registers && !capitalising && !hasAnything) return null;
 
   return (
@@ -82,52 +49,52 @@ export function StageFactsSection({ coop, history, editable, reload }: { coop: C
           <h3>Essaimage</h3>
           <p>
             Stratégie :{' '}
-            {facts.strategy ? (
+            {strategy ? (
               <>
-                <strong>{essaimageStrategyLabelsFr[facts.strategy.strategy as keyof typeof essaimageStrategyLabelsFr] ?? facts.strategy.strategy}</strong>
-                {facts.strategy.targetTerritories.length > 0 &&
-                  ` — territoire${facts.strategy.targetTerritories.length > 1 ? 's' : ''} cible : ${facts.strategy.targetTerritories.map((t) => `${departementName(t.departementCode)} (${regionName(t.regionCode)})`).join(', ')}`}
+                <strong>{coop.essaimage?.strategyLabel ?? essaimageStrategyLabelsFr[strategy as keyof typeof essaimageStrategyLabelsFr] ?? strategy}</strong>
+                {targets.length > 0 &&
+                  ` — territoire${targets.length > 1 ? 's' : ''} cible : ${targets.map((t) => `${departementName(t.departementCode)} (${regionName(t.regionCode)})`).join(', ')}`}
               </>
             ) : (
               <span className="muted">non choisie</span>
             )}
           </p>
-          {facts.sites.length > 0 ? (
+          {sites.length > 0 ? (
             <ul className="plain-list" data-testid="sites">
-              {facts.sites.map((site) => (
+              {sites.map((site) => (
                 <li key={site.siteId}>
-                  Site « {site.name} » — {departementName(site.location.departementCode)}, ouvert le {formatDate(site.openedOn)}
+                  Site « {site.name} » — {departementName(site.departementCode)}, ouvert le {formatDate(site.openedOn)}
                 </li>
               ))}
             </ul>
           ) : (
             <p className="muted">Aucun nouveau site ouvert.</p>
           )}
-          {editable && <StrategyForm coop={coop} reload={reload} current={facts.strategy?.strategy ?? ''} />}
-          {editable && atOrAfter(coop, 'FEASIBILITY') && <OpenSiteForm coop={coop} reload={reload} defaultRegion={facts.strategy?.targetTerritories[0]?.regionCode ?? coop.regionCode} />}
+          {editable && <StrategyForm coop={coop} reload={reload} current={strategy ?? ''} />}
+          {editable && atOrAfter(coop, 'FEASIBILITY') && <OpenSiteForm coop={coop} reload={reload} defaultRegion={targets[0]?.regionCode ?? coop.regionCode} />}
         </div>
       )}
-      {(registers || facts.structure) && (
+      {(registers || coop.structure) && (
         <div className="fact-block" data-testid="structure-facts">
           <h3>Structure créée</h3>
-          {facts.structure ? (
+          {coop.structure ? (
             <p>
-              Immatriculée : SIREN <strong>{facts.structure.siren}</strong>
-              {facts.structure.legalForm ? ` (${facts.structure.legalForm})` : ''}
+              Immatriculée : SIREN <strong>{coop.structure.siren}</strong>
+              {coop.structure.legalForm ? ` (${coop.structure.legalForm})` : ''}
             </p>
           ) : (
             <p className="muted">Pas encore immatriculée.</p>
           )}
-          {editable && !facts.structure && <StructureForm coop={coop} reload={reload} />}
+          {editable && !coop.structure && <StructureForm coop={coop} reload={reload} />}
         </div>
       )}
-      {(capitalising || facts.evaluations.size > 0 || facts.lessons.length > 0) && (
+      {(capitalising || evaluations.size > 0 || coop.lessons.length > 0) && (
         <>
           <div className="fact-block" data-testid="evaluation-facts">
             <h3>Évaluation du partenariat (Le Rameau)</h3>
             <ul className="checklist checklist--compact">
               {EVALUATION_STEPS.map((step) => {
-                const summary = facts.evaluations.get(step);
+                const summary = evaluations.get(step);
                 return (
                   <li key={step} className={`checklist__item checklist__item--${summary !== undefined ? 'satisfied' : 'missing'}`}>
                     <span className="checklist__icon" aria-hidden="true">
@@ -143,26 +110,28 @@ export function StageFactsSection({ coop, history, editable, reload }: { coop: C
                 );
               })}
             </ul>
-            {editable && <EvaluationForm coop={coop} reload={reload} done={facts.evaluations} />}
+            {editable && <EvaluationForm coop={coop} reload={reload} done={evaluations} />}
           </div>
           <div className="fact-block" data-testid="lesson-facts">
             <h3>Enseignements</h3>
-            {facts.lessons.length === 0 ? (
+            {coop.lessons.length === 0 ? (
               <p className="muted">Aucun enseignement enregistré.</p>
             ) : (
               <ul className="plain-list">
-                {facts.lessons.map((lesson) => (
-                  <li key={lesson.lessonId}>
-                    {lesson.text}{' '}
-                    <span className="muted">
-                      ({formatDate(lesson.at)}
-                      {lesson.essaimagePotential
-                        ? ` — potentiel d’essaimage : ${essaimagePotentialLabelsFr[lesson.essaimagePotential as keyof typeof essaimagePotentialLabelsFr] ?? lesson.essaimagePotential}`
-                        : ''}
-                      )
-                    </span>
-                  </li>
-                ))}
+                {coop.lessons.map((lesson) => {
+                  const potential = lesson.essaimagePotential
+                    ? (lesson.essaimagePotentialLabel ?? essaimagePotentialLabelsFr[lesson.essaimagePotential as keyof typeof essaimagePotentialLabelsFr] ?? lesson.essaimagePotential)
+                    : null;
+                  return (
+                    <li key={lesson.lessonId}>
+                      {lesson.text}{' '}
+                      <span className="muted">
+                        ({formatDate(lesson.recordedAt)}
+                        {potential ? ` — potentiel d’essaimage : ${potential}` : ''})
+                      </span>
+                    </li>
+                  );
+                })}
               </ul>
             )}
             {editable && <LessonForm coop={coop} reload={reload} />}
@@ -176,7 +145,7 @@ export function StageFactsSection({ coop, history, editable, reload }: { coop: C
 function StrategyForm({ coop, reload, current }: { coop: Coop; reload: Reload; current: string }) {
   const { run, pending } = useCommand();
   const [picked, setPicked] = useState('');
-  // The current strategy comes from the history, which may load after the form.
+  // The recorded strategy is preselected until the user picks another one.
   const strategy = picked || current;
   const [region, setRegion] = useState(coop.regionCode);
   const [departement, setDepartement] = useState('');
