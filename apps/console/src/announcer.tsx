@@ -21,6 +21,8 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
     const message = { id: Date.now(), text, tone };
     if (tone === 'error') setAssertive(message);
     else setPolite(message);
+    // A success makes an earlier error stale (e.g. a refused amount, then the right one).
+    if (tone === 'success') setAssertive(null);
   }, []);
   return (
     <AnnouncerContext.Provider value={{ announce }}>

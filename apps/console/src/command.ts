@@ -1,10 +1,11 @@
 import { useCallback, useState } from 'react';
+import type { OperationVariables, TypedDocumentNode } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import { commandDocument, type CommandResult } from './api';
 import { useAnnouncer } from './announcer';
-import { errorInfo, frenchMessage, messageFor, retryAfterSeconds, type ErrorInfo } from './errors';
+import { errorInfo, frenchMessage, messageFor, retryAfterSeconds, type ErrorInfo, type MessageContext } from './errors';
 
-/** After TOO_MANY_REQUESTS, no command is sent before this instant (shared by every form). */
+/** After TOO_MANY_REQUESTS, no mutation is sent before this instant (shared by every form). */
 let blockedUntil = 0;
 
 export interface CommandOutcome {
@@ -13,17 +14,24 @@ export interface CommandOutcome {
   error?: ErrorInfo;
 }
 
+export interface MutationOutcome<T> {
+  ok: boolean;
+  data?: T;
+  error?: ErrorInfo;
+}
+
 /**
- * Runs cooperation commands (one GraphQL mutation each) and turns failures into a French message
- * in the assertive live region. The caller decides what to reload; on CONCURRENCY_CONFLICT it must
- * reload the cooperation without clearing what the user typed.
+ * Runs any mutation of the console (cooperation commands, accounts, organisations): announces the
+ * success in the polite live region and any failure as a French sentence in the assertive one,
+ * and holds every mutation back after TOO_MANY_REQUESTS. `pending` names the mutation under way.
  */
-export function useCommand() {
+export function useMutationRunner(context: MessageContext = {}) {
   const client = useApolloClient();
   const { announce } = useAnnouncer();
   const [pending, setPending] = useState<string | null>(null);
-  const run = useCallback(
-    async (name: string, input: Record<string, unknown>, success?: string): Promise<CommandOutcome> => {
+  const forbidden = context.forbidden;
+  const send = useCallback(
+    async <T, V extends OperationVariables>(name: string, mutation: TypedDocumentNode<T, V>, variables: V, success?: string): Promise<MutationOutcome<T>> => {
       const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
       if (wait > 0) {
         const info: ErrorInfo = { code: 'TOO_MANY_REQUESTS', message: '', extensions: { retryAfterSeconds: wait } };
@@ -32,21 +40,37 @@ export function useCommand() {
       }
       setPending(name);
       try {
-        const { data } = await client.mutate({ mutation: commandDocument(name), variables: { input } });
-        const result = data?.[name];
+        const { data } = await client.mutate({ mutation, variables });
         if (success) announce(success, 'success');
-        return { ok: true, result };
+        return { ok: true, data: data ?? undefined };
       } catch (error) {
         const info = errorInfo(error);
         const retry = retryAfterSeconds(info);
         if (retry > 0) blockedUntil = Date.now() + retry * 1000;
-        if (info.code !== 'UNAUTHENTICATED') announce(frenchMessage(error), 'error');
+        if (info.code !== 'UNAUTHENTICATED') announce(frenchMessage(error, { forbidden }), 'error');
         return { ok: false, error: info };
       } finally {
         setPending(null);
       }
     },
-    [client, announce],
+    [client, announce, forbidden],
+  );
+  return { send, pending };
+}
+
+/**
+ * Runs cooperation commands (one GraphQL mutation each) and turns failures into a French message
+ * in the assertive live region. The caller decides what to reload; on CONCURRENCY_CONFLICT it must
+ * reload the cooperation without clearing what the user typed.
+ */
+export function useCommand(context: MessageContext = {}) {
+  const { send, pending } = useMutationRunner(context);
+  const run = useCallback(
+    async (name: string, input: Record<string, unknown>, success?: string): Promise<CommandOutcome> => {
+      const outcome = await send(name, commandDocument(name), { input }, success);
+      return { ok: outcome.ok, result: outcome.data?.[name], error: outcome.error };
+    },
+    [send],
   );
   return { run, pending };
 }

@@ -22,21 +22,32 @@ export const CONFLICT_MESSAGE =
 /** A French sentence from the server that can be shown as is (not a bare code or English text). */
 const looksFrench = (message: string) => message.length > 0 && !/^[A-Z_]+$/.test(message) && /[éèàùçêâîôû]|\b(la|le|les|de|des|du|et|une|un|est|pas|ne|doit|au|aux)\b/i.test(message);
 
+/** Wording that depends on what the user was doing (a cooperation command by default). */
+export interface MessageContext {
+  /** The sentence for FORBIDDEN. */
+  forbidden?: string;
+}
+
+export const FORBIDDEN_COOPERATION =
+  'Votre rôle ne permet pas cette action sur cette coopération (par exemple, seuls la structure porteuse et le mandataire font avancer les étapes).';
+export const FORBIDDEN_FUNDING = 'Votre rôle ne permet pas cette action : un financeur n’agit que sur ses propres financements.';
+export const FORBIDDEN_ADMIN = 'Votre rôle ne permet pas cette action : seuls les opérateurs de la plateforme gèrent les comptes et l’annuaire.';
+
 /**
  * A clear French message for an error: access-control answers, rate limits and conflicts have
  * their own wording; the domain's messages are already in French; never a raw code.
  */
-export function frenchMessage(error: unknown): string {
-  return messageFor(errorInfo(error));
+export function frenchMessage(error: unknown, context: MessageContext = {}): string {
+  return messageFor(errorInfo(error), context);
 }
 
 /** The French message of an error already decoded. */
-export function messageFor({ code, message, extensions }: ErrorInfo): string {
+export function messageFor({ code, message, extensions }: ErrorInfo, context: MessageContext = {}): string {
   switch (code) {
     case 'CONCURRENCY_CONFLICT':
       return CONFLICT_MESSAGE;
     case 'FORBIDDEN':
-      return 'Votre rôle ne permet pas cette action sur cette coopération (par exemple, seuls la structure porteuse et le mandataire font avancer les étapes).';
+      return context.forbidden ?? FORBIDDEN_COOPERATION;
     case 'NOT_FOUND':
       return 'Introuvable, ou vous n’y avez pas accès.';
     case 'UNAUTHENTICATED':

@@ -16,6 +16,11 @@ export const formatDateTime = (value: string | null | undefined): string => (val
 export const formatEuros = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : euroFmt.format(value));
 export const formatNumber = (value: number | null | undefined): string => (value === null || value === undefined ? '—' : numberFmt.format(value));
 export const formatPercent = (ratio: number | null | undefined): string => (ratio === null || ratio === undefined ? '—' : percentFmt.format(ratio));
+/** An amount typed the French way (“12 500,50”, “45 000 €”) -> 12500.5; NaN when it is not an amount in euros and cents. */
+export function parseEuros(text: string): number {
+  const cleaned = text.replace(/[\s\u00a0\u202f€]/g, '').replace(',', '.');
+  return /^\d+(\.\d{1,2})?$/.test(cleaned) ? Number(cleaned) : Number.NaN;
+}
 /** Today in Paris as YYYY-MM-DD (for date inputs). */
 export const todayIso = (): string => new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date());
 export const plural = (n: number, one: string, many: string): string => `${formatNumber(n)} ${n > 1 ? many : one}`;

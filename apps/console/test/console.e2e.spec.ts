@@ -114,21 +114,24 @@ describe('web console in Chromium', () => {
     return { context, page, cspErrors };
   };
 
-  const signIn = async (page: Page, who: string) => {
+  const signIn = async (page: Page, who: string, password = PASSWORD) => {
     await page.goto(`${base}/`);
     await page.getByLabel('Adresse e-mail').fill(who);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByLabel('Mot de passe').fill(password);
     await page.getByRole('button', { name: 'Se connecter' }).click();
     await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
   };
 
-  /** axe-core on the page: records every violation, fails on serious or critical ones. */
-  const checkA11y = async (page: Page, name: string) => {
+  /**
+   * axe-core on the page: records every violation, fails on serious or critical ones (`strict`: on
+   * any violation at all, for the pages added with the administration and funding screens).
+   */
+  const checkA11y = async (page: Page, name: string, { strict = false } = {}) => {
     const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
     const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
     axeResults.push({ page: name, violations });
     const blocking = result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .filter((v) => strict || v.impact === 'serious' || v.impact === 'critical')
       .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
     expect({ page: name, blocking }).toEqual({ page: name, blocking: [] });
   };
@@ -352,10 +355,19 @@ describe('web console in Chromium', () => {
     await page.getByTestId('history').locator('li').first().waitFor();
     // Funding lines name the funder (from the organisation directory).
     await page.locator('#financements').getByText('Fonds régional ESS — Conseil régional d\'Île-de-France (Financeur)').waitFor();
-    // The only button is signing out; the only field is the read-only "as of" date.
-    await expect(page.locator('main button').count()).resolves.toBe(0);
-    await expect(page.getByRole('button').allTextContents()).resolves.toEqual(['Se déconnecter']);
+    // Besides signing out, the only buttons are the funder's own funding controls (its grant:
+    // disburse, end; a new grant in its own name), all inside the funding section; the only field
+    // is the read-only "as of" date (the funding forms stay closed until asked for); no form at all.
+    await expect(page.getByRole('button').allTextContents()).resolves.toEqual([
+      'Se déconnecter',
+      'Enregistrer un versement pour « Fonds régional ESS »',
+      'Mettre fin au financement « Fonds régional ESS »',
+      'Accorder un financement',
+    ]);
+    await expect(page.locator('main button').count()).resolves.toBe(3);
+    await expect(page.locator('#financements button').count()).resolves.toBe(3);
     await expect(page.locator('main input, main select, main textarea').evaluateAll((els) => els.map((e) => e.id))).resolves.toEqual(['coop-asof']);
+    await expect(page.locator('main form').count()).resolves.toBe(0);
     await expect(page.locator('[data-testid="deliverable-form"], [data-testid="add-member-form"], [data-testid="lifecycle-actions"]').count()).resolves.toBe(0);
     await checkA11y(page, 'cooperation-financeur');
     await shot(page, '08-cooperation-financeur');
@@ -366,6 +378,85 @@ describe('web console in Chromium', () => {
     await expect(page.locator('#d-region').inputValue()).resolves.toBe('11');
     expect(wsFrames.some((f) => f.includes('cooperationEvents'))).toBe(true); // the listener does see this page's frames
     expect(wsFrames.some((f) => f.includes('regionalActivity'))).toBe(false);
+  });
+
+  it('a funder grants a funding in its own name and records a disbursement on it; amounts in fr-FR', async () => {
+    expect(cooperationId).not.toBe('');
+    // fr-FR: narrow no-break space between thousands, no-break space before the euro sign.
+    const eur = (amount: string) => `${amount.replace(/ /g, '\u202f')}\u00a0€`;
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.funder);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    const funding = page.locator('#financements');
+    await expect(funding.getByTestId('funding-totals').textContent()).resolves.toBe(`${eur('30 000')} accordés, ${eur('0')} versés.`);
+
+    // A new grant: the form opens on demand, takes the focus, and gives the focus back when done.
+    const open = page.getByRole('button', { name: 'Accorder un financement', exact: true });
+    await expect(open.getAttribute('aria-expanded')).resolves.toBe('false');
+    await open.click();
+    await expect(open.getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.waitForFunction(() => document.activeElement?.id === 'grant-programme');
+    await page.getByLabel('Programme ou dispositif').fill('Appel à projets ESS 2026');
+    await page.getByLabel('Montant accordé (€)').fill('45 000');
+    await page.getByLabel('Début de la période').fill('2026-02-01');
+    await page.getByLabel('Fin de la période (facultatif)').fill('2026-12-31');
+    await checkA11y(page, 'financement-accorder', { strict: true });
+    await recorded(page, () => page.getByRole('button', { name: 'Accorder le financement' }).click());
+    await page.getByTestId('announce-polite').getByText(`Financement « Appel à projets ESS 2026 » de ${eur('45 000')} accordé.`).waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Accorder un financement');
+    await expect(page.locator('#grant-form').count()).resolves.toBe(0);
+    const line = funding.locator('li.funding', { hasText: 'Appel à projets ESS 2026' });
+    await expect(line.locator('.funding__text').textContent()).resolves.toBe(
+      `Appel à projets ESS 2026 — Conseil régional d'Île-de-France (Financeur) : ${eur('45 000')} (versé : ${eur('0')}) — du 1 février 2026 au 31 décembre 2026`,
+    );
+    await expect(funding.getByTestId('funding-totals').textContent()).resolves.toBe(`${eur('75 000')} accordés, ${eur('0')} versés.`);
+
+    // A disbursement above what remains is refused in French; the typed amount stays.
+    await page.getByRole('button', { name: 'Enregistrer un versement pour « Appel à projets ESS 2026 »' }).click();
+    await page.waitForFunction(() => document.activeElement?.id.endsWith('-amount') && document.activeElement.closest('[data-testid="disbursement-form"]') !== null);
+    const form = page.getByTestId('disbursement-form');
+    await expect(form.getByText(`Reste à verser : ${eur('45 000')}.`).count()).resolves.toBe(1);
+    await form.getByLabel('Montant versé (€)').fill('50 000');
+    await form.getByLabel('Date du versement').fill('2026-03-15');
+    await form.getByRole('button', { name: 'Enregistrer le versement' }).click();
+    await page.getByTestId('announce-alert').getByText('Les versements dépasseraient le montant accordé.').waitFor();
+    await expect(form.getByLabel('Montant versé (€)').inputValue()).resolves.toBe('50 000');
+    await checkA11y(page, 'financement-versement', { strict: true });
+    await recorded(page, async () => {
+      await form.getByLabel('Montant versé (€)').fill('12 500');
+      await form.getByRole('button', { name: 'Enregistrer le versement' }).click();
+    });
+    await page.getByTestId('announce-polite').getByText(`Versement de ${eur('12 500')} enregistré pour « Appel à projets ESS 2026 ».`).waitFor();
+    await expect(page.getByTestId('announce-alert').textContent()).resolves.toBe(''); // the refusal is no longer shown
+    await line.getByText(`${eur('45 000')} (versé : ${eur('12 500')})`).waitFor();
+    await expect(funding.getByTestId('funding-totals').textContent()).resolves.toBe(`${eur('75 000')} accordés, ${eur('12 500')} versés.`);
+    await page.getByTestId('history').getByText('Versement effectué').waitFor();
+    await shot(page, '17-financement-financeur');
+
+    // What the API recorded: the grant in the funder's name, and the disbursement on it.
+    const view = await gql(`query($id: ID!) { cooperation(id: $id) { fundings { funderOrganisationId programme amount disbursed periodStart periodEnd } } }`, { id: cooperationId }, funderHeaders);
+    expect(view.errors).toBeUndefined();
+    expect((view.data as { cooperation: { fundings: unknown[] } }).cooperation.fundings).toEqual([
+      { funderOrganisationId: org.region, programme: 'Fonds régional ESS', amount: 30000, disbursed: 0, periodStart: '2026-01-01', periodEnd: null },
+      { funderOrganisationId: org.region, programme: 'Appel à projets ESS 2026', amount: 45000, disbursed: 12500, periodStart: '2026-02-01', periodEnd: '2026-12-31' },
+    ]);
+
+    // The portfolio adds it up, in fr-FR too.
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    await page.getByRole('link', { name: 'Mon portefeuille', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
+    await page.waitForFunction((v) => document.querySelector('[data-testid="portfolio-granted"]')?.textContent === v, eur('75 000'));
+    await expect(page.getByTestId('portfolio-disbursed').textContent()).resolves.toBe(eur('12 500'));
+    await page.getByText(`Financement : ${eur('75 000')} accordés, ${eur('12 500')} versés`).waitFor();
+    expect(cspErrors).toEqual([]);
+
+    // A member of the cooperation sees the new funding, and no funding control.
+    const member = await newPage();
+    await signIn(member.page, email.member);
+    await member.page.goto(`${base}/cooperations/${cooperationId}`);
+    await member.page.locator('#financements').getByText(`${eur('45 000')} (versé : ${eur('12 500')})`).waitFor();
+    await expect(member.page.locator('#financements button, #financements input').count()).resolves.toBe(0);
   });
 
   it('a conflict between two tabs shows a message, loads the latest state and keeps what was typed', async () => {

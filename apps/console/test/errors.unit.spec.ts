@@ -2,7 +2,7 @@
  * The console never shows a raw error code: each code the API answers gets a French sentence.
  */
 import { CombinedGraphQLErrors } from '@apollo/client';
-import { errorInfo, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
+import { FORBIDDEN_ADMIN, FORBIDDEN_FUNDING, errorInfo, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
 
 const graphqlError = (code: string, message = '', extensions: Record<string, unknown> = {}) =>
   new CombinedGraphQLErrors({ errors: [{ message, extensions: { code, ...extensions } }] });
@@ -23,6 +23,15 @@ describe('console error messages', () => {
     expect(text).toMatch(expected);
     expect(text).not.toContain(code);
     expect(text).not.toContain(message || '\u0000');
+  });
+
+  it('FORBIDDEN is worded for what the user was doing (a cooperation command by default)', () => {
+    expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'))).toMatch(/sur cette coopération/);
+    expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'), { forbidden: FORBIDDEN_FUNDING })).toBe(FORBIDDEN_FUNDING);
+    expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'), { forbidden: FORBIDDEN_ADMIN })).toBe(FORBIDDEN_ADMIN);
+    for (const text of [FORBIDDEN_FUNDING, FORBIDDEN_ADMIN]) expect(text).toMatch(/^Votre rôle ne permet pas cette action/);
+    // The context changes FORBIDDEN only.
+    expect(frenchMessage(graphqlError('NOT_FOUND', 'x'), { forbidden: FORBIDDEN_ADMIN })).toBe('Introuvable, ou vous n’y avez pas accès.');
   });
 
   it('keeps the domain’s own French messages', () => {

@@ -6,6 +6,7 @@ import { EChart } from '../components/EChart';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Stepper } from '../components/Stepper';
 import { StageFactsSection } from './StageFactsSection';
+import { FundingSection } from './FundingSection';
 import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatDateTime, formatEuros, formatNumber, todayIso } from '../format';
@@ -49,6 +50,8 @@ export interface Abilities {
   memberCommands: boolean;
   lifecycle: boolean;
   networkCommands: boolean;
+  /** A funder grants in its own name, and records disbursements or the end of its own grants. */
+  funding: boolean;
   /** Why lifecycle buttons are unavailable, when they are. */
   lifecycleReason: string | null;
 }
@@ -60,7 +63,13 @@ export function abilitiesFor(role: Role, organisationId: string | null, coop: Co
   let lifecycleReason: string | null = null;
   if (!active) lifecycleReason = 'La coopération est terminée : plus aucune étape ne peut changer.';
   else if (!steering) lifecycleReason = 'Seuls la structure porteuse et le mandataire peuvent faire avancer la coopération.';
-  return { memberCommands: isMember && active, lifecycle: steering && active, networkCommands: role === 'NETWORK' && active, lifecycleReason };
+  return {
+    memberCommands: isMember && active,
+    lifecycle: steering && active,
+    networkCommands: role === 'NETWORK' && active,
+    funding: role === 'FUNDER' && organisationId !== null && active,
+    lifecycleReason,
+  };
 }
 
 export function CooperationPage({ id }: { id: string }) {
@@ -98,7 +107,7 @@ export function CooperationPage({ id }: { id: string }) {
       </div>
     );
   if (!coop) return <Loading what="de la coopération" />;
-  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, lifecycleReason: 'Vue à une date passée : lecture seule.' } : abilitiesFor(session.user.role, session.user.organisationId, coop);
+  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.' } : abilitiesFor(session.user.role, session.user.organisationId, coop);
   const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
 
   return (
@@ -184,7 +193,7 @@ export function CooperationPage({ id }: { id: string }) {
               </div>
             </dl>
           </Section>
-          <FundingSection coop={coop} />
+          <FundingSection coop={coop} funderId={can.funding ? session.user.organisationId : null} reload={reload} />
           <WaiversSection coop={coop} />
         </aside>
       </div>
@@ -917,34 +926,6 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
         Enregistrer l’issue
       </button>
     </form>
-  );
-}
-
-function FundingSection({ coop }: { coop: Coop }) {
-  const granted = coop.fundings.reduce((s, f) => s + f.amount, 0);
-  const disbursed = coop.fundings.reduce((s, f) => s + f.disbursed, 0);
-  return (
-    <Section title="Financements" id="financements">
-      {coop.fundings.length === 0 ? (
-        <p className="muted">Aucun financement enregistré.</p>
-      ) : (
-        <>
-          <p>
-            {formatEuros(granted)} accordés, {formatEuros(disbursed)} versés.
-          </p>
-          <ul className="plain-list">
-            {coop.fundings.map((f) => (
-              <li key={f.fundingId}>
-                <strong>{f.programme}</strong>
-                <span className="funding__funder"> — {f.funder ? `${f.funder.name} (${f.funder.kindLabel})` : 'financeur non communiqué'}</span> : {formatEuros(f.amount)} (versé : {formatEuros(f.disbursed)}) — du {formatDate(f.periodStart)}
-                {f.periodEnd ? ` au ${formatDate(f.periodEnd)}` : ''}
-                {f.endedOn ? `, terminé le ${formatDate(f.endedOn)}` : ''}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </Section>
   );
 }
 

@@ -23,7 +23,10 @@ const FOLLOW_UP: TypedDocumentNode<{ cooperation: Follow }, { id: string; asOf?:
   }
 `;
 
-/** Read-only: a funder sees progress, money, indicators against targets and waivers; no edit control. */
+/**
+ * A funder sees progress, money, indicators against targets and waivers. Granting and disbursing
+ * happen on the cooperation page (“Voir le détail”), the only place a funder has edit controls.
+ */
 export function FunderPortfolioPage() {
   const { session } = useSession();
   const [asOf, setAsOf] = useState('');
@@ -58,11 +61,15 @@ export function FunderPortfolioPage() {
               <span className="kpi__label">coopérations financées</span>
             </li>
             <li className="kpi">
-              <span className="kpi__value">{formatEuros(portfolio.totals.granted)}</span>
+              <span className="kpi__value" data-testid="portfolio-granted">
+                {formatEuros(portfolio.totals.granted)}
+              </span>
               <span className="kpi__label">accordés</span>
             </li>
             <li className="kpi">
-              <span className="kpi__value">{formatEuros(portfolio.totals.disbursed)}</span>
+              <span className="kpi__value" data-testid="portfolio-disbursed">
+                {formatEuros(portfolio.totals.disbursed)}
+              </span>
               <span className="kpi__label">versés</span>
             </li>
           </ul>

@@ -1,0 +1,309 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { CooperationView } from '../api';
+import { settle, useCommand } from '../command';
+import { Section } from '../components/ui';
+import { FORBIDDEN_FUNDING } from '../errors';
+import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
+
+type Coop = CooperationView;
+type Funding = Coop['fundings'][number];
+type Reload = () => Promise<void>;
+
+/**
+ * The fundings of a cooperation. A funder (`funderId`, when it may act) also grants a new funding in
+ * its own name, and records disbursements on, or the end of, its own open grants: the only edit
+ * controls a funder ever sees. The API enforces the same rule (a funder's own grants only).
+ */
+export function FundingSection({ coop, funderId, reload }: { coop: Coop; funderId: string | null; reload: Reload }) {
+  const granted = coop.fundings.reduce((s, f) => s + f.amount, 0);
+  const disbursed = coop.fundings.reduce((s, f) => s + f.disbursed, 0);
+  const [open, setOpen] = useState<{ fundingId: string; action: 'disburse' | 'end' } | null>(null);
+  return (
+    <Section title="Financements" id="financements">
+      {coop.fundings.length === 0 ? (
+        <p className="muted">Aucun financement enregistré.</p>
+      ) : (
+        <>
+          <p data-testid="funding-totals">
+            {formatEuros(granted)} accordés, {formatEuros(disbursed)} versés.
+          </p>
+          <ul className="plain-list" data-testid="funding-lines">
+            {coop.fundings.map((f) => {
+              const own = funderId !== null && f.funderOrganisationId === funderId && !f.endedOn;
+              return (
+                <li key={f.fundingId} className="funding" data-funding-id={f.fundingId}>
+                  <span className="funding__text">
+                    <strong>{f.programme}</strong>
+                    <span className="funding__funder"> — {f.funder ? `${f.funder.name} (${f.funder.kindLabel})` : 'financeur non communiqué'}</span> : {formatEuros(f.amount)} (versé :{' '}
+                    {formatEuros(f.disbursed)}) — du {formatDate(f.periodStart)}
+                    {f.periodEnd ? ` au ${formatDate(f.periodEnd)}` : ''}
+                    {f.endedOn ? `, terminé le ${formatDate(f.endedOn)}` : ''}
+                  </span>
+                  {own && (
+                    <FundingActions
+                      coop={coop}
+                      funding={f}
+                      open={open?.fundingId === f.fundingId ? open.action : null}
+                      setOpen={(action) => setOpen(action ? { fundingId: f.fundingId, action } : null)}
+                      reload={reload}
+                    />
+                  )}
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      )}
+      {funderId !== null && <GrantForm coop={coop} funderId={funderId} reload={reload} />}
+    </Section>
+  );
+}
+
+/** Focus the first field of a form when it opens (the user pressed the button that shows it). */
+function useFocusOnOpen<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
+}
+
+function FundingActions({
+  coop,
+  funding,
+  open,
+  setOpen,
+  reload,
+}: {
+  coop: Coop;
+  funding: Funding;
+  open: 'disburse' | 'end' | null;
+  setOpen: (action: 'disburse' | 'end' | null) => void;
+  reload: Reload;
+}) {
+  const ids = { disburse: `disburse-${funding.fundingId}`, end: `end-${funding.fundingId}` };
+  const toggles = useRef<Record<string, HTMLButtonElement | null>>({});
+  const close = (action: 'disburse' | 'end') => {
+    setOpen(null);
+    // Back to the button that opened the form (or to the section once the funding has ended).
+    setTimeout(() => {
+      const heading = document.getElementById('financements-titre');
+      heading?.setAttribute('tabindex', '-1');
+      (toggles.current[action] ?? heading)?.focus();
+    }, 0);
+  };
+  return (
+    <div className="funding__actions">
+      <div className="funding__buttons">
+        <button
+          type="button"
+          className="button button--small"
+          aria-expanded={open === 'disburse'}
+          aria-controls={open === 'disburse' ? ids.disburse : undefined}
+          ref={(el) => {
+            toggles.current.disburse = el;
+          }}
+          onClick={() => setOpen(open === 'disburse' ? null : 'disburse')}
+        >
+          Enregistrer un versement<span className="visually-hidden"> pour « {funding.programme} »</span>
+        </button>
+        <button
+          type="button"
+          className="button button--small"
+          aria-expanded={open === 'end'}
+          aria-controls={open === 'end' ? ids.end : undefined}
+          ref={(el) => {
+            toggles.current.end = el;
+          }}
+          onClick={() => setOpen(open === 'end' ? null : 'end')}
+        >
+          Mettre fin au financement<span className="visually-hidden"> « {funding.programme} »</span>
+        </button>
+      </div>
+      {open === 'disburse' && <DisbursementForm id={ids.disburse} coop={coop} funding={funding} reload={reload} onDone={() => close('disburse')} />}
+      {open === 'end' && <EndFundingForm id={ids.end} coop={coop} funding={funding} reload={reload} onDone={() => close('end')} />}
+    </div>
+  );
+}
+
+function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; coop: Coop; funding: Funding; reload: Reload; onDone: () => void }) {
+  const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
+  const [amount, setAmount] = useState('');
+  const [on, setOn] = useState(todayIso());
+  const first = useFocusOnOpen<HTMLInputElement>();
+  const value = parseEuros(amount);
+  const remaining = funding.amount - funding.disbursed;
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, amount: value, disbursedOn: on };
+    const outcome = await run('recordDisbursement', input, `Versement de ${formatEuros(value)} enregistré pour « ${funding.programme} ».`);
+    if (await settle(outcome, reload, () => setAmount(''))) onDone();
+  };
+  return (
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Versement pour « ${funding.programme} »`} data-testid="disbursement-form">
+      <p className="hint" id={`${id}-reste`}>
+        Reste à verser : {formatEuros(remaining)}.
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-amount`}>Montant versé (€)</label>
+        <input
+          id={`${id}-amount`}
+          ref={first}
+          inputMode="decimal"
+          autoComplete="off"
+          value={amount}
+          onChange={(e) => setAmount(e.target.value)}
+          aria-describedby={`${id}-reste`}
+          aria-invalid={amount !== '' && !(value > 0) ? true : undefined}
+        />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-on`}>Date du versement</label>
+        <input id={`${id}-on`} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} />
+      </div>
+      <div className="funding__buttons">
+        <button type="submit" className="button button--small button--primary" disabled={!(value > 0) || !on || pending !== null}>
+          Enregistrer le versement
+        </button>
+        <button type="button" className="button button--small" onClick={onDone}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coop: Coop; funding: Funding; reload: Reload; onDone: () => void }) {
+  const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
+  const [on, setOn] = useState(todayIso());
+  const [reason, setReason] = useState('');
+  const first = useFocusOnOpen<HTMLInputElement>();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, endedOn: on, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    const outcome = await run('endFunding', input, `Financement « ${funding.programme} » terminé.`);
+    if (await settle(outcome, reload, () => setReason(''))) onDone();
+  };
+  return (
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Fin du financement « ${funding.programme} »`} data-testid="end-funding-form">
+      <p className="hint" id={`${id}-aide`}>
+        Plus aucun versement ne pourra être enregistré sur ce financement.
+      </p>
+      <div className="field">
+        <label htmlFor={`${id}-on`}>Date de fin</label>
+        <input id={`${id}-on`} ref={first} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} aria-describedby={`${id}-aide`} />
+      </div>
+      <div className="field">
+        <label htmlFor={`${id}-reason`}>Raison (facultatif)</label>
+        <textarea id={`${id}-reason`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+      </div>
+      <div className="funding__buttons">
+        <button type="submit" className="button button--small button--danger" disabled={!on || pending !== null}>
+          Confirmer la fin du financement
+        </button>
+        <button type="button" className="button button--small" onClick={onDone}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** A new grant, always in the funder's own name (the API refuses any other funder). */
+function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; reload: Reload }) {
+  const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
+  const [open, setOpen] = useState(false);
+  const empty = { programme: '', amount: '', start: '', end: '' };
+  const [g, setG] = useState(empty);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const value = parseEuros(g.amount);
+  const periodOk = g.start !== '' && (g.end === '' || g.end >= g.start);
+  const close = () => {
+    setOpen(false);
+    setTimeout(() => toggle.current?.focus(), 0);
+  };
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const fundingId = crypto.randomUUID();
+    const input = {
+      cooperationId: coop.id,
+      expectedVersion: coop.version,
+      idempotencyKey: `grant-${fundingId}`,
+      fundingId,
+      funderOrganisationId: funderId,
+      programme: g.programme.trim(),
+      amount: value,
+      period: { start: g.start, ...(g.end ? { end: g.end } : {}) },
+    };
+    const outcome = await run('grantFunding', input, `Financement « ${g.programme.trim()} » de ${formatEuros(value)} accordé.`);
+    if (await settle(outcome, reload, () => setG(empty))) close();
+  };
+  return (
+    <div className="funding__grant">
+      <button type="button" ref={toggle} className="button" aria-expanded={open} aria-controls={open ? 'grant-form' : undefined} onClick={() => (open ? close() : setOpen(true))}>
+        Accorder un financement
+      </button>
+      {open && <GrantFields g={g} setG={setG} value={value} periodOk={periodOk} busy={pending !== null} onSubmit={(e) => void submit(e)} onCancel={close} />}
+    </div>
+  );
+}
+
+function GrantFields({
+  g,
+  setG,
+  value,
+  periodOk,
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  g: { programme: string; amount: string; start: string; end: string };
+  setG: (update: (g: { programme: string; amount: string; start: string; end: string }) => { programme: string; amount: string; start: string; end: string }) => void;
+  value: number;
+  periodOk: boolean;
+  busy: boolean;
+  onSubmit: (event: FormEvent) => void;
+  onCancel: () => void;
+}) {
+  const first = useFocusOnOpen<HTMLInputElement>();
+  const set = (key: 'programme' | 'amount' | 'start' | 'end') => (text: string) => setG((x) => ({ ...x, [key]: text }));
+  return (
+    <form id="grant-form" className="inline-form" onSubmit={onSubmit} aria-label="Accorder un financement" data-testid="grant-form">
+      <div className="field">
+        <label htmlFor="grant-programme">Programme ou dispositif</label>
+        <input id="grant-programme" ref={first} autoComplete="off" value={g.programme} onChange={(e) => set('programme')(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="grant-amount">Montant accordé (€)</label>
+        <input
+          id="grant-amount"
+          inputMode="decimal"
+          autoComplete="off"
+          value={g.amount}
+          onChange={(e) => set('amount')(e.target.value)}
+          aria-describedby="grant-amount-aide"
+          aria-invalid={g.amount !== '' && !(value >= 0) ? true : undefined}
+        />
+        <p id="grant-amount-aide" className="hint">
+          En euros, par exemple 45 000 ou 12 500,50.
+        </p>
+      </div>
+      <div className="field">
+        <label htmlFor="grant-start">Début de la période</label>
+        <input id="grant-start" type="date" value={g.start} onChange={(e) => set('start')(e.target.value)} />
+      </div>
+      <div className="field">
+        <label htmlFor="grant-end">Fin de la période (facultatif)</label>
+        <input id="grant-end" type="date" min={g.start || undefined} value={g.end} onChange={(e) => set('end')(e.target.value)} />
+      </div>
+      <div className="funding__buttons">
+        <button type="submit" className="button button--primary" disabled={!g.programme.trim() || !(value > 0) || !periodOk || busy}>
+          Accorder le financement
+        </button>
+        <button type="button" className="button" onClick={onCancel}>
+          Annuler
+        </button>
+      </div>
+    </form>
+  );
+}
