@@ -11,6 +11,9 @@ import { NewCooperationPage } from './pages/NewCooperationPage';
 import { CooperationPage } from './pages/CooperationPage';
 import { NetworkDashboardPage } from './pages/NetworkDashboardPage';
 import { FunderPortfolioPage } from './pages/FunderPortfolioPage';
+import { UsersPage } from './pages/UsersPage';
+import { OrganisationsPage } from './pages/OrganisationsPage';
+import { ADMIN_PATHS } from './components/AdminNav';
 
 export const EXPIRED_MESSAGE = 'Votre session a expiré. Reconnectez-vous pour continuer.';
 
@@ -108,6 +111,7 @@ function Shell() {
 
 function Header() {
   const { session, signOut } = useSession();
+  const { path } = useRouter();
   const role = session.user.role;
   return (
     <header className="header">
@@ -139,6 +143,13 @@ function Header() {
                 <li>
                   <Link to="/cooperations">Coopérations</Link>
                 </li>
+                {role === 'ADMIN' && (
+                  <li>
+                    <Link to={ADMIN_PATHS.users} aria-current={path.startsWith('/administration/') ? 'page' : undefined}>
+                      Administration
+                    </Link>
+                  </li>
+                )}
               </>
             )}
             {role === 'FUNDER' && (
@@ -178,6 +189,9 @@ function Routes() {
   if (path === '/reseau') return role === 'NETWORK' || role === 'ADMIN' ? <NetworkDashboardPage /> : <NotAllowed />;
   if (path === '/statistiques') return role === 'MEMBER' || role === 'FUNDER' ? <NetworkDashboardPage key="stats" /> : <NotAllowed />;
   if (path === '/financeur') return role === 'FUNDER' ? <FunderPortfolioPage /> : <NotAllowed />;
+  if (path === '/administration' || path === '/administration/') return role === 'ADMIN' ? <Redirect to={ADMIN_PATHS.users} /> : <NotAllowed />;
+  if (path === ADMIN_PATHS.users) return role === 'ADMIN' ? <UsersPage /> : <NotAllowed />;
+  if (path === ADMIN_PATHS.organisations) return role === 'ADMIN' ? <OrganisationsPage /> : <NotAllowed />;
   if (path === '/' || path === '/connexion') return null;
   return (
     <div className="card">
@@ -187,6 +201,12 @@ function Routes() {
       </p>
     </div>
   );
+}
+
+function Redirect({ to }: { to: string }) {
+  const { navigate } = useRouter();
+  useEffect(() => navigate(to, { replace: true }), [navigate, to]);
+  return null;
 }
 
 function NotAllowed() {

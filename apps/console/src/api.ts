@@ -33,7 +33,7 @@ export interface OrganisationHit extends OrganisationSummary {
   siret: string | null;
 }
 /** The organisation directory (signed-in users): name contains `search` (accents, case ignored) or SIRET equals it. */
-export const ORGANISATIONS: TypedDocumentNode<{ organisations: OrganisationHit[] }, { search: string; region?: string | null; kind?: string | null; first?: number }> = gql`
+export const ORGANISATIONS: TypedDocumentNode<{ organisations: OrganisationHit[] }, { search?: string | null; region?: string | null; kind?: string | null; first?: number }> = gql`
   query Organisations($search: String, $region: String, $kind: OrganisationKind, $first: Int) {
     organisations(search: $search, region: $region, kind: $kind, first: $first) { id name kind kindLabel ess regionCode departementCode siret }
   }
@@ -308,3 +308,66 @@ export const COOPERATION_EVENTS: TypedDocumentNode<{ cooperationEvents: { eventI
   }
 `;
 
+/** A user account, as platform operators (ADMIN) manage it. E-mail and name are personal data. */
+export interface UserAccountView {
+  id: string;
+  email: string | null;
+  name: string | null;
+  role: Role;
+  organisationId: string | null;
+  regions: string[];
+  status: 'ACTIVE' | 'DISABLED' | 'DELETED';
+  createdAt: string;
+}
+const USER_FIELDS = 'id email name role organisationId regions status createdAt';
+/** ADMIN: every account not deleted. */
+export const USERS: TypedDocumentNode<{ users: UserAccountView[] }, Record<string, never>> = gql`
+  query Users {
+    users { ${USER_FIELDS} }
+  }
+`;
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  password: string;
+  role: Role;
+  organisationId?: string;
+  regions?: string[];
+}
+export const CREATE_USER: TypedDocumentNode<{ createUser: UserAccountView }, { input: CreateUserInput }> = gql`
+  mutation CreateUser($input: CreateUserInput!) {
+    createUser(input: $input) { ${USER_FIELDS} }
+  }
+`;
+export const DISABLE_USER: TypedDocumentNode<{ disableUser: UserAccountView }, { id: string }> = gql`
+  mutation DisableUser($id: ID!) {
+    disableUser(id: $id) { ${USER_FIELDS} }
+  }
+`;
+export const ENABLE_USER: TypedDocumentNode<{ enableUser: UserAccountView }, { id: string }> = gql`
+  mutation EnableUser($id: ID!) {
+    enableUser(id: $id) { ${USER_FIELDS} }
+  }
+`;
+export const DELETE_USER: TypedDocumentNode<{ deleteUser: boolean }, { id: string }> = gql`
+  mutation DeleteUser($id: ID!) {
+    deleteUser(id: $id)
+  }
+`;
+
+export interface RegisterOrganisationInput {
+  organisationId: string;
+  idempotencyKey: string;
+  name: string;
+  kind: string;
+  ess: boolean;
+  regionCode: string;
+  departementCode: string;
+  siret?: string;
+}
+/** ADMIN (and networks for their régions): registers an organisation in the directory. */
+export const REGISTER_ORGANISATION: TypedDocumentNode<{ registerOrganisation: { organisationId: string; version: number } }, { input: RegisterOrganisationInput }> = gql`
+  mutation RegisterOrganisation($input: RegisterOrganisationInput!) {
+    registerOrganisation(input: $input) { organisationId version }
+  }
+`;

@@ -13,6 +13,7 @@ export {
   marketProcedureLabelsFr,
   memberRoleLabelsFr,
   objectiveLabelsFr,
+  organisationKindLabelsFr,
   sectorLabelsFr,
   shareholdingPhaseLabelsFr,
   stageLabelsFr,
@@ -38,6 +39,8 @@ export {
   STANDARD_INDICATORS,
   STANDARD_INDICATOR_UNITS,
 } from '@maillage/domain/cooperation/cooperation.types';
+export { ORGANISATION_KINDS, ESS_BY_DEFAULT_KINDS } from '@maillage/domain/organisation/organisation.types';
+export type { OrganisationKind } from '@maillage/domain/organisation/organisation.types';
 import type { CooperationKind } from '@maillage/domain/cooperation/cooperation.types';
 export type {
   AbandonReason,

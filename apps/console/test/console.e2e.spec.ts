@@ -705,4 +705,229 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'cooperation-inaccessible');
     expect(wsFrames.some((f) => f.includes('cooperationEvents'))).toBe(false);
   });
+
+  const ADMIN_EMAIL = 'admin@console.test';
+  const NEW_PASSWORD = 'un mot de passe solide 2026';
+  const loginAnswer = async (who: string, password: string) => {
+    const r = await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { email } } }`, { e: who, p: password });
+    return r.errors ? String((r.errors[0] as { extensions?: { code?: string } }).extensions?.code) : 'OK';
+  };
+
+  it('an ADMIN creates a MEMBER account asking only what the role needs, and the new user signs in', async () => {
+    const { page, cspErrors } = await newPage();
+    await signIn(page, ADMIN_EMAIL);
+    await page.getByRole('link', { name: 'Administration' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Comptes utilisateurs' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await expect(page.getByRole('link', { name: 'Administration' }).getAttribute('aria-current')).resolves.toBe('page');
+    // The five accounts of this file, with role, organisation (name from the directory) and régions.
+    await expect(page.getByTestId('users-count').textContent()).resolves.toBe('5 comptes');
+    const row = (name: string) => page.getByTestId('users-table').getByRole('row', { name: new RegExp(name) });
+    await expect(row('Camille Tremplin').locator('td').allTextContents()).resolves.toEqual([
+      email.member, 'Structure membre', 'Tremplin Travail', '—', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Désactiver le compte de Camille TremplinSupprimer le compte de Camille Tremplin',
+    ]);
+    await expect(row('Chargée de mission GRAFIE').locator('td').nth(3).textContent()).resolves.toBe('Île-de-France');
+    await expect(row('Admin').locator('td').last().textContent()).resolves.toBe('Votre propre compte');
+    // Filtering the list says how many are shown.
+    await page.getByLabel('Rôle', { exact: true }).selectOption('FUNDER');
+    await expect(page.getByTestId('users-count').textContent()).resolves.toBe('1 compte affiché sur 5');
+    await page.getByLabel('Rôle', { exact: true }).selectOption('');
+    await checkA11y(page, 'administration-comptes', { strict: true });
+
+    // Nothing filled: the errors are listed, and the focus goes to that list.
+    const form = page.getByTestId('create-user-form');
+    await form.getByRole('button', { name: 'Créer le compte' }).click();
+    const errors = page.getByTestId('create-user-errors');
+    await errors.getByText('Choisissez le rôle du compte.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'create-user-errors');
+    // Only what the role needs: no organisation for an operator, régions only for a network.
+    await form.getByLabel('Opérateur de la plateforme').check();
+    await expect(form.getByRole('combobox', { name: 'Organisation du compte' }).count()).resolves.toBe(0);
+    await expect(form.getByRole('group', { name: 'Régions suivies (au moins une)' }).count()).resolves.toBe(0);
+    await form.getByLabel('Inter-réseau').check();
+    await form.getByRole('combobox', { name: 'Organisation du compte' }).waitFor();
+    // The 18 régions (two-digit INSEE codes), not the overseas collectivités the API refuses.
+    const regions = form.getByRole('group', { name: 'Régions suivies (au moins une)' }).getByRole('checkbox');
+    await expect(regions.count()).resolves.toBe(18);
+    await expect(regions.evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value).filter((code) => !/^\d{2}$/.test(code)))).resolves.toEqual([]);
+    await checkA11y(page, 'administration-compte-reseau', { strict: true });
+    await form.getByLabel('Structure membre').check();
+    await expect(form.getByRole('group', { name: 'Régions suivies (au moins une)' }).count()).resolves.toBe(0);
+    await form.getByLabel('Nom et prénom').fill('Dominique Petit Plus');
+    await form.getByLabel('Adresse e-mail').fill('dominique@console.test');
+    await form.getByLabel('Mot de passe initial').fill(NEW_PASSWORD);
+    const organisation = form.getByRole('combobox', { name: 'Organisation du compte' });
+    await organisation.fill('petit plus');
+    await page.getByTestId('new-user-organisation-statut').getByText('1 structure trouvée').waitFor();
+    await organisation.press('Enter');
+    await expect(organisation.inputValue()).resolves.toBe('Le Petit Plus');
+    await shot(page, '18-administration-comptes');
+    await form.getByRole('button', { name: 'Créer le compte' }).click();
+    await page.getByTestId('announce-polite').getByText('Compte de Dominique Petit Plus créé (Structure membre).', { exact: false }).waitFor();
+    await page.getByTestId('users-count').getByText('6 comptes').waitFor();
+    await expect(row('Dominique Petit Plus').locator('td').nth(2).textContent()).resolves.toBe('Le Petit Plus');
+    await expect(row('Dominique Petit Plus').locator('td').nth(4).textContent()).resolves.toBe('Actif');
+    await expect(form.getByLabel('Nom et prénom').inputValue()).resolves.toBe('');
+    // The same e-mail again: refused, in French.
+    await form.getByLabel('Structure membre').check();
+    await form.getByLabel('Nom et prénom').fill('Dominique Bis');
+    await form.getByLabel('Adresse e-mail').fill('dominique@console.test');
+    await form.getByLabel('Mot de passe initial').fill(NEW_PASSWORD);
+    await organisation.fill('tremplin');
+    await page.getByTestId('new-user-organisation-statut').getByText('1 structure trouvée').waitFor();
+    await organisation.press('Enter');
+    await form.getByRole('button', { name: 'Créer le compte' }).click();
+    await page.getByTestId('announce-alert').getByText('Saisie refusée : Un compte existe déjà avec cette adresse e-mail.').waitFor();
+    await expect(form.getByLabel('Nom et prénom').inputValue()).resolves.toBe('Dominique Bis');
+    await expect(page.getByTestId('users-count').textContent()).resolves.toBe('6 comptes');
+    // A network account: its régions are asked, and recorded.
+    await form.getByLabel('Inter-réseau').check();
+    await form.getByLabel('Nom et prénom').fill('Alix Réseau');
+    await form.getByLabel('Adresse e-mail').fill('alix@console.test');
+    await organisation.fill('grafie');
+    await page.getByTestId('new-user-organisation-statut').getByText('1 structure trouvée').waitFor();
+    await organisation.press('Enter');
+    await form.getByRole('button', { name: 'Créer le compte' }).click();
+    await page.getByTestId('create-user-errors').getByText('Cochez au moins une région suivie.').waitFor();
+    await form.getByLabel('Île-de-France').check();
+    await form.getByLabel('Bretagne').check();
+    await form.getByRole('button', { name: 'Créer le compte' }).click();
+    await page.getByTestId('users-count').getByText('7 comptes').waitFor();
+    await expect(row('Alix Réseau').locator('td').allTextContents()).resolves.toEqual([
+      'alix@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Désactiver le compte de Alix RéseauSupprimer le compte de Alix Réseau',
+    ]);
+    expect(cspErrors).toEqual([]);
+
+    // The new user signs in as a member of Le Petit Plus and sees its cooperation, not the admin area.
+    const user = await newPage();
+    await signIn(user.page, 'dominique@console.test', NEW_PASSWORD);
+    await user.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    await expect(user.page.locator('.user__name').textContent()).resolves.toBe('Dominique Petit Plus');
+    await expect(user.page.locator('.user__role').textContent()).resolves.toBe('Structure membre');
+    await user.page.getByRole('link', { name: 'Nettoyage des collèges de Seine-Saint-Denis' }).waitFor();
+    await expect(user.page.getByRole('link', { name: 'Administration' }).count()).resolves.toBe(0);
+    await user.page.goto(`${base}/administration/comptes`);
+    await user.page.getByRole('heading', { level: 1, name: 'Accès non prévu pour votre rôle' }).waitFor();
+  });
+
+  it('an ADMIN disables an account (its sign-in then fails in French and its open session ends), re-enables it, then deletes it', async () => {
+    const created = await gql(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+      input: { email: 'sacha@console.test', name: 'Sacha Tremplin', password: NEW_PASSWORD, role: 'MEMBER', organisationId: org.tremplin },
+    }, adminHeaders);
+    expect(created.errors).toBeUndefined();
+    // Signed in before being disabled.
+    const user = await newPage();
+    await signIn(user.page, 'sacha@console.test', NEW_PASSWORD);
+    await user.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+
+    const { page } = await newPage();
+    await signIn(page, ADMIN_EMAIL);
+    await page.goto(`${base}/administration/comptes`);
+    const row = page.getByTestId('users-table').getByRole('row', { name: /Sacha Tremplin/ });
+    await row.waitFor();
+    const accounts = Number((await page.getByTestId('users-count').textContent())?.match(/^(\d+) comptes$/)?.[1]);
+    expect(accounts).toBeGreaterThan(1);
+    const disable = page.getByRole('button', { name: 'Désactiver le compte de Sacha Tremplin' });
+    // The confirmation is a modal dialog; Escape cancels and gives the focus back.
+    await disable.click();
+    const dialog = page.getByRole('dialog', { name: 'Désactiver le compte de Sacha Tremplin ?' });
+    await dialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Annuler' && document.activeElement.closest('dialog') !== null);
+    await checkA11y(page, 'administration-confirmation', { strict: true });
+    await shot(page, '19-administration-confirmation');
+    await page.keyboard.press('Escape');
+    await expect(dialog.count()).resolves.toBe(0);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Désactiver le compte de Sacha Tremplin');
+    await expect(row.locator('td').nth(4).textContent()).resolves.toBe('Actif');
+    expect(await loginAnswer('sacha@console.test', NEW_PASSWORD)).toBe('OK');
+    // Confirmed: disabled; the focus lands on the row's new first action.
+    await disable.click();
+    await dialog.getByRole('button', { name: 'Désactiver le compte' }).click();
+    await page.getByTestId('announce-polite').getByText('Le compte de Sacha Tremplin est désactivé : cette personne ne peut plus se connecter.').waitFor();
+    await row.locator('td').nth(4).getByText('Désactivé').waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Réactiver le compte de Sacha Tremplin');
+
+    // Its open session ends at the next request; signing in again fails with the French message.
+    await user.page.reload();
+    await user.page.getByTestId('signin-notice').getByText('Votre session a expiré').waitFor();
+    await user.page.getByLabel('Adresse e-mail').fill('sacha@console.test');
+    await user.page.getByLabel('Mot de passe').fill(NEW_PASSWORD);
+    await user.page.getByRole('button', { name: 'Se connecter' }).click();
+    await user.page.getByRole('alert').getByText('Identifiants invalides : vérifiez votre adresse e-mail et votre mot de passe.').waitFor();
+    await expect(user.page.getByRole('heading', { level: 1, name: 'Connexion à Maillage' }).count()).resolves.toBe(1);
+
+    // Re-enabled: signing in works again.
+    await page.getByRole('button', { name: 'Réactiver le compte de Sacha Tremplin' }).click();
+    await page.getByRole('dialog', { name: 'Réactiver le compte de Sacha Tremplin ?' }).getByRole('button', { name: 'Réactiver le compte' }).click();
+    await page.getByTestId('announce-polite').getByText('Le compte de Sacha Tremplin est réactivé.').waitFor();
+    await row.locator('td').nth(4).getByText('Actif').waitFor();
+    expect(await loginAnswer('sacha@console.test', NEW_PASSWORD)).toBe('OK');
+
+    // Deleted: the row is gone, the focus is on the list, and the account cannot sign in.
+    await page.getByRole('button', { name: 'Supprimer le compte de Sacha Tremplin' }).click();
+    await page.getByRole('dialog', { name: 'Supprimer le compte de Sacha Tremplin ?' }).getByText('Cette action est irréversible.').waitFor();
+    await page.getByRole('button', { name: 'Supprimer définitivement' }).click();
+    await page.getByTestId('announce-polite').getByText('Le compte de Sacha Tremplin est supprimé ; ses données personnelles sont effacées.').waitFor();
+    await expect(row.count()).resolves.toBe(0);
+    await expect(page.getByTestId('users-count').textContent()).resolves.toBe(`${accounts - 1} comptes`);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Comptes de la plateforme');
+    expect(await loginAnswer('sacha@console.test', NEW_PASSWORD)).toBe('UNAUTHENTICATED');
+  });
+
+  it('an ADMIN searches the organisation directory and registers an organisation', async () => {
+    const { page, cspErrors } = await newPage();
+    await signIn(page, ADMIN_EMAIL);
+    await page.goto(`${base}/administration/comptes`);
+    await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Organisations' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
+    const count = page.getByTestId('organisations-count');
+    await count.getByText('5 organisations trouvées.').waitFor();
+    const names = () => page.getByTestId('organisations-table').locator('tbody th').allTextContents();
+    await expect(names()).resolves.toEqual(["Conseil régional d'Île-de-France", 'GRAFIE', 'Le Petit Plus', 'Régie de quartier de Stains', 'Tremplin Travail']);
+    // Accents and case ignored; filters by type.
+    await page.getByLabel('Nom ou SIRET').fill('REGIE');
+    await count.getByText('1 organisation trouvée.').waitFor();
+    await expect(names()).resolves.toEqual(['Régie de quartier de Stains']);
+    await page.getByLabel('Nom ou SIRET').fill('');
+    await count.getByText('5 organisations trouvées.').waitFor();
+    await page.getByLabel('Type', { exact: true }).selectOption('FUNDER');
+    await count.getByText('1 organisation trouvée.').waitFor();
+    await expect(names()).resolves.toEqual(["Conseil régional d'Île-de-France"]);
+    await page.getByLabel('Nom ou SIRET').fill('zzz');
+    await count.getByText('Aucune organisation ne correspond à ces critères.').waitFor();
+    await page.getByLabel('Type', { exact: true }).selectOption('');
+    await page.getByLabel('Nom ou SIRET').fill('');
+    await count.getByText('5 organisations trouvées.').waitFor();
+    await checkA11y(page, 'administration-organisations', { strict: true });
+
+    // Registration: missing fields are listed; a wrong SIRET is refused by the API in French.
+    const form = page.getByTestId('register-organisation-form');
+    await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
+    await page.getByTestId('register-organisation-errors').getByText('Choisissez le type d’organisation.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'register-organisation-errors');
+    await form.getByLabel('Nom de l’organisation').fill('Les Jardins de Saint-Ouen');
+    await form.getByLabel('Type d’organisation').selectOption('SCIC');
+    await expect(form.getByLabel('Structure de l’économie sociale et solidaire (ESS)').isChecked()).resolves.toBe(true);
+    await form.getByLabel('Région').selectOption('11');
+    await form.getByLabel('Département').selectOption('93');
+    await form.getByLabel('SIRET (facultatif)').fill('12345678901234');
+    await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
+    await page.getByTestId('announce-alert').getByText('Numéro SIRET invalide (14 chiffres, clé de Luhn).').waitFor();
+    await expect(form.getByLabel('Nom de l’organisation').inputValue()).resolves.toBe('Les Jardins de Saint-Ouen');
+    await form.getByLabel('SIRET (facultatif)').fill('732 829 320 00074');
+    await checkA11y(page, 'administration-organisation-saisie', { strict: true });
+    await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
+    await page.getByTestId('announce-polite').getByText('Organisation « Les Jardins de Saint-Ouen » enregistrée dans l’annuaire.').waitFor();
+    // The list now shows it (searched by its name), marked as new.
+    await count.getByText('1 organisation trouvée.').waitFor();
+    const added = page.getByTestId('organisations-table').getByRole('row', { name: /Les Jardins de Saint-Ouen/ });
+    await expect(added.locator('td').allTextContents()).resolves.toEqual(['Société coopérative d\'intérêt collectif (SCIC)', 'Oui', '73282932000074', 'Seine-Saint-Denis (Île-de-France)']);
+    await expect(added.getByText('nouvelle').count()).resolves.toBe(1);
+    await expect(form.getByLabel('Nom de l’organisation').inputValue()).resolves.toBe('');
+    await shot(page, '20-administration-organisations');
+    // Everyone can now find it in the directory (e.g. to add it as a member).
+    const found = await gql(`query { organisations(search: "jardins") { name kind ess siret regionCode departementCode } }`, {}, funderHeaders);
+    expect(found.data).toEqual({ organisations: [{ name: 'Les Jardins de Saint-Ouen', kind: 'SCIC', ess: true, siret: '73282932000074', regionCode: '11', departementCode: '93' }] });
+    expect(cspErrors).toEqual([]);
+  });
 });
