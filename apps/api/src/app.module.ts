@@ -13,7 +13,7 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
-import { OrganisationQueriesResolver } from './organisations/organisation-queries.resolver';
+import { OrganisationQueriesResolver, UserAccountOrganisationResolver } from './organisations/organisation-queries.resolver';
 import {
   CooperationListItemResolver,
   CooperationQueriesResolver,
@@ -46,6 +46,7 @@ export const API_RESOLVERS = [
   CooperationMutationsResolver,
   OrganisationMutationsResolver,
   OrganisationQueriesResolver,
+  UserAccountOrganisationResolver,
   CooperationQueriesResolver,
   CooperationListItemResolver,
   MemberResolver,

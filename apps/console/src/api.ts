@@ -39,6 +39,13 @@ export const ORGANISATIONS: TypedDocumentNode<{ organisations: OrganisationHit[]
   }
 `;
 
+/** One organisation of the directory (members and funders: their own, for their région). */
+export const ORGANISATION: TypedDocumentNode<{ organisation: { id: string; name: string; regionCode: string } | null }, { id: string }> = gql`
+  query Organisation($id: ID!) {
+    organisation(id: $id) { id name regionCode }
+  }
+`;
+
 export interface MemberView {
   organisationId: string;
   role: string;
@@ -315,11 +322,13 @@ export interface UserAccountView {
   name: string | null;
   role: Role;
   organisationId: string | null;
+  /** From the organisation directory (null for operators, or an id the directory does not hold). */
+  organisation: { id: string; name: string } | null;
   regions: string[];
   status: 'ACTIVE' | 'DISABLED' | 'DELETED';
   createdAt: string;
 }
-const USER_FIELDS = 'id email name role organisationId regions status createdAt';
+const USER_FIELDS = 'id email name role organisationId organisation { id name } regions status createdAt';
 /** ADMIN: every account not deleted. */
 export const USERS: TypedDocumentNode<{ users: UserAccountView[] }, Record<string, never>> = gql`
   query Users {

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Pool } from 'pg';
 import { findRegion, organisationKindLabelsFr, type OrganisationKind } from '@maillage/domain';
 import { PG_POOL } from '../database/database.module';
@@ -8,6 +8,8 @@ import { OrganisationKindEnum } from '../graphql/enums';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
 import { OrganisationSummary } from '../cooperations/cooperation.types';
+import { loaders } from '../graphql/loaders';
+import { UserAccountType } from '../auth/auth.types';
 
 export const MAX_ORGANISATIONS = 100;
 
@@ -18,6 +20,16 @@ export const MAX_ORGANISATIONS = 100;
 @Resolver()
 export class OrganisationQueriesResolver {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @Query(() => OrganisationSummary, {
+    nullable: true,
+    description: 'One organisation of the directory by id (null when there is none).',
+  })
+  async organisation(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<OrganisationSummary | null> {
+    requireCaller(ctx);
+    if (id.length > 100) return null;
+    return loaders(ctx, this.pool).organisation.load(id);
+  }
 
   @Query(() => [OrganisationSummary], {
     description: `Organisations whose name contains \`search\` (accents and case ignored) or whose SIRET is \`search\`, by name; at most ${MAX_ORGANISATIONS}.`,
@@ -65,5 +77,19 @@ export class OrganisationQueriesResolver {
       regionCode: r.region_code,
       departementCode: r.departement_code,
     }));
+  }
+}
+
+/** The organisation of an account, from the directory (what the console shows next to a user). */
+@Resolver(() => UserAccountType)
+export class UserAccountOrganisationResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, {
+    nullable: true,
+    description: 'The organisation of the user from the directory (null for platform operators).',
+  })
+  organisation(@Parent() user: UserAccountType, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return user.organisationId ? loaders(ctx, this.pool).organisation.load(user.organisationId) : Promise.resolve(null);
   }
 }

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
-import { COOPERATIONS, REGIONAL_ACTIVITY, REGIONAL_DASHBOARD, type RegionalActivityView, type RegionalDashboardView } from '../api';
+import { COOPERATIONS, ORGANISATION, REGIONAL_ACTIVITY, REGIONAL_DASHBOARD, type RegionalActivityView, type RegionalDashboardView } from '../api';
 import { useAnnouncer } from '../announcer';
 import { EChart } from '../components/EChart';
 import { ErrorBox, Loading, PageTitle, Section } from '../components/ui';
@@ -28,9 +28,10 @@ export function NetworkDashboardPage() {
   const regions = role === 'NETWORK' ? session.user.regions : REGIONS.map((r) => r.code);
   const [region, setRegion] = useState(role === 'NETWORK' ? (regions[0] ?? '11') : '11');
   const [regionTouched, setRegionTouched] = useState(false);
-  // Members and funders start on the région of their latest cooperation.
-  const mine = useQuery(COOPERATIONS, { variables: { first: 1 }, skip: live, fetchPolicy: 'cache-first' });
-  const myRegion = mine.data?.cooperations.edges[0]?.node.regionCode;
+  // Members and funders start on the région of their own organisation.
+  const organisationId = session.user.organisationId;
+  const own = useQuery(ORGANISATION, { variables: { id: organisationId ?? '' }, skip: live || !organisationId, fetchPolicy: 'cache-first' });
+  const myRegion = own.data?.organisation?.regionCode;
   useEffect(() => {
     if (myRegion && !regionTouched) setRegion(myRegion);
   }, [myRegion, regionTouched]);

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { CREATE_USER, DELETE_USER, DISABLE_USER, ENABLE_USER, ORGANISATIONS, USERS, type UserAccountView } from '../api';
+import { CREATE_USER, DELETE_USER, DISABLE_USER, ENABLE_USER, USERS, type UserAccountView } from '../api';
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
 import { ConfirmDialog } from '../components/ConfirmDialog';
@@ -37,15 +37,6 @@ const displayName = (u: UserAccountView) => u.name ?? u.email ?? 'compte sans no
 export function UsersPage() {
   const { session } = useSession();
   const { data, loading, error, refetch } = useQuery(USERS, { fetchPolicy: 'network-only' });
-  // No organisation(id) query: names come from the directory's first 100 entries and from the
-  // organisations picked on this page.
-  const directory = useQuery(ORGANISATIONS, { variables: { first: 100 }, fetchPolicy: 'network-only' });
-  const [picked, setPicked] = useState<Record<string, string>>({});
-  const names = useMemo(() => {
-    const map = new Map((directory.data?.organisations ?? []).map((o) => [o.id, o.name]));
-    for (const [id, name] of Object.entries(picked)) map.set(id, name);
-    return map;
-  }, [directory.data, picked]);
   const [text, setText] = useState('');
   const [role, setRole] = useState<Role | ''>('');
   const [confirm, setConfirm] = useState<{ user: UserAccountView; action: Action; trigger: HTMLElement | null } | null>(null);
@@ -135,7 +126,7 @@ export function UsersPage() {
                       </th>
                       <td>{u.email ?? '—'}</td>
                       <td>{roleLabelsFr[u.role] ?? u.role}</td>
-                      <td>{u.organisationId ? (names.get(u.organisationId) ?? <span className="muted">Structure {u.organisationId.slice(0, 8)}</span>) : '—'}</td>
+                      <td>{u.organisationId ? (u.organisation?.name ?? <span className="muted">Structure {u.organisationId.slice(0, 8)}</span>) : '—'}</td>
                       <td>{u.regions.length ? u.regions.map(regionName).join(', ') : '—'}</td>
                       <td>
                         <Badge tone={u.status === 'ACTIVE' ? 'ok' : 'warn'}>{STATUS_LABELS[u.status] ?? u.status}</Badge>
@@ -170,8 +161,7 @@ export function UsersPage() {
         )}
       </Section>
       <CreateUserForm
-        onCreated={async (org) => {
-          if (org) setPicked((p) => ({ ...p, [org.id]: org.name }));
+        onCreated={async () => {
           await refetch();
         }}
       />

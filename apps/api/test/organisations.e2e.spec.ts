@@ -1,0 +1,90 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { ProjectionRunner } from '@maillage/projections';
+import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
+import { createApp } from '../src/bootstrap';
+import { PROJECTION_RUNNER } from '../src/projections/projections.module';
+import { TestActors } from './support/actors';
+
+jest.setTimeout(120_000);
+
+/** The organisation directory: search, one organisation by id, and an account's organisation. */
+describe('organisation directory', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let gql: ReturnType<typeof graphqlClient>;
+  let actors: TestActors;
+  let regie: string;
+  let epicerie: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('organisations');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    actors = TestActors.of(app);
+    gql = graphqlClient(`${await app.getUrl()}/graphql`);
+    const admin = await actors.admin();
+    const register = async (input: Record<string, unknown>) => {
+      const r = await gql<{ registerOrganisation: { organisationId: string } }>(
+        'mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }',
+        { input },
+        admin,
+      );
+      if (r.errors) throw new Error(JSON.stringify(r.errors));
+      return r.data!.registerOrganisation.organisationId;
+    };
+    regie = await register({ name: 'Régie de quartier de Stains', kind: 'REGIE', regionCode: '11', departementCode: '93' });
+    epicerie = await register({ name: 'Épicerie solidaire du Segréen', kind: 'ASSOCIATION', regionCode: '52', departementCode: '49' });
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('finds organisations by name, accents and case ignored, within a région', async () => {
+    const member = await actors.member(regie);
+    const found = await gql<{ organisations: { id: string; name: string; regionCode: string }[] }>(
+      '{ organisations(search: "EPICERIE") { id name regionCode } }',
+      {},
+      member,
+    );
+    expect(found.data!.organisations).toEqual([{ id: epicerie, name: 'Épicerie solidaire du Segréen', regionCode: '52' }]);
+    const inIdf = await gql<{ organisations: { id: string }[] }>('{ organisations(region: "11") { id } }', {}, member);
+    expect(inIdf.data!.organisations.map((o) => o.id)).toEqual([regie]);
+    expect(errorCode(await gql('{ organisations(region: "99") { id } }', {}, member))).toBe('BAD_USER_INPUT');
+  });
+
+  it('reads one organisation by id, null when there is none, never anonymously', async () => {
+    const funder = await actors.funder('conseil-regional-52');
+    const one = await gql<{ organisation: { name: string; kindLabel: string; departementCode: string } | null }>(
+      'query($id: ID!) { organisation(id: $id) { name kindLabel departementCode } }',
+      { id: regie },
+      funder,
+    );
+    expect(one.data!.organisation).toEqual({ name: 'Régie de quartier de Stains', kindLabel: 'Régie de quartier ou de territoire', departementCode: '93' });
+    const none = await gql<{ organisation: unknown }>('query($id: ID!) { organisation(id: $id) { name } }', { id: 'nobody' }, funder);
+    expect(none.errors).toBeUndefined();
+    expect(none.data!.organisation).toBeNull();
+    expect(errorCode(await gql('query($id: ID!) { organisation(id: $id) { name } }', { id: regie }))).toBe('UNAUTHENTICATED');
+  });
+
+  it("gives an account's organisation from the directory (me, and the operators' list of users)", async () => {
+    const member = await actors.member(epicerie);
+    const me = await gql<{ me: { organisationId: string; organisation: { name: string } | null } }>(
+      '{ me { organisationId organisation { name } } }',
+      {},
+      member,
+    );
+    expect(me.data!.me).toEqual({ organisationId: epicerie, organisation: { name: 'Épicerie solidaire du Segréen' } });
+    const users = await gql<{ users: { role: string; organisationId: string | null; organisation: { id: string } | null }[] }>(
+      '{ users { role organisationId organisation { id } } }',
+      {},
+      await actors.admin(),
+    );
+    expect(users.errors).toBeUndefined();
+    // Every account shows the directory entry of its organisation; operators have none.
+    for (const u of users.data!.users) expect(u.organisation?.id ?? null).toBe(u.organisationId && [regie, epicerie].includes(u.organisationId) ? u.organisationId : null);
+    expect(users.data!.users.filter((u) => u.organisation).map((u) => u.organisation!.id).sort()).toEqual([regie, epicerie].sort());
+  });
+});
