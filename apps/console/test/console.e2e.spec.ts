@@ -655,7 +655,9 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'retrait-membre');
     await recorded(page, () => page.getByRole('button', { name: 'Confirmer le retrait' }).click());
     await page.getByTestId('announce-polite').getByText('Régie de quartier de Stains ne fait plus partie des membres.').waitFor();
-    await expect(page.getByTestId('members-table').getByRole('rowheader', { name: /Régie de quartier de Stains/ }).count()).resolves.toBe(0);
+    const removed = page.getByTestId('members-table').getByRole('rowheader', { name: /Régie de quartier de Stains/ });
+    await removed.waitFor({ state: 'detached' }); // the cooperation is fetched again after the announcement
+    await expect(removed.count()).resolves.toBe(0);
 
     await page.getByRole('link', { name: 'Statistiques régionales' }).click();
     await page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
@@ -836,6 +838,7 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'administration-confirmation', { strict: true });
     await shot(page, '19-administration-confirmation');
     await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
     await expect(dialog.count()).resolves.toBe(0);
     await page.waitForFunction(() => document.activeElement?.textContent === 'Désactiver le compte de Sacha Tremplin');
     await expect(row.locator('td').nth(4).textContent()).resolves.toBe('Actif');
@@ -868,8 +871,10 @@ describe('web console in Chromium', () => {
     await page.getByRole('dialog', { name: 'Supprimer le compte de Sacha Tremplin ?' }).getByText('Cette action est irréversible.').waitFor();
     await page.getByRole('button', { name: 'Supprimer définitivement' }).click();
     await page.getByTestId('announce-polite').getByText('Le compte de Sacha Tremplin est supprimé ; ses données personnelles sont effacées.').waitFor();
+    // The announcement comes with the mutation's answer; the list is fetched again just after it.
+    await row.waitFor({ state: 'detached' });
     await expect(row.count()).resolves.toBe(0);
-    await expect(page.getByTestId('users-count').textContent()).resolves.toBe(`${accounts - 1} comptes`);
+    await page.getByTestId('users-count').getByText(`${accounts - 1} comptes`, { exact: true }).waitFor();
     await page.waitForFunction(() => document.activeElement?.textContent === 'Comptes de la plateforme');
     expect(await loginAnswer('sacha@console.test', NEW_PASSWORD)).toBe('UNAUTHENTICATED');
   });
@@ -929,5 +934,29 @@ describe('web console in Chromium', () => {
     const found = await gql(`query { organisations(search: "jardins") { name kind ess siret regionCode departementCode } }`, {}, funderHeaders);
     expect(found.data).toEqual({ organisations: [{ name: 'Les Jardins de Saint-Ouen', kind: 'SCIC', ess: true, siret: '73282932000074', regionCode: '11', departementCode: '93' }] });
     expect(cspErrors).toEqual([]);
+  });
+
+  // Last: it adds an organisation and an account, which the administration tests above count.
+  it("a member's regional statistics open on its own organisation's région, even without any cooperation", async () => {
+    const occitanie = randomUUID();
+    const r = await gql(`mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`, {
+      input: { organisationId: occitanie, name: 'Garrigue Insertion', kind: 'ACI', regionCode: '76', departementCode: '34' },
+    }, adminHeaders);
+    expect(r.errors).toBeUndefined();
+    // The directory is a read model: wait until it holds the organisation, as a later visit would.
+    for (let i = 0; i < 100; i++) {
+      const found = await gql<{ organisation: { regionCode: string } | null }>(`query($id: ID!) { organisation(id: $id) { regionCode } }`, { id: occitanie }, adminHeaders);
+      if (found.data?.organisation) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await app.get(AuthService).createUserUnchecked({ email: 'garrigue@console.test', name: 'Lou Garrigue', password: PASSWORD, role: 'MEMBER', organisationId: occitanie, regions: [] });
+    const { page } = await newPage();
+    await signIn(page, 'garrigue@console.test');
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    await page.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
+    await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#d-region')?.value === '76');
+    await page.getByTestId('kpi-active').waitFor();
+    await expect(page.locator('#d-region option:checked').textContent()).resolves.toBe('Occitanie');
   });
 });
