@@ -287,5 +287,13 @@ describe('read models: pre-aggregated regional statistics', () => {
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);
     await compare();
+
+    // A database whose projections already filled the tables (it ran the table migration before
+    // the backfill existed): the backfill recomputes instead of failing on duplicate keys.
+    await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
+    await new StalledDaysBackfill1795435735428().up(migrationRunner);
+    expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
+    expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
+    expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);
   });
 });
