@@ -52,4 +52,15 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Libraries never depend on an application (tests may drive one).
+    files: ['libs/*/src/**/*.ts', 'infra/*/src/**/*.ts'],
+    ignores: ['libs/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/*', '**/apps/**'], message: 'A library must not import from apps/: pass what it needs in (see seedDemo).' }] },
+      ],
+    },
+  },
 );

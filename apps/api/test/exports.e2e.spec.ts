@@ -10,6 +10,7 @@ import { PROJECTION_RUNNER } from '../src/projections/projections.module';
 import { TestActors, type Headers } from './support/actors';
 import { DEMO_ACCOUNTS, DEMO_ACCOUNT_ORGANISATIONS, seedDemoAccounts } from '../src/auth/demo-accounts';
 import { PG_POOL } from '../src/database/database.module';
+import { executeDemoStep } from '../src/demo/demo-seed';
 import type { Pool } from 'pg';
 
 jest.setTimeout(180_000);
@@ -91,7 +92,7 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     await app.listen(0, '127.0.0.1');
     base = `${await app.getUrl()}/exports`;
     const bus = app.get(CommandBus);
-    await seedDemo((m) => bus.execute(m), { synthetic: SYNTHETIC, now: NOW });
+    await seedDemo(executeDemoStep(bus), { synthetic: SYNTHETIC, now: NOW });
     await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 60_000 });
     plan = buildDemoPlan({ synthetic: SYNTHETIC, now: NOW });
     streams = planStreams(plan);

@@ -2,7 +2,7 @@
  * @maillage/demo-data: the demo dataset (issue 4). The real cooperations of the sources with their
  * dates and figures, plus seeded synthetic ones, written only through the command handlers.
  */
-export { seedDemo, toCommandMessage, type SeedDemoOptions, type SeedDemoResult } from './seed-demo';
+export { seedDemo, type DemoStepOutcome, type SeedDemoOptions, type SeedDemoResult } from './seed-demo';
 export { buildDemoPlan, DEFAULT_SEED, DEFAULT_SYNTHETIC, type DemoPlanOptions } from './build-plan';
 export { simulateDemoPlan, DemoStepRejected, type SimulationResult } from './simulate';
 export { REAL_COOPERATION_SLUGS } from './real-cooperations';

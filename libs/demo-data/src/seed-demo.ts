@@ -1,9 +1,3 @@
-// The command side's message builders: seedDemo writes only through the command handlers.
-import {
-  cooperationCommand,
-  organisationCommand,
-  type CommandResult,
-} from '../../../apps/api/src/command-side/command-envelope';
 import { buildDemoPlan, type DemoPlanOptions } from './build-plan';
 import type { DemoStep } from './plan';
 import { DemoStepRejected } from './simulate';
@@ -25,24 +19,19 @@ export interface SeedDemoResult {
   replayed: number;
 }
 
-/** Builds the bus message of a demo step (exported for the CLI and tests). */
-export const toCommandMessage = (step: DemoStep) =>
-  step.aggregate === 'organisation'
-    ? organisationCommand(step.aggregateId, step.command, { caller: 'system', actor: step.actor, occurredAt: step.occurredAt, idempotencyKey: step.idempotencyKey })
-    : cooperationCommand(step.aggregateId, step.command, {
-        caller: 'system',
-        actor: step.actor,
-        occurredAt: step.occurredAt,
-        idempotencyKey: step.idempotencyKey,
-      });
+/** What the command side answers for one step (only whether it was answered from an earlier run). */
+export interface DemoStepOutcome {
+  replayed?: boolean;
+}
 
 /**
- * Writes the demo through the command handlers (`execute` is `(m) => bus.execute(m)`): organisations
+ * Writes the demo through the command handlers: `execute` sends one step as its command (the API's
+ * `executeDemoStep` puts it on the CQRS bus; this library knows no application). Organisations
  * first, then the cooperations. Every command carries an idempotency key derived from its place in
  * the plan, so a second run appends nothing. Stops at the first rejected command.
  */
 export async function seedDemo(
-  execute: (message: ReturnType<typeof toCommandMessage>) => Promise<CommandResult>,
+  execute: (step: DemoStep) => Promise<DemoStepOutcome>,
   options: SeedDemoOptions,
 ): Promise<SeedDemoResult> {
   const plan = buildDemoPlan(options);
@@ -53,7 +42,7 @@ export async function seedDemo(
   const run = async (step: DemoStep) => {
     const at = index++;
     try {
-      const result = await execute(toCommandMessage(step));
+      const result = await execute(step);
       if (result.replayed) replayed++;
     } catch (error) {
       throw new DemoStepRejected(step, at, error);

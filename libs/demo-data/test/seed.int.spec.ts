@@ -3,11 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { COOPERATION_KINDS, STAGES, evolveCooperation, initialCooperationState, type Cooperation, type CooperationEvent, type CooperationState } from '@maillage/domain';
 import type { EventStore } from '@maillage/event-store';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
-import { buildDemoPlan, cooperationIdOf, seedDemo, REAL_COOPERATION_SLUGS } from '@maillage/demo-data';
+import { buildDemoPlan, cooperationIdOf, seedDemo, REAL_COOPERATION_SLUGS, type DemoStep } from '@maillage/demo-data';
 import type { Pool } from 'pg';
 import { createApp } from '../../../apps/api/src/bootstrap';
 import { PG_POOL } from '../../../apps/api/src/database/database.module';
 import type { CommandResult } from '../../../apps/api/src/command-side/command-envelope';
+import { executeDemoStep } from '../../../apps/api/src/demo/demo-seed';
 import { EVENT_STORE } from '../../../apps/api/src/command-side/command-side.module';
 
 jest.setTimeout(300_000);
@@ -19,7 +20,7 @@ describe('seedDemo through the command handlers (real PostgreSQL)', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
   let store: EventStore;
-  let execute: (m: object) => Promise<CommandResult>;
+  let execute: (step: DemoStep) => Promise<CommandResult>;
   const now = new Date();
 
   beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('seedDemo through the command handlers (real PostgreSQL)', () => {
     app = await createApp({ databaseUrl: db.url });
     const bus = app.get(CommandBus);
     store = app.get<EventStore>(EVENT_STORE);
-    execute = (m) => bus.execute<object, CommandResult>(m);
+    execute = executeDemoStep(bus);
   });
 
   afterAll(async () => {
