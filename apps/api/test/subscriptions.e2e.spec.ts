@@ -282,6 +282,70 @@ describe('subscriptions over graphql-ws', () => {
     coop.unsubscribe();
   });
 
+  it('ends a running subscription once its caller loses the right: organisation removed (NOT_FOUND), account disabled (UNAUTHENTICATED)', async () => {
+    const previous = process.env.MAILLAGE_SUBSCRIPTION_RECHECK_MS;
+    process.env.MAILLAGE_SUBSCRIPTION_RECHECK_MS = '0'; // check before every delivery
+    const clients: Client[] = [];
+    /** A subscriber on its own connection, with its own credentials. */
+    const follow = <T extends { cooperationId: string }>(headers: Headers, query: string, variables: Record<string, unknown>) => {
+      const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams: { ...headers } });
+      clients.push(client);
+      const received: T[] = [];
+      const errors: { message: string; extensions?: { code?: string } }[] = [];
+      let completed = false;
+      const before = feed.subscriberCount;
+      client.subscribe<Record<string, T>>({ query, variables }, {
+        next: (message) => {
+          const value = Object.values(message.data ?? {})[0];
+          if (value) received.push(value);
+        },
+        error: (error) => errors.push(...(Array.isArray(error) ? (error as typeof errors) : [{ message: String(error) }])),
+        complete: () => (completed = true),
+      });
+      const ready = () => until(() => feed.subscriberCount > before, 'the subscription to register on the server');
+      return { received, errors, ready, ended: () => completed || errors.length > 0 };
+    };
+    try {
+      const lead = await register('Ressourcerie du Val', 'ACI', '11', '94');
+      const partner = await register('Régie du Val', 'REGIE', '11', '94');
+      const cooperationId = randomUUID();
+      await propose(cooperationId, 'GME du Val', lead, '11', '94');
+      await mutate('addMember', { cooperationId, organisationId: partner });
+
+      // A member of the partner follows the cooperation; a network of Île-de-France its région.
+      const partnerStaff = follow<{ cooperationId: string; type: string }>(await actors.member(partner), COOP_QUERY, { id: cooperationId });
+      const networkHeaders = await actors.network(['11'], 'network-val');
+      const network = follow<{ cooperationId: string; eventType: string }>(networkHeaders, REGION_QUERY, { region: '11' });
+      await partnerStaff.ready();
+      await network.ready();
+      await mutate('designateMandataire', { cooperationId, organisationId: lead });
+      await until(() => partnerStaff.received.length === 1 && network.received.some((a) => a.cooperationId === cooperationId), 'both to get the designation');
+
+      // The partner leaves: the removal itself is the first fact it may no longer read.
+      await mutate('removeMember', { cooperationId, organisationId: partner });
+      await until(() => partnerStaff.ended(), 'the member subscription to end');
+      expect(partnerStaff.errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+      expect(partnerStaff.received.map((e) => e.type)).toEqual(['CooperationMandataireDesignated']);
+      await until(() => network.received.some((a) => a.eventType === 'CooperationMemberRemoved'), 'the network to get the removal');
+
+      // The network's account is disabled: its next delivery is refused, nothing more arrives.
+      const me = await gql<{ me: { id: string } }>('query { me { id } }', {}, networkHeaders);
+      const disabled = await gql('mutation ($id: ID!) { disableUser(id: $id) { status } }', { id: me.data!.me.id }, await actors.admin());
+      expect(disabled.errors).toBeUndefined();
+      const seen = network.received.length;
+      await mutate('setGmeForm', { cooperationId, form: 'SOLIDAIRE' });
+      await until(() => network.ended(), 'the network subscription to end');
+      expect(network.errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+      expect(network.errors[0].message).not.toMatch(/\bat\b.*\.ts|Error:/);
+      expect(network.received).toHaveLength(seen);
+      await until(() => feed.subscriberCount === 0, 'both subscriptions to leave the feed');
+    } finally {
+      for (const client of clients) await client.dispose();
+      if (previous === undefined) delete process.env.MAILLAGE_SUBSCRIPTION_RECHECK_MS;
+      else process.env.MAILLAGE_SUBSCRIPTION_RECHECK_MS = previous;
+    }
+  });
+
   it('refuses the connection of a subscriber whose token is invalid (4403 Forbidden)', async () => {
     const intruder = createClient({
       url: wsUrl,

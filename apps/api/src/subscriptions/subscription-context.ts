@@ -1,4 +1,4 @@
-import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { GraphQLWsSubscriptionsConfig, SubscriptionConfig } from '@nestjs/graphql';
 import { buildRequestContext, type RequestContext, type RequestUser } from '../graphql/request-context';
@@ -8,15 +8,30 @@ import { formatGraphQLError } from '../graphql/error-mapper';
 export interface SubscriptionContext extends RequestContext {
   /** What the client sent in connection_init (will carry its access token; see authorizeSubscription). */
   connectionParams: Readonly<Record<string, unknown>>;
+  /**
+   * Resolves the caller again from the same credentials, as the database says now (null once the
+   * token expired or was revoked, or the account was disabled or deleted). Subscriptions call it
+   * while they run, so access withdrawn after connection_init ends them.
+   */
+  reauthenticate(): Promise<RequestUser | null>;
 }
 
 /** Builds the context from graphql-ws connection params (the WebSocket twin of the HTTP headers). */
 export function buildSubscriptionContext(
   connectionParams: Readonly<Record<string, unknown>> | undefined,
   user: RequestUser | null = null,
+  authenticate: Authenticate = async () => null,
 ): SubscriptionContext {
   const params = connectionParams ?? {};
-  return { ...buildRequestContext(headersOf(params), user), connectionParams: params };
+  return {
+    ...buildRequestContext(headersOf(params), user),
+    connectionParams: params,
+    // Refused credentials answer null; a database that cannot answer is an error (the check fails closed).
+    reauthenticate: () => authenticate(headersOf(params)).catch((error: unknown) => {
+      if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') return null;
+      throw error;
+    }),
+  };
 }
 
 /** Clients send `{ headers: { authorization } }` or `{ authorization }` in connection_init. */
@@ -52,7 +67,7 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
         return false;
       }
     },
-    context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null),
+    context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null, authenticate),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
       result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
     onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
