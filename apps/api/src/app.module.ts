@@ -2,6 +2,9 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { GraphQLThrottlerGuard, rateLimitOptions } from './graphql/rate-limit';
+import { PostgresThrottlerStorage } from './graphql/rate-limit-storage';
+import type { Pool } from 'pg';
+import { PG_POOL } from './database/database.module';
 import { GraphQLPassThroughFilter } from './graphql/graphql-exception.filter';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
@@ -72,7 +75,14 @@ export class AppModule {
         SubscriptionsModule,
         ExportsModule,
         AuthModule,
-        ThrottlerModule.forRoot(rateLimitOptions()),
+        // Counters in PostgreSQL: the limits hold across API instances.
+        ThrottlerModule.forRootAsync({
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => ({
+            ...rateLimitOptions(),
+            storage: new PostgresThrottlerStorage(pool, 1000, (error) => console.error(`[rate-limit] sweep failed: ${(error as Error).message}`)),
+          }),
+        }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],

@@ -5,6 +5,8 @@ import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, typ
 import { createApp } from '../src/bootstrap';
 import { AuthService } from '../src/auth/auth.service';
 import { TestActors } from './support/actors';
+import type { Pool } from 'pg';
+import { PG_POOL } from '../src/database/database.module';
 
 jest.setTimeout(180_000);
 
@@ -80,6 +82,30 @@ describe('abuse: brute force, floods, stolen or stale tokens, cross-site request
     // Another user has its own budget; the limited user can still read.
     expect(errorCode(await register(100, await actors.network(['11'])))).toBeNull();
     expect(errorCode(await gql(`{ cooperations(first: 1) { edges { cursor } } }`, {}, admin))).toBeNull();
+  });
+
+  it('keeps one budget per user across API instances: the counters are in PostgreSQL', async () => {
+    const second = await createApp({ databaseUrl: db.url }); // another instance on the same database
+    try {
+      await second.listen(0, '127.0.0.1');
+      const other = graphqlClient(`${await second.getUrl()}/graphql`);
+      const caller = await actors.network(['84'], 'network-two-instances');
+      const register = (client: typeof gql, i: number) =>
+        client(`mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisationId } }`, { i: { name: `Deux instances ${i}`, kind: 'ACI', regionCode: '84', departementCode: '69' } }, caller);
+      const codes: unknown[] = [];
+      // Alternating between the instances: 20 accepted in all, not 20 on each.
+      for (let i = 0; i < 20; i++) codes.push(errorCode(await register(i % 2 ? other : gql, i)));
+      expect(codes).toEqual(Array(20).fill(null));
+      expect(errorCode(await register(other, 20))).toBe('TOO_MANY_REQUESTS');
+      expect(errorCode(await register(gql, 21))).toBe('TOO_MANY_REQUESTS');
+      const { rows } = await app.get<Pool>(PG_POOL).query<{ hits: number }>(
+        `select hits from auth_rate_limit where throttler = 'mutations' and key like '%' || $1`,
+        [(await gql<{ me: { id: string } }>('{ me { id } }', {}, caller)).data!.me.id],
+      );
+      expect(rows).toEqual([{ hits: 21 }]); // counted until blocked; refusals while blocked are not counted
+    } finally {
+      await second.close();
+    }
   });
 
   it('refuses a revoked API token and the token of a deleted user, over HTTP and WebSocket alike', async () => {

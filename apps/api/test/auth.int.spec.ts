@@ -63,7 +63,7 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('auth');
-    expect(await migrateAuth(db.url)).toEqual(['AuthTables1732370000000']);
+    expect(await migrateAuth(db.url)).toEqual(['AuthTables1732370000000', 'RateLimitCounters1732370000001']);
     expect(await migrateAuth(db.url)).toEqual([]);
     pool = new Pool({ connectionString: db.url, max: 10 });
     env = {};

@@ -16,7 +16,8 @@ const fieldOf = (context: ExecutionContext): string | null =>
   context.getType<GqlContextType>() === 'graphql' ? GqlExecutionContext.create(context).getInfo<{ fieldName: string }>().fieldName : null;
 
 /**
- * Per-caller rate limits on GraphQL mutations (@nestjs/throttler, in memory per API instance):
+ * Per-caller rate limits on GraphQL mutations (@nestjs/throttler; counters in PostgreSQL, shared by
+ * every API instance, see PostgresThrottlerStorage):
  * - `mutations`: each signed-in user (or, anonymous, each address) may run
  *   MAILLAGE_RATE_LIMIT_MUTATIONS mutations a minute (default 300), all mutations counted together;
  * - `login`: each address may try MAILLAGE_RATE_LIMIT_LOGIN sign-ins a minute (default 30). This sits
