@@ -168,6 +168,47 @@ describe('accounts and sign-in over HTTP (needs the app wiring)', () => {
     expect(users.data!.users.map((u) => u.id)).not.toContain(userId);
   });
 
+  it('changes passwords and accounts over HTTP: own password, an operator reset, role and régions', async () => {
+    const adminToken = await tokenOf('ADMIN');
+    const input = { email: 'camille@tremplin.example', name: 'Camille', organisationId: organisationIdOf('tremplin-travail'), role: 'MEMBER', password: 'premier mot de passe' };
+    const created = await gql<{ createUser: { id: string } }>('mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }', { input }, as(adminToken));
+    const userId = created.data!.createUser.id;
+    const first = (await login(input.email, input.password)).data!.login.accessToken;
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // tokens carry whole seconds
+
+    const change = 'mutation ($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken tokenType user { id } } }';
+    const wrong = await gql(change, { c: 'pas le bon', n: 'second mot de passe' }, as(first));
+    expect(errorCode(wrong)).toBe('BAD_USER_INPUT');
+    expect(wrong.errors![0].message).toBe('Mot de passe actuel incorrect.');
+    expect(errorCode(await gql(change, { c: input.password, n: 'court' }, as(first)))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(change, { c: input.password, n: 'second mot de passe' }))).toBe('UNAUTHENTICATED');
+    const changed = await gql<{ changePassword: { accessToken: string; user: { id: string } } }>(change, { c: input.password, n: 'second mot de passe' }, as(first));
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data!.changePassword.user.id).toBe(userId);
+    const second = changed.data!.changePassword.accessToken;
+    expect(errorCode(await gql('{ me { id } }', {}, as(first)))).toBe('UNAUTHENTICATED'); // the old session ended
+    expect(errorCode(await gql('{ me { id } }', {}, as(second)))).toBeNull();
+
+    // The operator makes the account a network of two régions: the same token carries it at once.
+    const update = 'mutation ($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { role organisationId regions name } }';
+    const member = await gql(update, { id: userId, input: { name: 'Moi' } }, as(second));
+    expect(errorCode(member)).toBe('FORBIDDEN');
+    const updated = await gql<{ updateUser: { role: string; regions: string[] } }>(update, { id: userId, input: { role: 'NETWORK', organisationId: organisationIdOf('grafie'), regions: ['32', '11'] } }, as(adminToken));
+    expect(updated.data!.updateUser).toEqual({ role: 'NETWORK', organisationId: organisationIdOf('grafie'), regions: ['11', '32'], name: 'Camille' });
+    expect((await gql<{ me: { role: string; regions: string[] } }>('{ me { role regions } }', {}, as(second))).data!.me).toEqual({ role: 'NETWORK', regions: ['11', '32'] });
+    expect(errorCode(await gql(update, { id: userId, input: { role: 'FUNDER', regions: ['11'] } }, as(adminToken)))).toBe('BAD_USER_INPUT'); // régions are for networks
+    expect(errorCode(await gql(update, { id: userId, input: { regions: ['1'] } }, as(adminToken)))).toBe('BAD_USER_INPUT');
+
+    // A forgotten password: the operator gives a new one; the sessions end.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    const reset = 'mutation ($id: ID!, $p: String!) { setUserPassword(id: $id, newPassword: $p) { id status } }';
+    expect(errorCode(await gql(reset, { id: userId, p: 'donné par opérateur' }, as(second)))).toBe('FORBIDDEN');
+    expect((await gql<{ setUserPassword: { status: string } }>(reset, { id: userId, p: 'donné par opérateur' }, as(adminToken))).data!.setUserPassword.status).toBe('ACTIVE');
+    expect(errorCode(await gql('{ me { id } }', {}, as(second)))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await login(input.email, 'second mot de passe'))).toBe('UNAUTHENTICATED');
+    expect(errorCode(await login(input.email, 'donné par opérateur'))).toBeNull();
+  });
+
   it('signals a lock-out with TOO_MANY_REQUESTS after repeated failures', async () => {
     const email = account('MEMBER').email;
     const codes: unknown[] = [];

@@ -507,6 +507,66 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
     });
   });
 
+  describe('passwords and account changes', () => {
+    it('a user changes its own password: the current one is required, other sessions end, this one gets a fresh token', async () => {
+      const user = await newMember();
+      const password = `correct horse ${n}`;
+      const { accessToken: other } = await auth.login(user.email!, password);
+      const { accessToken: mine } = await auth.login(user.email!, password);
+      const self = (await auth.authenticate(bearer(mine)))!;
+      time.advance(2); // tokens carry whole seconds
+      await expectCode(auth.changePassword(self, 'not my password', 'a brand new password'), 'BAD_USER_INPUT');
+      await expectCode(auth.changePassword(self, password, 'short'), 'BAD_USER_INPUT');
+      await expectCode(auth.changePassword(self, password, password), 'BAD_USER_INPUT');
+      await expectCode(auth.changePassword(null, password, 'a brand new password'), 'UNAUTHENTICATED');
+      const fresh = await auth.changePassword(self, password, 'a brand new password');
+      expect(await auth.authenticate(bearer(fresh.accessToken))).toMatchObject({ userId: user.id });
+      await expectCode(auth.authenticate(bearer(other)), 'UNAUTHENTICATED');
+      await expectCode(auth.authenticate(bearer(mine)), 'UNAUTHENTICATED');
+      await expectCode(auth.login(user.email!, password), 'UNAUTHENTICATED');
+      await expect(auth.login(user.email!, 'a brand new password')).resolves.toMatchObject({ user: { userId: user.id } });
+    });
+
+    it('wrong current passwords count towards the lock-out, like failed sign-ins', async () => {
+      const user = await newMember();
+      const password = `correct horse ${n}`;
+      const self = (await auth.authenticate(bearer((await auth.login(user.email!, password)).accessToken)))!;
+      for (let i = 0; i < 5; i++) await expectCode(auth.changePassword(self, `guess ${i}`, 'a brand new password'), 'BAD_USER_INPUT');
+      await expectCode(auth.changePassword(self, password, 'a brand new password'), 'TOO_MANY_REQUESTS');
+      await expectCode(auth.login(user.email!, password), 'TOO_MANY_REQUESTS');
+      // An administrator gives a new password: the lock-out is lifted and the old sessions end.
+      time.advance(2);
+      const reset = await auth.setUserPassword(admin, user.id, 'given by the operator');
+      expect(reset).toMatchObject({ id: user.id, status: 'ACTIVE' });
+      await expect(auth.login(user.email!, 'given by the operator')).resolves.toMatchObject({ user: { userId: user.id } });
+      await expectCode(auth.login(user.email!, password), 'UNAUTHENTICATED');
+    });
+
+    it('an ADMIN changes role, organisation and régions; the change applies to the next request; validated like a creation', async () => {
+      const user = await newMember();
+      const { accessToken } = await auth.login(user.email!, `correct horse ${n}`);
+      const grafie = organisationIdOf('grafie');
+      const updated = await auth.updateUser(admin, user.id, { role: 'NETWORK', organisationId: grafie, regions: ['84', '11'], name: '  Chargée de mission  ' });
+      expect(updated).toMatchObject({ role: 'NETWORK', organisationId: grafie, regions: ['11', '84'], name: 'Chargée de mission', email: user.email });
+      // The same token now carries the new role and régions.
+      expect(await auth.authenticate(bearer(accessToken))).toEqual({ userId: user.id, role: 'NETWORK', organisationId: grafie, regions: ['11', '84'] });
+      // Back to MEMBER: régions must go (given as [] or left out).
+      await expectCode(auth.updateUser(admin, user.id, { role: 'MEMBER', organisationId: TREMPLIN, regions: ['11'] }), 'BAD_USER_INPUT');
+      expect(await auth.updateUser(admin, user.id, { role: 'MEMBER', organisationId: TREMPLIN })).toMatchObject({ role: 'MEMBER', regions: [] });
+      await expectCode(auth.updateUser(admin, user.id, { role: 'FUNDER', organisationId: '' }), 'BAD_USER_INPUT');
+      await expectCode(auth.updateUser(admin, user.id, { name: '' }), 'BAD_USER_INPUT');
+      await expectCode(auth.updateUser(admin, user.id, { regions: ['1'] }), 'BAD_USER_INPUT');
+      await expectCode(auth.updateUser(admin, ADMIN_ID, { role: 'MEMBER', organisationId: TREMPLIN }), 'BAD_USER_INPUT');
+      await expectCode(auth.updateUser(admin, '00000000-0000-4000-8000-000000000000', { name: 'X' }), 'NOT_FOUND');
+      const member = (await auth.authenticate(bearer(accessToken)))!;
+      await expectCode(auth.updateUser(member, user.id, { name: 'Moi' }), 'FORBIDDEN');
+      await expectCode(auth.setUserPassword(member, user.id, 'long enough password'), 'FORBIDDEN');
+      await auth.deleteUser(admin, user.id);
+      await expectCode(auth.updateUser(admin, user.id, { name: 'X' }), 'NOT_FOUND');
+      await expectCode(auth.setUserPassword(admin, user.id, 'long enough password'), 'NOT_FOUND');
+    });
+  });
+
   describe('demo accounts and the pool-level authenticate()', () => {
     it('seeds one account per role once, each able to sign in with its documented password', async () => {
       const created = await seedDemoAccounts(pool);

@@ -6,6 +6,7 @@ import {
   ApiTokenType,
   CreatedApiTokenPayload,
   CreateUserInput,
+  UpdateUserInput,
   LoginPayload,
   UserAccountType,
 } from './auth.types';
@@ -55,6 +56,20 @@ export class AuthResolver {
     return this.auth.me(actorOf(ctx));
   }
 
+  @Mutation(() => LoginPayload, {
+    description:
+      'Changes your own password (give the current one). Your other sessions end; the answer carries a fresh access token for this one.',
+  })
+  async changePassword(
+    @Args('currentPassword') currentPassword: string,
+    @Args('newPassword', { description: 'At least 12 characters.' }) newPassword: string,
+    @Context() ctx: AuthContext,
+  ): Promise<LoginPayload> {
+    const actor = actorOf(ctx);
+    const token = await this.auth.changePassword(actor, currentPassword, newPassword);
+    return { accessToken: token.accessToken, tokenType: 'Bearer', expiresAt: token.expiresAt, user: await this.auth.me(actor) };
+  }
+
   @Query(() => [ApiTokenType], { description: "The caller's API tokens (never their secrets)." })
   apiTokens(@Context() ctx: AuthContext): Promise<ApiTokenType[]> {
     return this.auth.apiTokens(actorOf(ctx));
@@ -99,6 +114,28 @@ export class AuthResolver {
     @Context() ctx: AuthContext,
   ): Promise<UserAccountType> {
     return this.auth.disableUser(actorOf(ctx), id);
+  }
+
+  @Mutation(() => UserAccountType, {
+    description: 'ADMIN: changes the name, role, organisation or régions of an account (applies to its next request).',
+  })
+  updateUser(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateUserInput,
+    @Context() ctx: AuthContext,
+  ): Promise<UserAccountType> {
+    return this.auth.updateUser(actorOf(ctx), id, input);
+  }
+
+  @Mutation(() => UserAccountType, {
+    description: 'ADMIN: gives an account a new password (e.g. a forgotten one); its sessions end and its sign-in lock-out is lifted.',
+  })
+  setUserPassword(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('newPassword', { description: 'At least 12 characters.' }) newPassword: string,
+    @Context() ctx: AuthContext,
+  ): Promise<UserAccountType> {
+    return this.auth.setUserPassword(actorOf(ctx), id, newPassword);
   }
 
   @Mutation(() => UserAccountType, { description: 'ADMIN: re-enables a disabled account.' })

@@ -52,6 +52,14 @@ export interface CreateUserInput {
   password: string;
 }
 
+/** What an ADMIN may change on an account; a field left out stays as it is. */
+export interface UpdateUserInput {
+  name?: string | null;
+  role?: UserRole | null;
+  organisationId?: string | null;
+  regions?: string[] | null;
+}
+
 export interface CreatedApiToken {
   /** The secret, shown once: only its SHA-256 is stored. */
   token: string;
@@ -164,6 +172,31 @@ export class AuthService {
     const view = await this.store.view(user.userId);
     if (!view) throw authenticationRequired();
     return view;
+  }
+
+  /**
+   * The signed-in user changes its own password, giving the current one (a failure counts towards
+   * the account's sign-in lock-out). Every other session ends; the answer is a fresh access token
+   * for this one. API tokens stay (they are revoked one by one).
+   */
+  async changePassword(actor: RequestUser | null, currentPassword: string, newPassword: string): Promise<{ accessToken: string; expiresAt: Date }> {
+    const user = requireUser(actor);
+    const credentials = await this.store.credentials(user.userId);
+    if (!credentials) throw authenticationRequired();
+    const account = accountKey(normaliseEmail(credentials.email), this.accountPolicy);
+    const decision = await this.throttle.acquire([account]);
+    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
+    const usable = typeof currentPassword === 'string' && currentPassword.length > 0 && currentPassword.length <= MAX_PASSWORD;
+    const ok = await this.hasher.verify(credentials.passwordHash ?? this.dummyHash, usable ? currentPassword : '\u0000');
+    if (!usable || !ok || !credentials.passwordHash) {
+      await this.throttle.recordFailure([account]);
+      throw badAuthInput('Mot de passe actuel incorrect.');
+    }
+    const password = validPassword(newPassword);
+    if (password === currentPassword) throw badAuthInput("Le nouveau mot de passe doit être différent de l'actuel.");
+    await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock());
+    await this.throttle.recordSuccess(account, null);
+    return this.issueAccessToken(user.userId);
   }
 
   // ---- API tokens (each user for itself) --------------------------------------------------------
@@ -281,6 +314,40 @@ export class AuthService {
     return this.store.erase(id, this.clock());
   }
 
+  /**
+   * ADMIN: changes the name, role, organisation or régions of an account; the change applies to its
+   * next request (tokens carry only the user id). An administrator cannot change its own role.
+   */
+  async updateUser(actor: RequestUser | null, id: string, input: UpdateUserInput): Promise<UserView> {
+    const admin = requireAdmin(actor);
+    const target = await this.existingUser(id);
+    if (target.status === 'DELETED') throw authNotFound('Utilisateur');
+    const role = input.role ?? target.role;
+    if (target.id === admin.userId && role !== target.role) throw badAuthInput('Vous ne pouvez pas changer votre propre rôle.');
+    const shape = validateAccountShape({
+      name: input.name ?? target.name ?? '',
+      role,
+      organisationId: input.organisationId === undefined ? target.organisationId : input.organisationId,
+      regions: input.regions ?? (role === 'NETWORK' ? target.regions : []),
+    });
+    if (!(await this.store.update(id, shape))) throw authNotFound('Utilisateur');
+    return (await this.store.view(id))!;
+  }
+
+  /**
+   * ADMIN: gives an account a new password (a forgotten one), to be passed on out of band. Its
+   * sessions end and its sign-in lock-out is lifted.
+   */
+  async setUserPassword(actor: RequestUser | null, id: string, newPassword: string): Promise<UserView> {
+    requireAdmin(actor);
+    const target = await this.existingUser(id);
+    if (target.status === 'DELETED' || !target.email) throw authNotFound('Utilisateur');
+    const password = validPassword(newPassword);
+    await this.store.setPassword(id, await this.hasher.hash(password), this.clock());
+    await this.throttle.recordSuccess(accountKey(normaliseEmail(target.email), this.accountPolicy), null);
+    return (await this.store.view(id))!;
+  }
+
   private async existingUser(id: string): Promise<UserView> {
     const view = UUID.test(String(id)) ? await this.store.view(id) : null;
     if (!view) throw authNotFound('Utilisateur');
@@ -297,7 +364,8 @@ export class AuthService {
         const claims = verifyJwt(credential, this.secrets, Math.floor(this.clock().getTime() / 1000));
         // Read the user again: a disabled or deleted user's token stops working at once, and
         // role or régions changed by an ADMIN apply on the next request.
-        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub) : null;
+        // Tokens issued before the last password change are refused (the change ends other sessions).
+        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub, claims.iat) : null;
       },
     };
   }
@@ -335,6 +403,18 @@ function validateNewUser(input: CreateUserInput): {
 } {
   const email = normaliseEmail(String(input.email ?? ''));
   if (!EMAIL.test(email) || email.length > 320) throw badAuthInput('Adresse e-mail invalide.');
+  const shape = validateAccountShape(input);
+  validPassword(input.password);
+  return { email, ...shape };
+}
+
+/** Name, role, organisation and régions of an account, as creation and updates require them. */
+function validateAccountShape(input: { name?: string | null; role: UserRole; organisationId?: string | null; regions?: string[] | null }): {
+  name: string;
+  organisationId: string | null;
+  role: UserRole;
+  regions: string[];
+} {
   const name = String(input.name ?? '').trim();
   if (name.length < 1 || name.length > 200) throw badAuthInput('Le nom doit compter de 1 à 200 caractères.');
   if (!(USER_ROLES as readonly string[]).includes(input.role))
@@ -351,9 +431,13 @@ function validateNewUser(input: CreateUserInput): {
     throw badAuthInput('Un compte inter-réseau suit au moins une région.');
   if (input.role !== 'NETWORK' && regions.length > 0)
     throw badAuthInput('Seul un compte inter-réseau suit des régions.');
-  const password = typeof input.password === 'string' ? input.password : '';
+  return { name, organisationId, role: input.role, regions: regions.sort() };
+}
+
+function validPassword(value: unknown): string {
+  const password = typeof value === 'string' ? value : '';
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
     throw badAuthInput(`Le mot de passe doit compter de ${MIN_PASSWORD} à ${MAX_PASSWORD} caractères.`);
   }
-  return { email, name, organisationId, role: input.role, regions: regions.sort() };
+  return password;
 }

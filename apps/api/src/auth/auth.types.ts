@@ -81,4 +81,16 @@ export class CreateUserInput {
   @Field({ description: 'At least 12 characters.' }) password!: string;
 }
 
+@InputType({ description: 'ADMIN: what changes on an account (fields left out stay as they are).' })
+export class UpdateUserInput {
+  @Field(() => String, { nullable: true }) name?: string | null;
+  @Field(() => UserRoleEnum, { nullable: true }) role?: UserRole | null;
+  @Field(() => ID, { nullable: true, description: 'Required except for ADMIN.' }) organisationId?: string | null;
+  @Field(() => [String], {
+    nullable: true,
+    description: 'INSEE région codes; required for NETWORK, refused otherwise (left out when the role changes from NETWORK: cleared).',
+  })
+  regions?: string[] | null;
+}
+
 export const API_TOKEN_DAYS_DESCRIPTION = 'Validity in days (1 to 730, default 365).';

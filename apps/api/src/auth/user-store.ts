@@ -110,12 +110,50 @@ export class UserStore {
       : null;
   }
 
-  async activeUser(id: string): Promise<RequestUser | null> {
+  /**
+   * The user behind a credential, if active. With `issuedAt` (an access token's `iat`, in seconds),
+   * also refuses tokens issued before the password last changed: a change ends the other sessions.
+   */
+  async activeUser(id: string, issuedAt: number | null = null): Promise<RequestUser | null> {
     const { rows } = await this.pool.query<UserRow>(
-      `select id, organisation_id, role, regions from users where id = $1 and status = 'ACTIVE'`,
-      [id],
+      `select u.id, u.organisation_id, u.role, u.regions
+         from users u left join user_credentials c on c.user_id = u.id
+        where u.id = $1 and u.status = 'ACTIVE'
+          and ($2::bigint is null or c.updated_at is null or $2::bigint >= floor(extract(epoch from c.updated_at)))`,
+      [id, issuedAt],
     );
     return rows[0] ? toRequestUser(rows[0]) : null;
+  }
+
+  /** E-mail and password hash of a user (null once deleted). */
+  async credentials(id: string): Promise<{ email: string; passwordHash: string | null } | null> {
+    const { rows } = await this.pool.query<{ email: string; password_hash: string | null }>(
+      `select p.email, c.password_hash from user_profiles p left join user_credentials c on c.user_id = p.user_id where p.user_id = $1`,
+      [id],
+    );
+    return rows[0] ? { email: rows[0].email, passwordHash: rows[0].password_hash } : null;
+  }
+
+  /** Replaces the password hash; tokens issued before `at` stop working (see activeUser). */
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.pool.query(
+      `insert into user_credentials (user_id, password_hash, updated_at) values ($1, $2, $3)
+       on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+      [id, passwordHash, at],
+    );
+  }
+
+  /** Name, role, organisation and régions of an account that is not deleted. */
+  async update(id: string, user: { name: string; role: UserRole; organisationId: string | null; regions: string[] }): Promise<boolean> {
+    return this.transaction(async (c) => {
+      const { rowCount } = await c.query(
+        `update users set role = $2, organisation_id = $3, regions = $4 where id = $1 and status <> 'DELETED'`,
+        [id, user.role, user.organisationId, user.regions],
+      );
+      if (!rowCount) return false;
+      await c.query('update user_profiles set name = $2 where user_id = $1', [id, user.name]);
+      return true;
+    });
   }
 
   async view(id: string): Promise<UserView | null> {
