@@ -3,7 +3,7 @@ import { ApolloProvider } from '@apollo/client/react';
 import { createConsoleClient } from './apollo';
 import { AnnouncerProvider } from './announcer';
 import { Link, Router, matchPath, useRouter } from './router';
-import { loadSession, roleLabelsFr, saveSession, type Role, type Session } from './session';
+import { SESSION_KEY, loadSession, roleLabelsFr, saveSession, type Role, type Session } from './session';
 import { SessionContext, useSession } from './session-context';
 import { SignInPage } from './pages/SignInPage';
 import { CooperationListPage } from './pages/CooperationListPage';
@@ -13,6 +13,7 @@ import { NetworkDashboardPage } from './pages/NetworkDashboardPage';
 import { FunderPortfolioPage } from './pages/FunderPortfolioPage';
 import { UsersPage } from './pages/UsersPage';
 import { OrganisationsPage } from './pages/OrganisationsPage';
+import { AccountPage, ACCOUNT_PATH } from './pages/AccountPage';
 import { ADMIN_PATHS } from './components/AdminNav';
 
 export const EXPIRED_MESSAGE = 'Votre session a expiré. Reconnectez-vous pour continuer.';
@@ -58,6 +59,22 @@ function Shell() {
     },
     [navigate],
   );
+  const renewSession = useCallback((next: Session) => {
+    saveSession(next);
+    setSession(next);
+  }, []);
+
+  // Another tab of this browser changed the password: take its new token instead of being
+  // signed out by the refused old one (same user only; signing out elsewhere changes nothing here).
+  useEffect(() => {
+    const onStorage = (event: StorageEvent) => {
+      if (event.key !== SESSION_KEY) return;
+      const next = loadSession(event.newValue);
+      setSession((current) => (current && next && next.user.id === current.user.id && next.accessToken !== current.accessToken ? next : current));
+    };
+    window.addEventListener('storage', onStorage);
+    return () => window.removeEventListener('storage', onStorage);
+  }, []);
 
   // The access token lives 15 minutes: sign out when it expires, with a message.
   useEffect(() => {
@@ -66,7 +83,15 @@ function Shell() {
     return () => clearTimeout(timer);
   }, [session, signOut]);
 
-  const client = useMemo(() => createConsoleClient(session?.accessToken ?? null, () => signOut(EXPIRED_MESSAGE)), [session?.accessToken, signOut]);
+  // A client whose token was replaced (renewed session) may still see an answer refusing it: ignore.
+  const currentToken = useRef<string | null>(null);
+  currentToken.current = session?.accessToken ?? null;
+  const client = useMemo(() => {
+    const token = session?.accessToken ?? null;
+    return createConsoleClient(token, () => {
+      if (currentToken.current === token) signOut(EXPIRED_MESSAGE);
+    });
+  }, [session?.accessToken, signOut]);
   // Dispose a client only once another one replaced it: StrictMode's simulated unmount (development
   // builds) must not close the WebSocket of the client still in use.
   const currentClient = useRef(client);
@@ -91,7 +116,7 @@ function Shell() {
         Aller au contenu
       </a>
       {session ? (
-        <SessionContext.Provider value={{ session, signOut }}>
+        <SessionContext.Provider value={{ session, signOut, renewSession }}>
           <Header />
           <main id="contenu" tabIndex={-1} className="main">
             <Routes />
@@ -166,8 +191,11 @@ function Header() {
         </nav>
         <div className="user">
           <p className="user__who">
-            <span className="user__name">{session.user.name ?? session.user.email}</span>
-            <span className="user__role">{roleLabelsFr[role]}</span>
+            <Link to={ACCOUNT_PATH} className="user__link">
+              <span className="user__name">{session.user.name ?? session.user.email}</span>
+              <span className="user__role">{roleLabelsFr[role]}</span>
+              <span className="visually-hidden"> : mon compte</span>
+            </Link>
           </p>
           <button type="button" className="button button--ghost" onClick={() => signOut('Vous êtes déconnecté.')}>
             Se déconnecter
@@ -192,6 +220,7 @@ function Routes() {
   if (path === '/administration' || path === '/administration/') return role === 'ADMIN' ? <Redirect to={ADMIN_PATHS.users} /> : <NotAllowed />;
   if (path === ADMIN_PATHS.users) return role === 'ADMIN' ? <UsersPage /> : <NotAllowed />;
   if (path === ADMIN_PATHS.organisations) return role === 'ADMIN' ? <OrganisationsPage /> : <NotAllowed />;
+  if (path === ACCOUNT_PATH) return <AccountPage />;
   if (path === '/' || path === '/connexion') return null;
   return (
     <div className="card">

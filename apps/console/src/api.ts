@@ -380,3 +380,38 @@ export const REGISTER_ORGANISATION: TypedDocumentNode<{ registerOrganisation: { 
     registerOrganisation(input: $input) { organisationId version }
   }
 `;
+
+/** The signed-in user's own account (any role). */
+export const ME: TypedDocumentNode<{ me: UserAccountView }, Record<string, never>> = gql`
+  query Me {
+    me { ${USER_FIELDS} }
+  }
+`;
+/** Any signed-in user: changes its own password. Every token issued before is refused; the answer carries a fresh one. */
+export const CHANGE_PASSWORD: TypedDocumentNode<{ changePassword: LoginData['login'] }, { currentPassword: string; newPassword: string }> = gql`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
+      accessToken
+      expiresAt
+      user { id email name role organisationId regions }
+    }
+  }
+`;
+/** ADMIN: fields left out stay; `organisationId: null` for an operator; régions only for NETWORK (left out otherwise: cleared). */
+export interface UpdateUserInput {
+  name?: string;
+  role?: Role;
+  organisationId?: string | null;
+  regions?: string[];
+}
+export const UPDATE_USER: TypedDocumentNode<{ updateUser: UserAccountView }, { id: string; input: UpdateUserInput }> = gql`
+  mutation UpdateUser($id: ID!, $input: UpdateUserInput!) {
+    updateUser(id: $id, input: $input) { ${USER_FIELDS} }
+  }
+`;
+/** ADMIN: gives an account a new password; its sessions end and its sign-in lock-out is lifted. */
+export const SET_USER_PASSWORD: TypedDocumentNode<{ setUserPassword: UserAccountView }, { id: string; newPassword: string }> = gql`
+  mutation SetUserPassword($id: ID!, $newPassword: String!) {
+    setUserPassword(id: $id, newPassword: $newPassword) { ${USER_FIELDS} }
+  }
+`;

@@ -4,6 +4,8 @@ import type { Session } from './session';
 export interface SessionState {
   session: Session;
   signOut: (message?: string) => void;
+  /** Same user, new access token (after changing one's password: the previous token is refused). */
+  renewSession: (next: Session) => void;
 }
 export const SessionContext = createContext<SessionState | null>(null);
 

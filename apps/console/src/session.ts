@@ -16,11 +16,11 @@ export interface Session {
   user: SessionUser;
 }
 
-const KEY = 'maillage.session';
+export const SESSION_KEY = 'maillage.session';
+const KEY = SESSION_KEY;
 
-export function loadSession(): Session | null {
+export function loadSession(raw: string | null = localStorage.getItem(KEY)): Session | null {
   try {
-    const raw = localStorage.getItem(KEY);
     if (!raw) return null;
     const session = JSON.parse(raw) as Session;
     return Date.parse(session.expiresAt) > Date.now() ? session : null;
