@@ -24,8 +24,10 @@ export interface MutationOutcome<T> {
  * Runs any mutation of the console (cooperation commands, accounts, organisations): announces the
  * success in the polite live region and any failure as a French sentence in the assertive one,
  * and holds every mutation back after TOO_MANY_REQUESTS. `pending` names the mutation under way.
+ * `announceErrors: false` leaves the failure to the caller (a modal dialog makes the page's live
+ * regions inert, so it shows the message itself: `messageFor(outcome.error, context)`).
  */
-export function useMutationRunner(context: MessageContext = {}) {
+export function useMutationRunner(context: MessageContext = {}, { announceErrors = true }: { announceErrors?: boolean } = {}) {
   const client = useApolloClient();
   const { announce } = useAnnouncer();
   const [pending, setPending] = useState<string | null>(null);
@@ -35,7 +37,7 @@ export function useMutationRunner(context: MessageContext = {}) {
       const wait = Math.ceil((blockedUntil - Date.now()) / 1000);
       if (wait > 0) {
         const info: ErrorInfo = { code: 'TOO_MANY_REQUESTS', message: '', extensions: { retryAfterSeconds: wait } };
-        announce(messageFor(info), 'error');
+        if (announceErrors) announce(messageFor(info), 'error');
         return { ok: false, error: info };
       }
       setPending(name);
@@ -47,13 +49,13 @@ export function useMutationRunner(context: MessageContext = {}) {
         const info = errorInfo(error);
         const retry = retryAfterSeconds(info);
         if (retry > 0) blockedUntil = Date.now() + retry * 1000;
-        if (info.code !== 'UNAUTHENTICATED') announce(frenchMessage(error, { forbidden }), 'error');
+        if (announceErrors && info.code !== 'UNAUTHENTICATED') announce(frenchMessage(error, { forbidden }), 'error');
         return { ok: false, error: info };
       } finally {
         setPending(null);
       }
     },
-    [client, announce, forbidden],
+    [client, announce, forbidden, announceErrors],
   );
   return { send, pending };
 }
