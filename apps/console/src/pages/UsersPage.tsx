@@ -152,7 +152,7 @@ export function UsersPage() {
                               Modifier<span className="visually-hidden"> le compte de {who}</span>
                             </button>
                             <button type="button" className="button button--small" data-action="password" disabled={pending !== null} onClick={(e) => setDialog({ user: u, kind: 'password', trigger: e.currentTarget })}>
-                              Nouveau mot de passe<span className="visually-hidden"> pour {who}</span>
+                              Mot de passe<span className="visually-hidden"> : en donner un nouveau à {who}</span>
                             </button>
                             {u.status === 'ACTIVE' ? (
                               <button type="button" className="button button--small" data-action="toggle" disabled={pending !== null} onClick={(e) => setConfirm({ user: u, action: 'disable', trigger: e.currentTarget })}>
