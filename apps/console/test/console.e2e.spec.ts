@@ -726,7 +726,7 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('users-count').textContent()).resolves.toBe('5 comptes');
     const row = (name: string) => page.getByTestId('users-table').getByRole('row', { name: new RegExp(name) });
     await expect(row('Camille Tremplin').locator('td').allTextContents()).resolves.toEqual([
-      email.member, 'Structure membre', 'Tremplin Travail', '—', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Désactiver le compte de Camille TremplinSupprimer le compte de Camille Tremplin',
+      email.member, 'Structure membre', 'Tremplin Travail', '—', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Modifier le compte de Camille TremplinMot de passe : en donner un nouveau à Camille TremplinDésactiver le compte de Camille TremplinSupprimer le compte de Camille Tremplin',
     ]);
     await expect(row('Chargée de mission GRAFIE').locator('td').nth(3).textContent()).resolves.toBe('Île-de-France');
     await expect(row('Admin').locator('td').last().textContent()).resolves.toBe('Votre propre compte');
@@ -796,7 +796,7 @@ describe('web console in Chromium', () => {
     await form.getByRole('button', { name: 'Créer le compte' }).click();
     await page.getByTestId('users-count').getByText('7 comptes').waitFor();
     await expect(row('Alix Réseau').locator('td').allTextContents()).resolves.toEqual([
-      'alix@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Désactiver le compte de Alix RéseauSupprimer le compte de Alix Réseau',
+      'alix@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Modifier le compte de Alix RéseauMot de passe : en donner un nouveau à Alix RéseauDésactiver le compte de Alix RéseauSupprimer le compte de Alix Réseau',
     ]);
     expect(cspErrors).toEqual([]);
 
@@ -958,5 +958,235 @@ describe('web console in Chromium', () => {
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('#d-region')?.value === '76');
     await page.getByTestId('kpi-active').waitFor();
     await expect(page.locator('#d-region option:checked').textContent()).resolves.toBe('Occitanie');
+  });
+
+  /** The text of the elements an input's aria-describedby points at (its hint and its error). */
+  const descriptionOf = (page: Page, selector: string) =>
+    page.locator(selector).evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean).map((id) => document.getElementById(id)?.textContent ?? '').join(' '));
+  const storedToken = (page: Page) => page.evaluate(() => (JSON.parse(localStorage.getItem('maillage.session') ?? '{}') as { accessToken?: string }).accessToken ?? '');
+
+  it('a member changes its password on “Mon compte”: checked in the browser, a wrong current one refused in French, then changed; the session goes on, other sessions end, only the new password signs in', async () => {
+    const who = 'morgan@console.test';
+    const newPassword = 'trois mots de passe 2026';
+    await app.get(AuthService).createUserUnchecked({ email: who, name: 'Morgan Tremplin', password: PASSWORD, role: 'MEMBER', organisationId: org.tremplin, regions: [] });
+    // Another browser signed in as the same person: its session ends with the change.
+    const other = await newPage();
+    await signIn(other.page, who);
+    await other.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+
+    const { context, page, cspErrors } = await newPage();
+    await signIn(page, who);
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    // A second tab of the same browser shares the session (localStorage) and takes the new token.
+    const tab = await context.newPage();
+    await tab.goto(`${base}/cooperations`);
+    await tab.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+
+    // Reached from the header (the user's name), for every role.
+    const accountLink = page.getByRole('banner').getByRole('link', { name: /^Morgan Tremplin/ });
+    await expect(accountLink.textContent()).resolves.toBe('Morgan TremplinStructure membre : mon compte');
+    await accountLink.click();
+    await page.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+    await expect(accountLink.getAttribute('aria-current')).resolves.toBe('page');
+    const summary = page.getByTestId('account-summary');
+    await summary.getByText('Tremplin Travail').waitFor();
+    await expect(summary.locator('dt').allTextContents()).resolves.toEqual(['Nom', 'Adresse e-mail', 'Rôle', 'Organisation']);
+    await expect(summary.locator('dd').allTextContents()).resolves.toEqual(['Morgan Tremplin', who, 'Structure membre', 'Tremplin Travail']);
+
+    // Checked in the browser: each message is tied to its field, and the focus goes to the first one.
+    const form = page.getByTestId('change-password-form');
+    const current = form.getByLabel('Mot de passe actuel');
+    const next = form.getByLabel('Nouveau mot de passe', { exact: true });
+    const confirmation = form.getByLabel('Confirmation du nouveau mot de passe');
+    const submit = form.getByRole('button', { name: 'Changer le mot de passe' });
+    await submit.click();
+    await page.getByTestId('mdp-actuel-erreur').getByText('Indiquez votre mot de passe actuel.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'mdp-actuel');
+    await expect(descriptionOf(page, '#mdp-actuel')).resolves.toBe('Indiquez votre mot de passe actuel.');
+    await expect(current.getAttribute('aria-invalid')).resolves.toBe('true');
+    await current.fill(PASSWORD);
+    await next.fill('court');
+    await confirmation.fill('court');
+    await submit.click();
+    await page.waitForFunction(() => document.activeElement?.id === 'mdp-nouveau');
+    await expect(descriptionOf(page, '#mdp-nouveau')).resolves.toBe(
+      'Entre 12 et 256 caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner. Le nouveau mot de passe doit compter au moins 12 caractères (il en compte 5).',
+    );
+    await expect(page.getByTestId('mdp-actuel-erreur').count()).resolves.toBe(0);
+    await next.fill(newPassword);
+    await confirmation.fill(`${newPassword}!`);
+    await submit.click();
+    await page.waitForFunction(() => document.activeElement?.id === 'mdp-confirmation');
+    await expect(page.getByTestId('mdp-confirmation-erreur').textContent()).resolves.toBe('La confirmation ne correspond pas au nouveau mot de passe : saisissez-le à nouveau.');
+    await checkA11y(page, 'mon-compte-erreurs', { strict: true });
+
+    // A wrong current password: the API's refusal in French, what was typed is kept.
+    const before = await storedToken(page);
+    await current.fill('pas le bon mot de passe');
+    await confirmation.fill(newPassword);
+    await submit.click();
+    await page.getByTestId('announce-alert').getByText('Saisie refusée : Mot de passe actuel incorrect.').waitFor();
+    await expect(next.inputValue()).resolves.toBe(newPassword);
+    expect(await loginAnswer(who, PASSWORD)).toBe('OK');
+
+    // The right one: changed, announced, fields cleared, the new token stored in the session.
+    await current.fill(PASSWORD);
+    await submit.click();
+    await page.getByTestId('announce-polite').getByText('Votre mot de passe est changé. Vos autres sessions sont fermées ; celle-ci reste ouverte.').waitFor();
+    await expect(page.getByTestId('announce-alert').textContent()).resolves.toBe('');
+    await expect(Promise.all([current.inputValue(), next.inputValue(), confirmation.inputValue()])).resolves.toEqual(['', '', '']);
+    const after = await storedToken(page);
+    expect(after).not.toBe('');
+    expect(after).not.toBe(before);
+    await checkA11y(page, 'mon-compte', { strict: true });
+    await shot(page, '21-mon-compte');
+
+    // Still signed in: the next pages load with the new token, and after a reload too.
+    await page.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
+    await page.getByTestId('kpi-active').waitFor();
+    await page.getByRole('link', { name: 'Mes coopérations' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    // The other tab of this browser took the new token; the other browser's session is over.
+    await tab.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await tab.getByTestId('kpi-active').waitFor();
+    await expect(tab.getByRole('button', { name: 'Se déconnecter' }).count()).resolves.toBe(1);
+    await other.page.reload();
+    await other.page.getByTestId('signin-notice').getByText('Votre session a expiré').waitFor();
+    expect(cspErrors).toEqual([]);
+
+    // Signing in again: the old password fails, the new one works.
+    expect(await loginAnswer(who, PASSWORD)).toBe('UNAUTHENTICATED');
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByLabel('Adresse e-mail').fill(who);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('alert').getByText('Identifiants invalides : vérifiez votre adresse e-mail et votre mot de passe.').waitFor();
+    await page.getByLabel('Mot de passe').fill(newPassword);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+  });
+
+  it('an ADMIN edits an account (a member becomes a network of two régions) and gives another one a new password, which it then signs in with', async () => {
+    const create = async (email: string, name: string, organisationId: string) => {
+      const r = await gql(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input: { email, name, password: NEW_PASSWORD, role: 'MEMBER', organisationId } }, adminHeaders);
+      expect(r.errors).toBeUndefined();
+    };
+    await create('noa@console.test', 'Noa Tremplin', org.tremplin);
+    await create('eden@console.test', 'Eden Petit Plus', org.petitPlus);
+    const eden = await newPage();
+    await signIn(eden.page, 'eden@console.test', NEW_PASSWORD);
+    await eden.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+
+    const { context, page, cspErrors } = await newPage();
+    await signIn(page, ADMIN_EMAIL);
+    await page.goto(`${base}/administration/comptes`);
+    const row = (name: string) => page.getByTestId('users-table').getByRole('row', { name: new RegExp(name) });
+    await row('Noa Tremplin').waitFor();
+    // One's own row: no edit (nor role change), no password reset.
+    await expect(row('Admin').locator('td').last().textContent()).resolves.toBe('Votre propre compte');
+
+    // The edit dialog opens on the name, filled with the account as it is; Escape gives the focus back.
+    const edit = page.getByRole('button', { name: 'Modifier le compte de Noa Tremplin' });
+    await edit.click();
+    const dialog = page.getByRole('dialog', { name: 'Modifier le compte de Noa Tremplin' });
+    await dialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'edit-user-name');
+    await expect(dialog.getByLabel('Nom et prénom').inputValue()).resolves.toBe('Noa Tremplin');
+    await expect(dialog.getByLabel('Structure membre').isChecked()).resolves.toBe(true);
+    await expect(dialog.getByRole('combobox', { name: 'Organisation du compte' }).inputValue()).resolves.toBe('Tremplin Travail');
+    await expect(dialog.getByRole('group', { name: 'Régions suivies (au moins une)' }).count()).resolves.toBe(0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Modifier le compte de Noa Tremplin');
+
+    // Network: its régions are asked, as in the creation form.
+    await edit.click();
+    await dialog.getByLabel('Inter-réseau').check();
+    const regions = dialog.getByRole('group', { name: 'Régions suivies (au moins une)' }).getByRole('checkbox');
+    await expect(regions.count()).resolves.toBe(18);
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByTestId('edit-user-errors').getByText('Cochez au moins une région suivie.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'edit-user-errors');
+    await checkA11y(page, 'administration-modifier-compte', { strict: true });
+    const organisation = dialog.getByRole('combobox', { name: 'Organisation du compte' });
+    await organisation.fill('grafie');
+    await page.getByTestId('edit-user-organisation-statut').getByText('1 structure trouvée').waitFor();
+    await organisation.press('Enter');
+    await expect(organisation.inputValue()).resolves.toBe('GRAFIE');
+    await dialog.getByLabel('Île-de-France').check();
+    await dialog.getByLabel('Bretagne').check();
+    // The API's refusal is shown inside the dialog (the page behind it is inert), what was typed kept.
+    await dialog.getByLabel('Nom et prénom').fill('N'.repeat(201));
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.getByTestId('edit-user-failure').getByText('Saisie refusée : Le nom doit compter de 1 à 200 caractères.').waitFor();
+    await expect(dialog.getByLabel('Bretagne').isChecked()).resolves.toBe(true);
+    await dialog.getByLabel('Nom et prénom').fill('Noa Réseau');
+    // The dialog as seen in the window (a full-page capture would show it away from the page's top).
+    await page.screenshot({ path: path.join(SHOTS, '22-administration-modifier-compte.png') });
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByTestId('announce-polite').getByText('Le compte de Noa Réseau est modifié (Inter-réseau ; GRAFIE ; régions : Île-de-France, Bretagne).', { exact: false }).waitFor();
+    await dialog.waitFor({ state: 'detached' });
+    await row('Noa Réseau').locator('td').nth(1).getByText('Inter-réseau').waitFor();
+    await expect(row('Noa Réseau').locator('td').allTextContents()).resolves.toEqual([
+      'noa@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string,
+      'Modifier le compte de Noa RéseauMot de passe : en donner un nouveau à Noa RéseauDésactiver le compte de Noa RéseauSupprimer le compte de Noa Réseau',
+    ]);
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Modifier le compte de Noa Réseau');
+    const users = await gql<{ users: { email: string | null; name: string | null; role: string; organisationId: string | null; regions: string[] }[] }>(
+      `query { users { email name role organisationId regions } }`, {}, adminHeaders);
+    expect(users.data?.users.find((u) => u.email === 'noa@console.test')).toEqual({ email: 'noa@console.test', name: 'Noa Réseau', role: 'NETWORK', organisationId: org.grafie, regions: ['11', '53'] });
+
+    // A new password: generated and shown, checked, copied; recording it is the confirmation.
+    const reset = page.getByRole('button', { name: 'Mot de passe : en donner un nouveau à Eden Petit Plus' });
+    await reset.click();
+    const resetDialog = page.getByRole('dialog', { name: 'Nouveau mot de passe pour Eden Petit Plus' });
+    await resetDialog.waitFor();
+    await page.waitForFunction(() => document.activeElement?.id === 'set-password');
+    const field = resetDialog.getByLabel('Nouveau mot de passe', { exact: true });
+    const generated = /^[a-hjkmnp-zA-HJ-NP-Z2-9]{4}(-[a-hjkmnp-zA-HJ-NP-Z2-9]{4}){3}$/;
+    const first = await field.inputValue();
+    expect(first).toMatch(generated);
+    await checkA11y(page, 'administration-nouveau-mot-de-passe', { strict: true });
+    await field.fill('court');
+    await resetDialog.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+    await page.getByTestId('set-password-erreur').getByText('Le mot de passe doit compter au moins 12 caractères (il en compte 5).').waitFor();
+    await expect(descriptionOf(page, '#set-password')).resolves.toContain('Le mot de passe doit compter au moins 12 caractères (il en compte 5).');
+    await resetDialog.getByRole('button', { name: 'Générer un autre' }).click();
+    await page.getByTestId('set-password-statut').getByText('Un autre mot de passe a été généré.').waitFor();
+    const password = await field.inputValue();
+    expect(password).toMatch(generated);
+    expect(password).not.toBe(first);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await resetDialog.getByRole('button', { name: 'Copier le mot de passe' }).click();
+    await page.getByTestId('set-password-statut').getByText('Mot de passe copié dans le presse-papiers.').waitFor();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(password);
+    await resetDialog.getByRole('button', { name: 'Enregistrer le nouveau mot de passe' }).click();
+    // Recorded: shown once more to copy, with the focus on what happened.
+    await page.getByTestId('set-password-done').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'set-password-done');
+    const shown = resetDialog.getByLabel('Mot de passe à transmettre');
+    await expect(shown.inputValue()).resolves.toBe(password);
+    await expect(shown.getAttribute('readonly')).resolves.toBe('');
+    await checkA11y(page, 'administration-mot-de-passe-enregistre', { strict: true });
+    await page.screenshot({ path: path.join(SHOTS, '23-administration-mot-de-passe.png') });
+    await resetDialog.getByRole('button', { name: 'Fermer' }).click();
+    await resetDialog.waitFor({ state: 'detached' });
+    await page.getByTestId('announce-polite').getByText('Nouveau mot de passe enregistré pour Eden Petit Plus ; ses sessions en cours sont fermées.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Mot de passe : en donner un nouveau à Eden Petit Plus');
+    expect(cspErrors).toEqual([]);
+
+    // Eden's open session is over; the old password fails, the new one signs in.
+    await eden.page.reload();
+    await eden.page.getByTestId('signin-notice').getByText('Votre session a expiré').waitFor();
+    expect(await loginAnswer('eden@console.test', NEW_PASSWORD)).toBe('UNAUTHENTICATED');
+    await eden.page.getByLabel('Adresse e-mail').fill('eden@console.test');
+    await eden.page.getByLabel('Mot de passe').fill(password);
+    await eden.page.getByRole('button', { name: 'Se connecter' }).click();
+    await eden.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    await expect(eden.page.locator('.user__name').textContent()).resolves.toBe('Eden Petit Plus');
   });
 });
