@@ -63,7 +63,7 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('auth');
-    expect(await migrateAuth(db.url)).toEqual(['AuthTables1732370000000', 'RateLimitCounters1732370000001']);
+    expect(await migrateAuth(db.url)).toEqual(['AuthTables1732370000000', 'RateLimitCounters1732370000001', 'CredentialVersion1732370000002']);
     expect(await migrateAuth(db.url)).toEqual([]);
     pool = new Pool({ connectionString: db.url, max: 10 });
     env = {};
@@ -514,7 +514,7 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
       const { accessToken: other } = await auth.login(user.email!, password);
       const { accessToken: mine } = await auth.login(user.email!, password);
       const self = (await auth.authenticate(bearer(mine)))!;
-      time.advance(2); // tokens carry whole seconds
+      // No time passes: the cut-off is the credential's version, exact even within one second.
       await expectCode(auth.changePassword(self, 'not my password', 'a brand new password'), 'BAD_USER_INPUT');
       await expectCode(auth.changePassword(self, password, 'short'), 'BAD_USER_INPUT');
       await expectCode(auth.changePassword(self, password, password), 'BAD_USER_INPUT');
@@ -530,16 +530,24 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
     it('wrong current passwords count towards the lock-out, like failed sign-ins', async () => {
       const user = await newMember();
       const password = `correct horse ${n}`;
-      const self = (await auth.authenticate(bearer((await auth.login(user.email!, password)).accessToken)))!;
+      const token = (await auth.login(user.email!, password)).accessToken;
+      const self = (await auth.authenticate(bearer(token)))!;
       for (let i = 0; i < 5; i++) await expectCode(auth.changePassword(self, `guess ${i}`, 'a brand new password'), 'BAD_USER_INPUT');
       await expectCode(auth.changePassword(self, password, 'a brand new password'), 'TOO_MANY_REQUESTS');
       await expectCode(auth.login(user.email!, password), 'TOO_MANY_REQUESTS');
-      // An administrator gives a new password: the lock-out is lifted and the old sessions end.
-      time.advance(2);
+      // An administrator gives a new password: the lock-out is lifted and the session ends.
       const reset = await auth.setUserPassword(admin, user.id, 'given by the operator');
       expect(reset).toMatchObject({ id: user.id, status: 'ACTIVE' });
       await expect(auth.login(user.email!, 'given by the operator')).resolves.toMatchObject({ user: { userId: user.id } });
       await expectCode(auth.login(user.email!, password), 'UNAUTHENTICATED');
+      await expectCode(auth.authenticate(bearer(token)), 'UNAUTHENTICATED');
+    });
+
+    it('refuses a token whose credential version is not the current one, or malformed', async () => {
+      const user = await newMember();
+      expect(await auth.authenticate(bearer(auth.issueAccessToken(user.id, 0).accessToken))).toMatchObject({ userId: user.id });
+      await expectCode(auth.authenticate(bearer(auth.issueAccessToken(user.id, 1).accessToken)), 'UNAUTHENTICATED');
+      await expectCode(auth.authenticate(bearer(auth.issueAccessToken(user.id, -1).accessToken)), 'UNAUTHENTICATED');
     });
 
     it('an ADMIN changes role, organisation and régions; the change applies to the next request; validated like a creation', async () => {

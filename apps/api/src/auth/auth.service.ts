@@ -154,15 +154,18 @@ export class AuthService {
       role: candidate.role,
       regions: candidate.regions,
     };
-    return { ...this.issueAccessToken(user.userId), user };
+    return { ...this.issueAccessToken(user.userId, candidate.credentialVersion), user };
   }
 
-  /** A signed access token for a user (after password sign-in; later, after an OIDC callback too). */
-  issueAccessToken(userId: string): { accessToken: string; expiresAt: Date } {
+  /**
+   * A signed access token for a user (after password sign-in; later, after an OIDC callback too),
+   * under the user's current credential version (0 until its password first changes).
+   */
+  issueAccessToken(userId: string, credentialVersion = 0): { accessToken: string; expiresAt: Date } {
     const iat = Math.floor(this.clock().getTime() / 1000);
     const exp = iat + this.ttlSeconds;
     return {
-      accessToken: signJwt({ sub: userId, iat, exp, typ: 'access' }, this.secrets[0]),
+      accessToken: signJwt({ sub: userId, iat, exp, typ: 'access', cv: credentialVersion }, this.secrets[0]),
       expiresAt: new Date(exp * 1000),
     };
   }
@@ -194,9 +197,9 @@ export class AuthService {
     }
     const password = validPassword(newPassword);
     if (password === currentPassword) throw badAuthInput("Le nouveau mot de passe doit être différent de l'actuel.");
-    await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock());
+    const version = await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock());
     await this.throttle.recordSuccess(account, null);
-    return this.issueAccessToken(user.userId);
+    return this.issueAccessToken(user.userId, version);
   }
 
   // ---- API tokens (each user for itself) --------------------------------------------------------
@@ -365,7 +368,7 @@ export class AuthService {
         // Read the user again: a disabled or deleted user's token stops working at once, and
         // role or régions changed by an ADMIN apply on the next request.
         // Tokens issued before the last password change are refused (the change ends other sessions).
-        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub, claims.iat) : null;
+        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub, claims.cv ?? 0) : null;
       },
     };
   }

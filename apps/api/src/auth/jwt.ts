@@ -16,6 +16,11 @@ export interface AccessTokenClaims {
   exp: number;
   /** token kind: only access tokens exist today; refuses any other token signed with this key */
   typ: 'access';
+  /**
+   * credential version of the user when the token was issued (absent: 0). Each password change
+   * increments it, and tokens of an older version are refused: the change ends other sessions.
+   */
+  cv?: number;
 }
 
 const sign = (input: string, secret: Buffer): Buffer => createHmac('sha256', secret).update(input).digest();
@@ -50,7 +55,8 @@ export function verifyJwt(token: string, secrets: Buffer[], nowSeconds: number):
     claims.typ !== 'access' ||
     typeof claims.sub !== 'string' ||
     typeof claims.exp !== 'number' ||
-    typeof claims.iat !== 'number'
+    typeof claims.iat !== 'number' ||
+    (claims.cv !== undefined && (!Number.isSafeInteger(claims.cv) || claims.cv < 0))
   )
     return null;
   if (claims.exp <= nowSeconds) return null;

@@ -98,29 +98,28 @@ export class UserStore {
 
   async loginCandidate(
     email: string,
-  ): Promise<(RequestUser & { status: UserStatus; passwordHash: string | null }) | null> {
-    const { rows } = await this.pool.query<UserRow & { password_hash: string | null }>(
-      `select u.id, u.organisation_id, u.role, u.regions, u.status, c.password_hash
+  ): Promise<(RequestUser & { status: UserStatus; passwordHash: string | null; credentialVersion: number }) | null> {
+    const { rows } = await this.pool.query<UserRow & { password_hash: string | null; version: number | null }>(
+      `select u.id, u.organisation_id, u.role, u.regions, u.status, c.password_hash, c.version
          from user_profiles p join users u on u.id = p.user_id left join user_credentials c on c.user_id = u.id
         where lower(p.email) = $1`,
       [email],
     );
     return rows[0]
-      ? { ...toRequestUser(rows[0]), status: rows[0].status, passwordHash: rows[0].password_hash }
+      ? { ...toRequestUser(rows[0]), status: rows[0].status, passwordHash: rows[0].password_hash, credentialVersion: rows[0].version ?? 0 }
       : null;
   }
 
   /**
-   * The user behind a credential, if active. With `issuedAt` (an access token's `iat`, in seconds),
+   * The user behind a credential, if active. With `credentialVersion` (an access token's `cv`),
    * also refuses tokens issued before the password last changed: a change ends the other sessions.
    */
-  async activeUser(id: string, issuedAt: number | null = null): Promise<RequestUser | null> {
+  async activeUser(id: string, credentialVersion: number | null = null): Promise<RequestUser | null> {
     const { rows } = await this.pool.query<UserRow>(
       `select u.id, u.organisation_id, u.role, u.regions
          from users u left join user_credentials c on c.user_id = u.id
-        where u.id = $1 and u.status = 'ACTIVE'
-          and ($2::bigint is null or c.updated_at is null or $2::bigint >= floor(extract(epoch from c.updated_at)))`,
-      [id, issuedAt],
+        where u.id = $1 and u.status = 'ACTIVE' and ($2::int is null or coalesce(c.version, 0) = $2::int)`,
+      [id, credentialVersion],
     );
     return rows[0] ? toRequestUser(rows[0]) : null;
   }
@@ -134,13 +133,16 @@ export class UserStore {
     return rows[0] ? { email: rows[0].email, passwordHash: rows[0].password_hash } : null;
   }
 
-  /** Replaces the password hash; tokens issued before `at` stop working (see activeUser). */
-  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
-    await this.pool.query(
-      `insert into user_credentials (user_id, password_hash, updated_at) values ($1, $2, $3)
-       on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at`,
+  /** Replaces the password hash and returns the credential's new version (older tokens stop working). */
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<number> {
+    const { rows } = await this.pool.query<{ version: number }>(
+      `insert into user_credentials (user_id, password_hash, updated_at, version) values ($1, $2, $3, 1)
+       on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at,
+                                            version = user_credentials.version + 1
+       returning version`,
       [id, passwordHash, at],
     );
+    return rows[0].version;
   }
 
   /** Name, role, organisation and régions of an account that is not deleted. */
