@@ -18,6 +18,7 @@ import {
   DEFAULT_IP_POLICY,
   ipKey,
   LoginThrottle,
+  type ThrottleKey,
   type ThrottlePolicy,
 } from './login-throttle';
 import { Argon2PasswordHasher, type PasswordHasher } from './password-hasher';
@@ -133,17 +134,11 @@ export class AuthService {
     const account = accountKey(normalised, this.accountPolicy);
     const ip = clientIp ? ipKey(clientIp, this.ipPolicy) : null;
     const keys = ip ? [account, ip] : [account];
-    const decision = await this.throttle.acquire(keys);
-    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
+    await this.admit(keys);
 
     const candidate = normalised.length <= 320 ? await this.store.loginCandidate(normalised) : null;
-    const usable = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD;
-    // Always one verification, against a dummy hash when there is no such user or password.
-    const passwordOk = await this.hasher.verify(
-      candidate?.passwordHash ?? this.dummyHash,
-      usable ? password : '\u0000',
-    );
-    if (!candidate || !candidate.passwordHash || !usable || !passwordOk || candidate.status !== 'ACTIVE') {
+    const passwordOk = await this.passwordMatches(candidate?.passwordHash ?? null, password);
+    if (!candidate || !passwordOk || candidate.status !== 'ACTIVE') {
       await this.throttle.recordFailure(keys);
       throw unauthenticated();
     }
@@ -155,6 +150,22 @@ export class AuthService {
       regions: candidate.regions,
     };
     return { ...this.issueAccessToken(user.userId, candidate.credentialVersion), user };
+  }
+
+  /** Refuses with TOO_MANY_REQUESTS while any of the keys is locked out. */
+  private async admit(keys: ThrottleKey[]): Promise<void> {
+    const decision = await this.throttle.acquire(keys);
+    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
+  }
+
+  /**
+   * Whether `password` matches `hash`. Always exactly one verification, against a dummy hash when
+   * there is no hash or the password is unusable, so the time taken tells nothing.
+   */
+  private async passwordMatches(hash: string | null, password: unknown): Promise<boolean> {
+    const usable = typeof password === 'string' && password.length > 0 && password.length <= MAX_PASSWORD;
+    const ok = await this.hasher.verify(hash ?? this.dummyHash, usable ? password : '\u0000');
+    return ok && usable && hash !== null;
   }
 
   /**
@@ -187,11 +198,8 @@ export class AuthService {
     const credentials = await this.store.credentials(user.userId);
     if (!credentials) throw authenticationRequired();
     const account = accountKey(normaliseEmail(credentials.email), this.accountPolicy);
-    const decision = await this.throttle.acquire([account]);
-    if (!decision.allowed) throw tooManyAttempts(decision.retryAfterSeconds);
-    const usable = typeof currentPassword === 'string' && currentPassword.length > 0 && currentPassword.length <= MAX_PASSWORD;
-    const ok = await this.hasher.verify(credentials.passwordHash ?? this.dummyHash, usable ? currentPassword : '\u0000');
-    if (!usable || !ok || !credentials.passwordHash) {
+    await this.admit([account]);
+    if (!(await this.passwordMatches(credentials.passwordHash, currentPassword))) {
       await this.throttle.recordFailure([account]);
       throw badAuthInput('Mot de passe actuel incorrect.');
     }

@@ -111,14 +111,14 @@ export class UserStore {
   }
 
   /**
-   * The user behind a credential, if active. With `credentialVersion` (an access token's `cv`),
-   * also refuses tokens issued before the password last changed: a change ends the other sessions.
+   * The user behind an access token, if active and if the token's credential version (`cv`) is the
+   * current one: a password change ends the sessions opened before it.
    */
-  async activeUser(id: string, credentialVersion: number | null = null): Promise<RequestUser | null> {
+  async activeUser(id: string, credentialVersion: number): Promise<RequestUser | null> {
     const { rows } = await this.pool.query<UserRow>(
       `select u.id, u.organisation_id, u.role, u.regions
          from users u left join user_credentials c on c.user_id = u.id
-        where u.id = $1 and u.status = 'ACTIVE' and ($2::int is null or coalesce(c.version, 0) = $2::int)`,
+        where u.id = $1 and u.status = 'ACTIVE' and coalesce(c.version, 0) = $2::int`,
       [id, credentialVersion],
     );
     return rows[0] ? toRequestUser(rows[0]) : null;
