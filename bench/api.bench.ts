@@ -46,6 +46,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
+import { intFromEnv } from './bench-support';
 
 // Only the summary goes to stdout: everything else written there (Nest's logger) goes to stderr.
 const stdout = process.stdout.write.bind(process.stdout);
@@ -65,13 +66,6 @@ const REGION = '11';
 
 function log(message: string): void {
   process.stderr.write(`[bench:api] ${message}\n`);
-}
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
 }
 
 /** Loads the store and the read models unless BENCH_KEEP=1 finds them loaded for this size. */

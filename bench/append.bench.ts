@@ -25,7 +25,8 @@ import { STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import { Client, Pool } from 'pg';
 import { NO_STREAM, PostgresEventStore } from '@maillage/event-store';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra';
+import { startEmbeddedPostgres } from '@maillage/infra';
+import { freshDatabase, intFromEnv } from './bench-support';
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 20_000);
 const STREAMS = intFromEnv('BENCH_STREAMS', 1_000);
@@ -51,13 +52,6 @@ interface Contender {
 
 function log(message: string): void {
   process.stderr.write(`[bench:append] ${message}\n`);
-}
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
 }
 
 function payload(streamId: string, version: number): Payload {
@@ -124,17 +118,6 @@ async function drive(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   report(true);
   return { seconds, eps: total / seconds };
-}
-
-async function freshDatabase(adminUrl: string, name: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
-  } finally {
-    await admin.end();
-  }
-  await createDatabaseIfMissing(adminUrl, name);
 }
 
 async function checkpoint(adminUrl: string): Promise<void> {

@@ -23,6 +23,7 @@ import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra'
 import { formatProgress, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
 import { generateCooperations } from './generate-cooperations';
+import { intFromEnv } from './bench-support';
 
 const EVENTS = intFromEnv('BENCH_EVENTS', 1_000_000);
 const PER_COOPERATION = 50;
@@ -33,13 +34,6 @@ const DATABASE = EVENTS === 1_000_000 ? 'bench_projections' : `bench_projections
 
 function log(message: string): void {
   process.stderr.write(`[bench:projections] ${message}\n`);
-}
-
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
 }
 
 /** BENCH_TRACE_MS=100: every statement slower than that is logged with its duration (profiling). */

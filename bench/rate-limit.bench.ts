@@ -10,32 +10,22 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Pool } from 'pg';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra';
+import { Pool } from 'pg';
+import { startEmbeddedPostgres } from '@maillage/infra';
 import { migrateAuth } from '../apps/api/src/auth/auth-migrations';
 import { PostgresThrottlerStorage } from '../apps/api/src/graphql/rate-limit-storage';
+import { freshDatabase, intFromEnv } from './bench-support';
 
 const INCREMENTS = intFromEnv('BENCH_INCREMENTS', 20_000);
 const CALLERS = intFromEnv('BENCH_CALLERS', 200);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 64);
 const DATABASE = 'bench_rate_limit';
 
-function intFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = raw ? Number(raw) : fallback;
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`);
-  return value;
-}
-
 const log = (message: string) => process.stderr.write(`[bench:rate-limit] ${message}\n`);
 
 async function main(): Promise<void> {
   const server = await startEmbeddedPostgres({ dataDir: path.resolve(process.env.BENCH_DATA_DIR ?? '.data/bench-rate-limit'), onProgress: log });
-  const admin = new Client({ connectionString: server.adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${DATABASE} with (force)`);
-  await admin.end();
-  await createDatabaseIfMissing(server.adminUrl, DATABASE);
+  await freshDatabase(server.adminUrl, DATABASE);
   const url = new URL(server.adminUrl);
   url.pathname = `/${DATABASE}`;
   await migrateAuth(url.toString());
