@@ -1,9 +1,10 @@
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
+import { ModalDialog } from './ModalDialog';
 
 /**
- * A modal confirmation (native `<dialog>` opened with showModal(): the rest of the page is inert,
- * Escape cancels). The focus starts on "Annuler", the least harmful choice; the caller decides
- * where it goes once the dialog closes.
+ * A modal confirmation (a ModalDialog: the rest of the page is inert, Escape cancels). The focus
+ * starts on "Annuler", the least harmful choice; the caller decides where it goes once the dialog
+ * closes.
  */
 export function ConfirmDialog({
   title,
@@ -22,30 +23,11 @@ export function ConfirmDialog({
   onConfirm: () => void;
   onCancel: () => void;
 }) {
-  const ref = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
-  const id = useId().replace(/:/g, '');
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    cancel.current?.focus();
-    return () => dialog?.close();
-  }, []);
+  const text = `${useId().replace(/:/g, '')}-texte`;
   return (
-    <dialog
-      ref={ref}
-      className="dialog"
-      aria-labelledby={`${id}-titre`}
-      aria-describedby={`${id}-texte`}
-      onCancel={(e) => {
-        e.preventDefault();
-        onCancel();
-      }}
-    >
-      <h2 id={`${id}-titre`} className="dialog__title">
-        {title}
-      </h2>
-      <div id={`${id}-texte`}>{children}</div>
+    <ModalDialog title={title} onCancel={onCancel} initialFocus={cancel} describedBy={text}>
+      <div id={text}>{children}</div>
       <div className="dialog__actions">
         <button type="button" className={`button button--${tone}`} disabled={busy} onClick={onConfirm}>
           {confirmLabel}
@@ -54,6 +36,6 @@ export function ConfirmDialog({
           Annuler
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

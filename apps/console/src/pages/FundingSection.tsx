@@ -95,30 +95,27 @@ function FundingActions({
   return (
     <div className="funding__actions">
       <div className="funding__buttons">
-        <button
-          type="button"
-          className="button button--small"
-          aria-expanded={open === 'disburse'}
-          aria-controls={open === 'disburse' ? ids.disburse : undefined}
-          ref={(el) => {
-            toggles.current.disburse = el;
-          }}
-          onClick={() => setOpen(open === 'disburse' ? null : 'disburse')}
-        >
-          Enregistrer un versement<span className="visually-hidden"> pour « {funding.programme} »</span>
-        </button>
-        <button
-          type="button"
-          className="button button--small"
-          aria-expanded={open === 'end'}
-          aria-controls={open === 'end' ? ids.end : undefined}
-          ref={(el) => {
-            toggles.current.end = el;
-          }}
-          onClick={() => setOpen(open === 'end' ? null : 'end')}
-        >
-          Mettre fin au financement<span className="visually-hidden"> « {funding.programme} »</span>
-        </button>
+        {(
+          [
+            ['disburse', 'Enregistrer un versement', ` pour « ${funding.programme} »`],
+            ['end', 'Mettre fin au financement', ` « ${funding.programme} »`],
+          ] as const
+        ).map(([action, label, context]) => (
+          <button
+            key={action}
+            type="button"
+            className="button button--small"
+            aria-expanded={open === action}
+            aria-controls={open === action ? ids[action] : undefined}
+            ref={(el) => {
+              toggles.current[action] = el;
+            }}
+            onClick={() => setOpen(open === action ? null : action)}
+          >
+            {label}
+            <span className="visually-hidden">{context}</span>
+          </button>
+        ))}
       </div>
       {open === 'disburse' && <DisbursementForm id={ids.disburse} coop={coop} funding={funding} reload={reload} onDone={() => close('disburse')} />}
       {open === 'end' && <EndFundingForm id={ids.end} coop={coop} funding={funding} reload={reload} onDone={() => close('end')} />}

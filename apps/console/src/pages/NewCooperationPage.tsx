@@ -18,7 +18,8 @@ import {
 } from '../labels';
 import { useRouter } from '../router';
 import { useSession } from '../session-context';
-import { REGIONS, departementName, departementsOf, regionName } from '../territory';
+import { departementName, departementsOf, regionName } from '../territory';
+import { RegionOptions } from '../components/TerritoryOptions';
 import { formatEuros } from '../format';
 
 /** What each kind is, in one line (shown when choosing). */
@@ -226,11 +227,7 @@ export function NewCooperationPage() {
                 onChange={(e) => setDraft((d) => ({ ...d, regionCode: e.target.value, departementCodes: [] }))}
               >
                 <option value="">Choisir une région</option>
-                {REGIONS.map((r) => (
-                  <option key={r.code} value={r.code}>
-                    {r.name}
-                  </option>
-                ))}
+                <RegionOptions />
               </select>
             </div>
             {draft.regionCode && (

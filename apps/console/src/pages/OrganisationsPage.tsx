@@ -6,7 +6,8 @@ import { AdminNav } from '../components/AdminNav';
 import { Badge, ErrorBox, PageTitle, Section } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
-import { REGIONS, departementName, departementsOf, regionName } from '../territory';
+import { departementName, regionName } from '../territory';
+import { DepartementOptions, RegionOptions } from '../components/TerritoryOptions';
 
 const MAX = 100;
 const DEBOUNCE_MS = 300;
@@ -95,11 +96,7 @@ export function OrganisationsPage() {
             <label htmlFor="o-region">Région</label>
             <select id="o-region" value={filters.region} onChange={(e) => set('region')(e.target.value)}>
               <option value="">Toutes les régions</option>
-              {REGIONS.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {r.name}
-                </option>
-              ))}
+              <RegionOptions />
             </select>
           </div>
           <div className="field">
@@ -257,22 +254,14 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
             <label htmlFor="org-region">Région</label>
             <select id="org-region" value={d.regionCode} onChange={(e) => setD((x) => ({ ...x, regionCode: e.target.value, departementCode: '' }))} aria-invalid={invalid('regionCode')}>
               <option value="">Choisir une région</option>
-              {REGIONS.map((r) => (
-                <option key={r.code} value={r.code}>
-                  {r.name}
-                </option>
-              ))}
+              <RegionOptions />
             </select>
           </div>
           <div className="field">
             <label htmlFor="org-departement">Département</label>
             <select id="org-departement" value={d.departementCode} onChange={(e) => update('departementCode', e.target.value)} disabled={!d.regionCode} aria-invalid={invalid('departementCode')}>
               <option value="">{d.regionCode ? 'Choisir un département' : 'Choisissez d’abord la région'}</option>
-              {departementsOf(d.regionCode).map((dep) => (
-                <option key={dep.code} value={dep.code}>
-                  {dep.name} ({dep.code})
-                </option>
-              ))}
+              <DepartementOptions region={d.regionCode} />
             </select>
           </div>
           <div className="field">

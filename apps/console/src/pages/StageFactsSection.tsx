@@ -14,7 +14,8 @@ import {
   evaluationStepLabelsFr,
   type Stage,
 } from '../labels';
-import { REGIONS, departementName, departementsOf, regionName } from '../territory';
+import { departementName, regionName } from '../territory';
+import { DepartementOptions, RegionOptions } from '../components/TerritoryOptions';
 
 type Coop = CooperationView;
 type Reload = () => Promise<void>;
@@ -170,22 +171,14 @@ function StrategyForm({ coop, reload, current }: { coop: Coop; reload: Reload; c
       <div className="field">
         <label htmlFor="ess-region">Région cible</label>
         <select id="ess-region" value={region} onChange={(e) => (setRegion(e.target.value), setDepartement(''))}>
-          {REGIONS.map((r) => (
-            <option key={r.code} value={r.code}>
-              {r.name}
-            </option>
-          ))}
+          <RegionOptions />
         </select>
       </div>
       <div className="field">
         <label htmlFor="ess-departement">Département cible</label>
         <select id="ess-departement" value={departement} onChange={(e) => setDepartement(e.target.value)}>
           <option value="">Choisir</option>
-          {departementsOf(region).map((d) => (
-            <option key={d.code} value={d.code}>
-              {d.name} ({d.code})
-            </option>
-          ))}
+          <DepartementOptions region={region} />
         </select>
       </div>
       <button type="submit" className="button" disabled={!strategy || !departement || pending !== null}>
@@ -235,22 +228,14 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
         <div className="field">
           <label htmlFor="site-region">Région du site</label>
           <select id="site-region" value={region} onChange={(e) => (setRegion(e.target.value), setDepartement(''))}>
-            {REGIONS.map((r) => (
-              <option key={r.code} value={r.code}>
-                {r.name}
-              </option>
-            ))}
+            <RegionOptions />
           </select>
         </div>
         <div className="field">
           <label htmlFor="site-departement">Département du site</label>
           <select id="site-departement" value={departement} onChange={(e) => setDepartement(e.target.value)}>
             <option value="">Choisir</option>
-            {departementsOf(region).map((d) => (
-              <option key={d.code} value={d.code}>
-                {d.name} ({d.code})
-              </option>
-            ))}
+            <DepartementOptions region={region} />
           </select>
         </div>
       </div>
