@@ -101,6 +101,13 @@ export interface EventStore {
    * passes it means "everything written so far was read" (read-your-writes for projections).
    */
   lastCommittedPosition(): Promise<string | null>;
+  /**
+   * Optional: the current version (last stream version) of every stream. Rebuilds use it to
+   * know when a stream's last event has been applied, so rows fed only by that stream can be
+   * written while the rest is still being folded. A store without it is rebuilt all the same,
+   * with every row written at the end.
+   */
+  streamVersions?(): Promise<Map<string, number>>;
   /** Wakes the listener soon after new events commit (best effort; readers must still poll). */
   onAppended(listener: () => void): () => void;
   close(): Promise<void>;

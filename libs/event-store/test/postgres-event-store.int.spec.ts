@@ -110,6 +110,17 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       await Promise.all(stores.map((s) => s.close()));
     });
 
+    it('streamVersions gives the last version of every stream', async () => {
+      const store = f.store();
+      const a = newStream('versions');
+      const b = newStream('versions');
+      await store.appendToStream(a, [newEvent(), newEvent()], { expectedVersion: NO_STREAM });
+      await store.appendToStream(b, [newEvent()], { expectedVersion: NO_STREAM });
+      await store.appendToStream(a, [newEvent()], { expectedVersion: 2 });
+      const versions = await store.streamVersions();
+      expect([versions.get(a), versions.get(b), versions.get(newStream('versions'))]).toEqual([3, 1, undefined]);
+    });
+
     it('a retry racing its original on another connection appends once and both get the same result', async () => {
       const stream = newStream();
       const events = [newEvent('A'), newEvent('B')];
@@ -390,6 +401,7 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       await unavailable(store.readStream(newStream()));
       await unavailable(store.readAll({ limit: 10 }));
       await unavailable(store.headPosition());
+      await unavailable(store.streamVersions());
       await unavailable(migrateEventStore(url));
       await store.close();
     });

@@ -266,6 +266,17 @@ export class PostgresEventStore implements EventStore {
     return rows[0]?.position ?? null;
   }
 
+  async streamVersions(): Promise<Map<string, number>> {
+    this.assertOpen();
+    // One index-only pass over (stream_id, stream_version): the last version of each stream.
+    const rows = await this.query<{ stream_id: string; version: string }>(
+      `select stream_id, max(stream_version)::text as version from event_store.events group by stream_id`,
+      [],
+      'reading the stream versions',
+    );
+    return new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+  }
+
   async lastCommittedPosition(): Promise<string | null> {
     this.assertOpen();
     const rows = await this.query<{ position: string }>(
