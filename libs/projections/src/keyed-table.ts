@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@maillage/event-store';
 import type { Projection, ProjectionContext } from './projection';
+import { copyRows } from './copy';
 import { assertIdentifier, assertTableName } from './sql';
 
 export type KeyValue = string | number | boolean;
@@ -72,11 +73,27 @@ export interface FoldResult<Row> {
 }
 
 function normaliseKey(key: Key, width: number, table: string): KeyValue[] {
+  if (width === 1 && (typeof key === 'string' || typeof key === 'number')) return [key]; // the common case
   const values = Array.isArray(key) ? [...(key as readonly KeyValue[])] : [key as KeyValue];
   if (values.length !== width || values.some((v) => v === null || v === undefined)) {
     throw new Error(`keysOf for ${table} returned ${JSON.stringify(key)}: expected ${width} non-null value(s)`);
   }
   return values;
+}
+
+/**
+ * A key's identity in a Map: text and number values tagged and joined by U+0001 (cheaper than
+ * JSON, which stays the fallback for anything else, e.g. a text containing U+0001).
+ */
+function keyId(key: readonly KeyValue[]): string {
+  let id = '';
+  for (let i = 0; i < key.length; i++) {
+    const v = key[i];
+    if (typeof v === 'string' && v.indexOf('\u0001') < 0) id += i ? `\u0001s${v}` : `s${v}`;
+    else if (typeof v === 'number') id += i ? `\u0001n${v}` : `n${v}`;
+    else return `j${JSON.stringify(key)}`;
+  }
+  return id;
 }
 
 /** Groups a batch's events by the row they touch, keeping global order within each row. */
@@ -91,8 +108,7 @@ export function collectKeys<Row extends object>(
     const keys = options.keysOf(event);
     for (const raw of keys) {
       const key = normaliseKey(raw, options.primaryKey.length, options.table);
-      // A one-column text key is its own id (the common case, cheaper than JSON).
-      const id = key.length === 1 && typeof key[0] === 'string' ? `s${key[0]}` : JSON.stringify(key);
+      const id = keyId(key);
       let entry = touched.get(id);
       if (!entry) touched.set(id, (entry = { key, events: [], initial: null }));
       // An event naming the same row twice still applies to it once.
@@ -150,10 +166,6 @@ export function foldTouched<Row extends object>(
   }
   return { upserts, deletes };
 }
-
-// Rows per insert statement when flushing a rebuild cache (bounds the JSON parameter size; the
-// next chunk is serialised while the database writes the previous one).
-const INSERT_CHUNK = 2_000;
 
 // Column types per (database, table): read once per process (migrations run before the runner).
 const columnTypeCache = new Map<string, Map<string, string>>();
@@ -263,6 +275,12 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     stored: Set<string>;
     /** While true, a key missing from `rows` is missing from the (shadow) table too. */
     complete: boolean;
+    /** The last write queued on the rebuild's writer connection (settled: never rejects). */
+    pending: Promise<void>;
+    /** Dirty rows by the stream that last touched them, until that stream is complete. */
+    waiting: Map<string, string[]>;
+    /** Dirty rows of complete streams, written once there are `session.earlyWriteRows`. */
+    ready: string[];
   }
 
   function cacheOf(ctx: ProjectionContext): CacheState | null {
@@ -270,7 +288,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     const session = ctx.session;
     let state = session.state.get(handle) as CacheState | undefined;
     if (!state) {
-      const created: CacheState = { rows: new Map(), dirty: new Set(), stored: new Set(), complete: true };
+      const created: CacheState = { rows: new Map(), dirty: new Set(), stored: new Set(), complete: true, pending: Promise.resolve(), waiting: new Map(), ready: [] };
       state = created;
       session.state.set(handle, created);
       session.beforeSwap(handle, async (flushCtx) => {
@@ -295,6 +313,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       if (state && cacheOptions) {
         let loaded = 0;
         if (!state.complete) {
+          await state.pending; // rows written in the background are loaded like the others
           const misses = [...touched.entries()].filter(([id]) => !state.rows.has(id));
           if (misses.length) {
             loaded = await load(ctx, table, keyDef, misses.map(([, e]) => e));
@@ -304,9 +323,14 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
         for (const [id, entry] of touched) {
           const cached = state.rows.get(id);
           if (cached) entry.initial = cached.row;
+          const stream = entry.events[entry.events.length - 1].streamId;
           state.rows.set(id, { key: entry.key, row: foldEntry(options, entry) });
           state.dirty.add(id);
+          const waiting = state.waiting.get(stream);
+          if (waiting) waiting.push(id);
+          else state.waiting.set(stream, [id]);
         }
+        if (ctx.session) writeCompleteRows(ctx.session, state);
         let written = 0;
         if (state.dirty.size >= cacheOptions.flushRows || state.rows.size > cacheOptions.maxRows) {
           written = await flushDirty(ctx, table, types, state);
@@ -315,6 +339,9 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
             state.complete = false;
           }
         }
+        // A rebuild folds whole batches without I/O in between: let the event loop run, so the rows
+        // queued on the writer connection keep flowing to PostgreSQL while the fold goes on.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         return { loaded, upserted: written, deleted: 0 };
       }
 
@@ -332,11 +359,59 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     },
   };
 
+  /** Plain inserts of new rows (finalized on the way) with COPY: see copy.ts. */
+  async function insertRows(ctx: ProjectionContext, table: string, types: Map<string, string>, rows: readonly Row[]): Promise<void> {
+    const columnTypeList = columns.map((c) => {
+      const type = types.get(c);
+      if (!type) throw new Error(`Column ${c} not found in ${table}`);
+      return type;
+    });
+    await copyRows(ctx.client, table, columns, columnTypeList, rows, (row) => (options.finalize ? options.finalize(row) : row) as Record<string, unknown>);
+  }
+
+  /**
+   * During a rebuild, once `session.earlyWriteRows` dirty rows belong to complete streams (their last event is
+   * folded, see RebuildSession.streamComplete), they are queued for writing on the rebuild's writer
+   * connection, so PostgreSQL writes them while the next batches are folded instead of all at the
+   * end. A row whose stream grows meanwhile becomes dirty again and is upserted by the deferred
+   * flush; deleted rows are left to it.
+   */
+  function writeCompleteRows(session: NonNullable<ProjectionContext['session']>, state: CacheState): void {
+    for (const [stream, ids] of state.waiting) {
+      if (!session.streamComplete(stream)) continue;
+      state.waiting.delete(stream);
+      for (const id of ids) state.ready.push(id);
+    }
+    if (state.ready.length < session.earlyWriteRows) return;
+    const inserts: Row[] = [];
+    const upserts: Row[] = [];
+    for (const id of state.ready) {
+      if (!state.dirty.has(id)) continue; // listed twice, or written since
+      const { row } = state.rows.get(id)!;
+      if (row === null) continue; // a delete: left to the deferred flush
+      (state.stored.has(id) ? upserts : inserts).push(row);
+      state.stored.add(id);
+      state.dirty.delete(id);
+    }
+    state.ready = [];
+    const previous = state.pending;
+    state.pending = session
+      .background(async (ctx) => {
+        await previous;
+        const table = ctx.table(options.table);
+        const types = await columnTypes(ctx.client, table);
+        await insertRows(ctx, table, types, inserts);
+        await write(ctx, table, types, upserts.map((row) => (options.finalize ? options.finalize(row) : row)), []);
+      })
+      .catch(() => undefined); // the runner raises the writer's failure
+  }
+
   /**
    * Writes the dirty cached rows: plain multi-row inserts for rows the shadow table has never held
    * (no conflict check), upserts and deletes for the others.
    */
   async function flushDirty(ctx: ProjectionContext, table: string, types: Map<string, string>, state: CacheState): Promise<number> {
+    await state.pending; // after the rows queued in the background, never alongside them
     const inserts: Row[] = [];
     const upserts: Row[] = [];
     const deletes: KeyValue[][] = [];
@@ -352,20 +427,11 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       else inserts.push(entry.row);
       state.stored.add(id);
     }
-    // Chunks are finalized and serialised while the database writes the previous one.
-    const sql = `insert into ${table} (${quotedColumns})
-         select ${quotedColumns} from jsonb_to_recordset($1::jsonb) as r(${definition(columns, types, table)})`;
-    let pending: Promise<unknown> | null = null;
-    for (let i = 0; i < inserts.length; i += INSERT_CHUNK) {
-      const json = JSON.stringify(
-        inserts.slice(i, i + INSERT_CHUNK).map((row) => pick(options.finalize ? options.finalize(row) : row, columns)),
-      );
-      if (pending) await pending;
-      pending = ctx.client.query(sql, [json]);
-    }
-    if (pending) await pending;
+    await insertRows(ctx, table, types, inserts);
     await write(ctx, table, types, upserts, deletes);
     state.dirty.clear();
+    state.waiting.clear();
+    state.ready = [];
     return inserts.length + upserts.length + deletes.length;
   }
 

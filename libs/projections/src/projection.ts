@@ -29,6 +29,21 @@ export interface RebuildSession {
   readonly state: Map<object, unknown>;
   /** Registers (once per key) writes to run in the swap transaction (see above). */
   beforeSwap(key: object, flush: (ctx: ProjectionContext) => Promise<void>): void;
+  /**
+   * True once every event the stream held when the rebuild started has been applied: rows fed
+   * only by that stream are final, unless the stream grows during the rebuild (then they are
+   * written again by the deferred writes). False when the store cannot tell.
+   */
+  streamComplete(streamId: string): boolean;
+  /** How many rows of complete streams a helper gathers before writing them in the background. */
+  readonly earlyWriteRows: number;
+  /**
+   * Runs writes to the shadow tables on the rebuild's writer connection, outside the batch's
+   * transaction, in the order queued, while the next batches are folded (PostgreSQL writes on one
+   * core while the fold runs on another). Resolves once this work is done. A failure fails the
+   * rebuild; the runner waits for every queued write before the deferred writes.
+   */
+  background(work: (ctx: ProjectionContext) => Promise<void>): Promise<void>;
 }
 
 export interface Projection {

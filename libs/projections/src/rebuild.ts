@@ -19,6 +19,11 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** Who runs it (recorded in the lease owner, e.g. the operator running the CLI). */
   requestedBy?: string;
+  /**
+   * Rows of complete streams a table gathers before they are written during the fold (default
+   * 2,000; see RebuildSession.background). Tests set 1 to write every complete stream at once.
+   */
+  earlyWriteRows?: number;
 }
 
 export interface RebuildManyOptions extends Omit<RebuildOptions, 'projection'> {
@@ -105,6 +110,44 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
   return result;
 }
 
+/**
+ * The rebuild's writer connection: shadow-table writes queued by the projections during the fold
+ * (rows whose streams are complete) run on it in order, outside the batch transactions (nobody
+ * else sees the shadows; a failed rebuild drops them). The first failure is kept and fails the
+ * rebuild; later work is not run.
+ */
+class ShadowWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private client: PoolClient | null = null;
+  failure: Error | null = null;
+
+  constructor(private readonly pool: Pool) {}
+
+  run(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    const next = this.tail.then(async () => {
+      if (this.failure) throw this.failure;
+      this.client ??= await this.pool.connect();
+      await work(this.client);
+    });
+    this.tail = next.catch((error: unknown) => {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+    });
+    return next;
+  }
+
+  /** Waits for every queued write; throws the first failure. */
+  async drain(): Promise<void> {
+    await this.tail;
+    if (this.failure) throw this.failure;
+  }
+
+  release(): void {
+    // A connection whose statement failed may be in an unknown state: destroy it.
+    this.client?.release(this.failure ?? undefined);
+    this.client = null;
+  }
+}
+
 interface Target {
   projection: Projection;
   name: string;
@@ -145,15 +188,33 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
   const ttl = options.leaseTtlMs ?? 15_000;
   const started = Date.now();
 
+  const writer = new ShadowWriter(pool);
+  // Streams whose last event (as of the start) has been read: see RebuildSession.streamComplete.
+  let streamVersions: Map<string, number> | null;
+  const completeStreams = new Set<string>();
+
   const targets: Target[] = projections.map((projection) => {
     const shadows = projection.tables.map((t) => [t, shadowTableName(t)] as const);
     const shadowOf = new Map(shadows);
     const flushes = new Map<object, (ctx: ProjectionContext) => Promise<void>>();
+    const ctxFor = (client: PoolClient): ProjectionContext => ({
+      client,
+      rebuilding: true,
+      session,
+      table: (t) => {
+        const shadow = shadowOf.get(t);
+        if (!shadow) throw new Error(`Projection ${projection.name} does not own table ${t}`);
+        return shadow;
+      },
+    });
     const session: RebuildSession = {
       state: new Map(),
       beforeSwap: (key, flush) => {
         if (!flushes.has(key)) flushes.set(key, flush);
       },
+      streamComplete: (streamId) => completeStreams.has(streamId),
+      earlyWriteRows: Math.max(1, options.earlyWriteRows ?? 2_000),
+      background: (work) => writer.run((client) => work(ctxFor(client))),
     };
     return {
       projection,
@@ -163,16 +224,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       types: projection.eventTypes ? new Set(projection.eventTypes) : null,
       skipped: new Set<string>(),
       flushes,
-      ctxFor: (client) => ({
-        client,
-        rebuilding: true,
-        session,
-        table: (t) => {
-          const shadow = shadowOf.get(t);
-          if (!shadow) throw new Error(`Projection ${projection.name} does not own table ${t}`);
-          return shadow;
-        },
-      }),
+      ctxFor,
     };
   });
   const allShadows = targets.flatMap((t) => t.shadows);
@@ -216,6 +268,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     }
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null, store);
+    streamVersions = store.streamVersions ? await store.streamVersions() : null;
     const estimator = new RateEstimator(started);
     // Once swapped, the rebuild covers exactly what it folded: events committed meanwhile are the
     // live runner's, so the final total is what was done.
@@ -235,6 +288,10 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       position = events[events.length - 1].globalPosition;
       next = read(position);
       next.catch(() => undefined); // awaited next turn; do not crash on an early rejection
+      if (writer.failure) break; // raised by drain() below
+      if (streamVersions) {
+        for (const e of events) if (streamVersions.get(e.streamId) === e.streamVersion) completeStreams.add(e.streamId);
+      }
       const work = targets
         .map((t) => ({ t, relevant: events.filter((e) => (!t.types || t.types.has(e.type)) && !t.skipped.has(e.eventId)) }))
         .filter((w) => w.relevant.length);
@@ -257,6 +314,15 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       }
       done += events.length;
       report('building', done);
+    }
+
+    // Rows written during the fold (complete streams) are in the shadows before anything reads them.
+    try {
+      await writer.drain();
+    } catch (error) {
+      throw new RebuildError(`Rebuild of ${label} failed writing rows during the fold: ${(error as Error).message}`, null, error);
+    } finally {
+      writer.release();
     }
 
     // 3. Deferred writes (keyedTable's in-memory rows, set-based derivations) into the shadows:
@@ -306,6 +372,8 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     const eventsPerSecond = (done * 1000) / Math.max(durationMs, 1);
     return names.map((projection) => ({ projection, events: done, position, durationMs, eventsPerSecond }));
   } catch (error) {
+    await writer.drain().catch(() => undefined); // no write may land after the shadows are dropped
+    writer.release();
     for (const [, shadow] of allShadows) await pool.query(`drop table if exists ${shadow}`).catch(() => undefined);
     throw error;
   } finally {

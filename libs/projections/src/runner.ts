@@ -36,6 +36,8 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** Events per readAll during a rebuild (default 10,000). */
   rebuildBatchSize?: number;
+  /** See RebuildOptions.earlyWriteRows (default 2,000). */
+  rebuildEarlyWriteRows?: number;
   /** Fallback poll when no wake-up arrives, and dead-letter decision poll (default 1000 ms). */
   pollIntervalMs?: number;
   /** Lease lifetime: a dead holder is replaced after at most this plus one heartbeat (default 15 s). */
@@ -144,6 +146,7 @@ export class ProjectionRunner {
   private readonly workers = new Map<string, Worker>();
   private readonly batchSize: number;
   private readonly rebuildBatchSize: number;
+  private readonly rebuildEarlyWriteRows: number | undefined;
   private readonly pollIntervalMs: number;
   private readonly leaseTtlMs: number;
   private readonly heartbeatIntervalMs: number;
@@ -161,6 +164,7 @@ export class ProjectionRunner {
     this.store = options.store;
     this.batchSize = options.batchSize ?? 500;
     this.rebuildBatchSize = options.rebuildBatchSize ?? 10_000;
+    this.rebuildEarlyWriteRows = options.rebuildEarlyWriteRows;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
     this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(50, Math.floor(this.leaseTtlMs / 3));
@@ -324,6 +328,7 @@ export class ProjectionRunner {
         store: this.store,
         projection: worker.projection,
         batchSize: this.rebuildBatchSize,
+        earlyWriteRows: this.rebuildEarlyWriteRows,
         leaseTtlMs: this.leaseTtlMs,
         onProgress,
         requestedBy: options.requestedBy ?? this.owner,

@@ -47,10 +47,15 @@ const options: KeyedTableOptions<Balance> = {
   },
 };
 
+/** The touched entry of a key (whatever the map's internal ids look like). */
+function entryFor<T>(touched: Map<string, { key: unknown[] } & T>, key: unknown[]) {
+  return [...touched.values()].find((t) => JSON.stringify(t.key) === JSON.stringify(key));
+}
+
 function fold(events: RecordedEvent[], existing: Balance[] = []) {
   const touched = collectKeys(options, events);
   for (const row of existing) {
-    const entry = touched.get(JSON.stringify([row.account, row.currency]));
+    const entry = entryFor(touched, [row.account, row.currency]);
     if (entry) entry.initial = row;
   }
   return { touched, ...foldTouched(options, touched.values()) };
@@ -65,8 +70,20 @@ describe('keyedTable fold', () => {
       event('Transferred', 'transfer-2', { from: 'b', to: 'c', currency: 'EUR', amount: 4 }),
     ];
     const touched = collectKeys(options, events);
-    expect([...touched.keys()]).toEqual(['["a","EUR"]', '["b","EUR"]', '["c","EUR"]']);
-    expect(touched.get('["b","EUR"]')!.events.map((e) => e.streamId)).toEqual(['transfer-1', 'transfer-2']);
+    expect([...touched.values()].map((t) => t.key)).toEqual([['a', 'EUR'], ['b', 'EUR'], ['c', 'EUR']]);
+    expect(entryFor(touched, ['b', 'EUR'])!.events.map((e) => e.streamId)).toEqual(['transfer-1', 'transfer-2']);
+    // Keys are told apart by value and type, not by how they print.
+    const mixed = collectKeys({ ...options, eventTypes: undefined, keysOf: (e) => [[e.streamId, (e.data as { k: string | number }).k]] }, [
+      event('X', 'a', { k: 1 }),
+      event('X', 'a', { k: '1' }),
+      event('X', 'a\u0001s1', { k: 'x' }),
+      event('X', 'a', { k: 1 }),
+    ]);
+    expect([...mixed.values()].map((t) => [t.key, t.events.length])).toEqual([
+      [['a', 1], 2],
+      [['a', '1'], 1],
+      [['a\u0001s1', 'x'], 1],
+    ]);
   });
 
   it('folds from loaded rows, fills key columns, skips unchanged rows and deletes rows folded to null', () => {
@@ -92,7 +109,7 @@ describe('keyedTable fold', () => {
   it('does not write a row whose fold leaves it as loaded', () => {
     const idle: KeyedTableOptions<Balance> = { ...options, evolve: (row) => row };
     const touched = collectKeys(idle, [event('Closed', 'account-a', { account: 'a', currency: 'EUR' })]);
-    touched.get('["a","EUR"]')!.initial = { account: 'a', currency: 'EUR', balance: 1, moves: 1 };
+    entryFor(touched, ['a', 'EUR'])!.initial = { account: 'a', currency: 'EUR', balance: 1, moves: 1 };
     expect(foldTouched(idle, touched.values())).toEqual({ upserts: [], deletes: [] });
   });
 

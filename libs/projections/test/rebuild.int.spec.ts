@@ -24,6 +24,9 @@ describe('rebuild (PostgreSQL)', () => {
       projections: [countingProjection()],
       batchSize: 50,
       rebuildBatchSize: 97, // many batches, so readers get many chances to catch a gap
+      // Rows of complete streams written during the fold; streams that grow meanwhile are
+      // written again at the end.
+      rebuildEarlyWriteRows: 1,
       pollIntervalMs: 100,
       leaseTtlMs: 2000,
       logger: quietLogger,
@@ -128,9 +131,11 @@ describe('rebuild (PostgreSQL)', () => {
   });
 
   it.each([
-    ['rows written per batch', false as const],
-    ['a small in-memory cache, flushed and evicted often', { maxRows: 9, flushRows: 4 }],
-  ])('rebuild with %s equals the live result', async (_label, rebuildCache) => {
+    ['rows written per batch', false as const, undefined],
+    ['a small in-memory cache, flushed and evicted often', { maxRows: 9, flushRows: 4 }, undefined],
+    ['early writes of complete streams and a small cache, evicted often', { maxRows: 9, flushRows: 4 }, 2],
+    ['every row written at the end', undefined, 1_000_000],
+  ])('rebuild with %s equals the live result', async (_label, rebuildCache, earlyWriteRows) => {
     await runner.start();
     await workload(25, 60);
     await settle(env, runner);
@@ -140,6 +145,7 @@ describe('rebuild (PostgreSQL)', () => {
       store: env.store,
       projections: [countingProjection({ rebuildCache })],
       rebuildBatchSize: 13,
+      rebuildEarlyWriteRows: earlyWriteRows,
       leaseTtlMs: 2000,
       logger: quietLogger,
     });

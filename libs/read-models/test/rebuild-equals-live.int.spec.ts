@@ -303,6 +303,11 @@ describe('read models: rebuild equals live', () => {
       rebuilt[table].forEach((row, i) => expect({ table, row }).toEqual({ table, row: live[table][i] }));
     }
 
+    // Again with every complete cooperation's rows written during the fold, on the writer
+    // connection (COPY), instead of after it: the same rows.
+    await rebuildProjections({ pool, store, projections: READ_MODEL_PROJECTIONS, batchSize: 97, earlyWriteRows: 1, requestedBy: 'test', leaseTtlMs: 3000 });
+    expect(await snapshot(pool)).toEqual(live);
+
     // The shadows replaced the live tables by renaming: the schema is the migrations' own, names
     // of indexes and constraints included, durable (logged), with no shadow left behind.
     expect(await schemaOf(pool)).toEqual(schemaBefore);
