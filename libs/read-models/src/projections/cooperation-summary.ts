@@ -60,7 +60,9 @@ export function evolveTimeline(
 }
 
 const addDay = (days: readonly string[], day: string): string[] => {
-  if (days.includes(day)) return days as string[];
+  const last = days.length ? days[days.length - 1] : '';
+  if (day > last) return days.concat(day); // events mostly come in time order: append
+  if (day === last || days.includes(day)) return days as string[];
   return [...days, day].sort();
 };
 

@@ -11,22 +11,26 @@ export function toDomainEvent<E extends CooperationEvent | OrganisationEvent>(ev
   return { type: event.type, data: event.data, occurredAt: iso(event.occurredAt) } as E;
 }
 
+// Every table's keysOf asks for the cooperation id of the same event: it is computed once and kept
+// on the event under a private symbol (invisible to JSON and to Object.keys).
+const COOPERATION_ID = Symbol('maillage.cooperationId');
+
 /** Cooperation id of a cooperation event (from its stream name; only CooperationProposed carries it). */
 export function cooperationIdOf(event: RecordedEvent): string {
+  const known = (event as RecordedEvent & { [COOPERATION_ID]?: string })[COOPERATION_ID];
+  if (known !== undefined) return known;
   const id = cooperationIdFromStream(event.streamId);
   if (id === null) throw new Error(`${event.type} ${event.eventId} is not in a cooperation stream (${event.streamId})`);
-  return id;
+  return ((event as RecordedEvent & { [COOPERATION_ID]?: string })[COOPERATION_ID] = id);
 }
 
 // Every fold of every table formats the same few Date objects of an event (toISOString is costly):
-// format each instant once.
-const isoOf = new WeakMap<Date, string>();
+// each instant is formatted once and the text kept on the Date itself, under a private symbol
+// (a property read is far cheaper than a WeakMap lookup; symbols are invisible to JSON and keys).
+const ISO = Symbol('maillage.iso');
+type Formatted = Date & { [ISO]?: string };
 
-export const iso = (date: Date): string => {
-  let text = isoOf.get(date);
-  if (text === undefined) isoOf.set(date, (text = date.toISOString()));
-  return text;
-};
+export const iso = (date: Date): string => (date as Formatted)[ISO] ?? ((date as Formatted)[ISO] = date.toISOString());
 
 /** The ISO day (UTC) of an instant. */
 export const dayOf = (date: Date): string => iso(date).slice(0, 10);
