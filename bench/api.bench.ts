@@ -26,7 +26,6 @@
  * Progress and the app's logs go to stderr; stdout carries only the JSON summary line.
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
@@ -46,7 +45,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
-import { intFromEnv } from './bench-support';
+import { intFromEnv, machineBusySeconds, postgresCpuSeconds } from './bench-support';
 
 // Only the summary goes to stdout: everything else written there (Nest's logger) goes to stderr.
 const stdout = process.stdout.write.bind(process.stdout);
@@ -242,33 +241,6 @@ function runLoadInChild(plan: LoadPlan): Promise<LoadReport> {
 }
 
 /** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
-function machineBusySeconds(): number {
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-  const [user, nice, system, , , irq, softirq, steal] = fields;
-  return (user + nice + system + irq + softirq + (steal ?? 0)) / 100;
-}
-
-/**
- * CPU seconds used so far by this benchmark's PostgreSQL (the postmaster and its live children:
- * backends, WAL writer, checkpointer...), from /proc. Backends that exited meanwhile are not counted.
- */
-function postgresCpuSeconds(dataDir: string): number {
-  const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[0] is the state (3rd field of stat): ppid is the 4th, utime/stime the 14th/15th.
-      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  return ticks / 100;
-}
-
 async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-api');
   const server = await startEmbeddedPostgres({
