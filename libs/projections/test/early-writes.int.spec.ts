@@ -10,7 +10,7 @@ import {
   type RebuildSession,
 } from '@maillage/projections';
 import { COUNTED, counted, type StreamCountRow } from './fixtures/counting.projection';
-import { setUp, type Env } from './helpers';
+import { eventually, setUp, type Env } from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -111,7 +111,11 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
     for (let i = 0; i < 5; i++) await env.store.appendToStream(`counter-${i}`, [counted(i + 1), counted(2)]);
     // amount missing: the fold gives NaN, which COPY refuses to write.
     await env.store.appendToStream('counter-bad', [{ ...counted(1), data: {} }]);
-    for (let i = 5; i < 10; i++) await env.store.appendToStream(`counter-${i}`, [counted(1)]);
+    let last = '';
+    for (let i = 5; i < 10; i++) last = (await env.store.appendToStream(`counter-${i}`, [counted(1)])).lastPosition;
+    // readAll stops below any transaction still open on the server (other test files share it):
+    // wait until every event appended here is readable, or the rebuild could end before the bad one.
+    await eventually(async () => (await env.store.headPosition()) === last, 15_000, 'every event readable');
 
     const failure = await rebuildProjections({
       pool: env.pool,
