@@ -36,6 +36,7 @@ import { Pool as PgPool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { RegionalStatisticsBackfill1795431611558 } from '../src/migrations/1795431611558-regional-statistics-backfill';
 import { StalledDaysBackfill1795435735428 } from '../src/migrations/1795435735428-stalled-days-backfill';
+import { StatisticScale1795440000000 } from '../src/migrations/1795440000000-statistic-scale';
 
 /**
  * The pre-aggregated dashboard (regional_*_statistic, maintained per batch by the live projector)
@@ -283,6 +284,7 @@ describe('read models: pre-aggregated regional statistics', () => {
     const migrationRunner = { query: (sql: string) => pool.query(sql) } as unknown as QueryRunner;
     await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
     await new StalledDaysBackfill1795435735428().up(migrationRunner);
+    await new StatisticScale1795440000000().up(migrationRunner);
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);
@@ -292,6 +294,7 @@ describe('read models: pre-aggregated regional statistics', () => {
     // the backfill existed): the backfill recomputes instead of failing on duplicate keys.
     await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
     await new StalledDaysBackfill1795435735428().up(migrationRunner);
+    await new StatisticScale1795440000000().up(migrationRunner);
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);

@@ -93,11 +93,13 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
   /** Adds sign x the contributions selected by `only` (params: $1 = ids when `only` uses it). */
   async function apply(ctx: ProjectionContext, sign: 1 | -1, only: string, params: unknown[]): Promise<void> {
     const t = ctx.table(table);
+    // trim_scale: a total's numeric scale must not depend on its history (20 + 12.5 - 12.5 + 19
+    // is 39.0, a sum of 20 and 19 is 39), or a rebuild would differ from the live table in form.
     await ctx.client.query(
       `insert into ${t} (region_code, metric, k1, k2, n)
-       select region_code, metric, k1, k2, ${sign === 1 ? '' : '-'}sum(n) from (${parts(ctx, only)}) x
+       select region_code, metric, k1, k2, trim_scale(${sign === 1 ? '' : '-'}sum(n)) from (${parts(ctx, only)}) x
         group by 1, 2, 3, 4 having sum(n) <> 0
-       on conflict (region_code, metric, k1, k2) do update set n = ${t}.n + excluded.n`,
+       on conflict (region_code, metric, k1, k2) do update set n = trim_scale(${t}.n + excluded.n)`,
       params,
     );
   }
