@@ -43,10 +43,8 @@ export function copyValue(value: unknown, type: string): string {
       return String(value);
     case 'boolean':
       return value ? 't' : 'f';
-    case 'object':
-      if (value instanceof Date) return value.toISOString();
-      throw new Error(`COPY: cannot write ${JSON.stringify(value)} to a ${type} column`);
     default:
+      if (value instanceof Date) return value.toISOString();
       throw new Error(`COPY: cannot write ${JSON.stringify(value)} to a ${type} column`);
   }
 }

@@ -185,14 +185,18 @@ async function columnTypes(client: PoolClient, table: string): Promise<Map<strin
   return types;
 }
 
+/** The types of `columns`, in order (format_type text). */
+function typesOf(columns: readonly string[], types: Map<string, string>, table: string): string[] {
+  return columns.map((c) => {
+    const type = types.get(c);
+    if (!type) throw new Error(`Column ${c} not found in ${table}`);
+    return type;
+  });
+}
+
 function definition(columns: readonly string[], types: Map<string, string>, table: string): string {
-  return columns
-    .map((c) => {
-      const type = types.get(c);
-      if (!type) throw new Error(`Column ${c} not found in ${table}`);
-      return `"${c}" ${type}`;
-    })
-    .join(', ');
+  const list = typesOf(columns, types, table);
+  return columns.map((c, i) => `"${c}" ${list[i]}`).join(', ');
 }
 
 /**
@@ -361,12 +365,8 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
 
   /** Plain inserts of new rows (finalized on the way) with COPY: see copy.ts. */
   async function insertRows(ctx: ProjectionContext, table: string, types: Map<string, string>, rows: readonly Row[]): Promise<void> {
-    const columnTypeList = columns.map((c) => {
-      const type = types.get(c);
-      if (!type) throw new Error(`Column ${c} not found in ${table}`);
-      return type;
-    });
-    await copyRows(ctx.client, table, columns, columnTypeList, rows, (row) => (options.finalize ? options.finalize(row) : row) as Record<string, unknown>);
+    const finalized = (row: Row) => (options.finalize ? options.finalize(row) : row) as Record<string, unknown>;
+    await copyRows(ctx.client, table, columns, typesOf(columns, types, table), rows, finalized);
   }
 
   /**
@@ -394,10 +394,9 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       state.dirty.delete(id);
     }
     state.ready = [];
-    const previous = state.pending;
+    // The writer runs queued work in order, so this follows the table's earlier writes.
     state.pending = session
       .background(async (ctx) => {
-        await previous;
         const table = ctx.table(options.table);
         const types = await columnTypes(ctx.client, table);
         await insertRows(ctx, table, types, inserts);

@@ -190,7 +190,6 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
 
   const writer = new ShadowWriter(pool);
   // Streams whose last event (as of the start) has been read: see RebuildSession.streamComplete.
-  let streamVersions: Map<string, number> | null;
   const completeStreams = new Set<string>();
 
   const targets: Target[] = projections.map((projection) => {
@@ -268,7 +267,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     }
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null, store);
-    streamVersions = store.streamVersions ? await store.streamVersions() : null;
+    const streamVersions = store.streamVersions ? await store.streamVersions() : null;
     const estimator = new RateEstimator(started);
     // Once swapped, the rebuild covers exactly what it folded: events committed meanwhile are the
     // live runner's, so the final total is what was done.
