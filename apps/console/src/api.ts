@@ -10,13 +10,11 @@ export interface LoginData {
     user: { id: string; email: string | null; name: string | null; role: Role; organisationId: string | null; regions: string[] };
   };
 }
+/** What a sign-in (or a password change) answers: the token and the session's user. */
+const SESSION_FIELDS = 'accessToken expiresAt user { id email name role organisationId regions }';
 export const LOGIN: TypedDocumentNode<LoginData, { email: string; password: string }> = gql`
   mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) {
-      accessToken
-      expiresAt
-      user { id email name role organisationId regions }
-    }
+    login(email: $email, password: $password) { ${SESSION_FIELDS} }
   }
 `;
 
@@ -390,11 +388,7 @@ export const ME: TypedDocumentNode<{ me: UserAccountView }, Record<string, never
 /** Any signed-in user: changes its own password. Every token issued before is refused; the answer carries a fresh one. */
 export const CHANGE_PASSWORD: TypedDocumentNode<{ changePassword: LoginData['login'] }, { currentPassword: string; newPassword: string }> = gql`
   mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
-    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {
-      accessToken
-      expiresAt
-      user { id email name role organisationId regions }
-    }
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword) { ${SESSION_FIELDS} }
   }
 `;
 /** ADMIN: fields left out stay; `organisationId: null` for an operator; régions only for NETWORK (left out otherwise: cleared). */

@@ -3,6 +3,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { ORGANISATIONS, REGISTER_ORGANISATION, type OrganisationHit } from '../api';
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
+import { ErrorSummary } from '../components/ErrorSummary';
 import { Badge, ErrorBox, PageTitle, Section } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
@@ -189,10 +190,6 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
   const { send, pending } = useMutationRunner({ forbidden: FORBIDDEN_ADMIN });
   const [d, setD] = useState<Draft>(EMPTY);
   const [errors, setErrors] = useState<{ field: Field; message: string }[]>([]);
-  const summary = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (errors.length) summary.current?.focus();
-  }, [errors]);
   const invalid = (field: Field) => (errors.some((e) => e.field === field) ? true : undefined);
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((x) => ({ ...x, [key]: value }));
   const essDefault = d.kind ? ESS_BY_DEFAULT_KINDS.includes(d.kind) : false;
@@ -224,16 +221,7 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
   return (
     <Section title="Enregistrer une organisation" id="nouvelle-organisation">
       <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label="Enregistrer une organisation" data-testid="register-organisation-form">
-        {errors.length > 0 && (
-          <div className="error-box" role="alert" tabIndex={-1} ref={summary} data-testid="register-organisation-errors">
-            <p>Vérifiez votre saisie :</p>
-            <ul>
-              {errors.map((e) => (
-                <li key={e.field}>{e.message}</li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <ErrorSummary errors={errors} testId="register-organisation-errors" />
         <div className="grid-2">
           <div className="field">
             <label htmlFor="org-name">Nom de l’organisation</label>

@@ -5,6 +5,7 @@ import { useAnnouncer } from '../announcer';
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorSummary } from '../components/ErrorSummary';
 import { ModalDialog } from '../components/ModalDialog';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
@@ -254,25 +255,6 @@ function shapeErrors(role: Role | '', name: string, organisation: PickedOrganisa
   if (role && role !== 'ADMIN' && !organisation) rest.push({ field: 'organisation', message: 'Choisissez l’organisation du compte dans l’annuaire.' });
   if (role === 'NETWORK' && regions.length === 0) rest.push({ field: 'regions', message: 'Cochez au moins une région suivie.' });
   return { name: nameErrors, rest };
-}
-
-/** The error summary of an account form: listed, then focused so screen readers read it. */
-function ErrorSummary({ errors, testId }: { errors: FieldError[]; testId: string }) {
-  const summary = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (errors.length) summary.current?.focus();
-  }, [errors]);
-  if (!errors.length) return null;
-  return (
-    <div className="error-box" role="alert" tabIndex={-1} ref={summary} data-testid={testId}>
-      <p>Vérifiez votre saisie :</p>
-      <ul>
-        {errors.map((e) => (
-          <li key={e.field}>{e.message}</li>
-        ))}
-      </ul>
-    </div>
-  );
 }
 
 /** The role radios, each with what the role does. */
