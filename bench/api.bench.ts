@@ -45,7 +45,7 @@ import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
-import { intFromEnv, machineBusySeconds, postgresCpuSeconds } from './bench-support';
+import { intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
 
 // Only the summary goes to stdout: everything else written there (Nest's logger) goes to stderr.
 const stdout = process.stdout.write.bind(process.stdout);
@@ -251,7 +251,7 @@ async function main(): Promise<void> {
       // (a quarter of the memory is the usual rule); 2 GB of this 24 GB machine.
       shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
       // BENCH_PG_STATEMENTS=1: PostgreSQL's own per-statement CPU accounting, printed (stderr) after the run.
-      ...(process.env.BENCH_PG_STATEMENTS === '1' ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {}),
+      ...statementSettings(),
     },
     onProgress: log,
   });
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
       const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
       // Requests still in flight when autocannon stopped finish before the app closes its pool.
       await new Promise((resolve) => setTimeout(resolve, 3000));
-      if (process.env.BENCH_PG_STATEMENTS === '1') await printStatements(url);
+      if (process.env.BENCH_PG_STATEMENTS === '1') await printStatements(url, log);
       log(`commands by mutation: ${JSON.stringify(report.commands.byMutation)}`);
       log(`command answers with an error code: ${JSON.stringify(report.commands.rejectionCodes)}`);
       log(`queries by type: ${JSON.stringify(report.queries.byQuery)}`);
@@ -379,35 +379,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
-  }
-}
-
-/** Starts PostgreSQL's statement statistics afresh for the measured window. */
-async function resetStatements(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('create extension if not exists pg_stat_statements');
-    await client.query('select pg_stat_statements_reset()');
-  } finally {
-    await client.end();
-  }
-}
-
-/** The statements that used the most database time during the measured window (stderr). */
-async function printStatements(url: string): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ calls: string; total_ms: number; mean_ms: number; rows: string; query: string }>(
-      `select calls, round(total_exec_time::numeric, 0)::float as total_ms, round(mean_exec_time::numeric, 2)::float as mean_ms,
-              rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as query
-         from pg_stat_statements order by total_exec_time desc limit 25`,
-    );
-    log('PostgreSQL statements by total time in the measured window:');
-    for (const r of rows) log(`  ${String(r.total_ms).padStart(7)} ms  ${String(r.calls).padStart(6)} calls  ${String(r.mean_ms).padStart(8)} ms/call  ${String(r.rows).padStart(7)} rows  ${r.query}`);
-  } finally {
-    await client.end();
   }
 }
 

@@ -50,3 +50,36 @@ export function postgresCpuSeconds(dataDir: string): number {
   }
   return ticks / 100;
 }
+
+/** BENCH_PG_STATEMENTS=1: server settings for PostgreSQL's own per-statement accounting. */
+export const statementSettings = (): Record<string, string> =>
+  process.env.BENCH_PG_STATEMENTS === '1' ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {};
+
+/** Starts PostgreSQL's statement statistics afresh for the measured window. */
+export async function resetStatements(url: string): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('create extension if not exists pg_stat_statements');
+    await client.query('select pg_stat_statements_reset()');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The statements that used the most database time during the measured window (stderr). */
+export async function printStatements(url: string, log: (line: string) => void): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ calls: string; total_ms: number; mean_ms: number; rows: string; query: string }>(
+      `select calls, round(total_exec_time::numeric, 0)::float as total_ms, round(mean_exec_time::numeric, 2)::float as mean_ms,
+              rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) as query
+         from pg_stat_statements order by total_exec_time desc limit 25`,
+    );
+    log('PostgreSQL statements by total time in the measured window:');
+    for (const r of rows) log(`  ${String(r.total_ms).padStart(7)} ms  ${String(r.calls).padStart(6)} calls  ${String(r.mean_ms).padStart(8)} ms/call  ${String(r.rows).padStart(7)} rows  ${r.query}`);
+  } finally {
+    await client.end();
+  }
+}

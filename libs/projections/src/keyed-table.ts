@@ -273,12 +273,17 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
   }
 
   interface CacheState {
-    rows: Map<string, { key: KeyValue[]; row: Row | null }>;
+    /**
+     * Rows in memory. `stream` is the one stream whose events touched the row, or null once events
+     * of several streams did (such rows stay in memory: other streams may touch them again).
+     */
+    rows: Map<string, { key: KeyValue[]; row: Row | null; stream: string | null }>;
     dirty: Set<string>;
-    /** Keys that may have a row in the shadow table (written by an earlier flush, or loaded). */
+    /**
+     * Keys that may have a row in the shadow table (written, or loaded). A key missing from `rows`
+     * is loaded from the shadow when it is here (its row was dropped from memory), else it is new.
+     */
     stored: Set<string>;
-    /** While true, a key missing from `rows` is missing from the (shadow) table too. */
-    complete: boolean;
     /** The last write queued on the rebuild's writer connection (settled: never rejects). */
     pending: Promise<void>;
     /** Dirty rows by the stream that last touched them, until that stream is complete. */
@@ -292,7 +297,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     const session = ctx.session;
     let state = session.state.get(handle) as CacheState | undefined;
     if (!state) {
-      const created: CacheState = { rows: new Map(), dirty: new Set(), stored: new Set(), complete: true, pending: Promise.resolve(), waiting: new Map(), ready: [] };
+      const created: CacheState = { rows: new Map(), dirty: new Set(), stored: new Set(), pending: Promise.resolve(), waiting: new Map(), ready: [] };
       state = created;
       session.state.set(handle, created);
       session.beforeSwap(handle, async (flushCtx) => {
@@ -316,19 +321,19 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       const state = cacheOf(ctx);
       if (state && cacheOptions) {
         let loaded = 0;
-        if (!state.complete) {
-          await state.pending; // rows written in the background are loaded like the others
-          const misses = [...touched.entries()].filter(([id]) => !state.rows.has(id));
-          if (misses.length) {
-            loaded = await load(ctx, table, keyDef, misses.map(([, e]) => e));
-            for (const [id, e] of misses) if (e.initial !== null) state.stored.add(id);
-          }
+        const misses: Touched<Row>[] = [];
+        for (const [id, entry] of touched) if (state.stored.has(id) && !state.rows.has(id)) misses.push(entry);
+        if (misses.length) {
+          await state.pending; // the row may still be on its way to the shadow
+          loaded = await load(ctx, table, keyDef, misses);
         }
         for (const [id, entry] of touched) {
           const cached = state.rows.get(id);
           if (cached) entry.initial = cached.row;
           const stream = entry.events[entry.events.length - 1].streamId;
-          state.rows.set(id, { key: entry.key, row: foldEntry(options, entry) });
+          let only: string | null = cached ? cached.stream : stream;
+          for (const event of entry.events) if (event.streamId !== only) only = null;
+          state.rows.set(id, { key: entry.key, row: foldEntry(options, entry), stream: only });
           state.dirty.add(id);
           const waiting = state.waiting.get(stream);
           if (waiting) waiting.push(id);
@@ -338,10 +343,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
         let written = 0;
         if (state.dirty.size >= cacheOptions.flushRows || state.rows.size > cacheOptions.maxRows) {
           written = await flushDirty(ctx, table, types, state);
-          if (state.rows.size > cacheOptions.maxRows) {
-            state.rows.clear();
-            state.complete = false;
-          }
+          if (state.rows.size > cacheOptions.maxRows) state.rows.clear(); // reloaded from the shadow when touched
         }
         // A rebuild folds whole batches without I/O in between: let the event loop run, so the rows
         // queued on the writer connection keep flowing to PostgreSQL while the fold goes on.
@@ -387,11 +389,14 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     const upserts: Row[] = [];
     for (const id of state.ready) {
       if (!state.dirty.has(id)) continue; // listed twice, or written since
-      const { row } = state.rows.get(id)!;
+      const { row, stream } = state.rows.get(id)!;
       if (row === null) continue; // a delete: left to the deferred flush
       (state.stored.has(id) ? upserts : inserts).push(row);
       state.stored.add(id);
       state.dirty.delete(id);
+      // Only its (complete) stream touched it: it is not expected again, so it leaves memory (a
+      // stream that grows meanwhile has it loaded back from the shadow).
+      if (stream !== null) state.rows.delete(id);
     }
     state.ready = [];
     // The writer runs queued work in order, so this follows the table's earlier writes.

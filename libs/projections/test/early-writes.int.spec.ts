@@ -89,7 +89,9 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
       ]);
 
       // Batch 2: a grows after it was written (one ready row: under the threshold, nothing queued).
-      await table.applyBatch([event('a', 3, 10)], ctxFor(batchClient));
+      // Only stream a touched its row, so the row left memory once written: it is loaded back.
+      const stats = await table.applyBatch([event('a', 3, 10)], ctxFor(batchClient));
+      expect(stats.loaded).toBe(1);
       expect(background).toHaveLength(1);
 
       // The final flush upserts a and inserts c.
@@ -99,6 +101,60 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
         { stream_id: 'a', events: 3, last_version: 3, amount: 16 },
         { stream_id: 'b', events: 1, last_version: 1, amount: 7 },
         { stream_id: 'c', events: 1, last_version: 1, amount: 3 },
+      ]);
+    } finally {
+      writer.release();
+      batchClient.release();
+    }
+  });
+
+  it('keeps a row that several streams touch in memory after writing it early; a stream-owned row leaves memory', async () => {
+    // One row per stream, plus one row ('all') that every stream touches.
+    const table = keyedTable<StreamCountRow>({
+      table: 'stream_counts',
+      primaryKey: ['stream_id'],
+      columns: ['stream_id', 'events', 'last_version', 'amount'],
+      keysOf: (e) => [e.streamId, 'all'],
+      evolve: (row, e, key) => ({
+        stream_id: String(key[0]),
+        events: (row?.events ?? 0) + 1,
+        last_version: e.streamVersion,
+        amount: (row?.amount ?? 0) + (e.data as { amount: number }).amount,
+      }),
+    });
+    const complete = new Set<string>();
+    const flushes: ((ctx: ProjectionContext) => Promise<void>)[] = [];
+    const background: Promise<void>[] = [];
+    const writer = await env.pool.connect();
+    const batchClient = await env.pool.connect();
+    const ctxFor = (client: PoolClient): ProjectionContext => ({ client, rebuilding: true, session, table: (t) => t });
+    const session: RebuildSession = {
+      state: new Map(),
+      beforeSwap: (_key, flush) => void flushes.push(flush),
+      streamComplete: (s) => complete.has(s),
+      earlyWriteRows: 1,
+      background: (work) => {
+        const done = work(ctxFor(writer));
+        background.push(done);
+        return done;
+      },
+    };
+    try {
+      complete.add('a').add('b');
+      await table.applyBatch([event('a', 1, 5), event('b', 1, 7)], ctxFor(batchClient));
+      await Promise.all(background);
+      // a, b and all were written early; a and b left memory, all (two streams) stayed.
+      const again = await table.applyBatch([event('a', 2, 1), event('b', 2, 2)], ctxFor(batchClient));
+      expect(again.loaded).toBe(2); // a and b, not all
+      await Promise.all(background);
+      for (const flush of flushes) await flush(ctxFor(batchClient));
+      const { rows } = await env.pool.query<StreamCountRow>(
+        `select stream_id, events, last_version, amount::int as amount from stream_counts order by 1`,
+      );
+      expect(rows).toEqual([
+        { stream_id: 'a', events: 2, last_version: 2, amount: 6 },
+        { stream_id: 'all', events: 4, last_version: 2, amount: 15 },
+        { stream_id: 'b', events: 2, last_version: 2, amount: 9 },
       ]);
     } finally {
       writer.release();

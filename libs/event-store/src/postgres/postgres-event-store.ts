@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { EVENT_ROW_TYPES } from '../instants';
 import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '../errors';
 import {
   ANY,
@@ -441,7 +442,8 @@ export class PostgresEventStore implements EventStore {
 
   private async query<R extends object>(sql: string, params: unknown[], doing: string): Promise<R[]> {
     try {
-      const result = await this.pool.query<R>(sql, params);
+      // Timestamps are parsed keeping their ISO text (see instants.ts).
+      const result = await this.pool.query<R>({ text: sql, values: params, types: EVENT_ROW_TYPES });
       return result.rows;
     } catch (error) {
       throw toEventStoreError(error, doing);

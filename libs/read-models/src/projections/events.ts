@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '@maillage/event-store';
+import { isoText, type RecordedEvent } from '@maillage/event-store';
 import {
   PLAYBOOKS,
   cooperationIdFromStream,
@@ -24,13 +24,9 @@ export function cooperationIdOf(event: RecordedEvent): string {
   return ((event as RecordedEvent & { [COOPERATION_ID]?: string })[COOPERATION_ID] = id);
 }
 
-// Every fold of every table formats the same few Date objects of an event (toISOString is costly):
-// each instant is formatted once and the text kept on the Date itself, under a private symbol
-// (a property read is far cheaper than a WeakMap lookup; symbols are invisible to JSON and keys).
-const ISO = Symbol('maillage.iso');
-type Formatted = Date & { [ISO]?: string };
-
-export const iso = (date: Date): string => (date as Formatted)[ISO] ?? ((date as Formatted)[ISO] = date.toISOString());
+// Every fold of every table formats the same few Date objects of an event: the text is computed
+// once per Date (the PostgreSQL store keeps it from the text it read; see isoText).
+export const iso = isoText;
 
 /** The ISO day (UTC) of an instant. */
 export const dayOf = (date: Date): string => iso(date).slice(0, 10);
