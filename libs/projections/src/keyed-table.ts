@@ -41,6 +41,14 @@ export interface KeyedTableOptions<Row extends object> {
    * misses are loaded again). Defaults: 1,000,000 each. false: write per batch.
    */
   rebuildCache?: { maxRows?: number; flushRows?: number } | false;
+  /**
+   * During a rebuild: runs after each bulk write of this table's rows to its shadow (rows of
+   * complete streams written during the fold, and the deferred flush), on the same connection and
+   * in order, with the finalized rows written and the keys deleted. Tables derived from these rows
+   * are written here, so they are built along with them instead of all at the end. Live batches
+   * do not call it.
+   */
+  rebuildAfterWrite?(ctx: ProjectionContext, written: readonly Row[], deleted: readonly KeyValue[][]): Promise<void>;
 }
 
 export interface KeyedTable<Row extends object> {
@@ -355,6 +363,9 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       const loaded = await load(ctx, table, keyDef, entries);
       const { upserts, deletes } = foldTouched(options, entries);
       await write(ctx, table, types, upserts, deletes);
+      if (ctx.rebuilding && options.rebuildAfterWrite && (upserts.length || deletes.length)) {
+        await options.rebuildAfterWrite(ctx, upserts, deletes); // a rebuild without the row cache
+      }
       return { loaded, upserted: upserts.length, deleted: deletes.length };
     },
     async flush(ctx) {
@@ -365,10 +376,27 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     },
   };
 
-  /** Plain inserts of new rows (finalized on the way) with COPY: see copy.ts. */
-  async function insertRows(ctx: ProjectionContext, table: string, types: Map<string, string>, rows: readonly Row[]): Promise<void> {
-    const finalized = (row: Row) => (options.finalize ? options.finalize(row) : row) as Record<string, unknown>;
-    await copyRows(ctx.client, table, columns, typesOf(columns, types, table), rows, finalized);
+  const finalize = (row: Row): Row => (options.finalize ? options.finalize(row) : row);
+
+  /**
+   * A rebuild's bulk write to the shadow: new rows (finalized on the way) inserted with COPY (see
+   * copy.ts), rows the shadow may hold upserted, deleted keys deleted; then rebuildAfterWrite.
+   */
+  async function writeShadow(
+    ctx: ProjectionContext,
+    table: string,
+    types: Map<string, string>,
+    inserts: readonly Row[],
+    upserts: readonly Row[],
+    deletes: readonly KeyValue[][],
+  ): Promise<void> {
+    const inserted = inserts.map(finalize);
+    const upserted = upserts.map(finalize);
+    await copyRows(ctx.client, table, columns, typesOf(columns, types, table), inserted, (row) => row as Record<string, unknown>);
+    await write(ctx, table, types, upserted, deletes);
+    if (options.rebuildAfterWrite && (inserted.length || upserted.length || deletes.length)) {
+      await options.rebuildAfterWrite(ctx, inserted.concat(upserted), deletes);
+    }
   }
 
   /**
@@ -404,8 +432,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       .background(async (ctx) => {
         const table = ctx.table(options.table);
         const types = await columnTypes(ctx.client, table);
-        await insertRows(ctx, table, types, inserts);
-        await write(ctx, table, types, upserts.map((row) => (options.finalize ? options.finalize(row) : row)), []);
+        await writeShadow(ctx, table, types, inserts, upserts, []);
       })
       .catch(() => undefined); // the runner raises the writer's failure
   }
@@ -427,12 +454,10 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
         state.stored.delete(id);
         continue;
       }
-      if (stored) upserts.push(options.finalize ? options.finalize(entry.row) : entry.row);
-      else inserts.push(entry.row);
+      (stored ? upserts : inserts).push(entry.row);
       state.stored.add(id);
     }
-    await insertRows(ctx, table, types, inserts);
-    await write(ctx, table, types, upserts, deletes);
+    await writeShadow(ctx, table, types, inserts, upserts, deletes);
     state.dirty.clear();
     state.waiting.clear();
     state.ready = [];

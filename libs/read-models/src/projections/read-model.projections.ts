@@ -1,6 +1,6 @@
 import { COOPERATION_EVENT_TYPES } from '@maillage/domain';
 import type { RecordedEvent } from '@maillage/event-store';
-import { keyedTable, type KeyedTable, type Projection, type ProjectionContext } from '@maillage/projections';
+import { keyedTable, type KeyedTable, type KeyedTableOptions, type Projection, type ProjectionContext } from '@maillage/projections';
 import type { CooperationSummaryEntity } from '../entities';
 import {
   deliverableFold,
@@ -47,7 +47,7 @@ function tableOf<Row extends object>(
   table: string,
   primaryKey: readonly (keyof Row & string)[],
   columns: readonly (keyof Row & string)[],
-  fold: KeyedFold<Row> & { finalize?: (row: Row) => Row },
+  fold: KeyedFold<Row> & Pick<KeyedTableOptions<Row>, 'finalize' | 'rebuildAfterWrite'>,
 ): KeyedTable<object> {
   return keyedTable<Row>({ table, primaryKey, columns, ...fold }) as unknown as KeyedTable<object>;
 }
@@ -70,6 +70,12 @@ export const cooperationSummaryTable = tableOf<CooperationSummaryEntity>(T.summa
   evolve: (row, event) => foldCooperationSummary(row, event),
   // Gate, members, labels, shareholding...: once per written row, not after every event.
   finalize: deriveCooperationSummary,
+  // During a rebuild the stage intervals, visits and shareholding follow each bulk write of summary
+  // rows (live batches expand in deriveFromSummary).
+  rebuildAfterWrite: async (ctx, written) => {
+    const ids = written.map((row) => row.id);
+    await expandSummary(ctx, ids, ids);
+  },
 });
 
 export const marketTable = tableOf(T.market, ['cooperation_id'], cols('cooperation_id', 'buyer_name', 'buyer_organisation_id', 'cpv_code', 'amount_excl_vat', 'duration_months', 'procedures', 'lots', 'bid_deadline', 'form', 'mandataire_id', 'outcome', 'start_date', 'outcome_at', 'updated_at'), marketFold);
@@ -92,63 +98,54 @@ function idsOf(events: readonly RecordedEvent[], types: ReadonlySet<string>): st
  * Stage intervals, stage visits and JVS shareholding are expanded in SQL from the summary row just
  * written (its `timeline` and `shareholding` jsonb), for the cooperations whose lifecycle, territory
  * or shares changed in the batch: one delete and one insert per table per batch. During a rebuild
- * the summary rows stay in memory until flushed, so the expansion runs once, over every summary
- * row, after the summary is flushed, before the swap (on the shadow tables).
+ * the summary rows stay in memory until written in bulk, and each bulk write expands its rows
+ * (the summary table's rebuildAfterWrite), on the shadow tables.
  */
 async function deriveFromSummary(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
-  if (ctx.rebuilding && ctx.session) {
-    ctx.session.beforeSwap(deriveFromSummary, async (flushCtx) => {
-      await cooperationSummaryTable.flush(flushCtx);
-      await expandSummary(flushCtx, null, null);
-    });
-    return;
-  }
+  if (ctx.rebuilding) return;
   const timelineIds = idsOf(events, TIMELINE_EVENT_TYPES);
   const shareIds = idsOf(events, SHAREHOLDING_EVENT_TYPES);
   await expandSummary(ctx, timelineIds, shareIds);
 }
 
-/** Expands the given cooperations' summary rows (null: every row of an empty, rebuilding table). */
-async function expandSummary(ctx: ProjectionContext, timelineIds: string[] | null, shareIds: string[] | null): Promise<void> {
+/** Expands the given cooperations' summary rows (their earlier expansions are replaced). */
+async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shareIds: string[]): Promise<void> {
   const summary = ctx.table(T.summary);
-  const all = timelineIds === null;
-  const only = all ? 'true' : 's.id = any($1::text[])';
-  const params = (ids: string[] | null) => (ids === null ? [] : [ids]);
-  if (all || timelineIds.length) {
+  if (timelineIds.length) {
     const interval = ctx.table(T.interval);
     const visit = ctx.table(T.visit);
     const timeline = `from ${summary} s cross join jsonb_to_recordset(s.timeline) as t(seq integer, stage text, status text,
         "validFrom" timestamptz, "validTo" timestamptz, "recordedFrom" timestamptz, "recordedTo" timestamptz,
         "enteredVia" text, "exitedVia" text)
-      where ${only}`;
-    if (!all) await ctx.client.query(`delete from ${interval} where cooperation_id = any($1::text[])`, [timelineIds]);
+      where s.id = any($1::text[])`;
+    await ctx.client.query(`delete from ${interval} where cooperation_id = any($1::text[])`, [timelineIds]);
     await ctx.client.query(
       `insert into ${interval} (cooperation_id, seq, kind, region_code, departement_codes, stage, status, valid_from,
           valid_to, recorded_from, recorded_to, entered_via, exited_via)
        select s.id, t.seq, s.kind, s.region_code, s.departement_codes, t.stage, t.status, t."validFrom", t."validTo",
           t."recordedFrom", t."recordedTo", t."enteredVia", t."exitedVia" ${timeline}`,
-      params(timelineIds),
+      [timelineIds],
     );
-    if (!all) await ctx.client.query(`delete from ${visit} where cooperation_id = any($1::text[])`, [timelineIds]);
+    await ctx.client.query(`delete from ${visit} where cooperation_id = any($1::text[])`, [timelineIds]);
     await ctx.client.query(
       `insert into ${visit} (cooperation_id, visit, kind, region_code, stage, entered_at, entered_recorded_at, entered_via,
           exited_at, exited_recorded_at, exited_via, days_spent)
        select s.id, t.seq, s.kind, s.region_code, t.stage, t."validFrom", t."recordedFrom", t."enteredVia", t."validTo",
           t."recordedTo", t."exitedVia", round((extract(epoch from t."validTo" - t."validFrom") / 86400)::numeric, 2)
        ${timeline} and t.status = 'ACTIVE'`,
-      params(timelineIds),
+      [timelineIds],
     );
   }
-  if (shareIds === null || shareIds.length) {
+  if (shareIds.length) {
     const shareholding = ctx.table(T.shareholding);
-    if (shareIds !== null) await ctx.client.query(`delete from ${shareholding} where cooperation_id = any($1::text[])`, [shareIds]);
+    await ctx.client.query(`delete from ${shareholding} where cooperation_id = any($1::text[])`, [shareIds]);
     await ctx.client.query(
       `insert into ${shareholding} (cooperation_id, phase, shares, total_percent, ess_percent, ess_majority)
        select s.id, t.phase, t.shares, t."totalPercent", t."essPercent", t."essMajority"
          from ${summary} s cross join jsonb_to_recordset(s.shareholding)
            as t(phase text, shares jsonb, "totalPercent" numeric, "essPercent" numeric, "essMajority" boolean)
-        where ${shareIds === null ? 'true' : 's.id = any($1::text[])'} and s.kind = 'JVS'`,
-      params(shareIds),
+        where s.id = any($1::text[]) and s.kind = 'JVS'`,
+      [shareIds],
     );
   }
 }
@@ -187,7 +184,7 @@ export const cooperationsProjection: Projection = composite(
   [cooperationSummaryTable, marketTable],
   [T.interval, T.visit, T.shareholding, T.cooperationStatistic],
   deriveFromSummary,
-  cooperationStatistics(() => []),
+  cooperationStatistics(() => [cooperationSummaryTable]),
 );
 
 /** Deliverables, waivers, support, funding and disbursements, indicators and measurements. */

@@ -134,7 +134,7 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
   };
 }
 
-/** `flushFirst`: the keyed tables its parts read (the summary is flushed by deriveFromSummary). */
+/** `flushFirst`: the keyed tables its parts read (flushing the summary also expands its intervals and visits). */
 export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
   aggregate('regional_cooperation_statistic', cooperationParts, flushFirst);
 export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
