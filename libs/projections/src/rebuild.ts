@@ -330,20 +330,20 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     // work is here). Nobody else sees the shadows.
     report('swapping', done);
     if (lost) throw new LeaseLostError(label, held.map((t) => t.owner).join(', '), null);
+    // Then planner statistics for its new tables before anyone queries them (they follow the
+    // rename): each projection's as soon as its own writes are done.
     await Promise.all(
-      targets
-        .filter((t) => t.flushes.size)
-        .map((t) =>
-          inTransaction(pool, async (client) => {
+      targets.map(async (t) => {
+        if (t.flushes.size) {
+          await inTransaction(pool, async (client) => {
             for (const flush of t.flushes.values()) await flush(t.ctxFor(client));
           }).catch((error: unknown) => {
             throw new RebuildError(`Rebuild of ${t.name} failed writing its rows: ${(error as Error).message}`, null, error);
-          }),
-        ),
+          });
+        }
+        await Promise.all(t.shadows.map(([, shadow]) => pool.query(`analyze ${shadow}`)));
+      }),
     );
-
-    // Planner statistics for the new tables before anyone queries them (they follow the rename).
-    await Promise.all(allShadows.map(([, shadow]) => pool.query(`analyze ${shadow}`)));
 
     // 4. Swap, each projection in its own transaction fenced by its lease (held, row-locked, until
     // commit), the projections concurrently: each shadow replaces its live table (drop, rename,
