@@ -38,10 +38,10 @@ export interface RebuildSession {
   /** How many rows of complete streams a helper gathers before writing them in the background. */
   readonly earlyWriteRows: number;
   /**
-   * Runs writes to the shadow tables on the rebuild's writer connection, outside the batch's
-   * transaction, in the order queued, while the next batches are folded (PostgreSQL writes on one
-   * core while the fold runs on another). Resolves once this work is done. A failure fails the
-   * rebuild; the runner waits for every queued write before the deferred writes.
+   * Runs writes to the projection's shadow tables on its writer connection, outside the batch's
+   * transaction, in the order queued, while the next batches are folded (PostgreSQL writes while
+   * the fold runs; each projection has its own writer). Resolves once this work is done. A
+   * failure fails the rebuild; the runner waits for every queued write before the deferred writes.
    */
   background(work: (ctx: ProjectionContext) => Promise<void>): Promise<void>;
 }

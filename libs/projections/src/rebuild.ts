@@ -111,27 +111,35 @@ export async function rebuildProjection(options: RebuildOptions): Promise<Rebuil
 }
 
 /**
- * The rebuild's writer connection: shadow-table writes queued by the projections during the fold
- * (rows whose streams are complete) run on it in order, outside the batch transactions (nobody
- * else sees the shadows; a failed rebuild drops them). The first failure is kept and fails the
- * rebuild; later work is not run.
+ * A writer of one projection's shadow tables during the fold: writes queued by its tables (rows
+ * whose streams are complete) run in order, on a connection of their own outside the batch
+ * transactions (nobody else sees the shadows; a failed rebuild drops them). Each projection has
+ * its own writer, so PostgreSQL writes the projections' rows concurrently. The connection is held
+ * while work is queued and returned to the pool when the queue is empty. The first failure is
+ * kept and fails the rebuild; later work is not run.
  */
 class ShadowWriter {
   private tail: Promise<void> = Promise.resolve();
   private client: PoolClient | null = null;
+  private queued = 0;
   failure: Error | null = null;
 
   constructor(private readonly pool: Pool) {}
 
   run(work: (client: PoolClient) => Promise<void>): Promise<void> {
+    this.queued++;
     const next = this.tail.then(async () => {
       if (this.failure) throw this.failure;
       this.client ??= await this.pool.connect();
       await work(this.client);
     });
-    this.tail = next.catch((error: unknown) => {
-      this.failure ??= error instanceof Error ? error : new Error(String(error));
-    });
+    this.tail = next
+      .catch((error: unknown) => {
+        this.failure ??= error instanceof Error ? error : new Error(String(error));
+      })
+      .finally(() => {
+        if (--this.queued === 0) this.release();
+      });
     return next;
   }
 
@@ -145,6 +153,32 @@ class ShadowWriter {
     // A connection whose statement failed may be in an unknown state: destroy it.
     this.client?.release(this.failure ?? undefined);
     this.client = null;
+  }
+}
+
+/** The projections' writers, drained and released together. */
+class ShadowWriters {
+  private readonly writers: ShadowWriter[] = [];
+
+  constructor(private readonly pool: Pool) {}
+
+  create(): ShadowWriter {
+    const writer = new ShadowWriter(this.pool);
+    this.writers.push(writer);
+    return writer;
+  }
+
+  get failure(): Error | null {
+    return this.writers.find((w) => w.failure)?.failure ?? null;
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all(this.writers.map((w) => w.drain().catch(() => undefined)));
+    if (this.failure) throw this.failure;
+  }
+
+  release(): void {
+    for (const w of this.writers) w.release();
   }
 }
 
@@ -188,11 +222,12 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
   const ttl = options.leaseTtlMs ?? 15_000;
   const started = Date.now();
 
-  const writer = new ShadowWriter(pool);
+  const writers = new ShadowWriters(pool);
   // Streams whose last event (as of the start) has been read: see RebuildSession.streamComplete.
   const completeStreams = new Set<string>();
 
   const targets: Target[] = projections.map((projection) => {
+    const writer = writers.create();
     const shadows = projection.tables.map((t) => [t, shadowTableName(t)] as const);
     const shadowOf = new Map(shadows);
     const flushes = new Map<object, (ctx: ProjectionContext) => Promise<void>>();
@@ -287,7 +322,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       position = events[events.length - 1].globalPosition;
       next = read(position);
       next.catch(() => undefined); // awaited next turn; do not crash on an early rejection
-      if (writer.failure) break; // raised by drain() below
+      if (writers.failure) break; // raised by drain() below
       if (streamVersions) {
         for (const e of events) if (streamVersions.get(e.streamId) === e.streamVersion) completeStreams.add(e.streamId);
       }
@@ -317,11 +352,11 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
 
     // Rows written during the fold (complete streams) are in the shadows before anything reads them.
     try {
-      await writer.drain();
+      await writers.drain();
     } catch (error) {
       throw new RebuildError(`Rebuild of ${label} failed writing rows during the fold: ${(error as Error).message}`, null, error);
     } finally {
-      writer.release();
+      writers.release();
     }
 
     // 3. Deferred writes (keyedTable's in-memory rows, set-based derivations) into the shadows:
@@ -371,8 +406,8 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     const eventsPerSecond = (done * 1000) / Math.max(durationMs, 1);
     return names.map((projection) => ({ projection, events: done, position, durationMs, eventsPerSecond }));
   } catch (error) {
-    await writer.drain().catch(() => undefined); // no write may land after the shadows are dropped
-    writer.release();
+    await writers.drain().catch(() => undefined); // no write may land after the shadows are dropped
+    writers.release();
     for (const [, shadow] of allShadows) await pool.query(`drop table if exists ${shadow}`).catch(() => undefined);
     throw error;
   } finally {
