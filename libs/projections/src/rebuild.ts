@@ -215,6 +215,8 @@ interface Target {
 export async function rebuildProjections(options: RebuildManyOptions): Promise<RebuildResult[]> {
   const { pool, store, projections } = options;
   if (!projections.length) return [];
+  // A batch's transaction may wait for its projection's writer, which needs a connection of its own.
+  if (pool.options.max < 2) throw new Error(`Rebuild needs a pool of at least 2 connections (this one has ${pool.options.max})`);
   const names = projections.map((p) => p.name);
   if (new Set(names).size !== names.length) throw new Error(`Rebuild: projection named twice in ${names.join(', ')}`);
   const label = names.join('+');

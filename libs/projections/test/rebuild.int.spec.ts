@@ -1,4 +1,5 @@
-import { ProjectionRunner, formatProgress, type RebuildProgress } from '@maillage/projections';
+import { Pool } from 'pg';
+import { ProjectionRunner, formatProgress, rebuildProjections, type RebuildProgress } from '@maillage/projections';
 import {
   counted,
   countingProjection,
@@ -155,6 +156,35 @@ describe('rebuild (PostgreSQL)', () => {
     expect(sortedEntries(rebuilt)).toEqual(sortedEntries(live));
     expect(rebuilt.totals).toEqual(live.totals);
     await other.stop();
+  });
+
+  it('rebuilds through a pool of two connections (a batch and a writer), and refuses a pool of one', async () => {
+    await runner.start();
+    await workload(25, 60);
+    await settle(env, runner);
+    const live = await readModel(env.pool);
+    await runner.stop();
+    const projection = countingProjection({ rebuildCache: { maxRows: 9, flushRows: 4 } });
+    const small = (max: number) => new Pool({ connectionString: env.db.url, max });
+    const one = small(1);
+    try {
+      await expect(rebuildProjections({ pool: one, store: env.store, projections: [projection] })).rejects.toThrow(
+        'Rebuild needs a pool of at least 2 connections (this one has 1)',
+      );
+    } finally {
+      await one.end();
+    }
+    expect(await readModel(env.pool)).toEqual(live); // untouched
+    const two = small(2);
+    try {
+      // Evictions make batches wait for rows still on their way to the shadow, on the writer.
+      await rebuildProjections({ pool: two, store: env.store, projections: [projection], batchSize: 13, earlyWriteRows: 1 });
+    } finally {
+      await two.end();
+    }
+    const rebuilt = await readModel(env.pool);
+    expect(sortedEntries(rebuilt)).toEqual(sortedEntries(live));
+    expect(rebuilt.totals).toEqual(live.totals);
   });
 
   it('reports rebuilding while a rebuild holds the lease', async () => {
