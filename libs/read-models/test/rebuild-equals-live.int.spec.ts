@@ -355,7 +355,7 @@ describe('read models: rebuild equals live', () => {
     expect(withGrowth).toEqual(await snapshot(pool));
     expect(withGrowth).not.toEqual(live);
     // And the live projector, resumed, agrees.
-    await runner.waitFor(after!, { timeoutMs: 60_000 });
+    await runner.waitFor(after, { timeoutMs: 60_000 });
     expect(await snapshot(pool)).toEqual(withGrowth);
   });
 });
