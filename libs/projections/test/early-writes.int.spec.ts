@@ -42,22 +42,26 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
     await env.close();
   });
 
-  const countsTable = () =>
+  /** Counts per stream (or per the keys `keysOf` names). */
+  const countsTable = (keysOf: (e: RecordedEvent) => string[] = (e) => [e.streamId]) =>
     keyedTable<StreamCountRow>({
       table: 'stream_counts',
       primaryKey: ['stream_id'],
       columns: ['stream_id', 'events', 'last_version', 'amount'],
-      keysOf: (e) => [e.streamId],
-      evolve: (row, e) => ({
-        stream_id: e.streamId,
+      keysOf,
+      evolve: (row, e, key) => ({
+        stream_id: String(key[0]),
         events: (row?.events ?? 0) + 1,
         last_version: e.streamVersion,
         amount: (row?.amount ?? 0) + (e.data as { amount: number }).amount,
       }),
     });
 
-  it('writes complete streams in the background once enough are ready, and a stream that grows is written again by the final flush', async () => {
-    const table = countsTable();
+  const rows = async () =>
+    (await env.pool.query<StreamCountRow>(`select stream_id, events, last_version, amount::int as amount from stream_counts order by 1`)).rows;
+
+  /** A rebuild session by hand: a writer and a batch connection, complete streams set by the test. */
+  async function rebuildSession(earlyWriteRows: number) {
     const complete = new Set<string>();
     const flushes: ((ctx: ProjectionContext) => Promise<void>)[] = [];
     const background: Promise<void>[] = [];
@@ -68,15 +72,19 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
       state: new Map(),
       beforeSwap: (_key, flush) => void flushes.push(flush),
       streamComplete: (s) => complete.has(s),
-      earlyWriteRows: 2,
+      earlyWriteRows,
       background: (work) => {
         const done = work(ctxFor(writer));
         background.push(done);
         return done;
       },
     };
-    const rows = async () =>
-      (await env.pool.query<StreamCountRow>(`select stream_id, events, last_version, amount::int as amount from stream_counts order by 1`)).rows;
+    return { complete, flushes, background, writer, batchClient, ctxFor };
+  }
+
+  it('writes complete streams in the background once enough are ready, and a stream that grows is written again by the final flush', async () => {
+    const table = countsTable();
+    const { complete, flushes, background, writer, batchClient, ctxFor } = await rebuildSession(2);
     try {
       // Batch 1: a and b are complete, c is not: a and b (two rows, the threshold) go to the writer.
       complete.add('a').add('b');
@@ -110,35 +118,8 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
 
   it('keeps a row that several streams touch in memory after writing it early; a stream-owned row leaves memory', async () => {
     // One row per stream, plus one row ('all') that every stream touches.
-    const table = keyedTable<StreamCountRow>({
-      table: 'stream_counts',
-      primaryKey: ['stream_id'],
-      columns: ['stream_id', 'events', 'last_version', 'amount'],
-      keysOf: (e) => [e.streamId, 'all'],
-      evolve: (row, e, key) => ({
-        stream_id: String(key[0]),
-        events: (row?.events ?? 0) + 1,
-        last_version: e.streamVersion,
-        amount: (row?.amount ?? 0) + (e.data as { amount: number }).amount,
-      }),
-    });
-    const complete = new Set<string>();
-    const flushes: ((ctx: ProjectionContext) => Promise<void>)[] = [];
-    const background: Promise<void>[] = [];
-    const writer = await env.pool.connect();
-    const batchClient = await env.pool.connect();
-    const ctxFor = (client: PoolClient): ProjectionContext => ({ client, rebuilding: true, session, table: (t) => t });
-    const session: RebuildSession = {
-      state: new Map(),
-      beforeSwap: (_key, flush) => void flushes.push(flush),
-      streamComplete: (s) => complete.has(s),
-      earlyWriteRows: 1,
-      background: (work) => {
-        const done = work(ctxFor(writer));
-        background.push(done);
-        return done;
-      },
-    };
+    const table = countsTable((e) => [e.streamId, 'all']);
+    const { complete, flushes, background, writer, batchClient, ctxFor } = await rebuildSession(1);
     try {
       complete.add('a').add('b');
       await table.applyBatch([event('a', 1, 5), event('b', 1, 7)], ctxFor(batchClient));
@@ -148,10 +129,7 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
       expect(again.loaded).toBe(2); // a and b, not all
       await Promise.all(background);
       for (const flush of flushes) await flush(ctxFor(batchClient));
-      const { rows } = await env.pool.query<StreamCountRow>(
-        `select stream_id, events, last_version, amount::int as amount from stream_counts order by 1`,
-      );
-      expect(rows).toEqual([
+      expect(await rows()).toEqual([
         { stream_id: 'a', events: 2, last_version: 2, amount: 6 },
         { stream_id: 'all', events: 4, last_version: 2, amount: 15 },
         { stream_id: 'b', events: 2, last_version: 2, amount: 9 },
