@@ -63,22 +63,21 @@ export function copyLines(rows: readonly Record<string, unknown>[], columns: rea
 }
 
 /**
- * Inserts rows into `table` with one COPY, turning `chunk` rows at a time into records and text as
- * the database consumes them (back-pressure: memory stays at a few chunks).
+ * Inserts rows into `table` with one COPY, turning `chunk` rows at a time into text as the
+ * database consumes them (back-pressure: memory stays at a few chunks).
  */
-export async function copyRows<T>(
+export async function copyRows(
   client: PoolClient,
   table: string,
   columns: readonly string[],
   types: readonly string[],
-  rows: readonly T[],
-  toRecord: (row: T) => Record<string, unknown>,
+  rows: readonly object[],
   chunk = 1_000,
 ): Promise<void> {
   if (!rows.length) return;
   const quoted = columns.map((c) => `"${c}"`).join(', ');
   function* lines(): Generator<string> {
-    for (let i = 0; i < rows.length; i += chunk) yield copyLines(rows.slice(i, i + chunk).map(toRecord), columns, types);
+    for (let i = 0; i < rows.length; i += chunk) yield copyLines(rows.slice(i, i + chunk) as Record<string, unknown>[], columns, types);
   }
   await pipeline(Readable.from(lines()), client.query(copyFrom(`copy ${table} (${quoted}) from stdin`)));
 }

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@maillage/event-store';
-import type { Projection, ProjectionContext } from './projection';
+import type { Projection, ProjectionContext, RebuildSession } from './projection';
 import { copyRows } from './copy';
 import { assertIdentifier, assertTableName } from './sql';
 
@@ -193,6 +193,9 @@ async function columnTypes(client: PoolClient, table: string): Promise<Map<strin
   return types;
 }
 
+/** A rebuild session that can tell complete streams (its store reports stream versions). */
+type EarlyWriting = RebuildSession & { streamComplete: (streamId: string) => boolean };
+
 /** The types of `columns`, in order (format_type text). */
 function typesOf(columns: readonly string[], types: Map<string, string>, table: string): string[] {
   return columns.map((c) => {
@@ -328,6 +331,8 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
 
       const state = cacheOf(ctx);
       if (state && cacheOptions) {
+        // Rows are written during the fold only when the rebuild knows which streams are complete.
+        const early = ctx.session?.streamComplete ? (ctx.session as EarlyWriting) : null;
         let loaded = 0;
         const misses: Touched<Row>[] = [];
         for (const [id, entry] of touched) if (state.stored.has(id) && !state.rows.has(id)) misses.push(entry);
@@ -343,11 +348,12 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
           for (const event of entry.events) if (event.streamId !== only) only = null;
           state.rows.set(id, { key: entry.key, row: foldEntry(options, entry), stream: only });
           state.dirty.add(id);
+          if (!early) continue;
           const waiting = state.waiting.get(stream);
           if (waiting) waiting.push(id);
           else state.waiting.set(stream, [id]);
         }
-        if (ctx.session) writeCompleteRows(ctx.session, state);
+        if (early) writeCompleteRows(early, state);
         let written = 0;
         if (state.dirty.size >= cacheOptions.flushRows || state.rows.size > cacheOptions.maxRows) {
           written = await flushDirty(ctx, table, types, state);
@@ -392,7 +398,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
   ): Promise<void> {
     const inserted = inserts.map(finalize);
     const upserted = upserts.map(finalize);
-    await copyRows(ctx.client, table, columns, typesOf(columns, types, table), inserted, (row) => row as Record<string, unknown>);
+    await copyRows(ctx.client, table, columns, typesOf(columns, types, table), inserted);
     await write(ctx, table, types, upserted, deletes);
     if (options.rebuildAfterWrite && (inserted.length || upserted.length || deletes.length)) {
       await options.rebuildAfterWrite(ctx, inserted.concat(upserted), deletes);
@@ -406,7 +412,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
    * end. A row whose stream grows meanwhile becomes dirty again and is upserted by the deferred
    * flush; deleted rows are left to it.
    */
-  function writeCompleteRows(session: NonNullable<ProjectionContext['session']>, state: CacheState): void {
+  function writeCompleteRows(session: EarlyWriting, state: CacheState): void {
     for (const [stream, ids] of state.waiting) {
       if (!session.streamComplete(stream)) continue;
       state.waiting.delete(stream);

@@ -32,9 +32,10 @@ export interface RebuildSession {
   /**
    * True once every event the stream held when the rebuild started has been applied: rows fed
    * only by that stream are final, unless the stream grows during the rebuild (then they are
-   * written again by the deferred writes). False when the store cannot tell.
+   * written again by the deferred writes). Absent when the store cannot tell (no
+   * `streamVersions`): every row is then written at the end.
    */
-  streamComplete(streamId: string): boolean;
+  readonly streamComplete?: (streamId: string) => boolean;
   /** How many rows of complete streams a helper gathers before writing them in the background. */
   readonly earlyWriteRows: number;
   /**

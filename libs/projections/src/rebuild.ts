@@ -143,20 +143,20 @@ class ShadowWriter {
     return next;
   }
 
-  /** Waits for every queued write; throws the first failure. */
+  /** Waits for every queued write (the connection is back in the pool); throws the first failure. */
   async drain(): Promise<void> {
     await this.tail;
     if (this.failure) throw this.failure;
   }
 
-  release(): void {
+  private release(): void {
     // A connection whose statement failed may be in an unknown state: destroy it.
     this.client?.release(this.failure ?? undefined);
     this.client = null;
   }
 }
 
-/** The projections' writers, drained and released together. */
+/** The projections' writers, drained together. */
 class ShadowWriters {
   private readonly writers: ShadowWriter[] = [];
 
@@ -175,10 +175,6 @@ class ShadowWriters {
   async drain(): Promise<void> {
     await Promise.all(this.writers.map((w) => w.drain().catch(() => undefined)));
     if (this.failure) throw this.failure;
-  }
-
-  release(): void {
-    for (const w of this.writers) w.release();
   }
 }
 
@@ -248,7 +244,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       beforeSwap: (key, flush) => {
         if (!flushes.has(key)) flushes.set(key, flush);
       },
-      streamComplete: (streamId) => completeStreams.has(streamId),
+      streamComplete: store.streamVersions ? (streamId) => completeStreams.has(streamId) : undefined,
       earlyWriteRows: Math.max(1, options.earlyWriteRows ?? 2_000),
       background: (work) => writer.run((client) => work(ctxFor(client))),
     };
@@ -304,7 +300,7 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     }
     for (const t of targets) t.skipped = await skippedEventIds(pool, t.name);
     const total = await countEventsAfter(pool, null, store);
-    const streamVersions = store.streamVersions ? await store.streamVersions() : null;
+    const streamVersions = (await store.streamVersions?.()) ?? null;
     const estimator = new RateEstimator(started);
     // Once swapped, the rebuild covers exactly what it folded: events committed meanwhile are the
     // live runner's, so the final total is what was done.
@@ -357,8 +353,6 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
       await writers.drain();
     } catch (error) {
       throw new RebuildError(`Rebuild of ${label} failed writing rows during the fold: ${(error as Error).message}`, null, error);
-    } finally {
-      writers.release();
     }
 
     // 3. Deferred writes (keyedTable's in-memory rows, set-based derivations) into the shadows:
@@ -409,7 +403,6 @@ export async function rebuildProjections(options: RebuildManyOptions): Promise<R
     return names.map((projection) => ({ projection, events: done, position, durationMs, eventsPerSecond }));
   } catch (error) {
     await writers.drain().catch(() => undefined); // no write may land after the shadows are dropped
-    writers.release();
     for (const [, shadow] of allShadows) await pool.query(`drop table if exists ${shadow}`).catch(() => undefined);
     throw error;
   } finally {

@@ -30,7 +30,7 @@ describe('copyRows (PostgreSQL)', () => {
     const types = ['text', 'text', 'numeric(12,2)', 'boolean', 'timestamp with time zone', 'date[]', 'text[]', 'jsonb'];
     const client = await env.pool.connect();
     try {
-      await copyRows(client, 'copied', columns, types, rows, (r) => r, 500);
+      await copyRows(client, 'copied', columns, types, rows, 500);
     } finally {
       client.release();
     }
@@ -46,7 +46,7 @@ describe('copyRows (PostgreSQL)', () => {
     const client = await env.pool.connect();
     try {
       await expect(
-        copyRows(client, 'copied', ['id', 'n'], ['text', 'numeric(12,2)'], [{ id: 'x1', n: 1 }, { id: 'x2', n: 'not a number' }], (r) => r, 1),
+        copyRows(client, 'copied', ['id', 'n'], ['text', 'numeric(12,2)'], [{ id: 'x1', n: 1 }, { id: 'x2', n: 'not a number' }], 1),
       ).rejects.toThrow(/invalid input syntax for type numeric/);
       const { rows } = await client.query(`select count(*)::int as n from copied where id in ('x1', 'x2')`);
       expect(rows).toEqual([{ n: 0 }]);

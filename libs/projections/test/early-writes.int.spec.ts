@@ -61,7 +61,7 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
     (await env.pool.query<StreamCountRow>(`select stream_id, events, last_version, amount::int as amount from stream_counts order by 1`)).rows;
 
   /** A rebuild session by hand: a writer and a batch connection, complete streams set by the test. */
-  async function rebuildSession(earlyWriteRows: number) {
+  async function rebuildSession(earlyWriteRows: number, storeKnowsVersions = true) {
     const complete = new Set<string>();
     const flushes: ((ctx: ProjectionContext) => Promise<void>)[] = [];
     const background: Promise<void>[] = [];
@@ -71,7 +71,7 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
     const session: RebuildSession = {
       state: new Map(),
       beforeSwap: (_key, flush) => void flushes.push(flush),
-      streamComplete: (s) => complete.has(s),
+      streamComplete: storeKnowsVersions ? (s) => complete.has(s) : undefined,
       earlyWriteRows,
       background: (work) => {
         const done = work(ctxFor(writer));
@@ -133,6 +133,25 @@ describe('rows of complete streams written during a rebuild fold (PostgreSQL)', 
         { stream_id: 'a', events: 2, last_version: 2, amount: 6 },
         { stream_id: 'all', events: 4, last_version: 2, amount: 15 },
         { stream_id: 'b', events: 2, last_version: 2, amount: 9 },
+      ]);
+    } finally {
+      writer.release();
+      batchClient.release();
+    }
+  });
+
+  it('writes every row at the end when the store cannot tell complete streams', async () => {
+    const table = countsTable();
+    const { flushes, background, writer, batchClient, ctxFor } = await rebuildSession(1, false);
+    try {
+      await table.applyBatch([event('a', 1, 5), event('b', 1, 7)], ctxFor(batchClient));
+      await table.applyBatch([event('a', 2, 1)], ctxFor(batchClient));
+      expect(background).toHaveLength(0);
+      expect(await rows()).toEqual([]);
+      for (const flush of flushes) await flush(ctxFor(batchClient));
+      expect(await rows()).toEqual([
+        { stream_id: 'a', events: 2, last_version: 2, amount: 6 },
+        { stream_id: 'b', events: 1, last_version: 1, amount: 7 },
       ]);
     } finally {
       writer.release();
