@@ -75,7 +75,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const port = options.port ?? (await freePort());
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=`];
+  const socketDir = socketDirectoryFor(dataDir, port);
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${socketDir ?? ''}`];
   for (const [name, value] of Object.entries(options.settings ?? {})) flags.push('-c', `${name}=${value}`);
   const logs: string[] = [];
   const server = new EmbeddedPostgres({
@@ -114,7 +115,19 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   await writeOwner(dataDir, { pid: process.pid, port });
-  return running(port, true, ownerStop(dataDir, readPostmasterPid(dataDir)));
+  return running(port, socketDir, true, ownerStop(dataDir, readPostmasterPid(dataDir)));
+}
+
+/**
+ * The server also listens on a Unix-domain socket in its data directory, and local clients connect
+ * through it: a round trip costs about half the kernel time of loopback TCP (measured in
+ * docs/benchmarks.md), and an API makes several per request. The socket's path (directory plus
+ * `/.s.PGSQL.<port>`) must fit the kernel's 107 bytes; a longer or unusual data directory keeps TCP.
+ */
+export function socketDirectoryFor(dataDir: string, port: number): string | null {
+  if (process.platform === 'win32') return null;
+  if (/[\s,'"\\]/.test(dataDir)) return null; // not safely written as a setting's list element
+  return Buffer.byteLength(path.join(dataDir, `.s.PGSQL.${port}`)) <= 103 ? dataDir : null;
 }
 
 /** Stops the postmaster by pid (fast shutdown) and waits for it: works for started and adopted servers. */
@@ -136,9 +149,13 @@ function readPostmasterPid(dataDir: string): number | null {
   }
 }
 
-function running(port: number, owned: boolean, stop: () => Promise<void>): RunningPostgres {
+function running(port: number, socketDir: string | null, owned: boolean, stop: () => Promise<void>): RunningPostgres {
+  // With a socket, `host` in the query names its directory (node-postgres and libpq both read it);
+  // the URL stays an ordinary one whose path is the database.
   const urlFor = (database: string) =>
-    `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+    socketDir
+      ? `postgres://${USER}:${PASSWORD}@localhost:${port}/${encodeURIComponent(database)}?host=${encodeURIComponent(socketDir)}`
+      : `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
   return { adminUrl: urlFor('postgres'), urlFor, port, owned, stop };
 }
 
@@ -152,6 +169,8 @@ async function attachToRunningServer(
   const lines = readFileSync(pidFile, 'utf8').split('\n');
   const postmasterPid = Number(lines[0]);
   const port = Number(lines[3]);
+  // Line 5 of postmaster.pid is the first socket directory (empty when the server has none).
+  const socketDir = lines[4] && existsSync(path.join(lines[4], `.s.PGSQL.${port}`)) ? lines[4] : null;
   if (!isAlive(postmasterPid)) return null; // PostgreSQL itself removes a stale pid file on start.
   if (!(await accepts(port))) {
     throw new EmbeddedPostgresError(
@@ -162,11 +181,11 @@ async function attachToRunningServer(
   const owner = readOwner(dataDir);
   if (owner && (owner.pid === process.pid || isAlive(owner.pid))) {
     progress(`Reusing the PostgreSQL server started by process ${owner.pid} on port ${port}.`);
-    return running(port, false, async () => undefined);
+    return running(port, socketDir, false, async () => undefined);
   }
   progress(`Adopting the PostgreSQL server left running on port ${port} by a previous run.`);
   await writeOwner(dataDir, { pid: process.pid, port });
-  return running(port, true, ownerStop(dataDir, postmasterPid));
+  return running(port, socketDir, true, ownerStop(dataDir, postmasterPid));
 }
 
 async function stopPostmaster(pid: number): Promise<void> {

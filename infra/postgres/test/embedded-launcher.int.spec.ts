@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startEmbeddedPostgres, type RunningPostgres } from '@maillage/infra';
+import { socketDirectoryFor, startEmbeddedPostgres, type RunningPostgres } from '@maillage/infra';
 
 jest.setTimeout(120_000);
 
@@ -99,5 +99,32 @@ describe('embedded PostgreSQL launcher', () => {
     } finally {
       other.kill();
     }
+  });
+
+  it('connects local clients through a Unix socket in the data directory, also when attaching', async () => {
+    const owner = await startEmbeddedPostgres({ dataDir });
+    servers.push(owner);
+    const url = new URL(owner.urlFor('postgres'));
+    expect(url.searchParams.get('host')).toBe(dataDir);
+    expect(existsSync(path.join(dataDir, `.s.PGSQL.${owner.port}`))).toBe(true);
+    const client = new Client({ connectionString: owner.urlFor('postgres') });
+    await client.connect();
+    // No server address: the session came through the socket, not TCP.
+    const { rows } = await client.query<{ addr: string | null }>('select inet_server_addr()::text as addr');
+    await client.end();
+    expect(rows).toEqual([{ addr: null }]);
+
+    const attached = await startEmbeddedPostgres({ dataDir });
+    expect(attached.owned).toBe(false);
+    expect(attached.urlFor('postgres')).toBe(owner.urlFor('postgres'));
+    await attached.stop();
+    await owner.stop();
+  });
+
+  it('keeps TCP when the socket path would not fit or the directory cannot be listed in a setting', () => {
+    expect(socketDirectoryFor('/srv/maillage/data', 5432)).toBe('/srv/maillage/data');
+    expect(socketDirectoryFor(`/srv/${'x'.repeat(90)}`, 5432)).toBeNull();
+    expect(socketDirectoryFor('/srv/my data', 5432)).toBeNull();
+    expect(socketDirectoryFor('/srv/a,b', 5432)).toBeNull();
   });
 });
