@@ -16,9 +16,11 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
-import { OrganisationQueriesResolver, UserAccountOrganisationResolver } from './organisations/organisation-queries.resolver';
 import {
-  CooperationListItemResolver,
+  OrganisationQueriesResolver,
+  UserAccountOrganisationResolver,
+} from './organisations/organisation-queries.resolver';
+import {
   CooperationQueriesResolver,
   FundingResolver,
   HistoryActorResolver,
@@ -36,6 +38,9 @@ import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
 import { graphqlArmor } from './graphql/armor';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { READ_MODEL_CACHE, type ReadModelCache } from './graphql/read-model-cache';
+import { readModelResponseCache } from './graphql/response-cache';
+import { OrganisationDirectory } from './graphql/loaders';
 
 type HeaderCarrier = { headers?: Record<string, unknown>; ip?: unknown };
 
@@ -51,7 +56,6 @@ export const API_RESOLVERS = [
   OrganisationQueriesResolver,
   UserAccountOrganisationResolver,
   CooperationQueriesResolver,
-  CooperationListItemResolver,
   MemberResolver,
   FundingResolver,
   HistoryActorResolver,
@@ -80,33 +84,48 @@ export class AppModule {
           inject: [PG_POOL],
           useFactory: (pool: Pool) => ({
             ...rateLimitOptions(),
-            storage: new PostgresThrottlerStorage(pool, 1000, (error) => console.error(`[rate-limit] sweep failed: ${(error as Error).message}`)),
+            storage: new PostgresThrottlerStorage(pool, 1000, (error) =>
+              console.error(`[rate-limit] sweep failed: ${(error as Error).message}`),
+            ),
           }),
         }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AuthModule],
-          inject: [AuthService],
-          useFactory: (auth: AuthService): ApolloDriverConfig => ({
-            ...armor,
-            // Every answer depends on the caller: no HTTP cache hints, and no per-field
-            // cache-control hook (it instrumented every resolved field: ~5% of a query's CPU).
-            plugins: [...(armor.plugins ?? []), ApolloServerPluginCacheControlDisabled()],
-            path: '/graphql',
-            autoSchemaFile: true,
-            sortSchema: true,
-            introspection: !production,
-            includeStacktraceInErrorResponses: false,
-            formatError: formatGraphQLError,
-            subscriptions: subscriptionOptions((headers) => auth.authenticate(headers)),
-            // Who is asking: a bearer access token or API token (invalid ones are refused with
-            // UNAUTHENTICATED); no header is an anonymous caller. With Fastify, Nest passes the
-            // request itself; with Express, `{ req }`.
-            context: async (arg: { req?: HeaderCarrier } & HeaderCarrier) => {
-              const req = arg?.req ?? arg;
-              return buildRequestContext(req?.headers, await auth.authenticate(req?.headers), typeof req?.ip === 'string' ? req.ip : null);
-            },
-          }),
+          inject: [AuthService, READ_MODEL_CACHE, PG_POOL],
+          useFactory: (auth: AuthService, readModels: ReadModelCache, pool: Pool): ApolloDriverConfig => {
+            const organisations = new OrganisationDirectory(pool, readModels);
+            return {
+              ...armor,
+              // Every answer depends on the caller: no HTTP cache hints, and no per-field
+              // cache-control hook (it instrumented every resolved field: ~5% of a query's CPU).
+              // Read-model answers are kept per caller until the projections move (response-cache.ts).
+              plugins: [
+                ...(armor.plugins ?? []),
+                ApolloServerPluginCacheControlDisabled(),
+                readModelResponseCache(readModels),
+              ],
+              path: '/graphql',
+              autoSchemaFile: true,
+              sortSchema: true,
+              introspection: !production,
+              includeStacktraceInErrorResponses: false,
+              formatError: formatGraphQLError,
+              subscriptions: subscriptionOptions((headers) => auth.authenticate(headers)),
+              // Who is asking: a bearer access token or API token (invalid ones are refused with
+              // UNAUTHENTICATED); no header is an anonymous caller. With Fastify, Nest passes the
+              // request itself; with Express, `{ req }`.
+              context: async (arg: { req?: HeaderCarrier } & HeaderCarrier) => {
+                const req = arg?.req ?? arg;
+                const context = buildRequestContext(
+                  req?.headers,
+                  await auth.authenticate(req?.headers),
+                  typeof req?.ip === 'string' ? req.ip : null,
+                );
+                return { ...context, organisations };
+              },
+            };
+          },
         }),
       ],
       providers: [

@@ -65,7 +65,7 @@ describe('GraphQL queries', () => {
 
   it('costs a constant number of queries for a page of cooperations with members and organisations', async () => {
     const spy = jest.spyOn(pool, 'query');
-    const countFor = async (first: number) => {
+    const statementsFor = async (first: number) => {
       spy.mockClear();
       const r = await gql<{ cooperations: { edges: { node: { members: { organisation: { name: string } }[] } }[] } }>(LIST, { first });
       expect(r.errors).toBeUndefined();
@@ -74,13 +74,19 @@ describe('GraphQL queries', () => {
         expect(edge.node.members).toHaveLength(3);
         for (const member of edge.node.members) expect(member.organisation.name).toMatch(/^Structure \d$/);
       }
-      return spy.mock.calls.length;
+      return spy.mock.calls.map(([sql]) => String(sql).trim().split(/\s+/).slice(0, 3).join(' '));
     };
-    const small = await countFor(5);
-    const large = await countFor(50);
+    const small = await statementsFor(5);
+    const large = await statementsFor(50);
     spy.mockRestore();
-    expect(large).toBe(small);
-    expect(large).toBeLessThanOrEqual(4); // the caller's user row, the page, its members, their organisations
+    // The caller's user row, the read models' version, the page with its members, and the
+    // organisations once (none when the directory already holds them): never one per item.
+    for (const statements of [small, large]) {
+      expect(statements.length).toBeLessThanOrEqual(5);
+      expect(statements.filter((s) => s === 'select id, name,').length).toBeLessThanOrEqual(2); // the page; the organisations
+    }
+    expect(small.filter((s) => s.startsWith('select id, name,'))).toHaveLength(2);
+    expect(large.length).toBeLessThanOrEqual(small.length);
   });
 
   it('pages with keyset cursors, newest first, without duplicates or gaps', async () => {
@@ -141,5 +147,43 @@ describe('GraphQL queries', () => {
     expect(r.errors).toBeUndefined();
     expect(r.data!.projectionStatus.length).toBeGreaterThanOrEqual(3);
     for (const p of r.data!.projectionStatus) expect(p).toMatchObject({ state: 'running', lag: 0, pendingDeadLetters: 0 });
+  });
+
+  // Last: it adds a cooperation to région 84.
+  it('answers the same read-model query from the cache until a projection batch commits, never after', async () => {
+    const LATEST = `query($first: Int) { cooperations(filter: { region: "84" }, first: $first) { edges { node { id name members { organisation { name } } } } } }`;
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      const first = await gql<{ cooperations: { edges: { node: { id: string } }[] } }>(LATEST, { first: 3 });
+      expect(first.data!.cooperations.edges[0].node.id).toBe(ids[59]);
+      spy.mockClear();
+      const again = await gql(LATEST, { first: 3 });
+      expect(again).toEqual(first);
+      expect(spy.mock.calls.map(([sql]) => String(sql).trim().split(/\s+/).slice(0, 3).join(' '))).toEqual([
+        'select u.id, u.organisation_id,', // the caller, read again on every request
+        'select string_agg(name ||', // the read models' version: unchanged, so the answer is kept
+      ]);
+
+      // Another caller does not get this caller's answer: it runs the resolvers.
+      spy.mockClear();
+      const admin = graphqlClient(`${await app.getUrl()}/graphql`, await actors.admin());
+      expect((await admin(LATEST, { first: 3 })).data).toEqual(first.data);
+      expect(spy.mock.calls.length).toBeGreaterThan(2);
+
+      // A new cooperation, once projected, is in the next answer.
+      const { rows } = await pool.query<{ id: string }>(`select id from organisation where name = 'Structure 0'`);
+      const lead = await actors.member(rows[0].id);
+      const created = await mutate(
+        'proposeCooperation',
+        { kind: 'GIE', name: 'GIE lyonnais du jour', objectives: ['POOLING'], territory: { regionCode: '84', departementCodes: ['69'] }, leadOrganisationId: rows[0].id },
+        lead,
+      );
+      await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+      const after = await gql<{ cooperations: { edges: { node: { id: string; name: string } }[] } }>(LATEST, { first: 3 });
+      expect(after.data!.cooperations.edges.map((e) => e.node.id)).toEqual([created, ids[59], ids[58]]);
+      expect(after.data!.cooperations.edges[0].node.name).toBe('GIE lyonnais du jour');
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

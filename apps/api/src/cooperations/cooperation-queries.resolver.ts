@@ -7,7 +7,9 @@ import {
   stageLabelsFr,
   findRegion,
   findDepartement,
+  memberRoleLabelsFr,
   type CooperationKind,
+  type MemberRole,
   type CooperationStatus,
   type Stage,
 } from '@maillage/domain';
@@ -89,6 +91,9 @@ export class CooperationListItem {
 
   @Field({ description: 'When the last fact occurred.' })
   lastEventAt!: string;
+
+  @Field(() => [Member], { description: 'Members and roles (read with the page).' })
+  members!: Member[];
 }
 
 @ObjectType()
@@ -176,6 +181,7 @@ export class CooperationQueriesResolver {
             stageLabel: stageLabelsFr[item.stage as Stage],
             status: item.status as CooperationStatus,
             statusLabel: cooperationStatusLabelsFr[item.status as CooperationStatus],
+            members: item.members.map((m) => ({ ...m, role: m.role as MemberRole, roleLabel: memberRoleLabelsFr[m.role as MemberRole] ?? m.role })),
           },
         })),
         pageInfo: page.pageInfo,
@@ -184,16 +190,6 @@ export class CooperationQueriesResolver {
       if (error instanceof InvalidCursorError) throw badInput('Curseur de pagination invalide.');
       throw error;
     }
-  }
-}
-
-@Resolver(() => CooperationListItem)
-export class CooperationListItemResolver {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
-
-  @ResolveField(() => [Member], { description: 'Members and roles (batched across the page).' })
-  members(@Parent() item: CooperationListItem, @Ctx() ctx: RequestContext): Promise<Member[]> {
-    return loaders(ctx, this.pool).members.load(item.id);
   }
 }
 

@@ -19,6 +19,7 @@ import { PG_POOL } from '../database/database.module';
 import { badInput, parseAsOf } from '../graphql/api-errors';
 import { PROJECTION_RUNNER } from '../projections/projections.module';
 import { FunderPortfolio, ProjectionStatusEntry, RegionalDashboard } from './dashboard.types';
+import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
 import { AccessDeniedError, canReadFunderPortfolio, canReadRegionalAggregates, enforce, listScope } from '../authorization/access-policy';
@@ -30,6 +31,8 @@ export class DashboardResolver {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner,
+    // Dashboards and portfolios, computed once per read-model version for every caller of one scope.
+    @Inject(READ_MODEL_CACHE) private readonly cache: ReadModelCache,
   ) {}
 
   @Query(() => RegionalDashboard, {
@@ -45,12 +48,21 @@ export class DashboardResolver {
     const found = findRegion(region);
     if (!found) throw badInput(`Région inconnue : « ${region} ».`);
     enforce(canReadRegionalAggregates(caller, region), 'Région');
-    const s = await regionalStatistics(this.pool, { region, asOf: parseAsOf(asOf) });
+    const t = asOf ? parseAsOf(asOf) : undefined;
+    const scope = listScope(caller);
+    // Keyed by what the answer depends on: the région, the instant (or "now") and the caller's
+    // scope (the stalled ids it may read).
+    const key = `dashboard|${region}|${t?.toISOString() ?? 'now'}|${JSON.stringify(scope)}`;
+    return this.cache.get(key, () => this.computeDashboard(region, found.name, t, scope), t === undefined);
+  }
+
+  private async computeDashboard(region: string, regionName: string, t: Date | undefined, scope: ReturnType<typeof listScope>): Promise<RegionalDashboard> {
+    const s = await regionalStatistics(this.pool, { region, asOf: t ?? new Date() });
     // The count of stalled cooperations is an aggregate; their ids are only listed when readable.
-    const stalledIds = await visibleCooperationIds(this.pool, s.stalled.cooperationIds, listScope(caller));
+    const stalledIds = await visibleCooperationIds(this.pool, s.stalled.cooperationIds, scope);
     return {
       region,
-      regionName: found.name,
+      regionName,
       asOf: s.asOf,
       byStatus: s.byStatus.map((x) => ({ ...x, label: label(cooperationStatusLabelsFr, x.status) })),
       byKindStage: s.byKindStage.map((x) => ({
@@ -76,7 +88,12 @@ export class DashboardResolver {
     @Args('asOf', { nullable: true }) asOf?: string,
   ): Promise<FunderPortfolio> {
     enforce(canReadFunderPortfolio(requireCaller(ctx), funderId), 'Financeur');
-    const p = await funderPortfolio(this.pool, { funderId, asOf: parseAsOf(asOf) });
+    const t = asOf ? parseAsOf(asOf) : undefined;
+    return this.cache.get(`portfolio|${funderId}|${t?.toISOString() ?? 'now'}`, () => this.computePortfolio(funderId, t), t === undefined);
+  }
+
+  private async computePortfolio(funderId: string, t: Date | undefined): Promise<FunderPortfolio> {
+    const p = await funderPortfolio(this.pool, { funderId, asOf: t ?? new Date() });
     return {
       funderId: p.funderId,
       asOf: p.asOf,

@@ -1,6 +1,8 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
 import { createEventStore, readEventStoreConfig, type EventStore, type EventStoreConfig } from '@maillage/event-store';
+import { READ_MODEL_PROJECTIONS } from '@maillage/read-models';
+import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
 
 export const PG_POOL = Symbol('PG_POOL');
 export const DATABASE_URL = Symbol('DATABASE_URL');
@@ -45,9 +47,15 @@ export class DatabaseModule {
             (): EventStore =>
               createEventStore(config, { postgresUrl: url }),
         },
+        // Answers computed from the read models, kept until their projections move.
+        {
+          provide: READ_MODEL_CACHE,
+          inject: [PG_POOL],
+          useFactory: (pool: Pool) => new ReadModelCache(pool, READ_MODEL_PROJECTIONS.map((p) => p.name)),
+        },
         PoolCloser,
       ],
-      exports: [PG_POOL, DATABASE_URL, EVENT_STORE_CONFIG, EVENT_STORE_FACTORY],
+      exports: [PG_POOL, DATABASE_URL, EVENT_STORE_CONFIG, EVENT_STORE_FACTORY, READ_MODEL_CACHE],
     };
   }
 }

@@ -1,74 +1,107 @@
 import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
-import { organisationKindLabelsFr, memberRoleLabelsFr, type MemberRole, type OrganisationKind } from '@maillage/domain';
-import type { Member, OrganisationSummary } from '../cooperations/cooperation.types';
+import { organisationKindLabelsFr, type OrganisationKind } from '@maillage/domain';
+import type { OrganisationSummary } from '../cooperations/cooperation.types';
+import { ReadModelCache } from './read-model-cache';
 import type { RequestContext } from './request-context';
 
 /**
- * Per-request batch loaders (DataLoader): a page of cooperations with their members and the
- * members' organisations costs one query per level, whatever the page size. They live on the
- * request context, created on first use, so nothing is cached across requests.
+ * Per-request batch loaders (DataLoader): the organisations of a page of cooperations cost one
+ * query, whatever the page size, or none when the organisation directory already holds them. They
+ * live on the request context, created on first use.
  */
 export interface Loaders {
   organisation: DataLoader<string, OrganisationSummary | null>;
-  members: DataLoader<string, Member[]>;
 }
 
 type WithLoaders = RequestContext & { loaders?: Loaders };
 
 export function loaders(context: RequestContext, pool: Pool): Loaders {
   const ctx = context as WithLoaders;
-  ctx.loaders ??= createLoaders(pool);
+  ctx.loaders ??= createLoaders(pool, ctx.organisations);
   return ctx.loaders;
 }
 
-function createLoaders(pool: Pool): Loaders {
+function createLoaders(pool: Pool, directory: OrganisationDirectory | undefined): Loaders {
   return {
-    organisation: new DataLoader(async (ids) => {
-      const { rows } = await pool.query<{
-        id: string;
-        name: string;
-        kind: OrganisationKind;
-        ess: boolean;
-        siret: string | null;
-        region_code: string;
-        departement_code: string;
-      }>('select id, name, kind, ess, siret, region_code, departement_code from organisation where id = any($1)', [ids]);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return ids.map((id) => {
-        const r = byId.get(id);
-        return r
-          ? {
-              id: r.id,
-              name: r.name,
-              kind: r.kind,
-              kindLabel: organisationKindLabelsFr[r.kind] ?? r.kind,
-              ess: r.ess,
-              siret: r.siret ?? undefined,
-              regionCode: r.region_code,
-              departementCode: r.departement_code,
-            }
-          : null;
-      });
-    }),
-    members: new DataLoader(async (cooperationIds) => {
-      const { rows } = await pool.query<{
-        id: string;
-        mandataire_id: string | null;
-        members: { organisationId: string; ess: boolean; role: MemberRole; joinedAt: string }[];
-      }>('select id, mandataire_id, members from cooperation_summary where id = any($1)', [cooperationIds]);
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return cooperationIds.map((id) => {
-        const row = byId.get(id);
-        return (row?.members ?? []).map((m) => ({
-          organisationId: m.organisationId,
-          role: m.role,
-          roleLabel: memberRoleLabelsFr[m.role] ?? m.role,
-          mandataire: m.organisationId === row?.mandataire_id,
-          ess: m.ess,
-          joinedAt: m.joinedAt,
-        }));
-      });
-    }),
+    organisation: new DataLoader((ids) => (directory ? directory.load(ids) : readOrganisations(pool, ids))),
   };
+}
+
+async function readOrganisations(
+  pool: Pool,
+  ids: readonly string[],
+): Promise<(OrganisationSummary | null)[]> {
+  const { rows } = await pool.query<{
+    id: string;
+    name: string;
+    kind: OrganisationKind;
+    ess: boolean;
+    siret: string | null;
+    region_code: string;
+    departement_code: string;
+  }>(
+    'select id, name, kind, ess, siret, region_code, departement_code from organisation where id = any($1)',
+    [ids],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.map((id) => {
+    const r = byId.get(id);
+    return r
+      ? {
+          id: r.id,
+          name: r.name,
+          kind: r.kind,
+          kindLabel: organisationKindLabelsFr[r.kind] ?? r.kind,
+          ess: r.ess,
+          siret: r.siret ?? undefined,
+          regionCode: r.region_code,
+          departementCode: r.departement_code,
+        }
+      : null;
+  });
+}
+
+/**
+ * The organisation directory (read model `organisation`) kept in memory while its projection has
+ * applied nothing new: a page of 50 cooperations names ~170 organisations, which are then not read
+ * and parsed again on every request. Each load first reads the read models' version (shared with
+ * the other read-model caches, see ReadModelCache); when the organisations' projection has moved,
+ * the directory starts empty again. Unknown ids are remembered as unknown under that version too.
+ */
+export class OrganisationDirectory {
+  private version: string | null = null;
+  private entries = new Map<string, OrganisationSummary | null>();
+  /** Organisations read from the database (for tests and diagnostics). */
+  reads = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly cache: ReadModelCache,
+    private readonly projection = 'read_model_organisations',
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  async load(ids: readonly string[]): Promise<(OrganisationSummary | null)[]> {
+    const version = ReadModelCache.versionOf(await this.cache.version(), this.projection);
+    if (version !== this.version) {
+      this.version = version;
+      this.entries = new Map();
+    }
+    // The map of this version: a read that finishes after the version moved fills the old one.
+    const entries = this.entries;
+    const result = new Map<string, OrganisationSummary | null>();
+    for (const id of ids) if (entries.has(id)) result.set(id, entries.get(id)!);
+    const missing = [...new Set(ids.filter((id) => !result.has(id)))];
+    if (missing.length) {
+      const found = await readOrganisations(this.pool, missing);
+      this.reads += missing.length;
+      if (entries.size + missing.length > this.maxEntries) entries.clear();
+      missing.forEach((id, i) => {
+        result.set(id, found[i]);
+        entries.set(id, found[i]);
+      });
+    }
+    return ids.map((id) => result.get(id) ?? null);
+  }
 }

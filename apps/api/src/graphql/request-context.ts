@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Actor } from '@maillage/event-store';
+import type { OrganisationDirectory } from './loaders';
 
 /** The signed-in user of a request (set by the authentication layer; null when anonymous). */
 export interface RequestUser {
@@ -18,6 +19,8 @@ export interface RequestContext {
   correlationId: string;
   /** For sign-in throttling per address (Fastify's request.ip; set trustProxy behind a proxy). */
   clientIp: string | null;
+  /** The process's organisation directory (set for HTTP requests; loaders read the table without it). */
+  organisations?: OrganisationDirectory;
 }
 
 const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,100}$/;

@@ -1,0 +1,77 @@
+import {
+  HeaderMap,
+  type ApolloServerPlugin,
+  type GraphQLRequestContextResponseForOperation,
+} from '@apollo/server';
+import { Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
+import type { CacheTicket, ReadModelCache } from './read-model-cache';
+import type { RequestContext } from './request-context';
+
+/**
+ * Root query fields whose whole answer (nested fields included) is read from the read models, and
+ * depends only on the arguments and on who asks: the list, the regional dashboard and the funder
+ * portfolio. Everything else (a cooperation folded from its stream, its history, accounts, the
+ * projections' lag) is always executed.
+ */
+export const READ_MODEL_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'cooperations',
+  'regionalDashboard',
+  'funderPortfolio',
+]);
+
+/** Only queries made of read-model root fields (and `__typename`), without fragments at the root. */
+function cacheableOperation(operation: OperationDefinitionNode | undefined): boolean {
+  if (!operation || operation.operation !== OperationTypeNode.QUERY) return false;
+  return operation.selectionSet.selections.every(
+    (s) =>
+      s.kind === Kind.FIELD && (READ_MODEL_ROOT_FIELDS.has(s.name.value) || s.name.value === '__typename'),
+  );
+}
+
+/**
+ * Whole GraphQL answers kept per caller until the read models move (see ReadModelCache): the same
+ * list page or dashboard, asked again by the same person, is answered without running the
+ * resolvers while no projection batch has committed since, and never for more than a second (so
+ * answers that depend on the clock, "now" and "stalled for N days", stay right).
+ *
+ * The key is the operation's text, its name, its variables and everything the access policy reads
+ * of the caller (user, role, organisation, régions): two callers never share an answer. Anonymous
+ * requests, mutations, answers with errors and other root fields are never cached. Validation
+ * (including the cost limits) runs before this hook, so a cached answer is still checked first.
+ */
+export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      let ticket: CacheTicket | null = null;
+      return {
+        async responseForOperation(request: GraphQLRequestContextResponseForOperation<RequestContext>) {
+          const user = request.contextValue.user;
+          if (!user || !cacheableOperation(request.operation)) return null;
+          const key = [
+            user.userId,
+            user.role,
+            user.organisationId ?? '',
+            user.regions.join(','),
+            request.operationName ?? '',
+            request.source,
+            JSON.stringify(request.request.variables ?? {}),
+          ].join('\u0000');
+          const found = await cache.lookup<Record<string, unknown>>(key, true);
+          if (found.hit)
+            return {
+              http: { status: undefined, headers: new HeaderMap() },
+              body: { kind: 'single', singleResult: { data: found.value } },
+            };
+          ticket = found.ticket;
+          return null;
+        },
+        async willSendResponse(request) {
+          const body = request.response.body;
+          if (!ticket || body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data)
+            return;
+          cache.remember(ticket, body.singleResult.data);
+        },
+      };
+    },
+  };
+}
