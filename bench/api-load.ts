@@ -24,7 +24,8 @@ export interface LoadPlan {
 export interface CommandTarget {
   id: string;
   indicatorIds: string[];
-  fundingIds: string[];
+  /** Open grants, each with an access token of a FUNDER account of the grant's funder (disbursements are theirs to record). */
+  fundings: { id: string; token?: string }[];
   /** Missing and waivable items of the current stage's gate. */
   waivable: string[];
   /** Access token of a MEMBER of its lead organisation (commands are refused to other callers). */
@@ -174,7 +175,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
   let chosen: CommandTarget | null = null;
   const pickTarget = (list: readonly CommandTarget[]): CommandTarget => (chosen = pick(list));
   const withIndicators = plan.targets.filter((t) => t.indicatorIds.length > 0);
-  const withFunding = plan.targets.filter((t) => t.fundingIds.length > 0);
+  const withFunding = plan.targets.filter((t) => t.fundings.length > 0);
+  // Disbursements are signed by the grant's funder, not by the target's member.
+  let signer: string | undefined;
   const withWaivable = plan.targets.filter((t) => t.waivable.length > 0);
   const MIX: [number, string, () => string][] = [
     [
@@ -208,9 +211,11 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       'recordDisbursement',
       () => {
         const t = pickTarget(withFunding.length ? withFunding : plan.targets);
+        const funding = t.fundings.length ? pick(t.fundings) : { id: 'none', token: undefined };
+        signer = funding.token;
         return mutation('recordDisbursement', 'RecordDisbursementInput', {
           cooperationId: t.id,
-          fundingId: pick(t.fundingIds.length ? t.fundingIds : ['none']),
+          fundingId: funding.id,
           amount: 50,
           disbursedOn: '2025-06-30',
         });
@@ -262,8 +267,9 @@ export async function runLoad(plan: LoadPlan): Promise<LoadReport> {
       (byMutation[entry[1]] ??= { sent: 0, ok: 0, rejected: 0 }).sent++;
       commandTimings.start(context, entry[1]);
       chosen = null;
+      signer = undefined;
       const body = entry[2]();
-      const token = (chosen as CommandTarget | null)?.token;
+      const token = signer ?? (chosen as CommandTarget | null)?.token;
       return token ? { ...request, body, headers: { ...headers, authorization: `Bearer ${token}` } } : { ...request, body };
     },
     onResponse: (status, body, context) => {

@@ -171,7 +171,9 @@ async function buildReadModels(url: string, events: number): Promise<void> {
  * with what the command mix can do on them: indicators to measure, grants to disburse, gate items
  * to waive.
  */
-async function chooseTargets(url: string): Promise<{ targets: (CommandTarget & { lead: string })[]; organisationIds: string[]; queryIds: string[] }> {
+type ChosenTarget = Omit<CommandTarget, 'fundings'> & { lead: string; fundings: { id: string; funder: string }[] };
+
+async function chooseTargets(url: string): Promise<{ targets: ChosenTarget[]; organisationIds: string[]; queryIds: string[] }> {
   const pool = new Pool({ connectionString: url, max: 4 });
   const store = await PostgresEventStore.open({ url, poolSize: 8 });
   try {
@@ -181,7 +183,7 @@ async function chooseTargets(url: string): Promise<{ targets: (CommandTarget & {
         [TARGETS],
       )
     ).rows.map((r) => r.id);
-    const targets: (CommandTarget & { lead: string })[] = [];
+    const targets: ChosenTarget[] = [];
     for (let i = 0; i < ids.length; i += 50) {
       const folded = await Promise.all(
         ids.slice(i, i + 50).map(async (id) => {
@@ -203,7 +205,7 @@ async function chooseTargets(url: string): Promise<{ targets: (CommandTarget & {
           id,
           lead: coop.leadOrganisationId,
           indicatorIds: coop.criteria.flatMap((c) => c.indicators.map((x) => x.indicatorId)),
-          fundingIds: coop.fundings.filter((f) => !f.endedOn).map((f) => f.fundingId),
+          fundings: coop.fundings.filter((f) => !f.endedOn).map((f) => ({ id: f.fundingId, funder: f.funderOrganisationId })),
           waivable: gateStatus(state)
             .items.filter((item) => item.status === 'MISSING' && item.waivable)
             .map((item) => item.id),
@@ -297,8 +299,18 @@ async function main(): Promise<void> {
         log(`cannot create the bench accounts: ${(error as Error).stack ?? String(error)}`);
         throw error;
       }
-      const targets: CommandTarget[] = allTargets.filter((t) => tokens.has(t.lead)).map(({ lead, ...t }) => ({ ...t, token: tokens.get(lead) }));
-      log(`${leads.length} member accounts, ${targets.length} command targets`);
+      // One FUNDER account per funder of the targets' open grants: disbursements are theirs to record.
+      const chosen = allTargets.filter((t) => tokens.has(t.lead));
+      const funderTokens = new Map<string, string>();
+      for (const funder of new Set(chosen.flatMap((t) => t.fundings.map((f) => f.funder)))) {
+        funderTokens.set(funder, await ensureUser(uuidOf(`bench-funder-${funder}`), { email: `bench-funder-${uuidOf(funder)}@maillage.invalid`, name: 'Bench', role: 'FUNDER', organisationId: funder, password: 'bench-funder-password' }));
+      }
+      const targets: CommandTarget[] = chosen.map(({ lead, ...t }) => ({
+        ...t,
+        token: tokens.get(lead),
+        fundings: t.fundings.map((f) => ({ id: f.id, token: funderTokens.get(f.funder) })),
+      }));
+      log(`${leads.length} member accounts, ${funderTokens.size} funder accounts, ${targets.length} command targets`);
       const plan: LoadPlan = {
         url: base,
         accessToken: adminToken,
