@@ -28,37 +28,44 @@ function createLoaders(pool: Pool, directory: OrganisationDirectory | undefined)
   };
 }
 
+/** A row of the `organisation` read model, as the directory's queries select it. */
+export interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  ess: boolean;
+  siret: string | null;
+  region_code: string;
+  departement_code: string;
+}
+
+export const ORGANISATION_COLUMNS = 'id, name, kind, ess, siret, region_code, departement_code';
+
+export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    kindLabel: organisationKindLabelsFr[r.kind] ?? r.kind,
+    ess: r.ess,
+    siret: r.siret ?? undefined,
+    regionCode: r.region_code,
+    departementCode: r.departement_code,
+  };
+}
+
 async function readOrganisations(
   pool: Pool,
   ids: readonly string[],
 ): Promise<(OrganisationSummary | null)[]> {
-  const { rows } = await pool.query<{
-    id: string;
-    name: string;
-    kind: OrganisationKind;
-    ess: boolean;
-    siret: string | null;
-    region_code: string;
-    departement_code: string;
-  }>(
-    'select id, name, kind, ess, siret, region_code, departement_code from organisation where id = any($1)',
+  const { rows } = await pool.query<OrganisationRow>(
+    `select ${ORGANISATION_COLUMNS} from organisation where id = any($1)`,
     [ids],
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.map((id) => {
     const r = byId.get(id);
-    return r
-      ? {
-          id: r.id,
-          name: r.name,
-          kind: r.kind,
-          kindLabel: organisationKindLabelsFr[r.kind] ?? r.kind,
-          ess: r.ess,
-          siret: r.siret ?? undefined,
-          regionCode: r.region_code,
-          departementCode: r.departement_code,
-        }
-      : null;
+    return r ? toOrganisationSummary(r) : null;
   });
 }
 

@@ -1,14 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Pool } from 'pg';
-import { findRegion, organisationKindLabelsFr, type OrganisationKind } from '@maillage/domain';
+import { findRegion, type OrganisationKind } from '@maillage/domain';
 import { PG_POOL } from '../database/database.module';
 import { badInput } from '../graphql/api-errors';
 import { OrganisationKindEnum } from '../graphql/enums';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
 import { OrganisationSummary } from '../cooperations/cooperation.types';
-import { loaders } from '../graphql/loaders';
+import { loaders, ORGANISATION_COLUMNS, toOrganisationSummary, type OrganisationRow } from '../graphql/loaders';
 import { UserAccountType } from '../auth/auth.types';
 
 export const MAX_ORGANISATIONS = 100;
@@ -48,16 +48,8 @@ export class OrganisationQueriesResolver {
       throw badInput(`first doit être compris entre 1 et ${MAX_ORGANISATIONS}.`);
     }
     const term = search?.trim() ? search.trim() : null;
-    const { rows } = await this.pool.query<{
-      id: string;
-      name: string;
-      kind: OrganisationKind;
-      ess: boolean;
-      siret: string | null;
-      region_code: string;
-      departement_code: string;
-    }>(
-      `select id, name, kind, ess, siret, region_code, departement_code from organisation
+    const { rows } = await this.pool.query<OrganisationRow>(
+      `select ${ORGANISATION_COLUMNS} from organisation
         where ($1::text is null
                or translate(lower(name), 'àâäéèêëîïôöùûüçœ', 'aaaeeeeiioouuuco') like '%' || translate(lower($1), 'àâäéèêëîïôöùûüçœ', 'aaaeeeeiioouuuco') || '%'
                or siret = replace($1, ' ', ''))
@@ -67,16 +59,7 @@ export class OrganisationQueriesResolver {
         limit $4`,
       [term?.replace(/[%_\\]/g, (c) => `\\${c}`) ?? null, region ?? null, kind ?? null, first ?? 50],
     );
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      kindLabel: organisationKindLabelsFr[r.kind] ?? r.kind,
-      ess: r.ess,
-      siret: r.siret ?? undefined,
-      regionCode: r.region_code,
-      departementCode: r.departement_code,
-    }));
+    return rows.map(toOrganisationSummary);
   }
 }
 
