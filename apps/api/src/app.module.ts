@@ -16,10 +16,7 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
-import {
-  OrganisationQueriesResolver,
-  UserAccountOrganisationResolver,
-} from './organisations/organisation-queries.resolver';
+import { OrganisationQueriesResolver, UserAccountOrganisationResolver } from './organisations/organisation-queries.resolver';
 import {
   CooperationQueriesResolver,
   FundingResolver,
@@ -84,9 +81,7 @@ export class AppModule {
           inject: [PG_POOL],
           useFactory: (pool: Pool) => ({
             ...rateLimitOptions(),
-            storage: new PostgresThrottlerStorage(pool, 1000, (error) =>
-              console.error(`[rate-limit] sweep failed: ${(error as Error).message}`),
-            ),
+            storage: new PostgresThrottlerStorage(pool, 1000, (error) => console.error(`[rate-limit] sweep failed: ${(error as Error).message}`)),
           }),
         }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

@@ -7,7 +7,6 @@ import {
   stageLabelsFr,
   findRegion,
   findDepartement,
-  memberRoleLabelsFr,
   type CooperationKind,
   type MemberRole,
   type CooperationStatus,
@@ -181,7 +180,8 @@ export class CooperationQueriesResolver {
             stageLabel: stageLabelsFr[item.stage as Stage],
             status: item.status as CooperationStatus,
             statusLabel: cooperationStatusLabelsFr[item.status as CooperationStatus],
-            members: item.members.map((m) => ({ ...m, role: m.role as MemberRole, roleLabel: memberRoleLabelsFr[m.role as MemberRole] ?? m.role })),
+            // The summary's members carry their French role label and mandataire flag already.
+            members: item.members.map((m) => ({ ...m, role: m.role as MemberRole })),
           },
         })),
         pageInfo: page.pageInfo,

@@ -53,7 +53,7 @@ export class DashboardResolver {
     // Keyed by what the answer depends on: the région, the instant (or "now") and the caller's
     // scope (the stalled ids it may read).
     const key = `dashboard|${region}|${t?.toISOString() ?? 'now'}|${JSON.stringify(scope)}`;
-    return this.cache.get(key, () => this.computeDashboard(region, found.name, t, scope), t === undefined);
+    return this.cache.get(key, () => this.computeDashboard(region, found.name, t, scope), t === undefined, ctx);
   }
 
   private async computeDashboard(region: string, regionName: string, t: Date | undefined, scope: ReturnType<typeof listScope>): Promise<RegionalDashboard> {
@@ -89,7 +89,7 @@ export class DashboardResolver {
   ): Promise<FunderPortfolio> {
     enforce(canReadFunderPortfolio(requireCaller(ctx), funderId), 'Financeur');
     const t = asOf ? parseAsOf(asOf) : undefined;
-    return this.cache.get(`portfolio|${funderId}|${t?.toISOString() ?? 'now'}`, () => this.computePortfolio(funderId, t), t === undefined);
+    return this.cache.get(`portfolio|${funderId}|${t?.toISOString() ?? 'now'}`, () => this.computePortfolio(funderId, t), t === undefined, ctx);
   }
 
   private async computePortfolio(funderId: string, t: Date | undefined): Promise<FunderPortfolio> {

@@ -2,7 +2,8 @@ import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { organisationKindLabelsFr, type OrganisationKind } from '@maillage/domain';
 import type { OrganisationSummary } from '../cooperations/cooperation.types';
-import { ReadModelCache } from './read-model-cache';
+import { organisationsProjection } from '@maillage/read-models';
+import { ReadModelCache, requestVersion } from './read-model-cache';
 import type { RequestContext } from './request-context';
 
 /**
@@ -18,13 +19,14 @@ type WithLoaders = RequestContext & { loaders?: Loaders };
 
 export function loaders(context: RequestContext, pool: Pool): Loaders {
   const ctx = context as WithLoaders;
-  ctx.loaders ??= createLoaders(pool, ctx.organisations);
+  ctx.loaders ??= createLoaders(pool, ctx);
   return ctx.loaders;
 }
 
-function createLoaders(pool: Pool, directory: OrganisationDirectory | undefined): Loaders {
+function createLoaders(pool: Pool, ctx: RequestContext): Loaders {
+  const directory = ctx.organisations;
   return {
-    organisation: new DataLoader((ids) => (directory ? directory.load(ids) : readOrganisations(pool, ids))),
+    organisation: new DataLoader((ids) => (directory ? directory.load(ids, ctx) : readOrganisations(pool, ids))),
   };
 }
 
@@ -85,12 +87,13 @@ export class OrganisationDirectory {
   constructor(
     private readonly pool: Pool,
     private readonly cache: ReadModelCache,
-    private readonly projection = 'read_model_organisations',
+    private readonly projection = organisationsProjection.name,
     private readonly maxEntries = 200_000,
   ) {}
 
-  async load(ids: readonly string[]): Promise<(OrganisationSummary | null)[]> {
-    const version = ReadModelCache.versionOf(await this.cache.version(), this.projection);
+  /** `context`: the request's, so that it reads the read models' version once (see requestVersion). */
+  async load(ids: readonly string[], context?: object): Promise<(OrganisationSummary | null)[]> {
+    const version = ReadModelCache.versionOf(await requestVersion(this.cache, context), this.projection);
     if (version !== this.version) {
       this.version = version;
       this.entries = new Map();

@@ -1,21 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Pool } from 'pg';
 
-/**
- * Answers computed from the read models, kept until the read models change.
- *
- * Every write to a read-model table commits together with its projection's checkpoint row: a live
- * batch (or a dead-letter retry) adds the events it applied to `events_applied`, a rebuild's swap
- * sets `rebuilt_at`. So those two columns of the projections behind an answer are its version: an
- * answer computed at one version is exactly what the same query returns while that version holds. A dashboard requested
- * 50 times a second is then computed once per projection batch instead of 50 times.
- *
- * Freshness: the version is read from the database after the request arrived (requests that
- * arrive while a version read is under way share the next one), so an answer is never older than
- * the read models were when its request came in, whichever process runs the projectors. Answers
- * that depend on the clock ("now": stalled windows, the default asOf) are kept at most `nowMaxAgeMs`
- * on top of that.
- */
 /** Where a computed answer goes: the key, and the version and instant it was looked up at. */
 export interface CacheTicket {
   key: string;
@@ -26,6 +11,35 @@ export interface CacheTicket {
 /** Nest injection token of the process's one ReadModelCache. */
 export const READ_MODEL_CACHE = Symbol('READ_MODEL_CACHE');
 
+const REQUEST_VERSION = Symbol('readModelVersion');
+
+/**
+ * The read models' version for one request (its GraphQL context): read once, after the request
+ * arrived, and shared by every cache the request goes through (whole answer, dashboard,
+ * organisation directory). Without a context, a fresh read.
+ */
+export function requestVersion(cache: ReadModelCache, context?: object): Promise<string> {
+  if (!context) return cache.version();
+  const memo = context as { [REQUEST_VERSION]?: Promise<string> };
+  return (memo[REQUEST_VERSION] ??= cache.version());
+}
+
+/**
+ * Answers computed from the read models, kept until the read models change.
+ *
+ * Every write to a read-model table commits together with its projection's checkpoint row: a live
+ * batch (or a dead-letter retry) adds the events it applied to `events_applied`, a rebuild's swap
+ * sets `rebuilt_at`. So those two columns of the projections behind an answer are its version: an
+ * answer computed at one version is exactly what the same query returns while that version holds.
+ * A dashboard requested 50 times a second is then computed once per projection batch.
+ *
+ * Freshness: the version is read from the database after the request arrived (requests that
+ * arrive while a version read is under way share the next one), so an answer is never older than
+ * the read models were when its request came in, whichever process runs the projectors. Answers
+ * that depend on the clock ("now": stalled windows, the default asOf) are kept at most `nowMaxAgeMs`
+ * on top of that. One request reads the version once, whatever number of caches it uses
+ * (`requestVersion`).
+ */
 export class ReadModelCache {
   private readonly entries: LRUCache<string, { version: string; at: number; value: unknown }>;
   private reading: Promise<string> | null = null;
@@ -46,10 +60,11 @@ export class ReadModelCache {
   /**
    * The cached answer for `key` at the current version, else `compute()` (shared by concurrent
    * callers of the same key and version). `clockDependent`: the answer also depends on the time
-   * of day (kept at most `nowMaxAgeMs`). A failed computation is not kept.
+   * of day (kept at most `nowMaxAgeMs`). A failed computation is not kept. `context`: the
+   * request's, so that it reads the version once (see requestVersion).
    */
-  async get<T>(key: string, compute: () => Promise<T>, clockDependent: boolean): Promise<T> {
-    const found = await this.lookup<Promise<T>>(key, clockDependent);
+  async get<T>(key: string, compute: () => Promise<T>, clockDependent: boolean, context?: object): Promise<T> {
+    const found = await this.lookup<Promise<T>>(key, clockDependent, context);
     if (found.hit) return found.value;
     this.computed++;
     const value = compute();
@@ -65,8 +80,9 @@ export class ReadModelCache {
   async lookup<T>(
     key: string,
     clockDependent: boolean,
+    context?: object,
   ): Promise<{ hit: true; value: T } | { hit: false; ticket: CacheTicket }> {
-    const version = await this.version();
+    const version = await requestVersion(this, context);
     const now = (this.options.clock ?? Date.now)();
     const entry = this.entries.get(key);
     if (

@@ -56,7 +56,7 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
             request.source,
             JSON.stringify(request.request.variables ?? {}),
           ].join('\u0000');
-          const found = await cache.lookup<Record<string, unknown>>(key, true);
+          const found = await cache.lookup<Record<string, unknown>>(key, true, request.contextValue);
           if (found.hit)
             return {
               http: { status: undefined, headers: new HeaderMap() },

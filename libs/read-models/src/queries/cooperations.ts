@@ -179,8 +179,8 @@ export interface CooperationListItem {
   gateSatisfied: boolean;
   proposedAt: string;
   lastEventAt: string;
-  /** Members and roles, read with the page (a list shows them: no second query). */
-  members: { organisationId: string; role: string; ess: boolean; joinedAt: string; mandataire: boolean }[];
+  /** Members and roles as the summary stores them, read with the page (no second query). */
+  members: CooperationSummary['members'];
   /** Keyset cursor of this item: pass it as `after` to continue after it. */
   cursor: string;
 }
@@ -256,11 +256,9 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
     gate_satisfied: boolean;
     proposed_at: Date;
     last_event_at: Date;
-    members: { organisationId: string; role: string; ess: boolean; joinedAt: string }[] | null;
-    mandataire_id: string | null;
+    members: CooperationSummary['members'];
   }>(
-    `select id, name, kind, stage, status, region_code, departement_codes, sectors, member_count, gate_satisfied, proposed_at, last_event_at,
-            members, mandataire_id
+    `select id, name, kind, stage, status, region_code, departement_codes, sectors, member_count, gate_satisfied, proposed_at, last_event_at, members
        from cooperation_summary ${where.length ? `where ${where.join(' and ')}` : ''}
       order by proposed_at desc, id desc limit $${params.length}`,
     params,
@@ -281,13 +279,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
       gateSatisfied: r.gate_satisfied,
       proposedAt: r.proposed_at.toISOString(),
       lastEventAt: r.last_event_at.toISOString(),
-      members: (r.members ?? []).map((m) => ({
-        organisationId: m.organisationId,
-        role: m.role,
-        ess: m.ess,
-        joinedAt: m.joinedAt,
-        mandataire: m.organisationId === r.mandataire_id,
-      })),
+      members: r.members,
       cursor: encodeCursor(r.proposed_at, r.id),
     })),
     pageInfo: { hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last.proposed_at, last.id) : null },
