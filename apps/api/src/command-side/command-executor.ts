@@ -31,11 +31,13 @@ export function toDomainEvent<E extends DomainEvent>(recorded: RecordedEvent): E
  */
 export class CommandExecutor {
   /**
-   * Folded states of recently used streams (stream id -> state and version), so a command reads and
-   * folds only the events appended since, not the whole stream. Never a source of truth: every load
-   * still reads the store forward from the cached version, so a state appended by another process
-   * (or another API instance) is caught up before deciding, and the append's expected version
-   * guards the rest. States are immutable (evolve returns new objects), so sharing them is safe.
+   * Folded states of recently used streams (stream id -> state and version). `load` reads and folds
+   * only the events appended since the cached version, not the whole stream. A command's own
+   * aggregate is first decided on the cached state without reading at all (see `execute`); the
+   * executor folds its own successful appends into the cache, so in one process the cache is
+   * current, and a state made stale by another process (another API instance, the CLI) is caught
+   * by the append's expected version or rechecked against the store before a refusal is returned.
+   * States are immutable (evolve returns new objects), so sharing them is safe.
    */
   private readonly folded: LRUCache<string, LoadedAggregate<unknown>> | null;
 
@@ -83,12 +85,7 @@ export class CommandExecutor {
     const streamId = aggregate.streamName(id);
     return this.idempotent(id, command, meta, async () => {
       try {
-        const { state, version } = await this.loadExpecting(aggregate, id, meta);
-        // Access is checked on the state just folded from the stream, before any lookup or decision.
-        authorize(state);
-        const prepared = await prepare(command);
-        const events = aggregate.decide(prepared, state, this.context(meta));
-        return await this.append(streamId, id, version, events, meta);
+        return await this.decideAndAppend(aggregate, id, command, meta, prepare, authorize);
       } catch (error) {
         // A retry whose first attempt committed its events but not its result (a crash in between):
         // the stream has moved past the expected version, or the decider refuses to do the same
@@ -100,6 +97,73 @@ export class CommandExecutor {
         throw error;
       }
     });
+  }
+
+  /**
+   * Decides on the aggregate's state and appends. When the cache holds the stream (and agrees with
+   * the caller's expected version, if any), the first decision is made on it without reading the
+   * store: a successful append proves it was current, since the append's expected version is the
+   * cached one. Any failure of that first attempt (a conflict, a refusal by the access policy or
+   * the decider) is checked against the store before it reaches the caller: the stream is read
+   * forward from the cached version; if it had not moved, the refusal stands as it was; if it had
+   * (another process appended), the command is authorised and decided again, once, on the state
+   * just read, exactly as if it had been read first. A conflict on that fresh state is returned.
+   */
+  private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(
+    aggregate: AggregateDefinition<C, E, S>,
+    id: string,
+    command: C,
+    meta: CommandMeta,
+    prepare: (command: C) => Promise<C>,
+    authorize: (state: S) => void,
+  ): Promise<CommandResult> {
+    const streamId = aggregate.streamName(id);
+    const cached = this.folded?.get(streamId) as LoadedAggregate<S> | undefined;
+    let loaded: LoadedAggregate<S> | undefined;
+    if (cached && (meta.expectedVersion === undefined || meta.expectedVersion === cached.version)) {
+      try {
+        return await this.decideOn(aggregate, id, cached, command, meta, prepare, authorize);
+      } catch (error) {
+        loaded = await this.load(aggregate, id);
+        if (loaded.version === cached.version) throw error; // the state was current: the answer stands
+      }
+    }
+    loaded ??= await this.load(aggregate, id);
+    this.checkExpected(aggregate, id, meta, loaded);
+    return this.decideOn(aggregate, id, loaded, command, meta, prepare, authorize);
+  }
+
+  /** Authorises, decides and appends on one loaded state; folds the appended events into the cache. */
+  private async decideOn<C extends DomainCommand, E extends DomainEvent, S>(
+    aggregate: AggregateDefinition<C, E, S>,
+    id: string,
+    loaded: LoadedAggregate<S>,
+    command: C,
+    meta: CommandMeta,
+    prepare: (command: C) => Promise<C>,
+    authorize: (state: S) => void,
+  ): Promise<CommandResult> {
+    const streamId = aggregate.streamName(id);
+    // Access is checked on the folded state, before any lookup or decision.
+    authorize(loaded.state);
+    const prepared = await prepare(command);
+    const events = aggregate.decide(prepared, loaded.state, this.context(meta));
+    const result = await this.append(streamId, id, loaded.version, events, meta);
+    if (this.folded && events.length > 0 && result.version === loaded.version + events.length) {
+      // The events as a read of the stream would return them: occurredAt as stored (milliseconds,
+      // ISO), data through JSON as the store keeps it.
+      let state = loaded.state;
+      for (const e of events) {
+        state = aggregate.evolve(state, {
+          type: e.type,
+          data: JSON.parse(JSON.stringify(e.data ?? null)) as unknown,
+          occurredAt: new Date(e.occurredAt).toISOString(),
+        } as E);
+      }
+      const current = this.folded.get(streamId);
+      if (!current || current.version < result.version) this.folded.set(streamId, { state, version: result.version });
+    }
+    return result;
   }
 
   /** Every stored event of a stream, read from the store (no cache). */
@@ -151,10 +215,14 @@ export class CommandExecutor {
     meta: CommandMeta,
   ): Promise<LoadedAggregate<S>> {
     const loaded = await this.load(aggregate, id);
+    this.checkExpected(aggregate, id, meta, loaded);
+    return loaded;
+  }
+
+  private checkExpected<S>(aggregate: { streamName(id: string): string }, id: string, meta: CommandMeta, loaded: LoadedAggregate<S>): void {
     if (meta.expectedVersion !== undefined && meta.expectedVersion !== loaded.version) {
       throw new ConcurrencyError(aggregate.streamName(id), meta.expectedVersion, loaded.version);
     }
-    return loaded;
   }
 
   /** The decider's context: the clock, the command's real-world date, id generation. */
