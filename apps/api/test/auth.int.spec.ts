@@ -63,7 +63,12 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase('auth');
-    expect(await migrateAuth(db.url)).toEqual(['AuthTables1732370000000', 'RateLimitCounters1732370000001', 'CredentialVersion1732370000002']);
+    expect(await migrateAuth(db.url)).toEqual([
+      'AuthTables1732370000000',
+      'RateLimitCounters1732370000001',
+      'CredentialVersion1732370000002',
+      'UserChangeNotify1732370000003',
+    ]);
     expect(await migrateAuth(db.url)).toEqual([]);
     pool = new Pool({ connectionString: db.url, max: 10 });
     env = {};

@@ -162,15 +162,17 @@ describe('GraphQL queries', () => {
       const again = await gql(LATEST, { first: 3 });
       expect(again).toEqual(first);
       expect(spy.mock.calls.map(([sql]) => String(sql).trim().split(/\s+/).slice(0, 3).join(' '))).toEqual([
-        'select u.id, u.organisation_id,', // the caller, read again on every request
-        'select string_agg(name ||', // the read models' version: unchanged, so the answer is kept
+        // The caller comes from the active-user cache (dropped when its account changes); only the
+        // read models' version is read: unchanged, so the answer is kept.
+        'select string_agg(name ||',
       ]);
 
       // Another caller does not get this caller's answer: it runs the resolvers.
       spy.mockClear();
       const admin = graphqlClient(`${await app.getUrl()}/graphql`, await actors.admin());
       expect((await admin(LATEST, { first: 3 })).data).toEqual(first.data);
-      expect(spy.mock.calls.length).toBeGreaterThan(2);
+      // (the version, then the page: the organisations are in the directory already)
+      expect(spy.mock.calls.map(([sql]) => String(sql).trim().split(/\s+/).slice(0, 3).join(' '))).toContain('select id, name,');
 
       // A new cooperation, once projected, is in the next answer.
       const { rows } = await pool.query<{ id: string }>(`select id from organisation where name = 'Structure 0'`);

@@ -17,7 +17,7 @@ import { AuthService } from './auth.service';
       inject: [DATABASE_URL, PG_POOL],
       useFactory: async (url: string, pool: Pool): Promise<AuthService> => {
         await migrateAuth(url); // schema first, like the command side
-        const service = await AuthService.create(pool);
+        const service = await AuthService.create(pool, { databaseUrl: url }); // url: the active-user cache's LISTEN
         registerAuthService(pool, service); // authenticate(pool, headers) then uses this instance
         return service;
       },

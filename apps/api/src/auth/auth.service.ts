@@ -24,6 +24,7 @@ import {
 import { Argon2PasswordHasher, type PasswordHasher } from './password-hasher';
 import { systemClock, USER_ROLES, type Clock, type RequestUser, type UserRole } from './request-user';
 import { UserStore, type ApiTokenView, type UserView } from './user-store';
+import { ActiveUserCache } from './active-user-cache';
 
 export interface AuthOptions {
   clock?: Clock;
@@ -36,6 +37,11 @@ export interface AuthOptions {
   ipPolicy?: ThrottlePolicy;
   /** Extra strategies (e.g. OpenID Connect), tried after the built-in ones. */
   extraAuthenticators?: Authenticator[];
+  /**
+   * The database's URL, for the LISTEN connection of the active-user cache (ActiveUserCache). Without
+   * it every request reads its user from the database.
+   */
+  databaseUrl?: string;
 }
 
 export interface LoginResult {
@@ -85,6 +91,7 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
  */
 export class AuthService {
   private readonly store: UserStore;
+  private readonly activeUsers: ActiveUserCache | null;
   private readonly throttle: LoginThrottle;
   private readonly clock: Clock;
   private readonly hasher: PasswordHasher;
@@ -105,7 +112,10 @@ export class AuthService {
     this.ttlSeconds = options.accessTokenTtlSeconds ?? 900;
     this.accountPolicy = options.accountPolicy ?? DEFAULT_ACCOUNT_POLICY;
     this.ipPolicy = options.ipPolicy ?? DEFAULT_IP_POLICY;
-    this.store = new UserStore(pool);
+    this.store = new UserStore(pool, (id) => this.activeUsers?.invalidate(id));
+    this.activeUsers = options.databaseUrl
+      ? new ActiveUserCache(options.databaseUrl, (id, cv) => this.store.activeUser(id, cv))
+      : null;
     this.throttle = new LoginThrottle(pool, this.clock);
     this.authenticators = [
       this.accessTokenAuthenticator(),
@@ -120,6 +130,11 @@ export class AuthService {
     const hasher = options.hasher ?? new Argon2PasswordHasher();
     const dummyHash = await hasher.hash(`dummy-${randomUUID()}`);
     return new AuthService(pool, secrets, dummyHash, { ...options, hasher });
+  }
+
+  /** Closes the active-user cache's LISTEN connection (Nest calls it at shutdown). */
+  async onApplicationShutdown(): Promise<void> {
+    await this.activeUsers?.close();
   }
 
   /** `Authorization: Bearer <access token | mlg_ API token>` -> the user; null without the header. */
@@ -376,7 +391,11 @@ export class AuthService {
         // Read the user again: a disabled or deleted user's token stops working at once, and
         // role or régions changed by an ADMIN apply on the next request.
         // Tokens issued before the last password change are refused (the change ends other sessions).
-        return claims && UUID.test(claims.sub) ? this.store.activeUser(claims.sub, claims.cv ?? 0) : null;
+        // The cache drops a user the moment its account changes (see ActiveUserCache).
+        if (!claims || !UUID.test(claims.sub)) return null;
+        return this.activeUsers
+          ? this.activeUsers.activeUser(claims.sub, claims.cv ?? 0)
+          : this.store.activeUser(claims.sub, claims.cv ?? 0);
       },
     };
   }

@@ -94,7 +94,11 @@ export interface NewUser {
 
 /** SQL of the accounts tables; no rule lives here (see AuthService). */
 export class UserStore {
-  constructor(private readonly pool: Pool) {}
+  /** @param changed called with a user's id once a change to its account or credential is committed. */
+  constructor(
+    private readonly pool: Pool,
+    private readonly changed: (userId: string) => void = () => undefined,
+  ) {}
 
   async loginCandidate(
     email: string,
@@ -135,19 +139,19 @@ export class UserStore {
 
   /** Replaces the password hash and returns the credential's new version (older tokens stop working). */
   async setPassword(id: string, passwordHash: string, at: Date): Promise<number> {
-    const { rows } = await this.pool.query<{ version: number }>(
+    const { rows } = await this.changing(id, this.pool.query<{ version: number }>(
       `insert into user_credentials (user_id, password_hash, updated_at, version) values ($1, $2, $3, 1)
        on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at,
                                             version = user_credentials.version + 1
        returning version`,
       [id, passwordHash, at],
-    );
+    ));
     return rows[0].version;
   }
 
   /** Name, role, organisation and régions of an account that is not deleted. */
   async update(id: string, user: { name: string; role: UserRole; organisationId: string | null; regions: string[] }): Promise<boolean> {
-    return this.transaction(async (c) => {
+    return this.changing(id, this.transaction(async (c) => {
       const { rowCount } = await c.query(
         `update users set role = $2, organisation_id = $3, regions = $4 where id = $1 and status <> 'DELETED'`,
         [id, user.role, user.organisationId, user.regions],
@@ -155,7 +159,7 @@ export class UserStore {
       if (!rowCount) return false;
       await c.query('update user_profiles set name = $2 where user_id = $1', [id, user.name]);
       return true;
-    });
+    }));
   }
 
   async view(id: string): Promise<UserView | null> {
@@ -203,9 +207,12 @@ export class UserStore {
   }
 
   async setStatus(id: string, from: UserStatus[], to: 'ACTIVE' | 'DISABLED', at: Date): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `update users set status = $3, disabled_at = case when $3 = 'DISABLED' then $4::timestamptz else null end where id = $1 and status = any($2)`,
-      [id, from, to, at],
+    const { rowCount } = await this.changing(
+      id,
+      this.pool.query(
+        `update users set status = $3, disabled_at = case when $3 = 'DISABLED' then $4::timestamptz else null end where id = $1 and status = any($2)`,
+        [id, from, to, at],
+      ),
     );
     return (rowCount ?? 0) > 0;
   }
@@ -215,7 +222,7 @@ export class UserStore {
    * secret goes (profile, password hash, API tokens, whose names a user typed).
    */
   async erase(id: string, at: Date): Promise<boolean> {
-    return this.transaction(async (c) => {
+    return this.changing(id, this.transaction(async (c) => {
       const { rowCount } = await c.query(
         `update users set status = 'DELETED', deleted_at = $2 where id = $1 and status <> 'DELETED'`,
         [id, at],
@@ -225,7 +232,7 @@ export class UserStore {
       await c.query('delete from user_credentials where user_id = $1', [id]);
       await c.query('delete from api_tokens where user_id = $1', [id]);
       return true;
-    });
+    }));
   }
 
   async insertApiToken(token: {
@@ -284,6 +291,15 @@ export class UserStore {
       await this.pool.query('update api_tokens set last_used_at = $2 where id = $1', [row.token_id, now]);
     }
     return toRequestUser(row);
+  }
+
+  /** Waits for a write to a user's account, then tells `changed` (also when it failed: nothing is lost by it). */
+  private async changing<T>(userId: string, write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.changed(userId);
+    }
   }
 
   private async transaction<T>(fn: (client: PoolClient) => Promise<T>): Promise<T> {

@@ -4,11 +4,12 @@ export const NOTIFY_CHANNEL = 'maillage_events';
 
 /**
  * One LISTEN connection per store, opened when the first listener subscribes. Notifications are
- * hints: on reconnect listeners are woken once (commits may have happened while we were away), and
- * readers keep polling as the fallback.
+ * hints: on reconnect listeners are woken once without a payload (commits may have happened while
+ * we were away), and readers keep polling as the fallback. `channel` defaults to the event store's;
+ * other notifications (e.g. changed user accounts) use the same mechanism on their own channel.
  */
 export class AppendNotifier {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(payload?: string) => void>();
   private client: Client | null = null;
   private connecting = false;
   private closed = false;
@@ -18,9 +19,15 @@ export class AppendNotifier {
   constructor(
     private readonly url: string,
     private readonly onError: (error: unknown) => void,
+    private readonly channel: string = NOTIFY_CHANNEL,
   ) {}
 
-  subscribe(listener: () => void): () => void {
+  /** True while the LISTEN connection is open: no notification of this channel can be missed. */
+  get listening(): boolean {
+    return this.client !== null;
+  }
+
+  subscribe(listener: (payload?: string) => void): () => void {
     this.listeners.add(listener);
     if (!this.client && !this.connecting && !this.retryTimer) void this.connect();
     return () => {
@@ -29,10 +36,11 @@ export class AppendNotifier {
   }
 
   /** Wakes local listeners directly (used after our own commits: no need to wait for the echo). */
-  wake(): void {
+  wake(payload?: string): void {
     for (const listener of [...this.listeners]) {
       try {
-        listener();
+        if (payload === undefined) listener();
+        else listener(payload);
       } catch (error) {
         this.onError(error);
       }
@@ -64,11 +72,11 @@ export class AppendNotifier {
     client.on('error', onLost);
     client.on('end', () => onLost());
     client.on('notification', (message) => {
-      if (message.channel === NOTIFY_CHANNEL) this.wake();
+      if (message.channel === this.channel) this.wake(message.payload || undefined); // "" is no payload
     });
     try {
       await client.connect();
-      await client.query(`listen ${NOTIFY_CHANNEL}`);
+      await client.query(`listen ${client.escapeIdentifier(this.channel)}`);
       if (this.closed) {
         await client.end().catch(() => undefined);
         return;
