@@ -19,6 +19,16 @@ export interface LoadedAggregate<S> {
   version: number;
 }
 
+/** One command to run on one aggregate, as `execute` received it. */
+interface CommandRun<C extends DomainCommand, E extends DomainEvent, S> {
+  aggregate: AggregateDefinition<C, E, S>;
+  id: string;
+  command: C;
+  meta: CommandMeta;
+  prepare: (command: C) => Promise<C>;
+  authorize: (state: S) => void;
+}
+
 /** A stored event as the domain's evolve expects it. */
 export function toDomainEvent<E extends DomainEvent>(recorded: RecordedEvent): E {
   return { type: recorded.type, data: recorded.data, occurredAt: recorded.occurredAt.toISOString() } as E;
@@ -85,7 +95,7 @@ export class CommandExecutor {
     const streamId = aggregate.streamName(id);
     return this.idempotent(id, command, meta, async () => {
       try {
-        return await this.decideAndAppend(aggregate, id, command, meta, prepare, authorize);
+        return await this.decideAndAppend({ aggregate, id, command, meta, prepare, authorize });
       } catch (error) {
         // A retry whose first attempt committed its events but not its result (a crash in between):
         // the stream has moved past the expected version, or the decider refuses to do the same
@@ -109,20 +119,13 @@ export class CommandExecutor {
    * (another process appended), the command is authorised and decided again, once, on the state
    * just read, exactly as if it had been read first. A conflict on that fresh state is returned.
    */
-  private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(
-    aggregate: AggregateDefinition<C, E, S>,
-    id: string,
-    command: C,
-    meta: CommandMeta,
-    prepare: (command: C) => Promise<C>,
-    authorize: (state: S) => void,
-  ): Promise<CommandResult> {
-    const streamId = aggregate.streamName(id);
-    const cached = this.folded?.get(streamId) as LoadedAggregate<S> | undefined;
+  private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(run: CommandRun<C, E, S>): Promise<CommandResult> {
+    const { aggregate, id, meta } = run;
+    const cached = this.folded?.get(aggregate.streamName(id)) as LoadedAggregate<S> | undefined;
     let loaded: LoadedAggregate<S> | undefined;
     if (cached && (meta.expectedVersion === undefined || meta.expectedVersion === cached.version)) {
       try {
-        return await this.decideOn(aggregate, id, cached, command, meta, prepare, authorize);
+        return await this.decideOn(run, cached);
       } catch (error) {
         loaded = await this.load(aggregate, id);
         if (loaded.version === cached.version) throw error; // the state was current: the answer stands
@@ -130,18 +133,13 @@ export class CommandExecutor {
     }
     loaded ??= await this.load(aggregate, id);
     this.checkExpected(aggregate, id, meta, loaded);
-    return this.decideOn(aggregate, id, loaded, command, meta, prepare, authorize);
+    return this.decideOn(run, loaded);
   }
 
   /** Authorises, decides and appends on one loaded state; folds the appended events into the cache. */
   private async decideOn<C extends DomainCommand, E extends DomainEvent, S>(
-    aggregate: AggregateDefinition<C, E, S>,
-    id: string,
+    { aggregate, id, command, meta, prepare, authorize }: CommandRun<C, E, S>,
     loaded: LoadedAggregate<S>,
-    command: C,
-    meta: CommandMeta,
-    prepare: (command: C) => Promise<C>,
-    authorize: (state: S) => void,
   ): Promise<CommandResult> {
     const streamId = aggregate.streamName(id);
     // Access is checked on the folded state, before any lookup or decision.
