@@ -11,6 +11,7 @@ import { EVENT_STORE } from '../src/command-side/command-side.module';
 import { CommandExecutor, toDomainEvent } from '../src/command-side/command-executor';
 import { cooperationAggregate } from '../src/command-side/aggregates';
 import { executeDemoStep } from '../src/demo/demo-seed';
+import { proposeGmeCommand } from './support/commands';
 import { PG_POOL } from '../src/database/database.module';
 import type { Pool } from 'pg';
 
@@ -66,23 +67,7 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
 
   const run = (cooperationId: string, command: CooperationCommandInput, over: Partial<CommandMeta> = {}) =>
     bus.execute(cooperationCommand(cooperationId, command, meta(over)));
-  const propose = (id: string) =>
-    run(
-      id,
-      {
-        type: 'ProposeCooperation',
-        data: {
-          cooperationId: id,
-          kind: 'GME',
-          name: 'Remplacement des agents dans les collèges de Maine-et-Loire',
-          objectives: ['ECONOMIC_DEVELOPMENT'],
-          territory: { regionCode: '52', departementCodes: ['49'] },
-          sectors: ['STAFFING'],
-          leadOrganisation: { id: 'cache-tremplin' },
-        },
-      },
-      { occurredAt: '2024-10-01T09:00:00.000Z' },
-    );
+  const propose = (id: string) => run(id, proposeGmeCommand(id, 'cache-tremplin'), { occurredAt: '2024-10-01T09:00:00.000Z' });
   const folded = async (id: string) => {
     let state = initialCooperationState();
     for (const e of await store.readStream(`cooperation-${id}`)) state = evolveCooperation(state, toDomainEvent<CooperationEvent>(e));

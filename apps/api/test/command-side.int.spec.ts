@@ -18,6 +18,7 @@ import { CommandExecutor } from '../src/command-side/command-executor';
 import { executeRenewal } from '../src/command-side/renewal';
 import type { Pool } from 'pg';
 import { IdempotencyKeyReusedError, IdempotencyStore } from '../src/command-side/idempotency.store';
+import { proposeGmeCommand } from './support/commands';
 
 jest.setTimeout(60_000);
 
@@ -61,22 +62,7 @@ describe('command side (real PostgreSQL)', () => {
   });
 
   const proposeGme = (id: string, over: Partial<CommandMeta> = {}) =>
-    run(
-      id,
-      {
-        type: 'ProposeCooperation',
-        data: {
-          cooperationId: id,
-          kind: 'GME',
-          name: 'Remplacement des agents dans les collèges de Maine-et-Loire',
-          objectives: ['ECONOMIC_DEVELOPMENT'],
-          territory: { regionCode: '52', departementCodes: ['49'] },
-          sectors: ['STAFFING'],
-          leadOrganisation: { id: 'tremplin' },
-        },
-      },
-      { occurredAt: '2024-10-01T09:00:00.000Z', ...over },
-    );
+    run(id, proposeGmeCommand(id, 'tremplin'), { occurredAt: '2024-10-01T09:00:00.000Z', ...over });
 
   it('turns a command into stored events with their metadata, organisations looked up from their streams', async () => {
     const id = randomUUID();

@@ -388,10 +388,10 @@ export class AuthService {
       accepts: (credential) => looksLikeJwt(credential),
       authenticate: async (credential) => {
         const claims = verifyJwt(credential, this.secrets, Math.floor(this.clock().getTime() / 1000));
-        // Read the user again: a disabled or deleted user's token stops working at once, and
-        // role or régions changed by an ADMIN apply on the next request.
-        // Tokens issued before the last password change are refused (the change ends other sessions).
-        // The cache drops a user the moment its account changes (see ActiveUserCache).
+        // The user as it is now (kept in memory only until its account changes, see
+        // ActiveUserCache): a disabled or deleted user's token stops working at once, and role or
+        // régions changed by an ADMIN apply on the next request. Tokens issued before the last
+        // password change are refused (the change ends other sessions).
         if (!claims || !UUID.test(claims.sub)) return null;
         return this.activeUsers
           ? this.activeUsers.activeUser(claims.sub, claims.cv ?? 0)
