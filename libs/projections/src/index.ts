@@ -1,4 +1,4 @@
-export type { Projection, ProjectionContext, RebuildSession } from './projection';
+export type { LiveSession, Projection, ProjectionContext, RebuildSession } from './projection';
 export {
   ProjectionRunner,
   ProjectionBlockedError,

@@ -42,6 +42,12 @@ export interface KeyedTableOptions<Row extends object> {
    */
   rebuildCache?: { maxRows?: number; flushRows?: number } | false;
   /**
+   * Live, rows this table wrote stay in memory between batches while the runner's chain of commits
+   * is unbroken (see LiveSession), up to `maxRows` (the least recently touched leave first): a
+   * batch loads only the rows it does not hold. Default 5,000 rows. false: load every touched row.
+   */
+  liveCache?: { maxRows?: number } | false;
+  /**
    * During a rebuild: runs after each bulk write of this table's rows to its shadow (rows of
    * complete streams written during the fold, and the deferred flush), on the same connection and
    * in order, with the finalized rows written and the keys deleted. Tables derived from these rows
@@ -78,6 +84,8 @@ interface Touched<Row> {
 export interface FoldResult<Row> {
   upserts: Row[];
   deletes: KeyValue[][];
+  /** Each touched row after the batch, in the order given (null: absent), finalized. */
+  rows: (Row | null)[];
 }
 
 function normaliseKey(key: Key, width: number, table: string): KeyValue[] {
@@ -157,9 +165,11 @@ export function foldTouched<Row extends object>(
 ): FoldResult<Row> {
   const upserts: Row[] = [];
   const deletes: KeyValue[][] = [];
+  const rows: (Row | null)[] = [];
   for (const entry of touched) {
     const folded = foldEntry(options, entry);
     const row = folded && options.finalize ? options.finalize(folded) : folded;
+    rows.push(row);
     if (row === null) {
       if (entry.initial !== null) deletes.push(entry.key);
       continue;
@@ -172,7 +182,7 @@ export function foldTouched<Row extends object>(
     }
     upserts.push(row);
   }
-  return { upserts, deletes };
+  return { upserts, deletes, rows };
 }
 
 // Column types per (database, table): read once per process (migrations run before the runner).
@@ -233,6 +243,15 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     : 'do nothing';
 
   const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 1_000_000, ...options.rebuildCache };
+  const liveMaxRows = options.liveCache === false ? 0 : (options.liveCache?.maxRows ?? 5_000);
+
+  /** Rows as the live table holds them (null: known absent), by key id, least recently touched first. */
+  function keptRows(ctx: ProjectionContext): Map<string, Row | null> | null {
+    if (ctx.rebuilding || !ctx.live || liveMaxRows <= 0) return null;
+    let kept = ctx.live.state.get(handle) as Map<string, Row | null> | undefined;
+    if (!kept) ctx.live.state.set(handle, (kept = new Map()));
+    return kept;
+  }
 
   async function load(ctx: ProjectionContext, table: string, keyDef: string, entries: Touched<Row>[]): Promise<number> {
     const keysJson = JSON.stringify(
@@ -366,9 +385,31 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       }
 
       const entries = [...touched.values()];
-      const loaded = await load(ctx, table, keyDef, entries);
-      const { upserts, deletes } = foldTouched(options, entries);
+      const kept = keptRows(ctx);
+      let loaded: number;
+      if (kept) {
+        const misses: Touched<Row>[] = [];
+        for (const [id, entry] of touched) {
+          const row = kept.get(id);
+          if (row === undefined) misses.push(entry);
+          else entry.initial = row;
+        }
+        loaded = misses.length ? await load(ctx, table, keyDef, misses) : 0;
+      } else {
+        loaded = await load(ctx, table, keyDef, entries);
+      }
+      const { upserts, deletes, rows } = foldTouched(options, entries);
       await write(ctx, table, types, upserts, deletes);
+      if (kept) {
+        // What the table holds once this batch commits (if it does not, the runner drops `kept`).
+        touched.forEach((_, id) => kept.delete(id)); // re-inserted last: most recently touched
+        let i = 0;
+        for (const id of touched.keys()) kept.set(id, rows[i++]);
+        for (const id of kept.keys()) {
+          if (kept.size <= liveMaxRows) break;
+          kept.delete(id);
+        }
+      }
       if (ctx.rebuilding && options.rebuildAfterWrite && (upserts.length || deletes.length)) {
         await options.rebuildAfterWrite(ctx, upserts, deletes); // a rebuild without the row cache
       }

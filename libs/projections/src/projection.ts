@@ -14,6 +14,27 @@ export interface ProjectionContext {
   rebuilding: boolean;
   /** Present during a rebuild only: the same object for every batch of that rebuild. */
   session?: RebuildSession;
+  /** Present on live batches only: see LiveSession. */
+  live?: LiveSession;
+}
+
+/**
+ * State a live projector keeps between its batches. The runner hands the same object to every
+ * batch it commits in an unbroken chain: each batch started from the checkpoint the previous one
+ * committed, under the same lease. Within such a chain nobody else wrote the projection's tables
+ * (their only writers are the lease holder and a rebuild, which takes the lease and moves the
+ * checkpoint), so rows a helper wrote are still what the table holds, and it may keep them in
+ * memory instead of reading them again.
+ *
+ * The runner drops the session (and whatever helpers kept in it) whenever the chain breaks: a
+ * batch that fails or whose commit is not confirmed (its writes may be rolled back), a lease lost
+ * or taken again, a checkpoint reloaded (after a rebuild, a dead-letter decision, a checkpoint
+ * moved by someone else). Helpers may therefore update their state during a batch, before the
+ * commit: if the commit fails, the state is discarded with the session.
+ */
+export interface LiveSession {
+  /** Helper-owned state, keyed by the helper. */
+  readonly state: Map<object, unknown>;
 }
 
 /**

@@ -14,7 +14,7 @@ import {
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, tryAcquireLease } from './lease';
 import { migrateProjections } from './migrate';
 import { comparePositions } from './positions';
-import type { Projection, ProjectionContext } from './projection';
+import type { LiveSession, Projection, ProjectionContext } from './projection';
 import type { RebuildProgress } from './progress';
 import { rebuildProjection, type RebuildResult } from './rebuild';
 import { assertTableName, errorText, isTransientError, sleep } from './sql';
@@ -100,6 +100,8 @@ class Worker {
   applyAttempts = 0;
   lastError: string | null = null;
   failures = 0;
+  /** See LiveSession: kept while this worker's commits form an unbroken chain from `position`. */
+  live: (LiveSession & { position: string | null }) | null = null;
   loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   readonly types: Set<string> | null;
@@ -351,11 +353,13 @@ export class ProjectionRunner {
           if (worker.held) {
             if (!(await renewLease(this.pool, name, this.owner, this.leaseTtlMs))) {
               worker.held = false;
+              worker.live = null;
               worker.state = 'standby';
               this.logger.warn(`Projection ${name}: lease lost or handed over; standing by`);
             }
           } else if (await tryAcquireLease(this.pool, name, this.owner, this.leaseTtlMs)) {
             worker.held = true;
+            worker.live = null;
             worker.needsReload = true;
             worker.state = 'running';
             this.logger.log(`Projection ${name}: lease acquired by ${this.owner}`);
@@ -401,6 +405,7 @@ export class ProjectionRunner {
       } catch (error) {
         if (error instanceof LeaseLostError) {
           worker.held = false;
+          worker.live = null;
           worker.state = 'standby';
           this.logger.warn(`Projection ${name}: fenced out (${error.message}); standing by`);
           continue;
@@ -428,6 +433,7 @@ export class ProjectionRunner {
     );
     worker.checkpoint = rows[0]?.position ?? null;
     worker.lastUpdated = rows[0]?.updated_at ?? null;
+    worker.live = null; // the tables may have been written by someone else (a rebuild, a decision)
     worker.skipped = await skippedEventIds(this.pool, name);
     const pending = await listDeadLetters(this.pool, { projection: name, status: 'pending' });
     worker.blockedOn = pending.length ? { eventId: pending[0].eventId, position: pending[0].position } : null;
@@ -466,6 +472,9 @@ export class ProjectionRunner {
     const projection = worker.projection;
     const to = events[events.length - 1].globalPosition;
     const relevant = worker.relevant(events);
+    // A batch continues the chain only from the checkpoint the chain's last commit left.
+    if (worker.live && worker.live.position !== from) worker.live = null;
+    const live = (worker.live ??= { state: new Map(), position: from });
     const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
@@ -478,7 +487,7 @@ export class ProjectionRunner {
       if (relevant.length) {
         worker.applyAttempts++;
         try {
-          await projection.applyBatch(relevant, this.context(client));
+          await projection.applyBatch(relevant, this.context(client, live));
         } catch (error) {
           throw new ApplyFailedError(error);
         }
@@ -494,20 +503,23 @@ export class ProjectionRunner {
       await assertLeaseHeld(client, projection.name, this.owner);
       await client.query('commit');
     } catch (error) {
+      // Kept state may hold this batch's rows, which the rollback (or an unconfirmed commit) undid.
+      if (worker.live === live) worker.live = null;
       await client.query('rollback').catch((e: Error) => (broken = e));
       if (isTransientError(error)) broken ??= error as Error;
       throw error;
     } finally {
       client.release(broken);
     }
+    if (worker.live === live) live.position = to;
     worker.checkpoint = to;
     worker.lastUpdated = new Date();
     worker.lastError = null;
     this.notifyProgress();
   }
 
-  private context(client: PoolClient): ProjectionContext {
-    return { client, rebuilding: false, table: (name) => name };
+  private context(client: PoolClient, live: LiveSession): ProjectionContext {
+    return { client, rebuilding: false, table: (name) => name, live };
   }
 
   /**

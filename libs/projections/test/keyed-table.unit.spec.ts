@@ -110,7 +110,11 @@ describe('keyedTable fold', () => {
     const idle: KeyedTableOptions<Balance> = { ...options, evolve: (row) => row };
     const touched = collectKeys(idle, [event('Closed', 'account-a', { account: 'a', currency: 'EUR' })]);
     entryFor(touched, ['a', 'EUR'])!.initial = { account: 'a', currency: 'EUR', balance: 1, moves: 1 };
-    expect(foldTouched(idle, touched.values())).toEqual({ upserts: [], deletes: [] });
+    expect(foldTouched(idle, touched.values())).toEqual({
+      upserts: [],
+      deletes: [],
+      rows: [{ account: 'a', currency: 'EUR', balance: 1, moves: 1 }], // what the table still holds
+    });
   });
 
   it('rejects keys of the wrong width and unsafe identifiers', () => {
