@@ -36,7 +36,7 @@ import { AuthService } from './auth/auth.service';
 import { graphqlArmor } from './graphql/armor';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { READ_MODEL_CACHE, type ReadModelCache } from './graphql/read-model-cache';
-import { readModelResponseCache } from './graphql/response-cache';
+import { readModelResponseCache, stringifyResult } from './graphql/response-cache';
 import { OrganisationDirectory } from './graphql/loaders';
 
 type HeaderCarrier = { headers?: Record<string, unknown>; ip?: unknown };
@@ -100,6 +100,7 @@ export class AppModule {
                 ApolloServerPluginCacheControlDisabled(),
                 readModelResponseCache(readModels),
               ],
+              stringifyResult,
               path: '/graphql',
               autoSchemaFile: true,
               sortSchema: true,

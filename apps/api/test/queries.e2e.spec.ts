@@ -16,6 +16,7 @@ describe('GraphQL queries', () => {
   let gql: ReturnType<typeof graphqlClient>;
   let pool: Pool;
   let actors: TestActors;
+  let networkHeaders: Record<string, string>;
   const ids: string[] = [];
 
   const mutate = async (name: string, input: Record<string, unknown>, headers: Record<string, string> = {}) => {
@@ -32,7 +33,8 @@ describe('GraphQL queries', () => {
     await app.listen(0, '127.0.0.1');
     actors = TestActors.of(app);
     // Reads as the network of Auvergne-Rhône-Alpes (it sees every cooperation of région 84).
-    gql = graphqlClient(`${await app.getUrl()}/graphql`, await actors.network(['84']));
+    networkHeaders = await actors.network(['84']);
+    gql = graphqlClient(`${await app.getUrl()}/graphql`, networkHeaders);
     pool = app.get<Pool>(PG_POOL);
     const admin = await actors.admin();
     const orgs: string[] = [];
@@ -166,6 +168,26 @@ describe('GraphQL queries', () => {
         // read models' version is read: unchanged, so the answer is kept.
         'select string_agg(name ||',
       ]);
+
+      // A kept answer's JSON text is made once, then sent as it is: the bytes are the same, and
+      // serving it again serialises nothing.
+      const raw = async () => {
+        const response = await fetch(`${await app.getUrl()}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...networkHeaders },
+          body: JSON.stringify({ query: LATEST, variables: { first: 3 } }),
+        });
+        return response.text();
+      };
+      const text = await raw();
+      expect(text).toBe(`${JSON.stringify({ data: first.data })}\n`);
+      const stringify = jest.spyOn(JSON, 'stringify');
+      try {
+        expect(await raw()).toBe(text);
+        expect(stringify.mock.calls.filter(([value]) => typeof value === 'object' && value !== null && 'data' in value)).toEqual([]);
+      } finally {
+        stringify.mockRestore();
+      }
 
       // Another caller does not get this caller's answer: it runs the resolvers.
       spy.mockClear();

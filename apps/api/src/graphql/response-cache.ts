@@ -3,7 +3,7 @@ import {
   type ApolloServerPlugin,
   type GraphQLRequestContextResponseForOperation,
 } from '@apollo/server';
-import { Kind, OperationTypeNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, OperationTypeNode, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
 import type { CacheTicket, ReadModelCache } from './read-model-cache';
 import type { RequestContext } from './request-context';
 
@@ -26,6 +26,26 @@ function cacheableOperation(operation: OperationDefinitionNode | undefined): boo
     (s) =>
       s.kind === Kind.FIELD && (READ_MODEL_ROOT_FIELDS.has(s.name.value) || s.name.value === '__typename'),
   );
+}
+
+/** Data objects of kept answers (see below), and their JSON text once a response needed it. */
+const keptData = new WeakSet<object>();
+const keptText = new WeakMap<object, string>();
+
+/**
+ * Apollo's `stringifyResult`: the JSON text of a response, as Apollo writes it (`JSON.stringify`
+ * and a newline). A kept answer is the same object on every hit, so its text is computed once and
+ * reused while the answer is kept (serialising a page of 50 cooperations was ~5% of the API's CPU
+ * under load). Any other response, or one carrying errors or extensions, is serialised afresh.
+ */
+export function stringifyResult(value: FormattedExecutionResult): string {
+  const data = value.data;
+  if (data && !value.errors && !value.extensions && keptData.has(data)) {
+    let text = keptText.get(data);
+    if (text === undefined) keptText.set(data, (text = `${JSON.stringify(value)}\n`));
+    return text;
+  }
+  return `${JSON.stringify(value)}\n`;
 }
 
 /**
@@ -69,6 +89,7 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
           const body = request.response.body;
           if (!ticket || body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data)
             return;
+          keptData.add(body.singleResult.data);
           cache.remember(ticket, body.singleResult.data);
         },
       };
