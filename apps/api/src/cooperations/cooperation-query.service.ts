@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
-import { cooperationStreamName, eventTypeLabelsFr, type CooperationEventType } from '@maillage/domain';
+import { cooperationStreamName, eventTypeLabelsFr, type CooperationEventType, type CooperationState } from '@maillage/domain';
 import { cooperationAggregate } from '../command-side/aggregates';
 import { toDomainEvent } from '../command-side/command-executor';
 import { EVENT_STORE } from '../command-side/command-side.module';
@@ -25,13 +25,13 @@ export class CooperationQueryService {
    * members, région and funders), also for views of a past date. A cooperation the caller may not
    * read answers NOT_FOUND, exactly like one that does not exist.
    */
-  private async readableEvents(id: string, caller: Caller): Promise<RecordedEvent[]> {
+  private async readableEvents(id: string, caller: Caller): Promise<{ events: RecordedEvent[]; current: CooperationState }> {
     if (!UUID_LIKE.test(id)) throw notFound('Coopération');
     const events = await this.store.readStream(cooperationStreamName(id));
     let state = cooperationAggregate.initialState();
     for (const e of events) state = cooperationAggregate.evolve(state, toDomainEvent(e));
     if (state.status === 'NONE' || !canReadCooperation(caller, cooperationFacts(state)).allowed) throw notFound('Coopération');
-    return events;
+    return { events, current: state };
   }
 
   /** Throws NOT_FOUND unless the caller may read the cooperation (used by subscriptions). */
@@ -40,16 +40,22 @@ export class CooperationQueryService {
   }
 
   async cooperation(id: string, asOf: Date, caller: Caller): Promise<Cooperation> {
-    const events = (await this.readableEvents(id, caller)).filter((e) => e.occurredAt.getTime() <= asOf.getTime());
+    const readable = await this.readableEvents(id, caller);
+    const events = readable.events.filter((e) => e.occurredAt.getTime() <= asOf.getTime());
     if (events.length === 0) throw notFound('Coopération'); // it did not exist yet at that date
-    let state = cooperationAggregate.initialState();
-    for (const e of events) state = cooperationAggregate.evolve(state, toDomainEvent(e));
+    let state: CooperationState;
+    if (events.length === readable.events.length) {
+      state = readable.current; // nothing occurred after asOf (e.g. "now"): the state already folded
+    } else {
+      state = cooperationAggregate.initialState();
+      for (const e of events) state = cooperationAggregate.evolve(state, toDomainEvent(e));
+    }
     if (state.status === 'NONE') throw notFound('Coopération');
     return toCooperationView(state, events[events.length - 1].streamVersion, asOf.toISOString());
   }
 
   async history(id: string, caller: Caller): Promise<HistoryEntry[]> {
-    return (await this.readableEvents(id, caller)).map((e) => toHistoryEntry(id, e));
+    return (await this.readableEvents(id, caller)).events.map((e) => toHistoryEntry(id, e));
   }
 }
 
