@@ -89,7 +89,19 @@ export const activityParts: Parts = (ctx, only) => {
     where r.region_code is not null`;
 };
 
-function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[]) {
+/**
+ * `sources`: the keyed tables whose rows `parts` reads (besides the summary's derived tables).
+ * Live, only cooperations with an event of one of their types in the batch can change their
+ * contributions; the others are left alone. Omitted: every cooperation of the batch.
+ */
+function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[], sources?: () => readonly KeyedTable<object>[]) {
+  let types: ReadonlySet<string> | null | undefined;
+  const affecting = (): ReadonlySet<string> | null => {
+    if (types !== undefined) return types;
+    const tables = sources?.() ?? [];
+    types = sources && tables.every((t) => t.options.eventTypes) ? new Set(tables.flatMap((t) => t.options.eventTypes ?? [])) : null;
+    return types;
+  };
   /** Adds sign x the contributions selected by `only` (params: $1 = ids when `only` uses it). */
   async function apply(ctx: ProjectionContext, sign: 1 | -1, only: string, params: unknown[]): Promise<void> {
     const t = ctx.table(table);
@@ -108,7 +120,9 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
     /** Live, before the batch's writes: the touched cooperations' contributions leave. */
     async before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]> {
       const ids = new Set<string>();
+      const only = affecting();
       for (const e of events) {
+        if (only && !only.has(e.type)) continue;
         const id = cooperationIdFromStream(e.streamId);
         if (id !== null) ids.add(id);
       }
@@ -137,8 +151,9 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
 /** `flushFirst`: the keyed tables its parts read (flushing the summary also expands its intervals and visits). */
 export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
   aggregate('regional_cooperation_statistic', cooperationParts, flushFirst);
+/** `flushFirst`: the keyed tables its parts read; only their event types can move the figures. */
 export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
-  aggregate('regional_activity_statistic', activityParts, flushFirst);
+  aggregate('regional_activity_statistic', activityParts, flushFirst, flushFirst);
 
 // `toISOString()` texts order as their instants; rows loaded back from the database carry
 // PostgreSQL's timestamp text: those are parsed.
