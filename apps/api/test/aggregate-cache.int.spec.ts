@@ -32,6 +32,8 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
   let executor: CommandExecutor;
   /** Stream ids read through the store since the last reset. */
   let reads: string[] = [];
+  /** The next read of an organisation's stream fails like a lost connection (not a refusal). */
+  let failNextOrganisationRead = false;
 
   beforeAll(async () => {
     db = await createTestDatabase('aggregate-cache');
@@ -43,6 +45,10 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
     const readStream = store.readStream.bind(store);
     store.readStream = (streamId: string, options?: ReadStreamOptions) => {
       reads.push(streamId);
+      if (failNextOrganisationRead && streamId.startsWith('organisation-')) {
+        failNextOrganisationRead = false;
+        return Promise.reject(new Error('Connection terminated unexpectedly'));
+      }
       return readStream(streamId, options);
     };
     for (const [id, name] of [
@@ -170,5 +176,18 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
     // The organisation is still read from its stream (its kind is recorded in the event); the
     // cooperation's stream is not.
     expect(reads).toEqual(['organisation-cache-segre']);
+  });
+
+  it('passes an error that is not a refusal straight to the caller, without reading the stream again', async () => {
+    const id = randomUUID();
+    await propose(id);
+    reads = [];
+    failNextOrganisationRead = true;
+    await expect(run(id, { type: 'AddMember', data: { organisation: { id: 'cache-segre' } } })).rejects.toThrow(
+      'Connection terminated unexpectedly',
+    );
+    expect(reads).toEqual(['organisation-cache-segre']); // the lookup that failed; the cooperation is not read
+    // Nothing was appended, and the next command goes through.
+    expect((await run(id, { type: 'AddMember', data: { organisation: { id: 'cache-segre' } } })).version).toBe(3);
   });
 });

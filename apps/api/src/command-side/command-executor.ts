@@ -10,6 +10,7 @@ import {
   type RecordedEvent,
 } from '@maillage/event-store';
 import { DomainError, type DecideContext, type DomainCommand, type DomainEvent } from '@maillage/domain';
+import { AccessDeniedError } from '../authorization/access-policy';
 import type { AggregateDefinition } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
 import { eventIdFor, requestHash, type IdempotencyStore } from './idempotency.store';
@@ -115,7 +116,7 @@ export class CommandExecutor {
    * store: a successful append proves it was current, since the append's expected version is the
    * cached one. Any failure of that first attempt (a conflict, a refusal by the access policy or
    * the decider) is checked against the store before it reaches the caller: the stream is read
-   * forward from the cached version; if it had not moved, the refusal stands as it was; if it had
+   * forward from the cached version (refusals only, see isRefusal); if it had not moved, the refusal stands as it was; if it had
    * (another process appended), the command is authorised and decided again, once, on the state
    * just read, exactly as if it had been read first. A conflict on that fresh state is returned.
    */
@@ -127,6 +128,9 @@ export class CommandExecutor {
       try {
         return await this.decideOn(run, cached);
       } catch (error) {
+        // Only an answer that depends on the state is checked again; anything else (the database
+        // failing, say) reaches the caller as it is.
+        if (!isRefusal(error)) throw error;
         loaded = await this.load(aggregate, id);
         if (loaded.version === cached.version) throw error; // the state was current: the answer stands
       }
@@ -265,4 +269,9 @@ export class CommandExecutor {
       throw error;
     }
   }
+}
+
+/** Answers decided on the state: a conflict, or a refusal by the decider or the access policy. */
+function isRefusal(error: unknown): boolean {
+  return error instanceof DomainError || error instanceof ConcurrencyError || error instanceof AccessDeniedError;
 }
