@@ -4,6 +4,8 @@ import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { migrateAuth } from '../src/auth/auth-migrations';
 import { ActiveUserCache } from '../src/auth/active-user-cache';
 import { UserStore } from '../src/auth/user-store';
+import { Logger } from '@nestjs/common';
+import { AuthService } from '../src/auth/auth.service';
 
 jest.setTimeout(60_000);
 
@@ -168,6 +170,22 @@ describe('ActiveUserCache (real PostgreSQL)', () => {
       expect(loads).toEqual([id, id]);
     } finally {
       await unreachable.close();
+    }
+  });
+
+  it('tells the operator when the API cannot listen for account changes', async () => {
+    const url = new URL(db.url);
+    url.port = '1';
+    url.searchParams.delete('host');
+    const warnings: string[] = [];
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation((message: unknown) => void warnings.push(String(message)));
+    const auth = await AuthService.create(pool, { databaseUrl: url.toString() });
+    try {
+      await until(() => warnings.length > 0, 'a warning');
+      expect(warnings[0]).toMatch(/^Active-user cache: LISTEN connection failed \(.+\); users are read from the database on every request until it is back$/);
+    } finally {
+      warn.mockRestore();
+      await auth.onApplicationShutdown();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { isApiTokenShaped, isWellFormedApiToken, hashApiToken, newApiToken } from './api-token-codec';
 import {
@@ -25,6 +26,8 @@ import { Argon2PasswordHasher, type PasswordHasher } from './password-hasher';
 import { systemClock, USER_ROLES, type Clock, type RequestUser, type UserRole } from './request-user';
 import { UserStore, type ApiTokenView, type UserView } from './user-store';
 import { ActiveUserCache } from './active-user-cache';
+
+const authLogger = new Logger('Auth');
 
 export interface AuthOptions {
   clock?: Clock;
@@ -114,7 +117,14 @@ export class AuthService {
     this.ipPolicy = options.ipPolicy ?? DEFAULT_IP_POLICY;
     this.store = new UserStore(pool, (id) => this.activeUsers?.invalidate(id));
     this.activeUsers = options.databaseUrl
-      ? new ActiveUserCache(options.databaseUrl, (id, cv) => this.store.activeUser(id, cv))
+      ? new ActiveUserCache(options.databaseUrl, (id, cv) => this.store.activeUser(id, cv), {
+          // Safe while down (every request reads its user), but an operator should see why.
+          onError: (error) =>
+            authLogger.warn(
+              `Active-user cache: LISTEN connection failed (${(error as Error)?.message ?? String(error)}); ` +
+                'users are read from the database on every request until it is back',
+            ),
+        })
       : null;
     this.throttle = new LoginThrottle(pool, this.clock);
     this.authenticators = [
