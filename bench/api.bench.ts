@@ -9,7 +9,9 @@
  *    projection runtime's `rebuildProjections`. BENCH_KEEP=1 reuses a database loaded by an earlier
  *    run of the same size (it then also holds the events that run's commands appended).
  * 2. The app is started in this process exactly as `npm start` builds it (`createApp`, Fastify,
- *    live projectors on), listening on 127.0.0.1 on a free port.
+ *    live projectors on), listening on 127.0.0.1 on a free port. BENCH_API_PROCESSES=N (N > 1)
+ *    forks N API processes instead (bench/api-worker.ts, through node:cluster: one port, the
+ *    connections handed out in turn); the app CPU reported is then theirs, summed.
  * 3. Timed: a child process (bench/api-load.ts; forked so that the load generator does not share
  *    the API's event loop) runs autocannon for BENCH_SECONDS (30) after a short warm-up:
  *    (a) a command mix with BENCH_COMMAND_CONNECTIONS (64) connections on random active
@@ -26,6 +28,8 @@
  * Progress and the app's logs go to stderr; stdout carries only the JSON summary line.
  */
 import { fork } from 'node:child_process';
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { Client, Pool } from 'pg';
@@ -60,6 +64,8 @@ const QUERY_CONNECTIONS = intFromEnv('BENCH_QUERY_CONNECTIONS', 50);
 const TARGETS = intFromEnv('BENCH_TARGETS', 5_000);
 const MEMBERS = intFromEnv('BENCH_MEMBERS', 100);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 128);
+/** API processes: 1 serves from this process; more are forked through node:cluster (bench/api-worker.ts). */
+const PROCESSES = intFromEnv('BENCH_API_PROCESSES', 1);
 const DATABASE = COOPERATIONS === 100_000 ? 'bench_api' : `bench_api_${COOPERATIONS}`;
 const REGION = '11';
 
@@ -242,7 +248,37 @@ function runLoadInChild(plan: LoadPlan): Promise<LoadReport> {
   });
 }
 
-/** Busy CPU seconds of the whole machine (all cores), from /proc/stat. */
+/** A TCP port free on 127.0.0.1 right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** CPU seconds used so far by the API processes, summed. */
+async function workersCpu(workers: readonly Worker[]): Promise<number> {
+  const each = await Promise.all(
+    workers.map(
+      (worker) =>
+        new Promise<number>((resolve) => {
+          const onMessage = (message: { cpu?: { user: number; system: number } }) => {
+            if (!message.cpu) return;
+            worker.off('message', onMessage);
+            resolve((message.cpu.user + message.cpu.system) / 1e6);
+          };
+          worker.on('message', onMessage);
+          worker.send({ cpu: true });
+        }),
+    ),
+  );
+  return each.reduce((a, b) => a + b, 0);
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve('.data/bench-api');
   const server = await startEmbeddedPostgres({
@@ -268,12 +304,35 @@ async function main(): Promise<void> {
     );
 
     process.env.MAILLAGE_RATE_LIMIT_MUTATIONS ??= '0';
+    const projectors = process.env.MAILLAGE_PROJECTORS;
+    // With several API processes, this one's app only creates the accounts: the workers project.
+    if (PROCESSES > 1) process.env.MAILLAGE_PROJECTORS = 'off';
     const app = await createApp({ databaseUrl: url });
+    if (PROCESSES > 1) {
+      if (projectors === undefined) delete process.env.MAILLAGE_PROJECTORS;
+      else process.env.MAILLAGE_PROJECTORS = projectors;
+    }
+    const workers: Worker[] = [];
     try {
-      await app.listen(0, '127.0.0.1');
-      const address = app.getHttpServer().address() as { port: number };
-      const base = `http://127.0.0.1:${address.port}`;
-      log(`API (fastify) on ${base}/graphql, projectors ${process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'}`);
+      let base: string;
+      if (PROCESSES > 1) {
+        const port = await freePort();
+        cluster.setupPrimary({ exec: path.join(__dirname, 'api-worker.js'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        for (let i = 0; i < PROCESSES; i++) {
+          const worker = cluster.fork({ BENCH_API_DATABASE_URL: url, BENCH_API_PORT: String(port) });
+          workers.push(worker);
+          await new Promise<void>((resolve, reject) => {
+            worker.once('message', () => resolve());
+            worker.once('exit', (code) => reject(new Error(`API process exited with code ${code}`)));
+          });
+        }
+        base = `http://127.0.0.1:${port}`;
+      } else {
+        await app.listen(0, '127.0.0.1');
+        const address = app.getHttpServer().address() as { port: number };
+        base = `http://127.0.0.1:${address.port}`;
+      }
+      log(`API (fastify, ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) on ${base}/graphql, projectors ${process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'}`);
       // The API refuses anonymous callers and lets only members act on a cooperation: one MEMBER
       // account per lead organisation of the first BENCH_MEMBERS leads, whose cooperations become
       // the command targets; an ADMIN account reads. The per-caller mutation throttle is off
@@ -330,9 +389,12 @@ async function main(): Promise<void> {
       const busyBefore = machineBusySeconds();
       const pgBefore = postgresCpuSeconds(dataDir);
       const appCpu = process.cpuUsage();
+      const workersBefore = await workersCpu(workers);
       if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
-      const app_s = (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(appCpu));
+      const app_s = workers.length
+        ? (await workersCpu(workers)) - workersBefore
+        : (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(appCpu));
       const busy = machineBusySeconds() - busyBefore;
       const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
       // Requests still in flight when autocannon stopped finish before the app closes its pool.
@@ -383,10 +445,20 @@ async function main(): Promise<void> {
         shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
         load_generator: 'child process',
         adapter: 'fastify',
+        api_processes: PROCESSES,
       };
       // Printed before shutting down: queries still running past the measurement must not cost the figures.
       stdout(`${JSON.stringify(summary)}\n`);
     } finally {
+      await Promise.all(
+        workers.map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              worker.once('exit', () => resolve());
+              worker.send({ stop: true });
+            }),
+        ),
+      );
       await app.close();
     }
   } finally {
