@@ -1,26 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import type { RecordedEvent } from '@maillage/event-store';
 import { cooperationActivityProjection, migrateReadModels } from '@maillage/read-models';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
+import { recordedEvent } from './recorded-events';
 
 jest.setTimeout(60_000);
 
-let version = 0;
-const ev = (type: string, data: object, occurredAt: string): RecordedEvent => ({
-  eventId: randomUUID(),
-  streamId: 'cooperation-c1',
-  streamVersion: ++version,
-  globalPosition: `1:${version}`,
-  type,
-  schemaVersion: 1,
-  data,
-  occurredAt: new Date(occurredAt),
-  recordedAt: new Date(occurredAt),
-  actor: null,
-  correlationId: null,
-  causationId: null,
-});
+const ev = recordedEvent;
 
 /**
  * Live, the activity projection takes a cooperation's contribution out of the regional figures

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { collectKeys, foldTouched } from '@maillage/projections';
 import type { RecordedEvent } from '@maillage/event-store';
+import { recordedEvent, resetRecordedEvents } from './recorded-events';
 import {
   READ_MODEL_PROJECTIONS,
   activityRegionFold,
@@ -13,21 +13,7 @@ import {
   type CooperationSummaryEntity,
 } from '@maillage/read-models';
 
-let version = 0;
-const ev = (type: string, data: object, occurredAt: string, recordedAt = occurredAt, streamId = 'cooperation-c1'): RecordedEvent => ({
-  eventId: randomUUID(),
-  streamId,
-  streamVersion: ++version,
-  globalPosition: `1:${version}`,
-  type,
-  schemaVersion: 1,
-  data,
-  occurredAt: new Date(occurredAt),
-  recordedAt: new Date(recordedAt),
-  actor: null,
-  correlationId: null,
-  causationId: null,
-});
+const ev = recordedEvent;
 
 const proposed = () =>
   ev('CooperationProposed', { cooperationId: 'c1', kind: 'GIE', name: 'GIE test', objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['93'] }, sectors: ['CATERING'], leadOrganisationId: 'o1', renewedFrom: null }, '2025-01-10T09:00:00.000Z');
@@ -35,7 +21,7 @@ const proposed = () =>
 const fold = (events: RecordedEvent[]) => events.reduce<CooperationSummaryEntity | null>((row, e) => evolveCooperationSummary(row, e), null);
 
 describe('cooperation summary fold (pure)', () => {
-  beforeEach(() => (version = 0));
+  beforeEach(() => resetRecordedEvents());
 
   it('derives columns from the domain state and keeps a timeline of status intervals', () => {
     const row = fold([
@@ -115,7 +101,7 @@ describe('projections and as-of instants', () => {
 });
 
 describe('activity région and horizon (pure)', () => {
-  beforeEach(() => (version = 0));
+  beforeEach(() => resetRecordedEvents());
   const fold = (events: RecordedEvent[]) =>
     events.reduce<ReturnType<typeof activityRegionFold.evolve>>((row, e) => activityRegionFold.evolve(row, e, ['c1']), null);
 
