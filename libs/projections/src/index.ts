@@ -33,6 +33,7 @@ export {
   keyedProjection,
   collectKeys,
   foldTouched,
+  sameColumns,
   type Key,
   type KeyValue,
   type KeyedTable,

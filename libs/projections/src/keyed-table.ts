@@ -143,6 +143,33 @@ function pick<Row extends object>(row: Row, columns: readonly string[]): Record<
   return out;
 }
 
+/**
+ * Whether two rows would be written alike (their columns' JSON, undefined counting as null). Plain
+ * values are compared first: a changed row nearly always differs in one (a version, an instant),
+ * and then its large JSON columns (a summary's folded state) are not serialised at all. Two plain
+ * values that differ but serialise alike (NaN and null) count as different: the row is written
+ * again, which is harmless; rows called alike always serialise alike.
+ */
+export function sameColumns(a: object, b: object, columns: readonly string[]): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let objects = false;
+  for (const c of columns) {
+    const u = x[c] ?? null;
+    const v = y[c] ?? null;
+    if (u === v) continue;
+    if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
+    objects = true;
+  }
+  if (!objects) return true;
+  for (const c of columns) {
+    const u = x[c] ?? null;
+    const v = y[c] ?? null;
+    if (u !== v && typeof u === 'object' && JSON.stringify(u) !== JSON.stringify(v)) return false;
+  }
+  return true;
+}
+
 function foldEntry<Row extends object>(options: KeyedTableOptions<Row>, entry: Touched<Row>): Row | null {
   let row = entry.initial;
   for (const event of entry.events) {
@@ -174,12 +201,7 @@ export function foldTouched<Row extends object>(
       if (entry.initial !== null) deletes.push(entry.key);
       continue;
     }
-    if (
-      entry.initial !== null &&
-      JSON.stringify(pick(row, options.columns)) === JSON.stringify(pick(entry.initial, options.columns))
-    ) {
-      continue;
-    }
+    if (entry.initial !== null && sameColumns(row, entry.initial, options.columns)) continue;
     upserts.push(row);
   }
   return { upserts, deletes, rows };

@@ -1,5 +1,6 @@
 import type { RecordedEvent } from '@maillage/event-store';
-import { collectKeys, foldTouched, keyedProjection, keyedTable, type KeyedTableOptions } from '@maillage/projections';
+import fc from 'fast-check';
+import { collectKeys, foldTouched, keyedProjection, keyedTable, sameColumns, type KeyedTableOptions } from '@maillage/projections';
 
 let position = 0;
 function event(type: string, streamId: string, data: Record<string, unknown>): RecordedEvent {
@@ -133,5 +134,36 @@ describe('keyedTable fold', () => {
     expect(projection.eventTypes).toEqual(['Transferred', 'Closed', 'Noted', 'Opened']);
     const untyped = keyedTable({ ...options, eventTypes: undefined });
     expect(keyedProjection({ name: 'x', tables: [a, untyped] as never }).eventTypes).toBeUndefined();
+  });
+});
+
+describe('sameColumns', () => {
+  const columns = ['a', 'b', 'c', 'd'];
+  /** The rule it stands for: the written columns serialise alike (undefined counting as null). */
+  const serialisedAlike = (x: Record<string, unknown>, y: Record<string, unknown>) =>
+    JSON.stringify(columns.map((c) => x[c] ?? null)) === JSON.stringify(columns.map((c) => y[c] ?? null));
+  // Small pools, so that equal values (and equal objects held in different instances) are common.
+  const plain = fc.constantFrom<unknown>(undefined, null, 0, 1, '1', 'x', true, false, '2025-01-01T00:00:00.000Z');
+  const value = fc.oneof(
+    plain,
+    fc.array(fc.constantFrom(1, 2, 'x'), { maxLength: 2 }),
+    fc.record({ k: fc.constantFrom(1, 'x'), l: fc.constantFrom(null, [1]) }),
+  );
+  const row = fc.record({ a: value, b: value, c: value, d: value, ignored: value });
+
+  it('calls two rows alike exactly when their written columns serialise alike', () => {
+    fc.assert(
+      fc.property(row, row, (x, y) => {
+        expect(sameColumns(x, y, columns)).toBe(serialisedAlike(x, y));
+        expect(sameColumns(x, structuredClone(x), columns)).toBe(true); // equal objects, other instances
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('never calls alike two rows that serialise differently, and tells a changed version without serialising the state', () => {
+    expect(sameColumns({ a: NaN }, { a: null }, ['a'])).toBe(false); // alike as JSON: written again, harmless
+    const state = { toJSON: () => { throw new Error('serialised'); } };
+    expect(sameColumns({ a: 1, b: state }, { a: 2, b: { ...state } }, ['a', 'b'])).toBe(false);
   });
 });
