@@ -114,11 +114,12 @@ export class CommandExecutor {
    * Decides on the aggregate's state and appends. When the cache holds the stream (and agrees with
    * the caller's expected version, if any), the first decision is made on it without reading the
    * store: a successful append proves it was current, since the append's expected version is the
-   * cached one. Any failure of that first attempt (a conflict, a refusal by the access policy or
-   * the decider) is checked against the store before it reaches the caller: the stream is read
-   * forward from the cached version (refusals only, see isRefusal); if it had not moved, the refusal stands as it was; if it had
-   * (another process appended), the command is authorised and decided again, once, on the state
-   * just read, exactly as if it had been read first. A conflict on that fresh state is returned.
+   * cached one. A refusal of that first attempt (a conflict, a refusal by the access policy or the
+   * decider: isRefusal) is checked against the store before it reaches the caller; any other
+   * failure reaches it as it is. The stream is read forward from the cached version; if it had not
+   * moved, the refusal stands as it was; if it had (another process appended), the command is
+   * authorised and decided again, once, on the state just read, exactly as if it had been read
+   * first. A conflict on that fresh state is returned.
    */
   private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(run: CommandRun<C, E, S>): Promise<CommandResult> {
     const { aggregate, id, meta } = run;
