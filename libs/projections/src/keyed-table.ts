@@ -44,7 +44,9 @@ export interface KeyedTableOptions<Row extends object> {
   /**
    * Live, rows this table wrote stay in memory between batches while the runner's chain of commits
    * is unbroken (see LiveSession), up to `maxRows` (the least recently touched leave first): a
-   * batch loads only the rows it does not hold. Default 5,000 rows. false: load every touched row.
+   * batch loads only the rows it does not hold. Default 2,000 rows: a summary row holds its folded
+   * domain state, and the 2,000 largest of the bench's database take ~100 MB of heap (2,000 random
+   * ones ~20 MB). false: load every touched row.
    */
   liveCache?: { maxRows?: number } | false;
   /**
@@ -265,7 +267,7 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
     : 'do nothing';
 
   const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 1_000_000, ...options.rebuildCache };
-  const liveMaxRows = options.liveCache === false ? 0 : (options.liveCache?.maxRows ?? 5_000);
+  const liveMaxRows = options.liveCache === false ? 0 : (options.liveCache?.maxRows ?? 2_000);
 
   /** Rows as the live table holds them (null: known absent), by key id, least recently touched first. */
   function keptRows(ctx: ProjectionContext): Map<string, Row | null> | null {
