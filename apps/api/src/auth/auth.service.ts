@@ -12,7 +12,8 @@ import {
 } from './auth-errors';
 import { loadSigningSecrets } from './auth-secret';
 import { resolveBearer, type Authenticator } from './authenticator';
-import { looksLikeJwt, signJwt, verifyJwt } from './jwt';
+import { LRUCache } from 'lru-cache';
+import { looksLikeJwt, signJwt, verifyJwt, type AccessTokenClaims } from './jwt';
 import {
   accountKey,
   DEFAULT_ACCOUNT_POLICY,
@@ -95,6 +96,12 @@ export const normaliseEmail = (email: string): string => email.trim().toLowerCas
 export class AuthService {
   private readonly store: UserStore;
   private readonly activeUsers: ActiveUserCache | null;
+  /**
+   * Access tokens whose signature checked out, with their claims: the HMAC is computed once per
+   * token, not on every request (~2% of the API's CPU under load). Their lifetime is still checked
+   * on every use; a failed check is never kept. The signing keys are fixed for this instance.
+   */
+  private readonly verifiedTokens = new LRUCache<string, AccessTokenClaims>({ max: 10_000 });
   private readonly throttle: LoginThrottle;
   private readonly clock: Clock;
   private readonly hasher: PasswordHasher;
@@ -397,7 +404,16 @@ export class AuthService {
       name: 'access-token',
       accepts: (credential) => looksLikeJwt(credential),
       authenticate: async (credential) => {
-        const claims = verifyJwt(credential, this.secrets, Math.floor(this.clock().getTime() / 1000));
+        const now = Math.floor(this.clock().getTime() / 1000);
+        let claims = this.verifiedTokens.get(credential) ?? null;
+        if (claims && (claims.exp <= now || claims.iat > now + 60)) {
+          this.verifiedTokens.delete(credential); // expired (or issued ahead of this clock): checked afresh
+          claims = null;
+        }
+        if (!claims) {
+          claims = verifyJwt(credential, this.secrets, now);
+          if (claims) this.verifiedTokens.set(credential, claims);
+        }
         // The user as it is now (kept in memory only until its account changes, see
         // ActiveUserCache): a disabled or deleted user's token stops working at once, and role or
         // régions changed by an ADMIN apply on the next request. Tokens issued before the last
