@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { PoolClient } from 'pg';
 import type { RecordedEvent } from '@maillage/event-store';
 import type { Projection, ProjectionContext, RebuildSession } from './projection';
@@ -269,11 +270,11 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
   const cacheOptions = options.rebuildCache === false ? null : { maxRows: 1_000_000, flushRows: 1_000_000, ...options.rebuildCache };
   const liveMaxRows = options.liveCache === false ? 0 : (options.liveCache?.maxRows ?? 2_000);
 
-  /** Rows as the live table holds them (null: known absent), by key id, least recently touched first. */
-  function keptRows(ctx: ProjectionContext): Map<string, Row | null> | null {
+  /** Rows as the live table holds them (`row` null: known absent), by key id. */
+  function keptRows(ctx: ProjectionContext): LRUCache<string, { row: Row | null }> | null {
     if (ctx.rebuilding || !ctx.live || liveMaxRows <= 0) return null;
-    let kept = ctx.live.state.get(handle) as Map<string, Row | null> | undefined;
-    if (!kept) ctx.live.state.set(handle, (kept = new Map()));
+    let kept = ctx.live.state.get(handle) as LRUCache<string, { row: Row | null }> | undefined;
+    if (!kept) ctx.live.state.set(handle, (kept = new LRUCache({ max: liveMaxRows })));
     return kept;
   }
 
@@ -414,9 +415,9 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       if (kept) {
         const misses: Touched<Row>[] = [];
         for (const [id, entry] of touched) {
-          const row = kept.get(id);
-          if (row === undefined) misses.push(entry);
-          else entry.initial = row;
+          const held = kept.get(id);
+          if (held === undefined) misses.push(entry);
+          else entry.initial = held.row;
         }
         loaded = misses.length ? await load(ctx, table, keyDef, misses) : 0;
       } else {
@@ -426,13 +427,8 @@ export function keyedTable<Row extends object>(options: KeyedTableOptions<Row>):
       await write(ctx, table, types, upserts, deletes);
       if (kept) {
         // What the table holds once this batch commits (if it does not, the runner drops `kept`).
-        touched.forEach((_, id) => kept.delete(id)); // re-inserted last: most recently touched
         let i = 0;
-        for (const id of touched.keys()) kept.set(id, rows[i++]);
-        for (const id of kept.keys()) {
-          if (kept.size <= liveMaxRows) break;
-          kept.delete(id);
-        }
+        for (const id of touched.keys()) kept.set(id, { row: rows[i++] });
       }
       if (ctx.rebuilding && options.rebuildAfterWrite && (upserts.length || deletes.length)) {
         await options.rebuildAfterWrite(ctx, upserts, deletes); // a rebuild without the row cache
