@@ -1,4 +1,4 @@
-import { STAGES, cooperationIdFromStream, nextStage } from '@maillage/domain';
+import { COOPERATION_EVENT_TYPES, STAGES, cooperationIdFromStream, nextStage } from '@maillage/domain';
 import type { RecordedEvent } from '@maillage/event-store';
 import type { KeyedTable, ProjectionContext } from '@maillage/projections';
 import type { CooperationActivityRegionEntity } from '../entities';
@@ -90,18 +90,14 @@ export const activityParts: Parts = (ctx, only) => {
 };
 
 /**
- * `sources`: the keyed tables whose rows `parts` reads (besides the summary's derived tables).
- * Live, only cooperations with an event of one of their types in the batch can change their
- * contributions; the others are left alone. Omitted: every cooperation of the batch.
+ * `flushFirst`: the keyed tables whose rows `parts` reads (the summary stands for the stage
+ * intervals and visits expanded from it). Live, only cooperations with an event of one of their
+ * types in the batch can change their contributions; the others are left alone.
  */
-function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[], sources?: () => readonly KeyedTable<object>[]) {
-  let types: ReadonlySet<string> | null | undefined;
-  const affecting = (): ReadonlySet<string> | null => {
-    if (types !== undefined) return types;
-    const tables = sources?.() ?? [];
-    types = sources && tables.every((t) => t.options.eventTypes) ? new Set(tables.flatMap((t) => t.options.eventTypes ?? [])) : null;
-    return types;
-  };
+function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[]) {
+  let types: ReadonlySet<string> | null = null; // read on first use: the tables are defined later
+  const affecting = (): ReadonlySet<string> =>
+    (types ??= new Set(flushFirst().flatMap((t) => t.options.eventTypes ?? COOPERATION_EVENT_TYPES)));
   /** Adds sign x the contributions selected by `only` (params: $1 = ids when `only` uses it). */
   async function apply(ctx: ProjectionContext, sign: 1 | -1, only: string, params: unknown[]): Promise<void> {
     const t = ctx.table(table);
@@ -122,7 +118,7 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
       const ids = new Set<string>();
       const only = affecting();
       for (const e of events) {
-        if (only && !only.has(e.type)) continue;
+        if (!only.has(e.type)) continue;
         const id = cooperationIdFromStream(e.streamId);
         if (id !== null) ids.add(id);
       }
@@ -151,9 +147,8 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
 /** `flushFirst`: the keyed tables its parts read (flushing the summary also expands its intervals and visits). */
 export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
   aggregate('regional_cooperation_statistic', cooperationParts, flushFirst);
-/** `flushFirst`: the keyed tables its parts read; only their event types can move the figures. */
 export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
-  aggregate('regional_activity_statistic', activityParts, flushFirst, flushFirst);
+  aggregate('regional_activity_statistic', activityParts, flushFirst);
 
 // `toISOString()` texts order as their instants; rows loaded back from the database carry
 // PostgreSQL's timestamp text: those are parsed.
