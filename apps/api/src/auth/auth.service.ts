@@ -13,7 +13,7 @@ import {
 import { loadSigningSecrets } from './auth-secret';
 import { resolveBearer, type Authenticator } from './authenticator';
 import { LRUCache } from 'lru-cache';
-import { looksLikeJwt, signJwt, verifyJwt, type AccessTokenClaims } from './jwt';
+import { looksLikeJwt, signJwt, verifyJwt, withinLifetime, type AccessTokenClaims } from './jwt';
 import {
   accountKey,
   DEFAULT_ACCOUNT_POLICY,
@@ -406,7 +406,7 @@ export class AuthService {
       authenticate: async (credential) => {
         const now = Math.floor(this.clock().getTime() / 1000);
         let claims = this.verifiedTokens.get(credential) ?? null;
-        if (claims && (claims.exp <= now || claims.iat > now + 60)) {
+        if (claims && !withinLifetime(claims, now)) {
           this.verifiedTokens.delete(credential); // expired (or issued ahead of this clock): checked afresh
           claims = null;
         }

@@ -59,8 +59,10 @@ export function verifyJwt(token: string, secrets: Buffer[], nowSeconds: number):
     (claims.cv !== undefined && (!Number.isSafeInteger(claims.cv) || claims.cv < 0))
   )
     return null;
-  if (claims.exp <= nowSeconds) return null;
-  // A token "issued" in the future comes from a skewed clock or a forged secret: small skew only.
-  if (claims.iat > nowSeconds + 60) return null;
-  return claims as AccessTokenClaims;
+  return withinLifetime(claims as AccessTokenClaims, nowSeconds) ? (claims as AccessTokenClaims) : null;
+}
+
+/** Not expired, and not issued in the future: that comes from a skewed clock or a forged secret (small skew only). */
+export function withinLifetime(claims: AccessTokenClaims, nowSeconds: number): boolean {
+  return claims.exp > nowSeconds && claims.iat <= nowSeconds + 60;
 }

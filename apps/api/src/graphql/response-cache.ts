@@ -28,9 +28,8 @@ function cacheableOperation(operation: OperationDefinitionNode | undefined): boo
   );
 }
 
-/** Data objects of kept answers (see below), and their JSON text once a response needed it. */
-const keptData = new WeakSet<object>();
-const keptText = new WeakMap<object, string>();
+/** Data objects of kept answers (see below): their JSON text once a response needed it, else null. */
+const keptText = new WeakMap<object, string | null>();
 
 /**
  * Apollo's `stringifyResult`: the JSON text of a response, as Apollo writes it (`JSON.stringify`
@@ -40,9 +39,9 @@ const keptText = new WeakMap<object, string>();
  */
 export function stringifyResult(value: FormattedExecutionResult): string {
   const data = value.data;
-  if (data && !value.errors && !value.extensions && keptData.has(data)) {
+  if (data && !value.errors && !value.extensions && keptText.has(data)) {
     let text = keptText.get(data);
-    if (text === undefined) keptText.set(data, (text = `${JSON.stringify(value)}\n`));
+    if (!text) keptText.set(data, (text = `${JSON.stringify(value)}\n`));
     return text;
   }
   return `${JSON.stringify(value)}\n`;
@@ -89,7 +88,7 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
           const body = request.response.body;
           if (!ticket || body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data)
             return;
-          keptData.add(body.singleResult.data);
+          keptText.set(body.singleResult.data, null);
           cache.remember(ticket, body.singleResult.data);
         },
       };
