@@ -122,7 +122,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
  * The server also listens on a Unix-domain socket in its data directory, and local clients connect
  * through it: a round trip costs about half the kernel time of loopback TCP (measured in
  * docs/benchmarks.md), and an API makes several per request. The socket's path (directory plus
- * `/.s.PGSQL.<port>`) must fit the kernel's 107 bytes; a longer or unusual data directory keeps TCP.
+ * `/.s.PGSQL.<port>`) must fit the kernel's limit (107 bytes on Linux, 103 on macOS: the smaller
+ * is used); a longer or unusual data directory keeps TCP.
  */
 export function socketDirectoryFor(dataDir: string, port: number): string | null {
   if (process.platform === 'win32') return null;

@@ -8,7 +8,6 @@ import {
   findRegion,
   findDepartement,
   type CooperationKind,
-  type MemberRole,
   type CooperationStatus,
   type Stage,
 } from '@maillage/domain';
@@ -180,8 +179,9 @@ export class CooperationQueriesResolver {
             stageLabel: stageLabelsFr[item.stage as Stage],
             status: item.status as CooperationStatus,
             statusLabel: cooperationStatusLabelsFr[item.status as CooperationStatus],
-            // The summary's members carry their French role label and mandataire flag already.
-            members: item.members.map((m) => ({ ...m, role: m.role as MemberRole })),
+            // The summary's members carry their French role label and mandataire flag already (the
+            // projection writes only MemberRole values): passed as stored, not copied.
+            members: item.members as Member[],
           },
         })),
         pageInfo: page.pageInfo,
