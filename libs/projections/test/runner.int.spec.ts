@@ -1,5 +1,6 @@
-import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError } from '@maillage/projections';
+import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError, type Projection } from '@maillage/projections';
 import {
+  COUNTED,
   allEvents,
   counted,
   countingProjection,
@@ -68,6 +69,35 @@ describe('ProjectionRunner (PostgreSQL)', () => {
       ['counting_b', 'running', 0, true, true],
     ]);
     expect(status[0].eventsApplied).toBe(expected.totals.events);
+  });
+
+  it('runs each live batch in a transaction without parallel workers and with an idle timeout, left behind at commit', async () => {
+    const seen: Array<{ idle: string; parallel: string; inTransaction: boolean }> = [];
+    const probe: Projection = {
+      name: 'settings_probe',
+      tables: [],
+      eventTypes: [COUNTED],
+      async applyBatch(_events, ctx) {
+        const { rows } = await ctx.client.query<{ idle: string; parallel: string; fresh: boolean }>(
+          `select current_setting('idle_in_transaction_session_timeout') as idle,
+                  current_setting('max_parallel_workers_per_gather') as parallel,
+                  now() = statement_timestamp() as fresh`,
+        );
+        seen.push({ idle: rows[0].idle, parallel: rows[0].parallel, inTransaction: !rows[0].fresh });
+      },
+    };
+    const r = runner({ projections: [probe], leaseTtlMs: 3000 });
+    await env.store.appendToStream('probe-1', [counted(1)]);
+    await r.start();
+    await eventually(async () => (seen.length ? true : null));
+    // 2 x the lease's time to live; the transaction began before this statement (now() is its start).
+    expect(seen[0]).toEqual({ idle: '6s', parallel: '0', inTransaction: true });
+    // SET LOCAL: a connection handed back to the pool keeps the server's defaults.
+    const { rows } = await env.pool.query(
+      `select current_setting('idle_in_transaction_session_timeout') as idle, current_setting('max_parallel_workers_per_gather') as parallel`,
+    );
+    expect(rows[0].parallel).not.toBe('0');
+    expect(rows[0].idle).not.toBe('6s');
   });
 
   it('reports lag while a projection has not caught up', async () => {

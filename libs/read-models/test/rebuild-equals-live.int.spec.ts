@@ -342,6 +342,10 @@ describe('read models: rebuild equals live', () => {
         if (result.events.length || grown) return result;
         grown = true;
         await Promise.all(Array.from({ length: WRITERS }, (_, w) => cooperationWriter(w, 12)));
+        // The global order shows events once every older transaction on the server has ended
+        // (readAll): another test file's open transaction may hold them back for a moment.
+        const deadline = Date.now() + 15_000;
+        while ((await store.headPosition()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         return store.readAll(options);
       },
     });
