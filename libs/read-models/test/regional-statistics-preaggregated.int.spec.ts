@@ -37,6 +37,7 @@ import type { QueryRunner } from 'typeorm';
 import { RegionalStatisticsBackfill1795431611558 } from '../src/migrations/1795431611558-regional-statistics-backfill';
 import { StalledDaysBackfill1795435735428 } from '../src/migrations/1795435735428-stalled-days-backfill';
 import { StatisticScale1795440000000 } from '../src/migrations/1795440000000-statistic-scale';
+import { StageMedians1795450000000 } from '../src/migrations/1795450000000-stage-medians';
 
 /**
  * The pre-aggregated dashboard (regional_*_statistic, maintained per batch by the live projector)
@@ -264,7 +265,7 @@ describe('read models: pre-aggregated regional statistics', () => {
     // The workload must reach every kind of figure, or the comparison proves little.
     const agg = await pool.query<{ metric: string }>(`select distinct metric from regional_cooperation_statistic union select distinct metric from regional_activity_statistic`);
     expect(agg.rows.map((r) => r.metric).sort()).toEqual(
-      ['abandon', 'dated_active', 'days', 'departement', 'disbursed', 'entered', 'funded', 'funder', 'fundings', 'granted', 'ins_coops', 'ins_total', 'kind_stage', 'last_day', 'reached', 'sector', 'status'],
+      ['abandon', 'dated_active', 'days', 'departement', 'disbursed', 'entered', 'funded', 'funder', 'fundings', 'granted', 'ins_coops', 'ins_total', 'kind_stage', 'last_day', 'median', 'reached', 'sector', 'status'],
     );
     expect(await compare()).toBeGreaterThan(50);
     // The stalled count (summed from the last_day histogram) was exercised with stalled cooperations.
@@ -285,6 +286,7 @@ describe('read models: pre-aggregated regional statistics', () => {
     await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
     await new StalledDaysBackfill1795435735428().up(migrationRunner);
     await new StatisticScale1795440000000().up(migrationRunner);
+    await new StageMedians1795450000000().up(migrationRunner);
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);
@@ -295,6 +297,7 @@ describe('read models: pre-aggregated regional statistics', () => {
     await new RegionalStatisticsBackfill1795431611558().up(migrationRunner);
     await new StalledDaysBackfill1795435735428().up(migrationRunner);
     await new StatisticScale1795440000000().up(migrationRunner);
+    await new StageMedians1795450000000().up(migrationRunner);
     expect((await pool.query(`select * from regional_cooperation_statistic order by 1, 2, 3, 4`)).rows).toEqual(live);
     expect((await pool.query(`select * from regional_activity_statistic order by 1, 2, 3, 4`)).rows).toEqual(liveActivity);
     expect((await pool.query(`select cooperation_id, region_code from cooperation_activity_region order by 1`)).rows).toEqual(regions);

@@ -101,15 +101,19 @@ function idsOf(events: readonly RecordedEvent[], types: ReadonlySet<string>): st
  * the summary rows stay in memory until written in bulk, and each bulk write expands its rows
  * (the summary table's rebuildAfterWrite), on the shadow tables.
  */
-async function deriveFromSummary(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<void> {
-  if (ctx.rebuilding) return;
+async function deriveFromSummary(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]> {
+  if (ctx.rebuilding) return [];
   const timelineIds = idsOf(events, TIMELINE_EVENT_TYPES);
   const shareIds = idsOf(events, SHAREHOLDING_EVENT_TYPES);
-  await expandSummary(ctx, timelineIds, shareIds);
+  return expandSummary(ctx, timelineIds, shareIds);
 }
 
-/** Expands the given cooperations' summary rows (their earlier expansions are replaced). */
-async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shareIds: string[]): Promise<void> {
+/**
+ * Expands the given cooperations' summary rows (their earlier expansions are replaced). Returns
+ * the régions whose stage visits were replaced (those the visits were in, and are in now).
+ */
+async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shareIds: string[]): Promise<string[]> {
+  const visitRegions = new Set<string>();
   const summary = ctx.table(T.summary);
   if (timelineIds.length) {
     const interval = ctx.table(T.interval);
@@ -126,15 +130,23 @@ async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shar
           t."recordedFrom", t."recordedTo", t."enteredVia", t."exitedVia" ${timeline}`,
       [timelineIds],
     );
-    await ctx.client.query(`delete from ${visit} where cooperation_id = any($1::text[])`, [timelineIds]);
-    await ctx.client.query(
-      `insert into ${visit} (cooperation_id, visit, kind, region_code, stage, entered_at, entered_recorded_at, entered_via,
-          exited_at, exited_recorded_at, exited_via, days_spent)
-       select s.id, t.seq, s.kind, s.region_code, t.stage, t."validFrom", t."recordedFrom", t."enteredVia", t."validTo",
-          t."recordedTo", t."exitedVia", round((extract(epoch from t."validTo" - t."validFrom") / 86400)::numeric, 2)
-       ${timeline} and t.status = 'ACTIVE'`,
+    const gone = await ctx.client.query<{ region_code: string }>(
+      `with d as (delete from ${visit} where cooperation_id = any($1::text[]) returning region_code)
+       select distinct region_code from d where region_code is not null`,
       [timelineIds],
     );
+    const added = await ctx.client.query<{ region_code: string }>(
+      `with i as (
+         insert into ${visit} (cooperation_id, visit, kind, region_code, stage, entered_at, entered_recorded_at, entered_via,
+            exited_at, exited_recorded_at, exited_via, days_spent)
+         select s.id, t.seq, s.kind, s.region_code, t.stage, t."validFrom", t."recordedFrom", t."enteredVia", t."validTo",
+            t."recordedTo", t."exitedVia", round((extract(epoch from t."validTo" - t."validFrom") / 86400)::numeric, 2)
+         ${timeline} and t.status = 'ACTIVE'
+         returning region_code)
+       select distinct region_code from i where region_code is not null`,
+      [timelineIds],
+    );
+    for (const { region_code } of [...gone.rows, ...added.rows]) visitRegions.add(region_code);
   }
   if (shareIds.length) {
     const shareholding = ctx.table(T.shareholding);
@@ -148,11 +160,12 @@ async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shar
       [shareIds],
     );
   }
+  return [...visitRegions];
 }
 
 interface Aggregate {
   before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]>;
-  after(ids: string[], ctx: ProjectionContext): Promise<void>;
+  after(ids: string[], ctx: ProjectionContext, visitRegions?: readonly string[]): Promise<void>;
 }
 
 function composite(
@@ -170,8 +183,8 @@ function composite(
     async applyBatch(events, ctx) {
       const ids = aggregate ? await aggregate.before(events, ctx) : [];
       for (const table of tables) await table.applyBatch(events, ctx);
-      if (after) await after(events, ctx);
-      if (aggregate) await aggregate.after(ids, ctx);
+      const visitRegions = after ? await after(events, ctx) : [];
+      if (aggregate) await aggregate.after(ids, ctx, visitRegions);
     },
   };
 }

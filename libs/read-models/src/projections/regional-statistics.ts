@@ -22,6 +22,41 @@ import { cooperationIdOf, dataOf, iso } from './events';
 /** Width of a bucket of the days-per-visit histogram (median lookup). */
 export const DAYS_BUCKET = 10;
 
+/**
+ * The median days per stage are not a sum of contributions: they are kept as one row per région
+ * and stage, metric 'median', k1 the stage, k2 the two middle visits' days ("lo hi", equal when the
+ * count is odd) and n the number of visits, recomputed for the régions whose visits changed (live:
+ * after the histogram rows moved, in the batch's transaction; rebuild: for every région at the
+ * swap). The histogram says which bucket holds the lower middle visit; one index scan from that
+ * bucket's start reads it and the next one. `regions`: a predicate on `region_code`.
+ */
+export function stageMediansSql(ctx: ProjectionContext, regions: string): string {
+  const t = ctx.table('regional_cooperation_statistic');
+  const v = ctx.table('cooperation_stage_visit');
+  return `insert into ${t} (region_code, metric, k1, k2, n)
+    with h as (
+      select region_code, k1 as stage, k2::int as b, n::bigint as n from ${t} where metric = 'days' and ${regions}),
+    c as (
+      select region_code, stage, b, n, (sum(n) over (partition by region_code, stage order by b))::bigint - n as before,
+             (sum(n) over (partition by region_code, stage))::bigint as total from h),
+    p as (select distinct region_code, stage, total, (total - 1) / 2 as lo, total / 2 as hi from c)
+    select p.region_code, 'median', p.stage, x.v[1]::text || ' ' || x.v[1 + (p.hi - p.lo)::int]::text, p.total
+      from p join c on c.region_code = p.region_code and c.stage = p.stage and p.lo >= c.before and p.lo < c.before + c.n
+      cross join lateral (
+        select array_agg(days_spent order by days_spent) as v from (
+          select days_spent from ${v}
+           where region_code = c.region_code and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET}
+           order by days_spent offset p.lo - c.before limit 2) y) x`;
+}
+
+/** Live: the medians of these régions again (their visits changed in the batch). */
+async function refreshMedians(ctx: ProjectionContext, regions: readonly string[]): Promise<void> {
+  if (!regions.length) return;
+  const t = ctx.table('regional_cooperation_statistic');
+  await ctx.client.query(`delete from ${t} where metric = 'median' and region_code = any($1::text[])`, [regions]);
+  await ctx.client.query(stageMediansSql(ctx, 'region_code = any($1::text[])'), [regions]);
+}
+
 const NEXT_PAIRS = STAGES.filter((s) => nextStage(s))
   .map((s) => `('${s}','${nextStage(s)}')`)
   .join(',');
@@ -65,7 +100,11 @@ export const cooperationParts: Parts = (ctx, only) => {
      where s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}`;
 };
 
-/** Contributions to the funding and insertion figures (région from cooperation_activity_region). */
+/**
+ * Contributions to the funding and insertion figures (région from cooperation_activity_region).
+ * Each source is summed per cooperation before the région is joined: one région lookup per
+ * cooperation and figure, not per disbursement or measurement row.
+ */
 export const activityParts: Parts = (ctx, only) => {
   const f = ctx.table('cooperation_funding');
   const d = ctx.table('cooperation_disbursement');
@@ -77,16 +116,19 @@ export const activityParts: Parts = (ctx, only) => {
        and ${only.replace(/cooperation_id/g, 'ind.cooperation_id')}`; // both sides restricted: index lookups, not a hash of every indicator
   return `
     select r.region_code, p.metric, p.k1, p.k2, p.n from (
-      select cooperation_id, 'fundings' as metric, '' as k1, '' as k2, 1::numeric as n from ${f} where ${only}
-      union all select cooperation_id, 'granted', '', '', coalesce(amount, 0) from ${f} where ${only}
+      select g.cooperation_id, x.metric, '' as k1, '' as k2, x.n
+        from (select cooperation_id, count(*)::numeric as c, sum(coalesce(amount, 0)) as granted from ${f} where ${only}
+               group by cooperation_id) g
+        cross join lateral (values ('fundings', g.c), ('granted', g.granted), ('funded', 1::numeric)) as x(metric, n)
       union all select distinct cooperation_id, 'funder', funder_organisation_id, '', 1::numeric from ${f}
                  where funder_organisation_id is not null and ${only}
-      union all select distinct cooperation_id, 'funded', '', '', 1::numeric from ${f} where ${only}
-      union all select cooperation_id, 'disbursed', '', '', coalesce(amount, 0) from ${d} where ${only}
-      union all select m.cooperation_id, 'ins_total', ind.standard, extract(year from m.period_start)::int::text, m.value_number ${measured}
-      union all select distinct m.cooperation_id, 'ins_coops', ind.standard, extract(year from m.period_start)::int::text, 1::numeric ${measured}
+      union all select cooperation_id, 'disbursed', '', '', sum(coalesce(amount, 0)) from ${d} where ${only} group by cooperation_id
+      union all select i.cooperation_id, x.metric, i.standard, i.year, x.n
+        from (select m.cooperation_id, ind.standard, extract(year from m.period_start)::int::text as year, sum(m.value_number) as total
+              ${measured} group by 1, 2, 3) i
+        cross join lateral (values ('ins_total', i.total), ('ins_coops', 1::numeric)) as x(metric, n)
     ) p join ${r} r on r.cooperation_id = p.cooperation_id
-    where r.region_code is not null`;
+    where r.region_code is not null and ${only.replace(/cooperation_id/g, 'r.cooperation_id')}`;
 };
 
 /**
@@ -94,7 +136,7 @@ export const activityParts: Parts = (ctx, only) => {
  * intervals and visits expanded from it). Live, only cooperations with an event of one of their
  * types in the batch can change their contributions; the others are left alone.
  */
-function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[]) {
+function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[], medians = false) {
   let types: ReadonlySet<string> | null = null; // read on first use: the tables are defined later
   const affecting = (): ReadonlySet<string> =>
     (types ??= new Set(flushFirst().flatMap((t) => t.options.eventTypes ?? COOPERATION_EVENT_TYPES)));
@@ -126,27 +168,34 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
       if (!ctx.rebuilding && list.length) await apply(ctx, -1, 'cooperation_id = any($1::text[])', [list]);
       return list;
     },
-    /** Live, after the batch's writes: they come back; rebuild: computed once at the swap. */
-    async after(ids: string[], ctx: ProjectionContext): Promise<void> {
+    /**
+     * Live, after the batch's writes: they come back, then the medians of `visitRegions` (the
+     * régions whose stage visits the batch replaced); rebuild: computed once at the swap.
+     */
+    async after(ids: string[], ctx: ProjectionContext, visitRegions: readonly string[] = []): Promise<void> {
       if (ctx.rebuilding && ctx.session) {
         ctx.session.beforeSwap(apply, async (swapCtx) => {
           // The tables it reads may still hold rows in memory: write them first.
           for (const keyed of flushFirst()) await keyed.flush(swapCtx);
           await swapCtx.client.query(`delete from ${swapCtx.table(table)}`);
           await apply(swapCtx, 1, 'true', []);
+          if (medians) await swapCtx.client.query(stageMediansSql(swapCtx, 'true'));
         });
         return;
       }
-      if (!ids.length) return;
-      await apply(ctx, 1, 'cooperation_id = any($1::text[])', [ids]);
-      await ctx.client.query(`delete from ${ctx.table(table)} where n = 0`);
+      if (ids.length) {
+        await apply(ctx, 1, 'cooperation_id = any($1::text[])', [ids]);
+        // Median rows count visits (n >= 1): never at zero.
+        await ctx.client.query(`delete from ${ctx.table(table)} where n = 0`);
+      }
+      if (medians) await refreshMedians(ctx, visitRegions);
     },
   };
 }
 
 /** `flushFirst`: the keyed tables its parts read (flushing the summary also expands its intervals and visits). */
 export const cooperationStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
-  aggregate('regional_cooperation_statistic', cooperationParts, flushFirst);
+  aggregate('regional_cooperation_statistic', cooperationParts, flushFirst, true);
 export const activityStatistics = (flushFirst: () => readonly KeyedTable<object>[]) =>
   aggregate('regional_activity_statistic', activityParts, flushFirst);
 

@@ -6,7 +6,6 @@ import {
   type AbandonReason,
   type StandardIndicator,
 } from '@maillage/domain';
-import { DAYS_BUCKET } from '../projections/regional-statistics';
 import { intervalValidAt, num, resolveInstant, sequence, type Queryable } from './common';
 
 export interface RegionalStatisticsInput {
@@ -190,8 +189,8 @@ const stageOrder = (stage: string) => STAGES.indexOf(stage as (typeof STAGES)[nu
 /**
  * The pre-aggregated answer (see regional-statistics projection helpers), or null when asOf is
  * before the région's horizon (then only the interval method is exact). One statement reads the
- * horizons and every aggregate row (one snapshot); the stalled list and the medians are two more
- * indexed statements.
+ * horizons and every aggregate row, the stage medians included (one snapshot); the stalled list
+ * is one more indexed statement.
  */
 export async function preAggregatedStatistics(
   db: Queryable,
@@ -207,7 +206,7 @@ export async function preAggregatedStatistics(
                  then '1' else '0' end as n
      union all
      select 'c', metric, k1, k2, n::text from regional_cooperation_statistic
-      where region_code = $1 and metric = any('{status,kind_stage,departement,sector,abandon,entered,reached,dated_active}'::text[])
+      where region_code = $1 and metric = any('{status,kind_stage,departement,sector,abandon,entered,reached,dated_active,median}'::text[])
      union all
      select 'a', metric, k1, k2, n::text from regional_activity_statistic where region_code = $1
      union all
@@ -224,36 +223,15 @@ export async function preAggregatedStatistics(
   const of = (src: string, metric: string) => rows.filter((r) => r.src === src && r.metric === metric);
   const total = (src: string, metric: string) => of(src, metric).reduce((sum, r) => sum + num(r.n), 0);
 
-  const [stalled, medians] = await sequence([
-    () => db.query<{ id: string }>(
-      // The first ids in order (cooperation_summary_stalled_idx, read in id order until the page is
-      // full); the count comes from the histogram above, not from counting every stalled row.
-      `select id from cooperation_summary
-        where region_code = $1 and status = 'ACTIVE'
-          and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
-        order by id limit ${STALLED_LIST_LIMIT}`,
-      [region, t, stalledDays],
-    ),
-    () => db.query<{ stage: string; visits: string; lo: string; hi: string }>(
-      // The histogram says which bucket holds the lower middle visit; one index scan from that
-      // bucket's start reads it and the next one (the upper middle, possibly in the next bucket).
-      `with h as (
-         select k1 as stage, k2::int as b, n::bigint as n from regional_cooperation_statistic
-          where region_code = $1 and metric = 'days'),
-       c as (
-         select stage, b, n, (sum(n) over (partition by stage order by b))::bigint - n as before,
-                (sum(n) over (partition by stage))::bigint as total from h),
-       p as (select distinct stage, total, (total - 1) / 2 as lo, total / 2 as hi from c)
-       select p.stage, p.total as visits, x.v[1] as lo, x.v[1 + (p.hi - p.lo)::int] as hi
-         from p join c on c.stage = p.stage and p.lo >= c.before and p.lo < c.before + c.n
-         cross join lateral (
-           select array_agg(days_spent order by days_spent) as v from (
-             select days_spent from cooperation_stage_visit
-              where region_code = $1 and stage = c.stage and days_spent >= c.b * ${DAYS_BUCKET}
-              order by days_spent offset p.lo - c.before limit 2) y) x`,
-      [region],
-    ),
-  ] as const);
+  // The first ids in order (cooperation_summary_stalled_idx, read in id order until the page is
+  // full); the count comes from the histogram above, not from counting every stalled row.
+  const stalled = await db.query<{ id: string }>(
+    `select id from cooperation_summary
+      where region_code = $1 and status = 'ACTIVE'
+        and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
+      order by id limit ${STALLED_LIST_LIMIT}`,
+    [region, t, stalledDays],
+  );
 
   const conversionCount = (metric: string, stage: string) => num(of('c', metric).find((r) => r.k1 === stage)?.n);
   const reasons = of('c', 'abandon')
@@ -280,12 +258,13 @@ export async function preAggregatedStatistics(
         rate: entered ? Math.round((reachedNext / entered) * 10_000) / 10_000 : null,
       };
     }),
-    medianDaysPerStage: medians.rows
+    // Kept by the projection (stageMediansSql): the two middle visits' days, and the visit count.
+    medianDaysPerStage: of('c', 'median')
       .map((r) => {
         // percentile_cont(0.5): the middle value, or the interpolation of the two middle ones.
-        const lo = Number(r.lo);
-        const median = num(r.visits) % 2 === 1 ? lo : lo + (Number(r.hi) - lo) * 0.5;
-        return { stage: r.stage, visits: num(r.visits), medianDays: Math.round(median * 100) / 100 };
+        const [lo, hi] = r.k2.split(' ').map(Number);
+        const median = num(r.n) % 2 === 1 ? lo : lo + (hi - lo) * 0.5;
+        return { stage: r.k1, visits: num(r.n), medianDays: Math.round(median * 100) / 100 };
       })
       .sort((a, b) => stageOrder(a.stage) - stageOrder(b.stage)),
     abandonmentReasons: reasons.map((r) => ({ reason: r.reason, label: abandonReasonLabelsFr[r.reason] ?? r.reason, count: r.count })),
