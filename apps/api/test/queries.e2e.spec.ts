@@ -208,6 +208,30 @@ describe('GraphQL queries', () => {
       const after = await gql<{ cooperations: { edges: { node: { id: string; name: string } }[] } }>(LATEST, { first: 3 });
       expect(after.data!.cooperations.edges.map((e) => e.node.id)).toEqual([created, ids[59], ids[58]]);
       expect(after.data!.cooperations.edges[0].node.name).toBe('GIE lyonnais du jour');
+
+      // Requests for an answer being computed wait for it (single flight): twelve identical
+      // requests arriving while the page is read (slowly, here) read it once, and all get the
+      // same answer.
+      spy.mockRestore();
+      const original = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
+      const pageReads: string[] = [];
+      const slowPages = async (...args: unknown[]): Promise<unknown> => {
+        if (String(args[0]).trim().startsWith('select id, name,')) {
+          pageReads.push(String(args[0]));
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+        return original(...args);
+      };
+      const pooled = pool as unknown as { query: unknown };
+      pooled.query = slowPages;
+      try {
+        const together = await Promise.all(Array.from({ length: 12 }, () => gql(LATEST, { first: 2 })));
+        expect(together.every((r) => JSON.stringify(r) === JSON.stringify(together[0]))).toBe(true);
+        expect((together[0].data as { cooperations: { edges: { node: { id: string } }[] } }).cooperations.edges.map((e) => e.node.id)).toEqual([created, ids[59]]);
+        expect(pageReads).toHaveLength(1);
+      } finally {
+        delete pooled.query; // back to Pool.prototype.query
+      }
     } finally {
       spy.mockRestore();
     }

@@ -1,6 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   HeaderMap,
   type ApolloServerPlugin,
+  type GraphQLResponse,
   type GraphQLRequestContextResponseForOperation,
 } from '@apollo/server';
 import { Kind, OperationTypeNode, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
@@ -27,6 +29,11 @@ function cacheableOperation(operation: OperationDefinitionNode | undefined): boo
       s.kind === Kind.FIELD && (READ_MODEL_ROOT_FIELDS.has(s.name.value) || s.name.value === '__typename'),
   );
 }
+
+/** How long a request waits for the same answer computed by another one before running its own. */
+const FLIGHT_WAIT_MS = 5_000;
+
+const delay = (ms: number): Promise<undefined> => sleep(ms, undefined, { ref: false });
 
 /** Data objects of kept answers (see below): their JSON text once a response needed it, else null. */
 const keptText = new WeakMap<object, string | null>();
@@ -59,6 +66,10 @@ export function stringifyResult(value: FormattedExecutionResult): string {
  * (including the cost limits) runs before this hook, so a cached answer is still checked first.
  */
 export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugin<RequestContext> {
+  const kept = (data: Record<string, unknown>): GraphQLResponse => ({
+    http: { status: undefined, headers: new HeaderMap() },
+    body: { kind: 'single', singleResult: { data } },
+  });
   return {
     async requestDidStart() {
       let ticket: CacheTicket | null = null;
@@ -75,19 +86,24 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
             request.source,
             JSON.stringify(request.request.variables ?? {}),
           ].join('\u0000');
-          const found = await cache.lookup<Record<string, unknown>>(key, true, request.contextValue);
-          if (found.hit)
-            return {
-              http: { status: undefined, headers: new HeaderMap() },
-              body: { kind: 'single', singleResult: { data: found.value } },
-            };
+          const found = await cache.lookupShared<Record<string, unknown>>(key, true, request.contextValue);
+          if (found.hit) return kept(found.value);
+          if (found.inFlight) {
+            // Another request is computing this very answer: wait for it, or run the operation
+            // here if it keeps nothing (errors) or takes too long.
+            const value = await Promise.race([found.inFlight, delay(FLIGHT_WAIT_MS)]);
+            return value ? kept(value) : null;
+          }
           ticket = found.ticket;
           return null;
         },
         async willSendResponse(request) {
+          if (!ticket) return;
           const body = request.response.body;
-          if (!ticket || body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data)
+          if (body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data) {
+            cache.release(ticket);
             return;
+          }
           keptText.set(body.singleResult.data, null);
           cache.remember(ticket, body.singleResult.data);
         },
