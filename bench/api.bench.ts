@@ -27,7 +27,7 @@
  *
  * Progress and the app's logs go to stderr; stdout carries only the JSON summary line.
  */
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import cluster, { type Worker } from 'node:cluster';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -47,6 +47,7 @@ import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models
 import { createHash } from 'node:crypto';
 import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
+import { READ_MODEL_CACHE, type ReadModelCache } from '../apps/api/src/graphql/read-model-cache';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
 import { intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
@@ -66,6 +67,8 @@ const MEMBERS = intFromEnv('BENCH_MEMBERS', 100);
 const CONCURRENCY = intFromEnv('BENCH_CONCURRENCY', 128);
 /** API processes: 1 serves from this process; more are forked through node:cluster (bench/api-worker.ts). */
 const PROCESSES = intFromEnv('BENCH_API_PROCESSES', 1);
+/** BENCH_PROJECTOR_PROCESS=1: the projectors run in a process of their own (bench/projector-worker.ts), not in the API's. */
+const PROJECTOR_PROCESS = process.env.BENCH_PROJECTOR_PROCESS === '1';
 const DATABASE = COOPERATIONS === 100_000 ? 'bench_api' : `bench_api_${COOPERATIONS}`;
 const REGION = '11';
 
@@ -260,22 +263,29 @@ function freePort(): Promise<number> {
   });
 }
 
+/** A forked helper (cluster worker or child process) that answers `{ cpu: true }` with its cpuUsage. */
+interface CpuReporter {
+  send(message: { cpu: true }): unknown;
+  on(event: 'message', listener: (message: { cpu?: { user: number; system: number } }) => void): unknown;
+  off(event: 'message', listener: (message: { cpu?: { user: number; system: number } }) => void): unknown;
+}
+
+/** CPU seconds used so far by a forked helper process. */
+function childCpu(child: CpuReporter): Promise<number> {
+  return new Promise<number>((resolve) => {
+    const onMessage = (message: { cpu?: { user: number; system: number } }) => {
+      if (!message.cpu) return;
+      child.off('message', onMessage);
+      resolve((message.cpu.user + message.cpu.system) / 1e6);
+    };
+    child.on('message', onMessage);
+    child.send({ cpu: true });
+  });
+}
+
 /** CPU seconds used so far by the API processes, summed. */
 async function workersCpu(workers: readonly Worker[]): Promise<number> {
-  const each = await Promise.all(
-    workers.map(
-      (worker) =>
-        new Promise<number>((resolve) => {
-          const onMessage = (message: { cpu?: { user: number; system: number } }) => {
-            if (!message.cpu) return;
-            worker.off('message', onMessage);
-            resolve((message.cpu.user + message.cpu.system) / 1e6);
-          };
-          worker.on('message', onMessage);
-          worker.send({ cpu: true });
-        }),
-    ),
-  );
+  const each = await Promise.all(workers.map((worker) => childCpu(worker)));
   return each.reduce((a, b) => a + b, 0);
 }
 
@@ -306,13 +316,14 @@ async function main(): Promise<void> {
     process.env.MAILLAGE_RATE_LIMIT_MUTATIONS ??= '0';
     const projectors = process.env.MAILLAGE_PROJECTORS;
     // With several API processes, this one's app only creates the accounts: the workers project.
-    if (PROCESSES > 1) process.env.MAILLAGE_PROJECTORS = 'off';
+    if (PROCESSES > 1 || PROJECTOR_PROCESS) process.env.MAILLAGE_PROJECTORS = 'off';
     const app = await createApp({ databaseUrl: url });
-    if (PROCESSES > 1) {
+    if (PROCESSES > 1 && !PROJECTOR_PROCESS) {
       if (projectors === undefined) delete process.env.MAILLAGE_PROJECTORS;
       else process.env.MAILLAGE_PROJECTORS = projectors;
     }
     const workers: Worker[] = [];
+    let projector: ChildProcess | null = null;
     try {
       let base: string;
       if (PROCESSES > 1) {
@@ -332,7 +343,17 @@ async function main(): Promise<void> {
         const address = app.getHttpServer().address() as { port: number };
         base = `http://127.0.0.1:${address.port}`;
       }
-      log(`API (fastify, ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) on ${base}/graphql, projectors ${process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'}`);
+      if (PROJECTOR_PROCESS) {
+        projector = fork(path.join(__dirname, 'projector-worker.js'), [], { env: { ...process.env, BENCH_API_DATABASE_URL: url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        await new Promise<void>((resolve, reject) => {
+          projector!.once('message', () => resolve());
+          projector!.once('exit', (code) => reject(new Error(`projector process exited with code ${code}`)));
+        });
+      }
+      log(
+        `API (fastify, ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) on ${base}/graphql, projectors ` +
+          (PROJECTOR_PROCESS ? 'in their own process' : process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on'),
+      );
       // The API refuses anonymous callers and lets only members act on a cooperation: one MEMBER
       // account per lead organisation of the first BENCH_MEMBERS leads, whose cooperations become
       // the command targets; an ADMIN account reads. The per-caller mutation throttle is off
@@ -390,13 +411,26 @@ async function main(): Promise<void> {
       const pgBefore = postgresCpuSeconds(dataDir);
       const appCpu = process.cpuUsage();
       const workersBefore = await workersCpu(workers);
+      const projectorBefore = projector ? await childCpu(projector) : 0;
+      // With one process, how often the read models' caches answered (see ReadModelCache).
+      const cache = workers.length ? null : app.get<ReadModelCache>(READ_MODEL_CACHE);
+      const cacheBefore = cache && { hits: cache.hits, misses: cache.misses, shared: cache.shared, versionReads: cache.versionReads };
       if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
       const app_s = workers.length
         ? (await workersCpu(workers)) - workersBefore
         : (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(appCpu));
+      const projector_s = projector ? (await childCpu(projector)) - projectorBefore : 0;
       const busy = machineBusySeconds() - busyBefore;
       const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
+      const cacheCounts = cache &&
+        cacheBefore && {
+          hits: cache.hits - cacheBefore.hits,
+          misses: cache.misses - cacheBefore.misses,
+          // misses that waited for the same answer computed for another request (single flight)
+          shared: cache.shared - cacheBefore.shared,
+          version_reads: cache.versionReads - cacheBefore.versionReads,
+        };
       // Requests still in flight when autocannon stopped finish before the app closes its pool.
       await new Promise((resolve) => setTimeout(resolve, 3000));
       if (process.env.BENCH_PG_STATEMENTS === '1') await printStatements(url, log);
@@ -433,14 +467,16 @@ async function main(): Promise<void> {
         },
         cpu_seconds: {
           app: r2(app_s),
+          ...(projector ? { projector: r2(projector_s) } : {}),
           load_generator: r2(report.loaderCpuSeconds),
           postgres: r2(pg_s),
           // Everything else on the machine (other processes sharing it) during the measurement.
-          other: r2(busy - app_s - report.loaderCpuSeconds - pg_s),
+          other: r2(busy - app_s - projector_s - report.loaderCpuSeconds - pg_s),
           machine_capacity: SECONDS * cpus().length,
         },
+        ...(cacheCounts ? { read_model_cache: cacheCounts } : {}),
         load_average_at_start: Math.round(load1 * 10) / 10,
-        projectors: process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on',
+        projectors: PROJECTOR_PROCESS ? 'own process' : process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on',
         node_env: process.env.NODE_ENV ?? null,
         shared_buffers: process.env.BENCH_SHARED_BUFFERS ?? '2GB',
         load_generator: 'child process',
@@ -450,6 +486,13 @@ async function main(): Promise<void> {
       // Printed before shutting down: queries still running past the measurement must not cost the figures.
       stdout(`${JSON.stringify(summary)}\n`);
     } finally {
+      if (projector) {
+        const stopping = projector;
+        await new Promise<void>((resolve) => {
+          stopping.once('exit', () => resolve());
+          stopping.send({ stop: true });
+        });
+      }
       await Promise.all(
         workers.map(
           (worker) =>

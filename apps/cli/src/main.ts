@@ -21,7 +21,9 @@ import {
   DeadLetterNotFoundError,
   formatProgress,
   listDeadLetters,
+  liveBatchIntervalMs,
   migrateProjections,
+  PROJECTOR_PROCESS_BATCH_INTERVAL_MS,
   ProjectionRunner,
   projectionStatus,
   rebuildProjection,
@@ -175,7 +177,13 @@ projections
   .description('Fait tourner les projecteurs dans ce processus (un seul actif par projection ; relève automatique)')
   .action(async () => {
     const session = await openSession();
-    const runner = new ProjectionRunner({ pool: session.pool, store: session.store, projections: READ_MODEL_PROJECTIONS, logger: console });
+    const runner = new ProjectionRunner({
+      pool: session.pool,
+      store: session.store,
+      projections: READ_MODEL_PROJECTIONS,
+      batchIntervalMs: liveBatchIntervalMs(undefined, PROJECTOR_PROCESS_BATCH_INTERVAL_MS),
+      logger: console,
+    });
     await runner.start();
     process.stderr.write(`Projecteurs démarrés (${runner.owner}). Ctrl-C pour arrêter.\n`);
     await new Promise<void>((resolve) => {

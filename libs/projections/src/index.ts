@@ -2,6 +2,8 @@ export type { LiveSession, Projection, ProjectionContext, RebuildSession } from 
 export {
   ProjectionRunner,
   ProjectionBlockedError,
+  PROJECTOR_PROCESS_BATCH_INTERVAL_MS,
+  liveBatchIntervalMs,
   type ProjectionRunnerOptions,
   type ProjectionLogger,
   type RunnerProjectionStatus,

@@ -47,10 +47,44 @@ export interface ProjectionRunnerOptions {
   /** Lease owner id (default host:pid:random). */
   owner?: string;
   logger?: ProjectionLogger;
+  /**
+   * Least time between the starts of two live batches of one projection while it keeps up
+   * (default 0: each batch starts as soon as events are there). Events that arrive meanwhile
+   * join the next batch: fewer, larger transactions, and the read models (hence every answer kept
+   * per read-model version) move at most this often, for at most this much more lag. A projection
+   * that is behind (its last batch was full) is never held back.
+   */
+  batchIntervalMs?: number;
   /** Testing aid: waits this long inside every batch transaction before committing. */
   batchDelayMs?: number;
   /** Run migrateProjections(url) in start() (needs `url`; default false: the host migrates). */
   migrate?: boolean;
+}
+
+/**
+ * Default batchIntervalMs of projectors running in a process of their own (`projections run`).
+ * Measured (bench:api, docs/benchmarks.md): next to a loaded API, unpaced they commit a batch of a
+ * few events at a time, each moving the read models' version (every kept answer is recomputed)
+ * and costing the per-batch statements; paced at 200-500 ms the API served ~35% more commands and
+ * ~65% more queries. In the API's own process the event loop it shares already spaces batches out,
+ * so the API's default is 0.
+ */
+export const PROJECTOR_PROCESS_BATCH_INTERVAL_MS = 250;
+
+/**
+ * MAILLAGE_PROJECTION_BATCH_INTERVAL_MS: a host's (API, CLI) batchIntervalMs for its live
+ * projectors, else `fallback`. Whole milliseconds, 0 for none, at most 10,000.
+ */
+export function liveBatchIntervalMs(
+  raw: string | undefined = process.env.MAILLAGE_PROJECTION_BATCH_INTERVAL_MS,
+  fallback = 0,
+): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0 || value > 10_000) {
+    throw new Error(`MAILLAGE_PROJECTION_BATCH_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000, not "${raw}"`);
+  }
+  return value;
 }
 
 export type WorkerState = 'standby' | 'running' | 'blocked' | 'stopped';
@@ -102,6 +136,9 @@ class Worker {
   failures = 0;
   /** See LiveSession: kept while this worker's commits form an unbroken chain from `position`. */
   live: (LiveSession & { position: string | null }) | null = null;
+  /** When the last live batch with events began (ms), and whether it was full (behind: no pacing). */
+  lastBatchAt = 0;
+  lastBatchFull = false;
   loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   readonly types: Set<string> | null;
@@ -153,6 +190,7 @@ export class ProjectionRunner {
   private readonly leaseTtlMs: number;
   private readonly heartbeatIntervalMs: number;
   private readonly batchDelayMs: number;
+  private readonly batchIntervalMs: number;
   private readonly logger: ProjectionLogger;
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeatRunning: Promise<void> | null = null;
@@ -171,6 +209,7 @@ export class ProjectionRunner {
     this.leaseTtlMs = options.leaseTtlMs ?? 15_000;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(50, Math.floor(this.leaseTtlMs / 3));
     this.batchDelayMs = options.batchDelayMs ?? 0;
+    this.batchIntervalMs = options.batchIntervalMs ?? 0;
     this.logger = options.logger ?? silentLogger;
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     for (const projection of options.projections) {
@@ -400,6 +439,7 @@ export class ProjectionRunner {
           await worker.idle(this.pollIntervalMs);
           continue;
         }
+        await this.pace(worker);
         progressed = await this.step(worker);
         worker.failures = 0;
       } catch (error) {
@@ -451,10 +491,20 @@ export class ProjectionRunner {
     return false;
   }
 
+  /** See batchIntervalMs: waits out the rest of the interval since the last batch began, unless behind. */
+  private async pace(worker: Worker): Promise<void> {
+    if (!this.batchIntervalMs || worker.lastBatchFull) return;
+    const wait = worker.lastBatchAt + this.batchIntervalMs - performance.now();
+    if (wait > 0) await sleep(Math.ceil(wait));
+  }
+
   private async step(worker: Worker): Promise<boolean> {
     const from = worker.checkpoint;
+    const startedAt = performance.now();
     const { events } = await this.store.readAll({ after: from, limit: this.batchSize });
     if (!events.length) return false;
+    worker.lastBatchAt = startedAt;
+    worker.lastBatchFull = events.length >= this.batchSize;
     try {
       await this.commit(worker, from, events);
     } catch (error) {

@@ -1,4 +1,4 @@
-import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError, type Projection } from '@maillage/projections';
+import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError, liveBatchIntervalMs, type Projection } from '@maillage/projections';
 import {
   COUNTED,
   allEvents,
@@ -98,6 +98,46 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     );
     expect(rows[0].parallel).not.toBe('0');
     expect(rows[0].idle).not.toBe('6s');
+  });
+
+  it('paces live batches (batchIntervalMs): events arriving meanwhile join the next batch, except when behind', async () => {
+    const batches: number[] = [];
+    const probe: Projection = {
+      name: 'paced',
+      tables: [],
+      eventTypes: [COUNTED],
+      async applyBatch(events) {
+        batches.push(events.length);
+      },
+    };
+    const r = runner({ projections: [probe], batchSize: 10, batchIntervalMs: 400 });
+    await r.start();
+    // One event every 40 ms for about 1.2 s: without pacing, about one batch each.
+    for (let i = 0; i < 30; i++) {
+      await env.store.appendToStream(`paced-${i % 3}`, [counted(1)]);
+      await delay(40);
+    }
+    await r.catchUp({ timeoutMs: 10_000 });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(batches.length).toBeGreaterThanOrEqual(2);
+    expect(batches.length).toBeLessThanOrEqual(6);
+
+    // Behind (full batches): no pause between them, 45 events in five batches at once.
+    batches.length = 0;
+    await delay(450); // the interval since the last batch has passed
+    for (let i = 0; i < 45; i++) await env.store.appendToStream(`behind-${i}`, [counted(1)]);
+    const started = Date.now();
+    await r.catchUp({ timeoutMs: 10_000 });
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(45);
+    expect(Date.now() - started).toBeLessThan(1500); // four full batches, then the rest: no 400 ms pauses
+  });
+
+  it('reads MAILLAGE_PROJECTION_BATCH_INTERVAL_MS', () => {
+    expect(liveBatchIntervalMs(undefined)).toBe(0);
+    expect(liveBatchIntervalMs('', 250)).toBe(250);
+    expect(liveBatchIntervalMs(' 200 ')).toBe(200);
+    expect(liveBatchIntervalMs('0', 250)).toBe(0);
+    for (const bad of ['-1', '1.5', 'soon', '10001']) expect(() => liveBatchIntervalMs(bad)).toThrow(/MAILLAGE_PROJECTION_BATCH_INTERVAL_MS/);
   });
 
   it('reports lag while a projection has not caught up', async () => {

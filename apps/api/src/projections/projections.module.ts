@@ -1,6 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { EventStore } from '@maillage/event-store';
-import { migrateProjections, ProjectionRunner } from '@maillage/projections';
+import { liveBatchIntervalMs, migrateProjections, ProjectionRunner } from '@maillage/projections';
 import { migrateReadModels, READ_MODEL_PROJECTIONS } from '@maillage/read-models';
 import { DATABASE_URL } from '../database/database.module';
 import { CommandSideModule, EVENT_STORE } from '../command-side/command-side.module';
@@ -39,7 +39,13 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
       inject: [DATABASE_URL, EVENT_STORE],
       // Its own pool: projector batches never compete with API requests for connections.
       useFactory: (url: string, store: EventStore) =>
-        new ProjectionRunner({ url, store, projections: READ_MODEL_PROJECTIONS, logger: new Logger('Projections') }),
+        new ProjectionRunner({
+          url,
+          store,
+          projections: READ_MODEL_PROJECTIONS,
+          batchIntervalMs: liveBatchIntervalMs(),
+          logger: new Logger('Projections'),
+        }),
     },
     ProjectionsLifecycle,
   ],
