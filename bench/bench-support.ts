@@ -32,7 +32,8 @@ export function machineBusySeconds(): number {
 
 /**
  * CPU seconds used so far by this benchmark's PostgreSQL (the postmaster and its live children:
- * backends, WAL writer, checkpointer...), from /proc. Backends that exited meanwhile are not counted.
+ * backends, WAL writer, checkpointer...), from /proc; children that exited (a closed connection's
+ * backend, a parallel worker) count through the postmaster's cutime and cstime once reaped.
  */
 export function postgresCpuSeconds(dataDir: string): number {
   const postmaster = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
@@ -43,7 +44,8 @@ export function postgresCpuSeconds(dataDir: string): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       // fields[0] is the state (3rd field of stat): ppid is the 4th, utime/stime the 14th/15th.
-      if (Number(entry) === postmaster || Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
+      if (Number(entry) === postmaster) ticks += Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+      else if (Number(fields[1]) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
     } catch {
       // the process exited while we looked
     }
