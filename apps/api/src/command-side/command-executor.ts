@@ -72,11 +72,7 @@ export class CommandExecutor {
     let state = cached ? cached.state : aggregate.initialState();
     for (const e of events) state = aggregate.evolve(state, toDomainEvent<E>(e));
     const loaded = { state, version: events.length ? events[events.length - 1].streamVersion : (cached?.version ?? 0) };
-    if (this.folded && loaded.version > 0 && (!cached || loaded.version > cached.version)) {
-      // Two loads of one stream may finish out of order: keep the later fold.
-      const current = this.folded.get(streamId);
-      if (!current || current.version < loaded.version) this.folded.set(streamId, loaded);
-    }
+    if (loaded.version > 0 && (!cached || loaded.version > cached.version)) this.keep(streamId, loaded);
     return loaded;
   }
 
@@ -163,10 +159,15 @@ export class CommandExecutor {
           occurredAt: new Date(e.occurredAt).toISOString(),
         } as E);
       }
-      const current = this.folded.get(streamId);
-      if (!current || current.version < result.version) this.folded.set(streamId, { state, version: result.version });
+      this.keep(streamId, { state, version: result.version });
     }
     return result;
+  }
+
+  /** Caches a fold unless a later one of the stream is cached already (loads and appends may finish out of order). */
+  private keep(streamId: string, loaded: LoadedAggregate<unknown>): void {
+    const current = this.folded?.get(streamId);
+    if (!current || current.version < loaded.version) this.folded?.set(streamId, loaded);
   }
 
   /** Every stored event of a stream, read from the store (no cache). */
