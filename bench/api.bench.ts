@@ -237,7 +237,7 @@ async function chooseTargets(url: string): Promise<{ targets: ChosenTarget[]; or
 /** Runs one load plan in a child process (see bench/api-load.ts). */
 function runLoadInChild(plan: LoadPlan): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
-    const child = fork(path.join(__dirname, 'api-load.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(path.join(__dirname, 'api-load.js'), [], { stdio: ['ignore', 2, 'inherit', 'ipc'] });
     let settled = false;
     child.on('message', (message: { report?: LoadReport; error?: string }) => {
       settled = true;
@@ -268,6 +268,22 @@ interface CpuReporter {
   send(message: { cpu: true }): unknown;
   on(event: 'message', listener: (message: { cpu?: { user: number; system: number } }) => void): unknown;
   off(event: 'message', listener: (message: { cpu?: { user: number; system: number } }) => void): unknown;
+}
+
+/** Resolves once a forked helper says it is ready; rejects if it exits first. */
+function ready(child: { once(event: 'message', listener: () => void): unknown; once(event: 'exit', listener: (code: number | null) => void): unknown }, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code}`)));
+  });
+}
+
+/** Asks a forked helper to stop and resolves once it has exited. */
+function stopped(child: { once(event: 'exit', listener: () => void): unknown; send(message: { stop: true }): unknown }): Promise<void> {
+  return new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.send({ stop: true });
+  });
 }
 
 /** CPU seconds used so far by a forked helper process. */
@@ -328,14 +344,12 @@ async function main(): Promise<void> {
       let base: string;
       if (PROCESSES > 1) {
         const port = await freePort();
-        cluster.setupPrimary({ exec: path.join(__dirname, 'api-worker.js'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        // The helpers' output goes to stderr: stdout carries only the JSON line.
+        cluster.setupPrimary({ exec: path.join(__dirname, 'api-worker.js'), stdio: ['ignore', 2, 'inherit', 'ipc'] });
         for (let i = 0; i < PROCESSES; i++) {
           const worker = cluster.fork({ BENCH_API_DATABASE_URL: url, BENCH_API_PORT: String(port) });
           workers.push(worker);
-          await new Promise<void>((resolve, reject) => {
-            worker.once('message', () => resolve());
-            worker.once('exit', (code) => reject(new Error(`API process exited with code ${code}`)));
-          });
+          await ready(worker, 'API process');
         }
         base = `http://127.0.0.1:${port}`;
       } else {
@@ -344,11 +358,8 @@ async function main(): Promise<void> {
         base = `http://127.0.0.1:${address.port}`;
       }
       if (PROJECTOR_PROCESS) {
-        projector = fork(path.join(__dirname, 'projector-worker.js'), [], { env: { ...process.env, BENCH_API_DATABASE_URL: url }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-        await new Promise<void>((resolve, reject) => {
-          projector!.once('message', () => resolve());
-          projector!.once('exit', (code) => reject(new Error(`projector process exited with code ${code}`)));
-        });
+        projector = fork(path.join(__dirname, 'projector-worker.js'), [], { env: { ...process.env, BENCH_API_DATABASE_URL: url }, stdio: ['ignore', 2, 'inherit', 'ipc'] });
+        await ready(projector, 'projector process');
       }
       log(
         `API (fastify, ${PROCESSES} process${PROCESSES > 1 ? 'es' : ''}) on ${base}/graphql, projectors ` +
@@ -484,22 +495,8 @@ async function main(): Promise<void> {
       // Printed before shutting down: queries still running past the measurement must not cost the figures.
       stdout(`${JSON.stringify(summary)}\n`);
     } finally {
-      if (projector) {
-        const stopping = projector;
-        await new Promise<void>((resolve) => {
-          stopping.once('exit', () => resolve());
-          stopping.send({ stop: true });
-        });
-      }
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              worker.once('exit', () => resolve());
-              worker.send({ stop: true });
-            }),
-        ),
-      );
+      if (projector) await stopped(projector);
+      await Promise.all(workers.map((worker) => stopped(worker)));
       await app.close();
     }
   } finally {
