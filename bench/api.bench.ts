@@ -425,7 +425,7 @@ async function main(): Promise<void> {
       const projectorBefore = projector ? await childCpu(projector) : 0;
       // With one process, how often the read models' caches answered (see ReadModelCache).
       const cache = workers.length ? null : app.get<ReadModelCache>(READ_MODEL_CACHE);
-      const cacheBefore = cache && { hits: cache.hits, misses: cache.misses, versionReads: cache.versionReads };
+      const cacheBefore = cache && { hits: cache.hits, misses: cache.misses, shared: cache.shared, versionReads: cache.versionReads };
       if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
       const app_s = workers.length
@@ -438,6 +438,8 @@ async function main(): Promise<void> {
         cacheBefore && {
           hits: cache.hits - cacheBefore.hits,
           misses: cache.misses - cacheBefore.misses,
+          // misses that waited for the same answer computed for another request (single flight)
+          shared: cache.shared - cacheBefore.shared,
           version_reads: cache.versionReads - cacheBefore.versionReads,
         };
       // Requests still in flight when autocannon stopped finish before the app closes its pool.

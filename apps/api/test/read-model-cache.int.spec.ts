@@ -91,45 +91,59 @@ describe('ReadModelCache: answers kept until the projections behind them move', 
     expect(calls).toBe(1);
   });
 
-  it('single flight: an answer kept while it is computed is what concurrent lookups of that version get, until forgotten or too old', async () => {
-    let clock = 5_000_000;
-    const cache = new ReadModelCache(pool, ['a'], { nowMaxAgeMs: 1000, clock: () => clock });
-    const first = await cache.lookup<Promise<string>>('page', true);
-    if (first.hit) throw new Error('expected a miss');
-    let settle!: (value: string) => void;
-    cache.remember(first.ticket, new Promise<string>((resolve) => (settle = resolve)));
-    // Ten requests arrive while the first computes: all get its computation, none a ticket.
-    const waiting = await Promise.all(Array.from({ length: 10 }, () => cache.lookup<Promise<string>>('page', true)));
-    expect(waiting.every((w) => w.hit)).toBe(true);
-    settle('the page');
-    expect(await Promise.all(waiting.map(async (w) => (w.hit ? await w.value : null)))).toEqual(Array(10).fill('the page'));
+  it('single flight: concurrent misses of one key and version wait for the one computation under way', async () => {
+    const cache = new ReadModelCache(pool, ['a']);
+    const version = await cache.version();
+    const first = await cache.lookupShared<string>('page', false);
+    if (first.hit || first.inFlight) throw new Error('expected a ticket');
+    expect(first.ticket.version).toBe(version);
+    // Ten requests arrive while the first computes: none gets a ticket, all wait for its answer.
+    const waiting = await Promise.all(Array.from({ length: 10 }, () => cache.lookupShared<string>('page', false)));
+    expect(waiting.every((w) => !w.hit && w.inFlight !== undefined)).toBe(true);
+    expect(cache.shared).toBe(10);
     // Another key is not shared.
-    expect((await cache.lookup('dashboard', true)).hit).toBe(false);
+    const other = await cache.lookupShared<string>('dashboard', false);
+    expect(!other.hit && other.inFlight === undefined).toBe(true);
+    cache.remember(first.ticket, 'the page');
+    expect(await Promise.all(waiting.map(async (w) => (w.hit ? w.value : await w.inFlight)))).toEqual(Array(10).fill('the page'));
+    // Kept: later lookups hit.
+    expect(await cache.lookupShared<string>('page', false)).toEqual({ hit: true, value: 'the page' });
 
-    // A computation that keeps nothing is forgotten: the next lookup takes a ticket again.
+    // A computation that keeps nothing (errors): the waiters get nothing and compute their own; the
+    // next lookup takes a ticket again.
     await commitBatch('a', '7:1');
-    const failing = await cache.lookup<Promise<string>>('page', true);
-    if (failing.hit) throw new Error('expected a miss after the version moved');
-    cache.remember(failing.ticket, new Promise<string>(() => undefined));
-    expect((await cache.lookup('page', true)).hit).toBe(true);
-    cache.forget(failing.ticket);
-    expect((await cache.lookup('page', true)).hit).toBe(false);
-
-    // A computation that never ends is not waited for once older than nowMaxAgeMs.
-    const stuck = await cache.lookup<Promise<string>>('stuck', true);
-    if (stuck.hit) throw new Error('expected a miss');
-    cache.remember(stuck.ticket, new Promise<string>(() => undefined));
-    clock += 1000;
-    expect((await cache.lookup('stuck', true)).hit).toBe(true);
-    clock += 1;
-    expect((await cache.lookup('stuck', true)).hit).toBe(false);
+    const failing = await cache.lookupShared<string>('page', false);
+    if (failing.hit || failing.inFlight) throw new Error('expected a ticket after the version moved');
+    const waiter = await cache.lookupShared<string>('page', false);
+    if (waiter.hit || !waiter.inFlight) throw new Error('expected to wait');
+    cache.release(failing.ticket);
+    expect(await waiter.inFlight).toBeUndefined();
+    const again = await cache.lookupShared<string>('page', false);
+    expect(!again.hit && again.inFlight === undefined).toBe(true);
 
     // A computation started at another version is not waited for.
-    const pending = await cache.lookup<Promise<string>>('other', true);
-    if (pending.hit) throw new Error('expected a miss');
-    cache.remember(pending.ticket, new Promise<string>(() => undefined));
     await commitBatch('a', '7:2');
-    expect((await cache.lookup('other', true)).hit).toBe(false);
+    const fresh = await cache.lookupShared<string>('page', false);
+    expect(!fresh.hit && fresh.inFlight === undefined).toBe(true);
+  });
+
+  it('single flight: a computation that never ends is not waited for after flightTimeoutMs', async () => {
+    let clock = 5_000_000;
+    const cache = new ReadModelCache(pool, ['a'], { flightTimeoutMs: 2000, nowMaxAgeMs: 1000, clock: () => clock });
+    const stuck = await cache.lookupShared<string>('k', false);
+    expect(!stuck.hit && stuck.inFlight === undefined).toBe(true);
+    clock += 2000;
+    const waiter = await cache.lookupShared<string>('k', false);
+    expect(!waiter.hit && waiter.inFlight !== undefined).toBe(true);
+    clock += 1;
+    const next = await cache.lookupShared<string>('k', false);
+    expect(!next.hit && next.inFlight === undefined).toBe(true);
+    // Clock-dependent answers: a computation older than nowMaxAgeMs is not waited for either.
+    const now = await cache.lookupShared<string>('now', true);
+    expect(!now.hit && now.inFlight === undefined).toBe(true);
+    clock += 1001;
+    const later = await cache.lookupShared<string>('now', true);
+    expect(!later.hit && later.inFlight === undefined).toBe(true);
   });
 
   it('reads the version after the request arrived: a batch committed during a read is seen by later callers', async () => {

@@ -6,7 +6,24 @@ export interface CacheTicket {
   key: string;
   version: string;
   at: number;
+  /** Set when other lookups of the same key and version wait for this computation (see `lookup`). */
+  flight?: Flight;
 }
+
+/** One answer being computed, that lookups of the same key and version wait for. */
+interface Flight {
+  version: string;
+  at: number;
+  /** The answer, or undefined when the computation kept nothing (it failed or gave errors). */
+  answer: Promise<unknown>;
+  settle(value: unknown): void;
+}
+
+/** What `lookup` found: the answer, an answer another request is computing, or nothing (compute it). */
+export type CacheLookup<T> =
+  | { hit: true; value: T }
+  | { hit: false; inFlight: Promise<T | undefined> }
+  | { hit: false; ticket: CacheTicket; inFlight?: undefined };
 
 /** Nest injection token of the process's one ReadModelCache. */
 export const READ_MODEL_CACHE = Symbol('READ_MODEL_CACHE');
@@ -48,14 +65,17 @@ export class ReadModelCache {
   versionReads = 0;
   /** Answers computed (cache misses of `get`). */
   computed = 0;
-  /** Lookups answered from the cache (an answer kept or being computed), and lookups that were not. */
+  /** Lookups answered from the cache, and lookups that were not (any caller: `get` or `lookup`). */
   hits = 0;
   misses = 0;
+  /** Lookups that waited for the same answer being computed for another request. */
+  shared = 0;
+  private readonly flights = new Map<string, Flight>();
 
   constructor(
     private readonly pool: Pool,
     private readonly projections: readonly string[],
-    private readonly options: { maxEntries?: number; nowMaxAgeMs?: number; clock?: () => number } = {},
+    private readonly options: { maxEntries?: number; nowMaxAgeMs?: number; flightTimeoutMs?: number; clock?: () => number } = {},
   ) {
     this.entries = new LRUCache({ max: options.maxEntries ?? 500 });
   }
@@ -97,22 +117,62 @@ export class ReadModelCache {
   }
 
   /**
-   * Keeps an answer computed after a miss, under the version and instant of its lookup. It may be a
-   * promise of the answer, kept as soon as the computation starts: lookups of the same key and
-   * version meanwhile get that promise and wait for it (one computation, not one per request).
+   * `lookup`, where a miss of a key whose answer another request is computing at the same version
+   * (within the same age limit) gets that computation (`inFlight`) instead of a ticket: a version
+   * change under load then costs one computation per key, not one per request waiting (single
+   * flight). A ticket from here must end in `remember` or `release`; a computation that ends in
+   * neither is not waited for after `flightTimeoutMs`.
    */
-  remember(ticket: CacheTicket, value: unknown): void {
-    this.entries.set(ticket.key, { version: ticket.version, at: ticket.at, value });
+  async lookupShared<T>(key: string, clockDependent: boolean, context?: object): Promise<CacheLookup<T>> {
+    const found = await this.lookup<T>(key, clockDependent, context);
+    if (found.hit) return found;
+    const { version, at } = found.ticket;
+    const flight = this.flights.get(key);
+    if (
+      flight &&
+      flight.version === version &&
+      at - flight.at <= this.flightTimeoutMs &&
+      (!clockDependent || at - flight.at <= this.nowMaxAgeMs)
+    ) {
+      this.shared++;
+      return { hit: false, inFlight: flight.answer as Promise<T | undefined> };
+    }
+    let settle!: (value: unknown) => void;
+    const answer = new Promise<unknown>((resolve) => (settle = resolve));
+    const started: Flight = { version, at, answer, settle };
+    this.flights.set(key, started);
+    return { hit: false, ticket: { ...found.ticket, flight: started } };
   }
 
-  /** Drops what `remember` kept under this ticket (a computation that failed), unless replaced since. */
-  forget(ticket: CacheTicket): void {
-    const entry = this.entries.get(ticket.key);
-    if (entry && entry.version === ticket.version && entry.at === ticket.at) this.entries.delete(ticket.key);
+  /** Keeps an answer computed after a miss, under the version and instant of its lookup. */
+  remember(ticket: CacheTicket, value: unknown): void {
+    this.entries.set(ticket.key, { version: ticket.version, at: ticket.at, value });
+    this.land(ticket, value);
+  }
+
+  /** A computation that keeps nothing (it failed): the requests waiting for it compute their own. */
+  release(ticket: CacheTicket): void {
+    this.land(ticket, undefined);
+  }
+
+  private land(ticket: CacheTicket, value: unknown): void {
+    const flight = ticket.flight;
+    if (!flight) return;
+    if (this.flights.get(ticket.key) === flight) this.flights.delete(ticket.key);
+    flight.settle(value);
   }
 
   private get nowMaxAgeMs(): number {
     return this.options.nowMaxAgeMs ?? 1000;
+  }
+
+  private get flightTimeoutMs(): number {
+    return this.options.flightTimeoutMs ?? 10_000;
+  }
+
+  private forget(ticket: CacheTicket): void {
+    const entry = this.entries.get(ticket.key);
+    if (entry && entry.version === ticket.version && entry.at === ticket.at) this.entries.delete(ticket.key);
   }
 
   /** One projection's part of a version (`name@events@rebuilt`), or '' when it has no checkpoint row. */

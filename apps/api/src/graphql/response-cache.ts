@@ -30,15 +30,6 @@ function cacheableOperation(operation: OperationDefinitionNode | undefined): boo
   );
 }
 
-/**
- * A whole answer kept per key: `data` once the request computing it has sent it; until then,
- * requests for the same key and version wait for `done` (undefined: it kept nothing).
- */
-interface Answer {
-  data?: Record<string, unknown>;
-  done: Promise<Record<string, unknown> | undefined>;
-}
-
 /** How long a request waits for the same answer computed by another one before running its own. */
 const FLIGHT_WAIT_MS = 5_000;
 
@@ -81,7 +72,7 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
   });
   return {
     async requestDidStart() {
-      let computing: { ticket: CacheTicket; answer: Answer; settle(data: Record<string, unknown> | undefined): void } | null = null;
+      let ticket: CacheTicket | null = null;
       return {
         async responseForOperation(request: GraphQLRequestContextResponseForOperation<RequestContext>) {
           const user = request.contextValue.user;
@@ -95,32 +86,26 @@ export function readModelResponseCache(cache: ReadModelCache): ApolloServerPlugi
             request.source,
             JSON.stringify(request.request.variables ?? {}),
           ].join('\u0000');
-          const found = await cache.lookup<Answer>(key, true, request.contextValue);
-          if (found.hit) {
-            if (found.value.data) return kept(found.value.data);
-            // Another request is computing this very answer (single flight): wait for it, or run
-            // the operation here if it keeps nothing (errors) or takes too long.
-            const data = await Promise.race([found.value.done, delay(FLIGHT_WAIT_MS)]);
-            return data ? kept(data) : null;
+          const found = await cache.lookupShared<Record<string, unknown>>(key, true, request.contextValue);
+          if (found.hit) return kept(found.value);
+          if (found.inFlight) {
+            // Another request is computing this very answer: wait for it, or run the operation
+            // here if it keeps nothing (errors) or takes too long.
+            const value = await Promise.race([found.inFlight, delay(FLIGHT_WAIT_MS)]);
+            return value ? kept(value) : null;
           }
-          let settle!: (data: Record<string, unknown> | undefined) => void;
-          const answer: Answer = { done: new Promise((resolve) => (settle = resolve)) };
-          cache.remember(found.ticket, answer);
-          computing = { ticket: found.ticket, answer, settle };
+          ticket = found.ticket;
           return null;
         },
         async willSendResponse(request) {
-          if (!computing) return;
+          if (!ticket) return;
           const body = request.response.body;
           if (body.kind !== 'single' || body.singleResult.errors || !body.singleResult.data) {
-            cache.forget(computing.ticket);
-            computing.settle(undefined);
+            cache.release(ticket);
             return;
           }
-          const data = body.singleResult.data;
-          keptText.set(data, null);
-          computing.answer.data = data;
-          computing.settle(data);
+          keptText.set(body.singleResult.data, null);
+          cache.remember(ticket, body.singleResult.data);
         },
       };
     },
