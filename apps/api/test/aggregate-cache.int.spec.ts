@@ -6,12 +6,12 @@ import { DomainErrorCode, evolveCooperation, initialCooperationState, type Coope
 import { seedDemo } from '@maillage/demo-data';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
-import { cooperationCommand, organisationCommand, type CommandMeta, type CooperationCommandInput } from '../src/command-side/command-envelope';
+import { cooperationCommand, type CommandMeta, type CooperationCommandInput } from '../src/command-side/command-envelope';
 import { EVENT_STORE } from '../src/command-side/command-side.module';
 import { CommandExecutor, toDomainEvent } from '../src/command-side/command-executor';
 import { cooperationAggregate } from '../src/command-side/aggregates';
 import { executeDemoStep } from '../src/demo/demo-seed';
-import { proposeGmeCommand } from './support/commands';
+import { proposeGmeCommand, registerAiOrganisations } from './support/commands';
 import { PG_POOL } from '../src/database/database.module';
 import type { Pool } from 'pg';
 
@@ -51,19 +51,15 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
       }
       return readStream(streamId, options);
     };
-    for (const [id, name] of [
-      ['cache-tremplin', 'Tremplin Travail'],
-      ['cache-segre', 'AI du Segréen'],
-      ['cache-saumur', 'AI du Saumurois'],
-    ]) {
-      await bus.execute(
-        organisationCommand(
-          id,
-          { type: 'RegisterOrganisation', data: { organisationId: id, name, kind: 'AI', regionCode: '52', departementCode: '49' } },
-          meta({ occurredAt: '2024-09-01T09:00:00.000Z' }),
-        ),
-      );
-    }
+    await registerAiOrganisations(
+      bus,
+      [
+        ['cache-tremplin', 'Tremplin Travail'],
+        ['cache-segre', 'AI du Segréen'],
+        ['cache-saumur', 'AI du Saumurois'],
+      ],
+      meta(),
+    );
   });
 
   afterAll(async () => {

@@ -4,11 +4,11 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventStore, ReadStreamOptions } from '@maillage/event-store';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
-import { cooperationCommand, organisationCommand, type CommandMeta, type CooperationCommandInput } from '../src/command-side/command-envelope';
+import { cooperationCommand, type CommandMeta, type CooperationCommandInput } from '../src/command-side/command-envelope';
 import { EVENT_STORE } from '../src/command-side/command-side.module';
 import type { Caller } from '../src/authorization/access-policy';
 import { CooperationQueryService, queryStreamCacheEvents } from '../src/cooperations/cooperation-query.service';
-import { proposeGmeCommand } from './support/commands';
+import { proposeGmeCommand, registerAiOrganisations } from './support/commands';
 
 jest.setTimeout(120_000);
 
@@ -43,19 +43,15 @@ describe('query side: cooperation streams kept in memory (real PostgreSQL)', () 
     };
     cached = app.get(CooperationQueryService);
     uncached = new CooperationQueryService(store, 0);
-    for (const [id, name] of [
-      ['qcache-tremplin', 'Tremplin Travail'],
-      ['qcache-segre', 'AI du Segréen'],
-      ['qcache-saumur', 'AI du Saumurois'],
-    ]) {
-      await bus.execute(
-        organisationCommand(
-          id,
-          { type: 'RegisterOrganisation', data: { organisationId: id, name, kind: 'AI', regionCode: '52', departementCode: '49' } },
-          meta({ occurredAt: '2024-09-01T09:00:00.000Z' }),
-        ),
-      );
-    }
+    await registerAiOrganisations(
+      bus,
+      [
+        ['qcache-tremplin', 'Tremplin Travail'],
+        ['qcache-segre', 'AI du Segréen'],
+        ['qcache-saumur', 'AI du Saumurois'],
+      ],
+      meta(),
+    );
   });
 
   afterAll(async () => {

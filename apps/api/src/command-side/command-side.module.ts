@@ -2,6 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { migrateEventStore, type EventStore } from '@maillage/event-store';
+import { cacheSizeFromEnv } from '../config/cache-size';
 import { DATABASE_URL, EVENT_STORE_FACTORY, PG_POOL } from '../database/database.module';
 import { CommandExecutor } from './command-executor';
 import { COMMAND_HANDLERS } from './command-handlers';
@@ -15,12 +16,7 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
  * 10,000, a few tens of MB; 0 turns it off). See CommandExecutor.
  */
 export function aggregateCacheSize(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return 10_000;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`MAILLAGE_AGGREGATE_CACHE must be a whole number of streams (0 turns the cache off), not "${raw}"`);
-  }
-  return value;
+  return cacheSizeFromEnv('MAILLAGE_AGGREGATE_CACHE', 'streams', raw, 10_000);
 }
 
 class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {

@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
 import { cooperationStreamName, eventTypeLabelsFr, type CooperationEventType, type CooperationState } from '@maillage/domain';
 import { cooperationAggregate } from '../command-side/aggregates';
+import { cacheSizeFromEnv } from '../config/cache-size';
 import { toDomainEvent } from '../command-side/command-executor';
 import { EVENT_STORE } from '../command-side/command-side.module';
 import { notFound } from '../graphql/api-errors';
@@ -20,12 +21,7 @@ export const QUERY_STREAM_CACHE_EVENTS = Symbol('QUERY_STREAM_CACHE_EVENTS');
  * keeps in memory, folded (default 20,000, a few tens of MB; 0 turns it off).
  */
 export function queryStreamCacheEvents(raw: string | undefined): number {
-  if (raw === undefined || raw.trim() === '') return 20_000;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0) {
-    throw new Error(`MAILLAGE_QUERY_STREAM_CACHE must be a whole number of events (0 turns the cache off), not "${raw}"`);
-  }
-  return value;
+  return cacheSizeFromEnv('MAILLAGE_QUERY_STREAM_CACHE', 'events', raw, 20_000);
 }
 
 /** A stream as read so far: its events in version order and their fold. Never mutated once kept. */

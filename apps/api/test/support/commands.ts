@@ -1,4 +1,5 @@
-import type { CooperationCommandInput } from '../../src/command-side/command-envelope';
+import type { CommandBus } from '@nestjs/cqrs';
+import { organisationCommand, type CommandMeta, type CooperationCommandInput } from '../../src/command-side/command-envelope';
 
 /**
  * The GME of the command-side tests (the Maine-et-Loire collèges' replacement agents, from the
@@ -16,3 +17,16 @@ export const proposeGmeCommand = (cooperationId: string, leadOrganisationId: str
     leadOrganisation: { id: leadOrganisationId },
   },
 });
+
+/** Registers insertion structures (AI) of Maine-et-Loire (région 52), by id and name, on 1 September 2024. */
+export async function registerAiOrganisations(bus: CommandBus, organisations: readonly (readonly [string, string])[], meta: CommandMeta): Promise<void> {
+  for (const [id, name] of organisations) {
+    await bus.execute(
+      organisationCommand(
+        id,
+        { type: 'RegisterOrganisation', data: { organisationId: id, name, kind: 'AI', regionCode: '52', departementCode: '49' } },
+        { ...meta, occurredAt: '2024-09-01T09:00:00.000Z' },
+      ),
+    );
+  }
+}
