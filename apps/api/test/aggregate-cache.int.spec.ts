@@ -51,15 +51,7 @@ describe('command side: deciding on the states kept in memory (real PostgreSQL)'
       }
       return readStream(streamId, options);
     };
-    await registerAiOrganisations(
-      bus,
-      [
-        ['cache-tremplin', 'Tremplin Travail'],
-        ['cache-segre', 'AI du Segréen'],
-        ['cache-saumur', 'AI du Saumurois'],
-      ],
-      meta(),
-    );
+    await registerAiOrganisations(bus, 'cache', meta());
   });
 
   afterAll(async () => {

@@ -43,15 +43,7 @@ describe('query side: cooperation streams kept in memory (real PostgreSQL)', () 
     };
     cached = app.get(CooperationQueryService);
     uncached = new CooperationQueryService(store, 0);
-    await registerAiOrganisations(
-      bus,
-      [
-        ['qcache-tremplin', 'Tremplin Travail'],
-        ['qcache-segre', 'AI du Segréen'],
-        ['qcache-saumur', 'AI du Saumurois'],
-      ],
-      meta(),
-    );
+    await registerAiOrganisations(bus, 'qcache', meta());
   });
 
   afterAll(async () => {

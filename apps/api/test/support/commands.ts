@@ -18,8 +18,16 @@ export const proposeGmeCommand = (cooperationId: string, leadOrganisationId: str
   },
 });
 
-/** Registers insertion structures (AI) of Maine-et-Loire (région 52), by id and name, on 1 September 2024. */
-export async function registerAiOrganisations(bus: CommandBus, organisations: readonly (readonly [string, string])[], meta: CommandMeta): Promise<void> {
+/**
+ * Registers three insertion structures (AI) of Maine-et-Loire (région 52) on 1 September 2024, with
+ * ids `<prefix>-tremplin`, `<prefix>-segre` and `<prefix>-saumur`.
+ */
+export async function registerAiOrganisations(bus: CommandBus, prefix: string, meta: CommandMeta): Promise<void> {
+  const organisations = [
+    [`${prefix}-tremplin`, 'Tremplin Travail'],
+    [`${prefix}-segre`, 'AI du Segréen'],
+    [`${prefix}-saumur`, 'AI du Saumurois'],
+  ];
   for (const [id, name] of organisations) {
     await bus.execute(
       organisationCommand(
