@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { openDatabase } from '@maillage/infra';
+import { leaveShutdownSignalsToCaller, openDatabase } from '@maillage/infra';
 import { createApp } from './bootstrap';
 import { demoAlreadySeeded, runDemoSeed } from './demo/demo-seed';
 import { progressPrinter } from './progress-printer';
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  leaveShutdownSignalsToCaller(); // the embedded server is stopped by `shutdown`, after the app
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';
   try {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
-import { openDatabase, type DatabaseHandle } from '@maillage/infra';
+import { leaveShutdownSignalsToCaller, openDatabase, type DatabaseHandle } from '@maillage/infra';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -189,6 +189,7 @@ projections
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
+      leaveShutdownSignalsToCaller(); // the runner stops first, then the session's embedded server
     });
     await runner.stop();
     await session.close();

