@@ -50,7 +50,7 @@ import { AuthService } from '../apps/api/src/auth/auth.service';
 import { READ_MODEL_CACHE, type ReadModelCache } from '../apps/api/src/graphql/read-model-cache';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
-import { intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
+import { freshDatabase, intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
 
 // Only the summary goes to stdout: everything else written there (Nest's logger) goes to stderr.
 const stdout = process.stdout.write.bind(process.stdout);
@@ -90,15 +90,7 @@ function log(message: string): void {
 async function load(adminUrl: string, templateUrl: string): Promise<void> {
   await loadTemplate(adminUrl, templateUrl);
   const started = Date.now();
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop database if exists ${DATABASE} with (force)`);
-    // FILE_COPY copies the template's files (one checkpoint) instead of WAL-logging every block.
-    await admin.query(`create database ${DATABASE} template ${TEMPLATE} strategy file_copy`);
-  } finally {
-    await admin.end();
-  }
+  await freshDatabase(adminUrl, DATABASE, TEMPLATE);
   log(`${DATABASE} copied from ${TEMPLATE} in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -136,11 +128,7 @@ async function loadTemplate(adminUrl: string, url: string): Promise<void> {
       return;
     }
   }
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`drop database if exists ${TEMPLATE} with (force)`);
-  await admin.end();
-  await createDatabaseIfMissing(adminUrl, TEMPLATE);
+  await freshDatabase(adminUrl, TEMPLATE);
   await migrateEventStore(url);
   await migrateProjections(url);
   await migrateReadModels(url);

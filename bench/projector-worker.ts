@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   if (!url) throw new Error('BENCH_API_DATABASE_URL is required');
   const store = await PostgresEventStore.open({ url });
   const quiet = { log: () => undefined, warn: () => undefined, error: (m: string) => process.stderr.write(`[projector] ${m}\n`) };
-  const runner = new ProjectionRunner({ url, store, projections: READ_MODEL_PROJECTIONS, batchIntervalMs: liveBatchIntervalMs(undefined, PROJECTOR_PROCESS_BATCH_INTERVAL_MS), logger: quiet });
+  const runner = new ProjectionRunner({ url, store, projections: READ_MODEL_PROJECTIONS, batchIntervalMs: liveBatchIntervalMs(process.env.MAILLAGE_PROJECTION_BATCH_INTERVAL_MS, PROJECTOR_PROCESS_BATCH_INTERVAL_MS), logger: quiet });
   await runner.start();
   process.on('message', (message: { cpu?: boolean; stop?: boolean }) => {
     if (message.cpu) process.send?.({ cpu: process.cpuUsage() });

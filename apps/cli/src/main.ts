@@ -181,7 +181,7 @@ projections
       pool: session.pool,
       store: session.store,
       projections: READ_MODEL_PROJECTIONS,
-      batchIntervalMs: liveBatchIntervalMs(undefined, PROJECTOR_PROCESS_BATCH_INTERVAL_MS),
+      batchIntervalMs: liveBatchIntervalMs(process.env.MAILLAGE_PROJECTION_BATCH_INTERVAL_MS, PROJECTOR_PROCESS_BATCH_INTERVAL_MS),
       logger: console,
     });
     await runner.start();

@@ -131,12 +131,13 @@ export function socketDirectoryFor(dataDir: string, port: number): string | null
   return Buffer.byteLength(path.join(dataDir, `.s.PGSQL.${port}`)) <= 103 ? dataDir : null;
 }
 
-/** Stops the postmaster by pid (fast shutdown) and waits for it: works for started and adopted servers. */
 /**
+ * Stops the postmaster (fast shutdown) and waits for it: works for started and adopted servers.
  * @param started the package's handle when this process started the server. Its stop() is the
  * one that sends SIGINT then: the package also stops every server it started when the process
  * exits (an exit hook), and a server stopped behind its back left that hook waiting for an exit
- * event that had already passed, holding the process 10 s before exiting.
+ * event that had already passed, holding the process 10 s before exiting. (Waiting on the pid too
+ * covers a server that already died: the package's stop() would wait for that exit forever.)
  */
 function ownerStop(dataDir: string, postmasterPid: number | null, started?: EmbeddedPostgresInstance): () => Promise<void> {
   let stopped = false;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Pool, type PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
+import { wholeNumberSetting } from '@maillage/infra';
 import {
   listDeadLetters,
   projectionStatus,
@@ -72,19 +73,12 @@ export interface ProjectionRunnerOptions {
 export const PROJECTOR_PROCESS_BATCH_INTERVAL_MS = 250;
 
 /**
- * MAILLAGE_PROJECTION_BATCH_INTERVAL_MS: a host's (API, CLI) batchIntervalMs for its live
- * projectors, else `fallback`. Whole milliseconds, 0 for none, at most 10,000.
+ * A host's (API, CLI) batchIntervalMs for its live projectors from the value of
+ * MAILLAGE_PROJECTION_BATCH_INTERVAL_MS (`raw`), else `fallback`. Whole milliseconds, 0 for none,
+ * at most 10,000.
  */
-export function liveBatchIntervalMs(
-  raw: string | undefined = process.env.MAILLAGE_PROJECTION_BATCH_INTERVAL_MS,
-  fallback = 0,
-): number {
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value < 0 || value > 10_000) {
-    throw new Error(`MAILLAGE_PROJECTION_BATCH_INTERVAL_MS must be a whole number of milliseconds from 0 to 10000, not "${raw}"`);
-  }
-  return value;
+export function liveBatchIntervalMs(raw: string | undefined, fallback = 0): number {
+  return wholeNumberSetting('MAILLAGE_PROJECTION_BATCH_INTERVAL_MS', raw, { fallback, unit: 'milliseconds', max: 10_000, zero: 'for none' });
 }
 
 export type WorkerState = 'standby' | 'running' | 'blocked' | 'stopped';

@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { migrateEventStore, type EventStore } from '@maillage/event-store';
-import { cacheSizeFromEnv } from '../config/cache-size';
+import { wholeNumberSetting } from '@maillage/infra';
 import { DATABASE_URL, EVENT_STORE_FACTORY, PG_POOL } from '../database/database.module';
 import { CommandExecutor } from './command-executor';
 import { COMMAND_HANDLERS } from './command-handlers';
@@ -16,7 +16,7 @@ export const EVENT_STORE = Symbol('EVENT_STORE');
  * 10,000, a few tens of MB; 0 turns it off). See CommandExecutor.
  */
 export function aggregateCacheSize(raw: string | undefined): number {
-  return cacheSizeFromEnv('MAILLAGE_AGGREGATE_CACHE', 'streams', raw, 10_000);
+  return wholeNumberSetting('MAILLAGE_AGGREGATE_CACHE', raw, { fallback: 10_000, unit: 'streams', zero: 'turns the cache off' });
 }
 
 class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
+import { wholeNumberSetting } from '@maillage/infra';
 import { cooperationStreamName, eventTypeLabelsFr, type CooperationEventType, type CooperationState } from '@maillage/domain';
 import { cooperationAggregate } from '../command-side/aggregates';
-import { cacheSizeFromEnv } from '../config/cache-size';
 import { toDomainEvent } from '../command-side/command-executor';
 import { EVENT_STORE } from '../command-side/command-side.module';
 import { notFound } from '../graphql/api-errors';
@@ -21,7 +21,7 @@ export const QUERY_STREAM_CACHE_EVENTS = Symbol('QUERY_STREAM_CACHE_EVENTS');
  * keeps in memory, folded (default 20,000, a few tens of MB; 0 turns it off).
  */
 export function queryStreamCacheEvents(raw: string | undefined): number {
-  return cacheSizeFromEnv('MAILLAGE_QUERY_STREAM_CACHE', 'events', raw, 20_000);
+  return wholeNumberSetting('MAILLAGE_QUERY_STREAM_CACHE', raw, { fallback: 20_000, unit: 'events', zero: 'turns the cache off' });
 }
 
 /** A stream as read so far: its events in version order and their fold. Never mutated once kept. */

@@ -43,7 +43,7 @@ class ProjectionsLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAp
           url,
           store,
           projections: READ_MODEL_PROJECTIONS,
-          batchIntervalMs: liveBatchIntervalMs(),
+          batchIntervalMs: liveBatchIntervalMs(process.env.MAILLAGE_PROJECTION_BATCH_INTERVAL_MS),
           logger: new Logger('Projections'),
         }),
     },
