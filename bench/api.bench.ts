@@ -48,6 +48,7 @@ import { createHash } from 'node:crypto';
 import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { READ_MODEL_CACHE, type ReadModelCache } from '../apps/api/src/graphql/read-model-cache';
+import { EVENT_STORE } from '../apps/api/src/command-side/command-side.module';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
 import { freshDatabase, intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
@@ -459,6 +460,10 @@ async function main(): Promise<void> {
       // With one process, how often the read models' caches answered (see ReadModelCache).
       const cache = workers.length ? null : app.get<ReadModelCache>(READ_MODEL_CACHE);
       const cacheBefore = cache && { hits: cache.hits, misses: cache.misses, shared: cache.shared, versionReads: cache.versionReads };
+      // With one process, how many statements served the stream reads (PostgresEventStore batches them).
+      const eventStore = workers.length ? null : app.get<unknown>(EVENT_STORE);
+      const readCounts = () => (eventStore instanceof PostgresEventStore ? { ...eventStore.readCounts } : null);
+      const readsBefore = readCounts();
       if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
       const app_s = workers.length
@@ -467,6 +472,11 @@ async function main(): Promise<void> {
       const projector_s = projector ? (await childCpu(projector)) - projectorBefore : 0;
       const busy = machineBusySeconds() - busyBefore;
       const pg_s = postgresCpuSeconds(dataDir) - pgBefore;
+      const readsAfter = readCounts();
+      const streamReads = readsBefore && readsAfter && {
+        reads: readsAfter.reads - readsBefore.reads,
+        statements: readsAfter.statements - readsBefore.statements,
+      };
       const cacheCounts = cache &&
         cacheBefore && {
           hits: cache.hits - cacheBefore.hits,
@@ -522,6 +532,7 @@ async function main(): Promise<void> {
           machine_capacity: SECONDS * cpus().length,
         },
         ...(cacheCounts ? { read_model_cache: cacheCounts } : {}),
+        ...(streamReads ? { stream_reads: streamReads } : {}),
         load_average_at_start: Math.round(load1 * 10) / 10,
         projectors: PROJECTOR_PROCESS ? 'own process' : process.env.MAILLAGE_PROJECTORS === 'off' ? 'off' : 'on',
         node_env: process.env.NODE_ENV ?? null,

@@ -213,6 +213,96 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
     });
   });
 
+  describe('read batching', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture('es_reads');
+    });
+    afterAll(() => f.close());
+
+    /** Streams of 1 to `n` events, each event's data naming its stream and version. */
+    async function streamsOf(store: PostgresEventStore, n: number): Promise<string[]> {
+      const streams = Array.from({ length: n }, () => newStream('reads'));
+      await Promise.all(
+        streams.map((s, k) =>
+          store.appendToStream(s, Array.from({ length: k + 1 }, (_, v) => newEvent('Counted', { s, v: v + 1 })), {
+            expectedVersion: NO_STREAM,
+          }),
+        ),
+      );
+      return streams;
+    }
+
+    it('serves the forward reads asked for in one turn with one statement, each with its own answer', async () => {
+      const store = f.store();
+      const streams = await streamsOf(store, 6);
+      const asks: [string, number | undefined][] = [
+        [streams[5], undefined],
+        [streams[0], undefined],
+        [streams[5], 4], // the same stream again, from a version
+        [streams[3], 5], // past its end
+        [newStream('reads'), undefined], // no such stream
+        [streams[2], 2],
+      ];
+      const before = { ...store.readCounts };
+      const batched = await Promise.all(asks.map(([s, from]) => store.readStream(s, from === undefined ? {} : { from })));
+      expect(store.readCounts.reads - before.reads).toBe(asks.length);
+      expect(store.readCounts.statements - before.statements).toBe(1);
+      // Reads with a bound are never batched: the same answers, one statement each.
+      const single = await Promise.all(asks.map(([s, from]) => store.readStream(s, { from: from ?? 1, maxCount: 1000 })));
+      expect(store.readCounts.statements - before.statements).toBe(1 + asks.length);
+      expect(batched).toEqual(single);
+      expect(batched.map((events) => events.map((e) => [e.streamId, e.streamVersion, (e.data as { v: number }).v]))).toEqual([
+        [1, 2, 3, 4, 5, 6].map((v) => [streams[5], v, v]),
+        [[streams[0], 1, 1]],
+        [4, 5, 6].map((v) => [streams[5], v, v]),
+        [],
+        [],
+        [2, 3].map((v) => [streams[2], v, v]),
+      ]);
+    });
+
+    it('splits a turn with more reads than one statement carries, and answers every one', async () => {
+      const store = f.store();
+      const streams = await streamsOf(store, 3);
+      const before = { ...store.readCounts };
+      const reads = await Promise.all(Array.from({ length: 250 }, (_, i) => store.readStream(streams[i % 3])));
+      expect(store.readCounts.statements - before.statements).toBe(3); // 100 + 100 + 50
+      expect(reads.map((events) => events.length)).toEqual(Array.from({ length: 250 }, (_, i) => (i % 3) + 1));
+    });
+
+    it('a read asked for after an append resolved sees it, even when it shares a statement with earlier reads', async () => {
+      const store = f.store();
+      const [stream] = await streamsOf(store, 1);
+      const early = store.readStream(stream);
+      await store.appendToStream(stream, [newEvent('Later')], { expectedVersion: 1 });
+      const late = store.readStream(stream);
+      expect((await late).map((e) => e.type)).toEqual(['Counted', 'Later']);
+      expect((await early).length).toBeGreaterThanOrEqual(1);
+    });
+
+    it('serves reads asked for before close, then refuses new ones', async () => {
+      const store = f.store();
+      const [, stream] = await streamsOf(store, 2);
+      const pending = store.readStream(stream);
+      await store.close();
+      expect(await pending).toHaveLength(2);
+      await expect(store.readStream(stream)).rejects.toMatchObject({ code: EventStoreErrorCode.Closed });
+    });
+
+    it('rejects every read of a failed statement with a typed error', async () => {
+      const port = await freePort();
+      const store = new PostgresEventStore({ url: `postgres://nobody:nothing@127.0.0.1:${port}/nowhere`, connectionTimeoutMillis: 1000 });
+      const outcomes = await Promise.allSettled([store.readStream(newStream()), store.readStream(newStream(), { from: 3 })]);
+      expect(store.readCounts.statements).toBe(1);
+      for (const outcome of outcomes) {
+        expect(outcome).toMatchObject({ status: 'rejected', reason: { code: EventStoreErrorCode.DatabaseUnavailable } });
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(EventStoreError);
+      }
+      await store.close();
+    });
+  });
+
   describe('commit-safe global order', () => {
     let f: Fixture;
     beforeAll(async () => {

@@ -55,6 +55,14 @@ interface PendingAppend {
   reject(error: Error): void;
 }
 
+/** A whole-stream forward read (optionally from a version) waiting for the next read batch. */
+interface PendingRead {
+  streamId: string;
+  from: number;
+  resolve(events: RecordedEvent[]): void;
+  reject(error: Error): void;
+}
+
 interface BatchRow {
   idx: number;
   status: 'ok' | 'replay' | 'conflict' | 'duplicate';
@@ -86,6 +94,8 @@ const EVENT_COLUMNS = `global_position, transaction_id::text as xid_text, stream
 // Positions are "<transaction id>:<global position>"; both are unsigned 64-bit integers.
 const POSITION = /^(\d{1,20}):(\d{1,20})$/;
 const MAX_READ_ALL_LIMIT = 10_000;
+/** Most stream reads one statement carries (see `flushReads`). */
+const MAX_READ_BATCH = 100;
 const MAX_BATCH_ATTEMPTS = 5;
 
 function expectedCode(expected: ExpectedVersion): number {
@@ -132,6 +142,12 @@ export class PostgresEventStore implements EventStore {
   private flushScheduled = false;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
+  /** Forward stream reads waiting for the end of this event-loop turn (see `readStream`). */
+  private readonly reads: PendingRead[] = [];
+  private readFlushScheduled = false;
+  private readonly readsRunning = new Set<Promise<void>>();
+  /** Stream reads asked for, and statements that served them (the ratio is the batching factor). */
+  readonly readCounts = { reads: 0, statements: 0 };
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     const onBackgroundError = options.onBackgroundError ?? (() => undefined);
@@ -196,6 +212,14 @@ export class PostgresEventStore implements EventStore {
         `Invalid direction ${String(direction)}`,
       );
     }
+    this.readCounts.reads++;
+    if (direction === 'forwards' && to === null && maxCount === null && until === null) {
+      return new Promise<RecordedEvent[]>((resolve, reject) => {
+        this.reads.push({ streamId, from, resolve, reject });
+        this.scheduleReads();
+      });
+    }
+    this.readCounts.statements++;
     const rows = await this.query<EventRow>(
       `select ${EVENT_COLUMNS} from event_store.events
         where stream_id = $1 and stream_version >= $2
@@ -302,8 +326,72 @@ export class PostgresEventStore implements EventStore {
     if (this.queue.length || this.inFlight) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
+    // Reads asked for before the close are served, not cut off.
+    this.flushReads();
+    await Promise.all(this.readsRunning);
     await this.notifier.close();
     await this.pool.end();
+  }
+
+  // ---- read batching ----
+
+  /**
+   * Forward reads of whole streams (or of what follows a version: what the command side and the
+   * detail page ask for) are sent together: every such read asked for during one turn of the event
+   * loop goes out as one statement when the turn ends (setImmediate), one round trip instead of one
+   * each. Under load one turn handles many requests, and one append batch's outcomes resolve in one
+   * callback, so their conflict rechecks are issued together. Each read keeps its own answer, all
+   * from one snapshot taken after every one of them was asked for: what a read of its own would
+   * have returned at that instant (so an append that resolved before the read was asked is in it).
+   * Idle, a read waits only for the end of the current turn.
+   */
+  private scheduleReads(): void {
+    if (this.readFlushScheduled) return;
+    this.readFlushScheduled = true;
+    setImmediate(() => {
+      this.readFlushScheduled = false;
+      this.flushReads();
+    });
+  }
+
+  private flushReads(): void {
+    while (this.reads.length) {
+      const running = this.runReads(this.reads.splice(0, MAX_READ_BATCH));
+      this.readsRunning.add(running);
+      void running.finally(() => this.readsRunning.delete(running));
+    }
+  }
+
+  private async runReads(reads: PendingRead[]): Promise<void> {
+    this.readCounts.statements++;
+    try {
+      if (reads.length === 1) {
+        const [read] = reads;
+        const rows = await this.query<EventRow>(
+          `select ${EVENT_COLUMNS} from event_store.events
+            where stream_id = $1 and stream_version >= $2 order by stream_version`,
+          [read.streamId, read.from],
+          `reading stream "${read.streamId}"`,
+        );
+        read.resolve(rows.map(toRecordedEvent));
+        return;
+      }
+      // One index range scan per read (unique stream_id, stream_version), in the reads' order.
+      const rows = await this.query<EventRow & { i: number }>(
+        `select r.i::integer as i, e.*
+           from unnest($1::text[], $2::bigint[]) with ordinality as r(s, f, i)
+           cross join lateral (select ${EVENT_COLUMNS} from event_store.events
+                                where stream_id = r.s and stream_version >= r.f) e
+          order by r.i, e.stream_version`,
+        [reads.map((r) => r.streamId), reads.map((r) => r.from)],
+        `reading ${reads.length} streams`,
+      );
+      const events: RecordedEvent[][] = reads.map(() => []);
+      for (const row of rows) events[row.i - 1].push(toRecordedEvent(row));
+      reads.forEach((read, k) => read.resolve(events[k]));
+    } catch (error) {
+      for (const read of reads) read.reject(error as Error);
+    }
   }
 
   // ---- group commit ----
