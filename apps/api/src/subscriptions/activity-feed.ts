@@ -68,10 +68,16 @@ const TIMEOUT = /^Timed out waiting for /;
  * Fan-out is in memory: several API instances each tail the store themselves and serve their own
  * sockets, so no shared broker (Redis, ...) is needed. The cursor is not persisted: a subscription
  * gets the events committed while it is open; a client that reconnects reloads from the queries.
+ *
+ * With nobody subscribed the feed reads nothing (it is "parked": under load, following the store
+ * for no one cost a readAll of every committed batch, events and data). The first subscriber
+ * places the cursor at the store's head before it is registered (see `subscribe`).
  */
 export class ActivityFeed {
   private readonly subscribers = new Set<Subscriber>();
   private cursor: string | null = null;
+  /** No subscriber: the cursor is not kept up; the next first subscriber places it (see `subscribe`). */
+  private parked = true;
   private loop: Promise<void> | null = null;
   private stopping = false;
   private degraded = false;
@@ -107,10 +113,9 @@ export class ActivityFeed {
     return this.cursor;
   }
 
-  /** Starts tailing from the current head (events committed before start are not published). */
+  /** Starts the loop; it tails the store while someone is subscribed (events committed before start are not published). */
   async start(): Promise<void> {
     if (this.loop || this.stopping) return;
-    this.cursor = await this.options.store.headPosition();
     this.unsubscribe = this.options.store.onAppended(() => this.wake());
     this.loop = this.run();
   }
@@ -130,14 +135,27 @@ export class ActivityFeed {
     }
   }
 
-  /** A bounded queue receiving the deliveries that match, until the subscriber returns it. */
-  subscribe(matches: (delivery: ActivityDelivery) => boolean): SubscriberQueue<ActivityDelivery> {
+  /**
+   * A bounded queue receiving the deliveries that match, until the subscriber returns it: every
+   * event committed after it resolves. While the feed is parked the store's head is read first and
+   * becomes the cursor (a subscriber arriving meanwhile keeps the first one's earlier cursor, and
+   * may get a few events committed just before it asked: never fewer than promised).
+   */
+  async subscribe(matches: (delivery: ActivityDelivery) => boolean): Promise<SubscriberQueue<ActivityDelivery>> {
     const subscriber: Subscriber = { matches, queue: undefined as unknown as SubscriberQueue<ActivityDelivery> };
     subscriber.queue = new SubscriberQueue<ActivityDelivery>(this.subscriberCapacity, () => this.subscribers.delete(subscriber));
+    if (this.parked && !this.stopping) {
+      const head = await this.options.store.headPosition();
+      if (this.parked) {
+        this.cursor = head;
+        this.parked = false;
+      }
+    }
     if (this.stopping) {
       subscriber.queue.fail(new GraphQLError('Le serveur redémarre : réabonnez-vous dans un instant.', { extensions: { code: SERVER_SHUTTING_DOWN } }));
     } else {
       this.subscribers.add(subscriber);
+      this.wake();
     }
     return subscriber.queue;
   }
@@ -170,6 +188,12 @@ export class ActivityFeed {
 
   private async run(): Promise<void> {
     while (!this.stopping) {
+      if (!this.subscribers.size) {
+        // Nobody listens: read nothing until someone subscribes (subscribe places the cursor and wakes us).
+        this.parked = true;
+        await this.idle(this.pollIntervalMs);
+        continue;
+      }
       try {
         this.wokenEarly = false;
         const page = await this.options.store.readAll({ after: this.cursor, limit: this.batchSize });
@@ -179,7 +203,7 @@ export class ActivityFeed {
         }
         const last = page.events[page.events.length - 1].globalPosition;
         const cooperationEvents = page.events.filter((e) => cooperationIdFromStream(e.streamId) !== null);
-        // Nobody listens: move on without waiting for the projections.
+        // The last subscriber left while the page was read: move on without waiting for the projections.
         if (this.subscribers.size && cooperationEvents.length) {
           const caughtUp = await this.catchUp(last);
           if (this.stopping) break;

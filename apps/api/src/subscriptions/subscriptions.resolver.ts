@@ -123,7 +123,7 @@ export class SubscriptionsResolver {
     if (!cooperationId || cooperationId.length > 100) throw badInput('Identifiant de coopération invalide.', 'cooperationId');
     const scope = { cooperationId };
     await authorizeSubscription(context, scope, this.queries);
-    return this.guarded(this.feed.subscribe((d) => d.cooperationId === cooperationId), context, scope);
+    return this.guarded(await this.feed.subscribe((d) => d.cooperationId === cooperationId), context, scope);
   }
 
   @Subscription(() => RegionalActivity, {
@@ -136,7 +136,7 @@ export class SubscriptionsResolver {
     if (!isRegionCode(region)) throw badInput('Région inconnue (code INSEE attendu, par exemple "11").', 'region');
     const scope = { region };
     await authorizeSubscription(context, scope, this.queries);
-    return this.guarded(this.feed.subscribe((d) => d.regionCode === region), context, scope);
+    return this.guarded(await this.feed.subscribe((d) => d.regionCode === region), context, scope);
   }
 
   private guarded(source: AsyncIterableIterator<ActivityDelivery>, context: SubscriptionContext, scope: SubscriptionScope) {
