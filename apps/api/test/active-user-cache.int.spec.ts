@@ -40,10 +40,13 @@ describe('ActiveUserCache (real PostgreSQL)', () => {
     return id;
   };
   /** Waits until the cache has handled every notification committed so far (they arrive in commit order). */
+  // Waits for the marker itself: counting notifications was satisfied by a change's own notification
+  // still on its way, and the marker then arrived during the test's first read (which, rightly, was
+  // not kept: the test saw two loads).
   const settled = async (target = cache) => {
-    const before = target.notificationsReceived;
-    await pool.query(`select pg_notify('maillage_users', $1)`, [`marker-${randomUUID()}`]);
-    await until(() => target.notificationsReceived > before, 'the marker notification');
+    const marker = `marker-${randomUUID()}`;
+    await pool.query(`select pg_notify('maillage_users', $1)`, [marker]);
+    await until(() => target.lastNotification === marker, 'the marker notification');
   };
   const cached = (url: string) =>
     new ActiveUserCache(url, (id, cv) => {

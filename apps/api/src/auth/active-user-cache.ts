@@ -28,7 +28,7 @@ export class ActiveUserCache {
   private readonly notifier: AppendNotifier;
   private readonly unsubscribe: () => void;
   private generation = 0;
-  private received = 0;
+  private lastPayload: string | null = null;
 
   constructor(
     url: string,
@@ -39,7 +39,7 @@ export class ActiveUserCache {
     this.notifier = new AppendNotifier(url, options.onError ?? (() => undefined), USERS_CHANNEL);
     // A payload names one user; none (a reconnect) means anything may have changed.
     this.unsubscribe = this.notifier.subscribe((payload) => {
-      this.received++;
+      this.lastPayload = payload ?? null;
       if (payload) this.invalidate(payload);
       else this.clear();
     });
@@ -74,9 +74,12 @@ export class ActiveUserCache {
     return this.notifier.listening;
   }
 
-  /** Notifications handled so far (they arrive in commit order: a test's marker shows the earlier ones are in). */
-  get notificationsReceived(): number {
-    return this.received;
+  /**
+   * The payload of the last notification handled. Notifications arrive in commit order, so once a
+   * marker sent after some changes is the last one handled, every earlier change has been handled.
+   */
+  get lastNotification(): string | null {
+    return this.lastPayload;
   }
 
   get size(): number {
