@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Client } from 'pg';
 import { startEmbeddedPostgres } from './embedded-postgres';
+import { wholeNumberSetting } from './settings';
 
 export interface DatabaseHandle {
   url: string;
@@ -28,7 +29,7 @@ export async function openDatabase(
   const dataDir = path.resolve(env.MAILLAGE_DATA_DIR ?? DEFAULT_DATA_DIR);
   const server = await startEmbeddedPostgres({
     dataDir,
-    port: env.MAILLAGE_PG_PORT ? Number(env.MAILLAGE_PG_PORT) : undefined,
+    port: env.MAILLAGE_PG_PORT?.trim() ? wholeNumberSetting('MAILLAGE_PG_PORT', env.MAILLAGE_PG_PORT, { fallback: 0, unit: '', min: 1, max: 65535 }) : undefined,
     onProgress,
   });
   const created = await createDatabaseIfMissing(server.adminUrl, DEFAULT_DATABASE);

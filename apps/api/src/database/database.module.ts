@@ -1,5 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
+import { wholeNumberSetting } from '@maillage/infra';
 import { createEventStore, readEventStoreConfig, type EventStore, type EventStoreConfig } from '@maillage/event-store';
 import { READ_MODEL_PROJECTIONS } from '@maillage/read-models';
 import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
@@ -18,6 +19,11 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
+/** PG_POOL_SIZE: connections of the process's pool (default 20); a bad value stops the start-up. */
+export function poolSize(raw: string | undefined): number {
+  return wholeNumberSetting('PG_POOL_SIZE', raw, { fallback: 20, unit: 'connections', min: 1, max: 1000 });
+}
+
 /** One connection pool per process, shared by the event store and the read-model queries. */
 @Global()
 @Module({})
@@ -30,7 +36,7 @@ export class DatabaseModule {
         {
           provide: PG_POOL,
           useFactory: () => {
-            const pool = new Pool({ connectionString: url, max: Number(process.env.PG_POOL_SIZE ?? 20) });
+            const pool = new Pool({ connectionString: url, max: poolSize(process.env.PG_POOL_SIZE) });
             // An idle client's network error must not crash the process; the pool replaces it.
             pool.on('error', (error) => console.error(`[database] idle client error: ${error.message}`));
             return pool;
