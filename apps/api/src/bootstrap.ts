@@ -22,6 +22,9 @@ export function createApp(options: AppOptions): Promise<NestFastifyApplication> 
   return holdingEventLoop(async () => {
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), new FastifyAdapter(), {
       logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
+      // A provider that fails (a bad setting, say) rejects here, so the caller can stop the embedded
+      // server and say why, instead of Nest exiting the process on its own.
+      abortOnError: false,
     });
     app.enableShutdownHooks();
     await registerConsole(app); // the web console at /, with its security headers

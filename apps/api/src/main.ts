@@ -13,7 +13,13 @@ import { seedDemoAccounts } from './auth/demo-accounts';
  */
 async function main(): Promise<void> {
   const database = await openDatabase(process.env, (m) => console.log(`[postgres] ${m}`));
-  const app = await createApp({ databaseUrl: database.url });
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp({ databaseUrl: database.url });
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
