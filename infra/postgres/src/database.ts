@@ -29,7 +29,8 @@ export async function openDatabase(
   const dataDir = path.resolve(env.MAILLAGE_DATA_DIR ?? DEFAULT_DATA_DIR);
   const server = await startEmbeddedPostgres({
     dataDir,
-    port: env.MAILLAGE_PG_PORT?.trim() ? wholeNumberSetting('MAILLAGE_PG_PORT', env.MAILLAGE_PG_PORT, { fallback: 0, unit: '', min: 1, max: 65535 }) : undefined,
+    // Unset: 0, i.e. a free port.
+    port: wholeNumberSetting('MAILLAGE_PG_PORT', env.MAILLAGE_PG_PORT, { fallback: 0, unit: '', min: 1, max: 65535 }) || undefined,
     onProgress,
   });
   const created = await createDatabaseIfMissing(server.adminUrl, DEFAULT_DATABASE);

@@ -271,14 +271,14 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
       expect(reads.map((events) => events.length)).toEqual(Array.from({ length: 250 }, (_, i) => (i % 3) + 1));
     });
 
-    it('a read asked for after an append resolved sees it, even when it shares a statement with earlier reads', async () => {
+    it('a read asked for after an append resolved sees it, although a read of the same stream asked before is still queued or running', async () => {
       const store = f.store();
       const [stream] = await streamsOf(store, 1);
-      const early = store.readStream(stream);
+      const early = store.readStream(stream); // never shared with the later read, whose answer must include the append
       await store.appendToStream(stream, [newEvent('Later')], { expectedVersion: 1 });
       const late = store.readStream(stream);
       expect((await late).map((e) => e.type)).toEqual(['Counted', 'Later']);
-      expect((await early).length).toBeGreaterThanOrEqual(1);
+      await early;
     });
 
     it('serves reads asked for before close, then refuses new ones', async () => {

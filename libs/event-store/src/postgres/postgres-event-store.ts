@@ -219,6 +219,18 @@ export class PostgresEventStore implements EventStore {
         this.scheduleReads();
       });
     }
+    return this.readOneStream(streamId, from, to, until, maxCount, direction);
+  }
+
+  /** One stream's read, one statement (the read path of reads that are not batched, and of a batch of one). */
+  private async readOneStream(
+    streamId: string,
+    from: number,
+    to: number | null,
+    until: Date | null,
+    maxCount: number | null,
+    direction: 'forwards' | 'backwards',
+  ): Promise<RecordedEvent[]> {
     this.readCounts.statements++;
     const rows = await this.query<EventRow>(
       `select ${EVENT_COLUMNS} from event_store.events
@@ -363,19 +375,13 @@ export class PostgresEventStore implements EventStore {
   }
 
   private async runReads(reads: PendingRead[]): Promise<void> {
-    this.readCounts.statements++;
     try {
       if (reads.length === 1) {
         const [read] = reads;
-        const rows = await this.query<EventRow>(
-          `select ${EVENT_COLUMNS} from event_store.events
-            where stream_id = $1 and stream_version >= $2 order by stream_version`,
-          [read.streamId, read.from],
-          `reading stream "${read.streamId}"`,
-        );
-        read.resolve(rows.map(toRecordedEvent));
+        read.resolve(await this.readOneStream(read.streamId, read.from, null, null, null, 'forwards'));
         return;
       }
+      this.readCounts.statements++;
       // One index range scan per read (unique stream_id, stream_version), in the reads' order.
       const rows = await this.query<EventRow & { i: number }>(
         `select r.i::integer as i, e.*
