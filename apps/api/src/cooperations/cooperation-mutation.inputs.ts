@@ -1,4 +1,4 @@
-import { Field, Float, GraphQLISODateTime, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int } from '@nestjs/graphql';
 import type {
   AbandonReason,
   CloseOutcome,
@@ -51,7 +51,7 @@ export abstract class CommandOptionsInput {
   @Field({ nullable: true, description: 'A retry with the same key returns the first result and changes nothing.' })
   idempotencyKey?: string;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the fact happened in reality (default: now); may be in the past, never in the future.' })
+  @Field(() => Date, { nullable: true, description: 'When the fact happened in reality (default: now), as an RFC 3339 date-time with its offset (2025-03-01T09:00:00Z); may be in the past, never in the future.' })
   occurredAt?: Date;
 }
 

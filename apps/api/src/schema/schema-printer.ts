@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { API_RESOLVERS } from '../app.module';
 import { holdingEventLoop } from '../bootstrap';
+import { SCHEMA_OPTIONS } from '../graphql/scalars';
 
 /** Repository root: the nearest folder above this file (source or dist/) holding nest-cli.json. */
 function repositoryRoot(from: string): string {
@@ -31,7 +32,7 @@ export function buildApiSchema(): Promise<GraphQLSchema> {
   return holdingEventLoop(async () => {
     const app = await NestFactory.createApplicationContext(GraphQLSchemaBuilderModule, { logger: false });
     await app.init();
-    const schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS);
+    const schema = await app.get(GraphQLSchemaFactory).create(API_RESOLVERS, SCHEMA_OPTIONS);
     await app.close();
     return schema;
   });

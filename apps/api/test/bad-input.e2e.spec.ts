@@ -1,0 +1,244 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, type TestDatabase } from '@maillage/testing';
+import { createApp } from '../src/bootstrap';
+import { TestActors, type Headers } from './support/actors';
+
+jest.setTimeout(120_000);
+
+type Payload = { cooperationId: string; version: number };
+
+/**
+ * Input no resolver expects: malformed instants, the NUL character, and a schema-driven fuzz of
+ * every query and mutation. Each must end in a typed error that names the problem, with nothing
+ * written; none may end in INTERNAL_SERVER_ERROR.
+ */
+describe('bad input over HTTP', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let url: string;
+  let gql: ReturnType<typeof graphqlClient>;
+  let actors: TestActors;
+  let admin: Headers;
+  let member: Headers;
+  let lead: string;
+  let cooperationId: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('bad_input');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    url = `${await app.getUrl()}/graphql`;
+    gql = graphqlClient(url);
+    actors = TestActors.of(app);
+    admin = await actors.admin();
+    const registered = await gql<{ registerOrganisation: { organisationId: string } }>(
+      `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`,
+      { input: { name: 'La Table de Cana', kind: 'EI', regionCode: '11', departementCode: '93' } },
+      admin,
+    );
+    expect(registered.errors).toBeUndefined();
+    lead = registered.data!.registerOrganisation.organisationId;
+    member = await actors.member(lead);
+    const proposed = await mutate('proposeCooperation', {
+      kind: 'GME',
+      name: 'Restauration collective — Seine-Saint-Denis',
+      objectives: ['ECONOMIC_DEVELOPMENT'],
+      territory: { regionCode: '11', departementCodes: ['93'] },
+      sectors: ['CATERING'],
+      leadOrganisationId: lead,
+      occurredAt: '2024-01-10T09:00:00.000Z',
+    });
+    expect(proposed.errors).toBeUndefined();
+    cooperationId = proposed.data!.proposeCooperation.cooperationId;
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  const mutate = (name: string, input: Record<string, unknown>, as: Headers = member): Promise<GraphQLResponse<Record<string, Payload>>> =>
+    gql(`mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { cooperationId version } }`, { input }, as);
+
+  const version = async (): Promise<number> => {
+    const r = await gql<{ cooperation: { version: number } }>(`query($id: ID!) { cooperation(id: $id) { version } }`, { id: cooperationId }, member);
+    expect(r.errors).toBeUndefined();
+    return r.data!.cooperation.version;
+  };
+
+  const noLeak = (response: unknown) => expect(JSON.stringify(response)).not.toMatch(/stacktrace|node_modules|at \/|INTERNAL_SERVER_ERROR/);
+
+  it('refuses an occurredAt that is no RFC 3339 date-time, writing nothing', async () => {
+    const before = await version();
+    for (const occurredAt of ['2025-13-45T09:00:00Z', '2025-02-30T09:00:00Z', 'hier', '', '2025-03-01', '2025-03-01T09:00:00', 'NaN']) {
+      const r = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', occurredAt });
+      expect({ occurredAt, code: errorCode(r) }).toEqual({ occurredAt, code: 'BAD_USER_INPUT' });
+      expect(r.errors![0].message).toMatch(/DateTime/);
+      noLeak(r);
+    }
+    // The same value written in the document is refused while the document is validated.
+    const literal = await gql(
+      `mutation { recordDeliverable(input: { cooperationId: "${cooperationId}", kind: STATUTS, occurredAt: "2025-13-45T09:00:00Z" }) { version } }`,
+      {},
+      member,
+    );
+    expect(errorCode(literal)).toBe('GRAPHQL_VALIDATION_FAILED');
+    noLeak(literal);
+    expect(await version()).toBe(before);
+  });
+
+  it('takes an occurredAt with an offset as the instant it names', async () => {
+    const r = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', occurredAt: '2024-02-01T10:30:00+01:00' });
+    expect(r.errors).toBeUndefined();
+    const history = await gql<{ history: { type: string; occurredAt: string }[] }>(
+      `query($id: ID!) { history(cooperationId: $id) { type occurredAt } }`,
+      { id: cooperationId },
+      member,
+    );
+    expect(history.data!.history.filter((e) => e.type === 'CooperationDeliverableRecorded').map((e) => e.occurredAt)).toEqual([
+      '2024-02-01T09:30:00.000Z',
+    ]);
+  });
+
+  it('refuses the NUL character in variables and in literals, before anything runs', async () => {
+    const before = await version();
+    const inVariable = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', title: 'Statuts\u0000signés' });
+    expect(errorCode(inVariable)).toBe('BAD_USER_INPUT');
+    expect(inVariable.errors![0].message).toBe("Texte invalide (input.title) : le caractère nul (U+0000) n'est pas accepté.");
+    const inList = await mutate('setTerritory', { cooperationId, territory: { regionCode: '11', departementCodes: ['93', '9\u00003'] } });
+    expect(inList.errors![0].message).toContain('(input.territory.departementCodes[1])');
+    const inLiteral = await gql(
+      `mutation { recordDeliverable(input: { cooperationId: "${cooperationId}", kind: STATUTS, title: "a\\u0000b" }) { version } }`,
+      {},
+      member,
+    );
+    expect(errorCode(inLiteral)).toBe('BAD_USER_INPUT');
+    // Reads and account operations too: these reached PostgreSQL, which refuses 0x00 in text.
+    expect(errorCode(await gql(`query($id: ID!) { organisation(id: $id) { name } }`, { id: 'org\u0000' }, admin))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`mutation($n: String!) { createApiToken(name: $n) { token } }`, { n: 'ci\u0000' }, member))).toBe('BAD_USER_INPUT');
+    expect(await version()).toBe(before);
+    // A plain escape that is not NUL still goes through.
+    const accented = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', title: 'Statuts sign\u00e9s' });
+    expect(accented.errors).toBeUndefined();
+  });
+
+  it('answers every query and mutation, fed odd arguments by every role, without an internal error', async () => {
+    const outcome = await fuzzSchema(url, [admin, await actors.network(['11']), member, await actors.funder(lead), {}], [cooperationId, lead], 20);
+    expect(outcome.operations).toBeGreaterThan(40);
+    expect(outcome.sent).toBe(outcome.operations * 20);
+    // Each answer is data or errors that all carry a code; nothing internal, no stack trace.
+    expect(outcome.problems).toEqual([]);
+    // The fuzz reached the resolvers (not only the validation), and some calls succeeded.
+    expect(outcome.codes.get('BAD_USER_INPUT')).toBeGreaterThan(50);
+    expect(outcome.successes).toBeGreaterThan(20);
+  });
+});
+
+interface IntrospectedType {
+  kind: string;
+  name: string | null;
+  ofType?: IntrospectedType | null;
+}
+interface NamedType {
+  name: string;
+  kind: string;
+  enumValues: { name: string }[] | null;
+  inputFields: { name: string; type: IntrospectedType }[] | null;
+  fields: { name: string; args: { name: string; type: IntrospectedType }[]; type: IntrospectedType }[] | null;
+}
+
+/**
+ * Calls every root field `rounds` times with arguments drawn from the schema (a fixed seed): valid
+ * shapes with odd values (empty, huge, malformed dates, injections, unknown enum values, known
+ * ids), now and then a wrong type or a missing required value. Returns what came back.
+ */
+async function fuzzSchema(url: string, callers: Headers[], ids: string[], rounds: number) {
+  const post = async (query: string, variables: Record<string, unknown>, headers: Headers) => {
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query, variables }) });
+    return { status: response.status, text: await response.text() };
+  };
+  const T = 'kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } }';
+  const intro = JSON.parse(
+    (
+      await post(
+        `{ __schema { queryType { name } mutationType { name } types { name kind enumValues { name } inputFields { name type { ${T} } } fields { name args { name type { ${T} } } type { ${T} } } } } }`,
+        {},
+        callers[0],
+      )
+    ).text,
+  ) as { data: { __schema: { queryType: { name: string }; mutationType: { name: string }; types: NamedType[] } } };
+  const types = new Map(intro.data.__schema.types.map((t) => [t.name, t]));
+  let seed = 20261124;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const pick = <V>(list: readonly V[]): V => list[Math.floor(random() * list.length)];
+  const strings = ['', ' ', 'x'.repeat(3000), '🤝 coopération', "'; drop table x; --", '2025-13-45', '-1', '1e309', '<script>', 'NaN', '../../etc', '2025-02-30T00:00:00Z', '9999-12-31T23:59:59Z', '0000-01-01', ...ids];
+  const value = (t: IntrospectedType, depth: number): unknown => {
+    if (t.kind === 'NON_NULL') return random() < 0.04 ? null : value(t.ofType!, depth);
+    if (t.kind === 'LIST') return random() < 0.08 ? 'not a list' : Array.from({ length: Math.floor(random() * 3) }, () => value(t.ofType!, depth + 1));
+    const named = types.get(t.name!)!;
+    if (t.kind === 'ENUM') return random() < 0.08 ? 'NOPE' : pick(named.enumValues!).name;
+    if (t.kind === 'INPUT_OBJECT') {
+      const o: Record<string, unknown> = {};
+      if (depth > 4) return o;
+      for (const f of named.inputFields!) if (random() < 0.85) o[f.name] = value(f.type, depth + 1);
+      return o;
+    }
+    switch (t.name) {
+      case 'Int':
+        return random() < 0.85 ? pick([0, -1, 1, 42, 2147483647, 1000000]) : pick(['1', 1.5]);
+      case 'Float':
+        return pick([0, -1, 1.5, 1e308, -1e308, 42]);
+      case 'Boolean':
+        return random() < 0.9 ? random() < 0.5 : 'yes';
+      case 'ID':
+        return random() < 0.5 ? pick(ids) : pick(strings);
+      default:
+        return random() < 0.1 ? pick([1, true, {}]) : pick(strings);
+    }
+  };
+  const typeText = (t: IntrospectedType): string => (t.kind === 'NON_NULL' ? `${typeText(t.ofType!)}!` : t.kind === 'LIST' ? `[${typeText(t.ofType!)}]` : t.name!);
+  const base = (t: IntrospectedType): IntrospectedType => (t.ofType ? base(t.ofType) : t);
+  const selection = (t: IntrospectedType, depth: number): string => {
+    const fields = types.get(base(t).name!)!.fields;
+    if (!fields) return '';
+    const open = fields.filter((f) => !f.args.some((a) => a.type.kind === 'NON_NULL'));
+    if (depth > 2) {
+      const leaf = open.find((f) => !types.get(base(f.type).name!)!.fields);
+      return `{ ${leaf ? leaf.name : '__typename'} }`;
+    }
+    return `{ __typename ${open.map((f) => `${f.name} ${selection(f.type, depth + 1)}`).join(' ')} }`;
+  };
+  const problems: string[] = [];
+  const codes = new Map<string, number>();
+  let sent = 0;
+  let successes = 0;
+  const roots = [
+    ['query', intro.data.__schema.queryType.name],
+    ['mutation', intro.data.__schema.mutationType.name],
+  ] as const;
+  const operations = roots.flatMap(([op, root]) => types.get(root)!.fields!.map((f) => [op, f] as const));
+  for (let round = 0; round < rounds; round++) {
+    for (const [op, field] of operations) {
+      const variables: Record<string, unknown> = {};
+      const declared: string[] = [];
+      const args: string[] = [];
+      for (const a of field.args) {
+        if (a.type.kind !== 'NON_NULL' && random() < 0.3) continue;
+        declared.push(`$${a.name}: ${typeText(a.type)}`);
+        args.push(`${a.name}: $${a.name}`);
+        variables[a.name] = value(a.type, 0);
+      }
+      const query = `${op}${declared.length ? `(${declared.join(', ')})` : ''} { ${field.name}${args.length ? `(${args.join(', ')})` : ''} ${selection(field.type, 0)} }`;
+      const { status, text } = await post(query, variables, pick(callers));
+      sent++;
+      const body = JSON.parse(text) as { data?: unknown; errors?: { message: string; extensions?: { code?: string } }[] };
+      const errorCodes = (body.errors ?? []).map((e) => e.extensions?.code);
+      for (const code of errorCodes) codes.set(String(code), (codes.get(String(code)) ?? 0) + 1);
+      if (!body.errors && body.data) successes++;
+      if (status >= 500 || errorCodes.includes('INTERNAL_SERVER_ERROR') || errorCodes.includes(undefined) || /stacktrace|node_modules|at \//.test(text)) {
+        problems.push(`${field.name} (${status}): ${text.slice(0, 300)} <- ${JSON.stringify(variables).slice(0, 300)}`);
+      }
+    }
+  }
+  return { sent, operations: operations.length, problems, codes, successes };
+}
