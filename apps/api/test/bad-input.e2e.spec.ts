@@ -122,6 +122,18 @@ describe('bad input over HTTP', () => {
     expect(accented.errors).toBeUndefined();
   });
 
+  it('answers a persisted-query hash that does not match its query with BAD_REQUEST', async () => {
+    const post = (extensions: unknown) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status } }', extensions }) });
+    for (const persistedQuery of [{ version: 1, sha256Hash: 'not-the-hash' }, { version: 2, sha256Hash: 'x' }]) {
+      const response = await post({ persistedQuery });
+      expect(response.status).toBe(400);
+      const body = (await response.json()) as GraphQLResponse<unknown>;
+      expect(errorCode(body)).toBe('BAD_REQUEST');
+      noLeak(body);
+    }
+  });
+
   it('answers every query and mutation, fed odd arguments by every role, without an internal error', async () => {
     const outcome = await fuzzSchema(url, [admin, await actors.network(['11']), member, await actors.funder(lead), {}], [cooperationId, lead], 20);
     expect(outcome.operations).toBeGreaterThan(40);

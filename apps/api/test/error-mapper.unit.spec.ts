@@ -32,6 +32,24 @@ describe('GraphQL error mapper', () => {
     expect(format(new IdempotencyKeyReusedError('k')).extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it("gives Apollo's own code-less refusals of a malformed request BAD_REQUEST, and keeps masking other bare errors", () => {
+    const apollo = (message: string, status?: number) =>
+      formatGraphQLError(
+        { message, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+        new GraphQLError(message, status ? { extensions: { http: { status, headers: new Map() } } } : {}),
+      );
+    expect(apollo('provided sha does not match query', 400)).toEqual({ message: 'provided sha does not match query', extensions: { code: 'BAD_REQUEST' } });
+    expect(apollo('Unsupported persisted query version', 400).extensions).toEqual({ code: 'BAD_REQUEST' });
+    expect(apollo('something broke', 500).extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(apollo('something broke').extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    // A failure with a cause is never taken for a client's mistake, whatever its status.
+    const caused = formatGraphQLError(
+      { message: 'x', extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      new GraphQLError('x', { originalError: new Error('db down'), extensions: { http: { status: 400 } } }),
+    );
+    expect(caused.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  });
+
   it('masks anything unexpected: generic message, no stack, no internals', () => {
     const out = format(new TypeError("Cannot read properties of undefined (reading 'rows') at /srv/app/x.js:1"));
     expect(out.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });

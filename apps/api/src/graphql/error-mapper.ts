@@ -128,6 +128,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     for (const key of PUBLIC_EXTENSIONS) if (formatted.extensions?.[key] !== undefined) extensions[key] = formatted.extensions[key];
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
   }
+  if (original === error && isClientRequestError(error)) {
+    // Apollo refuses some requests with a bare GraphQLError and an HTTP 4xx but no code (a
+    // persisted-query hash that does not match its query, an unknown persisted-query version).
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_REQUEST' } };
+  }
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
   return {
     message: 'Erreur interne. Elle a été enregistrée ; réessayez ou contactez le support.',
@@ -135,4 +140,11 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     path: formatted.path,
     extensions: { code: ApiErrorCode.INTERNAL_SERVER_ERROR },
   };
+}
+
+/** A GraphQLError raised by Apollo itself (no cause) for a malformed request: its HTTP status is 4xx. */
+function isClientRequestError(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.originalError) return false;
+  const status = (error.extensions?.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
 }
