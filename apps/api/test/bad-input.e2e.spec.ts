@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { EventStore } from '@maillage/event-store';
 import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, type TestDatabase } from '@maillage/testing';
 import { createApp } from '../src/bootstrap';
+import { EVENT_STORE } from '../src/command-side/command-side.module';
 import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(120_000);
@@ -122,6 +125,37 @@ describe('bad input over HTTP', () => {
     expect(accented.errors).toBeUndefined();
   });
 
+  it('refuses dates PostgreSQL cannot hold, so that no command can stop a projection', async () => {
+    const indicatorId = 'ind-insertion';
+    const defined = await mutate('defineIndicator', {
+      cooperationId,
+      code: 'C1',
+      label: 'Parcours d\u2019insertion',
+      indicators: [{ indicatorId, code: 'C1-I1', label: 'Personnes en insertion', nature: 'QUANTITATIVE', unit: 'personnes', standard: 'PEOPLE_IN_INSERTION' }],
+      occurredAt: '2024-01-11T09:00:00.000Z',
+    });
+    expect(defined.errors).toBeUndefined();
+    const before = await version();
+    const refused = [
+      await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '0000-01-01', end: '0000-12-31' }, value: '12' }),
+      await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '2024-01-01', end: '0000-12-31' }, value: '12' }),
+      await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', occurredAt: '0000-06-01T00:00:00Z' }),
+    ];
+    for (const r of refused) {
+      expect(errorCode(r)).toBe('BAD_USER_INPUT');
+      noLeak(r);
+    }
+    expect(await version()).toBe(before);
+    // A far but real date still goes through, and the read models take it.
+    expect((await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '2024-01-01', end: '9999-12-31' }, value: '12' })).errors).toBeUndefined();
+    const status = async () =>
+      (await gql<{ projectionStatus: { name: string; lag: number; pendingDeadLetters: number }[] }>(`{ projectionStatus { name lag pendingDeadLetters } }`, {}, admin)).data!
+        .projectionStatus;
+    const deadline = Date.now() + 20_000;
+    while ((await status()).some((p) => p.lag > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect((await status()).map((p) => [p.name, p.lag, p.pendingDeadLetters])).toEqual((await status()).map((p) => [p.name, 0, 0]));
+  });
+
   it('answers a persisted-query hash that does not match its query with BAD_REQUEST', async () => {
     const post = (extensions: unknown) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status } }', extensions }) });
@@ -143,6 +177,34 @@ describe('bad input over HTTP', () => {
     // The fuzz reached the resolvers (not only the validation), and some calls succeeded.
     expect(outcome.codes.get('BAD_USER_INPUT')).toBeGreaterThan(50);
     expect(outcome.successes).toBeGreaterThan(20);
+  });
+
+  // Last: it leaves a dead letter behind.
+  it("shows operators a poison event's dead letter without its stack frames", async () => {
+    // Appended straight to the store, as an older release or a bug could have: year 0 has no
+    // PostgreSQL date, so the projection that stores measurement periods cannot apply it.
+    const store = app.get<EventStore>(EVENT_STORE);
+    const eventId = randomUUID();
+    await store.appendToStream(`cooperation-${cooperationId}`, [
+      {
+        eventId,
+        type: 'CooperationMeasurementRecorded',
+        data: { indicatorId: 'ind-insertion', criterionId: 'C1', period: { start: '0000-01-01', end: null }, value: '3' },
+        occurredAt: new Date('2024-03-01T09:00:00Z'),
+      },
+    ]);
+    type Status = { name: string; pendingDeadLetters: number; deadLetters: { eventId: string; type: string; error: string }[] };
+    const letters = async () =>
+      (await gql<{ projectionStatus: Status[] }>(`{ projectionStatus { name pendingDeadLetters deadLetters { eventId type error } } }`, {}, admin)).data!.projectionStatus.flatMap(
+        (p) => p.deadLetters,
+      );
+    const deadline = Date.now() + 20_000;
+    while (!(await letters()).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const [letter] = await letters();
+    expect(letter).toMatchObject({ eventId, type: 'CooperationMeasurementRecorded' });
+    expect(letter.error).toMatch(/date\/time field value out of range/);
+    expect(letter.error).not.toMatch(/^\s+at /m);
+    expect(letter.error).not.toMatch(/node_modules|\/work\/|dist\//);
   });
 });
 

@@ -22,6 +22,14 @@ describe('Funding', () => {
   it('GrantFunding rejects a bad period, a negative amount and a duplicate id', () => {
     spec.given(ges()).when(cmd('GrantFunding', { fundingId: 'f2', funder: ORGS.funder, programme: 'FDI', amount: 1, period: { start: '2025-02-01', end: '2025-01-01' } })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
     spec.given(ges()).when(cmd('GrantFunding', { fundingId: 'f2', funder: ORGS.funder, programme: 'FDI', amount: -1, period: { start: '2025-02-01' } })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    for (const amount of [1e308, 100_000_000_000.01, 0.001]) {
+      spec.given(ges()).when(cmd('GrantFunding', { fundingId: 'f2', funder: ORGS.funder, programme: 'FDI', amount, period: { start: '2025-02-01' } })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'amount' });
+    }
+    expect(spec.given(ges()).when(cmd('GrantFunding', { fundingId: 'f2', funder: ORGS.funder, programme: 'FDI', amount: 100_000_000_000, period: { start: '2025-02-01' } })).events()).toHaveLength(1);
+    // Year 0 has no PostgreSQL date: it would stop the projections that store the period.
+    for (const period of [{ start: '0000-01-01' }, { start: '0999-12-31' }, { start: '2025-02-01', end: '0000-12-31' }]) {
+      spec.given(ges()).when(cmd('GrantFunding', { fundingId: 'f2', funder: ORGS.funder, programme: 'FDI', amount: 1, period })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    }
     spec.given([...ges(), granted]).when(cmd('GrantFunding', { fundingId: 'f1', funder: ORGS.funder, programme: 'FDI', amount: 1, period: { start: '2025-02-01' } })).thenThrows(DomainErrorCode.ALREADY_EXISTS);
   });
   it('RecordDisbursement records a payment with the funder id for portfolios', () => {

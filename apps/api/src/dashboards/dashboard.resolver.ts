@@ -123,7 +123,19 @@ export class DashboardResolver {
       pendingDeadLetters: s.pendingDeadLetters,
       deadLetters: letters
         .filter((l) => l.projection === s.name)
-        .map((l) => ({ position: l.position, eventId: l.eventId, streamId: l.streamId, type: l.type, error: l.error, status: l.status, createdAt: l.createdAt })),
+        .map((l) => ({ position: l.position, eventId: l.eventId, streamId: l.streamId, type: l.type, error: withoutStack(l.error), status: l.status, createdAt: l.createdAt })),
     }));
   }
+}
+
+/**
+ * A dead letter's error as operators read it over the API: the message without its stack frames
+ * (no stack trace leaves the server; the dead-letter table keeps the whole text).
+ */
+export function withoutStack(error: string): string {
+  return error
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line))
+    .join('\n')
+    .trim();
 }

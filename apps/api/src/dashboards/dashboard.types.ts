@@ -141,7 +141,7 @@ export class DeadLetterEntry {
   @Field(() => ID) eventId!: string;
   @Field() streamId!: string;
   @Field() type!: string;
-  @Field() error!: string;
+  @Field({ description: 'The error that stopped the event, without its stack frames (the dead-letter table keeps them).' }) error!: string;
   @Field() status!: string;
   @Field() createdAt!: Date;
 }

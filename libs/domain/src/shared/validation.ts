@@ -31,9 +31,21 @@ export const requireArray = <T>(value: unknown, field: string, min = 0): unknown
   return value as T[];
 };
 
+/**
+ * The largest amount taken, in euros: its cents stay exact in a double (2^53 cents is about 9e13 €).
+ * Without it, 1e308 passed the cents check (1e308 * 100 is Infinity, and so is its rounding).
+ */
+export const MAX_AMOUNT = 100_000_000_000;
+
 export const requireNonNegativeAmount = (value: unknown, field: string): number => {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || Math.round(value * 100) !== value * 100)
-    throw invalid(field, 'non-negative amount in euros with at most 2 decimals', value);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    value > MAX_AMOUNT ||
+    Math.round(value * 100) !== value * 100
+  )
+    throw invalid(field, 'non-negative amount in euros with at most 2 decimals, up to 100 000 000 000', value);
   return value;
 };
 
@@ -60,18 +72,28 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 const daysInMonth = (year: number, month: number): number =>
   month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
+/**
+ * Years before 1000 are refused: PostgreSQL has no year 0 (`'0000-01-01'::date` fails), so such a
+ * date was accepted here and then stopped every projection that writes it to a `date` column; a
+ * three-digit year is a typo in this domain anyway.
+ */
+const MIN_YEAR = 1000;
+
 export const isIsoDate = (value: unknown): value is string => {
   if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+  return y >= MIN_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 };
 
 export const isIsoDateTime = (value: unknown): value is string =>
-  typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  typeof value === 'string' &&
+  ISO_DATE_TIME.test(value) &&
+  Number(value.slice(0, 4)) >= MIN_YEAR &&
+  !Number.isNaN(Date.parse(value));
 
 /** A calendar date (YYYY-MM-DD), e.g. a contract start date. */
 export const requireIsoDate = (value: unknown, field: string): string => {
-  if (!isIsoDate(value)) throw invalid(field, 'ISO date YYYY-MM-DD', value);
+  if (!isIsoDate(value)) throw invalid(field, 'ISO date YYYY-MM-DD (year 1000 or later)', value);
   return value;
 };
 
