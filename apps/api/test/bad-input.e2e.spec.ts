@@ -125,7 +125,7 @@ describe('bad input over HTTP', () => {
     expect(accented.errors).toBeUndefined();
   });
 
-  it('refuses dates PostgreSQL cannot hold, so that no command can stop a projection', async () => {
+  it('refuses dates PostgreSQL cannot hold and quantities no sum can carry, so that no command breaks the read models', async () => {
     const indicatorId = 'ind-insertion';
     const defined = await mutate('defineIndicator', {
       cooperationId,
@@ -140,6 +140,8 @@ describe('bad input over HTTP', () => {
       await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '0000-01-01', end: '0000-12-31' }, value: '12' }),
       await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '2024-01-01', end: '0000-12-31' }, value: '12' }),
       await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', occurredAt: '0000-06-01T00:00:00Z' }),
+      // Two such values summed to Infinity in the régional dashboard, an internal error for all its readers.
+      await mutate('recordMeasurement', { cooperationId, indicatorId, period: { start: '2024-01-01', end: '2024-12-31' }, value: '9'.repeat(308) }),
     ];
     for (const r of refused) {
       expect(errorCode(r)).toBe('BAD_USER_INPUT');

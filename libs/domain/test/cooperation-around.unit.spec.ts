@@ -102,6 +102,12 @@ describe('Evaluation (Le Rameau)', () => {
     spec.given(defined()).when(cmd('RecordMeasurement', { indicatorId: 'i1', period: { start: '2025-01-01' }, value: 'dix' })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
     spec.given(defined()).when(cmd('RecordMeasurement', { indicatorId: 'i2', period: { start: '2025-01-01' }, value: 3 })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
   });
+  it('RecordMeasurement takes quantities up to 10^12 either way, not more (the dashboards sum them)', () => {
+    for (const value of [1e12, -1e12, 0.5])
+      expect(spec.given(defined()).when(cmd('RecordMeasurement', { indicatorId: 'i1', period: { start: '2025-01-01' }, value })).events()).toHaveLength(1);
+    for (const value of [1e12 + 1, -1e308, 1e308])
+      spec.given(defined()).when(cmd('RecordMeasurement', { indicatorId: 'i1', period: { start: '2025-01-01' }, value })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'value' });
+  });
   it('RecordEvaluation and RecordLesson satisfy the capitalisation gate', () => {
     let events = defined();
     for (const step of ['FRAMEWORK', 'CONTENT', 'RESULTS', 'OUTLOOK'] as const)
