@@ -38,7 +38,7 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { READ_MODEL_CACHE, type ReadModelCache } from './graphql/read-model-cache';
 import { readModelResponseCache, stringifyResult } from './graphql/response-cache';
 import { OrganisationDirectory } from './graphql/loaders';
-import { rejectNulCharacters } from './graphql/input-guard';
+import { inputGuard } from './graphql/input-guard';
 import { SCHEMA_OPTIONS } from './graphql/scalars';
 
 type HeaderCarrier = { headers?: Record<string, unknown>; ip?: unknown };
@@ -101,7 +101,7 @@ export class AppModule {
                 ...(armor.plugins ?? []),
                 ApolloServerPluginCacheControlDisabled(),
                 readModelResponseCache(readModels),
-                rejectNulCharacters(),
+                inputGuard(),
               ],
               buildSchemaOptions: SCHEMA_OPTIONS,
               stringifyResult,

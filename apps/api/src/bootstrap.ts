@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module';
 import { registerConsole } from './console/console-static';
+import { graphqlNestingGuard } from './graphql/input-guard';
 
 /**
  * Nest 12 is ESM and loads optional packages with dynamic import(); on Node 20, a CommonJS process
@@ -27,6 +28,7 @@ export function createApp(options: AppOptions): Promise<NestFastifyApplication> 
       abortOnError: false,
     });
     app.enableShutdownHooks();
+    app.getHttpAdapter().getInstance().addHook('preHandler', graphqlNestingGuard());
     await registerConsole(app); // the web console at /, with its security headers
     await app.init();
     return app;

@@ -158,6 +158,18 @@ describe('bad input over HTTP', () => {
     expect((await status()).map((p) => [p.name, p.lag, p.pendingDeadLetters])).toEqual((await status()).map((p) => [p.name, 0, 0]));
   });
 
+  it('refuses variables nested deeper than any input, without walking them recursively', async () => {
+    // Written by hand: JSON.stringify itself cannot nest 100,000 deep. JSON.parse can, on the server.
+    const depth = 100_000;
+    const body = `{"query":"query($id: ID!) { organisation(id: $id) { name } }","variables":{"id":${'['.repeat(depth)}"x"${']'.repeat(depth)}}}`;
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body });
+    expect(response.status).toBe(400);
+    const r = (await response.json()) as GraphQLResponse<unknown>;
+    expect(errorCode(r)).toBe('BAD_USER_INPUT');
+    expect(r.errors![0].message).toBe('Variable trop imbriquée (id) : au plus 32 niveaux.');
+    noLeak(r);
+  });
+
   it('answers a persisted-query hash that does not match its query with BAD_REQUEST', async () => {
     const post = (extensions: unknown) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ health { status } }', extensions }) });

@@ -50,6 +50,25 @@ describe('GraphQL endpoint hardening', () => {
     expect(errorCode(await gql(`{ cooperations(first: 101) { edges { cursor } } }`))).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses a deeply nested document and a token flood before parsing, with HTTP 400', async () => {
+    const post = async (query: string) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+      const body = (await response.json()) as { errors?: { message: string; extensions?: Record<string, unknown> }[] };
+      return { status: response.status, code: errorCode(body), body };
+    };
+    // 5,000 nested lists overflowed the parser's call stack (HTTP 500, "RangeError" in the answer).
+    for (const depth of [100, 5_000, 100_000]) {
+      const deep = await post(`{ organisation(id: ${'['.repeat(depth)}"x"${']'.repeat(depth)}) { name } }`);
+      expect({ depth, status: deep.status, code: deep.code }).toEqual({ depth, status: 400, code: 'GRAPHQL_PARSE_FAILED' });
+      expect(JSON.stringify(deep.body)).not.toMatch(/RangeError|stack/);
+    }
+    const flood = await post(`{ health { ${'status '.repeat(ARMOR_LIMITS.maxTokens)} } }`);
+    expect([flood.status, flood.code]).toEqual([400, 'GRAPHQL_PARSE_FAILED']);
+    // Brackets in strings and comments do not count; ordinary nesting goes through.
+    expect((await post(`{ health { status } } # ${'['.repeat(200)}`)).status).toBe(200);
+    expect((await gql(`{ cooperations(first: 1, filter: { region: "11" }) { edges { node { id } } } }`)).errors).toBeUndefined();
+  });
+
   it('does not run batched HTTP requests', async () => {
     const response = await fetch(url, {
       method: 'POST',

@@ -377,6 +377,24 @@ describe('subscriptions over graphql-ws', () => {
     expect(feed.subscriberCount).toBe(0);
   });
 
+  it('answers bad input over WebSocket with the codes HTTP gives, and keeps the socket open', async () => {
+    const answer = async (query: string, variables: Record<string, unknown>) => {
+      const sub = subscribe<Activity>(query, variables);
+      await until(() => sub.errors.length > 0 || sub.isCompleted(), 'the answer');
+      return JSON.stringify(sub.errors);
+    };
+    // A value the schema refuses: BAD_USER_INPUT, not a masked internal error.
+    expect(await answer(COOP_QUERY, { id: [['x']] })).toContain('"code":"BAD_USER_INPUT"');
+    expect(await answer(COOP_QUERY, { id: 'coop\u0000' })).toContain("le caractère nul (U+0000) n'est pas accepté");
+    // 5,000 nested lists overflowed graphql-ws's parser and closed the socket with the RangeError.
+    const deep = await answer(`subscription { cooperationEvents(cooperationId: ${'['.repeat(5000)}"x"${']'.repeat(5000)}) { version } }`, {});
+    expect(deep).toContain('GRAPHQL_PARSE_FAILED');
+    expect(deep).not.toMatch(/RangeError|Maximum call stack/);
+    // The same socket still serves.
+    expect(await answer(REGION_QUERY, { region: '999' })).toContain('BAD_USER_INPUT');
+    expect(feed.subscriberCount).toBe(0);
+  });
+
   it('ends open subscriptions and closes the sockets when the app closes', async () => {
     const sub = subscribe<Activity>(REGION_QUERY, { region: '11' });
     await sub.ready();

@@ -10,17 +10,23 @@ export const ARMOR_LIMITS = { maxDepth: 15, maxAliases: 15, maxDirectives: 20, m
  * when introspection is off), and no HTTP batching (one operation per request, so the per-request
  * limits and rate limits mean what they say).
  */
-export function graphqlArmor(production: boolean): Pick<ApolloDriverConfig, 'plugins' | 'validationRules' | 'allowBatchedHttpRequests'> {
+export function graphqlArmor(
+  production: boolean,
+): Pick<ApolloDriverConfig, 'plugins' | 'validationRules' | 'allowBatchedHttpRequests' | 'parseOptions'> {
   const armor = new ApolloArmor({
     // Introspection counts too (a standard introspection query is about 13 deep): crafted deep
     // introspection is the usual depth attack on a schema without cycles like ours.
     maxDepth: { n: ARMOR_LIMITS.maxDepth, ignoreIntrospection: false },
     maxAliases: { n: ARMOR_LIMITS.maxAliases },
     maxDirectives: { n: ARMOR_LIMITS.maxDirectives },
-    maxTokens: { n: ARMOR_LIMITS.maxTokens },
+    // The token limit is graphql-js's own (`parseOptions` below): graphql-armor's re-parses in
+    // `parsingDidStart`, so its refusal (and a stack overflow on deep nesting) ended as HTTP 500.
+    maxTokens: { enabled: false },
     costLimit: { maxCost: ARMOR_LIMITS.maxCost },
     blockFieldSuggestion: { enabled: production },
   });
   const { plugins, validationRules } = armor.protect();
-  return { plugins, validationRules, allowBatchedHttpRequests: false };
+  // Over the limit, Apollo's parse fails with GRAPHQL_PARSE_FAILED (HTTP 400). Deep nesting is
+  // refused before any parser runs (graphqlNestingGuard).
+  return { plugins, validationRules, allowBatchedHttpRequests: false, parseOptions: { maxTokens: ARMOR_LIMITS.maxTokens } };
 }

@@ -4,21 +4,31 @@ import { ApiErrorCode } from './error-mapper';
 
 const NUL = '\u0000';
 
-/** The first path (in variables) whose string or key holds U+0000, or null. */
-function nulPath(value: unknown, path: string): string | null {
-  if (typeof value === 'string') return value.includes(NUL) ? path : null;
-  if (value === null || typeof value !== 'object') return null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = nulPath(value[i], `${path}[${i}]`);
-      if (found) return found;
+/** Deeper than this, variables are refused: the schema's deepest input is a few levels deep. */
+export const MAX_VARIABLE_DEPTH = 32;
+
+/**
+ * What is wrong with the variables: the first path whose string or key holds U+0000, or a path
+ * deeper than MAX_VARIABLE_DEPTH; null when nothing is. Iterative: a body of 20,000 nested arrays
+ * overflowed the call stack of a recursive walk (an internal error).
+ */
+export function variablesProblem(variables: unknown): { path: string; kind: 'nul' | 'depth' } | null {
+  const stack: [unknown, string, number][] = [[variables, '$', 0]];
+  while (stack.length) {
+    const [value, path, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.includes(NUL)) return { path, kind: 'nul' };
+      continue;
     }
-    return null;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes(NUL)) return path;
-    const found = nulPath(inner, `${path}.${key}`);
-    if (found) return found;
+    if (value === null || typeof value !== 'object') continue;
+    if (depth >= MAX_VARIABLE_DEPTH) return { path, kind: 'depth' };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}[${i}]`, depth + 1]);
+      continue;
+    }
+    const entries = Object.entries(value);
+    for (const [key] of entries) if (key.includes(NUL)) return { path, kind: 'nul' };
+    for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], `${path}.${entries[i][0]}`, depth + 1]);
   }
   return null;
 }
@@ -34,27 +44,124 @@ function literalHasNul(document: DocumentNode): boolean {
 }
 
 /**
- * Refuses, before execution, any request whose variables or string literals contain the NUL
- * character (U+0000). PostgreSQL stores no NUL in `text` or `jsonb` ("invalid byte sequence for
- * encoding UTF8: 0x00"), so such a value reached the database and came back as an internal error
- * (found by fuzzing every operation of the schema). No field of the API has a use for it.
+ * Refuses, before execution and with BAD_USER_INPUT:
+ * - variables nested deeper than MAX_VARIABLE_DEPTH;
+ * - any request whose variables or string literals contain the NUL character (U+0000).
+ *   PostgreSQL stores no NUL in `text` or `jsonb` ("invalid byte sequence for encoding UTF8:
+ *   0x00"), so such a value reached the database and came back as an internal error (found by
+ *   fuzzing every operation of the schema). No field of the API has a use for it.
  */
-export function rejectNulCharacters(): ApolloServerPlugin {
+export function inputGuard(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document }) {
-          const inVariables = nulPath(request.variables ?? {}, '$');
+          const problem = variablesProblem(request.variables ?? {});
+          const named = problem && problem.path !== '$' ? ` (${problem.path.slice(2)})` : '';
+          if (problem?.kind === 'depth') {
+            const variable = problem.path.slice(2).split(/[.[]/)[0];
+            throw new GraphQLError(`Variable trop imbriquée (${variable}) : au plus ${MAX_VARIABLE_DEPTH} niveaux.`, {
+              extensions: { code: ApiErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+            });
+          }
           // A literal holds U+0000 only through an escape (\u0000, \u{0}): the walk is for those
           // (and for documents found by hash, without their text).
           const mayEscape = request.query === undefined || request.query.includes('\\u');
-          if (inVariables === null && !(mayEscape && literalHasNul(document))) return;
-          throw new GraphQLError(
-            `Texte invalide${inVariables ? ` (${inVariables.slice(2) || 'variables'})` : ''} : le caractère nul (U+0000) n'est pas accepté.`,
-            { extensions: { code: ApiErrorCode.BAD_USER_INPUT, http: { status: 400 } } },
-          );
+          if (problem === null && !(mayEscape && literalHasNul(document))) return;
+          throw new GraphQLError(`Texte invalide${named} : le caractère nul (U+0000) n'est pas accepté.`, {
+            extensions: { code: ApiErrorCode.BAD_USER_INPUT, http: { status: 400 } },
+          });
         },
       };
     },
   };
+}
+
+/** Deepest nesting of parentheses, brackets and braces a GraphQL document may have. */
+export const MAX_DOCUMENT_NESTING = 64;
+
+/**
+ * The deepest nesting of `(`, `[` and `{` in a GraphQL document, outside strings and comments. A
+ * string left open ends the scan: the lexer stops there too, before it reaches what follows.
+ */
+export function documentNesting(query: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < query.length; i++) {
+    const c = query.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      if (query.startsWith('"""', i)) {
+        let end = query.indexOf('"""', i + 3);
+        while (end > 0 && query.charCodeAt(end - 1) === 0x5c /* \ */) end = query.indexOf('"""', end + 3);
+        if (end < 0) return max;
+        i = end + 2;
+      } else {
+        i++;
+        while (i < query.length && query.charCodeAt(i) !== 0x22 && query.charCodeAt(i) !== 0x0a) i += query.charCodeAt(i) === 0x5c ? 2 : 1;
+        if (i >= query.length) return max;
+      }
+    } else if (c === 0x23 /* # */) {
+      while (i < query.length && query.charCodeAt(i) !== 0x0a && query.charCodeAt(i) !== 0x0d) i++;
+    } else if (c === 0x28 || c === 0x5b || c === 0x7b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x29 || c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+/**
+ * Fastify `preHandler` for the GraphQL endpoint: a document nested deeper than
+ * MAX_DOCUMENT_NESTING is refused with GRAPHQL_PARSE_FAILED before any parser sees it. graphql-js
+ * parses and validates values recursively: a literal of 5,000 nested lists overflowed the call
+ * stack (an HTTP 500 carrying "RangeError: Maximum call stack size exceeded"). Documents already
+ * checked are remembered, so a client repeating its queries pays one lookup.
+ */
+export function graphqlNestingGuard(path = '/graphql') {
+  const checked = new Set<string>();
+  return async (
+    request: { url: string; body?: unknown; query?: unknown },
+    reply: { code(status: number): { send(body: unknown): unknown } },
+  ): Promise<unknown> => {
+    if (request.url !== path && !request.url.startsWith(`${path}?`)) return undefined;
+    const carrier = (request.body ?? request.query) as { query?: unknown } | undefined;
+    const query = carrier && typeof carrier === 'object' ? carrier.query : undefined;
+    if (typeof query !== 'string' || checked.has(query)) return undefined;
+    if (documentNesting(query) <= MAX_DOCUMENT_NESTING) {
+      if (checked.size >= 1000) checked.clear();
+      checked.add(query);
+      return undefined;
+    }
+    // Fastify: an async hook that answers returns the reply, so the handler does not run.
+    return reply.code(400).send({
+      errors: [
+        {
+          message: `Requête trop imbriquée : au plus ${MAX_DOCUMENT_NESTING} niveaux de parenthèses, crochets ou accolades.`,
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        },
+      ],
+    });
+  };
+}
+
+/**
+ * The same checks for a subscription over graphql-ws (no Fastify hook, no Apollo plugin there):
+ * the document's nesting, then the variables' depth and NUL characters. Null when all is well.
+ */
+export function subscriptionInputProblem(query: unknown, variables: unknown): GraphQLError | null {
+  if (typeof query === 'string' && documentNesting(query) > MAX_DOCUMENT_NESTING) {
+    return new GraphQLError(`Requête trop imbriquée : au plus ${MAX_DOCUMENT_NESTING} niveaux de parenthèses, crochets ou accolades.`, {
+      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+    });
+  }
+  const problem = variablesProblem(variables ?? {});
+  if (!problem) return null;
+  const variable = problem.path.slice(2);
+  return new GraphQLError(
+    problem.kind === 'depth'
+      ? `Variable trop imbriquée (${variable.split(/[.[]/)[0]}) : au plus ${MAX_VARIABLE_DEPTH} niveaux.`
+      : `Texte invalide${variable ? ` (${variable})` : ''} : le caractère nul (U+0000) n'est pas accepté.`,
+    { extensions: { code: ApiErrorCode.BAD_USER_INPUT } },
+  );
 }

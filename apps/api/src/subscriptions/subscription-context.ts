@@ -1,8 +1,9 @@
-import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { GraphQLError, Kind, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { GraphQLWsSubscriptionsConfig, SubscriptionConfig } from '@nestjs/graphql';
 import { buildRequestContext, type RequestContext, type RequestUser } from '../graphql/request-context';
 import { formatGraphQLError } from '../graphql/error-mapper';
+import { subscriptionInputProblem } from '../graphql/input-guard';
 
 /** Context of a subscription: the usual request context, plus the WebSocket connection params. */
 export interface SubscriptionContext extends RequestContext {
@@ -41,12 +42,19 @@ const headersOf = (params: Readonly<Record<string, unknown>>): Record<string, un
 /** Resolves the caller from the connection params, like the HTTP path does from the headers. */
 export type Authenticate = (headers: Record<string, unknown>) => Promise<RequestUser | null>;
 
+/**
+ * A variable's value the schema refuses (graphql-js's coercion error, attached to one variable
+ * definition): BAD_USER_INPUT, as Apollo answers it over HTTP.
+ */
+const isVariableValueError = (error: GraphQLError): boolean => error.nodes?.length === 1 && error.nodes[0].kind === Kind.VARIABLE_DEFINITION;
+
 /** Errors thrown while resolving a subscription, mapped like the HTTP ones (no internals leak). */
 function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
-  return errors.map((error) =>
+  return errors.map((error) => {
+    if (isVariableValueError(error)) return { message: error.message, locations: error.locations, extensions: { code: 'BAD_USER_INPUT' } };
     // Validation errors have no original error: pass them on as they are (Apollo does the same over HTTP).
-    error.originalError ? formatGraphQLError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } },
-  );
+    return error.originalError ? formatGraphQLError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } };
+  });
 }
 
 /**
@@ -56,7 +64,7 @@ function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] 
 export function subscriptionOptions(authenticate: Authenticate = async () => null, path = '/graphql'): SubscriptionConfig {
   // The caller is resolved once per connection, at connection_init.
   const users = new WeakMap<object, RequestUser | null>();
-  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect'> = {
+  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect' | 'onSubscribe'> = {
     path,
     // An invalid token refuses the connection: graphql-ws closes it with 4403 Forbidden.
     onConnect: async (ctx) => {
@@ -66,6 +74,13 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
       } catch {
         return false;
       }
+    },
+    // What the HTTP path refuses before parsing (document nesting, deep or NUL-bearing variables) is
+    // refused here too: 5,000 nested lists overflowed graphql-ws's parse and closed the socket with
+    // "Maximum call stack size exceeded".
+    onSubscribe: (_ctx, _id, payload) => {
+      const problem = subscriptionInputProblem(payload.query, payload.variables);
+      return problem ? [problem] : undefined;
     },
     context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null, authenticate),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
