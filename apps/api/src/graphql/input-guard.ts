@@ -57,20 +57,11 @@ export function inputGuard(): ApolloServerPlugin {
       return {
         async didResolveOperation({ request, document }) {
           const problem = variablesProblem(request.variables ?? {});
-          const named = problem && problem.path !== '$' ? ` (${problem.path.slice(2)})` : '';
-          if (problem?.kind === 'depth') {
-            const variable = problem.path.slice(2).split(/[.[]/)[0];
-            throw new GraphQLError(`Variable trop imbriquée (${variable}) : au plus ${MAX_VARIABLE_DEPTH} niveaux.`, {
-              extensions: { code: ApiErrorCode.BAD_USER_INPUT, http: { status: 400 } },
-            });
-          }
           // A literal holds U+0000 only through an escape (\u0000, \u{0}): the walk is for those
           // (and for documents found by hash, without their text).
           const mayEscape = request.query === undefined || request.query.includes('\\u');
-          if (problem === null && !(mayEscape && literalHasNul(document))) return;
-          throw new GraphQLError(`Texte invalide${named} : le caractère nul (U+0000) n'est pas accepté.`, {
-            extensions: { code: ApiErrorCode.BAD_USER_INPUT, http: { status: 400 } },
-          });
+          const found = problem ?? (mayEscape && literalHasNul(document) ? ({ path: '$', kind: 'nul' } as const) : null);
+          if (found) throw inputError(found, { status: 400 });
         },
       };
     },
@@ -156,12 +147,16 @@ export function subscriptionInputProblem(query: unknown, variables: unknown): Gr
     });
   }
   const problem = variablesProblem(variables ?? {});
-  if (!problem) return null;
+  return problem && inputError(problem);
+}
+
+/** The BAD_USER_INPUT answer to a variables problem (`http`: the status over HTTP). */
+function inputError(problem: { path: string; kind: 'nul' | 'depth' }, http?: { status: number }): GraphQLError {
   const variable = problem.path.slice(2);
   return new GraphQLError(
     problem.kind === 'depth'
       ? `Variable trop imbriquée (${variable.split(/[.[]/)[0]}) : au plus ${MAX_VARIABLE_DEPTH} niveaux.`
       : `Texte invalide${variable ? ` (${variable})` : ''} : le caractère nul (U+0000) n'est pas accepté.`,
-    { extensions: { code: ApiErrorCode.BAD_USER_INPUT } },
+    { extensions: { code: ApiErrorCode.BAD_USER_INPUT, ...(http && { http }) } },
   );
 }
