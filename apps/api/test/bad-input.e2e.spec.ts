@@ -42,17 +42,7 @@ describe('bad input over HTTP', () => {
     expect(registered.errors).toBeUndefined();
     lead = registered.data!.registerOrganisation.organisationId;
     member = await actors.member(lead);
-    const proposed = await mutate('proposeCooperation', {
-      kind: 'GME',
-      name: 'Restauration collective — Seine-Saint-Denis',
-      objectives: ['ECONOMIC_DEVELOPMENT'],
-      territory: { regionCode: '11', departementCodes: ['93'] },
-      sectors: ['CATERING'],
-      leadOrganisationId: lead,
-      occurredAt: '2024-01-10T09:00:00.000Z',
-    });
-    expect(proposed.errors).toBeUndefined();
-    cooperationId = proposed.data!.proposeCooperation.cooperationId;
+    cooperationId = await propose('GME', 'Restauration collective — Seine-Saint-Denis');
   });
 
   afterAll(async () => {
@@ -62,6 +52,21 @@ describe('bad input over HTTP', () => {
 
   const mutate = (name: string, input: Record<string, unknown>, as: Headers = member): Promise<GraphQLResponse<Record<string, Payload>>> =>
     gql(`mutation($input: ${name[0].toUpperCase()}${name.slice(1)}Input!) { ${name}(input: $input) { cooperationId version } }`, { input }, as);
+
+  /** A cooperation of `lead` in Seine-Saint-Denis, proposed by its member; returns its id. */
+  const propose = async (kind: string, name: string): Promise<string> => {
+    const proposed = await mutate('proposeCooperation', {
+      kind,
+      name,
+      objectives: ['ECONOMIC_DEVELOPMENT'],
+      territory: { regionCode: '11', departementCodes: ['93'] },
+      sectors: ['CATERING'],
+      leadOrganisationId: lead,
+      occurredAt: '2024-01-10T09:00:00.000Z',
+    });
+    expect(proposed.errors).toBeUndefined();
+    return proposed.data!.proposeCooperation.cooperationId;
+  };
 
   const version = async (): Promise<number> => {
     const r = await gql<{ cooperation: { version: number } }>(`query($id: ID!) { cooperation(id: $id) { version } }`, { id: cooperationId }, member);
@@ -183,19 +188,11 @@ describe('bad input over HTTP', () => {
   });
 
   it('answers every query and mutation, fed odd arguments by every role, without an internal error', async () => {
-    const ending = await mutate('proposeCooperation', {
-      kind: 'PTCE',
-      name: 'Pôle territorial — Plaine Commune',
-      objectives: ['SOCIAL_IMPACT'],
-      territory: { regionCode: '11', departementCodes: ['93'] },
-      sectors: ['CATERING'],
-      leadOrganisationId: lead,
-    });
-    expect(ending.errors).toBeUndefined();
-    const ids = [cooperationId, lead, ending.data!.proposeCooperation.cooperationId];
-    const outcome = await fuzzSchema(url, [admin, await actors.network(['11']), member, await actors.funder(lead), {}], ids, Number(process.env.FUZZ_ROUNDS ?? 20));
+    const ids = [cooperationId, lead, await propose('PTCE', 'Pôle territorial — Plaine Commune')];
+    const rounds = Number(process.env.FUZZ_ROUNDS ?? 20);
+    const outcome = await fuzzSchema(url, [admin, await actors.network(['11']), member, await actors.funder(lead), {}], ids, rounds);
     expect(outcome.operations).toBeGreaterThan(40);
-    expect(outcome.sent).toBe(outcome.operations * Number(process.env.FUZZ_ROUNDS ?? 20));
+    expect(outcome.sent).toBe(outcome.operations * rounds);
     // Each answer is data or errors that all carry a code; nothing internal, no stack trace.
     expect(outcome.problems).toEqual([]);
     // The fuzz reached the resolvers (not only the validation), and some calls succeeded.

@@ -1,11 +1,10 @@
-import { documentNesting, MAX_DOCUMENT_NESTING } from '../src/graphql/input-guard';
+import { documentNesting } from '../src/graphql/input-guard';
 
 describe('documentNesting', () => {
   it('counts parentheses, brackets and braces', () => {
     expect(documentNesting('{ health { status } }')).toBe(2);
     expect(documentNesting('query($a: [[ID!]]) { x(a: $a) { y } }')).toBe(3);
     expect(documentNesting(`{ x(id: ${'['.repeat(70)}1${']'.repeat(70)}) }`)).toBe(72);
-    expect(MAX_DOCUMENT_NESTING).toBeGreaterThanOrEqual(20);
   });
 
   it('ignores what strings, block strings and comments hold', () => {

@@ -4,6 +4,9 @@ import { ApiErrorCode } from './error-mapper';
 
 const NUL = '\u0000';
 
+/** Where the variables go wrong: `path` from `$` (e.g. `$.input.title`). */
+type VariablesProblem = { path: string; kind: 'nul' | 'depth' };
+
 /** Deeper than this, variables are refused: the schema's deepest input is a few levels deep. */
 export const MAX_VARIABLE_DEPTH = 32;
 
@@ -12,7 +15,7 @@ export const MAX_VARIABLE_DEPTH = 32;
  * deeper than MAX_VARIABLE_DEPTH; null when nothing is. Iterative: a body of 20,000 nested arrays
  * overflowed the call stack of a recursive walk (an internal error).
  */
-export function variablesProblem(variables: unknown): { path: string; kind: 'nul' | 'depth' } | null {
+export function variablesProblem(variables: unknown): VariablesProblem | null {
   const stack: [unknown, string, number][] = [[variables, '$', 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
@@ -125,14 +128,7 @@ export function graphqlNestingGuard(path = '/graphql') {
       return undefined;
     }
     // Fastify: an async hook that answers returns the reply, so the handler does not run.
-    return reply.code(400).send({
-      errors: [
-        {
-          message: `Requête trop imbriquée : au plus ${MAX_DOCUMENT_NESTING} niveaux de parenthèses, crochets ou accolades.`,
-          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
-        },
-      ],
-    });
+    return reply.code(400).send({ errors: [nestingError().toJSON()] });
   };
 }
 
@@ -141,17 +137,19 @@ export function graphqlNestingGuard(path = '/graphql') {
  * the document's nesting, then the variables' depth and NUL characters. Null when all is well.
  */
 export function subscriptionInputProblem(query: unknown, variables: unknown): GraphQLError | null {
-  if (typeof query === 'string' && documentNesting(query) > MAX_DOCUMENT_NESTING) {
-    return new GraphQLError(`Requête trop imbriquée : au plus ${MAX_DOCUMENT_NESTING} niveaux de parenthèses, crochets ou accolades.`, {
-      extensions: { code: 'GRAPHQL_PARSE_FAILED' },
-    });
-  }
+  if (typeof query === 'string' && documentNesting(query) > MAX_DOCUMENT_NESTING) return nestingError();
   const problem = variablesProblem(variables ?? {});
   return problem && inputError(problem);
 }
 
+/** The answer to a document nested deeper than MAX_DOCUMENT_NESTING (over HTTP and WebSocket). */
+const nestingError = (): GraphQLError =>
+  new GraphQLError(`Requête trop imbriquée : au plus ${MAX_DOCUMENT_NESTING} niveaux de parenthèses, crochets ou accolades.`, {
+    extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+  });
+
 /** The BAD_USER_INPUT answer to a variables problem (`http`: the status over HTTP). */
-function inputError(problem: { path: string; kind: 'nul' | 'depth' }, http?: { status: number }): GraphQLError {
+function inputError(problem: VariablesProblem, http?: { status: number }): GraphQLError {
   const variable = problem.path.slice(2);
   return new GraphQLError(
     problem.kind === 'depth'

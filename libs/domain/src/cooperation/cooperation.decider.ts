@@ -5,6 +5,7 @@ import {
   idFrom,
   optionalString,
   requireArray,
+  requireMeasurable,
   requireIsoDate,
   requireNonNegativeAmount,
   requireObject,
@@ -54,15 +55,6 @@ import {
 
 type Ctx = DecideContext;
 
-/**
- * Quantitative values (measurements, targets) are at most 10^12 in size: the dashboards sum them
- * per région and year, and two values near 1e308 summed to Infinity, which no GraphQL Float can
- * carry (every reader of that région's dashboard got an internal error).
- */
-const MAX_MEASURABLE = 1e12;
-const MEASURABLE_NUMBER = 'number between -1 000 000 000 000 and 1 000 000 000 000';
-const isMeasurableNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= MAX_MEASURABLE;
 const ev = <E extends CooperationEvent>(type: E['type'], data: E['data'], ctx: Ctx): E =>
   ({ type, data, occurredAt: ctx.occurredAt }) as E;
 
@@ -613,9 +605,7 @@ const defineIndicator = (cmd: C.DefineIndicator, coop: Cooperation, ctx: Ctx): C
     if (nature === 'QUANTITATIVE' && unit === null) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${f}.unit`, reason: 'quantitative indicators need a unit' });
     let target: number | string | null = null;
     if (o.target !== undefined && o.target !== null) {
-      if (nature === 'QUANTITATIVE' && !isMeasurableNumber(o.target))
-        throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${f}.target`, expected: MEASURABLE_NUMBER });
-      target = nature === 'QUANTITATIVE' ? (o.target as number) : requireString(o.target, `${f}.target`, 500);
+      target = nature === 'QUANTITATIVE' ? requireMeasurable(o.target, `${f}.target`) : requireString(o.target, `${f}.target`, 500);
     }
     return {
       indicatorId: idFrom(o.indicatorId, `${f}.indicatorId`, ctx),
@@ -641,8 +631,7 @@ const recordMeasurement = (cmd: C.RecordMeasurement, coop: Cooperation, ctx: Ctx
   const period = requirePeriod(d.period, 'period');
   let value: number | string;
   if (indicator.nature === 'QUANTITATIVE') {
-    if (!isMeasurableNumber(d.value)) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'value', expected: MEASURABLE_NUMBER });
-    value = d.value;
+    value = requireMeasurable(d.value, 'value');
   } else value = requireString(d.value, 'value', 2000);
   return [ev('CooperationMeasurementRecorded', { indicatorId, criterionId: criterion.criterionId, period, value }, ctx)];
 };

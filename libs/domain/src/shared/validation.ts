@@ -49,6 +49,19 @@ export const requireNonNegativeAmount = (value: unknown, field: string): number 
   return value;
 };
 
+/**
+ * Quantitative values (measurements, targets) are at most 10^12 either way: the dashboards sum them
+ * per région and year, and two values near 1e308 summed to Infinity, which no GraphQL Float can
+ * carry (every reader of that région's dashboard got an internal error).
+ */
+export const MAX_MEASURABLE = 1e12;
+
+export const requireMeasurable = (value: unknown, field: string): number => {
+  if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) > MAX_MEASURABLE)
+    throw invalid(field, 'number between -1 000 000 000 000 and 1 000 000 000 000', value);
+  return value;
+};
+
 export const requirePositiveInteger = (value: unknown, field: string): number => {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0)
     throw invalid(field, 'positive integer', value);
