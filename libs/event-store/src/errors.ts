@@ -39,10 +39,14 @@ export class ConcurrencyError extends EventStoreError {
     readonly expectedVersion: ExpectedVersion,
     readonly actualVersion: number,
   ) {
+    // An expected answer under contention (retry from actualVersion), not a fault: no stack frames.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(
       EventStoreErrorCode.WrongExpectedVersion,
       `Stream "${streamId}" is at version ${actualVersion}, expected ${String(expectedVersion)}`,
     );
+    Error.stackTraceLimit = limit;
     this.name = 'ConcurrencyError';
   }
 }
