@@ -21,7 +21,7 @@ import {
   foldCooperationSummary,
 } from './cooperation-summary';
 import { cooperationIdOf } from './events';
-import { activityRegionFold, activityStatistics, cooperationStatistics } from './regional-statistics';
+import { activityRegionFold, activityStatistics, cooperationStatistics, type Recomputed } from './regional-statistics';
 
 /** Table names (migrations own them; projections name them through ctx.table()). */
 export const T = {
@@ -164,8 +164,8 @@ async function expandSummary(ctx: ProjectionContext, timelineIds: string[], shar
 }
 
 interface Aggregate {
-  before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]>;
-  after(ids: string[], ctx: ProjectionContext, visitRegions?: readonly string[]): Promise<void>;
+  before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<Recomputed>;
+  after(recomputed: Recomputed, ctx: ProjectionContext, visitRegions?: readonly string[]): Promise<void>;
 }
 
 function composite(
@@ -181,10 +181,10 @@ function composite(
     tables: [...tables.map((t) => t.table), ...derived],
     eventTypes,
     async applyBatch(events, ctx) {
-      const ids = aggregate ? await aggregate.before(events, ctx) : [];
+      const recomputed = aggregate ? await aggregate.before(events, ctx) : [];
       for (const table of tables) await table.applyBatch(events, ctx);
       const visitRegions = after ? await after(events, ctx) : [];
-      if (aggregate) await aggregate.after(ids, ctx, visitRegions);
+      if (aggregate) await aggregate.after(recomputed, ctx, visitRegions);
     },
   };
 }
@@ -201,7 +201,8 @@ export const cooperationsProjection: Projection = composite(
 );
 
 /** Deliverables, waivers, support, funding and disbursements, indicators and measurements. */
-const activityStatisticSources = [fundingTable, disbursementTable, indicatorTable, measurementTable, activityRegionTable];
+// (The amount disbursed is read from the fundings' running totals: see activityParts.)
+const activityStatisticSources = [fundingTable, indicatorTable, measurementTable, activityRegionTable];
 export const cooperationActivityProjection: Projection = composite(
   'read_model_cooperation_activity',
   [deliverableTable, waiverTable, supportTable, fundingTable, disbursementTable, indicatorTable, measurementTable, activityRegionTable],

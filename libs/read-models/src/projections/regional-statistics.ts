@@ -2,7 +2,8 @@ import { COOPERATION_EVENT_TYPES, STAGES, cooperationIdFromStream, nextStage } f
 import type { RecordedEvent } from '@maillage/event-store';
 import type { KeyedTable, ProjectionContext } from '@maillage/projections';
 import type { CooperationActivityRegionEntity } from '../entities';
-import type { KeyedFold } from './cooperation-details';
+import { fundingFold, indicatorFold, measurementFold, type KeyedFold } from './cooperation-details';
+import { TIMELINE_EVENT_TYPES } from './cooperation-summary';
 import { cooperationIdOf, dataOf, iso } from './events';
 
 
@@ -61,16 +62,37 @@ const NEXT_PAIRS = STAGES.filter((s) => nextStage(s))
   .map((s) => `('${s}','${nextStage(s)}')`)
   .join(',');
 
-type Parts = (ctx: ProjectionContext, only: string) => string;
+/**
+ * One branch of an aggregate's contributions: `sql(ctx, only)` gives the rows (région, metric, k1,
+ * k2, n) of the cooperations selected by `only` (a predicate on `cooperation_id`); `types` are the
+ * event types that can change them (null: every type the aggregate follows). A live batch
+ * recomputes each branch only for the cooperations with such an event in it: a deliverable moves a
+ * cooperation's last activity day, not its stage intervals, so its intervals and visits are not
+ * summed again (see `aggregate`).
+ */
+interface Branch {
+  readonly types: ReadonlySet<string> | null;
+  sql(ctx: ProjectionContext, only: string): string;
+}
 
-/** Contributions of the cooperations selected by `only` (a predicate on `cooperation_id`). */
-export const cooperationParts: Parts = (ctx, only) => {
-  const i = ctx.table('cooperation_stage_interval');
-  const v = ctx.table('cooperation_stage_visit');
-  const s = ctx.table('cooperation_summary');
-  const open = `i.valid_to is null and ${only.replace(/cooperation_id/g, 'i.cooperation_id')}`;
-  const visits = `select distinct cooperation_id, region_code, stage from ${v} where ${only}`;
-  return `
+/** Events that move a cooperation to another région: every branch of the activity figures follows them. */
+const REGION_EVENT_TYPES = ['CooperationProposed', 'CooperationTerritorySet'];
+const typesOf = (...lists: (readonly string[] | undefined)[]): ReadonlySet<string> =>
+  new Set([...REGION_EVENT_TYPES, ...lists.flatMap((l) => l ?? [])]);
+
+/** Contributions to the cooperation figures: stage intervals and visits, then the last activity day. */
+export const cooperationParts: readonly Branch[] = [
+  {
+    // Intervals and visits are expanded again only after these events (deriveFromSummary), and
+    // sectors, status and abandonment change only with them (the domain's evolve).
+    types: TIMELINE_EVENT_TYPES,
+    sql(ctx, only) {
+      const i = ctx.table('cooperation_stage_interval');
+      const v = ctx.table('cooperation_stage_visit');
+      const s = ctx.table('cooperation_summary');
+      const open = `i.valid_to is null and ${only.replace(/cooperation_id/g, 'i.cooperation_id')}`;
+      const visits = `select distinct cooperation_id, region_code, stage from ${v} where ${only}`;
+      return `
     select i.region_code, 'status' as metric, i.status as k1, '' as k2, 1::numeric as n from ${i} i where ${open}
     union all
     select i.region_code, 'kind_stage', i.kind, i.stage, 1 from ${i} i where ${open} and i.status = 'ACTIVE'
@@ -91,63 +113,114 @@ export const cooperationParts: Parts = (ctx, only) => {
       join (values ${NEXT_PAIRS}) as p(stage, next) on p.stage = a.stage and p.next = b.stage
     union all
     select region_code, 'days', stage, floor(days_spent / ${DAYS_BUCKET})::int::text, 1 from ${v}
-     where days_spent is not null and ${only}
+     where days_spent is not null and ${only}`;
+    },
+  },
+  {
+    // Every event moves the last activity day.
+    types: null,
+    sql(ctx, only) {
+      const s = ctx.table('cooperation_summary');
+      const active = `s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}`;
+      return `
+    select s.region_code, 'last_day' as metric, to_char(s.last_event_at at time zone 'UTC', 'YYYY-MM-DD') as k1, '' as k2, 1::numeric as n
+      from ${s} s where ${active}
     union all
-    select s.region_code, 'last_day', to_char(s.last_event_at at time zone 'UTC', 'YYYY-MM-DD'), '', 1 from ${s} s
-     where s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}
-    union all
-    select s.region_code, 'dated_active', '', '', 1 from ${s} s
-     where s.status = 'ACTIVE' and s.last_event_at is not null and ${only.replace(/cooperation_id/g, 's.id')}`;
+    select s.region_code, 'dated_active', '', '', 1 from ${s} s where ${active}`;
+    },
+  },
+];
+
+/** Région of a cooperation's activity figures, joined once per cooperation and figure. */
+const inRegion = (ctx: ProjectionContext, only: string, perCooperation: string) => {
+  const r = ctx.table('cooperation_activity_region');
+  return `
+    select r.region_code, p.metric, p.k1, p.k2, p.n from (${perCooperation}) p join ${r} r on r.cooperation_id = p.cooperation_id
+    where r.region_code is not null and ${only.replace(/cooperation_id/g, 'r.cooperation_id')}`;
 };
 
 /**
  * Contributions to the funding and insertion figures (région from cooperation_activity_region).
  * Each source is summed per cooperation before the région is joined: one région lookup per
- * cooperation and figure, not per disbursement or measurement row.
+ * cooperation and figure, not per disbursement or measurement row. The amount disbursed is the sum
+ * of the fundings' running totals (every disbursement belongs to a funding of its cooperation, and
+ * the funding row adds it up), not of the disbursement rows: a busy cooperation's hundreds of
+ * disbursements are not read again with each new one.
  */
-export const activityParts: Parts = (ctx, only) => {
-  const f = ctx.table('cooperation_funding');
-  const d = ctx.table('cooperation_disbursement');
-  const m = ctx.table('cooperation_measurement');
-  const ind = ctx.table('cooperation_indicator');
-  const r = ctx.table('cooperation_activity_region');
-  const measured = `from ${m} m join ${ind} ind on ind.cooperation_id = m.cooperation_id and ind.indicator_id = m.indicator_id
-     where ind.standard is not null and m.value_number is not null and ${only.replace(/cooperation_id/g, 'm.cooperation_id')}
-       and ${only.replace(/cooperation_id/g, 'ind.cooperation_id')}`; // both sides restricted: index lookups, not a hash of every indicator
-  return `
-    select r.region_code, p.metric, p.k1, p.k2, p.n from (
-      select g.cooperation_id, x.metric, '' as k1, '' as k2, x.n
-        from (select cooperation_id, count(*)::numeric as c, sum(coalesce(amount, 0)) as granted from ${f} where ${only}
-               group by cooperation_id) g
-        cross join lateral (values ('fundings', g.c), ('granted', g.granted), ('funded', 1::numeric)) as x(metric, n)
-      union all select distinct cooperation_id, 'funder', funder_organisation_id, '', 1::numeric from ${f}
-                 where funder_organisation_id is not null and ${only}
-      union all select cooperation_id, 'disbursed', '', '', sum(coalesce(amount, 0)) from ${d} where ${only} group by cooperation_id
-      union all select i.cooperation_id, x.metric, i.standard, i.year, x.n
-        from (select m.cooperation_id, ind.standard, extract(year from m.period_start)::int::text as year, sum(m.value_number) as total
-              ${measured} group by 1, 2, 3) i
-        cross join lateral (values ('ins_total', i.total), ('ins_coops', 1::numeric)) as x(metric, n)
-    ) p join ${r} r on r.cooperation_id = p.cooperation_id
-    where r.region_code is not null and ${only.replace(/cooperation_id/g, 'r.cooperation_id')}`;
-};
+export const activityParts: readonly Branch[] = [
+  {
+    types: typesOf(fundingFold.eventTypes),
+    sql(ctx, only) {
+      const f = ctx.table('cooperation_funding');
+      return inRegion(
+        ctx,
+        only,
+        `select g.cooperation_id, x.metric, '' as k1, '' as k2, x.n
+          from (select cooperation_id, count(*)::numeric as c, sum(coalesce(amount, 0)) as granted, sum(disbursed) as disbursed
+                  from ${f} where ${only} group by cooperation_id) g
+          cross join lateral (values ('fundings', g.c), ('granted', g.granted), ('funded', 1::numeric), ('disbursed', g.disbursed)) as x(metric, n)
+        union all select distinct cooperation_id, 'funder', funder_organisation_id, '', 1::numeric from ${f}
+                   where funder_organisation_id is not null and ${only}`,
+      );
+    },
+  },
+  {
+    types: typesOf(measurementFold.eventTypes, indicatorFold.eventTypes),
+    sql(ctx, only) {
+      const m = ctx.table('cooperation_measurement');
+      const ind = ctx.table('cooperation_indicator');
+      // Both sides restricted: index lookups, not a hash of every indicator.
+      return inRegion(
+        ctx,
+        only,
+        `select i.cooperation_id, x.metric, i.standard as k1, i.year as k2, x.n
+          from (select m.cooperation_id, ind.standard, extract(year from m.period_start)::int::text as year, sum(m.value_number) as total
+                  from ${m} m join ${ind} ind on ind.cooperation_id = m.cooperation_id and ind.indicator_id = m.indicator_id
+                 where ind.standard is not null and m.value_number is not null and ${only.replace(/cooperation_id/g, 'm.cooperation_id')}
+                   and ${only.replace(/cooperation_id/g, 'ind.cooperation_id')}
+                 group by 1, 2, 3) i
+          cross join lateral (values ('ins_total', i.total), ('ins_coops', 1::numeric)) as x(metric, n)`,
+      );
+    },
+  },
+];
+
+/** The cooperations whose contributions a live batch recomputes, per branch (in the parts' order). */
+export type Recomputed = readonly (readonly string[])[];
 
 /**
- * `flushFirst`: the keyed tables whose rows `parts` reads (the summary stands for the stage
- * intervals and visits expanded from it). Live, only cooperations with an event of one of their
- * types in the batch can change their contributions; the others are left alone.
+ * `flushFirst`: the keyed tables whose rows the parts read (the summary stands for the stage
+ * intervals and visits expanded from it); a branch without types of its own follows all of theirs.
+ * Live, only cooperations with an event of such a type in the batch can change their
+ * contributions; the others are left alone.
  */
-function aggregate(table: string, parts: Parts, flushFirst: () => readonly KeyedTable<object>[], medians = false) {
-  let types: ReadonlySet<string> | null = null; // read on first use: the tables are defined later
-  const affecting = (): ReadonlySet<string> =>
-    (types ??= new Set(flushFirst().flatMap((t) => t.options.eventTypes ?? COOPERATION_EVENT_TYPES)));
-  /** Adds sign x the contributions selected by `only` (params: $1 = ids when `only` uses it). */
-  async function apply(ctx: ProjectionContext, sign: 1 | -1, only: string, params: unknown[]): Promise<void> {
+function aggregate(table: string, parts: readonly Branch[], flushFirst: () => readonly KeyedTable<object>[], medians = false) {
+  let types: readonly ReadonlySet<string>[] | null = null; // read on first use: the tables are defined later
+  const branchTypes = (): readonly ReadonlySet<string>[] => {
+    if (types) return types;
+    const all = new Set(flushFirst().flatMap((t) => t.options.eventTypes ?? COOPERATION_EVENT_TYPES));
+    return (types = parts.map((b) => b.types ?? all));
+  };
+  /**
+   * Adds sign x the contributions of each branch's cooperations (`only` null: every cooperation,
+   * for a rebuild). Each branch reads its own list of ids ($k); a branch with none is left out.
+   */
+  async function apply(ctx: ProjectionContext, sign: 1 | -1, only: Recomputed | null): Promise<void> {
+    const params: (readonly string[])[] = [];
+    const selects: string[] = [];
+    parts.forEach((branch, k) => {
+      if (only === null) return void selects.push(branch.sql(ctx, 'true'));
+      if (!only[k].length) return;
+      params.push(only[k]);
+      selects.push(branch.sql(ctx, `cooperation_id = any($${params.length}::text[])`));
+    });
+    if (!selects.length) return;
     const t = ctx.table(table);
     // trim_scale: a total's numeric scale must not depend on its history (20 + 12.5 - 12.5 + 19
     // is 39.0, a sum of 20 and 19 is 39), or a rebuild would differ from the live table in form.
     await ctx.client.query(
       `insert into ${t} (region_code, metric, k1, k2, n)
-       select region_code, metric, k1, k2, trim_scale(${sign === 1 ? '' : '-'}sum(n)) from (${parts(ctx, only)}) x
+       select region_code, metric, k1, k2, trim_scale(${sign === 1 ? '' : '-'}sum(n)) from (${selects.join('\n    union all')}) x
         group by 1, 2, 3, 4 having sum(n) <> 0
        on conflict (region_code, metric, k1, k2) do update set n = trim_scale(${t}.n + excluded.n)`,
       params,
@@ -155,36 +228,37 @@ function aggregate(table: string, parts: Parts, flushFirst: () => readonly Keyed
   }
   return {
     table,
-    /** Live, before the batch's writes: the touched cooperations' contributions leave. */
-    async before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<string[]> {
-      const ids = new Set<string>();
-      const only = affecting();
-      for (const e of events) {
-        if (!only.has(e.type)) continue;
-        const id = cooperationIdFromStream(e.streamId);
-        if (id !== null) ids.add(id);
-      }
-      const list = [...ids];
-      if (!ctx.rebuilding && list.length) await apply(ctx, -1, 'cooperation_id = any($1::text[])', [list]);
-      return list;
+    /** Live, before the batch's writes: the contributions it can change leave. */
+    async before(events: readonly RecordedEvent[], ctx: ProjectionContext): Promise<Recomputed> {
+      const perBranch = branchTypes().map((branch) => {
+        const ids = new Set<string>();
+        for (const e of events) {
+          if (!branch.has(e.type)) continue;
+          const id = cooperationIdFromStream(e.streamId);
+          if (id !== null) ids.add(id);
+        }
+        return [...ids];
+      });
+      if (!ctx.rebuilding) await apply(ctx, -1, perBranch);
+      return perBranch;
     },
     /**
      * Live, after the batch's writes: they come back, then the medians of `visitRegions` (the
      * régions whose stage visits the batch replaced); rebuild: computed once at the swap.
      */
-    async after(ids: string[], ctx: ProjectionContext, visitRegions: readonly string[] = []): Promise<void> {
+    async after(recomputed: Recomputed, ctx: ProjectionContext, visitRegions: readonly string[] = []): Promise<void> {
       if (ctx.rebuilding && ctx.session) {
         ctx.session.beforeSwap(apply, async (swapCtx) => {
           // The tables it reads may still hold rows in memory: write them first.
           for (const keyed of flushFirst()) await keyed.flush(swapCtx);
           await swapCtx.client.query(`delete from ${swapCtx.table(table)}`);
-          await apply(swapCtx, 1, 'true', []);
+          await apply(swapCtx, 1, null);
           if (medians) await swapCtx.client.query(stageMediansSql(swapCtx, 'true'));
         });
         return;
       }
-      if (ids.length) {
-        await apply(ctx, 1, 'cooperation_id = any($1::text[])', [ids]);
+      if (recomputed.some((ids) => ids.length)) {
+        await apply(ctx, 1, recomputed);
         // Median rows count visits (n >= 1): never at zero.
         await ctx.client.query(`delete from ${ctx.table(table)} where n = 0`);
       }
