@@ -29,6 +29,8 @@ import { ProjectionRunner, migrateProjections, rebuildProjections } from '@maill
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { READ_MODEL_PROJECTIONS, migrateReadModels, pendingSchemaChanges } from '@maillage/read-models';
 import { Pool as PgPool } from 'pg';
+import type { QueryRunner } from 'typeorm';
+import { CompactSummaryState1795460000000 } from '../src/migrations/1795460000000-compact-summary-state';
 
 /**
  * Rebuild equals live: a random but decider-valid workload is appended by several concurrent
@@ -304,6 +306,33 @@ describe('read models: rebuild equals live', () => {
       expect({ table, seed: SEED, reached: live[table].length > 0 }).toEqual({ table, seed: SEED, reached: true });
     }
     expect(live.cooperation_stage_visit.length).toBeGreaterThan(live.cooperation_summary.length);
+
+    // The summary keeps a compact state (one measurement, one deliverable per kind), yet its gate
+    // is the gate of the stream's full fold, for every cooperation; and the compaction happened.
+    const full = new Map(writerCoops.flat().map((c) => [c.id, c.state]));
+    const summaries = live.cooperation_summary as { id: string; gate: { items: unknown[]; missing: string[]; satisfied: boolean }; gate_satisfied: boolean; state: Cooperation }[];
+    let trimmed = 0;
+    for (const row of summaries) {
+      const state = full.get(row.id) as Cooperation;
+      const gate = gateStatus(state);
+      expect({ id: row.id, items: row.gate.items, missing: row.gate.missing, satisfied: row.gate_satisfied }).toEqual({ id: row.id, items: gate.items, missing: gate.missing, satisfied: gate.satisfied });
+      expect(row.state.measurements.length).toBe(Math.min(1, state.measurements.length));
+      expect(row.state.deliverables.map((d) => d.kind)).toEqual([...new Set(state.deliverables.map((d) => d.kind))]);
+      if (state.measurements.length > 1 || row.state.deliverables.length < state.deliverables.length) trimmed++;
+    }
+    expect(trimmed).toBeGreaterThan(0);
+
+    // A database projected before the compaction (full states in the rows): the data migration
+    // turns its rows into the projection's own, and leaves compact rows as they are.
+    for (const row of summaries) await pool.query(`update cooperation_summary set state = $2 where id = $1`, [row.id, JSON.stringify(full.get(row.id))]);
+    expect(await snapshot(pool)).not.toEqual(live);
+    const migrationRunner = { query: (sql: string) => pool.query(sql) } as unknown as QueryRunner;
+    await new CompactSummaryState1795460000000().up(migrationRunner);
+    expect(await snapshot(pool)).toEqual(live);
+    const versions = async () => (await pool.query<{ id: string; x: string }>(`select id, xmin::text as x from cooperation_summary order by id`)).rows;
+    const compacted = await versions();
+    await new CompactSummaryState1795460000000().up(migrationRunner);
+    expect(await versions()).toEqual(compacted); // no row rewritten the second time
 
     // One pass over the store for every projection (small batches and a small row cache, so
     // batches, cache evictions and reloads all happen), then the runner resumes.

@@ -326,6 +326,8 @@ export const evaluateFact = (coop: Cooperation, fact: Fact): boolean => {
     case 'STRUCTURE_REGISTERED':
       return coop.structure !== null;
     case 'INDICATORS_REPORTED':
+      // The summary read model keeps one measurement and one deliverable per kind of its state
+      // (compactSummaryState in libs/read-models): a rule reading more of either list changes it too.
       return coop.criteria.length > 0 && coop.measurements.length > 0;
     case 'EVALUATION_DONE': {
       const done = new Set(coop.evaluations.map((e) => e.step));

@@ -91,6 +91,29 @@ const canonical = (t: string) => t.length === 24 && t.charCodeAt(23) === 90 /* Z
 const laterThan = (a: string, b: string): boolean => (canonical(a) && canonical(b) ? a > b : Date.parse(a) > Date.parse(b));
 
 /**
+ * The domain state as the summary keeps it. The summary row is written back with every batch that
+ * touches its cooperation, so its `state` must not grow with the cooperation's history: a
+ * cooperation measured monthly on thirty indicators would otherwise rewrite hundreds of kilobytes
+ * per event (a bench target reached 136 KB, 86 KB of it measurements). What `deriveCooperationSummary`
+ * reads of these two lists is whether one exists (the gate's `INDICATORS_REPORTED` fact, and whether
+ * a deliverable of a kind was recorded), so the summary keeps the first measurement and the first
+ * deliverable of each kind; the full lists are rows of `cooperation_measurement` and
+ * `cooperation_deliverable`, and the command side folds its own state from the stream. A gate rule
+ * that reads more of either list must change this too: the rebuild-equals-live test checks every
+ * summary's gate against the gate of the stream's full fold.
+ */
+export function compactSummaryState(previous: CooperationState, next: Cooperation, eventType: string): Cooperation {
+  if (previous.status === 'NONE') return next;
+  if (eventType === 'CooperationMeasurementRecorded' && previous.measurements.length > 0)
+    return { ...next, measurements: previous.measurements.length === 1 ? previous.measurements : previous.measurements.slice(0, 1) };
+  if (eventType === 'CooperationDeliverableRecorded') {
+    const recorded = next.deliverables[next.deliverables.length - 1];
+    if (previous.deliverables.some((d) => d.kind === recorded.kind)) return { ...next, deliverables: previous.deliverables };
+  }
+  return next;
+}
+
+/**
  * Pure fold of one cooperation event into its summary row, folded columns only: the domain state
  * (`state`), the timeline, activity days, version and instants. Every other column is derived from
  * them by `deriveCooperationSummary`, once per written row (see keyedTable's `finalize`), so gate
@@ -98,8 +121,9 @@ const laterThan = (a: string, b: string): boolean => (canonical(a) && canonical(
  */
 export function foldCooperationSummary(row: CooperationSummaryRow | null, event: RecordedEvent): CooperationSummaryRow | null {
   const previous = (row?.state as CooperationState | undefined) ?? initialCooperationState();
-  const next = evolveCooperation(previous, toDomainEvent<CooperationEvent>(event));
-  if (next.status === 'NONE') return row;
+  const evolved = evolveCooperation(previous, toDomainEvent<CooperationEvent>(event));
+  if (evolved.status === 'NONE') return row;
+  const next = compactSummaryState(previous, evolved, event.type);
   const occurredAt = iso(event.occurredAt);
   const recordedAt = iso(event.recordedAt);
   const lastEventAt = row && laterThan(row.last_event_at, occurredAt) ? row.last_event_at : occurredAt;
