@@ -17,6 +17,42 @@ jest.setTimeout(60_000);
 
 const ev = recordedEvent;
 
+// One database for the file: the two describes use cooperations of different régions.
+let db: TestDatabase;
+let pool: Pool;
+beforeAll(async () => {
+  db = await createTestDatabase('rm_statistics_scope');
+  await migrateReadModels(db.url);
+  pool = new Pool({ connectionString: db.url, max: 2 });
+});
+afterAll(async () => {
+  await pool.end();
+  await db.drop();
+});
+
+/**
+ * Applies a live batch of `projection` in a transaction; returns the statements (whole, spaces
+ * collapsed) that `keep` selects.
+ */
+async function applyCapturing(projection: Projection, events: RecordedEvent[], keep: (sql: string) => boolean): Promise<string[]> {
+  const client = await pool.connect();
+  const statements: string[] = [];
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
+    if (typeof args[0] === 'string' && keep(args[0])) statements.push(args[0].trim().replace(/\s+/g, ' '));
+    return query(...args);
+  };
+  try {
+    await client.query('begin');
+    await projection.applyBatch(events, { client, rebuilding: false, table: (name) => name });
+    await client.query('commit');
+  } finally {
+    delete (client as unknown as { query?: unknown }).query;
+    client.release();
+  }
+  return statements;
+}
+
 /**
  * Live, the activity projection takes a cooperation's contribution out of the regional figures
  * and puts it back (two statements) only when the batch has an event that can change them, and
@@ -24,40 +60,8 @@ const ev = recordedEvent;
  * funding figures, a measurement the insertion figures.
  */
 describe('read models: regional activity figures are recomputed only for cooperations whose sources moved', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase('rm_activity_scope');
-    await migrateReadModels(db.url);
-    pool = new Pool({ connectionString: db.url, max: 2 });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
-
-  /**
-   * Applies a live batch of `projection` in a transaction; returns the statements that wrote its
-   * regional figures (`table`), whole.
-   */
-  async function applyTo(projection: Projection, table: string, events: RecordedEvent[]): Promise<string[]> {
-    const client = await pool.connect();
-    const statements: string[] = [];
-    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes(table)) statements.push(args[0].trim().replace(/\s+/g, ' '));
-      return query(...args);
-    };
-    try {
-      await client.query('begin');
-      await projection.applyBatch(events, { client, rebuilding: false, table: (name) => name });
-      await client.query('commit');
-    } finally {
-      delete (client as unknown as { query?: unknown }).query;
-      client.release();
-    }
-    return statements;
-  }
+  /** The statements of a live batch of `projection` that wrote its regional figures (`table`). */
+  const applyTo = (projection: Projection, table: string, events: RecordedEvent[]) => applyCapturing(projection, events, (sql) => sql.includes(table));
   const firstWords = (statements: string[]) => statements.map((q) => q.split(' ').slice(0, 3).join(' '));
   const apply = async (events: RecordedEvent[]) => firstWords(await applyTo(cooperationActivityProjection, 'regional_activity_statistic', events));
 
@@ -134,18 +138,6 @@ describe('read models: regional activity figures are recomputed only for coopera
  * only after a lifecycle or territory event; any event moves its last activity day.
  */
 describe('read models: regional cooperation figures follow only what a batch can move', () => {
-  let db: TestDatabase;
-  let pool: Pool;
-  beforeAll(async () => {
-    db = await createTestDatabase('rm_cooperation_scope');
-    await migrateReadModels(db.url);
-    pool = new Pool({ connectionString: db.url, max: 2 });
-  });
-  afterAll(async () => {
-    await pool.end();
-    await db.drop();
-  });
-
   let state: CooperationState = initialCooperationState();
   /** The decider's events for `command` at `day`, as the store would hand them to the projection. */
   function decide(command: CooperationCommand, day: string): RecordedEvent[] {
@@ -154,26 +146,11 @@ describe('read models: regional cooperation figures follow only what a batch can
     state = events.reduce(evolveCooperation, state);
     return events.map((e) => recordedEvent(e.type, e.data as object, occurredAt, occurredAt, 'cooperation-g1'));
   }
-  async function apply(events: RecordedEvent[]): Promise<string[]> {
-    const client = await pool.connect();
-    const statements: string[] = [];
-    const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
-    (client as unknown as { query: (...args: unknown[]) => Promise<unknown> }).query = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && /insert into regional_cooperation_statistic/.test(args[0]) && !/'median'/.test(args[0])) statements.push(args[0]);
-      return query(...args);
-    };
-    try {
-      await client.query('begin');
-      await cooperationsProjection.applyBatch(events, { client, rebuilding: false, table: (name) => name });
-      await client.query('commit');
-    } finally {
-      delete (client as unknown as { query?: unknown }).query;
-      client.release();
-    }
-    return statements;
-  }
+  /** The statements of a live batch that wrote the regional cooperation figures (the medians aside). */
+  const apply = (events: RecordedEvent[]) =>
+    applyCapturing(cooperationsProjection, events, (sql) => /insert into regional_cooperation_statistic/.test(sql) && !/'median'/.test(sql));
   const figure = async (metric: string) =>
-    (await pool.query<{ k1: string; n: number }>(`select k1, n::int as n from regional_cooperation_statistic where region_code = '52' and metric = $1 order by k1`, [metric])).rows;
+    (await pool.query<{ k1: string; n: number }>(`select k1, n::int as n from regional_cooperation_statistic where region_code = '53' and metric = $1 order by k1`, [metric])).rows;
 
   it('sums the stage intervals again after an abandonment, not after a deliverable', async () => {
     resetRecordedEvents();
@@ -183,7 +160,7 @@ describe('read models: regional cooperation figures follow only what a batch can
           type: 'ProposeCooperation',
           data: {
             cooperationId: 'g1', kind: 'GME', name: 'Groupement', objectives: ['POOLING'],
-            territory: { regionCode: '52', departementCodes: ['44'] }, sectors: ['LOGISTICS'],
+            territory: { regionCode: '53', departementCodes: ['35'] }, sectors: ['LOGISTICS'],
             leadOrganisation: { id: 'org-1', kind: 'EI' },
           },
         },
