@@ -42,13 +42,14 @@ import {
 } from '@maillage/domain';
 import { migrateEventStore, PostgresEventStore } from '@maillage/event-store';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '@maillage/infra';
-import { formatProgress, migrateProjections, rebuildProjections } from '@maillage/projections';
+import { formatProgress, migrateProjections, rebuildProjections, type ProjectionRunner } from '@maillage/projections';
 import { READ_MODEL_PROJECTIONS, migrateReadModels } from '@maillage/read-models';
 import { createHash } from 'node:crypto';
 import { createApp } from '../apps/api/src/bootstrap';
 import { AuthService } from '../apps/api/src/auth/auth.service';
 import { READ_MODEL_CACHE, type ReadModelCache } from '../apps/api/src/graphql/read-model-cache';
 import { EVENT_STORE } from '../apps/api/src/command-side/command-side.module';
+import { PROJECTION_RUNNER } from '../apps/api/src/projections/projections.module';
 import { generateCooperations, NAMED_ORGANISATIONS, registerNamedOrganisations } from './generate-cooperations';
 import type { CommandTarget, LoadPlan, LoadReport } from './api-load';
 import { freshDatabase, intFromEnv, machineBusySeconds, postgresCpuSeconds, printStatements, resetStatements, statementSettings } from './bench-support';
@@ -462,7 +463,10 @@ async function main(): Promise<void> {
       const cacheBefore = cache && { hits: cache.hits, misses: cache.misses, shared: cache.shared, versionReads: cache.versionReads };
       // With one process, how many statements served the stream reads (PostgresEventStore batches them).
       const eventStore = workers.length ? null : app.get<unknown>(EVENT_STORE);
-      const readCounts = () => (eventStore instanceof PostgresEventStore ? { ...eventStore.readCounts } : null);
+      // With the projectors in the API's process, how many live batches were read from the store and
+      // how many were taken from another projector's read (ProjectionRunner.read).
+      const runner = workers.length || PROJECTOR_PROCESS || process.env.MAILLAGE_PROJECTORS === 'off' ? null : app.get<ProjectionRunner>(PROJECTION_RUNNER);
+      const readCounts = () => (eventStore instanceof PostgresEventStore ? { ...eventStore.readCounts, ...(runner ? { batches: { ...runner.readCounts } } : {}) } : null);
       const readsBefore = readCounts();
       if (process.env.BENCH_PG_STATEMENTS === '1') await resetStatements(url);
       const report = await runLoadInChild(plan);
@@ -476,6 +480,9 @@ async function main(): Promise<void> {
       const streamReads = readsBefore && readsAfter && {
         reads: readsAfter.reads - readsBefore.reads,
         statements: readsAfter.statements - readsBefore.statements,
+        ...(readsAfter.batches && readsBefore.batches
+          ? { projector_reads: readsAfter.batches.reads - readsBefore.batches.reads, projector_shared: readsAfter.batches.shared - readsBefore.batches.shared }
+          : {}),
       };
       const cacheCounts = cache &&
         cacheBefore && {

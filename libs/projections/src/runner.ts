@@ -15,6 +15,7 @@ import {
 import { assertLeaseHeld, LeaseLostError, releaseLease, renewLease, tryAcquireLease } from './lease';
 import { migrateProjections } from './migrate';
 import { comparePositions } from './positions';
+import { Wakeable } from './wakeable';
 import type { LiveSession, Projection, ProjectionContext } from './projection';
 import type { RebuildProgress } from './progress';
 import { rebuildProjection, type RebuildResult } from './rebuild';
@@ -117,7 +118,7 @@ const silentLogger: ProjectionLogger = {
   error: (m, t) => console.error(m, t ?? ''),
 };
 
-class Worker {
+class Worker extends Wakeable {
   state: WorkerState = 'standby';
   held = false;
   needsReload = true;
@@ -134,30 +135,11 @@ class Worker {
   lastBatchAt = 0;
   lastBatchFull = false;
   loop: Promise<void> | null = null;
-  private wakeUp: (() => void) | null = null;
   readonly types: Set<string> | null;
 
   constructor(readonly projection: Projection) {
+    super();
     this.types = projection.eventTypes ? new Set(projection.eventTypes) : null;
-  }
-
-  wake(): void {
-    const w = this.wakeUp;
-    this.wakeUp = null;
-    w?.();
-  }
-
-  idle(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   relevant(events: readonly RecordedEvent[]): RecordedEvent[] {
@@ -192,6 +174,15 @@ export class ProjectionRunner {
   private started = false;
   private stopping = false;
   private readonly progressListeners = new Set<() => void>();
+  /**
+   * Reads shared between this runner's workers (see `read`): the latest run of events read, in
+   * the global order with nothing missing (`after`: the position before the first), at most
+   * four batches long, and the reads in flight, by position.
+   */
+  private recent: { after: string | null; events: RecordedEvent[] } | null = null;
+  private readonly reading = new Map<string | null, Promise<readonly RecordedEvent[]>>();
+  /** Live batches read from the store, and served from another worker's read. */
+  readonly readCounts = { reads: 0, shared: 0 };
 
   constructor(private readonly options: ProjectionRunnerOptions) {
     if (!options.pool && !options.url) throw new Error('ProjectionRunner needs a url or a pool');
@@ -495,7 +486,7 @@ export class ProjectionRunner {
   private async step(worker: Worker): Promise<boolean> {
     const from = worker.checkpoint;
     const startedAt = performance.now();
-    const { events } = await this.store.readAll({ after: from, limit: this.batchSize });
+    const events = await this.read(from);
     if (!events.length) return false;
     worker.lastBatchAt = startedAt;
     worker.lastBatchFull = events.length >= this.batchSize;
@@ -506,6 +497,62 @@ export class ProjectionRunner {
       await this.isolate(worker, from, events, error.failure);
     }
     return true;
+  }
+
+  /**
+   * The events after `from` for a live batch. The workers of one runner usually stand at the same
+   * checkpoint, woken by the same commit, or follow one another a few batches apart, and would
+   * each read the same events. A run of events that the store returned is final (the global order
+   * only ever extends past its end: nothing can commit into it later), so a worker whose
+   * checkpoint lies inside the recent run takes what follows it there (up to a batch), and a
+   * worker asking for the position another is reading joins that read. Neither ever
+   * answers "nothing new": an empty answer always comes from a read of the worker's own, started
+   * after it was woken, so a shared read never makes a worker sleep past a commit it was woken for.
+   */
+  private async read(from: string | null): Promise<readonly RecordedEvent[]> {
+    const recent = this.recent;
+    const start = !recent ? -1 : from === recent.after ? 0 : recent.events.findIndex((e) => e.globalPosition === from) + 1 || -1;
+    if (recent && start >= 0 && start < recent.events.length) {
+      this.readCounts.shared++;
+      return recent.events.slice(start, start + this.batchSize);
+    }
+    const inFlight = this.reading.get(from);
+    if (inFlight) {
+      const events = await inFlight;
+      if (events.length) {
+        this.readCounts.shared++;
+        return events;
+      }
+    }
+    const read = this.store.readAll({ after: from, limit: this.batchSize }).then(({ events }) => {
+      if (events.length) this.remember(from, events);
+      return events;
+    });
+    this.readCounts.reads++;
+    this.reading.set(from, read);
+    try {
+      return await read;
+    } finally {
+      if (this.reading.get(from) === read) this.reading.delete(from);
+    }
+  }
+
+  /**
+   * Extends the run of recent events when `events` continue it, or starts a new one from them when
+   * they end later (a lagging worker's read does not replace the leader's newer run).
+   */
+  private remember(after: string | null, events: readonly RecordedEvent[]): void {
+    const run = this.recent;
+    const end = run && (run.events.length ? run.events[run.events.length - 1].globalPosition : run.after);
+    if (run && end === after) run.events.push(...events);
+    else if (!run || end === null || comparePositions(events[events.length - 1].globalPosition, end) > 0) this.recent = { after, events: [...events] };
+    else return;
+    const kept = this.recent!;
+    const excess = kept.events.length - 4 * this.batchSize;
+    if (excess > 0) {
+      kept.after = kept.events[excess - 1].globalPosition;
+      kept.events.splice(0, excess);
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError, liveBatchIntervalMs, type Projection } from '@maillage/projections';
+import { ProjectionBlockedError, ProjectionRunner, assertLeaseHeld, LeaseLostError, liveBatchIntervalMs, releaseLease, tryAcquireLease, type Projection } from '@maillage/projections';
 import {
   COUNTED,
   allEvents,
@@ -69,6 +69,91 @@ describe('ProjectionRunner (PostgreSQL)', () => {
       ['counting_b', 'running', 0, true, true],
     ]);
     expect(status[0].eventsApplied).toBe(expected.totals.events);
+  });
+
+  it("shares one read of the store between its workers, and each projection still gets every event once", async () => {
+    // The real store, its reads counted.
+    const answered: number[] = [];
+    const store = Object.assign(Object.create(env.store) as typeof env.store, {
+      readAll: async (options: Parameters<typeof env.store.readAll>[0]) => {
+        const result = await env.store.readAll(options);
+        answered.push(result.events.length);
+        return result;
+      },
+    });
+    await env.store.appendToStream('counter-1', Array.from({ length: 30 }, (_, i) => counted(i + 1)));
+    const r = runner({ store, batchSize: 100 });
+    await r.start();
+    await settle(env, r);
+    await env.store.appendToStream('counter-2', Array.from({ length: 10 }, () => counted(2)));
+    await settle(env, r);
+
+    const expected = await expectedFromStore(env.pool);
+    expect(expected.totals.events).toBe(40);
+    for (const suffix of ['', '_b']) {
+      const actual = await readModel(env.pool, suffix);
+      expect(sortedEntries(actual)).toEqual(sortedEntries(expected));
+      expect(actual.totals).toEqual(expected.totals);
+    }
+    // Two workers, two bursts: the store returned each burst once, and the other worker took it
+    // from that read (in flight or just done).
+    expect(answered.filter((n) => n > 0)).toEqual([30, 10]);
+    expect(r.readCounts.shared).toBe(2);
+    expect(r.readCounts.reads).toBe(answered.length);
+  });
+
+  it('serves a worker that lags a few batches behind from the events the leading worker read', async () => {
+    const answered: number[] = [];
+    const store = Object.assign(Object.create(env.store) as typeof env.store, {
+      readAll: async (options: Parameters<typeof env.store.readAll>[0]) => {
+        const result = await env.store.readAll(options);
+        answered.push(result.events.length);
+        return result;
+      },
+    });
+    await env.store.appendToStream('counter-1', Array.from({ length: 30 }, (_, i) => counted(i + 1)));
+    // The second projection's lease is held elsewhere: its worker stands by while the first reads
+    // all 30 events in batches of 7 (7, 7, 7, 7, 2: the recent run keeps the last 28).
+    expect(await tryAcquireLease(env.pool, 'counting_b', 'elsewhere', 3_600_000)).not.toBeNull();
+    const r = runner({ store });
+    await r.start();
+    await settle(env, { waitFor: (position, options) => r.waitFor(position, { ...options, projections: ['counting'] }) });
+    expect(answered.filter((n) => n > 0)).toEqual([7, 7, 7, 7, 2]);
+    expect(r.readCounts.shared).toBe(0);
+
+    // Released, the lease passes to the runner; its second worker starts from the beginning: the
+    // first two events are no longer in the run, so it reads its first batch itself (that older
+    // read does not replace the run), then takes every later batch from the run.
+    await releaseLease(env.pool, 'counting_b', 'elsewhere');
+    await settle(env, r);
+    expect(answered.filter((n) => n > 0)).toEqual([7, 7, 7, 7, 2, 7]);
+    expect(r.readCounts.shared).toBe(4); // 7, 7, 7 and 2 events
+    const expected = await expectedFromStore(env.pool);
+    for (const suffix of ['', '_b']) expect(sortedEntries(await readModel(env.pool, suffix))).toEqual(sortedEntries(expected));
+  });
+
+  it('stops at once when asked while a worker reads, not after its poll interval', async () => {
+    // A read of an empty store that takes a moment: the stop comes while it runs.
+    let reading: (() => void) | null = null;
+    let slow = false;
+    const store = Object.assign(Object.create(env.store) as typeof env.store, {
+      readAll: async (options: Parameters<typeof env.store.readAll>[0]) => {
+        const result = await env.store.readAll(options);
+        if (slow) {
+          reading?.();
+          await delay(300);
+        }
+        return result;
+      },
+    });
+    const r = runner({ store, pollIntervalMs: 60_000 });
+    await r.start();
+    slow = true;
+    const inRead = new Promise<void>((resolve) => (reading = resolve));
+    void r.catchUp(); // wakes the workers: they read (nothing), then would sleep a minute
+    await inRead;
+    const stopped = await Promise.race([r.stop().then(() => true), delay(10_000).then(() => false)]);
+    expect(stopped).toBe(true);
   });
 
   it('runs each live batch in a transaction without parallel workers and with an idle timeout, left behind at commit', async () => {

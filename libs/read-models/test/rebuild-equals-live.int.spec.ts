@@ -372,9 +372,11 @@ describe('read models: rebuild equals live', () => {
         grown = true;
         await Promise.all(Array.from({ length: WRITERS }, (_, w) => cooperationWriter(w, 12)));
         // The global order shows events once every older transaction on the server has ended
-        // (readAll): another test file's open transaction may hold them back for a moment.
+        // (readAll): another test file's open transaction may hold some of them back for a moment.
+        // Wait until all of them are readable, so this rebuild must fold every one.
+        const written = await store.lastCommittedPosition();
         const deadline = Date.now() + 15_000;
-        while ((await store.headPosition()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        while ((await store.headPosition()) !== written && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         return store.readAll(options);
       },
     });
