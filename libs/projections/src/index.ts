@@ -30,6 +30,7 @@ export {
   type ProjectionStatus,
 } from './admin';
 export { LeaseLostError, tryAcquireLease, renewLease, releaseLease, assertLeaseHeld } from './lease';
+export { Wakeable } from './wakeable';
 export {
   keyedTable,
   keyedProjection,

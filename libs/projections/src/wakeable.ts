@@ -15,6 +15,11 @@ export class Wakeable {
     else this.woken = true;
   }
 
+  /** Forgets a kept wake-up: for a loop about to read, whose read covers every commit so far. */
+  clearPending(): void {
+    this.woken = false;
+  }
+
   /** Sleeps `ms`, or until woken; returns at once if woken while busy since the last sleep. */
   idle(ms: number): Promise<void> {
     if (this.woken) {

@@ -29,4 +29,14 @@ describe('Wakeable', () => {
     w.wake();
     expect(await settled(w.idle(LONG))).toBe(true);
   });
+
+  it('forgets a kept wake-up when told (a read about to start covers it)', async () => {
+    const w = new Wakeable();
+    w.wake();
+    w.clearPending();
+    const sleep = w.idle(LONG);
+    expect(await settled(sleep)).toBe(false);
+    w.wake();
+    await sleep;
+  });
 });

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
-import { ProjectionBlockedError } from '@maillage/projections';
+import { ProjectionBlockedError, Wakeable } from '@maillage/projections';
 import { cooperationIdFromStream } from '@maillage/domain';
 import { SERVER_SHUTTING_DOWN, SubscriberQueue } from './subscriber-queue';
 import { GraphQLError } from 'graphql';
@@ -84,8 +84,8 @@ export class ActivityFeed {
   /** The last position the projections were found behind on (while degraded). */
   private behindAt: string | null = null;
   private failures = 0;
-  private wakeUp: (() => void) | null = null;
-  private wokenEarly = false;
+  /** A commit that lands while the feed reads makes it read again at once. */
+  private readonly sleeper = new Wakeable();
   private unsubscribe: (() => void) | null = null;
   private stopSignal!: Promise<void>;
   private signalStop!: () => void;
@@ -163,27 +163,11 @@ export class ActivityFeed {
   // ---- the loop ----
 
   private wake(): void {
-    const wakeUp = this.wakeUp;
-    this.wakeUp = null;
-    if (wakeUp) wakeUp();
-    else this.wokenEarly = true; // a commit landed while we were reading: read again at once
+    this.sleeper.wake();
   }
 
   private idle(ms: number): Promise<void> {
-    if (this.wokenEarly || this.stopping) {
-      this.wokenEarly = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wakeUp = null;
-        resolve();
-      }, ms);
-      this.wakeUp = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    return this.stopping ? Promise.resolve() : this.sleeper.idle(ms);
   }
 
   private async run(): Promise<void> {
@@ -195,7 +179,7 @@ export class ActivityFeed {
         continue;
       }
       try {
-        this.wokenEarly = false;
+        this.sleeper.clearPending();
         const page = await this.options.store.readAll({ after: this.cursor, limit: this.batchSize });
         if (!page.events.length) {
           await this.idle(this.pollIntervalMs);
