@@ -510,11 +510,10 @@ export class ProjectionRunner {
    * after it was woken, so a shared read never makes a worker sleep past a commit it was woken for.
    */
   private async read(from: string | null): Promise<readonly RecordedEvent[]> {
-    const recent = this.recent;
-    const start = !recent ? -1 : from === recent.after ? 0 : recent.events.findIndex((e) => e.globalPosition === from) + 1 || -1;
-    if (recent && start >= 0 && start < recent.events.length) {
+    const kept = this.fromRecent(from);
+    if (kept) {
       this.readCounts.shared++;
-      return recent.events.slice(start, start + this.batchSize);
+      return kept;
     }
     const inFlight = this.reading.get(from);
     if (inFlight) {
@@ -537,21 +536,28 @@ export class ProjectionRunner {
     }
   }
 
+  /** Up to a batch of the recent run's events after `from`; null when `from` is not inside it or is its end. */
+  private fromRecent(from: string | null): RecordedEvent[] | null {
+    const run = this.recent;
+    if (!run || from === run.events[run.events.length - 1].globalPosition) return null; // caught up: read
+    const start = from === run.after ? 0 : run.events.findIndex((e) => e.globalPosition === from) + 1;
+    return start > 0 || from === run.after ? run.events.slice(start, start + this.batchSize) : null;
+  }
+
   /**
-   * Extends the run of recent events when `events` continue it, or starts a new one from them when
-   * they end later (a lagging worker's read does not replace the leader's newer run).
+   * Extends the run of recent events (never empty) when `events` continue it, or starts a new one
+   * from them when they end later (a lagging worker's read does not replace the leader's newer run).
    */
   private remember(after: string | null, events: readonly RecordedEvent[]): void {
-    const run = this.recent;
-    const end = run && (run.events.length ? run.events[run.events.length - 1].globalPosition : run.after);
+    let run = this.recent;
+    const end = run?.events[run.events.length - 1].globalPosition ?? null;
     if (run && end === after) run.events.push(...events);
-    else if (!run || end === null || comparePositions(events[events.length - 1].globalPosition, end) > 0) this.recent = { after, events: [...events] };
+    else if (!run || comparePositions(events[events.length - 1].globalPosition, end) > 0) run = this.recent = { after, events: [...events] };
     else return;
-    const kept = this.recent!;
-    const excess = kept.events.length - 4 * this.batchSize;
+    const excess = run.events.length - 4 * this.batchSize;
     if (excess > 0) {
-      kept.after = kept.events[excess - 1].globalPosition;
-      kept.events.splice(0, excess);
+      run.after = run.events[excess - 1].globalPosition;
+      run.events.splice(0, excess);
     }
   }
 

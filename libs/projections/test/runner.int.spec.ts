@@ -26,13 +26,14 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await env.close();
   });
 
-  /** The real store, with the number of events each readAll answered. */
-  function countingReads(e: Env): { store: Env['store']; answered: number[] } {
+  /** The real store, with the number of events each readAll answered; `afterRead` runs before each answer. */
+  function countingReads(e: Env, afterRead: () => Promise<void> = async () => undefined): { store: Env['store']; answered: number[] } {
     const answered: number[] = [];
     const store = Object.assign(Object.create(e.store) as Env['store'], {
       readAll: async (options: Parameters<Env['store']['readAll']>[0]) => {
         const result = await e.store.readAll(options);
         answered.push(result.events.length);
+        await afterRead();
         return result;
       },
     });
@@ -134,15 +135,10 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     // A read of an empty store that takes a moment: the stop comes while it runs.
     let reading: (() => void) | null = null;
     let slow = false;
-    const store = Object.assign(Object.create(env.store) as typeof env.store, {
-      readAll: async (options: Parameters<typeof env.store.readAll>[0]) => {
-        const result = await env.store.readAll(options);
-        if (slow) {
-          reading?.();
-          await delay(300);
-        }
-        return result;
-      },
+    const { store } = countingReads(env, async () => {
+      if (!slow) return;
+      reading?.();
+      await delay(300);
     });
     const r = runner({ store, pollIntervalMs: 60_000 });
     await r.start();

@@ -105,7 +105,7 @@ const laterThan = (a: string, b: string): boolean => (canonical(a) && canonical(
 export function compactSummaryState(previous: CooperationState, next: Cooperation, eventType: string): Cooperation {
   if (previous.status === 'NONE') return next;
   if (eventType === 'CooperationMeasurementRecorded' && previous.measurements.length > 0)
-    return { ...next, measurements: previous.measurements.length === 1 ? previous.measurements : previous.measurements.slice(0, 1) };
+    return { ...next, measurements: previous.measurements.slice(0, 1) };
   if (eventType === 'CooperationDeliverableRecorded') {
     const recorded = next.deliverables[next.deliverables.length - 1];
     if (previous.deliverables.some((d) => d.kind === recorded.kind)) return { ...next, deliverables: previous.deliverables };
