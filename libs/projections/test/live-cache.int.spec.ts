@@ -1,5 +1,5 @@
 import type { RecordedEvent } from '@maillage/event-store';
-import { ProjectionRunner, type KeyedTableStats } from '@maillage/projections';
+import { ProjectionRunner, type KeyedTableStats, type ProjectionRunnerOptions } from '@maillage/projections';
 import { counted, countingProjection, expectedFromStore, readModel, sortedEntries, type CountingOptions } from './fixtures/counting.projection';
 import { settle, setUp, type Env } from './helpers';
 
@@ -26,7 +26,7 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
     await env.close();
   });
 
-  function runner(options: CountingOptions = {}, owner?: string): ProjectionRunner {
+  function runner(options: CountingOptions = {}, owner?: string, extra: Partial<ProjectionRunnerOptions> = {}): ProjectionRunner {
     const r = new ProjectionRunner({
       pool: env.pool,
       store: env.store,
@@ -41,6 +41,7 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
       leaseTtlMs: 3000,
       logger: quietLogger,
       owner,
+      ...extra,
     });
     runners.push(r);
     return r;
@@ -147,13 +148,47 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
     await env.store.appendToStream('counter-a', [counted(1)]);
     await settle(env, first);
     expect((await first.status())[0].activeHere).toBe(true);
-    // Its kept row still says 5: it must read the table's 105 instead.
-    // (An attempt may be repeated, e.g. when the lease changes hands mid-batch: each one reads.)
+    // Its kept row still says 5: it must read the table's 105 instead. Attempts made before it
+    // learns that its chain broke (its heartbeat had not run yet) may still fold onto the kept row;
+    // the fence rolls them back (the checkpoint moved, the lease is someone else's), and it retries.
+    // The attempt that commits, the last one, reads the row; the 106 below proves the kept 5 was
+    // not committed.
     const after = batches.slice(before);
     expect(after.length).toBeGreaterThan(0);
-    expect(after.map((b) => b.stats.loaded)).toEqual(after.map(() => 1));
+    expect(after.at(-1)!.stats.loaded).toBe(1);
     const { rows } = await env.pool.query(`select amount from stream_counts where stream_id = 'counter-a'`);
     expect(rows).toEqual([{ amount: '106' }]);
     await expectReadModelMatchesStore();
   });
+
+  it('rolls back an attempt folded onto kept rows by a runner that has not yet noticed it lost the lease', async () => {
+    // The first runner's heartbeat is far away, so nothing tells it that its lease was taken over:
+    // it still believes it holds the lease, and its kept row (5) still chains from its checkpoint.
+    const stale: KeyedTableStats[] = [];
+    const first = runner({ onStats: (stats) => stale.push(stats) }, 'first', { heartbeatIntervalMs: 600_000 });
+    await first.start();
+    await appendAndSettle(first, 'counter-a', [5]);
+    expect(stale).toEqual([{ loaded: 0, upserted: 1, deleted: 0 }]);
+    await env.pool.query(`update projection_leases set expires_at = clock_timestamp() - interval '1 second' where name = 'counting'`);
+    const second = runner({}, 'second');
+    await second.start();
+    await appendAndSettle(second, 'counter-a', [100]);
+    // The first runner sees the new event too and folds it onto its kept row: that attempt must
+    // not commit (the checkpoint moved, or the lease row names the second runner). Stopping it
+    // waits for its attempts in flight. Had one committed, the running totals would count 100 twice.
+    await waitUntil(async () => stale.length > 1);
+    await first.stop();
+    expect(stale[1]).toEqual({ loaded: 0, upserted: 1, deleted: 0 }); // the stale attempt, on the kept row
+    const { rows } = await env.pool.query(`select amount, events from stream_counts where stream_id = 'counter-a'`);
+    expect(rows).toEqual([{ amount: '105', events: 2 }]);
+    await expectReadModelMatchesStore();
+  });
 });
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
