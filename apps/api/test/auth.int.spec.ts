@@ -150,13 +150,16 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
       };
       const known: number[] = [];
       const unknown: number[] = [];
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 5; i++) {
         known.push(await timeOf('timing@tremplin.example'));
         unknown.push(await timeOf(`ghost${i}@tremplin.example`));
       }
-      const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
-      expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
-      expect(median(unknown)).toBeLessThan(median(known) * 2);
+      // Medians of interleaved samples, within a factor of 3 of each other: wide enough for a
+      // loaded machine, while a login that skipped the hash for an unknown e-mail would take
+      // about a fiftieth of the time.
+      const median = (xs: number[]) => xs.sort((a, b) => a - b)[2];
+      expect(median(unknown)).toBeGreaterThan(median(known) / 3);
+      expect(median(unknown)).toBeLessThan(median(known) * 3);
     });
 
     it('refuses a disabled user with the same error, even with the right password', async () => {

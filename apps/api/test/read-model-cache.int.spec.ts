@@ -74,17 +74,26 @@ describe('ReadModelCache: answers kept until the projections behind them move', 
     const cache = new ReadModelCache(pool, ['a']);
     let calls = 0;
     let fail = true;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
     const compute = async () => {
       calls++;
-      await new Promise((resolve) => setTimeout(resolve, 30));
+      await gate; // the computation ends once every caller has looked the key up
       if (fail) throw new Error('database went away');
       return 'answer';
     };
-    const first = await Promise.allSettled(Array.from({ length: 5 }, () => cache.get('k', compute, false)));
+    const settled = Promise.allSettled(Array.from({ length: 5 }, () => cache.get('k', compute, false)));
+    for (let i = 0; cache.hits + cache.misses < 5; i++) {
+      if (i > 500) throw new Error('the five lookups did not happen');
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    open();
+    const first = await settled;
     expect(first.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
-    // Concurrent callers may read the version in two rounds, so one or two computations.
-    expect(calls).toBeGreaterThanOrEqual(1);
-    expect(calls).toBeLessThanOrEqual(2);
+    // One computation: the four others found it under way (they read the version in a second
+    // round, after the first caller's read) and got its failure.
+    expect(calls).toBe(1);
+    expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 4, misses: 1 });
     fail = false;
     calls = 0;
     expect(await cache.get('k', compute, false)).toBe('answer');

@@ -47,6 +47,14 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
     return r;
   }
 
+  /** Gives the lease to `owner` for a few seconds, as if it had taken over an expired lease. */
+  async function handLeaseTo(owner: string): Promise<void> {
+    await env.pool.query(
+      `update projection_leases set owner = $1, expires_at = clock_timestamp() + interval '3 seconds' where name = 'counting'`,
+      [owner],
+    );
+  }
+
   async function expectReadModelMatchesStore(): Promise<void> {
     const expected = await expectedFromStore(env.pool);
     const actual = await readModel(env.pool);
@@ -136,8 +144,9 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
     const first = runner({}, 'first');
     await first.start();
     await appendAndSettle(first, 'counter-a', [5]);
-    // The lease expires (a long pause, say) and a second runner takes it and projects the next event.
-    await env.pool.query(`update projection_leases set expires_at = clock_timestamp() - interval '1 second' where name = 'counting'`);
+    // The lease passes to a second runner (the first paused past its expiry, say), which projects
+    // the next event. Handed over in the table, so the first cannot take it back before the second starts.
+    await handLeaseTo('second');
     const second = runner({}, 'second');
     await second.start();
     expect((await second.status())[0].activeHere).toBe(true);
@@ -165,11 +174,11 @@ describe('keyed tables keep their rows between live batches (PostgreSQL)', () =>
     // The first runner's heartbeat is far away, so nothing tells it that its lease was taken over:
     // it still believes it holds the lease, and its kept row (5) still chains from its checkpoint.
     const stale: KeyedTableStats[] = [];
-    const first = runner({ onStats: (stats) => stale.push(stats) }, 'first', { heartbeatIntervalMs: 600_000 });
+    const first = runner({ onStats: (stats) => stale.push(stats) }, 'first', { heartbeatIntervalMs: 600_000, leaseTtlMs: 600_000 });
     await first.start();
     await appendAndSettle(first, 'counter-a', [5]);
     expect(stale).toEqual([{ loaded: 0, upserted: 1, deleted: 0 }]);
-    await env.pool.query(`update projection_leases set expires_at = clock_timestamp() - interval '1 second' where name = 'counting'`);
+    await handLeaseTo('second');
     const second = runner({}, 'second');
     await second.start();
     await appendAndSettle(second, 'counter-a', [100]);
