@@ -48,18 +48,24 @@ describe('ActiveUserCache (real PostgreSQL)', () => {
     await pool.query(`select pg_notify('maillage_users', $1)`, [marker]);
     await until(() => target.lastNotification === marker, 'the marker notification');
   };
-  const cached = (url: string) =>
-    new ActiveUserCache(url, (id, cv) => {
-      loads.push(id);
-      return store.activeUser(id, cv);
-    });
+  const cached = (url: string, options: { reconnectDelayMs?: number } = {}) =>
+    new ActiveUserCache(
+      url,
+      (id, cv) => {
+        loads.push(id);
+        return store.activeUser(id, cv);
+      },
+      options,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase('active-users');
     await migrateAuth(db.url);
     pool = new Pool({ connectionString: db.url, max: 4 });
     store = new UserStore(pool);
-    cache = cached(db.url);
+    // Reconnects 1.5 s after a loss (100 ms by default), so that the test of the disconnected
+    // state can make its reads before the connection is back, however slow the machine.
+    cache = cached(db.url, { reconnectDelayMs: 1500 });
     await until(() => cache.listening, 'the LISTEN connection');
   });
 
@@ -153,6 +159,7 @@ describe('ActiveUserCache (real PostgreSQL)', () => {
     await cache.activeUser(id, 0);
     await cache.activeUser(id, 0);
     expect(loads).toEqual([id, id]); // nothing served from memory while notifications could be missed
+    expect(cache.listening).toBe(false); // (both reads were made before the reconnection)
     await until(() => cache.listening, 'the reconnection', 15_000);
     expect(cache.size).toBe(0);
     loads = [];

@@ -22,15 +22,16 @@ describe('rate-limit counters in PostgreSQL (PostgresThrottlerStorage)', () => {
 
   it('counts a window, blocks past the limit without counting refusals, and starts again once the block is over', async () => {
     const storage = new PostgresThrottlerStorage(pool);
-    const hit = () => storage.increment('user:a', 600, 3, 600, 'mutations');
+    // A 3 s window and block: the five hits below must land inside it, even on a loaded machine.
+    const hit = () => storage.increment('user:a', 3000, 3, 3000, 'mutations');
     for (const n of [1, 2, 3]) {
       expect(await hit()).toMatchObject({ totalHits: n, isBlocked: false, timeToBlockExpire: 0 });
     }
     const blocked = await hit();
     expect(blocked).toMatchObject({ totalHits: 4, isBlocked: true });
-    expect(blocked.timeToBlockExpire).toBe(1); // seconds, rounded up
+    expect(blocked.timeToBlockExpire).toBe(3); // seconds, rounded up
     expect(await hit()).toMatchObject({ totalHits: 4, isBlocked: true });
-    await sleep(700);
+    await sleep(3100);
     expect(await hit()).toMatchObject({ totalHits: 1, isBlocked: false });
   });
 

@@ -144,8 +144,9 @@ describe('projector processes (PostgreSQL)', () => {
   });
 
   it('runs exactly one active projector of two, and the standby takes over within seconds of a kill', async () => {
-    const a = start('projector-a', { LEASE_TTL_MS: '1500' });
-    const b = start('projector-b', { LEASE_TTL_MS: '1500' });
+    // TTL 3 s (heartbeat 1 s): a holder's renewal may be 2 s late under load before it loses the lease.
+    const a = start('projector-a', { LEASE_TTL_MS: '3000' });
+    const b = start('projector-b', { LEASE_TTL_MS: '3000' });
     let appending = true;
     const appender = (async () => {
       while (appending) {
@@ -164,9 +165,9 @@ describe('projector processes (PostgreSQL)', () => {
     const killedAt = Date.now();
     await kill(active);
     alive.splice(alive.indexOf(active), 1);
-    await eventually(async () => (await leaseOwner(env)) === standby.owner, 10_000, 'the takeover');
+    await eventually(async () => (await leaseOwner(env)) === standby.owner, 15_000, 'the takeover');
     const takeoverMs = Date.now() - killedAt;
-    expect(takeoverMs).toBeLessThan(4000); // TTL 1.5 s + heartbeat 0.5 s + margin
+    expect(takeoverMs).toBeLessThan(8000); // TTL 3 s + heartbeat 1 s, with a margin for a loaded machine
     await delay(500);
     appending = false;
     await appender;

@@ -33,10 +33,10 @@ export class ActiveUserCache {
   constructor(
     url: string,
     private readonly load: (id: string, credentialVersion: number) => Promise<RequestUser | null>,
-    options: { max?: number; onError?: (error: unknown) => void } = {},
+    options: { max?: number; onError?: (error: unknown) => void; reconnectDelayMs?: number } = {},
   ) {
     this.entries = new LRUCache({ max: options.max ?? 10_000 });
-    this.notifier = new AppendNotifier(url, options.onError ?? (() => undefined), USERS_CHANNEL);
+    this.notifier = new AppendNotifier(url, options.onError ?? (() => undefined), USERS_CHANNEL, options.reconnectDelayMs);
     // A payload names one user; none (a reconnect) means anything may have changed.
     this.unsubscribe = this.notifier.subscribe((payload) => {
       this.lastPayload = payload ?? null;

@@ -13,14 +13,18 @@ export class AppendNotifier {
   private client: Client | null = null;
   private connecting = false;
   private closed = false;
-  private retryDelayMs = 100;
+  private retryDelayMs: number;
   private retryTimer: NodeJS.Timeout | null = null;
 
+  /** `firstRetryDelayMs`: the wait before the first reconnection attempt (then doubling, up to 5 s). */
   constructor(
     private readonly url: string,
     private readonly onError: (error: unknown) => void,
     private readonly channel: string = NOTIFY_CHANNEL,
-  ) {}
+    private readonly firstRetryDelayMs = 100,
+  ) {
+    this.retryDelayMs = firstRetryDelayMs;
+  }
 
   /** True while the LISTEN connection is open: no notification of this channel can be missed. */
   get listening(): boolean {
@@ -81,9 +85,9 @@ export class AppendNotifier {
         await client.end().catch(() => undefined);
         return;
       }
-      const reconnected = this.retryDelayMs > 100;
+      const reconnected = this.retryDelayMs > this.firstRetryDelayMs;
       this.client = client;
-      this.retryDelayMs = 100;
+      this.retryDelayMs = this.firstRetryDelayMs;
       if (reconnected) this.wake();
     } catch (error) {
       onLost(error);
@@ -95,7 +99,7 @@ export class AppendNotifier {
   private scheduleReconnect(): void {
     if (this.closed || this.retryTimer || this.listeners.size === 0) return;
     const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 5000);
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, Math.max(5000, this.firstRetryDelayMs));
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connect();
