@@ -1,12 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import {
-  ABANDON_REASONS,
-  CLOSE_OUTCOMES,
-  COOPERATION_KINDS,
-  DELIVERABLE_KINDS,
-  SECTORS,
-  SUPPORT_KINDS,
   cooperationStreamName,
   decideCooperation,
   decideOrganisation,
@@ -17,20 +10,20 @@ import {
   initialOrganisationState,
   organisationStreamName,
   type Cooperation,
-  type CooperationCommand,
   type CooperationState,
   type OrganisationCommand,
   type OrganisationKind,
   type OrganisationRef,
   type OrganisationState,
 } from '@maillage/domain';
-import { NO_STREAM, PostgresEventStore, type EventToAppend } from '@maillage/event-store';
+import { NO_STREAM, PostgresEventStore } from '@maillage/event-store';
 import { ProjectionRunner, migrateProjections, rebuildProjections } from '@maillage/projections';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
 import { READ_MODEL_PROJECTIONS, migrateReadModels, pendingSchemaChanges } from '@maillage/read-models';
 import { Pool as PgPool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { CompactSummaryState1795460000000 } from '../src/migrations/1795460000000-compact-summary-state';
+import { DAY, REGIONS, delay, nextCommand, pick, proposal, seeded, seedFrom, toAppend, type Stream } from './workload';
 
 /**
  * Rebuild equals live: a random but decider-valid workload is appended by several concurrent
@@ -42,127 +35,13 @@ import { CompactSummaryState1795460000000 } from '../src/migrations/179546000000
 jest.setTimeout(180_000);
 
 const NOW = '2026-11-01T00:00:00.000Z';
-const DAY = 86_400_000;
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
-const REGIONS: [string, string[]][] = [
-  ['11', ['75', '92', '93']],
-  ['52', ['44', '49']],
-  ['84', ['69', '38']],
-];
 
-// Seeded so a failure can be replayed (the interleaving of writers still varies).
-const SEED = Number(process.env.REBUILD_EQUALS_LIVE_SEED ?? Date.now() % 100_000);
-let seed = SEED;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const SEED = seedFrom('REBUILD_EQUALS_LIVE_SEED');
 
-interface Stream<S> {
-  id: string;
-  state: S;
-  version: number;
-  time: number;
-}
 
-/** A command that may well be refused: the decider says what is valid, refusals are skipped. */
-function nextCommand(c: Stream<CooperationState>, orgs: readonly OrganisationRef[], n: number): CooperationCommand {
-  const s = c.state as Cooperation;
-  const member = () => (s.members.length ? pick(s.members).organisationId : 'nobody');
-  const funding = () => (s.fundings.length ? pick(s.fundings).fundingId : 'no-funding');
-  const r = random();
-  // Every GME records a market first, so the market table is reached whatever the draw.
-  if (s.kind === 'GME' && !s.market && s.status === 'ACTIVE') {
-    return {
-      type: 'RecordMarket',
-      data: { buyerName: 'Ville', cpvCode: '90910000', amountExclVat: 1000 * (10 + n), durationMonths: 12, procedures: ['RESERVED_SIAE'] },
-    };
-  }
-  if (r < 0.12) return { type: 'AdvanceStage', data: {} };
-  if (r < 0.2) {
-    const missing = gateStatus(s).items.filter((i) => i.status === 'MISSING' && i.waivable);
-    if (missing.length) return { type: 'WaiveGateItem', data: { itemId: pick(missing).id, justification: 'Équivalent fourni' } };
-  }
-  if (r < 0.32) return { type: 'RecordDeliverable', data: { kind: pick(DELIVERABLE_KINDS), title: `Livrable ${n}` } };
-  if (r < 0.4) return { type: 'AddMember', data: { organisation: pick(orgs) } };
-  if (r < 0.42) return { type: 'RemoveMember', data: { organisationId: member() } };
-  if (r < 0.45) return { type: 'DesignateMandataire', data: { organisationId: member() } };
-  if (r < 0.47) return { type: 'SetGmeForm', data: { form: pick(['CONJOINT', 'SOLIDAIRE'] as const) } };
-  if (r < 0.49)
-    return {
-      type: 'RecordMarket',
-      data: { buyerName: 'Ville', cpvCode: '90910000', amountExclVat: 1000 * (10 + n), durationMonths: 12, procedures: ['RESERVED_SIAE'] },
-    };
-  if (r < 0.5) return { type: 'RecordMarketOutcome', data: { outcome: pick(['AWARDED', 'LOST'] as const), startDate: day(c.time + 30 * DAY) } };
-  if (r < 0.53 && s.members.length >= 2) {
-    const [a, b] = [s.members[0].organisationId, s.members[s.members.length - 1].organisationId];
-    const p = 40 + Math.floor(random() * 30);
-    return {
-      type: 'SetShareholding',
-      data: { phase: pick(['PLANNED', 'FINAL'] as const), shares: [{ organisationId: a, percent: p }, { organisationId: b, percent: 100 - p }] },
-    };
-  }
-  if (r < 0.54) return { type: 'ChooseEssaimageStrategy', data: { strategy: 'DUPLICATION_SOUPLE', targetTerritories: [{ regionCode: '11', departementCode: '93' }] } };
-  if (r < 0.55) return { type: 'OpenSite', data: { name: `Site ${n}`, location: { regionCode: '11', departementCode: '92' }, openedOn: day(c.time) } };
-  if (r < 0.56) return { type: 'RecordStructureRegistration', data: { siren: '732829320' } };
-  if (r < 0.58) {
-    const [regionCode, deps] = pick(REGIONS);
-    return { type: 'SetTerritory', data: { territory: { regionCode, departementCodes: [pick(deps)] }, sectors: [pick(SECTORS)] } };
-  }
-  if (r < 0.61)
-    return {
-      type: 'GrantFunding',
-      data: { funder: pick(orgs.filter((o) => o.kind === 'FUNDER')), programme: 'Amorçage', amount: 5000 * (1 + (n % 7)), period: { start: day(c.time), end: null } },
-    };
-  if (r < 0.68) return { type: 'RecordDisbursement', data: { fundingId: funding(), amount: 100 + (n % 9) * 50, disbursedOn: day(c.time) } };
-  if (r < 0.69) return { type: 'EndFunding', data: { fundingId: funding(), endedOn: day(c.time) } };
-  if (r < 0.71) return { type: 'RecordSupport', data: { kind: pick(SUPPORT_KINDS), period: { start: day(c.time) } } };
-  if (r < 0.74)
-    return {
-      type: 'DefineIndicator',
-      data: { code: `C${n}`, label: 'Emploi', indicators: [{ code: `C${n}-I1`, standard: 'PEOPLE_IN_INSERTION', target: 10 }, { code: `C${n}-I2`, label: 'Qualité', nature: 'QUALITATIVE' }] },
-    };
-  if (r < 0.86 && s.criteria.length) {
-    const indicator = pick(pick(s.criteria).indicators);
-    // Few periods, so corrections of the same period happen.
-    const start = `2025-${pick(['01', '04', '07'])}-01`;
-    const value = indicator.nature === 'QUALITATIVE' ? `note ${n}` : Math.round(random() * 200) / 10;
-    return { type: 'RecordMeasurement', data: { indicatorId: indicator.indicatorId, period: { start, end: null }, value } };
-  }
-  if (r < 0.88) return { type: 'ReopenStage', data: { reason: 'Nouvelle étude' } };
-  if (r < 0.895) return { type: 'AbandonCooperation', data: { reason: pick(ABANDON_REASONS) } };
-  if (r < 0.905) return { type: 'CloseCooperation', data: { outcome: pick(CLOSE_OUTCOMES) } };
-  return { type: 'RecordDeliverable', data: { kind: pick(DELIVERABLE_KINDS) } };
-}
 
 /** `slot` picks the kind: each writer's cooperations cover every kind, whatever the interleaving. */
-function proposal(id: string, n: number, orgs: readonly OrganisationRef[], slot: number): CooperationCommand {
-  const kind = COOPERATION_KINDS[slot % COOPERATION_KINDS.length];
-  const [regionCode, deps] = pick(REGIONS);
-  const lead = kind === 'JVS' ? orgs.find((o) => o.kind === 'ASSOCIATION')! : pick(orgs.filter((o) => ['EI', 'ACI', 'EA'].includes(o.kind)));
-  return {
-    type: 'ProposeCooperation',
-    data: {
-      cooperationId: id,
-      kind,
-      name: `Coopération ${n}`,
-      objectives: ['POOLING'],
-      territory: { regionCode, departementCodes: [pick(deps)] },
-      sectors: [pick(SECTORS)],
-      leadOrganisation: lead,
-      ...(kind === 'ESSAIMAGE' ? { parentOrganisation: lead } : {}),
-    },
-  };
-}
-
-const toAppend = (events: { type: string; data: unknown; occurredAt: string }[]): EventToAppend[] =>
-  events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, occurredAt: new Date(e.occurredAt) }));
 
 /** Every row of every read-model table, ordered by primary key. */
 async function snapshot(pool: Pool): Promise<Record<string, unknown[]>> {
@@ -241,16 +120,17 @@ describe('read models: rebuild equals live', () => {
       o.version += events.length;
     };
     const orgWriter = async () => {
+      const random = seeded(SEED);
       for (const [i, o] of organisations.entries()) {
         const ref = orgs[i];
-        const [regionCode, deps] = pick(REGIONS);
-        await decideOrg(o, { type: 'RegisterOrganisation', data: { organisationId: o.id, name: `Structure ${i}`, kind: ref.kind, ess: ref.ess, regionCode, departementCode: pick(deps) } });
+        const [regionCode, deps] = pick(random, REGIONS);
+        await decideOrg(o, { type: 'RegisterOrganisation', data: { organisationId: o.id, name: `Structure ${i}`, kind: ref.kind, ess: ref.ess, regionCode, departementCode: pick(random, deps) } });
         await delay(Math.floor(random() * 4));
       }
       for (let i = 0; i < 30; i++) {
-        const o = pick(organisations);
-        const [regionCode, deps] = pick(REGIONS);
-        await decideOrg(o, random() < 0.5 ? { type: 'UpdateOrganisation', data: { name: `Structure renommée ${i}` } } : { type: 'UpdateOrganisation', data: { regionCode, departementCode: pick(deps), networkIds: [`net-${i % 3}`] } });
+        const o = pick(random, organisations);
+        const [regionCode, deps] = pick(random, REGIONS);
+        await decideOrg(o, random() < 0.5 ? { type: 'UpdateOrganisation', data: { name: `Structure renommée ${i}` } } : { type: 'UpdateOrganisation', data: { regionCode, departementCode: pick(random, deps), networkIds: [`net-${i % 3}`] } });
         await delay(Math.floor(random() * 4));
       }
     };
@@ -259,23 +139,25 @@ describe('read models: rebuild equals live', () => {
     const WRITERS = 4;
     const PER_WRITER = 6;
     const STEPS = 45;
-    let n = 0;
-    const writerCoops: Stream<CooperationState>[][] = Array.from({ length: WRITERS }, (_, w) =>
-      Array.from({ length: PER_WRITER }, (_, i) => ({
+    const writerCoops: Stream<CooperationState>[][] = Array.from({ length: WRITERS }, (_, w) => {
+      const random = seeded(SEED * 31 + w);
+      return Array.from({ length: PER_WRITER }, (_, i) => ({
         id: `w${w}-c${i}`,
         state: initialCooperationState(),
         version: 0,
         time: Date.parse('2024-01-01T09:00:00Z') + Math.floor(random() * 300) * DAY,
-      })),
-    );
+      }));
+    });
     const cooperationWriter = async (w: number, share = (STEPS * PER_WRITER) / 2) => {
       const coops = writerCoops[w];
+      const random = seeded(SEED * 17 + w + 1);
+      let n = w * 100_000; // numbers in names and amounts, this writer's own
       // Until the writer has appended its share (refusals by the domain vary with the random draw).
       let appended = 0;
       for (let step = 0; appended < share && step < share * 8; step++) {
-        const c = pick(coops);
+        const c = pick(random, coops);
         c.time += Math.floor(1 + random() * 10) * DAY;
-        const command = c.state.status === 'NONE' ? proposal(c.id, ++n, orgs, coops.indexOf(c)) : nextCommand(c, orgs, ++n);
+        const command = c.state.status === 'NONE' ? proposal(c.id, ++n, orgs, coops.indexOf(c), random) : nextCommand(c, orgs, ++n, random);
         let events;
         try {
           events = decideCooperation(command, c.state, { now: NOW, occurredAt: new Date(c.time).toISOString(), newId: () => `${c.id}-${++n}` });
