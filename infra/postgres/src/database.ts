@@ -32,6 +32,7 @@ export async function openDatabase(
     // Unset: 0, i.e. a free port.
     port: wholeNumberSetting('MAILLAGE_PG_PORT', env.MAILLAGE_PG_PORT, { fallback: 0, unit: '', min: 1, max: 65535 }) || undefined,
     onProgress,
+    ownProcessGroup: true, // Ctrl-C reaches the API, which closes, then stops the server
   });
   const created = await createDatabaseIfMissing(server.adminUrl, DEFAULT_DATABASE);
   return { url: server.urlFor(DEFAULT_DATABASE), embedded: true, created, close: () => server.stop() };

@@ -1,4 +1,6 @@
+import childProcess from 'node:child_process';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -27,6 +29,13 @@ export interface EmbeddedPostgresOptions {
   settings?: Record<string, string>;
   /** Progress lines for people watching a first start (initdb takes a few seconds). */
   onProgress?: (message: string) => void;
+  /**
+   * Runs the server in a process group of its own, out of reach of signals sent to the caller's
+   * group: Ctrl-C in a terminal signals the whole foreground group, and PostgreSQL then shut down
+   * at once, under the connections of an API still closing in order. The caller stops it (`stop`).
+   * For `npm start` and the CLI; the tests keep it in their group (a killed run takes it along).
+   */
+  ownProcessGroup?: boolean;
 }
 
 export interface RunningPostgres {
@@ -106,6 +115,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
   }
   progress(`Starting PostgreSQL on 127.0.0.1:${port} ...`);
+  const restoreSpawn = options.ownProcessGroup ? spawnPostmasterDetached() : () => undefined;
   try {
     await server.start();
   } catch (cause) {
@@ -113,9 +123,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `PostgreSQL did not start on port ${port} (data directory ${dataDir}): ${logs.join('').slice(-2000)}`,
       { cause },
     );
+  } finally {
+    restoreSpawn();
   }
   await writeOwner(dataDir, { pid: process.pid, port });
   return running(port, socketDir, true, ownerStop(dataDir, readPostmasterPid(dataDir), server));
+}
+
+/**
+ * The package spawns the postmaster itself and takes no spawn options, so while it starts the
+ * server, `child_process.spawn` (which the package imports as an ES module: hence
+ * syncBuiltinESMExports) starts the `postgres` binary detached, i.e. as the leader of a new
+ * process group. Nothing else is changed; the returned function puts the original back.
+ */
+function spawnPostmasterDetached(): () => void {
+  const original = childProcess.spawn;
+  const detached = ((command: string, args: readonly string[], spawnOptions: childProcess.SpawnOptions) =>
+    original(
+      command,
+      args,
+      path.basename(command) === 'postgres' ? { ...spawnOptions, detached: true } : spawnOptions,
+    )) as typeof childProcess.spawn;
+  childProcess.spawn = detached;
+  syncBuiltinESMExports();
+  return () => {
+    if (childProcess.spawn === detached) childProcess.spawn = original;
+    syncBuiltinESMExports();
+  };
 }
 
 /**

@@ -142,7 +142,7 @@ describe('embedded PostgreSQL launcher', () => {
     afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
     /** Runs `body` (JavaScript, with `startEmbeddedPostgres`, `leaveShutdownSignalsToCaller`, `pg` and `dataDir` in scope). */
-    function runChild(name: string, body: string) {
+    function runChild(name: string, body: string, options: { ownGroup?: boolean } = {}) {
       const script = path.join(outDir, `${name}.js`);
       writeFileSync(
         script,
@@ -156,6 +156,7 @@ describe('embedded PostgreSQL launcher', () => {
         cwd: root,
         env: { ...process.env, NODE_OPTIONS: '', NODE_PATH: path.join(root, 'node_modules') },
         stdio: ['ignore', 'pipe', 'inherit'],
+        detached: options.ownGroup ?? false, // the leader of a group, as a shell makes `npm start`
       });
       const lines: { line: string; at: number }[] = [];
       child.stdout.on('data', (chunk: Buffer) => {
@@ -211,6 +212,44 @@ describe('embedded PostgreSQL launcher', () => {
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(lines.map((l) => l.line)).toEqual(['ready', 'closing', 'answered 42', 'stopped']);
+      expect(postmasterPid(childDir)).toBeNull();
+    });
+
+    it.each([
+      ['in a process group of its own (npm start) stays up until the caller stops it', true, ['ready', 'closing', 'answered 42', 'stopped']],
+      ['left in the caller\'s group (the tests) shuts down at once', false, ['ready', 'closing', 'failed']],
+    ])('on Ctrl-C, which signals the whole foreground group, a server %s', async (_, ownProcessGroup, expected) => {
+      // A terminal sends SIGINT to every process of the foreground group: with the postmaster in
+      // that group, it shut down at once (fast shutdown) under the API's still-closing connections.
+      const { child, lines, exited, said } = runChild(
+        `group-sigint-${ownProcessGroup}`,
+        `startEmbeddedPostgres({ dataDir, ownProcessGroup: ${ownProcessGroup} }).then(async (server) => {
+           const client = new pg.Client({ connectionString: server.adminUrl });
+           client.on('error', () => undefined);
+           await client.connect();
+           process.on('SIGINT', async () => {
+             say('closing');
+             await new Promise((r) => setTimeout(r, 300));
+             try {
+               const { rows } = await client.query('select 42 as answer');
+               say('answered ' + rows[0].answer);
+               await client.end();
+             } catch {
+               say('failed');
+             }
+             await server.stop();
+             if (${ownProcessGroup}) say('stopped');
+             process.exit(0);
+           });
+           leaveShutdownSignalsToCaller();
+           say('ready');
+         });`,
+        { ownGroup: true },
+      );
+      await said('ready');
+      process.kill(-child.pid!, 'SIGINT'); // the whole group, as Ctrl-C does
+      expect(await exited).toBe(0);
+      expect(lines.map((l) => l.line)).toEqual(expected);
       expect(postmasterPid(childDir)).toBeNull();
     });
   });
