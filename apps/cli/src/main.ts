@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { Pool } from 'pg';
-import { leaveShutdownSignalsToCaller, openDatabase, type DatabaseHandle } from '@maillage/infra';
+import { endPool, leaveShutdownSignalsToCaller, openDatabase, type DatabaseHandle } from '@maillage/infra';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import {
@@ -69,7 +69,7 @@ async function openSession(): Promise<Session> {
     async close() {
       closing = true;
       await store.close();
-      await pool.end();
+      await endPool(pool);
       await database.close();
     },
   };

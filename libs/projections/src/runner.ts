@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Pool, type PoolClient } from 'pg';
 import type { EventStore, RecordedEvent } from '@maillage/event-store';
-import { wholeNumberSetting } from '@maillage/infra';
+import { endPool, wholeNumberSetting } from '@maillage/infra';
 import {
   listDeadLetters,
   projectionStatus,
@@ -246,7 +246,7 @@ export class ProjectionRunner {
       worker.state = 'stopped';
     }
     this.notifyProgress();
-    if (this.ownsPool) await this.pool.end();
+    if (this.ownsPool) await endPool(this.pool);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool } from 'pg';
-import { wholeNumberSetting } from '@maillage/infra';
+import { endPool, wholeNumberSetting } from '@maillage/infra';
 import { createEventStore, readEventStoreConfig, type EventStore, type EventStoreConfig } from '@maillage/event-store';
 import { READ_MODEL_PROJECTIONS } from '@maillage/read-models';
 import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
@@ -15,7 +15,7 @@ export const EVENT_STORE_FACTORY = Symbol('EVENT_STORE_FACTORY');
 class PoolCloser implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.end();
+    await endPool(this.pool);
   }
 }
 

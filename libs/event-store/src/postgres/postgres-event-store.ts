@@ -1,4 +1,5 @@
 import { Pool, type PoolClient } from 'pg';
+import { endPool } from '@maillage/infra';
 import { EVENT_ROW_TYPES } from '../instants';
 import { ConcurrencyError, EventStoreError, EventStoreErrorCode } from '../errors';
 import {
@@ -342,7 +343,7 @@ export class PostgresEventStore implements EventStore {
     this.flushReads();
     await Promise.all(this.readsRunning);
     await this.notifier.close();
-    await this.pool.end();
+    await endPool(this.pool);
   }
 
   // ---- read batching ----
