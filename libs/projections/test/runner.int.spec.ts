@@ -26,19 +26,29 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     await env.close();
   });
 
-  /** The real store, with the number of events each readAll answered; `afterRead` runs before each answer. */
-  function countingReads(e: Env, afterRead: () => Promise<void> = async () => undefined): { store: Env['store']; answered: number[] } {
-    const answered: number[] = [];
+  /**
+   * The real store, recording each readAll: when it began and how many events it answered.
+   * `beforeRead` runs before the read (e.g. to hold it back), `afterRead` before its answer.
+   */
+  function countingReads(
+    e: Env,
+    hooks: { beforeRead?: () => Promise<void>; afterRead?: () => Promise<void> } = {},
+  ): { store: Env['store']; reads: { at: number; n: number }[] } {
+    const reads: { at: number; n: number }[] = [];
     const store = Object.assign(Object.create(e.store) as Env['store'], {
       readAll: async (options: Parameters<Env['store']['readAll']>[0]) => {
+        await hooks.beforeRead?.();
+        const at = performance.now();
         const result = await e.store.readAll(options);
-        answered.push(result.events.length);
-        await afterRead();
+        reads.push({ at, n: result.events.length });
+        await hooks.afterRead?.();
         return result;
       },
     });
-    return { store, answered };
+    return { store, reads };
   }
+  /** The sizes of the reads that found events, in order. */
+  const found = (reads: readonly { n: number }[]) => reads.map((r) => r.n).filter((n) => n > 0);
 
   function runner(options: Partial<ConstructorParameters<typeof ProjectionRunner>[0]> = {}): ProjectionRunner {
     const r = new ProjectionRunner({
@@ -86,7 +96,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
   });
 
   it("shares one read of the store between its workers, and each projection still gets every event once", async () => {
-    const { store, answered } = countingReads(env);
+    const { store, reads } = countingReads(env);
     await env.store.appendToStream('counter-1', Array.from({ length: 30 }, (_, i) => counted(i + 1)));
     const r = runner({ store, batchSize: 100 });
     await r.start();
@@ -103,14 +113,14 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     }
     // Two workers, two bursts: the store returned each burst once, and the other worker took it
     // from that read (in flight or just done).
-    expect(answered.filter((n) => n > 0)).toEqual([30, 10]);
+    expect(found(reads)).toEqual([30, 10]);
     expect(r.readCounts.shared).toBe(2);
     await r.stop(); // its workers keep polling: a read counted at its start may still be in flight
-    expect(r.readCounts.reads).toBe(answered.length);
+    expect(r.readCounts.reads).toBe(reads.length);
   });
 
   it('serves a worker that lags a few batches behind from the events the leading worker read', async () => {
-    const { store, answered } = countingReads(env);
+    const { store, reads } = countingReads(env);
     await env.store.appendToStream('counter-1', Array.from({ length: 30 }, (_, i) => counted(i + 1)));
     // The second projection's lease is held elsewhere: its worker stands by while the first reads
     // all 30 events in batches of 7 (7, 7, 7, 7, 2: the recent run keeps the last 28).
@@ -118,7 +128,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     const r = runner({ store });
     await r.start();
     await settle(env, { waitFor: (position, options) => r.waitFor(position, { ...options, projections: ['counting'] }) });
-    expect(answered.filter((n) => n > 0)).toEqual([7, 7, 7, 7, 2]);
+    expect(found(reads)).toEqual([7, 7, 7, 7, 2]);
     expect(r.readCounts.shared).toBe(0);
 
     // Released, the lease passes to the runner; its second worker starts from the beginning: the
@@ -126,7 +136,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     // read does not replace the run), then takes every later batch from the run.
     await releaseLease(env.pool, 'counting_b', 'elsewhere');
     await settle(env, r);
-    expect(answered.filter((n) => n > 0)).toEqual([7, 7, 7, 7, 2, 7]);
+    expect(found(reads)).toEqual([7, 7, 7, 7, 2, 7]);
     expect(r.readCounts.shared).toBe(4); // 7, 7, 7 and 2 events
     const expected = await expectedFromStore(env.pool);
     for (const suffix of ['', '_b']) expect(sortedEntries(await readModel(env.pool, suffix))).toEqual(sortedEntries(expected));
@@ -136,10 +146,12 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     // A read of an empty store that takes a moment: the stop comes while it runs.
     let reading: (() => void) | null = null;
     let slow = false;
-    const { store } = countingReads(env, async () => {
-      if (!slow) return;
-      reading?.();
-      await delay(300);
+    const { store } = countingReads(env, {
+      afterRead: async () => {
+        if (!slow) return;
+        reading?.();
+        await delay(300);
+      },
     });
     const r = runner({ store, pollIntervalMs: 60_000 });
     await r.start();
@@ -181,19 +193,15 @@ describe('ProjectionRunner (PostgreSQL)', () => {
   });
 
   it('paces live batches (batchIntervalMs): events arriving meanwhile join the next batch, except when behind', async () => {
-    // Each read of the store that found events, with when it began (the batch's start, which
-    // pacing measures from) and how many it found. Reads wait while `held` (second part).
-    const reads: { at: number; n: number }[] = [];
+    // The reads of the store, with when each began (the batch's start, which pacing measures
+    // from) and how many events it found. Reads wait while `held` (second part).
     let held: Promise<void> | null = null;
-    const store = Object.assign(Object.create(env.store) as Env['store'], {
-      readAll: async (options: Parameters<Env['store']['readAll']>[0]) => {
-        if (held) await held;
-        const at = performance.now();
-        const result = await env.store.readAll(options);
-        if (result.events.length) reads.push({ at, n: result.events.length });
-        return result;
+    const { store, reads: all } = countingReads(env, {
+      beforeRead: async () => {
+        await held;
       },
     });
+    const batches = () => all.filter((r) => r.n > 0);
     const probe: Projection = { name: 'paced', tables: [], eventTypes: [COUNTED], async applyBatch() {} };
     const interval = 1000;
     const r = runner({ store, projections: [probe], batchSize: 10, batchIntervalMs: interval });
@@ -204,6 +212,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
       await delay(40);
     }
     await settle(env, r);
+    const reads = batches();
     expect(reads.reduce((sum, b) => sum + b.n, 0)).toBe(30);
     expect(reads.length).toBeGreaterThanOrEqual(2);
     // After a batch that was not full, the next one starts no sooner than the interval after it
@@ -215,7 +224,7 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     // Behind (full batches): no pause between them. Reads wait until all 45 events are readable
     // (other test files' open transactions can hold readers back: the commit-safe order), so the
     // batches are exactly 10, 10, 10, 10, 5.
-    reads.length = 0;
+    all.length = 0;
     let release!: () => void;
     held = new Promise((resolve) => (release = resolve));
     let last = '';
@@ -224,9 +233,10 @@ describe('ProjectionRunner (PostgreSQL)', () => {
     held = null;
     release();
     await settle(env, r);
-    expect(reads.map((b) => b.n)).toEqual([10, 10, 10, 10, 5]);
+    const behind = batches();
+    expect(behind.map((b) => b.n)).toEqual([10, 10, 10, 10, 5]);
     // Paced, the gaps would be at least the interval.
-    const gaps = reads.slice(1).map((b, i) => b.at - reads[i].at);
+    const gaps = behind.slice(1).map((b, i) => b.at - behind[i].at);
     expect(Math.max(...gaps)).toBeLessThan(interval / 2);
   });
 

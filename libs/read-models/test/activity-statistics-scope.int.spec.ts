@@ -189,4 +189,3 @@ describe('read models: regional cooperation figures follow only what a batch can
     expect(await figure('last_day')).toEqual([]); // only active cooperations have a last activity day
   });
 });
-

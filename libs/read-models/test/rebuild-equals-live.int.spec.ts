@@ -1,9 +1,6 @@
 import type { Pool } from 'pg';
 import {
-  cooperationStreamName,
-  decideCooperation,
   decideOrganisation,
-  evolveCooperation,
   evolveOrganisation,
   gateStatus,
   initialCooperationState,
@@ -23,7 +20,7 @@ import { READ_MODEL_PROJECTIONS, migrateReadModels, pendingSchemaChanges } from 
 import { Pool as PgPool } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { CompactSummaryState1795460000000 } from '../src/migrations/1795460000000-compact-summary-state';
-import { DAY, REGIONS, delay, nextCommand, pick, proposal, seeded, seedFrom, toAppend, type Stream } from './workload';
+import { DAY, REGIONS, delay, pick, seeded, seedFrom, toAppend, writeCooperationStep, type Stream } from './workload';
 
 /**
  * Rebuild equals live: a random but decider-valid workload is appended by several concurrent
@@ -38,10 +35,6 @@ const NOW = '2026-11-01T00:00:00.000Z';
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 const SEED = seedFrom('REBUILD_EQUALS_LIVE_SEED');
-
-
-
-/** `slot` picks the kind: each writer's cooperations cover every kind, whatever the interleaving. */
 
 /** Every row of every read-model table, ordered by primary key. */
 async function snapshot(pool: Pool): Promise<Record<string, unknown[]>> {
@@ -152,23 +145,16 @@ describe('read models: rebuild equals live', () => {
       const coops = writerCoops[w];
       const random = seeded(SEED * 17 + w + 1);
       let n = w * 100_000; // numbers in names and amounts, this writer's own
+      const writer = { random, orgs, now: NOW, next: () => ++n };
       // Until the writer has appended its share (refusals by the domain vary with the random draw).
       let appended = 0;
       for (let step = 0; appended < share && step < share * 8; step++) {
         const c = pick(random, coops);
         c.time += Math.floor(1 + random() * 10) * DAY;
-        const command = c.state.status === 'NONE' ? proposal(c.id, ++n, orgs, coops.indexOf(c), random) : nextCommand(c, orgs, ++n, random);
-        let events;
-        try {
-          events = decideCooperation(command, c.state, { now: NOW, occurredAt: new Date(c.time).toISOString(), newId: () => `${c.id}-${++n}` });
-        } catch {
-          continue; // refused by the domain
-        }
-        if (!events.length) continue;
-        await store.appendToStream(cooperationStreamName(c.id), toAppend(events), { expectedVersion: c.version === 0 ? NO_STREAM : c.version });
-        c.state = events.reduce(evolveCooperation, c.state);
-        c.version += events.length;
-        appended += events.length;
+        // The slot: each writer's cooperations cover every kind, whatever the interleaving.
+        const written = await writeCooperationStep(store, c, coops.indexOf(c), writer);
+        if (!written) continue;
+        appended += written;
         if (random() < 0.3) await delay(Math.floor(random() * 6));
       }
     };

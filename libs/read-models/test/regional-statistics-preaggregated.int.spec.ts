@@ -1,8 +1,5 @@
 import {
-  cooperationStreamName,
-  decideCooperation,
   decideOrganisation,
-  evolveCooperation,
   initialCooperationState,
   initialOrganisationState,
   organisationStreamName,
@@ -28,7 +25,7 @@ import { RegionalStatisticsBackfill1795431611558 } from '../src/migrations/17954
 import { StalledDaysBackfill1795435735428 } from '../src/migrations/1795435735428-stalled-days-backfill';
 import { StatisticScale1795440000000 } from '../src/migrations/1795440000000-statistic-scale';
 import { StageMedians1795450000000 } from '../src/migrations/1795450000000-stage-medians';
-import { DAY, REGIONS, delay, nextCommand, pick, proposal, seeded, seedFrom, toAppend, type Stream } from './workload';
+import { DAY, REGIONS, delay, pick, seeded, seedFrom, toAppend, writeCooperationStep, type Stream } from './workload';
 
 /**
  * The pre-aggregated dashboard (regional_*_statistic, maintained per batch by the live projector)
@@ -94,20 +91,11 @@ describe('read models: pre-aggregated regional statistics', () => {
     const writer = async (w: number, mine: Stream<CooperationState>[]) => {
       const random = seeded(SEED * 17 + w + 1); // this writer's own draws
       let n = w * 100_000; // numbers in names and amounts, this writer's own
+      const writer = { random, orgs, now: NOW, next: () => ++n };
       for (let step = 0; step < 40 * mine.length; step++) {
         const c = pick(random, mine);
         c.time += Math.floor(1 + random() * 10) * DAY + Math.floor(random() * 3_600_000);
-        const command = c.state.status === 'NONE' ? proposal(c.id, ++n, orgs, Number(c.id.slice(1)), random) : nextCommand(c, orgs, ++n, random);
-        let events;
-        try {
-          events = decideCooperation(command, c.state, { now: NOW, occurredAt: new Date(c.time).toISOString(), newId: () => `${c.id}-${++n}` });
-        } catch {
-          continue;
-        }
-        if (!events.length) continue;
-        await store.appendToStream(cooperationStreamName(c.id), toAppend(events), { expectedVersion: c.version === 0 ? NO_STREAM : c.version });
-        c.state = events.reduce(evolveCooperation, c.state);
-        c.version += events.length;
+        if (!(await writeCooperationStep(store, c, Number(c.id.slice(1)), writer))) continue;
         if (random() < 0.2) await delay(Math.floor(random() * 4));
       }
     };

@@ -6,13 +6,16 @@ import {
   DELIVERABLE_KINDS,
   SECTORS,
   SUPPORT_KINDS,
+  cooperationStreamName,
+  decideCooperation,
+  evolveCooperation,
   gateStatus,
   type Cooperation,
   type CooperationCommand,
   type CooperationState,
   type OrganisationRef,
 } from '@maillage/domain';
-import type { EventToAppend } from '@maillage/event-store';
+import { NO_STREAM, type EventStore, type EventToAppend } from '@maillage/event-store';
 
 /**
  * A random but decider-valid workload of cooperation commands, shared by the read-model tests that
@@ -154,3 +157,39 @@ export function proposal(id: string, n: number, orgs: readonly OrganisationRef[]
 
 export const toAppend = (events: { type: string; data: unknown; occurredAt: string }[]): EventToAppend[] =>
   events.map((e) => ({ eventId: randomUUID(), type: e.type, data: e.data, occurredAt: new Date(e.occurredAt) }));
+
+/** What a writer of cooperation streams draws from: its generator and its own numbering. */
+export interface CooperationWriter {
+  random: Rng;
+  orgs: readonly OrganisationRef[];
+  /** The decider's "now". */
+  now: string;
+  /** The writer's next number (names, amounts, ids). */
+  next(): number;
+}
+
+/**
+ * One step of a writer on `c` at `c.time`: its next command (the proposal first, of the
+ * `slot`-th kind), decided and, unless the domain refuses it, appended with `c`'s expected version
+ * and folded into `c`. Returns how many events were appended (0: refused or nothing to do).
+ */
+export async function writeCooperationStep(
+  store: Pick<EventStore, 'appendToStream'>,
+  c: Stream<CooperationState>,
+  slot: number,
+  writer: CooperationWriter,
+): Promise<number> {
+  const { random, orgs } = writer;
+  const command = c.state.status === 'NONE' ? proposal(c.id, writer.next(), orgs, slot, random) : nextCommand(c, orgs, writer.next(), random);
+  let events;
+  try {
+    events = decideCooperation(command, c.state, { now: writer.now, occurredAt: new Date(c.time).toISOString(), newId: () => `${c.id}-${writer.next()}` });
+  } catch {
+    return 0; // refused by the domain
+  }
+  if (!events.length) return 0;
+  await store.appendToStream(cooperationStreamName(c.id), toAppend(events), { expectedVersion: c.version === 0 ? NO_STREAM : c.version });
+  c.state = events.reduce(evolveCooperation, c.state);
+  c.version += events.length;
+  return events.length;
+}
