@@ -57,7 +57,7 @@ async function snapshot(pool: Pool): Promise<Record<string, unknown[]>> {
 async function schemaOf(pool: Pool): Promise<unknown> {
   const { rows } = await pool.query(
     `select c.relname, c.relpersistence,
-            (select json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull) order by a.attnum)
+            (select json_agg(json_build_array(a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, a.attstorage) order by a.attnum)
                from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped) as columns,
             (select json_agg(json_build_array(i.relname, regexp_replace(pg_get_indexdef(i.oid), ' ON \\S+ ', ' ON t ')) order by i.relname)
                from pg_index x join pg_class i on i.oid = x.indexrelid where x.indrelid = c.oid) as indexes,
@@ -218,7 +218,8 @@ describe('read models: rebuild equals live', () => {
     expect(await snapshot(pool)).toEqual(live);
 
     // The shadows replaced the live tables by renaming: the schema is the migrations' own, names
-    // of indexes and constraints included, durable (logged), with no shadow left behind.
+    // of indexes and constraints and columns' storage included, durable (logged), with no shadow
+    // left behind.
     expect(await schemaOf(pool)).toEqual(schemaBefore);
     expect((await pendingSchemaChanges(db.url)).up).toEqual([]);
 
