@@ -93,6 +93,12 @@ const commandForFact = (coop: Cooperation, fact: Fact, op: Op): CooperationComma
       return { type: 'SetTerritory', data: { territory: { regionCode: '52', departementCodes: ['49', '44'] } } };
     case 'LOCAL_AUTHORITY_MEMBER':
       return coop.members.some((m) => m.organisationId === ORGS.town.id) ? null : { type: 'AddMember', data: { organisation: ORGS.town } };
+    case 'ESS_ENTERPRISE_MEMBER':
+      return coop.members.some((m) => m.organisationId === ORGS.ai1.id) ? null : { type: 'AddMember', data: { organisation: ORGS.ai1, role: 'ESS_ENTERPRISE' } };
+    case 'ESS_AND_MAINSTREAM_PARTNERS': {
+      const wanted = coop.members.some((m) => m.ess) ? ORGS.company : ORGS.ai1;
+      return coop.members.some((m) => m.organisationId === wanted.id) ? null : { type: 'AddMember', data: { organisation: wanted } };
+    }
     case 'ESSAIMAGE_STRATEGY_AND_TARGET':
       return { type: 'ChooseEssaimageStrategy', data: { strategy: 'FRANCHISE_SOUPLE', targetTerritories: [{ regionCode: '11', departementCode: '91' }] } };
     case 'FIRST_SITE_OPENED':

@@ -25,6 +25,8 @@ export const FACTS = [
   'FINAL_SHARES_ESS_MAJORITY',
   'TERRITORY_DEFINED',
   'LOCAL_AUTHORITY_MEMBER',
+  'ESS_ENTERPRISE_MEMBER',
+  'ESS_AND_MAINSTREAM_PARTNERS',
   'ESSAIMAGE_STRATEGY_AND_TARGET',
   'FIRST_SITE_OPENED',
   'STRUCTURE_REGISTERED',
@@ -61,9 +63,11 @@ export const KIND_RULES_FR: Record<CooperationKind, string[]> = {
   GES: ['au moins une SIAE parmi les membres (`GES_SIAE_REQUIRED`) ; parcours progressifs entre structures.'],
   PTCE: [
     'territoire défini et au moins une collectivité territoriale membre avant le lancement, puis en permanence (`PTCE_TERRITORY_REQUIRED`, `PTCE_LOCAL_AUTHORITY_REQUIRED`) ;',
+    'au moins une entreprise de l’ESS parmi les membres pour quitter la faisabilité (dérogeable) ;',
     'rôles liés au type de structure (une collectivité, un organisme de recherche ou de formation, une entreprise de l’ESS).',
   ],
   JVS: [
+    'au moins un associé de l’ESS et une entreprise du secteur classique pour quitter la faisabilité (dérogeable) ;',
     'capital à 100 % et plus de 50 % détenus par les associés de l’ESS pour entrer en fonctionnement, puis en permanence (`SHARES_NOT_100`, `JVS_ESS_MAJORITY_REQUIRED`).',
   ],
   ESSAIMAGE: [
@@ -215,6 +219,9 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
         waivable: false,
         errorCode: DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED,
       }),
+      // The brief: "ESS enterprises plus at least one local authority link" (law of 2014, art. 9:
+      // a grouping of ESS enterprises). Not an invariant of the issue: waivable.
+      item('ess-enterprise-member', "Au moins une entreprise de l'ESS membre du pôle", { fact: 'ESS_ENTERPRISE_MEMBER' }),
     ],
     LAUNCH: [
       item('ptce-contracts-signed', 'Statuts ou convention de partenariat du pôle signés', {
@@ -229,6 +236,11 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
     DECISION: [objectivesStated, twoMembers, structuringElements],
     FEASIBILITY: [
       goDecision,
+      // The brief: "an ESS structure and a mainstream company create a new social enterprise
+      // together". Not an invariant of the issue: waivable.
+      item('ess-and-mainstream-partners', "Associés de l'ESS et du secteur classique (au moins une entreprise hors ESS)", {
+        fact: 'ESS_AND_MAINSTREAM_PARTNERS',
+      }),
       item('business-plan', 'Business plan', { deliverables: ['BUSINESS_PLAN'] }),
       item('draft-statutes', 'Projet de statuts (objet social inscrit)', { deliverables: ['PROJET_STATUTS'] }),
       item('planned-shares-ess-majority', "Répartition prévisionnelle du capital, majorité aux associés de l'ESS", {
@@ -319,6 +331,10 @@ export const evaluateFact = (coop: Cooperation, fact: Fact): boolean => {
       return coop.territory.departementCodes.length > 0;
     case 'LOCAL_AUTHORITY_MEMBER':
       return coop.members.some((m) => m.role === 'LOCAL_AUTHORITY');
+    case 'ESS_ENTERPRISE_MEMBER':
+      return coop.members.some((m) => m.role === 'ESS_ENTERPRISE');
+    case 'ESS_AND_MAINSTREAM_PARTNERS':
+      return coop.members.some((m) => m.ess) && coop.members.some((m) => !m.ess);
     case 'ESSAIMAGE_STRATEGY_AND_TARGET':
       return coop.essaimageStrategy !== null && coop.targetTerritories.length > 0;
     case 'FIRST_SITE_OPENED':

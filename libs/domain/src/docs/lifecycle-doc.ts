@@ -34,7 +34,7 @@ export const renderLifecycleDoc = (): string => {
   lines.push('<!-- Regenerate: UPDATE_DOCS=1 npx jest libs/domain/test/lifecycle-doc --selectProjects unit -->');
   lines.push('');
   lines.push(
-    'Les six types de coopération partagent un cycle de cinq étapes. On ne passe à l’étape suivante que lorsque tous les points de passage de l’étape en cours sont satisfiés : par un livrable enregistré, par un fait constaté, ou par une dérogation écrite et justifiée (visible des financeurs et des réseaux). Les points « impératifs » traduisent des règles qui ne se dérogent pas.',
+    'Les six types de coopération partagent un cycle de cinq étapes. On ne passe à l’étape suivante que lorsque tous les points de passage de l’étape en cours sont satisfaits : par un livrable enregistré, par un fait constaté, ou par une dérogation écrite et justifiée (visible des financeurs et des réseaux). Les points « impératifs » traduisent des règles auxquelles on ne peut pas déroger.',
   );
   lines.push('');
   lines.push('| étape | identifiant | objet |');

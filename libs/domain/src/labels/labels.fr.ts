@@ -199,6 +199,8 @@ export const factLabelsFr: Record<Fact, string> = {
   FINAL_SHARES_ESS_MAJORITY: "capital définitif à 100 %, majorité ESS",
   TERRITORY_DEFINED: 'territoire défini',
   LOCAL_AUTHORITY_MEMBER: 'collectivité membre',
+  ESS_ENTERPRISE_MEMBER: 'entreprise de l’ESS membre',
+  ESS_AND_MAINSTREAM_PARTNERS: 'associés de l’ESS et du secteur classique',
   ESSAIMAGE_STRATEGY_AND_TARGET: 'stratégie et territoire cible choisis',
   FIRST_SITE_OPENED: 'site ouvert',
   STRUCTURE_REGISTERED: 'SIREN enregistré',
