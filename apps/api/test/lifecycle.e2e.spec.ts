@@ -221,6 +221,37 @@ describe('full lifecycle of each kind over GraphQL', () => {
     expect(early.version).toBeLessThan(final.version);
   });
 
+  // Seed 000: La Poste's accord-cadre de cotraitance with Nouvelle Attitude (EI) and ESAT, a private
+  // contract: no CPV code (it classifies public procurement) and still the market the gate asks for.
+  // The source gives no amount: 250,000 is illustrative.
+  it('GME on a private contract: Nouvelle Attitude and ESAT under La Poste’s accord-cadre, without a CPV code', async () => {
+    const lead = await org('Nouvelle Attitude', 'EI', '11', '78');
+    const esat = await org('Esat Jean Pierrat', 'ESAT', '11', '78');
+    const next = clock('2015-01-05T09:00:00.000Z');
+    const { cooperationId: id } = await m('proposeCooperation', {
+      kind: 'GME', name: 'Accord-cadre de cotraitance Recygo', objectives: ['ECONOMIC_DEVELOPMENT', 'SOCIAL_IMPACT'],
+      territory: { regionCode: '11', departementCodes: ['78'] }, sectors: ['WASTE_RECYCLING'], leadOrganisationId: lead, occurredAt: next(),
+    });
+    await m('addMember', { cooperationId: id, organisationId: esat, occurredAt: next() });
+    await m('designateMandataire', { cooperationId: id, organisationId: lead, occurredAt: next() });
+    const market = { cooperationId: id, buyerName: 'Groupe La Poste', amountExclVat: 250000, durationMonths: 36, occurredAt: next() };
+    // Without a CPV code, a public procedure is refused, and nothing is written.
+    const refused = await gql(`mutation($input: RecordMarketInput!) { recordMarket(input: $input) { version } }`, { input: { ...market, procedures: ['SOCIAL_CLAUSE'] } }, asLead(id));
+    expect(errorCode(refused)).toBe('BAD_USER_INPUT');
+    expect(refused.errors![0].extensions).toMatchObject({ domainCode: 'VALIDATION_FAILED', field: 'cpvCode' });
+    expect((await view(id)).market).toBeNull();
+    await m('recordMarket', { ...market, procedures: ['PRIVATE_CONTRACT'] });
+    const r = await gql<{ cooperation: { market: { cpvCode: string | null; procedures: { code: string }[] } } }>(
+      `query($id: ID!) { cooperation(id: $id) { market { cpvCode procedures { code } } } }`,
+      { id },
+      asLead(id),
+    );
+    expect(r.data!.cooperation.market).toEqual({ cpvCode: null, procedures: [{ code: 'PRIVATE_CONTRACT' }] });
+    const stages = await walk(id, { next, peopleInInsertion: 5 });
+    expect(stages).toEqual(ALL_STAGES);
+    expect((await view(id)).market).toEqual({ buyerName: 'Groupe La Poste', amountExclVat: 250000, outcome: 'AWARDED' });
+  });
+
   it('GIE: La Table de Cana Gennevilliers', async () => {
     const cana = await org('Cana Event', 'EI', '11', '92');
     const members = [await org('Cockt’elles', 'ACI', '11', '92'), await org('Traiteur des Boucles de Seine', 'EI', '11', '92')];

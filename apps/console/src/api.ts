@@ -133,7 +133,7 @@ export interface CooperationView {
   members: MemberView[];
   market: {
     buyerName: string;
-    cpvCode: string;
+    cpvCode: string | null;
     amountExclVat: number;
     durationMonths: number;
     bidDeadline: string | null;

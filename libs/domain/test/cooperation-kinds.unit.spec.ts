@@ -51,6 +51,16 @@ describe('GME', () => {
   ])('RecordMarket rejects malformed input %j', (over) => {
     spec.given(gmeInDecision()).when(market(over)).thenThrows(DomainErrorCode.VALIDATION_FAILED);
   });
+  // The brief's GME answers "one public or private contract"; the CPV classifies public procurement.
+  it('RecordMarket takes a private contract without a CPV code, and only a private one', () => {
+    const [e] = spec.given(gmeInDecision()).when(market({ cpvCode: undefined, procedures: ['PRIVATE_CONTRACT'], bidDeadline: undefined })).events();
+    expect(e.data).toMatchObject({ market: { buyerName: 'Département de Maine-et-Loire', cpvCode: null, procedures: ['PRIVATE_CONTRACT'] } });
+    spec.given(gmeInDecision()).when(market({ cpvCode: null, procedures: ['PRIVATE_CONTRACT'] })).events();
+    spec.given(gmeInDecision()).when(market({ cpvCode: undefined })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: null });
+    spec.given(gmeInDecision()).when(market({ cpvCode: null, procedures: ['PRIVATE_CONTRACT', 'SOCIAL_CLAUSE'] })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode' });
+    // A private contract's CPV, when given, is still checked.
+    spec.given(gmeInDecision()).when(market({ cpvCode: '123', procedures: ['PRIVATE_CONTRACT'] })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: '123' });
+  });
   it('RecordMarket is GME only', () => {
     spec.given([E.proposed('JVS')]).when(market()).thenThrows(DomainErrorCode.NOT_APPLICABLE_TO_KIND);
   });
@@ -159,6 +169,25 @@ describe('JVS', () => {
     spec.given(inOperation).when(shares('FINAL', 20, 60, 20), ctx('2016-06-01')).thenThrows(DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED);
     spec.given(inOperation).when(cmd('RemoveMember', { organisationId: ORGS.ei.id }), ctx('2016-06-01')).thenThrows(DomainErrorCode.SHARES_NOT_100);
   });
+  // The brief: "an ESS structure and a mainstream company create a new social enterprise together".
+  it('leaves FEASIBILITY only with an associé outside the ESS, unless that item is waived', () => {
+    const inFeasibility = (associes: typeof ORGS.network[]): CooperationEvent[] => [
+      E.proposed('JVS', '2015-06-01', { leadOrganisationId: ORGS.network.id }),
+      ...associes.map((o) => E.member(o, 'ASSOCIE', '2015-06-01')),
+      ...['NOTE_DE_SYNTHESE', 'ACCORD_DE_PRINCIPE', 'BUSINESS_PLAN', 'PROJET_STATUTS'].map((k) => E.deliverable(k as never, 'DECISION', '2015-07-01')),
+      { type: 'CooperationShareholdingSet', occurredAt: at('2015-07-01'), data: { phase: 'PLANNED', shares: associes.map((o, i) => ({ organisationId: o.id, percent: i === 0 ? 60 : 40 / (associes.length - 1) })) } },
+      E.advanced('DECISION', 'FEASIBILITY', '2015-08-01'),
+    ];
+    const essOnly = inFeasibility([ORGS.network, ORGS.ei]);
+    spec.given(essOnly).when(cmd('AdvanceStage', {}), ctx('2015-09-01')).thenThrows(DomainErrorCode.GATE_NOT_SATISFIED, { missing: ['ess-and-mainstream-partners'] });
+    spec.given(inFeasibility([ORGS.network, ORGS.company])).when(cmd('AdvanceStage', {}), ctx('2015-09-01')).then([E.advanced('FEASIBILITY', 'LAUNCH', '2015-09-01')]);
+    const waived: CooperationEvent = {
+      type: 'CooperationGateItemWaived',
+      occurredAt: at('2015-08-15'),
+      data: { stage: 'FEASIBILITY', itemId: 'ess-and-mainstream-partners', justification: 'Le partenaire classique entre au capital au lancement' },
+    };
+    spec.given([...essOnly, waived]).when(cmd('AdvanceStage', {}), ctx('2015-09-01')).then([E.advanced('FEASIBILITY', 'LAUNCH', '2015-09-01')]);
+  });
   it('RecordStructureRegistration validates the SIREN and is not for a GME', () => {
     spec.given(jvs()).when(cmd('RecordStructureRegistration', { siren: '732829321' })).thenThrows(DomainErrorCode.INVALID_SIREN);
     spec
@@ -184,6 +213,25 @@ describe('PTCE', () => {
   });
   it('needs a local-authority member before LAUNCH', () => {
     spec.given(ptce(['93'], false)).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED);
+  });
+  // The brief: "ESS enterprises plus at least one local authority link" (law of 2014, art. 9).
+  it('leaves FEASIBILITY only with an ESS enterprise among its members, unless that item is waived', () => {
+    const noEss: CooperationEvent[] = [
+      E.proposed('PTCE', '2025-01-10', { territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: ORGS.lab.id }),
+      E.member(ORGS.lab, 'RESEARCH'),
+      E.member(ORGS.company, 'COMPANY'),
+      E.member(ORGS.town, 'LOCAL_AUTHORITY'),
+      E.deliverable('NOTE_DE_SYNTHESE'),
+      E.deliverable('ACCORD_DE_PRINCIPE'),
+      E.advanced('DECISION', 'FEASIBILITY', '2025-02-01'),
+    ];
+    spec.given(noEss).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.GATE_NOT_SATISFIED, { missing: ['ess-enterprise-member'] });
+    const waived: CooperationEvent = {
+      type: 'CooperationGateItemWaived',
+      occurredAt: at('2025-02-15'),
+      data: { stage: 'FEASIBILITY', itemId: 'ess-enterprise-member', justification: 'Les structures de l’ESS adhèrent à l’association du pôle au lancement' },
+    };
+    spec.given([...noEss, waived]).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).then([E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')]);
   });
   it('enters LAUNCH with both and then keeps them', () => {
     const events = [...ptce(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];

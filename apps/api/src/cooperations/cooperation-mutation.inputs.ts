@@ -165,8 +165,11 @@ export class RecordMarketInput extends CooperationTargetInput {
   @Field(() => ID, { nullable: true })
   buyerOrganisationId?: string;
 
-  @Field({ description: 'CPV code of the contract, e.g. "90511000".' })
-  cpvCode!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'CPV code of the contract, e.g. "90511000". Required unless the only procedure is PRIVATE_CONTRACT.',
+  })
+  cpvCode?: string | null;
 
   @Field(() => Float, { description: 'Amount excluding VAT, in euros.' })
   amountExclVat!: number;

@@ -156,8 +156,8 @@ export class Market {
   @Field()
   buyerName!: string;
 
-  @Field()
-  cpvCode!: string;
+  @Field(() => String, { nullable: true, description: 'CPV code; null for a private contract recorded without one.' })
+  cpvCode!: string | null;
 
   @Field(() => Float)
   amountExclVat!: number;

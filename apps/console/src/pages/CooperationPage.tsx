@@ -776,7 +776,7 @@ function MarketSection({ coop, can, reload }: SectionProps) {
           </div>
           <div className="summary__row">
             <dt>Code CPV</dt>
-            <dd>{market.cpvCode}</dd>
+            <dd>{market.cpvCode ?? 'Sans objet (marché privé)'}</dd>
           </div>
           <div className="summary__row">
             <dt>Procédures</dt>
@@ -837,14 +837,16 @@ function MarketForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> 
   const empty = { buyerName: '', cpvCode: '', amount: '', duration: '', procedure: '', bidDeadline: '' };
   const [m, setM] = useState(empty);
   const set = (key: keyof typeof empty) => (value: string) => setM((x) => ({ ...x, [key]: value }));
-  const valid = m.buyerName.trim() && /^\d{8}$/.test(m.cpvCode) && Number(m.amount) > 0 && Number(m.duration) > 0 && m.procedure;
+  // A private contract may have no CPV code (the code classifies public procurement).
+  const cpvOk = /^\d{8}$/.test(m.cpvCode) || (m.procedure === 'PRIVATE_CONTRACT' && m.cpvCode === '');
+  const valid = m.buyerName.trim() && cpvOk && Number(m.amount) > 0 && Number(m.duration) > 0 && m.procedure;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const input = {
       cooperationId: coop.id,
       expectedVersion: coop.version,
       buyerName: m.buyerName.trim(),
-      cpvCode: m.cpvCode,
+      cpvCode: m.cpvCode || null,
       amountExclVat: Number(m.amount.replace(',', '.')),
       durationMonths: Number(m.duration),
       procedures: [m.procedure],
@@ -861,7 +863,7 @@ function MarketForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> 
           <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} />
         </div>
         <div className="field">
-          <label htmlFor="m-cpv">Code CPV (8 chiffres)</label>
+          <label htmlFor="m-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
           <input id="m-cpv" inputMode="numeric" value={m.cpvCode} onChange={(e) => set('cpvCode')(e.target.value.trim())} />
         </div>
         <div className="field">

@@ -89,7 +89,10 @@ function validate(step: number, d: Draft): string[] {
   if (step === 2 && !d.regionCode) errors.push('Choisissez la région.');
   if (step === 3 && d.kind === 'GME' && d.marketEnabled) {
     if (!d.buyerName.trim()) errors.push('Indiquez l’acheteur du marché.');
-    if (!/^\d{8}$/.test(d.cpvCode)) errors.push('Le code CPV comporte 8 chiffres.');
+    // A private contract may have no CPV code (the code classifies public procurement).
+    const privateOnly = d.procedures.length > 0 && d.procedures.every((p) => p === 'PRIVATE_CONTRACT');
+    if (!/^\d{8}$/.test(d.cpvCode) && !(privateOnly && d.cpvCode === ''))
+      errors.push(privateOnly ? 'Le code CPV, s’il est indiqué, comporte 8 chiffres.' : 'Le code CPV comporte 8 chiffres (facultatif pour un marché privé seulement).');
     if (!(Number(d.amountExclVat) > 0)) errors.push('Indiquez le montant hors taxes du marché.');
     if (!(Number(d.durationMonths) > 0)) errors.push('Indiquez la durée du marché en mois.');
     if (d.procedures.length === 0) errors.push('Cochez au moins une procédure.');
@@ -157,7 +160,7 @@ export function NewCooperationPage() {
     if (draft.kind === 'GME' && draft.marketEnabled)
       await follow('recordMarket', {
         buyerName: draft.buyerName.trim(),
-        cpvCode: draft.cpvCode,
+        cpvCode: draft.cpvCode || null,
         amountExclVat: Number(draft.amountExclVat),
         durationMonths: Number(draft.durationMonths),
         procedures: draft.procedures,
@@ -271,7 +274,7 @@ export function NewCooperationPage() {
                         <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} />
                       </div>
                       <div className="field">
-                        <label htmlFor="w-cpv">Code CPV (8 chiffres)</label>
+                        <label htmlFor="w-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
                         <input id="w-cpv" inputMode="numeric" value={draft.cpvCode} onChange={(e) => update('cpvCode', e.target.value.trim())} />
                       </div>
                       <div className="field">

@@ -60,7 +60,8 @@ export type RecordMarket = DomainCommand<
   {
     buyerName: string;
     buyerOrganisationId?: string;
-    cpvCode: string;
+    /** Required unless the contract is private (procedures: PRIVATE_CONTRACT only): CPV codes classify public procurement. */
+    cpvCode?: string | null;
     amountExclVat: number;
     durationMonths: number;
     procedures: MarketProcedure[];

@@ -279,9 +279,18 @@ const recordMarket = (cmd: C.RecordMarket, coop: Cooperation, ctx: Ctx): Coopera
   requireKind(coop, ['GME'], cmd.type);
   if (coop.marketOutcome) throw reject(DomainErrorCode.MARKET_OUTCOME_ALREADY_RECORDED, {});
   const d = requireObject(cmd.data, 'data');
-  const cpvCode = requireString(d.cpvCode, 'cpvCode', 12).replace(/\s+/g, '');
-  // CPV: 8 digits and an optional check digit ("75231240-8").
-  if (!/^\d{8}(-?\d)?$/.test(cpvCode)) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: cpvCode });
+  const procedures = [
+    ...new Set(requireArray(d.procedures, 'procedures', 1).map((p, i) => requireOneOf(p, MARKET_PROCEDURES, `procedures[${i}]`))),
+  ];
+  // The CPV classifies public procurement: a private contract (the brief's GME answers "one public
+  // or private contract", e.g. La Poste's accord-cadre de cotraitance) may have none.
+  const privateOnly = procedures.every((p) => p === 'PRIVATE_CONTRACT');
+  let cpvCode: string | null = null;
+  if (d.cpvCode !== undefined && d.cpvCode !== null) {
+    cpvCode = requireString(d.cpvCode, 'cpvCode', 12).replace(/\s+/g, '');
+    // CPV: 8 digits and an optional check digit ("75231240-8").
+    if (!/^\d{8}(-?\d)?$/.test(cpvCode)) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: cpvCode });
+  } else if (!privateOnly) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'cpvCode', value: null });
   const lots: MarketLot[] = requireArray(d.lots ?? [], 'lots').map((l, i) => {
     const lot = requireObject(l, `lots[${i}]`);
     return { number: requirePositiveInteger(lot.number, `lots[${i}].number`), label: requireString(lot.label, `lots[${i}].label`) };
@@ -302,9 +311,7 @@ const recordMarket = (cmd: C.RecordMarket, coop: Cooperation, ctx: Ctx): Coopera
           cpvCode,
           amountExclVat: requireNonNegativeAmount(d.amountExclVat, 'amountExclVat'),
           durationMonths: requirePositiveInteger(d.durationMonths, 'durationMonths'),
-          procedures: [
-            ...new Set(requireArray(d.procedures, 'procedures', 1).map((p, i) => requireOneOf(p, MARKET_PROCEDURES, `procedures[${i}]`))),
-          ],
+          procedures,
           lots,
           bidDeadline,
         },

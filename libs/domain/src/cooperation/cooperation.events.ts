@@ -34,7 +34,8 @@ export interface MarketLot {
 export interface Market {
   buyerName: string;
   buyerOrganisationId: string | null;
-  cpvCode: string;
+  /** null only for a private contract (no public procurement classification). */
+  cpvCode: string | null;
   amountExclVat: number;
   durationMonths: number;
   procedures: MarketProcedure[];
