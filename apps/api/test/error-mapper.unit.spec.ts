@@ -16,6 +16,13 @@ describe('GraphQL error mapper', () => {
     expect(JSON.stringify(out)).not.toContain('stacktrace');
   });
 
+  it.each(DOMAIN_ERROR_CODES.map((c) => [c]))('keeps code %s when a detail of the refusal is itself called code or domainCode', (code) => {
+    const out = format(new DomainError(code, { code: 'NOT_FOUND', domainCode: 'X', field: 'code' }));
+    expect(out.extensions?.code).toBe(code === DomainErrorCode.VALIDATION_FAILED ? 'BAD_USER_INPUT' : code);
+    if (code === DomainErrorCode.VALIDATION_FAILED) expect(out.extensions?.domainCode).toBe('VALIDATION_FAILED');
+    expect(out.extensions?.field).toBe('code');
+  });
+
   it('lists the missing gate items with their French labels', () => {
     const out = format(new DomainError(DomainErrorCode.GATE_NOT_SATISFIED, { stage: 'DECISION', missing: ['two-members'] }));
     expect(out.extensions?.missingItems).toEqual([{ id: 'two-members', label: 'Au moins deux structures membres' }]);

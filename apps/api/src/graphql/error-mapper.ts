@@ -88,19 +88,20 @@ export function mapError(error: unknown): Mapped | null {
 }
 
 function mapDomainError(error: DomainError): Mapped {
+  // The error's own codes come last: a detail never overrides them.
   const details = error.details;
   switch (error.code) {
     case DomainErrorCode.VALIDATION_FAILED:
-      return { message: error.message, extensions: { code: ApiErrorCode.BAD_USER_INPUT, domainCode: error.code, ...details } };
+      return { message: error.message, extensions: { ...details, code: ApiErrorCode.BAD_USER_INPUT, domainCode: error.code } };
     case DomainErrorCode.NOT_FOUND:
-      return { message: error.message, extensions: { code: ApiErrorCode.NOT_FOUND, ...details } };
+      return { message: error.message, extensions: { ...details, code: ApiErrorCode.NOT_FOUND } };
     case DomainErrorCode.GATE_NOT_SATISFIED:
       return {
         message: error.message,
-        extensions: { code: error.code, ...details, missingItems: missingItems(details) },
+        extensions: { ...details, code: error.code, missingItems: missingItems(details) },
       };
     default: {
-      const extensions: Record<string, unknown> = { code: error.code, ...details };
+      const extensions: Record<string, unknown> = { ...details, code: error.code };
       if (Array.isArray(details.missing)) extensions.missingItems = missingItems(details);
       return { message: error.message, extensions };
     }

@@ -600,7 +600,7 @@ const defineIndicator = (cmd: C.DefineIndicator, coop: Cooperation, ctx: Ctx): C
   const criterionId = idFrom(d.criterionId, 'criterionId', ctx);
   const code = requireString(d.code, 'code', 20);
   if (coop.criteria.some((c) => c.criterionId === criterionId || c.code === code))
-    throw reject(DomainErrorCode.ALREADY_EXISTS, { criterionId, code });
+    throw reject(DomainErrorCode.ALREADY_EXISTS, { criterionId, indicatorCode: code });
   const indicators: IndicatorDefinition[] = requireArray(d.indicators, 'indicators', 1).map((raw, i) => {
     const f = `indicators[${i}]`;
     const o = requireObject(raw, f);
