@@ -15,6 +15,7 @@ import {
 import { EVENT_STORE, aggregateCacheSize } from '../src/command-side/command-side.module';
 import { PG_POOL } from '../src/database/database.module';
 import { CommandExecutor } from '../src/command-side/command-executor';
+import { cooperationAggregate } from '../src/command-side/aggregates';
 import { executeRenewal } from '../src/command-side/renewal';
 import type { Pool } from 'pg';
 import { IdempotencyKeyReusedError, IdempotencyStore } from '../src/command-side/idempotency.store';
@@ -182,6 +183,60 @@ describe('command side (real PostgreSQL)', () => {
     for (const r of fulfilled) expect(r.value.version).toBe(events.length);
   });
 
+  it('refuses the second of two concurrent requests with one key and different payloads, and keeps the first', async () => {
+    for (let round = 0; round < 5; round++) {
+      const id = randomUUID();
+      await proposeGme(id);
+      const key = randomUUID();
+      const members = ['ai-segre', 'ai-saumur'];
+      const outcomes = await Promise.allSettled(members.map((m) => run(id, { type: 'AddMember', data: { organisation: { id: m } } }, { idempotencyKey: key })));
+      const won = outcomes.findIndex((o) => o.status === 'fulfilled');
+      const lost = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(won).toBeGreaterThanOrEqual(0);
+      expect(lost?.reason).toBeInstanceOf(IdempotencyKeyReusedError);
+      const added = (await store.readStream(`cooperation-${id}`)).filter((e) => e.type === 'CooperationMemberAdded').map((e) => (e.data as { organisationId: string }).organisationId);
+      expect(added).toEqual(['tremplin', members[won]]);
+      // The key stays with the request that won: a retry of it is answered from its result.
+      const retried = await run(id, { type: 'AddMember', data: { organisation: { id: members[won] } } }, { idempotencyKey: key });
+      expect(retried).toEqual({ ...(outcomes[won] as PromiseFulfilledResult<CommandResult>).value, replayed: true });
+    }
+  });
+
+  it('gives back the key of a refused request, and keeps the key of an interrupted one for that request only', async () => {
+    const id = randomUUID();
+    const { version } = await proposeGme(id);
+    const key = randomUUID();
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    await expect(run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } }, { idempotencyKey: key, occurredAt: future })).rejects.toMatchObject({
+      code: DomainErrorCode.OCCURRED_AT_IN_FUTURE,
+    });
+    // Corrected and sent again with the same key: it runs.
+    const corrected = await run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE' } }, { idempotencyKey: key });
+    expect(corrected).toMatchObject({ version: version + 1, replayed: false });
+
+    // The database connection fails as the events are appended: whether they were written is unknown.
+    let lose = true;
+    const flaky = new Proxy(store, {
+      get(target, property) {
+        if (property === 'appendToStream' && lose) {
+          return () => {
+            lose = false;
+            return Promise.reject(new Error('connection lost'));
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const executor = new CommandExecutor(flaky, new IdempotencyStore(app.get<Pool>(PG_POOL)));
+    const other = randomUUID();
+    const exec = (kind: string) =>
+      executor.execute(cooperationAggregate, id, { type: 'RecordDeliverable', data: { kind } }, meta({ idempotencyKey: other }));
+    await expect(exec('BUSINESS_PLAN')).rejects.toThrow('connection lost');
+    await expect(exec('STATUTS')).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    expect(await exec('BUSINESS_PLAN')).toMatchObject({ version: version + 2, replayed: false });
+  });
+
   it('keeps domain rejections typed and writes nothing for them', async () => {
     const id = randomUUID();
     const { version } = await proposeGme(id);
@@ -278,6 +333,61 @@ describe('command side (real PostgreSQL)', () => {
       const twice = await run(closedId, { type: 'RenewCooperation', data: { successorId: randomUUID() } }).catch((e: unknown) => e);
       expect((twice as DomainError).code).toBe(DomainErrorCode.RENEWAL_NOT_ALLOWED);
     }
+  });
+
+  it('refuses a renewal whose successor id is taken or malformed before writing anything', async () => {
+    const predecessorId = await renewableGme();
+    const before = await store.readStream(`cooperation-${predecessorId}`);
+    const taken = randomUUID();
+    await proposeGme(taken);
+    const takenLength = (await store.readStream(`cooperation-${taken}`)).length;
+    const refused = await run(predecessorId, { type: 'RenewCooperation', data: { successorId: taken } }, { idempotencyKey: randomUUID() }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(DomainError);
+    expect(refused).toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'successorId' } });
+    // Nothing about that other cooperation is told (its version, say).
+    expect(JSON.stringify((refused as DomainError).details)).not.toContain(String(takenLength));
+    const malformed = await run(predecessorId, { type: 'RenewCooperation', data: { successorId: 'not valid!' } }).catch((e: unknown) => e);
+    expect(malformed).toBeInstanceOf(Error);
+    expect(await store.readStream(`cooperation-${predecessorId}`)).toHaveLength(before.length);
+    expect(await store.readStream(`cooperation-${taken}`)).toHaveLength(takenLength);
+    // The predecessor can still be renewed.
+    const successorId = randomUUID();
+    const renewed = await run(predecessorId, { type: 'RenewCooperation', data: { successorId } });
+    expect(renewed.successor).toMatchObject({ aggregateId: successorId });
+  });
+
+  it('does not complete an interrupted renewal towards another successor than the one it recorded', async () => {
+    const predecessorId = await renewableGme();
+    const first = randomUUID();
+    const key = randomUUID();
+    let lose = true;
+    const flaky = new Proxy(store, {
+      get(target, property) {
+        if (property === 'appendToStream') {
+          return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
+            if (lose && streamId === `cooperation-${first}`) {
+              lose = false;
+              return Promise.reject(new Error('connection lost'));
+            }
+            return target.appendToStream(streamId, ...rest);
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const pool = app.get<Pool>(PG_POOL);
+    const executor = new CommandExecutor(flaky, new IdempotencyStore(pool));
+    const renew = (successorId: string) => ({ type: 'RenewCooperation', data: { successorId } }) as RenewCooperation;
+    await expect(executeRenewal(executor, predecessorId, renew(first), meta({ idempotencyKey: key }))).rejects.toThrow('connection lost');
+    // The same key with another successor: refused while the claim is there, and also once it is lost.
+    await expect(executeRenewal(executor, predecessorId, renew(randomUUID()), meta({ idempotencyKey: key }))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    await pool.query('delete from command_idempotency where idempotency_key = $1', [key]);
+    const other = randomUUID();
+    await expect(executeRenewal(executor, predecessorId, renew(other), meta({ idempotencyKey: key }))).rejects.toMatchObject({ code: DomainErrorCode.RENEWAL_NOT_ALLOWED });
+    expect(await store.readStream(`cooperation-${other}`)).toEqual([]);
+    // The request itself completes.
+    expect(await executeRenewal(executor, predecessorId, renew(first), meta({ idempotencyKey: key }))).toMatchObject({ successor: { aggregateId: first } });
   });
 
   it('catches a stream kept folded in memory up with events another writer appended, before deciding', async () => {

@@ -112,6 +112,74 @@ describe('cooperation mutations over HTTP', () => {
     expect(errorCode(reused)).toBe('IDEMPOTENCY_KEY_REUSED');
   });
 
+  it('answers NOT_FOUND, not the version, to whoever may not see the cooperation, whatever expectedVersion they send', async () => {
+    const { cooperationId, version } = await proposePetitPlus();
+    const stranger = await actors.member(await register('Régie de quartier de Bobigny', 'REGIE'));
+    for (const expectedVersion of [undefined, 0, version - 1, version, version + 7]) {
+      const response = await gql(
+        `mutation($input: RecordDeliverableInput!) { recordDeliverable(input: $input) { version } }`,
+        { input: { cooperationId, kind: 'NOTE_DE_SYNTHESE', expectedVersion } },
+        stranger,
+      );
+      expect({ expectedVersion, code: errorCode(response), extensions: Object.keys(response.errors![0].extensions!) }).toEqual({ expectedVersion, code: 'NOT_FOUND', extensions: ['code'] });
+    }
+    // A cooperation that does not exist: the same answer, not "version 0".
+    const missing = await mutate('recordDeliverable', { cooperationId: randomUUID(), kind: 'NOTE_DE_SYNTHESE', expectedVersion: 3 });
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+    expect(missing.errors![0].extensions!.currentVersion).toBeUndefined();
+    // Its own members still get the conflict with the current version.
+    const stale = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', expectedVersion: version + 7 });
+    expect(stale.errors![0].extensions).toMatchObject({ code: 'CONCURRENCY_CONFLICT', currentVersion: version });
+  });
+
+  it('refuses a negative expected version and an empty or oversized idempotency key, writing nothing', async () => {
+    const { cooperationId, version } = await proposePetitPlus();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ expectedVersion: -1 }, 'expectedVersion'],
+      [{ expectedVersion: -version }, 'expectedVersion'],
+      [{ idempotencyKey: '' }, 'idempotencyKey'],
+      [{ idempotencyKey: 'k'.repeat(201) }, 'idempotencyKey'],
+    ];
+    for (const [options, field] of cases) {
+      const response = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', ...options });
+      expect({ options, extensions: response.errors?.[0].extensions }).toEqual({ options, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field }) as object });
+    }
+    const next = await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', expectedVersion: version, idempotencyKey: 'k'.repeat(200) });
+    expect(next.data!.recordDeliverable.version).toBe(version + 1);
+  });
+
+  it('proposes one cooperation per idempotency key when the client names none, even for retries sent at once', async () => {
+    const lead = await register('Tremplin Travail', 'AI', '49', '52');
+    as = await actors.member(lead);
+    const input = (idempotencyKey: string) => ({
+      kind: 'GME',
+      name: 'Remplacements dans les collèges de Maine-et-Loire',
+      objectives: ['ECONOMIC_DEVELOPMENT'],
+      territory: { regionCode: '52', departementCodes: ['49'] },
+      sectors: ['STAFFING'],
+      leadOrganisationId: lead,
+      idempotencyKey,
+    });
+    const key = randomUUID();
+    const attempts = await Promise.all(Array.from({ length: 3 }, () => mutate('proposeCooperation', input(key))));
+    for (const a of attempts) expect(a.errors).toBeUndefined();
+    const ids = new Set(attempts.map((a) => a.data!.proposeCooperation.cooperationId));
+    expect(ids.size).toBe(1);
+    const [cooperationId] = ids;
+    expect(attempts.filter((a) => !a.data!.proposeCooperation.replayed).length).toBeGreaterThanOrEqual(1);
+    // A retry later is a replay of the same proposal, not a refusal nor a second cooperation.
+    const later = await mutate('proposeCooperation', input(key));
+    expect(later.data!.proposeCooperation).toMatchObject({ cooperationId, replayed: true, version: 2 });
+    const history = await gql<{ history: { type: string }[] }>(`query($id: ID!) { history(cooperationId: $id) { type } }`, { id: cooperationId }, as);
+    expect(history.data!.history.filter((e) => e.type === 'CooperationProposed')).toHaveLength(1);
+    // Another key, another cooperation.
+    const other = await mutate('proposeCooperation', input(randomUUID()));
+    expect(other.data!.proposeCooperation.cooperationId).not.toBe(cooperationId);
+    // A client-chosen id must be a UUID.
+    const named = await mutate('proposeCooperation', { ...input(randomUUID()), cooperationId: 'gme-maine-et-loire' });
+    expect(named.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'cooperationId' });
+  });
+
   it('gives every kind of bad input a clear typed error, never an internal one', async () => {
     const { cooperationId, lead } = await proposePetitPlus();
     const cases: [string, Record<string, unknown>, string][] = [

@@ -42,6 +42,22 @@ describe('organisation directory', () => {
     await db.drop();
   });
 
+  it('registers one organisation per idempotency key when the client names no id, even for retries sent at once', async () => {
+    const admin = await actors.admin();
+    const input = { name: 'Tremplin Travail', kind: 'AI', regionCode: '52', departementCode: '49', idempotencyKey: `register-tremplin-${Date.now()}` };
+    const send = () =>
+      gql<{ registerOrganisation: { organisationId: string; version: number; replayed: boolean } }>(
+        'mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId version replayed } }',
+        { input },
+        admin,
+      );
+    const attempts = await Promise.all([send(), send(), send()]);
+    for (const a of attempts) expect(a.errors).toBeUndefined();
+    expect(new Set(attempts.map((a) => a.data!.registerOrganisation.organisationId)).size).toBe(1);
+    const later = await send();
+    expect(later.data!.registerOrganisation).toEqual({ ...attempts[0].data!.registerOrganisation, version: 1, replayed: true });
+  });
+
   it('finds organisations by name, accents and case ignored, within a région', async () => {
     const member = await actors.member(regie);
     const found = await gql<{ organisations: { id: string; name: string; regionCode: string }[] }>(

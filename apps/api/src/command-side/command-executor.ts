@@ -9,7 +9,7 @@ import {
   type EventToAppend,
   type RecordedEvent,
 } from '@maillage/event-store';
-import { DomainError, type DecideContext, type DomainCommand, type DomainEvent } from '@maillage/domain';
+import { DomainError, DomainErrorCode, type DecideContext, type DomainCommand, type DomainEvent } from '@maillage/domain';
 import { AccessDeniedError } from '../authorization/access-policy';
 import type { AggregateDefinition } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
@@ -90,6 +90,7 @@ export class CommandExecutor {
     authorize: (state: S) => void = () => undefined,
   ): Promise<CommandResult> {
     const streamId = aggregate.streamName(id);
+    checkMeta(meta);
     return this.idempotent(id, command, meta, async () => {
       try {
         return await this.decideAndAppend({ aggregate, id, command, meta, prepare, authorize });
@@ -133,18 +134,22 @@ export class CommandExecutor {
       }
     }
     loaded ??= await this.load(aggregate, id);
-    this.checkExpected(aggregate, id, meta, loaded);
     return this.decideOn(run, loaded);
   }
 
-  /** Authorises, decides and appends on one loaded state; folds the appended events into the cache. */
+  /**
+   * Authorises, checks the caller's expected version, decides and appends on one loaded state;
+   * folds the appended events into the cache.
+   */
   private async decideOn<C extends DomainCommand, E extends DomainEvent, S>(
     { aggregate, id, command, meta, prepare, authorize }: CommandRun<C, E, S>,
     loaded: LoadedAggregate<S>,
   ): Promise<CommandResult> {
     const streamId = aggregate.streamName(id);
-    // Access is checked on the folded state, before any lookup or decision.
+    // Access is checked on the folded state, before anything else is answered: a caller who may not
+    // see the cooperation (or asks for one that does not exist) learns nothing of its version.
     authorize(loaded.state);
+    this.checkExpected(aggregate, id, meta, loaded);
     const prepared = await prepare(command);
     const events = aggregate.decide(prepared, loaded.state, this.context(meta));
     const result = await this.append(streamId, id, loaded.version, events, meta);
@@ -168,6 +173,11 @@ export class CommandExecutor {
   private keep(streamId: string, loaded: LoadedAggregate<unknown>): void {
     const current = this.folded?.get(streamId);
     if (!current || current.version < loaded.version) this.folded?.set(streamId, loaded);
+  }
+
+  /** Whether the stream holds any event, read from the store. */
+  async streamExists(streamId: string): Promise<boolean> {
+    return (await this.store.readStream(streamId, { maxCount: 1 })).length > 0;
   }
 
   /** Every stored event of a stream, read from the store (no cache). */
@@ -198,27 +208,42 @@ export class CommandExecutor {
 
   /**
    * Runs `run` once per idempotency key: a retry with the same key (even after a restart) gets the
-   * first result back and appends nothing; the same key with a different request is refused.
-   * `prepare` work (lookups) happens inside `run`, after the check, so a replay costs no lookups.
+   * first result back and appends nothing; the same key with a different request is refused, also
+   * when both arrive at once (the key is claimed before running). A request refused on the state
+   * (nothing written) gives its key back. `prepare` work (lookups) happens inside `run`, after the
+   * check, so a replay costs no lookups.
    */
   async idempotent(id: string, command: DomainCommand, meta: CommandMeta, run: () => Promise<CommandResult>): Promise<CommandResult> {
     const key = meta.idempotencyKey;
     if (!key) return run();
     const hash = requestHash(id, command.type, command.data);
-    const previous = await this.idempotency.find(key, hash, meta.actor.userId);
+    const previous = await this.idempotency.claim(key, hash, command.type, id, meta.actor.userId);
     if (previous) return previous;
-    const result = await run();
+    let result: CommandResult;
+    try {
+      result = await run();
+    } catch (error) {
+      // Anything else (the database failing mid-append, say) may have written: the claim stays, so
+      // only this same request may use the key again.
+      if (isRefusal(error)) await this.idempotency.release(key, hash);
+      throw error;
+    }
     await this.idempotency.remember(key, hash, command.type, result, meta.actor.userId);
     return result;
   }
 
-  /** Loads the aggregate and applies the caller's expected version, if any. */
-  async loadExpecting<C extends DomainCommand, E extends DomainEvent, S>(
+  /**
+   * Loads the aggregate, authorises the caller on it, then applies the caller's expected version,
+   * if any (in that order, as `execute` does).
+   */
+  async loadAuthorized<C extends DomainCommand, E extends DomainEvent, S>(
     aggregate: AggregateDefinition<C, E, S>,
     id: string,
     meta: CommandMeta,
+    authorize: (state: S) => void,
   ): Promise<LoadedAggregate<S>> {
     const loaded = await this.load(aggregate, id);
+    authorize(loaded.state);
     this.checkExpected(aggregate, id, meta, loaded);
     return loaded;
   }
@@ -270,6 +295,24 @@ export class CommandExecutor {
       }
       throw error;
     }
+  }
+}
+
+/** Longest idempotency key accepted (a UUID, or a readable key such as `propose-<uuid>`, fits easily). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+/**
+ * The caller's command options, checked before anything is read or written: an expected version
+ * counts events (0: the stream must not exist yet), a key is a short non-empty string.
+ */
+export function checkMeta(meta: CommandMeta): void {
+  const version = meta.expectedVersion;
+  if (version !== undefined && (!Number.isSafeInteger(version) || version < 0)) {
+    throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field: 'expectedVersion', value: version, reason: 'must be 0 or more' });
+  }
+  const key = meta.idempotencyKey;
+  if (key !== undefined && (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH)) {
+    throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field: 'idempotencyKey', reason: `1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters` });
   }
 }
 

@@ -1,11 +1,12 @@
 import { runMigrations } from '@maillage/infra';
 import { CommandIdempotency1732360000000 } from './migrations/1732360000000-command-idempotency';
 import { AppSettings1732360000001 } from './migrations/1732360000001-app-settings';
+import { IdempotencyClaims1732360000002 } from './migrations/1732360000002-idempotency-claims';
 
 /** Write-side tables of the API (idempotency keys, settings), in their own migrations table. */
 export const migrateCommandSide = (url: string): Promise<string[]> =>
   runMigrations(url, {
     table: 'command_migrations',
-    migrations: [CommandIdempotency1732360000000, AppSettings1732360000001],
+    migrations: [CommandIdempotency1732360000000, AppSettings1732360000001, IdempotencyClaims1732360000002],
     lockKey: 7_311_220_010,
   });

@@ -27,31 +27,71 @@ export function eventIdFor(key: string, aggregateId: string, index: number): str
   return uuidv5(`${aggregateId}:${key}:${index}`, EVENT_ID_NAMESPACE);
 }
 
-/** First results of idempotent commands, kept in PostgreSQL so they survive restarts. */
+// Namespace for the ids of cooperations created without a client-chosen id (a fixed random UUID).
+const NEW_ID_NAMESPACE = '5d2f9a64-1c7b-4e0a-8f3d-b6e2c9174a58';
+
+/**
+ * The id of something a command creates, derived from the command's idempotency key: a retry with
+ * the same key names the same new cooperation (the key belongs to one user, see `find`).
+ * `purpose` separates the ids one command may create (a renewal's successor, say).
+ */
+export function idFromKey(key: string, purpose: string): string {
+  return uuidv5(`${purpose}:${key}`, NEW_ID_NAMESPACE);
+}
+
+/**
+ * Idempotency keys and the first results of their commands, kept in PostgreSQL so they survive
+ * restarts. A key is claimed, with the hash of its request, before the command runs: of two
+ * concurrent requests with one key and different payloads, the second is refused instead of being
+ * answered with the first one's result. A claim without a result is an attempt in flight or
+ * interrupted; the same request may run again (its event ids derive from the key, so nothing is
+ * appended twice).
+ */
 export class IdempotencyStore {
   constructor(private readonly pool: Pool) {}
 
   /**
-   * The stored result of an earlier call with this key, or null. A key belongs to the user who first
-   * used it: the same key from another user is refused like a reused key, so nobody can read the
-   * result of someone else's command by guessing its key.
+   * Claims the key for this request. Returns the stored result of an earlier call with the same
+   * request, or null when the command is to run (the key is now claimed, or an attempt with the same
+   * request is in flight or was interrupted). A key belongs to the user who first used it: the same
+   * key from another user is refused like a reused key, so nobody can read the result of someone
+   * else's command by guessing its key.
    */
-  async find(key: string, hash: string, userId: string | null = null): Promise<CommandResult | null> {
-    const { rows } = await this.pool.query<{ request_hash: string; result: CommandResult; actor_user_id: string | null }>(
-      'select request_hash, result, actor_user_id from command_idempotency where idempotency_key = $1',
-      [key],
-    );
-    if (!rows.length) return null;
-    if (rows[0].request_hash !== hash) throw new IdempotencyKeyReusedError(key);
-    if (rows[0].actor_user_id !== null && userId !== null && rows[0].actor_user_id !== userId) throw new IdempotencyKeyReusedError(key);
-    return { ...rows[0].result, replayed: true };
+  async claim(key: string, hash: string, commandType: string, aggregateId: string, userId: string | null = null): Promise<CommandResult | null> {
+    for (;;) {
+      const claimed = await this.pool.query(
+        `insert into command_idempotency (idempotency_key, command_type, aggregate_id, request_hash, result, actor_user_id)
+         values ($1, $2, $3, $4, null, $5) on conflict (idempotency_key) do nothing`,
+        [key, commandType, aggregateId, hash, userId],
+      );
+      if (claimed.rowCount === 1) return null;
+      const { rows } = await this.pool.query<{ request_hash: string; result: CommandResult | null; actor_user_id: string | null }>(
+        'select request_hash, result, actor_user_id from command_idempotency where idempotency_key = $1',
+        [key],
+      );
+      if (!rows.length) continue; // released in between (its attempt was refused): claim it again
+      if (rows[0].request_hash !== hash) throw new IdempotencyKeyReusedError(key);
+      if (rows[0].actor_user_id !== null && userId !== null && rows[0].actor_user_id !== userId) throw new IdempotencyKeyReusedError(key);
+      return rows[0].result ? { ...rows[0].result, replayed: true } : null;
+    }
   }
 
+  /** Stores the first result of the key's request (kept if one is stored already). */
   async remember(key: string, hash: string, commandType: string, result: CommandResult, userId: string | null): Promise<void> {
     await this.pool.query(
       `insert into command_idempotency (idempotency_key, command_type, aggregate_id, request_hash, result, actor_user_id)
-       values ($1, $2, $3, $4, $5, $6) on conflict (idempotency_key) do nothing`,
+       values ($1, $2, $3, $4, $5, $6)
+       on conflict (idempotency_key) do update set result = excluded.result
+       where command_idempotency.result is null and command_idempotency.request_hash = excluded.request_hash`,
       [key, commandType, result.aggregateId, hash, JSON.stringify({ ...result, replayed: false }), userId],
     );
+  }
+
+  /**
+   * Gives the key back after its request was refused (nothing was written): the caller may correct
+   * the request and send it again with the same key. A stored result is never released.
+   */
+  async release(key: string, hash: string): Promise<void> {
+    await this.pool.query('delete from command_idempotency where idempotency_key = $1 and request_hash = $2 and result is null', [key, hash]);
   }
 }

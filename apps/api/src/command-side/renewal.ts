@@ -1,15 +1,21 @@
-import { DomainError, decideRenewal, type RenewCooperation } from '@maillage/domain';
+import { DomainError, DomainErrorCode, decideRenewal, type RenewCooperation } from '@maillage/domain';
 import { ConcurrencyError } from '@maillage/event-store';
 import { cooperationAggregate } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
-import { toDomainEvent, type CommandExecutor } from './command-executor';
+import { checkMeta, toDomainEvent, type CommandExecutor } from './command-executor';
 import { authorizeCooperationCommand } from '../authorization/access-policy';
 
 /**
- * Renewal writes two streams. The predecessor is appended first, with its expected version, so a
- * concurrent change fails the whole renewal before anything is written; the successor stream is then
- * created with NO_STREAM. Event ids derive from the idempotency key when there is one, so a retry
- * with the same key returns the first result.
+ * Renewal writes two streams. Everything that can refuse it is checked before the first write: the
+ * caller's access, then the expected version, then the decider, then that the successor's stream
+ * does not exist yet (a taken or malformed successor id used to leave the predecessor pointing at
+ * a cooperation that was not its successor, never to be renewed again). The predecessor is then
+ * appended with its expected version, so a concurrent change fails the whole renewal before
+ * anything is written, and the successor stream is created with NO_STREAM. Only a successor id
+ * taken in the instant between the check and the second append (someone else choosing the same
+ * UUID at that moment) can still separate the two writes; it is answered ALREADY_EXISTS like the
+ * checked case. Event ids derive from the idempotency key when there is one, so a retry with the
+ * same key returns the first result.
  */
 export async function executeRenewal(
   executor: CommandExecutor,
@@ -17,15 +23,22 @@ export async function executeRenewal(
   command: RenewCooperation,
   meta: CommandMeta,
 ): Promise<CommandResult> {
+  checkMeta(meta);
   return executor.idempotent(predecessorId, command, meta, async () => {
     try {
-      const { state, version } = await executor.loadExpecting(cooperationAggregate, predecessorId, meta);
-      authorizeCooperationCommand(meta.caller, command, state.status === 'NONE' ? null : state);
+      const { state, version } = await executor.loadAuthorized(cooperationAggregate, predecessorId, meta, (s) =>
+        authorizeCooperationCommand(meta.caller, command, s.status === 'NONE' ? null : s),
+      );
       const decision = decideRenewal(command, state, executor.context(meta));
+      const successorId = command.data.successorId;
+      if (await executor.streamExists(decision.successor.streamId)) throw successorTaken();
       const predecessorStream = cooperationAggregate.streamName(predecessorId);
       const predecessor = await executor.append(predecessorStream, predecessorId, version, decision.predecessor.events, meta);
-      const successorId = command.data.successorId;
-      const successor = await executor.append(decision.successor.streamId, successorId, 0, decision.successor.events, meta, ':successor');
+      const successor = await executor
+        .append(decision.successor.streamId, successorId, 0, decision.successor.events, meta, ':successor')
+        .catch((error: unknown) => {
+          throw error instanceof ConcurrencyError ? successorTaken() : error;
+        });
       return { ...predecessor, successor: { aggregateId: successorId, version: successor.version } };
     } catch (error) {
       if (meta.idempotencyKey && (error instanceof DomainError || error instanceof ConcurrencyError)) {
@@ -36,6 +49,9 @@ export async function executeRenewal(
     }
   });
 }
+
+/** The successor id names an existing cooperation: said without anything about that cooperation. */
+const successorTaken = (): DomainError => new DomainError(DomainErrorCode.ALREADY_EXISTS, { field: 'successorId' });
 
 /**
  * A retry of a renewal whose first attempt renewed the predecessor (its key-derived events are
@@ -55,11 +71,14 @@ async function resumeRenewal(
   const predecessor = await executor.committedEarlier(predecessorStream, predecessorId, key);
   if (!predecessor) return null;
   const successorId = command.data.successorId;
+  const events = await executor.storedEvents(predecessorStream);
+  // The key renewed the predecessor towards another successor: not this request's first attempt.
+  const renewed = events.find((e) => e.streamVersion === predecessor.version);
+  if ((renewed?.data as { successorId?: unknown } | undefined)?.successorId !== successorId) return null;
   const successorStream = cooperationAggregate.streamName(successorId);
   const written = await executor.committedEarlier(successorStream, successorId, key, ':successor');
   if (written) return { ...predecessor, successor: { aggregateId: successorId, version: written.version } };
-  if ((await executor.storedEvents(successorStream)).length) return null; // that id is someone else's
-  const events = await executor.storedEvents(predecessorStream);
+  if (await executor.streamExists(successorStream)) return null; // that id is someone else's
   const renewalIndex = events.findIndex((e) => e.streamVersion > predecessor.version - predecessor.eventTypes.length);
   let before = cooperationAggregate.initialState();
   for (const e of events.slice(0, renewalIndex)) before = cooperationAggregate.evolve(before, toDomainEvent(e));

@@ -45,10 +45,10 @@ const DATE = 'Calendar date, YYYY-MM-DD.';
 /** Options every mutation accepts. */
 @InputType({ isAbstract: true })
 export abstract class CommandOptionsInput {
-  @Field(() => Int, { nullable: true, description: 'Version the caller last saw; a mismatch fails with CONCURRENCY_CONFLICT and the current version.' })
+  @Field(() => Int, { nullable: true, description: 'Version the caller last saw (0 or more; 0: the cooperation must not exist yet); a mismatch fails with CONCURRENCY_CONFLICT and the current version.' })
   expectedVersion?: number;
 
-  @Field({ nullable: true, description: 'A retry with the same key returns the first result and changes nothing.' })
+  @Field({ nullable: true, description: 'A retry with the same key (1 to 200 characters) returns the first result and changes nothing; the same key with another request fails with IDEMPOTENCY_KEY_REUSED. Without a client-chosen id, a new cooperation or organisation gets an id derived from the key.' })
   idempotencyKey?: string;
 
   @Field(() => Date, { nullable: true, description: 'When the fact happened in reality (default: now), as an RFC 3339 date-time with its offset (2025-03-01T09:00:00Z); may be in the past, never in the future.' })

@@ -7,6 +7,7 @@ import { CommandOptionsInput } from '../cooperations/cooperation-mutation.inputs
 import { OrganisationKindEnum } from '../graphql/enums';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
+import { idFromKey } from '../command-side/idempotency.store';
 
 @InputType()
 export class RegisterOrganisationInput extends CommandOptionsInput {
@@ -53,7 +54,8 @@ export class OrganisationMutationsResolver {
 
   @Mutation(() => OrganisationPayload, { description: 'Register an organisation (member structure, funder, network, local authority...).' })
   async registerOrganisation(@Args('input') input: RegisterOrganisationInput, @Ctx() ctx: RequestContext): Promise<OrganisationPayload> {
-    const organisationId = input.organisationId ?? randomUUID();
+    // Without a client-chosen id, a retry with the same idempotency key names the same organisation.
+    const organisationId = input.organisationId ?? (input.idempotencyKey ? idFromKey(input.idempotencyKey, 'organisationId') : randomUUID());
     const { expectedVersion, idempotencyKey, occurredAt, ...data } = input;
     const command = {
       type: 'RegisterOrganisation',
