@@ -163,6 +163,49 @@ describe('bad input over HTTP', () => {
     expect((await status()).map((p) => [p.name, p.lag, p.pendingDeadLetters])).toEqual((await status()).map((p) => [p.name, 0, 0]));
   });
 
+  it('refuses a crafted pagination cursor with BAD_USER_INPUT, and pages on with the cursors it gave', async () => {
+    await propose('PTCE', 'Pôle de coopération — Montreuil');
+    const LIST = `query($after: String) { cooperations(first: 1, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`;
+    type Listed = { cooperations: { edges: { cursor: string; node: { id: string } }[]; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    const cursor = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+    const crafted = [
+      cursor(['2025', 'x']), // a date PostgreSQL cannot read: was INTERNAL_SERVER_ERROR
+      cursor(['2025-02-30T00:00:00.000Z', 'x']), // no such day
+      cursor(['2025-01-01T24:00:00.000Z', 'x']),
+      cursor(['0000-01-01T00:00:00.000Z', 'x']), // no year 0 in PostgreSQL
+      cursor(['-271821-04-20T00:00:00.000Z', 'x']), // before 4713 BC
+      cursor(['+275760-09-13T00:00:00.000Z', 'x']),
+      cursor(['Wed, 01 Jan 2025 00:00:00 GMT', 'x']),
+      cursor(['2025-01-01T00:00:00Z', 'x']), // not the encoder's form
+      cursor(['2025-01-01T00:00:00.000Z', 'a\u0000b']), // PostgreSQL refuses NUL in text
+      cursor(['2025-01-01T00:00:00.000Z', 'x'.repeat(10_000)]),
+      cursor(['2025-01-01T00:00:00.000Z', '']),
+      cursor(['2025-01-01T00:00:00.000Z', 'x', 'y']),
+      cursor(['2025-01-01T00:00:00.000Z', 42]),
+      cursor({ 0: '2025-01-01T00:00:00.000Z', 1: 'x' }),
+      cursor('["2025-01-01T00:00:00.000Z"'),
+      `${cursor(['2025-01-01T00:00:00.000Z', 'x'])}!!`, // outside the base64url alphabet
+      'x'.repeat(100_000),
+    ];
+    for (const after of crafted) {
+      const r = await gql(LIST, { after }, member);
+      expect({ after: after.slice(0, 80), code: errorCode(r) }).toEqual({ after: after.slice(0, 80), code: 'BAD_USER_INPUT' });
+      expect(r.errors![0].message).toMatch(/^Curseur de pagination invalide/);
+      noLeak(r);
+    }
+    // The cursors the API gives still page on (once the read model has the second cooperation).
+    let first = await gql<Listed>(LIST, {}, member);
+    for (const deadline = Date.now() + 20_000; !first.data?.cooperations.pageInfo.hasNextPage && Date.now() < deadline; first = await gql<Listed>(LIST, {}, member)) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.cooperations.pageInfo.hasNextPage).toBe(true);
+    const next = await gql<Listed>(LIST, { after: first.data!.cooperations.pageInfo.endCursor }, member);
+    expect(next.errors).toBeUndefined();
+    expect(next.data!.cooperations.edges).toHaveLength(1);
+    expect(next.data!.cooperations.edges[0].node.id).not.toBe(first.data!.cooperations.edges[0].node.id);
+  });
+
   it('refuses variables nested deeper than any input, without walking them recursively', async () => {
     // Written by hand: JSON.stringify itself cannot nest 100,000 deep. JSON.parse can, on the server.
     const depth = 100_000;

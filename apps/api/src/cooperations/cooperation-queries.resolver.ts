@@ -187,7 +187,7 @@ export class CooperationQueriesResolver {
         pageInfo: page.pageInfo,
       };
     } catch (error) {
-      if (error instanceof InvalidCursorError) throw badInput('Curseur de pagination invalide.');
+      if (error instanceof InvalidCursorError) throw badInput("Curseur de pagination invalide : passez l'endCursor d'une page reçue, ou le cursor de l'un de ses éléments.");
       throw error;
     }
   }

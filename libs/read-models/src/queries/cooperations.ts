@@ -202,16 +202,46 @@ export class InvalidCursorError extends Error {
 
 // Cursor: base64url of [proposedAt ISO, id]; the order is (proposed_at desc, id desc).
 const encodeCursor = (proposedAt: Date, id: string) => Buffer.from(JSON.stringify([proposedAt.toISOString(), id])).toString('base64url');
+
+/** Longer than any cursor the encoder writes (about 80 characters for a UUID). */
+const MAX_CURSOR_LENGTH = 300;
+/** The encoder's instant: Date#toISOString of a proposal, a four-digit year (the domain takes none before 1000). */
+const CURSOR_INSTANT = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Cooperation ids: UUIDs (or the readable ids of test and demo data); never a NUL, never long. */
+const CURSOR_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/**
+ * Reads a cursor strictly: exactly what encodeCursor writes, or InvalidCursorError. The instant goes
+ * to PostgreSQL as a timestamptz and the id as text, so anything else (a date PostgreSQL cannot
+ * read such as "2025" or year 0, a day that does not exist, a NUL in the id) ended as an internal
+ * error rather than a refusal.
+ */
 function decodeCursor(cursor: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && !Number.isNaN(Date.parse(value[0]))) {
-      return [value[0], value[1]];
-    }
-  } catch {
-    // fall through
+  const value = cursor.length <= MAX_CURSOR_LENGTH ? cursorJson(cursor) : undefined;
+  if (Array.isArray(value) && value.length === 2) {
+    const [at, id] = value as unknown[];
+    if (typeof at === 'string' && isCursorInstant(at) && typeof id === 'string' && CURSOR_ID.test(id)) return [at, id];
   }
   throw new InvalidCursorError();
+}
+
+/** The JSON a cursor encodes; undefined when it is no canonical base64url of JSON. */
+function cursorJson(cursor: string): unknown {
+  const json = Buffer.from(cursor, 'base64url').toString('utf8');
+  // Buffer.from skips what is not base64url: only a canonical encoding is the encoder's.
+  if (Buffer.from(json).toString('base64url') !== cursor) return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Date#toISOString's form, of an instant that exists (no 2025-02-30, no 24:00) and that PostgreSQL has (no year 0). */
+function isCursorInstant(at: string): boolean {
+  const match = CURSOR_INSTANT.exec(at);
+  const time = Date.parse(at);
+  return match !== null && Number(match[1]) >= 1 && !Number.isNaN(time) && new Date(time).toISOString() === at;
 }
 
 /** Cooperations matching a filter, newest proposal first, with keyset pagination. */
