@@ -45,6 +45,15 @@ describe('accounts and sign-in over HTTP (needs the app wiring)', () => {
     gql = graphqlClient(`${await app.getUrl()}/graphql`);
     pool = new Pool({ connectionString: db.url, max: 2 });
     await seedDemoAccounts(pool);
+    // The organisations the accounts below belong to (accounts are created for registered ones only).
+    const adminToken = await tokenOf('ADMIN');
+    for (const organisation of [
+      { organisationId: organisationIdOf('tremplin-travail'), name: 'Tremplin Travail', kind: 'AI', regionCode: '52', departementCode: '49' },
+      { organisationId: organisationIdOf('grafie'), name: 'GRAFIE', kind: 'NETWORK', regionCode: '11', departementCode: '75' },
+    ]) {
+      const r = await gql('mutation ($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }', { input: organisation }, as(adminToken));
+      expect(r.errors).toBeUndefined();
+    }
   });
 
   afterAll(async () => {
@@ -166,6 +175,45 @@ describe('accounts and sign-in over HTTP (needs the app wiring)', () => {
     expect(deleted.data!.deleteUser).toBe(true);
     const users = await gql<{ users: { id: string }[] }>('{ users { id email } }', {}, as(adminToken));
     expect(users.data!.users.map((u) => u.id)).not.toContain(userId);
+  });
+
+  it('creates and moves accounts only into registered organisations and existing régions', async () => {
+    const adminToken = await tokenOf('ADMIN');
+    const create = 'mutation ($input: CreateUserInput!) { createUser(input: $input) { id organisationId regions } }';
+    const base = { email: 'dominique@grafie.example', name: 'Dominique', role: 'NETWORK', password: 'un mot de passe long', organisationId: organisationIdOf('grafie'), regions: ['11'] };
+    const refusals: Record<string, unknown>[] = [{ organisationId: organisationIdOf('nulle-part') }, { regions: ['99'] }, { regions: ['11', '00'] }];
+    for (const over of refusals) {
+      const r = await gql(create, { input: { ...base, ...over } }, as(adminToken));
+      expect({ over, code: errorCode(r) }).toEqual({ over, code: 'BAD_USER_INPUT' });
+    }
+    expect((await pool.query('select 1 from user_profiles where email = $1', [base.email])).rowCount).toBe(0);
+    const created = await gql<{ createUser: { id: string } }>(create, { input: base }, as(adminToken));
+    expect(created.errors).toBeUndefined();
+    const update = 'mutation ($id: ID!, $input: UpdateUserInput!) { updateUser(id: $id, input: $input) { organisationId regions } }';
+    const id = created.data!.createUser.id;
+    const moved = await gql(update, { id, input: { organisationId: organisationIdOf('nulle-part') } }, as(adminToken));
+    expect(moved.errors![0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining(organisationIdOf('nulle-part')) as string });
+    // Its régions change while its organisation stays: no lookup needed, and accepted.
+    const renamed = await gql<{ updateUser: { regions: string[] } }>(update, { id, input: { regions: ['11', '84'] } }, as(adminToken));
+    expect(renamed.data!.updateUser).toEqual({ organisationId: organisationIdOf('grafie'), regions: ['11', '84'] });
+  });
+
+  it('deletes an account once when asked twice at once, and a password set meanwhile does not outlive it', async () => {
+    const adminToken = await tokenOf('ADMIN');
+    for (let round = 0; round < 3; round++) {
+      const input = { email: `double-${round}@tremplin.example`, name: 'Double', organisationId: organisationIdOf('tremplin-travail'), role: 'MEMBER', password: 'un mot de passe long' };
+      const created = await gql<{ createUser: { id: string } }>('mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }', { input }, as(adminToken));
+      const id = created.data!.createUser.id;
+      const [reset, ...deletions] = await Promise.all([
+        gql('mutation ($id: ID!, $p: String!) { setUserPassword(id: $id, newPassword: $p) { id } }', { id, p: 'un autre mot de passe' }, as(adminToken)),
+        ...[0, 1, 2].map(() => gql<{ deleteUser: boolean }>('mutation ($id: ID!) { deleteUser(id: $id) }', { id }, as(adminToken))),
+      ]);
+      expect(deletions.filter((d) => d.data?.deleteUser === true)).toHaveLength(1);
+      expect(deletions.filter((d) => !d.data?.deleteUser).map(errorCode)).toEqual(['NOT_FOUND', 'NOT_FOUND']);
+      expect([null, 'NOT_FOUND']).toContain(errorCode(reset));
+      expect((await pool.query('select 1 from user_credentials where user_id = $1', [id])).rowCount).toBe(0);
+      expect(errorCode(await login(input.email, 'un autre mot de passe'))).toBe('UNAUTHENTICATED');
+    }
   });
 
   it('changes passwords and accounts over HTTP: own password, an operator reset, role and régions', async () => {

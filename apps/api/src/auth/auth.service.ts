@@ -24,6 +24,7 @@ import {
   type ThrottlePolicy,
 } from './login-throttle';
 import { Argon2PasswordHasher, type PasswordHasher } from './password-hasher';
+import { isRegionCode } from '@maillage/domain';
 import { systemClock, USER_ROLES, type Clock, type RequestUser, type UserRole } from './request-user';
 import { UserStore, type ApiTokenView, type UserView } from './user-store';
 import { ActiveUserCache } from './active-user-cache';
@@ -46,6 +47,11 @@ export interface AuthOptions {
    * it every request reads its user from the database.
    */
   databaseUrl?: string;
+  /**
+   * Whether an organisation is registered (read from its stream). When given, accounts created or
+   * moved by an ADMIN must belong to a registered organisation.
+   */
+  organisationExists?: (organisationId: string) => Promise<boolean>;
 }
 
 export interface LoginResult {
@@ -78,7 +84,6 @@ export interface CreatedApiToken {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const REGION_CODE = /^\d{2}$/;
 const MIN_PASSWORD = 12;
 const MAX_PASSWORD = 256; // bounded so that hashing stays cheap for any input
 const MAX_LIVE_API_TOKENS = 20;
@@ -105,6 +110,7 @@ export class AuthService {
   private readonly throttle: LoginThrottle;
   private readonly clock: Clock;
   private readonly hasher: PasswordHasher;
+  private readonly organisationExists: ((organisationId: string) => Promise<boolean>) | null;
   private readonly ttlSeconds: number;
   private readonly accountPolicy: ThrottlePolicy;
   private readonly ipPolicy: ThrottlePolicy;
@@ -123,6 +129,7 @@ export class AuthService {
     this.accountPolicy = options.accountPolicy ?? DEFAULT_ACCOUNT_POLICY;
     this.ipPolicy = options.ipPolicy ?? DEFAULT_IP_POLICY;
     this.store = new UserStore(pool, (id) => this.activeUsers?.invalidate(id));
+    this.organisationExists = options.organisationExists ?? null;
     this.activeUsers = options.databaseUrl
       ? new ActiveUserCache(options.databaseUrl, (id, cv) => this.store.activeUser(id, cv), {
           // Safe while down (every request reads its user), but an operator should see why.
@@ -238,6 +245,7 @@ export class AuthService {
     const password = validPassword(newPassword);
     if (password === currentPassword) throw badAuthInput("Le nouveau mot de passe doit être différent de l'actuel.");
     const version = await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock());
+    if (version === null) throw authenticationRequired(); // the account was deleted meanwhile
     await this.throttle.recordSuccess(account, null);
     return this.issueAccessToken(user.userId, version);
   }
@@ -307,7 +315,14 @@ export class AuthService {
 
   async createUser(actor: RequestUser | null, input: CreateUserInput): Promise<UserView> {
     const admin = requireAdmin(actor);
+    await this.requireRegisteredOrganisation(validateNewUser(input).organisationId);
     return this.createUserUnchecked(input, admin.userId);
+  }
+
+  /** An account belongs to an organisation that exists (a mistyped id would give an account that sees nothing). */
+  private async requireRegisteredOrganisation(organisationId: string | null): Promise<void> {
+    if (organisationId === null || !this.organisationExists) return;
+    if (!(await this.organisationExists(organisationId))) throw badAuthInput(`Aucune organisation enregistrée n'a l'identifiant ${organisationId}.`);
   }
 
   /**
@@ -354,7 +369,9 @@ export class AuthService {
     const target = await this.existingUser(id);
     if (target.id === admin.userId) throw badAuthInput('Vous ne pouvez pas supprimer votre propre compte.');
     if (target.status === 'DELETED') throw authNotFound('Utilisateur');
-    return this.store.erase(id, this.clock());
+    // Deleted in between by another request: the same answer as for an account deleted before.
+    if (!(await this.store.erase(id, this.clock()))) throw authNotFound('Utilisateur');
+    return true;
   }
 
   /**
@@ -373,6 +390,7 @@ export class AuthService {
       organisationId: input.organisationId === undefined ? target.organisationId : input.organisationId,
       regions: input.regions ?? (role === 'NETWORK' ? target.regions : []),
     });
+    if (shape.organisationId !== target.organisationId) await this.requireRegisteredOrganisation(shape.organisationId);
     if (!(await this.store.update(id, shape))) throw authNotFound('Utilisateur');
     return (await this.store.view(id))!;
   }
@@ -386,7 +404,7 @@ export class AuthService {
     const target = await this.existingUser(id);
     if (target.status === 'DELETED' || !target.email) throw authNotFound('Utilisateur');
     const password = validPassword(newPassword);
-    await this.store.setPassword(id, await this.hasher.hash(password), this.clock());
+    if ((await this.store.setPassword(id, await this.hasher.hash(password), this.clock())) === null) throw authNotFound('Utilisateur');
     await this.throttle.recordSuccess(accountKey(normaliseEmail(target.email), this.accountPolicy), null);
     return (await this.store.view(id))!;
   }
@@ -481,8 +499,8 @@ function validateAccountShape(input: { name?: string | null; role: UserRole; org
   if (organisationId && organisationId.length > 100)
     throw badAuthInput("Identifiant d'organisation invalide.");
   const regions = [...new Set(input.regions ?? [])];
-  if (regions.some((r) => !REGION_CODE.test(r)))
-    throw badAuthInput('Une région se donne par son code INSEE à deux chiffres (ex. 11).');
+  if (regions.some((r) => !isRegionCode(r)))
+    throw badAuthInput('Une région se donne par son code INSEE à deux chiffres (ex. 11 pour l’Île-de-France).');
   if (input.role === 'NETWORK' && regions.length === 0)
     throw badAuthInput('Un compte inter-réseau suit au moins une région.');
   if (input.role !== 'NETWORK' && regions.length > 0)

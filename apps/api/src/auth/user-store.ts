@@ -137,16 +137,24 @@ export class UserStore {
     return rows[0] ? { email: rows[0].email, passwordHash: rows[0].password_hash } : null;
   }
 
-  /** Replaces the password hash and returns the credential's new version (older tokens stop working). */
-  async setPassword(id: string, passwordHash: string, at: Date): Promise<number> {
-    const { rows } = await this.changing(id, this.pool.query<{ version: number }>(
-      `insert into user_credentials (user_id, password_hash, updated_at, version) values ($1, $2, $3, 1)
-       on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at,
-                                            version = user_credentials.version + 1
-       returning version`,
-      [id, passwordHash, at],
-    ));
-    return rows[0].version;
+  /**
+   * Replaces the password hash and returns the credential's new version (older tokens stop working);
+   * null when the account is deleted. The account's row is locked first, as erasure locks it, so a
+   * password set while the account is being erased cannot outlive the erasure.
+   */
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<number | null> {
+    return this.changing(id, this.transaction(async (c) => {
+      const { rows: live } = await c.query("select 1 from users where id = $1 and status <> 'DELETED' for update", [id]);
+      if (!live.length) return null;
+      const { rows } = await c.query<{ version: number }>(
+        `insert into user_credentials (user_id, password_hash, updated_at, version) values ($1, $2, $3, 1)
+         on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at,
+                                              version = user_credentials.version + 1
+         returning version`,
+        [id, passwordHash, at],
+      );
+      return rows[0].version;
+    }));
   }
 
   /** Name, role, organisation and régions of an account that is not deleted. */
