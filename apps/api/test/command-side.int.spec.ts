@@ -26,6 +26,30 @@ jest.setTimeout(60_000);
 const actor = { userId: 'user-tremplin-1', organisationId: 'tremplin', role: 'MEMBER' };
 const meta = (over: Partial<CommandMeta> = {}): CommandMeta => ({ caller: 'system', actor, ...over });
 
+/**
+ * An executor over `store` whose database connection is lost once, at the first append to a stream
+ * `losesAt` accepts (the append fails without writing): the crash between two steps of a command.
+ */
+const executorLosingOnce = (store: EventStore, pool: Pool, losesAt: (streamId: string) => boolean = () => true): CommandExecutor => {
+  let lose = true;
+  const flaky = new Proxy(store, {
+    get(target, property) {
+      if (property === 'appendToStream') {
+        return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
+          if (lose && losesAt(streamId)) {
+            lose = false;
+            return Promise.reject(new Error('connection lost'));
+          }
+          return target.appendToStream(streamId, ...rest);
+        };
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return new CommandExecutor(flaky, new IdempotencyStore(pool));
+};
+
 describe('command side (real PostgreSQL)', () => {
   let db: TestDatabase;
   let app: NestFastifyApplication;
@@ -215,20 +239,7 @@ describe('command side (real PostgreSQL)', () => {
     expect(corrected).toMatchObject({ version: version + 1, replayed: false });
 
     // The database connection fails as the events are appended: whether they were written is unknown.
-    let lose = true;
-    const flaky = new Proxy(store, {
-      get(target, property) {
-        if (property === 'appendToStream' && lose) {
-          return () => {
-            lose = false;
-            return Promise.reject(new Error('connection lost'));
-          };
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const executor = new CommandExecutor(flaky, new IdempotencyStore(app.get<Pool>(PG_POOL)));
+    const executor = executorLosingOnce(store, app.get<Pool>(PG_POOL));
     const other = randomUUID();
     const exec = (kind: string) =>
       executor.execute(cooperationAggregate, id, { type: 'RecordDeliverable', data: { kind } }, meta({ idempotencyKey: other }));
@@ -274,23 +285,7 @@ describe('command side (real PostgreSQL)', () => {
     const successorId = randomUUID();
     const successorStream = `cooperation-${successorId}`;
     // The connection is lost once, right when the successor stream is written.
-    let lose = true;
-    const flaky = new Proxy(store, {
-      get(target, property) {
-        if (property === 'appendToStream') {
-          return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
-            if (lose && streamId === successorStream) {
-              lose = false;
-              return Promise.reject(new Error('connection lost'));
-            }
-            return target.appendToStream(streamId, ...rest);
-          };
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
-    const executor = new CommandExecutor(flaky, new IdempotencyStore(app.get<Pool>(PG_POOL)));
+    const executor = executorLosingOnce(store, app.get<Pool>(PG_POOL), (streamId) => streamId === successorStream);
     const renew = { type: 'RenewCooperation', data: { successorId } } as RenewCooperation;
     const at = new Date().toISOString(); // the renewal's own date, which the successor must carry
     const m = meta({ idempotencyKey: randomUUID(), occurredAt: at });
@@ -360,24 +355,8 @@ describe('command side (real PostgreSQL)', () => {
     const predecessorId = await renewableGme();
     const first = randomUUID();
     const key = randomUUID();
-    let lose = true;
-    const flaky = new Proxy(store, {
-      get(target, property) {
-        if (property === 'appendToStream') {
-          return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
-            if (lose && streamId === `cooperation-${first}`) {
-              lose = false;
-              return Promise.reject(new Error('connection lost'));
-            }
-            return target.appendToStream(streamId, ...rest);
-          };
-        }
-        const value = Reflect.get(target, property) as unknown;
-        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-      },
-    });
     const pool = app.get<Pool>(PG_POOL);
-    const executor = new CommandExecutor(flaky, new IdempotencyStore(pool));
+    const executor = executorLosingOnce(store, pool, (streamId) => streamId === `cooperation-${first}`);
     const renew = (successorId: string) => ({ type: 'RenewCooperation', data: { successorId } }) as RenewCooperation;
     await expect(executeRenewal(executor, predecessorId, renew(first), meta({ idempotencyKey: key }))).rejects.toThrow('connection lost');
     // The same key with another successor: refused while the claim is there, and also once it is lost.
