@@ -206,6 +206,49 @@ describe('bad input over HTTP', () => {
     expect(next.data!.cooperations.edges[0].node.id).not.toBe(first.data!.cooperations.edges[0].node.id);
   });
 
+  it('refuses an asOf that is no real day, or outside 1000-01-01 to 9999-12-31, in every query that takes one', async () => {
+    const queries: [string, string, Record<string, unknown>][] = [
+      ['regionalDashboard', `query($asOf: String) { regionalDashboard(region: "11", asOf: $asOf) { asOf } }`, {}],
+      ['funderPortfolio', `query($id: ID!, $asOf: String) { funderPortfolio(funderId: $id, asOf: $asOf) { asOf } }`, { id: lead }],
+      ['cooperation', `query($id: ID!, $asOf: String) { cooperation(id: $id, asOf: $asOf) { asOf } }`, { id: cooperationId }],
+    ];
+    const refused: [string, RegExp][] = [
+      // Before 4713 BC PostgreSQL has no timestamptz: the dashboard and portfolio ended as INTERNAL_SERVER_ERROR.
+      ['-004714-01-01T00:00:00Z', /AAAA-MM-JJ/],
+      ['-271821-04-20T00:00:00Z', /AAAA-MM-JJ/],
+      ['+275760-09-13T00:00:00Z', /AAAA-MM-JJ/],
+      ['+300000-01-01T00:00:00Z', /AAAA-MM-JJ/],
+      // Rolled over by Date: 2 March, the next day.
+      ['2025-02-30', /« 2025-02-30 » n'existe pas/],
+      ['2025-02-29T12:00:00Z', /n'existe pas/],
+      ['2025-01-01T24:00:00Z', /n'existe pas/],
+      ['2025-01-01T12:00:00+24:00', /n'existe pas/],
+      ['0999-12-31', /du 1000-01-01 au 9999-12-31/],
+      ['0000-01-01', /du 1000-01-01 au 9999-12-31/],
+      ['1000-01-01T00:30:00+01:00', /du 1000-01-01 au 9999-12-31/],
+      ['9999-12-31T23:00:00-05:00', /du 1000-01-01 au 9999-12-31/],
+      ['10000-01-01', /AAAA-MM-JJ/],
+      ['2025', /AAAA-MM-JJ/],
+      ['March 7, 2025', /AAAA-MM-JJ/],
+      ['2025-03-01T10:00:00', /AAAA-MM-JJ/], // no offset: the server's zone would decide
+      ['31/12/2024', /AAAA-MM-JJ/],
+    ];
+    for (const [name, query, variables] of queries) {
+      for (const [asOf, message] of refused) {
+        const r = await gql(query, { ...variables, asOf }, admin);
+        expect({ name, asOf, code: errorCode(r) }).toEqual({ name, asOf, code: 'BAD_USER_INPUT' });
+        expect(r.errors![0].message).toMatch(message);
+        noLeak(r);
+      }
+      // The bounds themselves, and a date-time with its offset, are answered.
+      for (const asOf of ['1000-01-01', '9999-12-31', '2024-12-31T18:00:00+01:00', '2024-02-29T23:59:59.123456Z']) {
+        const r = await gql(query, { ...variables, asOf }, admin);
+        // (The cooperation did not exist yet in the year 1000.)
+        expect({ name, asOf, code: errorCode(r) }).toEqual({ name, asOf, code: name === 'cooperation' && asOf === '1000-01-01' ? 'NOT_FOUND' : null });
+      }
+    }
+  });
+
   it('refuses variables nested deeper than any input, without walking them recursively', async () => {
     // Written by hand: JSON.stringify itself cannot nest 100,000 deep. JSON.parse can, on the server.
     const depth = 100_000;

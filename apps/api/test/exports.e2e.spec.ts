@@ -368,6 +368,9 @@ describe('exports over HTTP (CSV and XLSX)', () => {
       ['indicators.xlsx?stage=DONE', /Valeur inconnue pour « stage »/],
       ['cooperations.csv?status=NONE', /Valeur inconnue pour « status »/],
       ['cooperations.csv?asOf=2023-02-30', /n'existe pas/],
+      // Date.parse rolled these over to 2 March and to the next day: they were accepted.
+      ['cooperations.csv?asOf=2023-02-30T09:00:00Z', /n'existe pas/],
+      ['cooperations.csv?asOf=2023-06-01T24:00:00%2B02:00', /n'existe pas/],
       ['cooperations.csv?asOf=hier', /AAAA-MM-JJ/],
       ['cooperations.csv?asOf=2999-01-01', /dans le futur/],
       ['cooperations.csv?regoin=11', /Paramètre inconnu : « regoin »/],

@@ -13,7 +13,7 @@ import {
 } from '@maillage/domain';
 import { InvalidCursorError, listCooperations, MAX_PAGE_SIZE } from '@maillage/read-models';
 import { PG_POOL } from '../database/database.module';
-import { badInput, parseAsOf } from '../graphql/api-errors';
+import { AS_OF_DESCRIPTION, badInput, parseAsOf } from '../graphql/api-errors';
 import { CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphql/enums';
 import { loaders } from '../graphql/loaders';
 import { Ctx, type RequestContext } from '../graphql/request-context';
@@ -142,7 +142,7 @@ export class CooperationQueriesResolver {
   cooperation(
     @Args('id', { type: () => ID }) id: string,
     @Ctx() ctx: RequestContext,
-    @Args('asOf', { nullable: true, description: 'AAAA-MM-JJ (end of that day) or an ISO date-time.' }) asOf?: string,
+    @Args('asOf', { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: string,
   ): Promise<Cooperation> {
     return this.queries.cooperation(id, parseAsOf(asOf), requireCaller(ctx));
   }

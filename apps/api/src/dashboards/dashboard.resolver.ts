@@ -16,7 +16,7 @@ import {
 import { funderPortfolio, regionalStatistics, visibleCooperationIds } from '@maillage/read-models';
 import type { ProjectionRunner } from '@maillage/projections';
 import { PG_POOL } from '../database/database.module';
-import { badInput, parseAsOf } from '../graphql/api-errors';
+import { AS_OF_DESCRIPTION, badInput, parseAsOf } from '../graphql/api-errors';
 import { PROJECTION_RUNNER } from '../projections/projections.module';
 import { FunderPortfolio, ProjectionStatusEntry, RegionalDashboard } from './dashboard.types';
 import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
@@ -42,7 +42,7 @@ export class DashboardResolver {
   async regionalDashboard(
     @Ctx() ctx: RequestContext,
     @Args('region', { description: 'INSEE code of the région.' }) region: string,
-    @Args('asOf', { nullable: true, description: 'AAAA-MM-JJ (end of that day) or an ISO date-time.' }) asOf?: string,
+    @Args('asOf', { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: string,
   ): Promise<RegionalDashboard> {
     const caller = requireCaller(ctx);
     const found = findRegion(region);
@@ -85,7 +85,7 @@ export class DashboardResolver {
   async funderPortfolio(
     @Ctx() ctx: RequestContext,
     @Args('funderId', { type: () => ID }) funderId: string,
-    @Args('asOf', { nullable: true }) asOf?: string,
+    @Args('asOf', { nullable: true, description: AS_OF_DESCRIPTION }) asOf?: string,
   ): Promise<FunderPortfolio> {
     enforce(canReadFunderPortfolio(requireCaller(ctx), funderId), 'Financeur');
     const t = asOf ? parseAsOf(asOf) : undefined;

@@ -9,7 +9,7 @@ import {
   type CooperationKind,
   type Stage,
 } from '@maillage/domain';
-import { resolveInstant, type ListScope } from '@maillage/read-models';
+import { readInstant, type ListScope } from '@maillage/read-models';
 
 /** Statuses an export can filter on (NONE is the state before a proposal: never in a read model). */
 export const EXPORT_STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'] as const;
@@ -48,8 +48,6 @@ export const EXPORT_PARAMETERS = [
   'asOf',
 ] as const;
 const ID = /^[A-Za-z0-9._:-]{1,100}$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const oneOf = <T extends string>(value: string, allowed: readonly T[], name: string): T => {
   if ((allowed as readonly string[]).includes(value)) return value as T;
@@ -59,19 +57,16 @@ const oneOf = <T extends string>(value: string, allowed: readonly T[], name: str
 };
 
 function parseAsOf(value: string, now: Date): string {
-  const date = DATE.exec(value);
-  if (date) {
-    const [y, m, d] = [Number(date[1]), Number(date[2]), Number(date[3])];
-    const check = new Date(Date.UTC(y, m - 1, d));
-    if (check.getUTCFullYear() !== y || check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) {
-      throw new ExportInputError(`La date « asOf » n'existe pas : « ${value} ».`);
-    }
-  } else if (!DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+  // Strict: Date.parse rolled 2025-02-30T09:00:00Z over to 2 March.
+  const read = readInstant(value);
+  if ('problem' in read) {
     throw new ExportInputError(
-      `« asOf » doit être une date AAAA-MM-JJ ou une date et heure ISO 8601, reçu « ${value} ».`,
+      read.problem === 'calendar'
+        ? `La date « asOf » n'existe pas : « ${value} ».`
+        : `« asOf » doit être une date AAAA-MM-JJ ou une date et heure ISO 8601, reçu « ${value} ».`,
     );
   }
-  const instant = resolveInstant(value);
+  const instant = read.instant;
   if (instant.getUTCFullYear() < 2000)
     throw new ExportInputError(`La date « asOf » est antérieure à l'an 2000 : « ${value} ».`);
   // A date-only asOf means the end of that day: today is allowed, tomorrow is not.

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { readInstant } from '@maillage/read-models';
 import { ApiErrorCode } from './error-mapper';
 
 /**
@@ -11,10 +12,34 @@ export const notFound = (what = 'Ressource'): GraphQLError =>
 export const badInput = (message: string): GraphQLError =>
   new GraphQLError(message, { extensions: { code: ApiErrorCode.BAD_USER_INPUT } });
 
-/** `asOf` arguments: an ISO date (end of that day, UTC, like the read models) or date-time. */
+/**
+ * Bounds of `asOf`: the domain records no fact before the year 1000, and a four-digit year ends
+ * with 9999; both well inside PostgreSQL's timestamptz (4713 BC to 294276 AD), which refused an
+ * instant before 4713 BC as an internal error.
+ */
+export const AS_OF_MIN = '1000-01-01';
+export const AS_OF_MAX = '9999-12-31';
+const AS_OF_FIRST = Date.parse(`${AS_OF_MIN}T00:00:00.000Z`);
+const AS_OF_LAST = Date.parse(`${AS_OF_MAX}T23:59:59.999Z`);
+
+/** Description of every `asOf` argument (the schema's). */
+export const AS_OF_DESCRIPTION = `YYYY-MM-DD (the end of that day, UTC) or an ISO 8601 date-time with its offset (e.g. 2024-12-31T18:00:00+01:00), from ${AS_OF_MIN} to ${AS_OF_MAX}; default now.`;
+
+/**
+ * `asOf` arguments: an ISO date (end of that day, UTC, like the read models) or date-time with its
+ * offset, of a day that exists, between AS_OF_MIN and AS_OF_MAX; otherwise BAD_USER_INPUT.
+ */
 export function parseAsOf(value: string | null | undefined, now: Date = new Date()): Date {
   if (value === undefined || value === null || value === '') return now;
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999Z`) : new Date(value);
-  if (Number.isNaN(date.getTime())) throw badInput(`Date invalide : « ${value} » (attendu AAAA-MM-JJ ou date-heure ISO).`);
-  return date;
+  const read = readInstant(value);
+  if ('problem' in read) {
+    throw badInput(
+      read.problem === 'calendar'
+        ? `Date invalide : « ${value} » n'existe pas.`
+        : `Date invalide : « ${value} » (attendu AAAA-MM-JJ, ou une date-heure ISO 8601 avec son décalage, par exemple 2024-12-31T18:00:00+01:00).`,
+    );
+  }
+  const time = read.instant.getTime();
+  if (time < AS_OF_FIRST || time > AS_OF_LAST) throw badInput(`Date hors limites : « ${value} » (asOf va du ${AS_OF_MIN} au ${AS_OF_MAX}).`);
+  return read.instant;
 }
