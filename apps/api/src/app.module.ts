@@ -111,7 +111,12 @@ export class AppModule {
               introspection: !production,
               includeStacktraceInErrorResponses: false,
               formatError: formatGraphQLError,
-              subscriptions: subscriptionOptions((headers) => auth.authenticate(headers)),
+              // graphql-ws holds documents to the same limits (Apollo's plugins and rules do not reach it).
+              subscriptions: subscriptionOptions((headers) => auth.authenticate(headers), '/graphql', {
+                parseOptions: armor.parseOptions,
+                validationRules: armor.validationRules,
+                production,
+              }),
               // Who is asking: a bearer access token or API token (invalid ones are refused with
               // UNAUTHENTICATED); no header is an anonymous caller. With Fastify, Nest passes the
               // request itself; with Express, `{ req }`.

@@ -156,6 +156,19 @@ describe('abuse: brute force, floods, stolen or stale tokens, cross-site request
       expect(introspection.errors?.length).toBeGreaterThan(0);
       const typo = await prodGql(`{ healt { status } }`);
       expect(JSON.stringify(typo.errors)).not.toMatch(/Did you mean|health/);
+      // The same over graphql-ws, which runs queries too: introspection ran there, suggestions showed.
+      const prodWs = createClient({ url: `${await prod.getUrl()}/graphql`.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+      try {
+        const overWs = (query: string) =>
+          new Promise<unknown>((resolve) => prodWs.subscribe({ query }, { next: resolve, error: resolve, complete: () => resolve('completed') }));
+        const wsIntrospection = (await overWs(`{ __schema { queryType { name } } }`)) as { extensions?: { code?: string } }[];
+        expect(Array.isArray(wsIntrospection) && wsIntrospection.map((e) => e.extensions?.code)).toEqual([errorCode(introspection)]);
+        const wsTypo = await overWs(`{ healt { status } }`);
+        expect(JSON.stringify(wsTypo)).toMatch(/GRAPHQL_VALIDATION_FAILED/);
+        expect(JSON.stringify(wsTypo)).not.toMatch(/Did you mean|health/);
+      } finally {
+        await prodWs.dispose();
+      }
     } finally {
       process.env.NODE_ENV = previousEnv;
       await prod.close();

@@ -9,6 +9,7 @@ import { createApp } from '../src/bootstrap';
 import { PG_POOL } from '../src/database/database.module';
 import type { ActivityFeed } from '../src/subscriptions/activity-feed';
 import { ACTIVITY_FEED } from '../src/subscriptions/subscriptions.resolver';
+import { ARMOR_LIMITS } from '../src/graphql/armor';
 import { TestActors, type Headers } from './support/actors';
 
 jest.setTimeout(90_000);
@@ -397,6 +398,57 @@ describe('subscriptions over graphql-ws', () => {
     // The same socket still serves.
     expect(await answer(REGION_QUERY, { region: '999' })).toContain('BAD_USER_INPUT');
     expect(feed.subscriberCount).toBe(0);
+  });
+
+  it('answers a document it cannot parse, or that the HTTP limits refuse, with an error for that subscription, and keeps the socket open', async () => {
+    // A subscription held open meanwhile keeps the (lazy) client's socket: any close is the server's.
+    const held = subscribe<Activity>(REGION_QUERY, { region: '11' });
+    await held.ready();
+    let closes = 0;
+    const stopCounting = ws.on('closed', () => closes++);
+    const answer = async (query: string) => {
+      const sub = subscribe<Activity>(query, {});
+      await until(() => sub.errors.length > 0 || sub.isCompleted(), 'the answer');
+      const [errors] = sub.errors;
+      if (errors === undefined) return ['ran'];
+      // An array of GraphQL errors, or the CloseEvent of a socket closed by the server.
+      return Array.isArray(errors) ? (errors as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code) : [`socket closed: ${(errors as { code?: number }).code}`];
+    };
+    /** What HTTP answers to the same document (a query: Apollo runs no subscription over HTTP). */
+    const overHttp = async (query: string) => ((await gql(query)).errors ?? []).map((e) => e.extensions?.code);
+    try {
+      // A syntax error closed the socket with 4500.
+      expect(await answer(`subscription { regionalActivity(region: "11") { version }`)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(await answer(`subscription { regionalActivity(region: "11") { versio } }`)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      // graphql-armor's limits held over HTTP only: each of these ran over graphql-ws.
+      const aliases = `{ ${Array.from({ length: ARMOR_LIMITS.maxAliases + 5 }, (_, i) => `h${i}: health { status }`).join(' ')} }`;
+      let nested = 'name';
+      for (let i = 0; i < ARMOR_LIMITS.maxDepth; i++) nested = `ofType { ${nested} }`;
+      const deep = `{ __schema { types { fields { type { ${nested} } } } } }`;
+      const costly = `{ cooperations(first: 100000) { edges { node { id name } } } }`;
+      const tokens = `{ health { ${'status '.repeat(ARMOR_LIMITS.maxTokens)} } }`;
+      for (const [document, code] of [
+        [aliases, 'GRAPHQL_VALIDATION_FAILED'],
+        [deep, 'GRAPHQL_VALIDATION_FAILED'],
+        [costly, 'GRAPHQL_VALIDATION_FAILED'],
+        [tokens, 'GRAPHQL_PARSE_FAILED'],
+      ]) {
+        const http = await overHttp(document);
+        expect({ document: document.slice(0, 40), http: http[0] }).toEqual({ document: document.slice(0, 40), http: code });
+        expect({ document: document.slice(0, 40), ws: await answer(document) }).toEqual({ document: document.slice(0, 40), ws: http });
+      }
+      const aliasedSubscription = `subscription { regionalActivity(region: "11") { ${Array.from({ length: ARMOR_LIMITS.maxAliases + 5 }, (_, i) => `v${i}: version`).join(' ')} } }`;
+      expect(await answer(aliasedSubscription)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      // The socket stayed open: the held subscription still runs.
+      expect(closes).toBe(0);
+      expect(held.errors).toEqual([]);
+      expect(held.isCompleted()).toBe(false);
+      expect(feed.subscriberCount).toBe(1);
+    } finally {
+      stopCounting();
+      held.unsubscribe();
+    }
+    await until(() => feed.subscriberCount === 0, 'the subscription to be released');
   });
 
   it('ends open subscriptions and closes the sockets when the app closes', async () => {

@@ -1,4 +1,15 @@
-import { GraphQLError, Kind, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type FormattedExecutionResult,
+  type GraphQLFormattedError,
+  type ParseOptions,
+  type ValidationRule,
+} from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import type { GraphQLWsSubscriptionsConfig, SubscriptionConfig } from '@nestjs/graphql';
 import { buildRequestContext, type RequestContext, type RequestUser } from '../graphql/request-context';
@@ -44,27 +55,80 @@ export type Authenticate = (headers: Record<string, unknown>) => Promise<Request
 
 /**
  * A variable's value the schema refuses (graphql-js's coercion error, attached to one variable
- * definition): BAD_USER_INPUT, as Apollo answers it over HTTP.
+ * definition, with no code yet): BAD_USER_INPUT, as Apollo answers it over HTTP.
  */
-const isVariableValueError = (error: GraphQLError): boolean => error.nodes?.length === 1 && error.nodes[0].kind === Kind.VARIABLE_DEFINITION;
+const isVariableValueError = (error: GraphQLError): boolean =>
+  error.extensions.code === undefined && error.nodes?.length === 1 && error.nodes[0].kind === Kind.VARIABLE_DEFINITION;
 
-/** Errors thrown while resolving a subscription, mapped like the HTTP ones (no internals leak). */
-function formatErrors(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+/** What graphql-armor's Apollo plugin hides from error messages in production (field suggestions). */
+const SUGGESTION = /Did you mean ".+"/g;
+
+/**
+ * Errors thrown while resolving a subscription, mapped like the HTTP ones (no internals leak);
+ * `hideSuggestions`: field suggestions masked, as graphql-armor does over HTTP in production.
+ */
+function formatErrors(errors: readonly GraphQLError[], hideSuggestions: boolean): GraphQLFormattedError[] {
   return errors.map((error) => {
-    if (isVariableValueError(error)) return { message: error.message, locations: error.locations, extensions: { code: 'BAD_USER_INPUT' } };
-    // Validation errors have no original error: pass them on as they are (Apollo does the same over HTTP).
-    return error.originalError ? formatGraphQLError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } };
+    const formatted = formatError(error);
+    return hideSuggestions ? { ...formatted, message: formatted.message.replace(SUGGESTION, '[Suggestion hidden]') } : formatted;
   });
 }
+
+function formatError(error: GraphQLError): GraphQLFormattedError {
+  if (isVariableValueError(error)) return { message: error.message, locations: error.locations, extensions: { code: 'BAD_USER_INPUT' } };
+  // Parse and validation errors have no original error: passed on with their code (Apollo does the same over HTTP).
+  return error.originalError ? formatGraphQLError(error.toJSON(), error) : { ...error.toJSON(), extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions } };
+}
+
+/**
+ * What the HTTP endpoint checks in a document before running it, for graphql-ws to check too:
+ * Apollo's plugins and validation rules (graphql-armor's, see armor.ts) are not on that path.
+ */
+export interface DocumentChecks {
+  /** graphql-js parse options (the token limit). */
+  parseOptions?: ParseOptions;
+  /** Validation rules added to graphql-js's own (depth, aliases, directives, cost). */
+  validationRules?: readonly ValidationRule[];
+  /** Production: introspection refused and field suggestions hidden, like Apollo's `introspection: false` and graphql-armor. */
+  production?: boolean;
+}
+
+/** Introspection refused, as Apollo's `introspection: false` does over HTTP: one error per `__schema` or `__type` field. */
+const noIntrospection: ValidationRule = (context) => ({
+  Field(node) {
+    if (node.name.value === '__schema' || node.name.value === '__type') {
+      context.reportError(new GraphQLError(`Introspection désactivée : le champ « ${node.name.value} » n'est pas servi en production.`, { nodes: [node] }));
+    }
+  },
+});
+
+/** A document that does not parse (or is over the token limit): GRAPHQL_PARSE_FAILED, as over HTTP. */
+const parseFailed = (error: unknown): GraphQLError =>
+  error instanceof GraphQLError
+    ? new GraphQLError(error.message, { source: error.source, positions: error.positions, extensions: { code: 'GRAPHQL_PARSE_FAILED' } })
+    : new GraphQLError('Requête illisible.', { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+
+/** A rule broken: GRAPHQL_VALIDATION_FAILED, as over HTTP (graphql-armor reports BAD_USER_INPUT, which Apollo overrides). */
+const validationFailed = (error: GraphQLError): GraphQLError =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...error.extensions, code: 'GRAPHQL_VALIDATION_FAILED' },
+  });
 
 /**
  * `subscriptions` option of GraphQLModule.forRoot: graphql-ws on the same path as HTTP (/graphql).
  * Nest's types list only some graphql-ws server options, but it passes every one through.
  */
-export function subscriptionOptions(authenticate: Authenticate = async () => null, path = '/graphql'): SubscriptionConfig {
+export function subscriptionOptions(authenticate: Authenticate = async () => null, path = '/graphql', checks: DocumentChecks = {}): SubscriptionConfig {
   // The caller is resolved once per connection, at connection_init.
   const users = new WeakMap<object, RequestUser | null>();
-  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect' | 'onSubscribe'> = {
+  const rules = [...specifiedRules, ...(checks.validationRules ?? []), ...(checks.production ? [noIntrospection] : [])];
+  const hideSuggestions = checks.production ?? false;
+  // The document onSubscribe parsed, which graphql-ws asks for right after (`parse` below).
+  let parsed: { query: string; document: DocumentNode } | undefined;
+  const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect' | 'onSubscribe' | 'parse' | 'validate'> = {
     path,
     // An invalid token refuses the connection: graphql-ws closes it with 4403 Forbidden.
     onConnect: async (ctx) => {
@@ -77,15 +141,30 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
     },
     // What the HTTP path refuses before parsing (document nesting, deep or NUL-bearing variables) is
     // refused here too: 5,000 nested lists overflowed graphql-ws's parse and closed the socket with
-    // "Maximum call stack size exceeded".
+    // "Maximum call stack size exceeded". The document is parsed here, where a syntax error can be
+    // answered as this subscription's error: graphql-ws's own parse throws, and the socket closed
+    // with 4500.
     onSubscribe: (_ctx, _id, payload) => {
       const problem = subscriptionInputProblem(payload.query, payload.variables);
-      return problem ? [problem] : undefined;
+      if (problem) return [problem];
+      try {
+        parsed = { query: payload.query, document: parse(payload.query, checks.parseOptions) };
+      } catch (error) {
+        return [parseFailed(error)];
+      }
+      return undefined;
     },
+    parse: (query) => {
+      const document = parsed?.query === query ? parsed.document : parse(query, checks.parseOptions);
+      parsed = undefined;
+      return document;
+    },
+    // The HTTP endpoint's rules: graphql-armor's limits and, in production, no introspection.
+    validate: (schema, document) => validate(schema, document, rules).map(validationFailed),
     context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null, authenticate),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
-      result.errors ? { ...result, errors: formatErrors(result.errors) } : undefined,
-    onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
+      result.errors ? { ...result, errors: formatErrors(result.errors, hideSuggestions) } : undefined,
+    onError: (_ctx, _id, _payload, errors) => formatErrors(errors, hideSuggestions),
   };
   return { 'graphql-ws': graphqlWs };
 }
