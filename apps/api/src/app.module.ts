@@ -20,6 +20,7 @@ import { OrganisationQueriesResolver, UserAccountOrganisationResolver } from './
 import {
   CooperationQueriesResolver,
   FundingResolver,
+  SupportResolver,
   HistoryActorResolver,
   MemberResolver,
 } from './cooperations/cooperation-queries.resolver';
@@ -57,6 +58,7 @@ export const API_RESOLVERS = [
   CooperationQueriesResolver,
   MemberResolver,
   FundingResolver,
+  SupportResolver,
   HistoryActorResolver,
   DashboardResolver,
   SubscriptionsResolver,

@@ -142,6 +142,27 @@ describe('GraphQL queries', () => {
     expect(history.map((h) => h.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('lists the supports (accompagnements) of a cooperation with their provider, oldest first, as of any date', async () => {
+    const admin = await actors.admin();
+    const dla = await mutate('registerOrganisation', { name: 'DLA du Rhône', kind: 'NETWORK', regionCode: '84', departementCode: '69' }, admin);
+    const id = ids[5];
+    await mutate('recordSupport', { cooperationId: id, kind: 'DLA', providerOrganisationId: dla, period: { start: '2024-03-01', end: '2024-06-30' }, description: 'Diagnostic et plan d’accompagnement', occurredAt: '2024-03-01T09:00:00Z' }, networkHeaders);
+    await mutate('recordSupport', { cooperationId: id, kind: 'NETWORK', period: { start: '2024-02-01' }, occurredAt: '2024-04-01T09:00:00Z' }, networkHeaders);
+    const unknown = await gql('mutation($input: RecordSupportInput!) { recordSupport(input: $input) { version } }', {
+      input: { cooperationId: id, kind: 'DLA', providerOrganisationId: randomUUID(), period: { start: '2024-05-01' } },
+    });
+    expect(unknown.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', field: 'providerOrganisationId' });
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 }); // the provider's name, from the directory
+    const SUPPORTS = `query($id: ID!, $asOf: String) { cooperation(id: $id, asOf: $asOf) { supports { kind kindLabel providerOrganisationId provider { name } periodStart periodEnd description } } }`;
+    const now = await gql<{ cooperation: { supports: unknown[] } }>(SUPPORTS, { id });
+    expect(now.data!.cooperation.supports).toEqual([
+      { kind: 'NETWORK', kindLabel: expect.any(String) as string, providerOrganisationId: null, provider: null, periodStart: '2024-02-01', periodEnd: null, description: null },
+      { kind: 'DLA', kindLabel: expect.stringContaining('DLA') as string, providerOrganisationId: dla, provider: { name: 'DLA du Rhône' }, periodStart: '2024-03-01', periodEnd: '2024-06-30', description: 'Diagnostic et plan d’accompagnement' },
+    ]);
+    const before = await gql<{ cooperation: { supports: { kind: string }[] } }>(SUPPORTS, { id, asOf: '2024-03-15' });
+    expect(before.data!.cooperation.supports.map((s) => s.kind)).toEqual(['DLA']);
+  });
+
   it('reports projection lag and dead letters', async () => {
     const r = await gql<{ projectionStatus: { name: string; state: string; lag: number; pendingDeadLetters: number }[] }>(
       `{ projectionStatus { name state lag pendingDeadLetters deadLetters { eventId } } }`,

@@ -58,7 +58,10 @@ export class IdempotencyStore {
    * else's command by guessing its key.
    */
   async claim(key: string, hash: string, commandType: string, aggregateId: string, userId: string | null = null): Promise<CommandResult | null> {
-    for (;;) {
+    // Each turn either claims the key or reads its row; a row given back in between (its request
+    // was refused) is claimed again. A few turns at most: give up claiming after that and run, the
+    // key-derived event ids still keep the request from being applied twice.
+    for (let turn = 0; turn < 5; turn++) {
       const claimed = await this.pool.query(
         `insert into command_idempotency (idempotency_key, command_type, aggregate_id, request_hash, result, actor_user_id)
          values ($1, $2, $3, $4, null, $5) on conflict (idempotency_key) do nothing`,
@@ -74,6 +77,7 @@ export class IdempotencyStore {
       if (rows[0].actor_user_id !== null && userId !== null && rows[0].actor_user_id !== userId) throw new IdempotencyKeyReusedError(key);
       return rows[0].result ? { ...rows[0].result, replayed: true } : null;
     }
+    return null;
   }
 
   /** Stores the first result of the key's request (kept if one is stored already). */

@@ -5,6 +5,8 @@ import type { CommandExecutor } from './command-executor';
 
 /** Fields of cooperation commands that name an organisation. */
 const ORGANISATION_FIELDS = ['leadOrganisation', 'parentOrganisation', 'organisation', 'funder'] as const;
+/** Fields that keep an organisation's id (the decider needs nothing else of it) but must name one. */
+const CHECKED_ID_FIELDS = ['providerOrganisationId'] as const;
 
 /**
  * Cooperation commands name organisations by id; the decider needs their kind and ESS status. They
@@ -24,6 +26,11 @@ export async function resolveOrganisations(
       throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `${field}.id` });
     }
     data[field] = await lookupOrganisation(executor, id, field);
+  }
+  // Named by id only, but must still be a registered organisation (a mistyped id would show nothing).
+  for (const field of CHECKED_ID_FIELDS) {
+    const id = data[field];
+    if (typeof id === 'string' && id.length > 0 && id.length <= 100) await lookupOrganisation(executor, id, field);
   }
   return { ...command, data };
 }

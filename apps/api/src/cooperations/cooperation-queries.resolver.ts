@@ -20,7 +20,7 @@ import { Ctx, type RequestContext } from '../graphql/request-context';
 import { CooperationQueryService } from './cooperation-query.service';
 import { requireCaller } from '../authorization/caller';
 import { listScope } from '../authorization/access-policy';
-import { Cooperation, Funding, HistoryActor, HistoryEntry, Member, OrganisationSummary } from './cooperation.types';
+import { Cooperation, Funding, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
 
 @InputType()
 export class CooperationFilterInput {
@@ -210,6 +210,16 @@ export class FundingResolver {
   @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The funder (name, kind) from the organisation directory.' })
   funder(@Parent() funding: Funding, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
     return loaders(ctx, this.pool).organisation.load(funding.funderOrganisationId);
+  }
+}
+
+@Resolver(() => Support)
+export class SupportResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The organisation that gave it (name, kind), from the organisation directory.' })
+  provider(@Parent() support: Support, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return support.providerOrganisationId ? loaders(ctx, this.pool).organisation.load(support.providerOrganisationId) : Promise.resolve(null);
   }
 }
 

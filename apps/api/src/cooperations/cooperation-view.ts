@@ -10,6 +10,7 @@ import {
   PLAYBOOKS,
   shareholdingSummary,
   stageLabelsFr,
+  supportKindLabelsFr,
   type Cooperation as CooperationState,
 } from '@maillage/domain';
 import type { Cooperation, StageVisit } from './cooperation.types';
@@ -137,6 +138,17 @@ export function toCooperationView(state: CooperationState, version: number, asOf
           })),
       })),
     ),
+    supports: [...state.supports]
+      .sort((a, b) => a.period.start.localeCompare(b.period.start))
+      .map((s) => ({
+        supportId: s.supportId,
+        kind: s.kind,
+        kindLabel: supportKindLabelsFr[s.kind],
+        providerOrganisationId: s.providerOrganisationId ?? undefined,
+        periodStart: s.period.start,
+        periodEnd: s.period.end ?? undefined,
+        description: s.description ?? undefined,
+      })),
     deliverables: state.deliverables.map((d) => ({
       deliverableId: d.deliverableId,
       kind: d.kind,

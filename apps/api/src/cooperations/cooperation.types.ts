@@ -1,5 +1,5 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { AbandonReason, CloseOutcome, CooperationKind, CooperationStatus, GmeForm, MarketOutcome, MemberRole, Objective, Sector, Stage } from '@maillage/domain';
+import type { AbandonReason, CloseOutcome, CooperationKind, CooperationStatus, GmeForm, MarketOutcome, MemberRole, Objective, Sector, Stage, SupportKind } from '@maillage/domain';
 import {
   AbandonReasonEnum,
   CloseOutcomeEnum,
@@ -11,6 +11,7 @@ import {
   ObjectiveEnum,
   SectorEnum,
   StageEnum,
+  SupportKindEnum,
 } from '../graphql/enums';
 
 /*
@@ -322,6 +323,30 @@ export class Deliverable {
   recordedAt!: string;
 }
 
+@ObjectType({ description: 'A support (accompagnement) given to the cooperation: DLA, incubator, network, consultant...' })
+export class Support {
+  @Field(() => ID)
+  supportId!: string;
+
+  @Field(() => SupportKindEnum)
+  kind!: SupportKind;
+
+  @Field()
+  kindLabel!: string;
+
+  @Field(() => ID, { nullable: true, description: 'The organisation that gave it, when it is registered.' })
+  providerOrganisationId?: string;
+
+  @Field()
+  periodStart!: string;
+
+  @Field({ nullable: true })
+  periodEnd?: string;
+
+  @Field({ nullable: true })
+  description?: string;
+}
+
 @ObjectType({ description: 'A site opened by an essaimage.' })
 export class EssaimageSite {
   @Field(() => ID) siteId!: string;
@@ -443,6 +468,9 @@ export class Cooperation {
 
   @Field(() => [Deliverable])
   deliverables!: Deliverable[];
+
+  @Field(() => [Support], { description: 'Supports (accompagnements) recorded, oldest period first.' })
+  supports!: Support[];
 
   @Field()
   proposedAt!: string;
