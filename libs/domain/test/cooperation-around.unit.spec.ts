@@ -1,4 +1,4 @@
-import { DomainErrorCode, foldCooperation, gateStatus, type CooperationEvent } from '@maillage/domain';
+import { DomainErrorCode, foldCooperation, gateStatus, indicatorLabelFr, type CooperationEvent } from '@maillage/domain';
 import { E, ORGS, at, cmd, ctx, spec } from './fixtures';
 
 const ges = (): CooperationEvent[] => [E.proposed('GES'), E.member(ORGS.ai1, 'MEMBER'), E.member(ORGS.ei, 'MEMBER')];
@@ -81,10 +81,20 @@ describe('Evaluation (Le Rameau)', () => {
       code: 'C1',
       label: "Développer l'emploi d'insertion sur le territoire",
       indicators: [
-        { indicatorId: 'i1', code: 'C1-I1', label: 'INSERTION_FTE', nature: 'QUANTITATIVE', unit: 'ETP', target: 12, standard: 'INSERTION_FTE' },
+        { indicatorId: 'i1', code: 'C1-I1', label: "ETP d'insertion", nature: 'QUANTITATIVE', unit: 'ETP', target: 12, standard: 'INSERTION_FTE' },
         { indicatorId: 'i2', code: 'C1-I2', label: 'Qualité du partenariat avec le donneur d’ordre', nature: 'QUALITATIVE', unit: null, target: 'Relation suivie', standard: null },
       ],
     });
+  });
+  it('reads a standard indicator recorded with its code as its label (events before the French label) with the French label', () => {
+    const [e] = spec.given(ges()).when(define).events();
+    const data = e.data as { indicators: { label: string }[] };
+    const old = { ...e, data: { ...data, indicators: [{ ...data.indicators[0], label: 'INSERTION_FTE' }, data.indicators[1]] } } as CooperationEvent;
+    const state = foldCooperation([...ges(), old]);
+    if (state.status === 'NONE') throw new Error('the cooperation exists');
+    expect(state.criteria[0].indicators.map((i) => i.label)).toEqual(["ETP d'insertion", 'Qualité du partenariat avec le donneur d’ordre']);
+    // A label of its own, even one equal to another standard's code, is kept.
+    expect(indicatorLabelFr({ label: 'TURNOVER', standard: 'INSERTION_FTE' })).toBe('TURNOVER');
   });
   it('DefineIndicator rejects a quantitative indicator without unit, a text target, and a duplicate criterion', () => {
     spec.given(ges()).when(cmd('DefineIndicator', { code: 'C2', label: 'x', indicators: [{ code: 'C2-I1', label: 'x', nature: 'QUANTITATIVE' }] }), { newId: () => 'n' }).thenThrows(DomainErrorCode.VALIDATION_FAILED);

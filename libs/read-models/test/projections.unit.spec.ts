@@ -7,6 +7,7 @@ import {
   cooperationSummaryTable,
   evolveCooperationSummary,
   fundingFold,
+  indicatorFold,
   measurementFold,
   resolveInstant,
   waiverFold,
@@ -77,6 +78,18 @@ describe('keyed folds (pure)', () => {
     const [a, b] = [m(3), m(4)];
     expect(measurementFold.keysOf(a)).toEqual([['c1', 'i1', '2025-01-01/2025-12-31']]);
     expect(measurementFold.evolve(measurementFold.evolve(null, a, ['c1', 'i1', '2025-01-01/2025-12-31']), b, ['c1', 'i1', '2025-01-01/2025-12-31'])).toMatchObject({ value_number: 4, value_text: null });
+  });
+
+  it('indicator: a standard indicator recorded with its code as its label reads with its French label', () => {
+    const defined = ev('CooperationEvaluationCriterionDefined', {
+      criterionId: 'k1', code: 'C1', label: 'Emploi',
+      indicators: [
+        { indicatorId: 'i1', code: 'C1-I1', label: 'PEOPLE_IN_INSERTION', nature: 'QUANTITATIVE', unit: 'personnes', target: 10, standard: 'PEOPLE_IN_INSERTION' },
+        { indicatorId: 'i2', code: 'C1-I2', label: 'Personnes accueillies', nature: 'QUANTITATIVE', unit: 'personnes', target: 5, standard: 'PEOPLE_IN_INSERTION' },
+      ],
+    }, '2025-04-01T00:00:00.000Z');
+    expect(indicatorFold.evolve(null, defined, ['c1', 'i1'])).toMatchObject({ label: 'Personnes en parcours d’insertion', standard: 'PEOPLE_IN_INSERTION' });
+    expect(indicatorFold.evolve(null, defined, ['c1', 'i2'])).toMatchObject({ label: 'Personnes accueillies' });
   });
 
   it('waiver: French labels', () => {

@@ -17,6 +17,7 @@ import {
   toMillis,
 } from '../shared/validation';
 import { validateLocation, validateTerritory } from '../territory/territory';
+import { standardIndicatorLabelsFr } from '../labels/labels.fr';
 import { isValidSiren, normaliseSiret } from '../organisation/siret';
 import { ORGANISATION_KINDS, isEssByDefault, isSiaeKind, type OrganisationRef } from '../organisation/organisation.types';
 import type * as C from './cooperation.commands';
@@ -617,7 +618,7 @@ const defineIndicator = (cmd: C.DefineIndicator, coop: Cooperation, ctx: Ctx): C
     return {
       indicatorId: idFrom(o.indicatorId, `${f}.indicatorId`, ctx),
       code: requireString(o.code, `${f}.code`, 20),
-      label: o.label === undefined && standard ? standard : requireString(o.label, `${f}.label`, 300),
+      label: o.label === undefined && standard ? standardIndicatorLabelsFr[standard] : requireString(o.label, `${f}.label`, 300),
       nature,
       unit,
       target,

@@ -17,6 +17,7 @@ import type {
   Stage,
   SupportKind,
 } from './cooperation.types';
+import { indicatorLabelFr } from '../labels/labels.fr';
 
 export interface Member {
   organisationId: string;
@@ -268,7 +269,10 @@ export const evolveCooperation = (state: CooperationState, event: CooperationEve
     case 'CooperationSupportRecorded':
       return { ...s, supports: [...s.supports, { ...event.data }] };
     case 'CooperationEvaluationCriterionDefined':
-      return { ...s, criteria: [...s.criteria, { ...event.data }] };
+      return {
+        ...s,
+        criteria: [...s.criteria, { ...event.data, indicators: event.data.indicators.map((i) => ({ ...i, label: indicatorLabelFr(i) })) }],
+      };
     case 'CooperationMeasurementRecorded':
       return { ...s, measurements: [...s.measurements, { ...event.data, recordedAt: at }] };
     case 'CooperationEvaluationRecorded':

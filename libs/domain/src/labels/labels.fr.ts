@@ -175,6 +175,13 @@ export const standardIndicatorLabelsFr: Record<StandardIndicator, string> = {
   PERMANENT_JOBS_CREATED: 'Emplois permanents créés',
   POOLING_COST_SAVINGS: 'Économies réalisées grâce à la mutualisation',
 };
+/**
+ * The label of an indicator: its own, except for a standard IAE indicator defined without one,
+ * whose event carried the standard's code as its label before the French label was given there:
+ * that one reads with the standard's French label.
+ */
+export const indicatorLabelFr = (indicator: { label: string; standard: StandardIndicator | null }): string =>
+  indicator.standard !== null && indicator.label === indicator.standard ? standardIndicatorLabelsFr[indicator.standard] : indicator.label;
 export const evaluationStepLabelsFr: Record<EvaluationStep, string> = {
   FRAMEWORK: 'Cadre',
   CONTENT: 'Contenu',

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '@maillage/event-store';
 import type { KeyValue } from '@maillage/projections';
-import { deliverableKindLabelsFr, stageLabelsFr, supportKindLabelsFr, type OrganisationEvent } from '@maillage/domain';
+import { deliverableKindLabelsFr, indicatorLabelFr, stageLabelsFr, supportKindLabelsFr, type OrganisationEvent } from '@maillage/domain';
 import type {
   CooperationDeliverableEntity,
   CooperationDisbursementEntity,
@@ -257,7 +257,7 @@ export const indicatorFold: KeyedFold<CooperationIndicatorEntity> = {
       criterion_code: d.code,
       criterion_label: d.label,
       code: i.code,
-      label: i.label,
+      label: indicatorLabelFr(i),
       nature: i.nature,
       unit: i.unit,
       target: i.target,
