@@ -67,8 +67,11 @@ export function messageFor({ code, message, extensions }: ErrorInfo, context: Me
     case 'GRAPHQL_VALIDATION_FAILED':
     case 'GRAPHQL_PARSE_FAILED':
       return 'La console et le serveur ne sont pas à la même version. Rechargez la page.';
-    case 'BAD_USER_INPUT':
+    case 'BAD_USER_INPUT': {
+      const problem = fieldProblemFr(extensions);
+      if (problem) return `Saisie refusée : ${problem}`;
       return looksFrench(message) ? `Saisie refusée : ${message}` : 'Saisie refusée : vérifiez les champs.';
+    }
     default:
       return looksFrench(message) ? message : 'Une erreur inattendue est survenue. Réessayez ; si elle persiste, contactez l’équipe Maillage.';
   }
@@ -79,4 +82,84 @@ export function retryAfterSeconds(info: ErrorInfo): number {
   if (info.code !== 'TOO_MANY_REQUESTS') return 0;
   const wait = Number(info.extensions.retryAfterSeconds);
   return Number.isFinite(wait) && wait > 0 ? Math.ceil(wait) : 5;
+}
+
+/** The French names of the input fields the API may name in `extensions.field`. */
+const FIELD_LABELS: Record<string, string> = {
+  amount: 'montant',
+  amountExclVat: 'montant hors taxes',
+  bidDeadline: 'date limite de remise des offres',
+  buyerName: 'acheteur',
+  code: 'code',
+  comment: 'commentaire',
+  cpvCode: 'code CPV',
+  description: 'description',
+  disbursedOn: 'date du versement',
+  durationMonths: 'durée (mois)',
+  endedOn: 'date de fin',
+  justification: 'justification',
+  label: 'libellé',
+  legalForm: 'forme juridique',
+  name: 'nom',
+  openedOn: 'date d’ouverture',
+  percent: 'part (%)',
+  period: 'période',
+  'period.end': 'fin de période',
+  'period.start': 'début de période',
+  procedures: 'procédures',
+  programme: 'programme ou dispositif',
+  reason: 'raison',
+  reasonText: 'précisions',
+  shares: 'répartition du capital',
+  siren: 'SIREN',
+  siret: 'SIRET',
+  startDate: 'date de démarrage',
+  successorId: 'nouvelle coopération',
+  summary: 'synthèse',
+  target: 'objectif',
+  text: 'enseignement',
+  title: 'titre ou référence',
+  unit: 'unité',
+  value: 'valeur',
+};
+
+/** What the API expected, in French (`extensions.expected`, in English for developers). */
+function expectedFr(expected: unknown): string | null {
+  if (typeof expected !== 'string') return null;
+  if (/^number between/.test(expected)) return 'un nombre, par exemple 12,5';
+  if (/^non-negative amount in euros/.test(expected)) return 'un montant en euros avec au plus deux décimales, par exemple 12 500,50';
+  if (/^positive amount/.test(expected)) return 'un montant supérieur à zéro';
+  if (/^positive integer/.test(expected)) return 'un nombre entier supérieur à zéro';
+  if (/^ISO date/.test(expected)) return 'une date valide';
+  if (/^end on or after start/.test(expected)) return 'une date de fin égale ou postérieure à la date de début';
+  if (/^percentage between 0 and 100/.test(expected)) return 'un pourcentage entre 0 et 100';
+  if (/^a written justification \((\d+)/.test(expected)) return `une justification écrite de ${/\((\d+)/.exec(expected)?.[1]} caractères au moins`;
+  const text = /^non-empty string \(max (\d+)\)/.exec(expected);
+  if (text) return `un texte non vide de ${text[1]} caractères au plus`;
+  if (/^one of /.test(expected)) return 'une valeur de la liste proposée';
+  return null;
+}
+
+/** `indicators[0].target` -> the label of `target`; `period.end` keeps its two parts. */
+export function fieldLabelFr(field: unknown): string | null {
+  if (typeof field !== 'string') return null;
+  const path = field.replace(/\[\d+\]/g, '');
+  const parts = path.split('.');
+  for (let i = 0; i < parts.length; i++) {
+    const label = FIELD_LABELS[parts.slice(i).join('.')];
+    if (label) return label;
+  }
+  return null;
+}
+
+/**
+ * Which field the API refused and what it expected, as a French sentence (“le champ « objectif »
+ * n’est pas valide : attendu un nombre, par exemple 12,5.”), from `extensions.field` and
+ * `extensions.expected`; null when the field is not one the console knows.
+ */
+export function fieldProblemFr(extensions: Record<string, unknown>): string | null {
+  const label = fieldLabelFr(extensions.field);
+  if (!label) return null;
+  const expected = expectedFr(extensions.expected);
+  return `le champ « ${label} » n’est pas valide${expected ? ` : attendu ${expected}` : ''}.`;
 }

@@ -323,7 +323,7 @@ describe('web console in Chromium', () => {
     await page.getByLabel('Fin de période').fill('2026-06-30');
     await page.getByLabel('Valeur').fill('12');
     await page.getByRole('button', { name: 'Enregistrer la mesure' }).click();
-    await page.getByText('Dernière mesure : 12 personnes (1 janvier 2026) — objectif : 40 personnes (30 % de l’objectif)').waitFor();
+    await page.getByText('Dernière mesure : 12 personnes (1er janvier 2026) — objectif : 40 personnes (30 % de l’objectif)').waitFor();
     await page.locator('figure.chart svg').first().waitFor();
     await expect(page.locator('figure.chart [role="img"]').first().getAttribute('aria-label')).resolves.toContain('objectif 40');
     await shot(page, '11-indicateur-graphique');
@@ -408,7 +408,7 @@ describe('web console in Chromium', () => {
     await expect(page.locator('#grant-form').count()).resolves.toBe(0);
     const line = funding.locator('li.funding', { hasText: 'Appel à projets ESS 2026' });
     await expect(line.locator('.funding__text').textContent()).resolves.toBe(
-      `Appel à projets ESS 2026 — Conseil régional d'Île-de-France (Financeur) : ${eur('45 000')} (versé : ${eur('0')}) — du 1 février 2026 au 31 décembre 2026`,
+      `Appel à projets ESS 2026 — Conseil régional d'Île-de-France (Financeur) : ${eur('45 000')} (versé : ${eur('0')}) — du 1er février 2026 au 31 décembre 2026`,
     );
     await expect(funding.getByTestId('funding-totals').textContent()).resolves.toBe(`${eur('75 000')} accordés, ${eur('0')} versés.`);
 

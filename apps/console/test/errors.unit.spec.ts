@@ -2,7 +2,7 @@
  * The console never shows a raw error code: each code the API answers gets a French sentence.
  */
 import { CombinedGraphQLErrors } from '@apollo/client';
-import { FORBIDDEN_ADMIN, FORBIDDEN_FUNDING, errorInfo, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
+import { FORBIDDEN_ADMIN, FORBIDDEN_FUNDING, errorInfo, fieldLabelFr, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
 
 const graphqlError = (code: string, message = '', extensions: Record<string, unknown> = {}) =>
   new CombinedGraphQLErrors({ errors: [{ message, extensions: { code, ...extensions } }] });
@@ -57,5 +57,38 @@ describe('console error messages', () => {
 
   it('a network failure is not a GraphQL answer', () => {
     expect(frenchMessage(new TypeError('Failed to fetch'))).toBe('Le serveur ne répond pas. Vérifiez votre connexion puis réessayez.');
+  });
+});
+
+describe('refused input names its field in French', () => {
+  it('says which field the API refused and what it expected, instead of “Données invalides.”', () => {
+    const refused = (extensions: Record<string, unknown>) => frenchMessage(graphqlError('BAD_USER_INPUT', 'Données invalides.', { domainCode: 'VALIDATION_FAILED', ...extensions }));
+    expect(refused({ field: 'indicators[0].target', expected: 'number between -1 000 000 000 000 and 1 000 000 000 000', value: '12,5' })).toBe(
+      'Saisie refusée : le champ « objectif » n’est pas valide : attendu un nombre, par exemple 12,5.',
+    );
+    expect(refused({ field: 'value', expected: 'number between -1 000 000 000 000 and 1 000 000 000 000' })).toBe(
+      'Saisie refusée : le champ « valeur » n’est pas valide : attendu un nombre, par exemple 12,5.',
+    );
+    expect(refused({ field: 'period.end', expected: 'end on or after start' })).toBe(
+      'Saisie refusée : le champ « fin de période » n’est pas valide : attendu une date de fin égale ou postérieure à la date de début.',
+    );
+    expect(refused({ field: 'cpvCode', value: '1234' })).toBe('Saisie refusée : le champ « code CPV » n’est pas valide.');
+    expect(refused({ field: 'durationMonths', expected: 'positive integer' })).toBe(
+      'Saisie refusée : le champ « durée (mois) » n’est pas valide : attendu un nombre entier supérieur à zéro.',
+    );
+    expect(refused({ field: 'justification', expected: 'a written justification (10 characters or more)' })).toBe(
+      'Saisie refusée : le champ « justification » n’est pas valide : attendu une justification écrite de 10 caractères au moins.',
+    );
+    // A field the console does not know: the API's own sentence, never the field's code.
+    const unknown = refused({ field: 'lots[0].number' });
+    expect(unknown).toBe('Saisie refusée : Données invalides.');
+  });
+
+  it('names fields by their last known part', () => {
+    expect(fieldLabelFr('indicators[2].target')).toBe('objectif');
+    expect(fieldLabelFr('period.start')).toBe('début de période');
+    expect(fieldLabelFr('data.amountExclVat')).toBe('montant hors taxes');
+    expect(fieldLabelFr('nothingKnown')).toBeNull();
+    expect(fieldLabelFr(undefined)).toBeNull();
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Amounts as French users type them and as the console shows them (fr-FR).
+ * Amounts, numbers and dates as French users type them and as the console shows them (fr-FR).
  */
-import { formatEuros, parseEuros } from '../src/format';
+import { formatDate, formatEuros, formatMeasure, formatWithUnit, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
+
+/** fr-FR: narrow no-break space between thousands, no-break space before the euro sign. */
+const nb = (text: string) => text.replace(/ (?=\d)/g, '\u202f').replace(/ €/g, '\u00a0€');
 
 describe('console amounts', () => {
   it.each([
@@ -9,17 +12,81 @@ describe('console amounts', () => {
     ['45 000', 45000],
     ['45\u202f000\u00a0€', 45000],
     ['12 500,50', 12500.5],
+    ['12500,50', 12500.5],
+    ['170 000', 170000],
+    ['170\u202f000', 170000],
+    ['170\u00a0000', 170000],
     ['0,5', 0.5],
   ])('reads %j as %d euros', (typed, euros) => {
     expect(parseEuros(typed)).toBe(euros);
   });
 
-  it.each(['', 'douze', '12,345', '-5', '1.000,00', '12 500,5 0 €x'])('refuses %j', (typed) => {
+  it.each(['', 'douze', '12,345', '-5', '1.000,00', '12 500,5 0 €x', '1e5', '12 500,505'])('refuses %j', (typed) => {
     expect(parseEuros(typed)).toBeNaN();
   });
 
   it('shows euros the fr-FR way: narrow no-break space between thousands, no-break space before €', () => {
     expect(formatEuros(45000)).toBe('45\u202f000\u00a0€');
     expect(formatEuros(parseEuros('12 500'))).toBe('12\u202f500\u00a0€');
+  });
+
+  it('shows the cents when there are any, and only then', () => {
+    expect(formatEuros(12500.5)).toBe(nb('12 500,50 €'));
+    expect(formatEuros(0.5)).toBe(nb('0,50 €'));
+    expect(formatEuros(1234.05)).toBe(nb('1 234,05 €'));
+    expect(formatEuros(12500)).toBe(nb('12 500 €'));
+    expect(formatEuros(0.1 + 0.2)).toBe(nb('0,30 €'));
+  });
+});
+
+describe('console numbers and durations', () => {
+  it.each([
+    ['12,5', 12.5],
+    ['12.5', 12.5],
+    ['1 250,75', 1250.75],
+    ['-3', -3],
+    [' 40 ', 40],
+  ])('reads %j as the number %d', (typed, value) => {
+    expect(parseDecimal(typed)).toBe(value);
+  });
+
+  it.each(['', '1e5', 'douze', '12,5,1', '12,', ',5', '--3'])('refuses %j as a number', (typed) => {
+    expect(parseDecimal(typed)).toBeNaN();
+  });
+
+  it('takes whole months only', () => {
+    expect(parseWholeMonths('12')).toBe(12);
+    expect(parseWholeMonths(' 24 ')).toBe(24);
+    for (const typed of ['1,5', '1.5', '1e1', '0', '-3', '', 'douze']) expect(parseWholeMonths(typed)).toBeNaN();
+  });
+
+  it('shows measured values with a decimal comma and all their decimals', () => {
+    expect(formatMeasure(14.4)).toBe('14,4');
+    expect(formatMeasure(1250.75)).toBe(nb('1 250,75'));
+    expect(formatMeasure(12)).toBe('12');
+  });
+
+  it('agrees the unit with the value (singular below 2) and shows euros as amounts', () => {
+    expect(formatWithUnit(1, 'sites')).toBe('1 site');
+    expect(formatWithUnit(1.5, 'heures')).toBe('1,5 heure');
+    expect(formatWithUnit(2, 'sites')).toBe('2 sites');
+    expect(formatWithUnit(0, 'personnes')).toBe('0 personne');
+    expect(formatWithUnit(14.4, 'ETP')).toBe('14,4 ETP');
+    expect(formatWithUnit(1, 'tonnes de déchets')).toBe('1 tonne de déchets');
+    expect(formatWithUnit(1, 'mois')).toBe('1 mois');
+    expect(formatWithUnit(12500.5, 'EUR')).toBe(nb('12 500,50 €'));
+    expect(formatWithUnit(3, null)).toBe('3');
+  });
+});
+
+describe('console dates', () => {
+  it('writes the first day of a month as “1er”, and only that day', () => {
+    expect(formatDate('2025-05-01')).toBe('1er mai 2025');
+    expect(formatDate('2026-01-01')).toBe('1er janvier 2026');
+    expect(formatDate('2025-05-11')).toBe('11 mai 2025');
+    expect(formatDate('2025-05-21')).toBe('21 mai 2025');
+    expect(formatDate('2025-05-02')).toBe('2 mai 2025');
+    // An instant is read in Paris: 30 April 23:30 UTC is already 1 May there.
+    expect(formatDate('2025-04-30T23:30:00Z')).toBe('1er mai 2025');
   });
 });
