@@ -12,10 +12,14 @@ export interface Departement {
   regionCode: string;
 }
 
-export const REGIONS: Region[] = (rawRegions as { code: string; nom: string }[])
+/** Metropolitan France and the five DROM, as the API (the collectivités d'outre-mer are left out there too). */
+const inScope = (zone: string): boolean => zone === 'metro' || zone === 'drom';
+
+export const REGIONS: Region[] = (rawRegions as { code: string; nom: string; zone: string }[])
+  .filter((r) => inScope(r.zone))
   .map((r) => ({ code: r.code, name: r.nom }))
   .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
-export const DEPARTEMENTS: Departement[] = (rawDepartements as { code: string; nom: string; region: string }[]).map((d) => ({
+export const DEPARTEMENTS: Departement[] = (rawDepartements as { code: string; nom: string; region: string; zone: string }[]).filter((d) => inScope(d.zone)).map((d) => ({
   code: d.code,
   name: d.nom,
   regionCode: d.region,

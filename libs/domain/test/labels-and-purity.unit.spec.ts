@@ -26,6 +26,9 @@ import {
   SUPPORT_KINDS,
   departementBelongsToRegion,
   departementsOfRegion,
+  isDepartementCode,
+  isRegionCode,
+  validateTerritory,
   findDepartement,
   labelsFr,
 } from '@maillage/domain';
@@ -74,10 +77,15 @@ describe('French labels', () => {
 });
 
 describe('INSEE territory from @etalab/decoupage-administratif', () => {
-  it('knows the régions (18, plus the overseas collectivities) and their départements', () => {
-    expect(REGIONS.map((r) => r.code)).toEqual(expect.arrayContaining(['01', '02', '03', '04', '06', '11', '24', '27', '28', '32', '44', '52', '53', '75', '76', '84', '93', '94']));
+  it('knows the 18 régions and their 101 départements, not the collectivités d’outre-mer', () => {
+    expect(REGIONS.map((r) => r.code).sort()).toEqual(['01', '02', '03', '04', '06', '11', '24', '27', '28', '32', '44', '52', '53', '75', '76', '84', '93', '94']);
     expect(departementsOfRegion('11').map((d) => d.code).sort()).toEqual(['75', '77', '78', '91', '92', '93', '94', '95']);
-    expect(DEPARTEMENTS.length).toBeGreaterThanOrEqual(101);
+    expect(DEPARTEMENTS).toHaveLength(101);
+    expect(findDepartement('974')).toEqual({ code: '974', name: 'La Réunion', regionCode: '04' });
+    for (const com of ['975', '977', '978', '984', '986', '987', '988', '989']) {
+      expect({ com, region: isRegionCode(com), departement: isDepartementCode(com) }).toEqual({ com, region: false, departement: false });
+    }
+    expect(() => validateTerritory({ regionCode: '989', departementCodes: [] })).toThrow(expect.objectContaining({ code: 'INVALID_TERRITORY' }) as Error);
     expect(findDepartement('49')).toEqual({ code: '49', name: 'Maine-et-Loire', regionCode: '52' });
     expect(departementBelongsToRegion('93', '11')).toBe(true);
     expect(departementBelongsToRegion('93', '52')).toBe(false);

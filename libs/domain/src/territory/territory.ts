@@ -32,9 +32,17 @@ export interface Departement {
   regionCode: string;
 }
 
-export const REGIONS: readonly Region[] = Object.freeze(rawRegions.map((r) => ({ code: r.code, name: r.nom })));
+/**
+ * The 18 régions and 101 départements (metropolitan France and the five DROM), where the IAE and
+ * these cooperations exist. The collectivités d'outre-mer of the same list (Saint-Pierre-et-Miquelon,
+ * Saint-Barthélemy, Saint-Martin, Wallis-et-Futuna, Polynésie, Nouvelle-Calédonie, TAAF, Clipperton;
+ * zone "com") are neither régions nor départements and have their own labour law: left out.
+ */
+const inScope = (zone: string): boolean => zone === 'metro' || zone === 'drom';
+
+export const REGIONS: readonly Region[] = Object.freeze(rawRegions.filter((r) => inScope(r.zone)).map((r) => ({ code: r.code, name: r.nom })));
 export const DEPARTEMENTS: readonly Departement[] = Object.freeze(
-  rawDepartements.map((d) => ({ code: d.code, name: d.nom, regionCode: d.region })),
+  rawDepartements.filter((d) => inScope(d.zone)).map((d) => ({ code: d.code, name: d.nom, regionCode: d.region })),
 );
 
 const regionByCode = new Map(REGIONS.map((r) => [r.code, r]));
