@@ -20,6 +20,8 @@ import { executeRenewal } from '../src/command-side/renewal';
 import type { Pool } from 'pg';
 import { IdempotencyKeyReusedError, IdempotencyStore } from '../src/command-side/idempotency.store';
 import { proposeGmeCommand } from './support/commands';
+import { syntheticSiret } from '@maillage/demo-data';
+import { migrateCommandSide } from '../src/command-side/command-migrations';
 
 jest.setTimeout(60_000);
 
@@ -389,6 +391,32 @@ describe('command side (real PostgreSQL)', () => {
     expect((stale as ConcurrencyError).actualVersion).toBe(4);
     const removed = await run(id, { type: 'RemoveMember', data: { organisationId: 'ai-saumur', reason: 'test' } }, { expectedVersion: 4 });
     expect(removed).toMatchObject({ version: 5, eventTypes: ['CooperationMemberRemoved'] });
+  });
+
+  it('frees a SIRET an organisation gives up, and fills the SIRET registry from the events it was created over', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const [s1, s2] = [syntheticSiret(`registry-1-${a}`), syntheticSiret(`registry-2-${a}`)];
+    const register = (id: string, siret: string) =>
+      bus.execute(organisationCommand(id, { type: 'RegisterOrganisation', data: { organisationId: id, name: id, kind: 'EI', regionCode: '52', departementCode: '49', siret } }, meta()));
+    const update = (id: string, siret: string | null) => bus.execute(organisationCommand(id, { type: 'UpdateOrganisation', data: { siret } }, meta()));
+    await register(a, s1);
+    await expect(register(b, s1)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'siret' } });
+    await update(a, s2); // s1 is given up
+    await register(b, s1);
+    await expect(update(b, s2)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS });
+    await update(a, null); // cleared: s2 is free
+    await update(b, s2);
+    expect((await store.readStream(`organisation-${b}`)).map((e) => e.type)).toEqual(['OrganisationRegistered', 'OrganisationUpdated']);
+
+    // An installation upgraded to the registry: the migration fills it from the organisation events.
+    const pool = app.get<Pool>(PG_POOL);
+    const before = (await pool.query<{ siret: string; organisation_id: string }>('select siret, organisation_id from organisation_sirets order by siret')).rows;
+    expect(before).toEqual(expect.arrayContaining([{ siret: s2, organisation_id: b }]));
+    expect(before.filter((r) => r.organisation_id === a)).toEqual([]);
+    await pool.query('drop table organisation_sirets');
+    await pool.query(`delete from command_migrations where name = 'OrganisationSirets1732360000003'`);
+    await migrateCommandSide(db.url);
+    expect((await pool.query('select siret, organisation_id from organisation_sirets order by siret')).rows).toEqual(before);
   });
 
   it('reads the size of that in-memory fold from MAILLAGE_AGGREGATE_CACHE', () => {

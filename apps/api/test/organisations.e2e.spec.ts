@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ProjectionRunner } from '@maillage/projections';
 import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
+import { syntheticSiret } from '@maillage/demo-data';
 import { createApp } from '../src/bootstrap';
 import { PROJECTION_RUNNER } from '../src/projections/projections.module';
 import { TestActors } from './support/actors';
@@ -56,6 +57,32 @@ describe('organisation directory', () => {
     expect(new Set(attempts.map((a) => a.data!.registerOrganisation.organisationId)).size).toBe(1);
     const later = await send();
     expect(later.data!.registerOrganisation).toEqual({ ...attempts[0].data!.registerOrganisation, version: 1, replayed: true });
+  });
+
+  it('keeps each SIRET to one organisation: a second one is refused, even at once, and a refused registration keeps none', async () => {
+    const admin = await actors.admin();
+    const REGISTER = 'mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }';
+    const register = (name: string, siret: string, departementCode = '49') =>
+      gql<{ registerOrganisation: { organisationId: string } }>(REGISTER, { input: { name, kind: 'EI', regionCode: '52', departementCode, siret } }, admin);
+    const siret = syntheticSiret(`siret-unique-${Date.now()}`);
+    const first = await register('Atout Services', siret);
+    expect(first.errors).toBeUndefined();
+    // Typed with spaces, as on a Kbis: the same establishment.
+    const spaced = `${siret.slice(0, 3)} ${siret.slice(3, 6)} ${siret.slice(6, 9)} ${siret.slice(9)}`;
+    const second = await register('EI Audit doublon', spaced);
+    expect(second.errors![0].extensions).toMatchObject({ code: 'ALREADY_EXISTS', field: 'siret' });
+
+    // Two registrations of one new SIRET at once: exactly one.
+    const contested = syntheticSiret(`siret-contested-${Date.now()}`);
+    const both = await Promise.all([register('EI Une', contested), register('EI Deux', contested)]);
+    expect(both.filter((r) => !r.errors)).toHaveLength(1);
+    expect(both.filter((r) => r.errors).map((r) => r.errors![0].extensions!.code)).toEqual(['ALREADY_EXISTS']);
+
+    // A refused registration does not keep the SIRET it asked for.
+    const refusedSiret = syntheticSiret(`siret-refused-${Date.now()}`);
+    expect(errorCode(await register('EI mal placée', refusedSiret, '93'))).toBe('INVALID_TERRITORY');
+    expect((await register('EI bien placée', refusedSiret)).errors).toBeUndefined();
+
   });
 
   it('finds organisations by name, accents and case ignored, within a région', async () => {

@@ -317,6 +317,6 @@ export function checkMeta(meta: CommandMeta): void {
 }
 
 /** Answers decided on the state: a conflict, or a refusal by the decider or the access policy. */
-function isRefusal(error: unknown): boolean {
+export function isRefusal(error: unknown): boolean {
   return error instanceof DomainError || error instanceof ConcurrencyError || error instanceof AccessDeniedError;
 }

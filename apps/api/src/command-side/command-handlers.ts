@@ -9,7 +9,8 @@ import {
   type CooperationCommandMessage,
   type OrganisationCommandMessage,
 } from './command-envelope';
-import { CommandExecutor } from './command-executor';
+import { CommandExecutor, isRefusal } from './command-executor';
+import { SiretRegistry, siretSetBy } from './siret-registry';
 import { resolveOrganisations } from './organisation-lookup';
 import { executeRenewal } from './renewal';
 import { authorizeCooperationCommand, authorizeOrganisationCommand } from '../authorization/access-policy';
@@ -46,12 +47,44 @@ function cooperationHandler(type: (typeof COOPERATION_COMMAND_TYPES)[number]): T
 function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]): Type<ICommandHandler> {
   @CommandHandler(ORGANISATION_COMMAND_CLASSES[type])
   class Handler implements ICommandHandler<OrganisationCommandMessage, CommandResult> {
-    constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
+    constructor(
+      @Inject(CommandExecutor) private readonly executor: CommandExecutor,
+      @Inject(SiretRegistry) private readonly sirets: SiretRegistry,
+    ) {}
 
-    execute(message: OrganisationCommandMessage): Promise<CommandResult> {
-      return this.executor.execute(organisationAggregate, message.aggregateId, message.command, message.meta, undefined, (state) =>
-        authorizeOrganisationCommand(message.meta.caller, message.command, state.status === 'NONE' ? null : state),
-      );
+    /**
+     * A command that sets a SIRET claims it once the caller is authorised, before deciding (another
+     * organisation's SIRET: ALREADY_EXISTS); a refused command gives back what it claimed, and a
+     * SIRET replaced or cleared is given back once the change is recorded.
+     */
+    async execute(message: OrganisationCommandMessage): Promise<CommandResult> {
+      const { aggregateId: organisationId, command, meta } = message;
+      const siret = siretSetBy(command.data);
+      let previous: string | null = null;
+      let took = false;
+      try {
+        const result = await this.executor.execute(
+          organisationAggregate,
+          organisationId,
+          command,
+          meta,
+          async (c) => {
+            if (siret !== undefined) {
+              const held = (await this.executor.load(organisationAggregate, organisationId)).state;
+              previous = held.status === 'REGISTERED' ? held.siret : null;
+              if (siret !== null && (await this.sirets.claim(siret, organisationId))) took = true;
+            }
+            return c;
+          },
+          (state) => authorizeOrganisationCommand(meta.caller, command, state.status === 'NONE' ? null : state),
+        );
+        if (previous !== null && previous !== siret && !result.replayed && result.eventTypes.length > 0) await this.sirets.release(previous, organisationId);
+        return result;
+      } catch (error) {
+        // Only a refusal is known to have written nothing; after any other failure the claim stays.
+        if (took && siret && isRefusal(error)) await this.sirets.release(siret, organisationId);
+        throw error;
+      }
     }
   }
   Object.defineProperty(Handler, 'name', { value: `${type}Handler` });

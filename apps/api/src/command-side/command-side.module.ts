@@ -8,6 +8,7 @@ import { CommandExecutor } from './command-executor';
 import { COMMAND_HANDLERS } from './command-handlers';
 import { migrateCommandSide } from './command-migrations';
 import { IdempotencyStore } from './idempotency.store';
+import { SiretRegistry } from './siret-registry';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
 
@@ -52,6 +53,7 @@ class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
       useFactory: (store: EventStore, pool: Pool) =>
         new CommandExecutor(store, new IdempotencyStore(pool), undefined, aggregateCacheSize(process.env.MAILLAGE_AGGREGATE_CACHE)),
     },
+    { provide: SiretRegistry, inject: [PG_POOL], useFactory: (pool: Pool) => new SiretRegistry(pool) },
     ...COMMAND_HANDLERS,
   ],
   exports: [EVENT_STORE, CommandExecutor],
