@@ -143,7 +143,7 @@ describe('exports over HTTP (CSV and XLSX)', () => {
         'Statut',
         'Région',
         'Départements',
-        'Chef de file',
+        'Structure porteuse',
         'Mandataire',
         'Membres',
         "Entrée dans l'étape",
@@ -179,7 +179,7 @@ describe('exports over HTTP (CSV and XLSX)', () => {
 
     const maineEtLoire = exported.find((r) => r.Nom.startsWith('Remplacements d’agents dans les collèges'))!;
     expect(maineEtLoire).toMatchObject({
-      'Chef de file': 'Tremplin Travail',
+      'Structure porteuse': 'Tremplin Travail',
       Mandataire: 'Tremplin Travail',
       'Nombre de membres': '14',
       Départements: 'Maine-et-Loire (49)',

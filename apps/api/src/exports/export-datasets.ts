@@ -80,7 +80,7 @@ export const cooperationsSheet: ExportSheet<CooperationRow> = {
       kind: 'text',
       value: (r) => label(closeOutcomeLabelsFr, r.close_outcome),
     },
-    { header: 'Chef de file', width: 30, kind: 'text', value: (r) => r.lead_name },
+    { header: 'Structure porteuse', width: 30, kind: 'text', value: (r) => r.lead_name },
     { header: 'Mandataire', width: 30, kind: 'text', value: (r) => r.mandataire_name },
     { header: 'Nombre de membres', width: 10, kind: 'integer', value: (r) => r.member_count },
     { header: 'Membres', width: 60, kind: 'text', value: (r) => r.member_names },
