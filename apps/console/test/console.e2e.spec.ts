@@ -1189,4 +1189,152 @@ describe('web console in Chromium', () => {
     await eden.page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
     await expect(eden.page.locator('.user__name').textContent()).resolves.toBe('Eden Petit Plus');
   });
+
+  // ---- Input the French way, refusals said at their field, focus kept ----
+
+  const headersOf = async (who: string) => {
+    const r = await gql<{ login: { accessToken: string } }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: who, p: PASSWORD });
+    expect(r.errors).toBeUndefined();
+    return { authorization: `Bearer ${r.data!.login.accessToken}` };
+  };
+  /** A cooperation proposed by Tremplin Travail through the API (optionally dated in the past). */
+  const propose = async (kind: string, name: string, occurredAt?: string) => {
+    const id = randomUUID();
+    const r = await gql(`mutation($input: ProposeCooperationInput!) { proposeCooperation(input: $input) { version } }`, {
+      input: { cooperationId: id, kind, name, objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: org.tremplin, ...(occurredAt ? { occurredAt } : {}), ...(kind === 'ESSAIMAGE' ? { parentOrganisationId: org.tremplin } : {}) },
+    }, await headersOf(email.member));
+    expect(r.errors).toBeUndefined();
+    return id;
+  };
+  /** The GraphQL cooperation as the API holds it now. */
+  const cooperationData = async <T,>(id: string, fields: string) => {
+    const r = await gql<{ cooperation: T }>(`query($id: ID!) { cooperation(id: $id) { ${fields} } }`, { id }, adminHeaders);
+    expect(r.errors).toBeUndefined();
+    return r.data!.cooperation;
+  };
+  const isoDaysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+  it('wizard: amounts typed the French way, whole months, a CPV code with its check digit; a market refused after creation is kept, with its reason, on the cooperation page', async () => {
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/nouvelle`);
+    await page.getByLabel("Groupement momentané d'entreprises (GME)").check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Nom de la coopération').fill('Remplacement du personnel des collèges');
+    await page.getByLabel('Mutualisation de coûts et de moyens').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Région').selectOption('11');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Le marché visé est déjà identifié').check();
+    await page.getByLabel('Acheteur').fill('Département de Maine-et-Loire');
+    await page.getByLabel('Code CPV (8 chiffres)').fill('79620000-6');
+    await page.getByLabel('Montant hors taxes (€)').fill('1e5');
+    await page.getByLabel('Durée (mois)').fill('1,5');
+    await page.getByLabel('Marché réservé aux SIAE').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    // Refused in the browser, each message visible and tied to its field; the CPV check digit is fine.
+    const errors = page.getByTestId('wizard-errors');
+    await errors.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'wizard-errors');
+    await expect(errors.locator('li').allTextContents()).resolves.toEqual([
+      'Le montant hors taxes s’écrit en euros, avec au plus deux décimales (par exemple 170 000 ou 12 500,50), et doit être supérieur à zéro.',
+      'La durée s’indique en mois entiers (par exemple 12 ou 18).',
+    ]);
+    await expect(descriptionOf(page, '#w-duration')).resolves.toBe('La durée s’indique en mois entiers (par exemple 12 ou 18).');
+    await expect(descriptionOf(page, '#w-amount')).resolves.toContain('doit être supérieur à zéro');
+    await checkA11y(page, 'assistant-marche-erreurs', { strict: true });
+    // Thousands with a narrow no-break space (as a copy from a French document has them), cents with a comma.
+    await page.getByLabel('Montant hors taxes (€)').fill('170\u202f000,50');
+    await page.getByLabel('Durée (mois)').fill('12');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await expect(page.getByTestId('wizard-summary').textContent()).resolves.toContain('Département de Maine-et-Loire, 170\u202f000,50\u00a0€ HT, 12 mois');
+
+    // The market command fails once (as a refusal of the API would); the cooperation itself is created.
+    let refused = 0;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== 'RecordMarket' || refused > 0) return route.continue();
+      refused += 1;
+      await route.fulfill({
+        contentType: 'application/json',
+        body: JSON.stringify({ data: null, errors: [{ message: 'Données invalides.', extensions: { code: 'BAD_USER_INPUT', domainCode: 'VALIDATION_FAILED', field: 'cpvCode', value: '79620000-6' } }] }),
+      });
+    });
+    await page.getByRole('button', { name: 'Créer la coopération' }).click();
+    await page.getByTestId('cooperation-page').waitFor();
+    expect(refused).toBe(1);
+    const id = page.url().split('/cooperations/')[1].split('?')[0];
+    // Said plainly, and where the keyboard is.
+    const notice = page.getByTestId('creation-unfinished');
+    await notice.getByText('La coopération a été créée, mais tout n’a pas pu être enregistré :').waitFor();
+    await expect(notice.locator('li').textContent()).resolves.toBe(
+      'Le marché visé n’a pas été enregistré. Motif : Saisie refusée : le champ « code CPV » n’est pas valide. Votre saisie est reprise dans le formulaire « Marché visé » ci-dessous : vérifiez-la, puis enregistrez le marché.',
+    );
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'creation-unfinished');
+    // Nothing typed is lost: the market form holds it, the refused field says why.
+    const form = page.getByTestId('market-form');
+    await expect(form.getByLabel('Acheteur').inputValue()).resolves.toBe('Département de Maine-et-Loire');
+    await expect(form.getByLabel('Montant hors taxes (€)').inputValue()).resolves.toBe('170\u202f000,50');
+    await expect(form.getByLabel('Durée (mois)').inputValue()).resolves.toBe('12');
+    await expect(form.getByLabel('Code CPV (8 chiffres)').inputValue()).resolves.toBe('79620000-6');
+    await expect(form.getByLabel('Marché réservé aux SIAE').isChecked()).resolves.toBe(true);
+    await expect(page.getByTestId('m-cpv-erreur').textContent()).resolves.toBe('Saisie refusée : le champ « code CPV » n’est pas valide.');
+    await checkA11y(page, 'creation-marche-non-enregistre', { strict: true });
+    // Sent again as it is: recorded, with the cents and the check digit.
+    await recorded(page, () => form.getByRole('button', { name: 'Enregistrer le marché' }).click());
+    await page.getByTestId('market').getByText('170\u202f000,50\u00a0€ HT').waitFor();
+    await expect(cooperationData<{ market: unknown }>(id, 'market { amountExclVat durationMonths cpvCode }')).resolves.toEqual({ market: { amountExclVat: 170000.5, durationMonths: 12, cpvCode: '79620000-6' } });
+    // The note is not shown again once the market is recorded.
+    await page.reload();
+    await page.getByTestId('market').waitFor();
+    await expect(page.getByTestId('creation-unfinished').count()).resolves.toBe(0);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('market form on the cooperation page: French amounts and CPV check digit accepted, visible field-linked messages, and a confirmation before a bid deadline that freezes the members', async () => {
+    const id = await propose('GME', 'Collecte des cartons de Plaine Commune');
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    const form = page.getByTestId('market-form');
+    await form.waitFor();
+    // Nothing filled: the button is not silently disabled; it says what is missing.
+    const submit = form.getByRole('button', { name: 'Enregistrer le marché' });
+    await expect(submit.isDisabled()).resolves.toBe(false);
+    await submit.click();
+    await page.getByTestId('market-errors').getByText('Indiquez l’acheteur du marché.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'market-errors');
+    await form.getByLabel('Acheteur').fill('Plaine Commune');
+    await form.getByLabel('Code CPV (8 chiffres)').fill('90512000-9');
+    await form.getByLabel('Montant hors taxes (€)').fill('12 500,50');
+    await form.getByLabel('Durée (mois)').fill('1e1');
+    await form.getByLabel('Marché réservé aux SIAE').check();
+    await submit.click();
+    await page.getByTestId('m-duration-erreur').getByText('La durée s’indique en mois entiers (par exemple 12 ou 18).').waitFor();
+    await expect(page.getByTestId('market-errors').locator('li').allTextContents()).resolves.toEqual(['La durée s’indique en mois entiers (par exemple 12 ou 18).']);
+    await expect(descriptionOf(page, '#m-duration')).resolves.toBe('La durée s’indique en mois entiers (par exemple 12 ou 18).');
+    await expect(form.getByLabel('Durée (mois)').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkA11y(page, 'marche-erreurs', { strict: true });
+
+    // A deadline already passed, while the cooperation is at DECISION: the consequence is explained first.
+    await form.getByLabel('Durée (mois)').fill('72');
+    await form.getByLabel('Date limite de remise des offres').fill(isoDaysFromToday(-3));
+    await submit.click();
+    const dialog = page.getByRole('dialog', { name: 'Date limite de remise des offres déjà atteinte' });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain('la composition du groupement sera figée jusqu’à l’attribution du marché');
+    await checkA11y(page, 'marche-date-limite-passee', { strict: true });
+    // Cancelled: nothing sent, back on the date to correct it.
+    const before = await versionOf(page);
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'm-deadline');
+    expect(await versionOf(page)).toBe(before);
+    // Confirmed: recorded, and the focus lands on the section that now shows the market.
+    await submit.click();
+    await recorded(page, () => dialog.getByRole('button', { name: 'Enregistrer le marché avec cette date' }).click());
+    await page.getByTestId('market').getByText('12\u202f500,50\u00a0€ HT').waitFor();
+    await expect(page.getByTestId('market').textContent()).resolves.toContain('90512000-9');
+    await page.waitForFunction(() => document.activeElement?.id === 'marche-titre');
+    await expect(cooperationData<{ market: unknown }>(id, 'market { amountExclVat durationMonths cpvCode }')).resolves.toEqual({ market: { amountExclVat: 12500.5, durationMonths: 72, cpvCode: '90512000-9' } });
+  });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type Ref } from 'react';
 
 /** Page heading that takes the focus when the page opens (announces the new page to screen readers). */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
@@ -50,4 +50,55 @@ export function Section({ title, children, id, actions }: { title: string; child
       {children}
     </section>
   );
+}
+
+/**
+ * A form's submit button that keeps the keyboard focus while the form is being sent: `busy` makes
+ * it aria-disabled (a disabled button drops the focus to <body>) and a click or Enter meanwhile
+ * sends nothing. `disabled` stays for a form that cannot be sent at all.
+ */
+export function SubmitButton({
+  busy,
+  disabled,
+  className = 'button',
+  children,
+  testId,
+  buttonRef,
+}: {
+  busy: boolean;
+  disabled?: boolean;
+  className?: string;
+  children: ReactNode;
+  testId?: string;
+  buttonRef?: Ref<HTMLButtonElement>;
+}) {
+  return (
+    <button
+      type="submit"
+      ref={buttonRef}
+      className={className}
+      disabled={disabled}
+      aria-disabled={busy ? true : undefined}
+      data-testid={testId}
+      onClick={(event) => {
+        if (busy) event.preventDefault();
+      }}
+    >
+      {children}
+    </button>
+  );
+}
+
+/**
+ * Once the page has re-rendered, moves the focus to an element (by id), made focusable if it is
+ * not: where a keyboard user lands when the control they used has gone (a form closed, a button
+ * replaced). Falls back on the heading of the Section `fallbackSection`.
+ */
+export function focusLater(id: string, fallbackSection?: string) {
+  setTimeout(() => {
+    const target = document.getElementById(id) ?? (fallbackSection ? document.getElementById(`${fallbackSection}-titre`) : null);
+    if (!target) return;
+    if (!target.matches('a[href], button, input, select, textarea, [tabindex]')) target.setAttribute('tabindex', '-1');
+    target.focus();
+  }, 0);
 }

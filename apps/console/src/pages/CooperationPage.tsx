@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { COOPERATION, COOPERATION_EVENTS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
 import { settle, useCommand } from '../command';
@@ -7,8 +7,26 @@ import { OrganisationCombobox, type PickedOrganisation } from '../components/Org
 import { Stepper } from '../components/Stepper';
 import { StageFactsSection } from './StageFactsSection';
 import { FundingSection } from './FundingSection';
-import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
-import { frenchMessage } from '../errors';
+import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorSummary } from '../components/ErrorSummary';
+import { frenchMessage, messageFor } from '../errors';
+import { Checkboxes } from './NewCooperationPage';
+import {
+  EMPTY_MARKET,
+  deadlineFreezesNow,
+  dropUnfinishedCreation,
+  frozenWarning,
+  marketCommand,
+  marketFieldOf,
+  readUnfinishedCreation,
+  validateMarket,
+  type FieldError,
+  type MarketDraft,
+  type MarketField,
+  type PendingMarket,
+  type UnfinishedCreation,
+} from '../market';
 import { formatDate, formatDateTime, formatEuros, formatNumber, todayIso } from '../format';
 import {
   ABANDON_REASONS,
@@ -76,6 +94,12 @@ export function CooperationPage({ id }: { id: string }) {
   const { session } = useSession();
   const { search } = useRouter();
   const [asOf, setAsOf] = useState('');
+  // What the creation wizard could not record (a follow-up command refused), said once here.
+  const [unfinished] = useState<UnfinishedCreation | null>(() => readUnfinishedCreation(id));
+  useEffect(() => {
+    // Only the market typed is kept until it is recorded; the notes are shown this once.
+    if (unfinished && !unfinished.market) dropUnfinishedCreation(id);
+  }, [unfinished, id]);
   const { data, error, refetch } = useQuery(COOPERATION, { variables: { id, asOf: asOf || null }, fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
   const history = useQuery(HISTORY, { variables: { id }, fetchPolicy: 'network-only' });
   const coop = data?.cooperation;
@@ -116,10 +140,14 @@ export function CooperationPage({ id }: { id: string }) {
         <Link to={session.user.role === 'FUNDER' ? '/financeur' : '/cooperations'}>{session.user.role === 'FUNDER' ? '← Mon portefeuille' : session.user.role === 'MEMBER' ? '← Mes coopérations' : '← Coopérations'}</Link>
       </p>
       <PageTitle>{coop.name}</PageTitle>
-      {search.get('creee') && (
-        <p className="notice" role="status">
-          La coopération a été créée. Complétez maintenant ses membres et les points de passage de l’étape « Décision ».
-        </p>
+      {unfinished ? (
+        <UnfinishedNotice notes={unfinished.notes} />
+      ) : (
+        search.get('creee') && (
+          <p className="notice" role="status">
+            La coopération a été créée. Complétez maintenant ses membres et les points de passage de l’étape « Décision ».
+          </p>
+        )
       )}
       <div className="meta">
         <Badge>{coop.kindLabel}</Badge>
@@ -164,7 +192,7 @@ export function CooperationPage({ id }: { id: string }) {
           <StageFactsSection coop={coop} editable={can.memberCommands} reload={reload} />
           <MembersSection coop={coop} can={can} reload={reload} />
           {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
-          {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} />}
+          {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} pendingMarket={unfinished?.market ?? null} />}
           <IndicatorsSection coop={coop} can={can} reload={reload} />
           <HistorySection entries={history.data?.history ?? []} loading={history.loading && !history.data} names={names} />
         </div>
@@ -198,6 +226,25 @@ export function CooperationPage({ id }: { id: string }) {
         </aside>
       </div>
     </article>
+  );
+}
+
+/** The cooperation was created, but some of what the wizard asked was not recorded: said, and focused. */
+function UnfinishedNotice({ notes }: { notes: string[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    // After the page title took the focus: the user must hear this first.
+    ref.current?.focus();
+  }, []);
+  return (
+    <div className="notice notice--danger" role="alert" tabIndex={-1} ref={ref} data-testid="creation-unfinished">
+      <p>La coopération a été créée, mais tout n’a pas pu être enregistré :</p>
+      <ul>
+        {notes.map((n) => (
+          <li key={n}>{n}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -753,13 +800,13 @@ function SharesSection({ coop, can, reload }: SectionProps) {
   );
 }
 
-function MarketSection({ coop, can, reload }: SectionProps) {
+function MarketSection({ coop, can, reload, pendingMarket }: SectionProps & { pendingMarket: PendingMarket | null }) {
   const market = coop.market;
   return (
     <Section title="Marché visé (GME)" id="marche">
       {can.memberCommands && !coop.gmeForm && <GmeFormForm coop={coop} reload={reload} />}
       {!market ? (
-        can.memberCommands ? <MarketForm coop={coop} reload={reload} /> : <p className="muted">Aucun marché enregistré pour l’instant.</p>
+        can.memberCommands ? <MarketForm coop={coop} reload={reload} pendingMarket={pendingMarket} /> : <p className="muted">Aucun marché enregistré pour l’instant.</p>
       ) : (
         <dl className="summary" data-testid="market">
           <div className="summary__row">
@@ -832,70 +879,176 @@ function GmeFormForm({ coop, reload }: { coop: Coop; reload: () => Promise<void>
   );
 }
 
-function MarketForm({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+const NO_ERRORS: FieldError[] = [];
+/** The market form's input ids (each error is tied to its field). */
+const MARKET_FORM_IDS: Record<MarketField, string> = {
+  buyerName: 'm-buyer',
+  cpvCode: 'm-cpv',
+  amount: 'm-amount',
+  duration: 'm-duration',
+  procedures: 'm-procedures',
+  bidDeadline: 'm-deadline',
+};
+
+function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () => Promise<void>; pendingMarket: PendingMarket | null }) {
   const { run, pending } = useCommand();
-  const empty = { buyerName: '', cpvCode: '', amount: '', duration: '', procedure: '', bidDeadline: '' };
-  const [m, setM] = useState(empty);
-  const set = (key: keyof typeof empty) => (value: string) => setM((x) => ({ ...x, [key]: value }));
-  // A private contract may have no CPV code (the code classifies public procurement).
-  const cpvOk = /^\d{8}$/.test(m.cpvCode) || (m.procedure === 'PRIVATE_CONTRACT' && m.cpvCode === '');
-  const valid = m.buyerName.trim() && cpvOk && Number(m.amount) > 0 && Number(m.duration) > 0 && m.procedure;
+  // A market the wizard could not record comes back here as it was typed, with the API's reason.
+  const [m, setM] = useState<MarketDraft>(pendingMarket?.draft ?? EMPTY_MARKET);
+  const [errors, setErrors] = useState<FieldError[]>(() =>
+    pendingMarket?.field ? [{ field: pendingMarket.field, message: pendingMarket.reason }] : [],
+  );
+  // The summary (which takes the focus) once the user submits; a market brought back from the
+  // wizard shows its refusal at the field only, below the page's note that has the focus.
+  const [submitted, setSubmitted] = useState(false);
+  const [askDeadline, setAskDeadline] = useState(false);
+  const set = (key: Exclude<MarketField, 'procedures'>) => (value: string) => setM((x) => ({ ...x, [key]: value }));
+  const toggleProcedure = (value: string) =>
+    setM((x) => ({ ...x, procedures: x.procedures.includes(value) ? x.procedures.filter((p) => p !== value) : [...x.procedures, value] }));
+  const errorOf = (field: MarketField) => errors.find((e) => e.field === field)?.message;
+  const describedBy = (field: MarketField, hint?: string) => [hint, errorOf(field) ? `${MARKET_FORM_IDS[field]}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+  const fieldError = (field: MarketField) =>
+    errorOf(field) ? (
+      <p id={`${MARKET_FORM_IDS[field]}-erreur`} className="field__error" data-testid={`${MARKET_FORM_IDS[field]}-erreur`}>
+        {errorOf(field)}
+      </p>
+    ) : null;
+
+  const button = useRef<HTMLButtonElement>(null);
+  const send = async () => {
+    const outcome = await run('recordMarket', { cooperationId: coop.id, expectedVersion: coop.version, ...marketCommand(m) }, 'Marché visé enregistré.');
+    if (!outcome.ok && outcome.error) {
+      // The API's refusal, next to the field it names (the announcement says it too).
+      const field = marketFieldOf(outcome.error.extensions.field);
+      if (field) setErrors([{ field, message: messageFor(outcome.error) }]);
+      else button.current?.focus();
+    }
+    if (await settle(outcome, reload, () => setM(EMPTY_MARKET))) {
+      dropUnfinishedCreation(coop.id);
+      // The form gives way to the market recorded.
+      focusLater('marche-titre');
+    }
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input = {
-      cooperationId: coop.id,
-      expectedVersion: coop.version,
-      buyerName: m.buyerName.trim(),
-      cpvCode: m.cpvCode || null,
-      amountExclVat: Number(m.amount.replace(',', '.')),
-      durationMonths: Number(m.duration),
-      procedures: [m.procedure],
-      ...(m.bidDeadline ? { bidDeadline: m.bidDeadline } : {}),
-    };
-    await settle(await run('recordMarket', input, 'Marché visé enregistré.'), reload, () => setM(empty));
+    if (pending) return;
+    const found = validateMarket(m);
+    setSubmitted(true);
+    setErrors(found);
+    if (found.length) return;
+    // A deadline already reached freezes the members at once: ask while members are being gathered.
+    if (coop.stage === 'DECISION' && deadlineFreezesNow(m.bidDeadline, todayIso())) {
+      setAskDeadline(true);
+      return;
+    }
+    await send();
   };
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer le marché visé">
+    <>
+    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer le marché visé" noValidate data-testid="market-form">
       <p className="muted">Aucun marché enregistré pour l’instant. Renseignez-le dès qu’il est identifié :</p>
+      <ErrorSummary errors={submitted ? errors : NO_ERRORS} testId="market-errors" />
       <div className="grid-2">
         <div className="field">
           <label htmlFor="m-buyer">Acheteur</label>
-          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} />
+          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} aria-invalid={errorOf('buyerName') ? true : undefined} aria-describedby={describedBy('buyerName')} />
+          {fieldError('buyerName')}
         </div>
         <div className="field">
           <label htmlFor="m-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
-          <input id="m-cpv" inputMode="numeric" value={m.cpvCode} onChange={(e) => set('cpvCode')(e.target.value.trim())} />
+          <input
+            id="m-cpv"
+            inputMode="numeric"
+            autoComplete="off"
+            value={m.cpvCode}
+            onChange={(e) => set('cpvCode')(e.target.value.trim())}
+            aria-invalid={errorOf('cpvCode') ? true : undefined}
+            aria-describedby={describedBy('cpvCode', 'm-cpv-aide')}
+          />
+          <p id="m-cpv-aide" className="hint">
+            Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
+          </p>
+          {fieldError('cpvCode')}
         </div>
         <div className="field">
           <label htmlFor="m-amount">Montant hors taxes (€)</label>
-          <input id="m-amount" inputMode="decimal" value={m.amount} onChange={(e) => set('amount')(e.target.value)} />
+          <input
+            id="m-amount"
+            inputMode="decimal"
+            autoComplete="off"
+            value={m.amount}
+            onChange={(e) => set('amount')(e.target.value)}
+            aria-invalid={errorOf('amount') ? true : undefined}
+            aria-describedby={describedBy('amount', 'm-amount-aide')}
+          />
+          <p id="m-amount-aide" className="hint">
+            En euros, par exemple 170 000 ou 12 500,50.
+          </p>
+          {fieldError('amount')}
         </div>
         <div className="field">
           <label htmlFor="m-duration">Durée (mois)</label>
-          <input id="m-duration" inputMode="numeric" value={m.duration} onChange={(e) => set('duration')(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="m-procedure">Procédure</label>
-          <select id="m-procedure" value={m.procedure} onChange={(e) => set('procedure')(e.target.value)}>
-            <option value="">Choisir</option>
-            {MARKET_PROCEDURES.map((p) => (
-              <option key={p} value={p}>
-                {marketProcedureLabelsFr[p]}
-              </option>
-            ))}
-          </select>
+          <input
+            id="m-duration"
+            inputMode="numeric"
+            autoComplete="off"
+            value={m.duration}
+            onChange={(e) => set('duration')(e.target.value)}
+            aria-invalid={errorOf('duration') ? true : undefined}
+            aria-describedby={describedBy('duration')}
+          />
+          {fieldError('duration')}
         </div>
         <div className="field">
           <label htmlFor="m-deadline">Date limite de remise des offres</label>
-          <input id="m-deadline" type="date" value={m.bidDeadline} onChange={(e) => set('bidDeadline')(e.target.value)} />
+          <input
+            id="m-deadline"
+            type="date"
+            value={m.bidDeadline}
+            onChange={(e) => set('bidDeadline')(e.target.value)}
+            aria-invalid={errorOf('bidDeadline') ? true : undefined}
+            aria-describedby={describedBy('bidDeadline', 'm-deadline-aide')}
+          />
+          <p id="m-deadline-aide" className="hint">
+            Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée.
+          </p>
+          {fieldError('bidDeadline')}
         </div>
       </div>
+      <Checkboxes
+        id="m-procedures"
+        legend="Procédures"
+        name="m-procedures"
+        values={MARKET_PROCEDURES}
+        labels={marketProcedureLabelsFr}
+        checked={m.procedures}
+        onToggle={toggleProcedure}
+        error={errorOf('procedures')}
+      />
       <p>
-        <button type="submit" className="button button--primary" disabled={!valid || pending !== null}>
+        <SubmitButton className="button button--primary" busy={pending !== null} buttonRef={button}>
           Enregistrer le marché
-        </button>
+        </SubmitButton>
       </p>
     </form>
+      {askDeadline && (
+        <ConfirmDialog
+          title="Date limite de remise des offres déjà atteinte"
+          confirmLabel="Enregistrer le marché avec cette date"
+          busy={pending !== null}
+          onConfirm={() => {
+            setAskDeadline(false);
+            void send();
+          }}
+          onCancel={() => {
+            setAskDeadline(false);
+            setTimeout(() => document.getElementById('m-deadline')?.focus(), 0);
+          }}
+        >
+          <p>{frozenWarning(m.bidDeadline, todayIso())}</p>
+          <p>Enregistrez cette date seulement si les offres sont bien déjà remises ; sinon, corrigez-la.</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
 

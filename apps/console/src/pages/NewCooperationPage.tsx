@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useCommand } from '../command';
-import { PageTitle } from '../components/ui';
+import { ConfirmDialog } from '../components/ConfirmDialog';
+import { ErrorSummary } from '../components/ErrorSummary';
+import { PageTitle, SubmitButton } from '../components/ui';
+import { messageFor, type ErrorInfo } from '../errors';
 import {
   ESSAIMAGE_STRATEGIES,
   GME_FORMS,
@@ -20,7 +23,19 @@ import { useRouter } from '../router';
 import { useSession } from '../session-context';
 import { departementName, departementsOf, regionName } from '../territory';
 import { RegionOptions } from '../components/TerritoryOptions';
-import { formatEuros } from '../format';
+import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
+import {
+  deadlineFreezesNow,
+  frozenWarning,
+  keepUnfinishedCreation,
+  marketCommand,
+  marketFieldOf,
+  validateMarket,
+  type FieldError,
+  type MarketDraft,
+  type MarketField,
+  type PendingMarket,
+} from '../market';
 
 /** What each kind is, in one line (shown when choosing). */
 const KIND_HINTS: Record<CooperationKind, string> = {
@@ -79,24 +94,34 @@ const EMPTY: Draft = {
 
 const STEPS = ['Type de coopération', 'Le projet', 'Territoire', 'Précisions', 'Vérification'] as const;
 
-function validate(step: number, d: Draft): string[] {
-  const errors: string[] = [];
-  if (step === 0 && !d.kind) errors.push('Choisissez un type de coopération.');
+/** The market part of the draft, as the market form reads it. */
+const marketOf = (d: Draft): MarketDraft => ({
+  buyerName: d.buyerName,
+  cpvCode: d.cpvCode,
+  amount: d.amountExclVat,
+  duration: d.durationMonths,
+  procedures: d.procedures,
+  bidDeadline: d.bidDeadline,
+});
+/** The wizard's input ids of the market fields (each error is tied to its field). */
+const MARKET_IDS: Record<MarketField, string> = {
+  buyerName: 'w-buyer',
+  cpvCode: 'w-cpv',
+  amount: 'w-amount',
+  duration: 'w-duration',
+  procedures: 'w-procedures',
+  bidDeadline: 'w-deadline',
+};
+
+function validate(step: number, d: Draft): FieldError<string>[] {
+  const errors: FieldError<string>[] = [];
+  if (step === 0 && !d.kind) errors.push({ field: 'kind', message: 'Choisissez un type de coopération.' });
   if (step === 1) {
-    if (d.name.trim().length < 3) errors.push('Donnez un nom à la coopération (3 caractères au moins).');
-    if (d.objectives.length === 0) errors.push('Cochez au moins un objectif.');
+    if (d.name.trim().length < 3) errors.push({ field: 'name', message: 'Donnez un nom à la coopération (3 caractères au moins).' });
+    if (d.objectives.length === 0) errors.push({ field: 'objectives', message: 'Cochez au moins un objectif.' });
   }
-  if (step === 2 && !d.regionCode) errors.push('Choisissez la région.');
-  if (step === 3 && d.kind === 'GME' && d.marketEnabled) {
-    if (!d.buyerName.trim()) errors.push('Indiquez l’acheteur du marché.');
-    // A private contract may have no CPV code (the code classifies public procurement).
-    const privateOnly = d.procedures.length > 0 && d.procedures.every((p) => p === 'PRIVATE_CONTRACT');
-    if (!/^\d{8}$/.test(d.cpvCode) && !(privateOnly && d.cpvCode === ''))
-      errors.push(privateOnly ? 'Le code CPV, s’il est indiqué, comporte 8 chiffres.' : 'Le code CPV comporte 8 chiffres (facultatif pour un marché privé seulement).');
-    if (!(Number(d.amountExclVat) > 0)) errors.push('Indiquez le montant hors taxes du marché.');
-    if (!(Number(d.durationMonths) > 0)) errors.push('Indiquez la durée du marché en mois.');
-    if (d.procedures.length === 0) errors.push('Cochez au moins une procédure.');
-  }
+  if (step === 2 && !d.regionCode) errors.push({ field: 'regionCode', message: 'Choisissez la région.' });
+  if (step === 3 && d.kind === 'GME' && d.marketEnabled) errors.push(...validateMarket(marketOf(d)));
   return errors;
 }
 
@@ -106,9 +131,11 @@ export function NewCooperationPage() {
   const { run, pending } = useCommand();
   const [step, setStep] = useState(0);
   const [draft, setDraft] = useState<Draft>(EMPTY);
-  const [errors, setErrors] = useState<string[]>([]);
+  const [errors, setErrors] = useState<FieldError<string>[]>([]);
+  // A bid deadline already reached freezes the members at once: confirmed once per date.
+  const [askDeadline, setAskDeadline] = useState(false);
+  const [confirmedDeadline, setConfirmedDeadline] = useState('');
   const stepHeading = useRef<HTMLHeadingElement>(null);
-  const errorSummary = useRef<HTMLDivElement>(null);
   const firstRender = useRef(true);
 
   useEffect(() => {
@@ -118,9 +145,6 @@ export function NewCooperationPage() {
     }
     stepHeading.current?.focus();
   }, [step]);
-  useEffect(() => {
-    if (errors.length) errorSummary.current?.focus();
-  }, [errors]);
 
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const toggle = (key: 'objectives' | 'sectors' | 'departementCodes' | 'procedures', value: string) =>
@@ -131,8 +155,12 @@ export function NewCooperationPage() {
     const found = validate(step, draft);
     setErrors(found);
     if (found.length) return;
+    if (step === 3 && draft.kind === 'GME' && draft.marketEnabled && deadlineFreezesNow(draft.bidDeadline, todayIso()) && confirmedDeadline !== draft.bidDeadline) {
+      setAskDeadline(true);
+      return;
+    }
     if (step < STEPS.length - 1) setStep(step + 1);
-    else void create();
+    else if (!pending) void create();
   };
 
   const create = async () => {
@@ -152,23 +180,54 @@ export function NewCooperationPage() {
     });
     if (!proposed.ok || !proposed.result) return;
     let version = proposed.result.version;
-    const follow = async (name: string, input: Record<string, unknown>) => {
+    /** Runs a follow-up command; its refusal, if any (the cooperation exists either way). */
+    const follow = async (name: string, input: Record<string, unknown>): Promise<ErrorInfo | null> => {
       const r = await run(name, { cooperationId, expectedVersion: version, ...input });
-      if (r.result) version = r.result.version;
+      if (r.ok && r.result) {
+        version = r.result.version;
+        return null;
+      }
+      return r.error ?? { code: 'UNKNOWN', message: '', extensions: {} };
     };
-    if (draft.kind === 'GME' && draft.gmeForm) await follow('setGmeForm', { form: draft.gmeForm });
-    if (draft.kind === 'GME' && draft.marketEnabled)
-      await follow('recordMarket', {
-        buyerName: draft.buyerName.trim(),
-        cpvCode: draft.cpvCode || null,
-        amountExclVat: Number(draft.amountExclVat),
-        durationMonths: Number(draft.durationMonths),
-        procedures: draft.procedures,
-        ...(draft.bidDeadline ? { bidDeadline: draft.bidDeadline } : {}),
-      });
-    if (draft.kind === 'ESSAIMAGE' && draft.strategy) await follow('chooseEssaimageStrategy', { strategy: draft.strategy });
+    // What could not be recorded is said on the cooperation page, and the market typed is kept there.
+    const notes: string[] = [];
+    let market: PendingMarket | null = null;
+    if (draft.kind === 'GME' && draft.gmeForm) {
+      const refused = await follow('setGmeForm', { form: draft.gmeForm });
+      if (refused)
+        notes.push(
+          `La forme du groupement (« ${gmeFormLabelsFr[draft.gmeForm as keyof typeof gmeFormLabelsFr]} ») n’a pas été enregistrée. Motif : ${messageFor(refused)} Choisissez-la à nouveau dans la partie « Marché visé (GME) ».`,
+        );
+    }
+    if (draft.kind === 'GME' && draft.marketEnabled) {
+      const refused = await follow('recordMarket', marketCommand(marketOf(draft)));
+      if (refused) {
+        const reason = messageFor(refused);
+        market = { draft: marketOf(draft), reason, field: marketFieldOf(refused.extensions.field) };
+        notes.push(`Le marché visé n’a pas été enregistré. Motif : ${reason} Votre saisie est reprise dans le formulaire « Marché visé » ci-dessous : vérifiez-la, puis enregistrez le marché.`);
+      }
+    }
+    if (draft.kind === 'ESSAIMAGE' && draft.strategy) {
+      const refused = await follow('chooseEssaimageStrategy', { strategy: draft.strategy });
+      if (refused)
+        notes.push(
+          `La stratégie d’essaimage (« ${essaimageStrategyLabelsFr[draft.strategy as keyof typeof essaimageStrategyLabelsFr]} ») n’a pas été enregistrée. Motif : ${messageFor(refused)} Choisissez-la à nouveau dans la partie consacrée à l’essaimage.`,
+        );
+    }
+    if (notes.length) keepUnfinishedCreation(cooperationId, { notes, market });
     navigate(`/cooperations/${cooperationId}?creee=1`);
   };
+
+  /** The error of a field (its id for aria-describedby), if any. */
+  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
+  const describedBy = (field: string, ...others: string[]) => [...others, errorOf(field) ? `${MARKET_IDS[field as MarketField] ?? field}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+  const fieldError = (field: MarketField) =>
+    errorOf(field) ? (
+      <p id={`${MARKET_IDS[field]}-erreur`} className="field__error">
+        {errorOf(field)}
+      </p>
+    ) : null;
+  const invalid = (field: string) => (errorOf(field) ? true : undefined);
 
   const kind = draft.kind || null;
   return (
@@ -185,16 +244,7 @@ export function NewCooperationPage() {
         <h2 ref={stepHeading} tabIndex={-1}>
           Étape {step + 1} sur {STEPS.length} : {STEPS[step]}
         </h2>
-        {errors.length > 0 && (
-          <div className="error-box" role="alert" tabIndex={-1} ref={errorSummary} data-testid="wizard-errors">
-            <p>Vérifiez votre saisie :</p>
-            <ul>
-              {errors.map((e) => (
-                <li key={e}>{e}</li>
-              ))}
-            </ul>
-          </div>
-        )}
+        <ErrorSummary errors={errors} testId="wizard-errors" />
 
         {step === 0 && (
           <fieldset className="choices choices--cards">
@@ -271,26 +321,77 @@ export function NewCooperationPage() {
                     <div className="grid-2">
                       <div className="field">
                         <label htmlFor="w-buyer">Acheteur</label>
-                        <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} />
+                        <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} aria-invalid={invalid('buyerName')} aria-describedby={describedBy('buyerName')} />
+                        {fieldError('buyerName')}
                       </div>
                       <div className="field">
                         <label htmlFor="w-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
-                        <input id="w-cpv" inputMode="numeric" value={draft.cpvCode} onChange={(e) => update('cpvCode', e.target.value.trim())} />
+                        <input
+                          id="w-cpv"
+                          inputMode="numeric"
+                          value={draft.cpvCode}
+                          onChange={(e) => update('cpvCode', e.target.value.trim())}
+                          aria-invalid={invalid('cpvCode')}
+                          aria-describedby={describedBy('cpvCode', 'w-cpv-aide')}
+                        />
+                        <p id="w-cpv-aide" className="hint">
+                          Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
+                        </p>
+                        {fieldError('cpvCode')}
                       </div>
                       <div className="field">
                         <label htmlFor="w-amount">Montant hors taxes (€)</label>
-                        <input id="w-amount" inputMode="decimal" value={draft.amountExclVat} onChange={(e) => update('amountExclVat', e.target.value)} />
+                        <input
+                          id="w-amount"
+                          inputMode="decimal"
+                          autoComplete="off"
+                          value={draft.amountExclVat}
+                          onChange={(e) => update('amountExclVat', e.target.value)}
+                          aria-invalid={invalid('amount')}
+                          aria-describedby={describedBy('amount', 'w-amount-aide')}
+                        />
+                        <p id="w-amount-aide" className="hint">
+                          En euros, par exemple 170 000 ou 12 500,50.
+                        </p>
+                        {fieldError('amount')}
                       </div>
                       <div className="field">
                         <label htmlFor="w-duration">Durée (mois)</label>
-                        <input id="w-duration" inputMode="numeric" value={draft.durationMonths} onChange={(e) => update('durationMonths', e.target.value)} />
+                        <input
+                          id="w-duration"
+                          inputMode="numeric"
+                          autoComplete="off"
+                          value={draft.durationMonths}
+                          onChange={(e) => update('durationMonths', e.target.value)}
+                          aria-invalid={invalid('duration')}
+                          aria-describedby={describedBy('duration')}
+                        />
+                        {fieldError('duration')}
                       </div>
                       <div className="field">
                         <label htmlFor="w-deadline">Date limite de remise des offres</label>
-                        <input id="w-deadline" type="date" value={draft.bidDeadline} onChange={(e) => update('bidDeadline', e.target.value)} />
+                        <input
+                          id="w-deadline"
+                          type="date"
+                          value={draft.bidDeadline}
+                          onChange={(e) => update('bidDeadline', e.target.value)}
+                          aria-describedby="w-deadline-aide"
+                        />
+                        <p id="w-deadline-aide" className="hint">
+                          Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée.
+                        </p>
                       </div>
                     </div>
-                    <Checkboxes legend="Procédures" name="procedures" values={MARKET_PROCEDURES} labels={marketProcedureLabelsFr} checked={draft.procedures} onToggle={(v) => toggle('procedures', v)} />
+                    <Checkboxes
+                      id="w-procedures"
+                      legend="Procédures"
+                      name="procedures"
+                      values={MARKET_PROCEDURES}
+                      labels={marketProcedureLabelsFr}
+                      checked={draft.procedures}
+                      onToggle={(v) => toggle('procedures', v)}
+                      error={errorOf('procedures')}
+                    />
                   </fieldset>
                 )}
               </>
@@ -325,7 +426,8 @@ export function NewCooperationPage() {
             {kind === 'GME' && <Row term="Forme">{draft.gmeForm ? gmeFormLabelsFr[draft.gmeForm as keyof typeof gmeFormLabelsFr] : 'À choisir plus tard'}</Row>}
             {kind === 'GME' && draft.marketEnabled && (
               <Row term="Marché visé">
-                {draft.buyerName}, {formatEuros(Number(draft.amountExclVat))} HT, {draft.durationMonths} mois
+                {draft.buyerName}, {formatEuros(parseEuros(draft.amountExclVat))} HT, {draft.durationMonths.trim()} mois
+                {draft.bidDeadline && `, remise des offres le ${formatDate(draft.bidDeadline)}`}
               </Row>
             )}
             {kind === 'ESSAIMAGE' && <Row term="Stratégie">{draft.strategy ? essaimageStrategyLabelsFr[draft.strategy as keyof typeof essaimageStrategyLabelsFr] : 'À définir plus tard'}</Row>}
@@ -339,11 +441,30 @@ export function NewCooperationPage() {
               Précédent
             </button>
           )}
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             {step === STEPS.length - 1 ? (pending ? 'Création…' : 'Créer la coopération') : 'Suivant'}
-          </button>
+          </SubmitButton>
         </div>
       </form>
+      {askDeadline && (
+        <ConfirmDialog
+          title="Date limite de remise des offres déjà atteinte"
+          confirmLabel="Garder cette date"
+          busy={false}
+          onConfirm={() => {
+            setConfirmedDeadline(draft.bidDeadline);
+            setAskDeadline(false);
+            setStep(4);
+          }}
+          onCancel={() => {
+            setAskDeadline(false);
+            setTimeout(() => document.getElementById('w-deadline')?.focus(), 0);
+          }}
+        >
+          <p>{frozenWarning(draft.bidDeadline, todayIso())}</p>
+          <p>Gardez cette date seulement si les offres sont bien déjà remises ; sinon, corrigez-la.</p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }
@@ -365,6 +486,8 @@ export function Checkboxes({
   checked,
   onToggle,
   columns,
+  id,
+  error,
 }: {
   legend: string;
   name: string;
@@ -373,9 +496,16 @@ export function Checkboxes({
   checked: string[];
   onToggle: (value: string) => void;
   columns?: boolean;
+  /** The fieldset's id (its error, if any, is `${id}-erreur` and describes it). */
+  id?: string;
+  error?: string;
 }) {
   return (
-    <fieldset className={`choices${columns ? ' choices--columns' : ''}`}>
+    <fieldset
+      id={id}
+      className={`choices${columns ? ' choices--columns' : ''}`}
+      aria-describedby={error && id ? `${id}-erreur` : undefined}
+    >
       <legend>{legend}</legend>
       {values.map((v) => (
         <label key={v} className="choice">
@@ -383,6 +513,11 @@ export function Checkboxes({
           {labels[v] ?? v}
         </label>
       ))}
+      {error && (
+        <p id={`${id}-erreur`} className="field__error">
+          {error}
+        </p>
+      )}
     </fieldset>
   );
 }
