@@ -22,6 +22,7 @@ import {
   FundingResolver,
   SupportResolver,
   HistoryActorResolver,
+  HistoryEntryResolver,
   MemberResolver,
 } from './cooperations/cooperation-queries.resolver';
 import { CooperationQueryService } from './cooperations/cooperation-query.service';
@@ -29,7 +30,7 @@ import { DashboardResolver } from './dashboards/dashboard.resolver';
 import { formatGraphQLError } from './graphql/error-mapper';
 import { buildRequestContext } from './graphql/request-context';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
-import { SubscriptionsResolver } from './subscriptions/subscriptions.resolver';
+import { CooperationEventNotificationResolver, SubscriptionsResolver } from './subscriptions/subscriptions.resolver';
 import { subscriptionOptions } from './subscriptions/subscription-context';
 import { AuthModule } from './auth/auth.module';
 import { AuthResolver } from './auth/auth.resolver';
@@ -60,6 +61,8 @@ export const API_RESOLVERS = [
   FundingResolver,
   SupportResolver,
   HistoryActorResolver,
+  HistoryEntryResolver,
+  CooperationEventNotificationResolver,
   DashboardResolver,
   SubscriptionsResolver,
   AuthResolver,

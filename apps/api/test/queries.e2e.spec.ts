@@ -140,6 +140,14 @@ describe('GraphQL queries', () => {
     expect(Date.parse(history[0].recordedAt)).toBeGreaterThan(Date.parse(history[0].occurredAt));
     expect(history[0].correlationId).toBe('seed-3');
     expect(history.map((h) => h.version)).toEqual([1, 2, 3, 4]);
+    // What each fact recorded, in French, with the organisations' names from the directory.
+    const details = await gql<{ history: { details: string }[] }>(`query($id: ID!) { history(cooperationId: $id) { details } }`, { id: ids[3] });
+    expect(details.data!.history.map((h) => h.details)).toEqual([
+      expect.stringMatching(/^Groupement d'intérêt économique.* « GIE lyonnais 3 » proposé par Structure 3$/) as string,
+      expect.stringMatching(/^Structure 3 rejoint la coopération \(.+\)$/) as string,
+      expect.stringMatching(/^Structure 4 rejoint la coopération \(.+\)$/) as string,
+      expect.stringMatching(/^Structure 5 rejoint la coopération \(.+\)$/) as string,
+    ]);
   });
 
   it('lists the supports (accompagnements) of a cooperation with their provider, oldest first, as of any date', async () => {
@@ -161,6 +169,19 @@ describe('GraphQL queries', () => {
     ]);
     const before = await gql<{ cooperation: { supports: { kind: string }[] } }>(SUPPORTS, { id, asOf: '2024-03-15' });
     expect(before.data!.cooperation.supports.map((s) => s.kind)).toEqual(['DLA']);
+
+    // The history tells them in French, with the provider's name; a measurement with its indicator's label.
+    const lead = await actors.member((await gql<{ cooperation: { leadOrganisationId: string } }>(`query($id: ID!) { cooperation(id: $id) { leadOrganisationId } }`, { id })).data!.cooperation.leadOrganisationId);
+    await mutate('defineIndicator', { cooperationId: id, code: 'C1', label: 'Emploi', indicators: [{ indicatorId: 'people', code: 'C1-I1', standard: 'PEOPLE_IN_INSERTION', target: '12' }] }, lead);
+    await mutate('recordMeasurement', { cooperationId: id, indicatorId: 'people', period: { start: '2024-01-01', end: '2024-12-31' }, value: '12.5' }, lead);
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    const history = await gql<{ history: { details: string }[] }>(`query($id: ID!) { history(cooperationId: $id) { details } }`, { id });
+    expect(history.data!.history.slice(-4).map((h) => h.details)).toEqual([
+      "Dispositif local d'accompagnement (DLA) par DLA du Rhône, du 1er mars 2024 au 30 juin 2024 : Diagnostic et plan d’accompagnement",
+      expect.stringMatching(/, depuis le 1er février 2024$/) as string,
+      'Critère « Emploi » avec 1 indicateur',
+      'Personnes en parcours d’insertion : 12,5, du 1er janvier 2024 au 31 décembre 2024',
+    ]);
   });
 
   it('reports projection lag and dead letters', async () => {

@@ -26,6 +26,7 @@ interface CoopEvent {
   version: number;
   type: string;
   label: string;
+  details: string;
   data: string;
   position: string;
   readModelsCurrent: boolean;
@@ -161,7 +162,7 @@ describe('subscriptions over graphql-ws', () => {
       leadOrganisationId,
     });
 
-  const COOP_QUERY = `subscription($id: ID!) { cooperationEvents(cooperationId: $id) { cooperationId version type label data position readModelsCurrent } }`;
+  const COOP_QUERY = `subscription($id: ID!) { cooperationEvents(cooperationId: $id) { cooperationId version type label details data position readModelsCurrent } }`;
   const REGION_QUERY = `subscription($region: String!) { regionalActivity(region: $region) { cooperationId region name kind stage eventType label version readModelsCurrent } }`;
 
   it('sends each subscriber exactly its events, in order, labelled, after the read models include them', async () => {
@@ -201,6 +202,12 @@ describe('subscriptions over graphql-ws', () => {
     );
     expect(coop.received.every((r) => r.value.readModelsCurrent)).toBe(true);
     expect(JSON.parse(coop.received[0].value.data)).toMatchObject({ organisationId: regie, role: 'COTRAITANT' });
+    // As in the history: the fact in French, with the organisation's name.
+    expect(coop.received.map((r) => r.value.details)).toEqual([
+      'Régie de quartier de Stains rejoint la coopération (cotraitant)',
+      'Mandataire du groupement : Le Petit Plus',
+      'Note de synthèse',
+    ]);
     expect(coop.received.map((r) => r.value.label)).toEqual(expect.arrayContaining([expect.stringMatching(/[a-zé]/)]));
 
     expect(region.errors).toEqual([]);

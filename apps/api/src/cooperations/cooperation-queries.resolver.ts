@@ -2,8 +2,11 @@ import { Inject } from '@nestjs/common';
 import { Args, Field, ID, InputType, Int, ObjectType, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Pool } from 'pg';
 import {
+  cooperationEventDetailsFr,
   cooperationKindLabelsFr,
   cooperationStatusLabelsFr,
+  organisationIdsOfEvent,
+  type CooperationEvent,
   stageLabelsFr,
   findRegion,
   findDepartement,
@@ -18,6 +21,7 @@ import { CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphq
 import { loaders } from '../graphql/loaders';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { CooperationQueryService } from './cooperation-query.service';
+import { GATE_ITEM_LABELS } from './cooperation-view';
 import { requireCaller } from '../authorization/caller';
 import { listScope } from '../authorization/access-policy';
 import { Cooperation, Funding, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
@@ -220,6 +224,38 @@ export class SupportResolver {
   @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The organisation that gave it (name, kind), from the organisation directory.' })
   provider(@Parent() support: Support, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
     return support.providerOrganisationId ? loaders(ctx, this.pool).organisation.load(support.providerOrganisationId) : Promise.resolve(null);
+  }
+}
+
+/**
+ * The French sentence of a history entry or of a live notification (the same field on both): the
+ * organisations it names are looked up in one batch per request, a measured indicator's label in
+ * the indicator read model.
+ */
+export async function historyEntryDetails(entry: HistoryEntry, ctx: RequestContext, pool: Pool): Promise<string> {
+  const event = { type: entry.type, data: JSON.parse(entry.data) as unknown } as CooperationEvent;
+  const batch = loaders(ctx, pool);
+  const ids = organisationIdsOfEvent(event);
+  const organisations = await batch.organisation.loadMany(ids);
+  const names = new Map(ids.map((id, i) => [id, organisations[i]]));
+  const indicator = event.type === 'CooperationMeasurementRecorded' ? await batch.indicatorLabel.load([entry.cooperationId, event.data.indicatorId]) : null;
+  return cooperationEventDetailsFr(event, {
+    organisationName: (id) => {
+      const found = names.get(id);
+      return found && !(found instanceof Error) ? found.name : undefined;
+    },
+    indicatorLabel: () => indicator ?? undefined,
+    gateItemLabel: (id) => GATE_ITEM_LABELS.get(id),
+  });
+}
+
+@Resolver(() => HistoryEntry)
+export class HistoryEntryResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => String, { description: 'What the event recorded, as one French sentence (who joined and as what, from which stage to which, which amount from which funder...).' })
+  details(@Parent() entry: HistoryEntry, @Ctx() ctx: RequestContext): Promise<string> {
+    return historyEntryDetails(entry, ctx, this.pool);
   }
 }
 

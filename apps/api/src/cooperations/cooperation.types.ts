@@ -547,6 +547,9 @@ export class HistoryEntry {
   @Field({ nullable: true })
   correlationId?: string;
 
+  @Field({ description: 'What the event recorded, as one French sentence (who joined and as what, from which stage to which, which amount from which funder...).' })
+  details?: string;
+
   @Field({ description: 'The event data, as JSON text.' })
   data!: string;
 

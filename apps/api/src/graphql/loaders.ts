@@ -13,6 +13,8 @@ import type { RequestContext } from './request-context';
  */
 export interface Loaders {
   organisation: DataLoader<string, OrganisationSummary | null>;
+  /** An indicator's label by [cooperation id, indicator id] (read model `cooperation_indicator`). */
+  indicatorLabel: DataLoader<readonly [string, string], string | null, string>;
 }
 
 type WithLoaders = RequestContext & { loaders?: Loaders };
@@ -27,6 +29,7 @@ function createLoaders(pool: Pool, ctx: RequestContext): Loaders {
   const directory = ctx.organisations;
   return {
     organisation: new DataLoader((ids) => (directory ? directory.load(ids, ctx) : readOrganisations(pool, ids))),
+    indicatorLabel: new DataLoader((keys) => readIndicatorLabels(pool, keys), { cacheKeyFn: ([cooperationId, indicatorId]) => `${cooperationId}\u0000${indicatorId}` }),
   };
 }
 
@@ -54,6 +57,15 @@ export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
     regionCode: r.region_code,
     departementCode: r.departement_code,
   };
+}
+
+async function readIndicatorLabels(pool: Pool, keys: readonly (readonly [string, string])[]): Promise<(string | null)[]> {
+  const { rows } = await pool.query<{ cooperation_id: string; indicator_id: string; label: string }>(
+    'select cooperation_id, indicator_id, label from cooperation_indicator where (cooperation_id, indicator_id) in (select * from unnest($1::text[], $2::text[]))',
+    [keys.map((k) => k[0]), keys.map((k) => k[1])],
+  );
+  const byKey = new Map(rows.map((r) => [`${r.cooperation_id}\u0000${r.indicator_id}`, r.label]));
+  return keys.map(([c, i]) => byKey.get(`${c}\u0000${i}`) ?? null);
 }
 
 async function readOrganisations(

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, ID, Parent, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { Pool } from 'pg';
 import { GraphQLError } from 'graphql';
 import { isRegionCode } from '@maillage/domain';
 import { Ctx } from '../graphql/request-context';
@@ -8,6 +9,8 @@ import { toCooperationEventNotification, toRegionalActivity } from './notificati
 import type { SubscriptionContext } from './subscription-context';
 import { CooperationEventNotification, RegionalActivity } from './subscription.types';
 import { CooperationQueryService } from '../cooperations/cooperation-query.service';
+import { historyEntryDetails } from '../cooperations/cooperation-queries.resolver';
+import { PG_POOL } from '../database/database.module';
 import { AccessDeniedError } from '../authorization/access-policy';
 import { requireCaller } from '../authorization/caller';
 
@@ -141,5 +144,17 @@ export class SubscriptionsResolver {
 
   private guarded(source: AsyncIterableIterator<ActivityDelivery>, context: SubscriptionContext, scope: SubscriptionScope) {
     return stillAuthorized(source, () => reauthorizeSubscription(context, scope, this.queries), subscriptionRecheckMs());
+  }
+}
+
+@Resolver(() => CooperationEventNotification)
+export class CooperationEventNotificationResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => String, { description: 'What the event recorded, as one French sentence (as in `history`).' })
+  details(@Parent() notification: CooperationEventNotification, @Ctx() ctx: SubscriptionContext): Promise<string> {
+    // A connection lives long: each notification looks names up afresh rather than from loaders
+    // kept on the connection's context.
+    return historyEntryDetails(notification, { ...ctx, organisations: undefined }, this.pool);
   }
 }
