@@ -67,3 +67,15 @@ export function formatWithUnit(value: number, unit: string | null | undefined): 
   }
   return `${formatMeasure(value)} ${shown}`;
 }
+
+/**
+ * An indicator's value or target as the API gives it (a number as text, e.g. “14.4”, or the text
+ * of a qualitative indicator), the French way and with its unit agreed: “14,4 ETP”, “1 site”.
+ */
+export function formatIndicatorValue(value: string | null | undefined, unit: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const n = /^-?\d+(\.\d+)?(e[+-]?\d+)?$/i.test(value.trim()) ? Number(value) : Number.NaN;
+  return Number.isFinite(n) ? formatWithUnit(n, unit) : value;
+}
+/** “de Nettoyage des collèges”, “d’Essaimage de la recyclerie”: “de” elides before a vowel. */
+export const ofName = (name: string): string => (/^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(name.trim()) ? `d’${name.trim()}` : `de ${name.trim()}`);

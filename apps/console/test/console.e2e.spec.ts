@@ -347,7 +347,7 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('portfolio-count').textContent()).resolves.toBe('1');
     await page.getByText('Nettoyage des collèges de Seine-Saint-Denis').first().waitFor();
     // Indicators against their targets.
-    await page.getByRole('row', { name: /Personnes en parcours d’insertion 12 personnes 40 30 %/ }).waitFor();
+    await page.getByRole('row', { name: /Personnes en parcours d’insertion 12 personnes 40 personnes 30 %/ }).waitFor();
     await checkA11y(page, 'portefeuille-financeur');
     await shot(page, '07-portefeuille-financeur');
     await page.getByRole('link', { name: /Voir le détail/ }).click();
@@ -1336,5 +1336,86 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('market').textContent()).resolves.toContain('90512000-9');
     await page.waitForFunction(() => document.activeElement?.id === 'marche-titre');
     await expect(cooperationData<{ market: unknown }>(id, 'market { amountExclVat durationMonths cpvCode }')).resolves.toEqual({ market: { amountExclVat: 12500.5, durationMonths: 72, cpvCode: '90512000-9' } });
+  });
+
+  it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {
+    const id = await propose('GIE', 'Fonctions support mutualisées de Gennevilliers');
+    const granted = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
+      input: { cooperationId: id, funderOrganisationId: org.region, programme: 'Fonds GIE', amount: 0.5, period: { start: '2026-01-01' } },
+    }, funderHeaders);
+    expect(granted.errors).toBeUndefined();
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    // 0,50 € is not rounded to 1 €.
+    await expect(page.getByTestId('funding-totals').textContent()).resolves.toBe('0,50\u00a0€ accordés, 0\u00a0€ versés.');
+    await page.getByText('Définir un indicateur ou enregistrer une mesure').click();
+    const define = async (standard: string, target?: string) =>
+      recorded(page, async () => {
+        await page.getByLabel('Indicateur', { exact: true }).selectOption(standard);
+        if (target) await page.getByLabel(/^Objectif/).fill(target);
+        await page.getByRole('button', { name: 'Définir l’indicateur' }).click();
+      });
+    await define('INSERTION_FTE', '12,5');
+    await define('SOCIAL_CLAUSE_HOURS');
+    await define('PERMANENT_JOBS_CREATED');
+    await expect(cooperationData<{ indicators: { target: string | null }[] }>(id, 'indicators { target }')).resolves.toEqual({ indicators: [{ target: '12.5' }, { target: null }, { target: null }] });
+
+    // Checked before sending, each message at its field.
+    const form = page.getByTestId('measurement-form');
+    await form.getByLabel('Indicateur mesuré').selectOption({ label: "ETP d'insertion" });
+    await form.getByLabel('Début de période').fill('2026-06-30');
+    await form.getByLabel('Fin de période').fill('2026-01-01');
+    await form.getByLabel('Valeur').fill('beaucoup');
+    const before = await versionOf(page);
+    await form.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+    await page.getByTestId('mes-end-erreur').getByText('La fin de période ne peut pas précéder son début.').waitFor();
+    await expect(page.getByTestId('mes-value-erreur').textContent()).resolves.toBe('Cet indicateur se mesure par un nombre (par exemple 12 ou 12,5).');
+    await expect(descriptionOf(page, '#mes-value')).resolves.toBe('Cet indicateur se mesure par un nombre (par exemple 12 ou 12,5).');
+    await expect(form.getByLabel('Fin de période').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkA11y(page, 'mesure-erreurs', { strict: true });
+    expect(await versionOf(page)).toBe(before);
+    const measure = (label: string, value: string) =>
+      recorded(page, async () => {
+        await form.getByLabel('Indicateur mesuré').selectOption({ label });
+        await form.getByLabel('Début de période').fill('2026-01-01');
+        await form.getByLabel('Fin de période').fill('2026-06-30');
+        await form.getByLabel('Valeur').fill(value);
+        await form.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+      });
+    await measure("ETP d'insertion", '14,4');
+    await measure("Heures d'insertion issues des clauses sociales", '1 250');
+    await measure('Emplois permanents créés', '1');
+    const indicator = (label: string) => page.locator('.indicator', { has: page.getByRole('heading', { name: new RegExp(`^${label}`) }) });
+    await expect(indicator("ETP d'insertion").locator('p').first().textContent()).resolves.toBe('Dernière mesure : 14,4 ETP (1er janvier 2026) — objectif : 12,5 ETP (115,2 % de l’objectif)');
+    await expect(indicator('Emplois permanents créés').locator('p').first().textContent()).resolves.toBe('Dernière mesure : 1 emploi (1er janvier 2026)');
+    // The chart's axis: thousands with a narrow no-break space, never an English comma.
+    const hours = indicator("Heures d'insertion");
+    await hours.locator('figure.chart svg text').first().waitFor();
+    const ticks = await hours.locator('figure.chart svg text').allTextContents();
+    expect(ticks.some((t) => /^1\u202f\d{3}$/.test(t))).toBe(true);
+    expect(ticks.filter((t) => /\d,\d{3}/.test(t))).toEqual([]);
+    await expect(hours.locator('figure.chart [role="img"]').getAttribute('aria-label')).resolves.toContain('1er janvier 2026 1\u202f250 heures');
+
+    // The funder's portfolio says the same.
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    const funder = await newPage();
+    await signIn(funder.page, email.funder);
+    const section = funder.page.locator(`#coop-${id}`);
+    await section.getByRole('row', { name: /ETP d'insertion/ }).waitFor();
+    await expect(section.getByRole('row', { name: /ETP d'insertion/ }).locator('td').allTextContents()).resolves.toEqual(['14,4 ETP', '12,5 ETP', '115,2 %']);
+    await expect(section.getByRole('row', { name: /Emplois permanents créés/ }).locator('td').allTextContents()).resolves.toEqual(['1 emploi', '—', '—']);
+    // Screen readers hear “d’Essaimage”, “de Fonctions”: here “de”.
+    await expect(section.getByRole('link', { name: /^Voir le détail/ }).textContent()).resolves.toBe('Voir le détail de Fonctions support mutualisées de Gennevilliers');
+    if (essaimageId) {
+      const essaimage = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
+        input: { cooperationId: essaimageId, funderOrganisationId: org.region, programme: 'Fonds essaimage', amount: 1000, period: { start: '2026-01-01' } },
+      }, funderHeaders);
+      expect(essaimage.errors).toBeUndefined();
+      await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+      await funder.page.reload();
+      await expect(funder.page.locator(`#coop-${essaimageId}`).getByRole('link', { name: /^Voir le détail/ }).textContent()).resolves.toBe('Voir le détail d’Essaimage de la recyclerie Tremplin');
+    }
   });
 });

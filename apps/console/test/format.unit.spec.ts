@@ -1,7 +1,7 @@
 /**
  * Amounts, numbers and dates as French users type them and as the console shows them (fr-FR).
  */
-import { formatDate, formatEuros, formatMeasure, formatWithUnit, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
+import { formatDate, formatEuros, formatIndicatorValue, formatMeasure, formatWithUnit, ofName, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
 
 /** fr-FR: narrow no-break space between thousands, no-break space before the euro sign. */
 const nb = (text: string) => text.replace(/ (?=\d)/g, '\u202f').replace(/ €/g, '\u00a0€');
@@ -88,5 +88,22 @@ describe('console dates', () => {
     expect(formatDate('2025-05-02')).toBe('2 mai 2025');
     // An instant is read in Paris: 30 April 23:30 UTC is already 1 May there.
     expect(formatDate('2025-04-30T23:30:00Z')).toBe('1er mai 2025');
+  });
+});
+
+describe('console indicator values and names in sentences', () => {
+  it('shows an indicator value or target given as text by the API the French way, with its unit', () => {
+    expect(formatIndicatorValue('14.4', 'ETP')).toBe('14,4 ETP');
+    expect(formatIndicatorValue('12.5', 'ETP')).toBe('12,5 ETP');
+    expect(formatIndicatorValue('1', 'sites')).toBe('1 site');
+    expect(formatIndicatorValue('1250', 'heures')).toBe(nb('1 250 heures'));
+    expect(formatIndicatorValue('Bonne dynamique partenariale', null)).toBe('Bonne dynamique partenariale');
+    expect(formatIndicatorValue(null, 'ETP')).toBe('—');
+  });
+
+  it('elides “de” before a vowel', () => {
+    expect(ofName('Essaimage de la recyclerie')).toBe('d’Essaimage de la recyclerie');
+    expect(ofName('Épicerie solidaire')).toBe('d’Épicerie solidaire');
+    expect(ofName('Nettoyage des collèges')).toBe('de Nettoyage des collèges');
   });
 });

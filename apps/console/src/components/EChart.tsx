@@ -4,6 +4,7 @@ import { BarChart, LineChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { EChartsCoreOption } from 'echarts/core';
+import { formatMeasure } from '../format';
 
 // Only what the console draws: bars (the stage funnel is stacked bars) and lines; SVG output (crisp, no canvas fingerprinting).
 echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, SVGRenderer]);
@@ -20,6 +21,26 @@ interface Props {
   table?: ReactNode;
   caption: string;
   testId?: string;
+}
+
+type Axis = { type?: string; axisLabel?: { formatter?: unknown } & Record<string, unknown> } & Record<string, unknown>;
+const frenchAxis = (axis: Axis): Axis =>
+  axis.type === 'value' && !axis.axisLabel?.formatter ? { ...axis, axisLabel: { ...axis.axisLabel, formatter: (v: number) => formatMeasure(v) } } : axis;
+const frenchAxes = (axes: unknown): unknown => (Array.isArray(axes) ? axes.map((a) => frenchAxis(a as Axis)) : axes && typeof axes === 'object' ? frenchAxis(axes as Axis) : axes);
+
+/**
+ * Numbers the French way wherever the option leaves ECharts its own (English) formatting: value
+ * axes (“12,5”, “1 000”, not “12.5”, “1,000”) and tooltips.
+ */
+export function frenchNumbers(option: EChartsCoreOption): EChartsCoreOption {
+  const o = option as Record<string, unknown>;
+  const tooltip = o.tooltip as Record<string, unknown> | undefined;
+  return {
+    ...option,
+    ...(o.xAxis ? { xAxis: frenchAxes(o.xAxis) } : {}),
+    ...(o.yAxis ? { yAxis: frenchAxes(o.yAxis) } : {}),
+    ...(tooltip && !tooltip.valueFormatter ? { tooltip: { ...tooltip, valueFormatter: (v: unknown) => (typeof v === 'number' ? formatMeasure(v) : String(v)) } } : {}),
+  };
 }
 
 /** ECharts in React: one instance per mount, options replaced on change, resized with its box. */
@@ -39,7 +60,7 @@ export function EChart({ option, label, height = 280, table, caption, testId }: 
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption({ color: PALETTE, aria: { enabled: false }, animation: false, textStyle: { fontFamily: 'inherit' }, ...option }, true);
+    chart.current?.setOption({ color: PALETTE, aria: { enabled: false }, animation: false, textStyle: { fontFamily: 'inherit' }, ...frenchNumbers(option) }, true);
   }, [option]);
   return (
     <figure className="chart" data-testid={testId}>

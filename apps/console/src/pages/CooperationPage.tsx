@@ -27,7 +27,8 @@ import {
   type PendingMarket,
   type UnfinishedCreation,
 } from '../market';
-import { formatDate, formatDateTime, formatEuros, formatNumber, todayIso } from '../format';
+import { measurementErrors, type MeasureField } from '../indicators';
+import { formatDate, formatDateTime, formatEuros, formatIndicatorValue, formatNumber, formatWithUnit, parseDecimal, todayIso } from '../format';
 import {
   ABANDON_REASONS,
   CLOSE_OUTCOMES,
@@ -1108,25 +1109,27 @@ export function IndicatorsSection({ coop, can, reload }: SectionProps) {
         const points = indicator.measurements.filter((m) => m.numericValue !== null);
         const target = Number(indicator.target);
         const last = indicator.measurements.at(-1);
-        const unit = indicator.unit ? ` ${indicator.unit}` : '';
+        // Numbers the French way (14,4), the unit agreed (1 site); a qualitative value as written.
+        const shown = (m: { value: string; numericValue: number | null }) => (m.numericValue !== null ? formatWithUnit(m.numericValue, indicator.unit) : m.value);
+        const objective = indicator.target ? formatIndicatorValue(indicator.target, indicator.unit) : null;
         return (
           <div key={indicator.indicatorId} className="indicator">
             <h3>
               {indicator.label} <span className="muted small">({indicator.code})</span>
             </h3>
             <p>
-              Dernière mesure : {last ? `${last.value}${unit} (${formatDate(last.periodStart)})` : 'aucune'}
-              {indicator.target && ` — objectif : ${indicator.target}${unit}`}
+              Dernière mesure : {last ? `${shown(last)} (${formatDate(last.periodStart)})` : 'aucune'}
+              {objective && ` — objectif : ${objective}`}
               {last?.numericValue != null && Number.isFinite(target) && target > 0 && ` (${formatNumber((last.numericValue / target) * 100)} % de l’objectif)`}
             </p>
             {points.length > 0 && (
               <EChart
                 caption={`Évolution : ${indicator.label}`}
-                label={`Graphique de l’indicateur ${indicator.label} : ${points.map((p) => `${formatDate(p.periodStart)} ${formatNumber(p.numericValue)}`).join(', ')}${indicator.target ? `, objectif ${indicator.target}` : ''}`}
+                label={`Graphique de l’indicateur ${indicator.label} : ${points.map((p) => `${formatDate(p.periodStart)} ${shown(p)}`).join(', ')}${objective ? `, objectif ${objective}` : ''}`}
                 height={220}
                 option={{
                   grid: { left: 48, right: 24, top: 24, bottom: 32 },
-                  tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => `${formatNumber(Number(v))}${unit}` },
+                  tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatWithUnit(Number(v), indicator.unit) },
                   xAxis: { type: 'category', data: points.map((p) => formatDate(p.periodStart)) },
                   yAxis: { type: 'value' },
                   series: [
@@ -1154,7 +1157,7 @@ export function IndicatorsSection({ coop, can, reload }: SectionProps) {
                             {formatDate(m.periodStart)}
                             {m.periodEnd ? ` – ${formatDate(m.periodEnd)}` : ''}
                           </td>
-                          <td>{m.value}</td>
+                          <td>{shown(m)}</td>
                         </tr>
                       ))}
                     </tbody>
@@ -1200,6 +1203,21 @@ function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; 
   );
 }
 
+type IndicatorField = 'standard' | 'target';
+
+/** The field an API refusal names (extensions.field), '' if none. */
+const apiField = (field: unknown): string => (typeof field === 'string' ? field : '');
+
+/** A field's error, tied to it by id (`${id}-erreur`). */
+function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={`${id}-erreur`} className="field__error" data-testid={`${id}-erreur`}>
+      {message}
+    </p>
+  ) : null;
+}
+const describe = (id: string, message: string | undefined, hint?: string) => [hint, message ? `${id}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+
 /** Define a standard indicator with its target, and record measurements (members only). */
 function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
   const { run, pending } = useCommand();
@@ -1209,8 +1227,22 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   const [start, setStart] = useState('');
   const [end, setEnd] = useState('');
   const [value, setValue] = useState('');
+  const [defineErrors, setDefineErrors] = useState<FieldError<IndicatorField>[]>([]);
+  const [measureErrors, setMeasureErrors] = useState<FieldError<MeasureField>[]>([]);
+  const defineError = (f: IndicatorField) => defineErrors.find((e) => e.field === f)?.message;
+  const measureError = (f: MeasureField) => measureErrors.find((e) => e.field === f)?.message;
+  const measured = coop.indicators.find((i) => i.indicatorId === indicatorId);
+
   const define = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
+    const errors: FieldError<IndicatorField>[] = [];
+    if (!standard) errors.push({ field: 'standard', message: 'Choisissez l’indicateur à suivre.' });
+    // The objective is a number typed the French way (12,5): sent as the API reads it (12.5).
+    const objective = target.trim() ? parseDecimal(target) : null;
+    if (objective !== null && Number.isNaN(objective)) errors.push({ field: 'target', message: 'L’objectif est un nombre (par exemple 40 ou 12,5).' });
+    setDefineErrors(errors);
+    if (errors.length) return;
     const std = standard as (typeof STANDARD_INDICATORS)[number];
     const criteria = new Set(coop.indicators.map((i) => i.criterionCode));
     const code = `C${criteria.size + 1}`;
@@ -1219,22 +1251,43 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
       expectedVersion: coop.version,
       code,
       label: standardIndicatorLabelsFr[std],
-      indicators: [{ code: `${code}-I1`, label: standardIndicatorLabelsFr[std], nature: 'QUANTITATIVE', unit: STANDARD_INDICATOR_UNITS[std], standard: std, ...(target ? { target } : {}) }],
+      indicators: [{ code: `${code}-I1`, label: standardIndicatorLabelsFr[std], nature: 'QUANTITATIVE', unit: STANDARD_INDICATOR_UNITS[std], standard: std, ...(objective !== null ? { target: String(objective) } : {}) }],
     };
-    await settle(await run('defineIndicator', input, 'Indicateur défini.'), reload, () => (setStandard(''), setTarget('')));
+    const outcome = await run('defineIndicator', input, 'Indicateur défini.');
+    if (!outcome.ok && outcome.error?.code === 'BAD_USER_INPUT' && /target$/.test(apiField(outcome.error.extensions.field)))
+      setDefineErrors([{ field: 'target', message: messageFor(outcome.error) }]);
+    await settle(outcome, reload, () => (setStandard(''), setTarget('')));
   };
   const measure = async (event: FormEvent) => {
     event.preventDefault();
-    const input = { cooperationId: coop.id, expectedVersion: coop.version, indicatorId, period: { start, ...(end ? { end } : {}) }, value: value.trim().replace(',', '.') };
-    await settle(await run('recordMeasurement', input, 'Mesure enregistrée.'), reload, () => (setValue(''), setStart(''), setEnd('')));
+    if (pending) return;
+    const quantitative = measured?.nature !== 'QUALITATIVE';
+    const errors = measurementErrors({ indicatorId, start, end, value, quantitative });
+    setMeasureErrors(errors);
+    if (errors.length) return;
+    const sent = quantitative ? String(parseDecimal(value)) : value.trim();
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, indicatorId, period: { start, ...(end ? { end } : {}) }, value: sent };
+    const outcome = await run('recordMeasurement', input, 'Mesure enregistrée.');
+    if (!outcome.ok && outcome.error?.code === 'BAD_USER_INPUT') {
+      const field = apiField(outcome.error.extensions.field);
+      const mapped: MeasureField | null = field === 'value' ? 'value' : field === 'period.start' ? 'start' : field === 'period.end' ? 'end' : null;
+      if (mapped) setMeasureErrors([{ field: mapped, message: messageFor(outcome.error) }]);
+    }
+    await settle(outcome, reload, () => (setValue(''), setStart(''), setEnd('')));
   };
   return (
     <details className="indicator-forms">
       <summary>Définir un indicateur ou enregistrer une mesure</summary>
-      <form className="inline-form inline-form--row" onSubmit={(e) => void define(e)} aria-label="Définir un indicateur">
+      <form className="inline-form inline-form--row" onSubmit={(e) => void define(e)} aria-label="Définir un indicateur" noValidate data-testid="define-indicator-form">
         <div className="field">
           <label htmlFor="i-standard">Indicateur</label>
-          <select id="i-standard" value={standard} onChange={(e) => setStandard(e.target.value)}>
+          <select
+            id="i-standard"
+            value={standard}
+            onChange={(e) => setStandard(e.target.value)}
+            aria-invalid={defineError('standard') ? true : undefined}
+            aria-describedby={describe('i-standard', defineError('standard'))}
+          >
             <option value="">Choisir</option>
             {STANDARD_INDICATORS.map((s) => (
               <option key={s} value={s}>
@@ -1242,20 +1295,35 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
               </option>
             ))}
           </select>
+          <FieldMessage id="i-standard" message={defineError('standard')} />
         </div>
         <div className="field">
           <label htmlFor="i-target">Objectif{standard ? ` (${STANDARD_INDICATOR_UNITS[standard as (typeof STANDARD_INDICATORS)[number]]})` : ''}</label>
-          <input id="i-target" className="input--narrow" inputMode="decimal" value={target} onChange={(e) => setTarget(e.target.value)} />
+          <input
+            id="i-target"
+            className="input--narrow"
+            inputMode="decimal"
+            autoComplete="off"
+            value={target}
+            onChange={(e) => setTarget(e.target.value)}
+            aria-invalid={defineError('target') ? true : undefined}
+            aria-describedby={describe('i-target', defineError('target'))}
+          />
+          <FieldMessage id="i-target" message={defineError('target')} />
         </div>
-        <button type="submit" className="button" disabled={!standard || pending !== null}>
-          Définir l’indicateur
-        </button>
+        <SubmitButton busy={pending !== null}>Définir l’indicateur</SubmitButton>
       </form>
       {coop.indicators.length > 0 && (
-        <form className="inline-form inline-form--row" onSubmit={(e) => void measure(e)} aria-label="Enregistrer une mesure">
+        <form className="inline-form inline-form--row" onSubmit={(e) => void measure(e)} aria-label="Enregistrer une mesure" noValidate data-testid="measurement-form">
           <div className="field">
             <label htmlFor="mes-indicator">Indicateur mesuré</label>
-            <select id="mes-indicator" value={indicatorId} onChange={(e) => setIndicatorId(e.target.value)}>
+            <select
+              id="mes-indicator"
+              value={indicatorId}
+              onChange={(e) => setIndicatorId(e.target.value)}
+              aria-invalid={measureError('indicator') ? true : undefined}
+              aria-describedby={describe('mes-indicator', measureError('indicator'))}
+            >
               <option value="">Choisir</option>
               {coop.indicators.map((i) => (
                 <option key={i.indicatorId} value={i.indicatorId}>
@@ -1263,22 +1331,49 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
                 </option>
               ))}
             </select>
+            <FieldMessage id="mes-indicator" message={measureError('indicator')} />
           </div>
           <div className="field">
             <label htmlFor="mes-start">Début de période</label>
-            <input id="mes-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
+            <input
+              id="mes-start"
+              type="date"
+              max={todayIso()}
+              value={start}
+              onChange={(e) => setStart(e.target.value)}
+              aria-invalid={measureError('start') ? true : undefined}
+              aria-describedby={describe('mes-start', measureError('start'))}
+            />
+            <FieldMessage id="mes-start" message={measureError('start')} />
           </div>
           <div className="field">
             <label htmlFor="mes-end">Fin de période</label>
-            <input id="mes-end" type="date" value={end} onChange={(e) => setEnd(e.target.value)} />
+            <input
+              id="mes-end"
+              type="date"
+              min={start || undefined}
+              value={end}
+              onChange={(e) => setEnd(e.target.value)}
+              aria-invalid={measureError('end') ? true : undefined}
+              aria-describedby={describe('mes-end', measureError('end'))}
+            />
+            <FieldMessage id="mes-end" message={measureError('end')} />
           </div>
           <div className="field">
-            <label htmlFor="mes-value">Valeur</label>
-            <input id="mes-value" className="input--narrow" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+            <label htmlFor="mes-value">Valeur{measured?.unit ? ` (${measured.unit})` : ''}</label>
+            <input
+              id="mes-value"
+              className="input--narrow"
+              inputMode={measured?.nature === 'QUALITATIVE' ? 'text' : 'decimal'}
+              autoComplete="off"
+              value={value}
+              onChange={(e) => setValue(e.target.value)}
+              aria-invalid={measureError('value') ? true : undefined}
+              aria-describedby={describe('mes-value', measureError('value'))}
+            />
+            <FieldMessage id="mes-value" message={measureError('value')} />
           </div>
-          <button type="submit" className="button" disabled={!indicatorId || !start || !value.trim() || pending !== null}>
-            Enregistrer la mesure
-          </button>
+          <SubmitButton busy={pending !== null}>Enregistrer la mesure</SubmitButton>
         </form>
       )}
     </details>

@@ -4,7 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
-import { formatDate, formatEuros, formatNumber, todayIso } from '../format';
+import { formatDate, formatEuros, formatIndicatorValue, formatNumber, formatWithUnit, ofName, todayIso } from '../format';
 import { STAGES, type Stage } from '../labels';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -86,13 +86,15 @@ export function FunderPortfolioPage() {
                     <Badge>{c.kindLabel}</Badge>
                     {c.status && <Badge tone={statusTone(c.status)}>{c.status === 'ACTIVE' ? 'En cours' : c.status === 'CLOSED' ? 'Clôturée' : 'Abandonnée'}</Badge>}
                     <span>{regionName(c.regionCode)}</span>
-                    <Link to={`/cooperations/${c.id}`}>Voir le détail<span className="visually-hidden"> de {c.name}</span></Link>
+                    <Link to={`/cooperations/${c.id}`}>
+                      Voir le détail<span className="visually-hidden"> {ofName(c.name)}</span>
+                    </Link>
                   </div>
                   <div className="progress-line">
                     <span>
                       Étape {index + 1} sur {STAGES.length} : {c.stageLabel ?? '—'}
                     </span>
-                    <progress max={STAGES.length} value={index + 1} aria-label={`Avancement de ${c.name}`}>
+                    <progress max={STAGES.length} value={index + 1} aria-label={`Avancement ${ofName(c.name)}`}>
                       {index + 1} / {STAGES.length}
                     </progress>
                   </div>
@@ -146,8 +148,8 @@ function FollowUp({ id, asOf, waivers }: { id: string; asOf: string; waivers: nu
                 return (
                   <tr key={i.indicatorId}>
                     <th scope="row">{i.label}</th>
-                    <td className="num">{last ? `${last.value}${i.unit ? ` ${i.unit}` : ''}` : '—'}</td>
-                    <td className="num">{i.target ?? '—'}</td>
+                    <td className="num">{last ? (last.numericValue !== null ? formatWithUnit(last.numericValue, i.unit) : last.value) : '—'}</td>
+                    <td className="num">{formatIndicatorValue(i.target, i.unit)}</td>
                     <td className="num">{ratio === null ? '—' : <Badge tone={ratio >= 1 ? 'ok' : 'warn'}>{formatNumber(ratio * 100)} %</Badge>}</td>
                   </tr>
                 );
