@@ -10,7 +10,7 @@ import { FundingSection } from './FundingSection';
 import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { frenchMessage, messageFor } from '../errors';
+import { errorInfo, frenchMessage, messageFor } from '../errors';
 import { Checkboxes } from './NewCooperationPage';
 import {
   EMPTY_MARKET,
@@ -103,14 +103,20 @@ export function CooperationPage({ id }: { id: string }) {
   }, [unfinished, id]);
   const { data, error, refetch } = useQuery(COOPERATION, { variables: { id, asOf: asOf || null }, fetchPolicy: 'network-only', notifyOnNetworkStatusChange: false });
   const history = useQuery(HISTORY, { variables: { id }, fetchPolicy: 'network-only' });
-  const coop = data?.cooperation;
+  const current = data?.cooperation;
+  // The last state read stays on screen while another date loads, and frames the page when the
+  // cooperation did not exist yet at the date chosen (the date field keeps its place and focus).
+  const lastRead = useRef<Coop | null>(null);
+  if (current) lastRead.current = current;
+  const coop = current ?? (lastRead.current?.id === id ? lastRead.current : undefined);
+  const missingAtDate = Boolean(asOf) && !current && Boolean(error);
   // Facts recorded elsewhere (another tab, another member) are signalled, not applied under the
   // user's feet: the banner offers to load them; a command sent meanwhile gets a clear conflict.
   const [latestSeen, setLatestSeen] = useState(0);
   useSubscription(COOPERATION_EVENTS, {
     variables: { id },
     // Only once the cooperation was readable: a hidden one is never subscribed to.
-    skip: Boolean(asOf) || !coop,
+    skip: Boolean(asOf) || !current,
     onData: ({ data: message }) => {
       const version = message.data?.cooperationEvents.version ?? 0;
       setLatestSeen((v) => Math.max(v, version));
@@ -152,16 +158,26 @@ export function CooperationPage({ id }: { id: string }) {
       )}
       <div className="meta">
         <Badge>{coop.kindLabel}</Badge>
-        <Badge tone={statusTone(coop.status)}>{coop.status === 'ACTIVE' ? 'En cours' : coop.status === 'CLOSED' ? 'Clôturée' : coop.status === 'ABANDONED' ? 'Abandonnée' : coop.status}</Badge>
+        {!missingAtDate && (
+          <Badge tone={statusTone(coop.status)}>{coop.status === 'ACTIVE' ? 'En cours' : coop.status === 'CLOSED' ? 'Clôturée' : coop.status === 'ABANDONED' ? 'Abandonnée' : coop.status}</Badge>
+        )}
         <span>
           {regionName(coop.regionCode)}
           {coop.departementCodes.length > 0 && ` — ${coop.departementCodes.map(departementName).join(', ')}`}
         </span>
         <span>Proposée le {formatDate(coop.proposedAt)}</span>
-        <span data-testid="stage-label">Étape : {coop.stageLabel}</span>
+        {!missingAtDate && <span data-testid="stage-label">Étape : {coop.stageLabel}</span>}
         <div className="field field--inline asof">
           <label htmlFor="coop-asof">Voir la situation au</label>
-          <input id="coop-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+          <input
+            id="coop-asof"
+            type="date"
+            min={coop.proposedAt.slice(0, 10)}
+            max={todayIso()}
+            value={asOf}
+            onChange={(e) => setAsOf(e.target.value)}
+            aria-describedby={missingAtDate ? 'coop-asof-absente' : undefined}
+          />
           {asOf && (
             <button type="button" className="button button--small" onClick={() => setAsOf('')}>
               Aujourd’hui
@@ -169,63 +185,73 @@ export function CooperationPage({ id }: { id: string }) {
           )}
         </div>
       </div>
-      <div role="status" className="stale-slot">
-        {!asOf && latestSeen > coop.version && (
-          <p className="notice notice--row" data-testid="stale-notice">
-            Cette coopération vient d’être modifiée (version {latestSeen}, vous voyez la version {coop.version}).
-            <button type="button" className="button button--small" onClick={() => void reload()}>
-              Charger la dernière version
-            </button>
-          </p>
-        )}
-      </div>
-      <Stepper stage={coop.stage} status={coop.status} />
-      {coop.status === 'ABANDONED' && (
-        <p className="notice notice--danger">
-          Abandonnée : {coop.abandonReason ? abandonReasonLabelsFr[coop.abandonReason as keyof typeof abandonReasonLabelsFr] : ''} {coop.abandonReasonText ?? ''}
+      {missingAtDate ? (
+        <p className="notice" id="coop-asof-absente" role="status" data-testid="asof-missing">
+          {errorInfo(error).code === 'NOT_FOUND'
+            ? `La coopération n’existait pas encore à cette date : elle a été proposée le ${formatDate(coop.proposedAt)}.`
+            : `La situation à cette date n’a pas pu être lue : ${frenchMessage(error)}`}
         </p>
-      )}
-      {coop.status === 'CLOSED' && coop.closeOutcome && <p className="notice">Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}</p>}
+      ) : (
+        <>
+          <div role="status" className="stale-slot">
+            {!asOf && latestSeen > coop.version && (
+              <p className="notice notice--row" data-testid="stale-notice">
+                Cette coopération vient d’être modifiée (version {latestSeen}, vous voyez la version {coop.version}).
+                <button type="button" className="button button--small" onClick={() => void reload()}>
+                  Charger la dernière version
+                </button>
+              </p>
+            )}
+          </div>
+          <Stepper stage={coop.stage} status={coop.status} />
+          {coop.status === 'ABANDONED' && (
+            <p className="notice notice--danger">
+              Abandonnée : {coop.abandonReason ? abandonReasonLabelsFr[coop.abandonReason as keyof typeof abandonReasonLabelsFr] : ''} {coop.abandonReasonText ?? ''}
+            </p>
+          )}
+          {coop.status === 'CLOSED' && coop.closeOutcome && <p className="notice">Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}</p>}
 
-      <div className="columns">
-        <div className="columns__main">
-          <GateSection coop={coop} can={can} reload={reload} />
-          <StageFactsSection coop={coop} editable={can.memberCommands} reload={reload} />
-          <MembersSection coop={coop} can={can} reload={reload} />
-          {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
-          {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} pendingMarket={unfinished?.market ?? null} />}
-          <IndicatorsSection coop={coop} can={can} reload={reload} />
-          <HistorySection entries={history.data?.history ?? []} loading={history.loading && !history.data} names={names} />
-        </div>
-        <aside className="columns__side" aria-label="Actions et informations">
-          <LifecycleSection coop={coop} can={can} reload={reload} />
-          {can.networkCommands && <SupportSection coop={coop} reload={reload} />}
-          <Section title="Le projet">
-            <dl className="summary summary--compact">
-              <div className="summary__row">
-                <dt>Objectifs</dt>
-                <dd>{coop.objectives.map((o) => objectiveLabelsFr[o as keyof typeof objectiveLabelsFr] ?? o).join(' ; ')}</dd>
-              </div>
-              <div className="summary__row">
-                <dt>Secteurs</dt>
-                <dd>{coop.sectors.map((s) => sectorLabelsFr[s as keyof typeof sectorLabelsFr] ?? s).join(' ; ') || '—'}</dd>
-              </div>
-              {coop.kind === 'GME' && (
-                <div className="summary__row">
-                  <dt>Forme du groupement</dt>
-                  <dd>{coop.gmeForm ? gmeFormLabelsFr[coop.gmeForm as keyof typeof gmeFormLabelsFr] : 'Non choisie'}</dd>
-                </div>
-              )}
-              <div className="summary__row">
-                <dt>Version</dt>
-                <dd>{coop.version}</dd>
-              </div>
-            </dl>
-          </Section>
-          <FundingSection coop={coop} funderId={can.funding ? session.user.organisationId : null} reload={reload} />
-          <WaiversSection coop={coop} />
-        </aside>
-      </div>
+          <div className="columns">
+            <div className="columns__main">
+              <GateSection coop={coop} can={can} reload={reload} />
+              <StageFactsSection coop={coop} editable={can.memberCommands} reload={reload} />
+              <MembersSection coop={coop} can={can} reload={reload} />
+              {coop.kind === 'JVS' && <SharesSection coop={coop} can={can} reload={reload} />}
+              {coop.kind === 'GME' && <MarketSection coop={coop} can={can} reload={reload} pendingMarket={unfinished?.market ?? null} />}
+              <IndicatorsSection coop={coop} can={can} reload={reload} />
+              <HistorySection entries={history.data?.history ?? []} loading={history.loading && !history.data} names={names} />
+            </div>
+            <aside className="columns__side" aria-label="Actions et informations">
+              <LifecycleSection coop={coop} can={can} reload={reload} />
+              {can.networkCommands && <SupportSection coop={coop} reload={reload} />}
+              <Section title="Le projet">
+                <dl className="summary summary--compact">
+                  <div className="summary__row">
+                    <dt>Objectifs</dt>
+                    <dd>{coop.objectives.map((o) => objectiveLabelsFr[o as keyof typeof objectiveLabelsFr] ?? o).join(' ; ')}</dd>
+                  </div>
+                  <div className="summary__row">
+                    <dt>Secteurs</dt>
+                    <dd>{coop.sectors.map((s) => sectorLabelsFr[s as keyof typeof sectorLabelsFr] ?? s).join(' ; ') || '—'}</dd>
+                  </div>
+                  {coop.kind === 'GME' && (
+                    <div className="summary__row">
+                      <dt>Forme du groupement</dt>
+                      <dd>{coop.gmeForm ? gmeFormLabelsFr[coop.gmeForm as keyof typeof gmeFormLabelsFr] : 'Non choisie'}</dd>
+                    </div>
+                  )}
+                  <div className="summary__row">
+                    <dt>Version</dt>
+                    <dd>{coop.version}</dd>
+                  </div>
+                </dl>
+              </Section>
+              <FundingSection coop={coop} funderId={can.funding ? session.user.organisationId : null} reload={reload} />
+              <WaiversSection coop={coop} />
+            </aside>
+          </div>
+        </>
+      )}
     </article>
   );
 }
@@ -276,6 +302,7 @@ function GateSection({ coop, can, reload }: SectionProps) {
 
   const record = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const outcome = await run(
       'recordDeliverable',
       { cooperationId: coop.id, expectedVersion: coop.version, kind: chosenKind, ...(title.trim() ? { title: title.trim() } : {}) },
@@ -288,11 +315,23 @@ function GateSection({ coop, can, reload }: SectionProps) {
   };
   const waive = async (event: FormEvent, itemId: string) => {
     event.preventDefault();
+    if (pending) return;
     const outcome = await run('waiveGateItem', { cooperationId: coop.id, expectedVersion: coop.version, itemId, justification: justification.trim() }, 'Dérogation enregistrée.');
-    await settle(outcome, reload, () => {
+    // The form gives way to the item, now marked “Dérogation”: the focus goes there.
+    if (await settle(outcome, reload, () => {
       setWaiving(null);
       setJustification('');
-    });
+    }))
+      focusLater(`gate-item-${itemId}`);
+  };
+  const openWaiver = (itemId: string) => {
+    setWaiving(itemId);
+    setJustification('');
+    focusLater(`waive-${itemId}`);
+  };
+  const closeWaiver = (itemId: string) => {
+    setWaiving(null);
+    focusLater(`waive-open-${itemId}`);
   };
 
   if (!gate) return null;
@@ -303,7 +342,7 @@ function GateSection({ coop, can, reload }: SectionProps) {
       </p>
       <ul className="checklist" data-testid="gate-checklist">
         {gate.items.map((item) => (
-          <li key={item.id} className={`checklist__item checklist__item--${item.status.toLowerCase()}`}>
+          <li key={item.id} id={`gate-item-${item.id}`} tabIndex={-1} className={`checklist__item checklist__item--${item.status.toLowerCase()}`}>
             <span className="checklist__icon" aria-hidden="true">
               {item.status === 'SATISFIED' ? '✓' : item.status === 'WAIVED' ? '≈' : '○'}
             </span>
@@ -340,15 +379,15 @@ function GateSection({ coop, can, reload }: SectionProps) {
                         Au moins 10 caractères. La justification est visible des financeurs et des réseaux.
                       </p>
                     </div>
-                    <button type="submit" className="button button--small button--primary" disabled={justification.trim().length < 10 || pending !== null}>
+                    <SubmitButton className="button button--small button--primary" disabled={justification.trim().length < 10} busy={pending !== null}>
                       Accorder la dérogation
-                    </button>
-                    <button type="button" className="button button--small" onClick={() => setWaiving(null)}>
+                    </SubmitButton>
+                    <button type="button" className="button button--small" onClick={() => closeWaiver(item.id)}>
                       Annuler
                     </button>
                   </form>
                 ) : (
-                  <button type="button" className="button button--small" onClick={() => setWaiving(item.id)}>
+                  <button type="button" id={`waive-open-${item.id}`} className="button button--small" onClick={() => openWaiver(item.id)}>
                     Accorder une dérogation<span className="visually-hidden"> pour « {item.label} »</span>
                   </button>
                 )
@@ -384,9 +423,9 @@ function GateSection({ coop, can, reload }: SectionProps) {
             <label htmlFor="deliverable-title">Titre ou référence (facultatif)</label>
             <input id="deliverable-title" value={title} onChange={(e) => setTitle(e.target.value)} autoComplete="off" />
           </div>
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Enregistrer le livrable
-          </button>
+          </SubmitButton>
         </form>
       )}
       {coop.deliverables.length > 0 && (
@@ -550,22 +589,26 @@ function MembersSection({ coop, can, reload }: SectionProps) {
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
-    if (!organisation) return;
+    if (!organisation || pending) return;
     const outcome = await run(
       'addMember',
       { cooperationId: coop.id, expectedVersion: coop.version, organisationId: organisation.id, ...(role ? { role } : {}) },
       `${organisation.name} ajoutée aux membres.`,
     );
-    await settle(outcome, reload, () => {
+    // Added: the search field, emptied, takes the focus for the next member (refused: the focus
+    // stays on the button, what was chosen is kept).
+    if (await settle(outcome, reload, () => {
       setOrganisation(null);
       setPickerKey((k) => k + 1);
       setRole('');
-    });
+    }))
+      focusLater('member-org');
   };
   const designate = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const outcome = await run('designateMandataire', { cooperationId: coop.id, expectedVersion: coop.version, organisationId: mandataire }, 'Mandataire désigné.');
-    await settle(outcome, reload, () => setMandataire(''));
+    if (await settle(outcome, reload, () => setMandataire(''))) focusLater('mandataire');
   };
   const remove = async (event: FormEvent, organisationId: string, name: string) => {
     event.preventDefault();
@@ -666,9 +709,9 @@ function MembersSection({ coop, can, reload }: SectionProps) {
               </select>
             </div>
           )}
-          <button type="submit" className="button button--primary" disabled={!organisation || pending !== null}>
+          <SubmitButton className="button button--primary" disabled={!organisation} busy={pending !== null}>
             Ajouter le membre
-          </button>
+          </SubmitButton>
         </form>
       )}
       {can.memberCommands && coop.kind === 'GME' && (
@@ -685,9 +728,9 @@ function MembersSection({ coop, can, reload }: SectionProps) {
               ))}
             </select>
           </div>
-          <button type="submit" className="button" disabled={!mandataire || pending !== null}>
+          <SubmitButton disabled={!mandataire} busy={pending !== null}>
             Désigner le mandataire
-          </button>
+          </SubmitButton>
         </form>
       )}
     </Section>
@@ -1390,6 +1433,7 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   const [providerKey, setProviderKey] = useState(0);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = {
       cooperationId: coop.id,
       expectedVersion: coop.version,
@@ -1398,13 +1442,17 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
       ...(description.trim() ? { description: description.trim() } : {}),
       ...(provider ? { providerOrganisationId: provider.id } : {}),
     };
-    await settle(await run('recordSupport', input, 'Accompagnement enregistré.'), reload, () => {
-      setKind('');
-      setStart('');
-      setDescription('');
-      setProvider(null);
-      setProviderKey((k) => k + 1);
-    });
+    // Recorded: the form is emptied and its first field takes the focus for the next one.
+    if (
+      await settle(await run('recordSupport', input, 'Accompagnement enregistré.'), reload, () => {
+        setKind('');
+        setStart('');
+        setDescription('');
+        setProvider(null);
+        setProviderKey((k) => k + 1);
+      })
+    )
+      focusLater('s-kind');
   };
   return (
     <Section title="Accompagnement" id="accompagnement">
@@ -1436,9 +1484,9 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
           value={provider}
           onChange={setProvider}
         />
-        <button type="submit" className="button" disabled={!kind || !start || pending !== null}>
+        <SubmitButton disabled={!kind || !start} busy={pending !== null}>
           Enregistrer l’accompagnement
-        </button>
+        </SubmitButton>
       </form>
     </Section>
   );

@@ -4,7 +4,7 @@ import { ORGANISATIONS, REGISTER_ORGANISATION, type OrganisationHit } from '../a
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { Badge, ErrorBox, PageTitle, Section } from '../components/ui';
+import { Badge, ErrorBox, PageTitle, Section, SubmitButton } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
 import { departementName, regionName } from '../territory';
@@ -197,6 +197,7 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const found = validate(d);
     setErrors(found);
     if (found.length || !d.kind) return;
@@ -271,9 +272,9 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
           </div>
         </div>
         <div className="form__actions form__actions--start">
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Enregistrer l’organisation
-          </button>
+          </SubmitButton>
         </div>
       </form>
     </Section>
