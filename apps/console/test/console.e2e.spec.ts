@@ -1192,10 +1192,16 @@ describe('web console in Chromium', () => {
 
   // ---- Input the French way, refusals said at their field, focus kept ----
 
+  /** One sign-in per account for the API calls of these tests (sign-ins are limited per address). */
+  const tokens = new Map<string, Record<string, string>>();
   const headersOf = async (who: string) => {
+    const known = tokens.get(who);
+    if (known) return known;
     const r = await gql<{ login: { accessToken: string } }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: who, p: PASSWORD });
     expect(r.errors).toBeUndefined();
-    return { authorization: `Bearer ${r.data!.login.accessToken}` };
+    const headers = { authorization: `Bearer ${r.data!.login.accessToken}` };
+    tokens.set(who, headers);
+    return headers;
   };
   /** A cooperation proposed by Tremplin Travail through the API (optionally dated in the past). */
   const propose = async (kind: string, name: string, occurredAt?: string) => {
@@ -1417,5 +1423,171 @@ describe('web console in Chromium', () => {
       await funder.page.reload();
       await expect(funder.page.locator(`#coop-${essaimageId}`).getByRole('link', { name: /^Voir le détail/ }).textContent()).resolves.toBe('Voir le détail d’Essaimage de la recyclerie Tremplin');
     }
+  });
+
+  it('“Voir la situation au” a date before the cooperation existed says so and keeps the date field', async () => {
+    const proposedAt = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const id = await propose('GES', 'Groupe Initiative Emploi', proposedAt);
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    const date = page.getByLabel('Voir la situation au');
+    await date.fill(isoDaysFromToday(-40));
+    const missing = page.getByTestId('asof-missing');
+    await missing.waitFor();
+    await expect(missing.textContent()).resolves.toMatch(/^La coopération n’existait pas encore à cette date : elle a été proposée le (1er|\d{1,2}) \S+ \d{4}\.$/);
+    // Still the cooperation's page, with its date field, which kept the focus.
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Groupe Initiative Emploi');
+    await expect(page.getByRole('heading', { level: 1, name: 'Coopération indisponible' }).count()).resolves.toBe(0);
+    await page.waitForFunction(() => document.activeElement?.id === 'coop-asof');
+    await expect(descriptionOf(page, '#coop-asof')).resolves.toMatch(/^La coopération n’existait pas encore à cette date/);
+    await checkA11y(page, 'situation-avant-creation', { strict: true });
+    // A date after its proposal shows it; “Aujourd’hui” comes back to now.
+    await date.fill(isoDaysFromToday(-1));
+    await page.getByTestId('stage-label').getByText('Étape : Décision').waitFor();
+    await expect(missing.count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Aujourd’hui' }).click();
+    await page.getByTestId('gate-checklist').waitFor();
+  });
+
+  it('the keyboard focus lands somewhere sensible after each command and form, never on <body>', async () => {
+    const id = await propose('GME', 'Entretien des espaces verts du Parc du Petit Leroy');
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    /** Waits until the focus is on the element described (by id, id prefix and tag, or button text). */
+    const focusOn = (what: string, target: { id?: string; idPrefix?: string; tag?: string; button?: string }) =>
+      page
+        .waitForFunction(
+          (t) => {
+            const el = document.activeElement;
+            if (!el) return false;
+            if (t.id) return el.id === t.id;
+            if (t.idPrefix) return el.id.startsWith(t.idPrefix) && (!t.tag || el.tagName === t.tag);
+            return el.tagName === 'BUTTON' && el.textContent === t.button;
+          },
+          target,
+          { timeout: 5_000 },
+        )
+        .catch(async () => {
+          throw new Error(`focus expected on ${what}, found ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+        });
+
+    // Added: the emptied search field, ready for the next member.
+    const search = page.getByRole('combobox', { name: 'Structure à ajouter' });
+    await search.fill('petit pl');
+    await page.getByTestId('member-org-statut').getByText('1 structure trouvée').waitFor();
+    await search.press('Enter');
+    await recorded(page, () => page.getByRole('button', { name: 'Ajouter le membre' }).click());
+    await focusOn('the search field', { id: 'member-org' });
+    // Refused: the focus stays on the button, the choice is kept.
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== 'AddMember') return route.continue();
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: null, errors: [{ message: 'Cette structure est déjà membre de la coopération.', extensions: { code: 'MEMBER_ALREADY_PRESENT' } }] }) });
+    });
+    await search.fill('stains');
+    await page.getByTestId('member-org-statut').getByText('1 structure trouvée').waitFor();
+    await search.press('Enter');
+    await page.getByRole('button', { name: 'Ajouter le membre' }).click();
+    await page.getByTestId('announce-alert').getByText('Cette structure est déjà membre de la coopération.').waitFor();
+    await focusOn('“Ajouter le membre”', { button: 'Ajouter le membre' });
+    await expect(search.inputValue()).resolves.toBe('Régie de quartier de Stains');
+    await page.unroute('**/graphql');
+
+    // The mandataire: back on its field.
+    await page.getByLabel('Mandataire du groupement').selectOption(org.tremplin);
+    await recorded(page, () => page.getByRole('button', { name: 'Désigner le mandataire' }).click());
+    await focusOn('the mandataire field', { id: 'mandataire' });
+
+    // The waiver form: opened on its field, cancelled back to its button, granted on the item.
+    const open = page.getByRole('button', { name: /^Accorder une dérogation pour/ }).first();
+    const openId = await open.getAttribute('id');
+    const itemId = openId!.replace(/^waive-open-/, '');
+    await open.click();
+    await focusOn('the justification', { idPrefix: 'waive-', tag: 'TEXTAREA' });
+    await page.getByRole('button', { name: 'Annuler' }).click();
+    await focusOn('“Accorder une dérogation”', { id: openId! });
+    await page.locator(`[id="${openId}"]`).click();
+    await page.getByLabel('Justification de la dérogation').fill('Point examiné en comité de pilotage, sans objet pour ce groupement');
+    await recorded(page, () => page.getByRole('button', { name: 'Accorder la dérogation' }).click());
+    await focusOn('the item waived', { id: `gate-item-${itemId}` });
+    await expect(page.locator(`[id="gate-item-${itemId}"]`).textContent()).resolves.toContain('Dérogation');
+
+    // A deliverable: the button keeps the focus for the next one.
+    await page.getByLabel('Livrable', { exact: true }).selectOption('NOTE_DE_SYNTHESE');
+    await recorded(page, () => page.getByRole('button', { name: 'Enregistrer le livrable' }).click());
+    await focusOn('“Enregistrer le livrable”', { button: 'Enregistrer le livrable' });
+
+    // The network records a support: the emptied form's first field.
+    const network = await newPage();
+    await signIn(network.page, email.network);
+    await network.page.goto(`${base}/cooperations/${id}`);
+    await network.page.getByLabel('Type d’accompagnement').selectOption('NETWORK');
+    await network.page.getByLabel('Depuis le').fill('2026-02-02');
+    await network.page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
+    await network.page.getByTestId('announce-polite').getByText('Accompagnement enregistré.').waitFor();
+    await network.page.waitForFunction(() => document.activeElement?.id === 's-kind', null, { timeout: 5_000 });
+
+    // An operator registers an organisation: the button keeps the focus.
+    const admin = await newPage();
+    await signIn(admin.page, ADMIN_EMAIL);
+    await admin.page.goto(`${base}/administration/organisations`);
+    const form = admin.page.getByTestId('register-organisation-form');
+    await form.getByLabel('Nom de l’organisation').fill('Confluences');
+    await form.getByLabel('Type d’organisation').selectOption('ACI');
+    await form.getByLabel('Région').selectOption('11');
+    await form.getByLabel('Département').selectOption('93');
+    await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
+    await admin.page.getByTestId('announce-polite').getByText('Organisation « Confluences » enregistrée dans l’annuaire.').waitFor();
+    await admin.page.waitForFunction(() => document.activeElement?.textContent === 'Enregistrer l’organisation', null, { timeout: 5_000 });
+  });
+
+  it('dashboard: the “as of” caption shows the date chosen; the stalled list says it shows the first 20 and links to them all, and explains an empty list (past date, member)', async () => {
+    // 21 cooperations proposed 200 days ago and left there: stalled (no fact for 90 days).
+    const longAgo = new Date(Date.now() - 200 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const stalledIds: string[] = [];
+    for (let i = 1; i <= 21; i++) stalledIds.push(await propose('GIE', `Groupement en sommeil n° ${i}`, longAgo));
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    const { page } = await newPage();
+    await signIn(page, email.network);
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord régional' }).waitFor();
+    const count = Number(await page.getByTestId('kpi-stalled').textContent());
+    expect(count).toBeGreaterThanOrEqual(21);
+    const stalled = page.locator('#arret');
+    await stalled.getByRole('heading', { name: `Coopérations à l’arrêt (${count})` }).waitFor();
+    await expect(stalled.getByTestId('stalled-explanation').textContent()).resolves.toBe(`Les 20 premières sur ${count} :`);
+    await expect(stalled.getByTestId('stalled-list').locator('li').count()).resolves.toBe(20);
+    await checkA11y(page, 'tableau-de-bord-arret', { strict: true });
+    // The full list: the cooperations list with the same filter.
+    await stalled.getByRole('link', { name: `Voir les ${count} coopérations à l’arrêt` }).click();
+    await page.getByRole('heading', { level: 1, name: 'Coopérations' }).waitFor();
+    await page.getByTestId('stalled-filter').getByText('Coopérations en cours sans aucun fait depuis 90 jours (Île-de-France).').waitFor();
+    await expect(page.getByTestId('cooperation-list').locator('tbody tr').count()).resolves.toBe(count);
+    await expect(page.getByTestId('cooperation-count').textContent()).resolves.toBe(`${count} coopérations affichées`);
+    for (const id of stalledIds.slice(0, 3)) await page.getByTestId('cooperation-list').locator(`a[href="/cooperations/${id}"]`).waitFor();
+    await page.getByRole('button', { name: 'Voir toutes les coopérations' }).click();
+    await page.waitForFunction(() => window.location.search === '');
+    await page.getByTestId('stalled-filter').waitFor({ state: 'detached' });
+
+    // A past date: the date chosen in the caption (not the next day), and why no list.
+    await page.goto(`${base}/reseau`);
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord régional' }).waitFor();
+    await page.getByLabel('Situation au').fill('2026-01-15');
+    await page.getByTestId('funnel').getByText('Coopérations en cours par étape et par type, Île-de-France, au 15 janvier 2026').waitFor();
+    // 95 days ago, the 21 were already stalled: counted, not listed.
+    await page.getByLabel('Situation au').fill(isoDaysFromToday(-95));
+    await expect(page.locator('#arret').getByTestId('stalled-explanation').textContent()).resolves.toBe(
+      'Elles sont comptées à cette date ; leur liste n’existe que pour la situation d’aujourd’hui (bouton « Revenir à aujourd’hui »).',
+    );
+
+    // A member counts the région's stalled cooperations but reads only its own.
+    const member = await newPage();
+    await signIn(member.page, email.petitPlus);
+    await member.page.getByRole('link', { name: 'Statistiques régionales' }).click();
+    await member.page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
+    await member.page.locator('#arret').getByTestId('stalled-explanation').getByText(`Aucune de ces ${count} coopérations n’est ouverte à votre structure : elles sont comptées sans être nommées.`).waitFor();
   });
 });

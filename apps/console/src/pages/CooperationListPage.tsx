@@ -3,9 +3,9 @@ import { useQuery } from '@apollo/client/react';
 import { COOPERATIONS, type CooperationFilter } from '../api';
 import { Badge, ErrorBox, Loading, PageTitle } from '../components/ui';
 import { frenchMessage } from '../errors';
-import { formatDate } from '../format';
+import { formatDate, formatNumber, plural } from '../format';
 import { KINDS, STAGES, cooperationKindLabelsFr, kindShortFr, stageLabelsFr } from '../labels';
-import { Link } from '../router';
+import { Link, useRouter } from '../router';
 import { useSession } from '../session-context';
 import { regionName } from '../territory';
 
@@ -14,12 +14,30 @@ const PAGE = 50;
 export const statusTone = (status: string | null | undefined) =>
   status === 'ACTIVE' ? 'info' : status === 'CLOSED' ? 'ok' : status === 'ABANDONED' ? 'danger' : 'neutral';
 
+/** The list's filter from the address (only what the dashboard links to: région and stalled days). */
+export function filterFromSearch(search: URLSearchParams): CooperationFilter {
+  const filter: CooperationFilter = {};
+  const region = search.get('region');
+  if (region && /^\d{2}$/.test(region)) filter.region = region;
+  const days = search.get('arret');
+  if (days && /^\d{1,5}$/.test(days)) {
+    filter.stalledForDays = Number(days);
+    filter.status = 'ACTIVE';
+  }
+  return filter;
+}
+
 export function CooperationListPage() {
   const { session } = useSession();
   const member = session.user.role === 'MEMBER';
-  const [filter, setFilter] = useState<CooperationFilter>({});
+  const { search, navigate } = useRouter();
+  // Reached from the dashboard's stalled cooperations: ?region=11&arret=90 (active, no fact for 90 days).
+  const [filter, setFilter] = useState<CooperationFilter>(() => filterFromSearch(search));
   const { data, loading, error, fetchMore } = useQuery(COOPERATIONS, { variables: { first: PAGE, filter }, fetchPolicy: 'cache-and-network' });
   const edges = data?.cooperations.edges ?? [];
+  // The API gives pages, not a total: say how many are shown, and whether more follow.
+  const more = data?.cooperations.pageInfo.hasNextPage ?? false;
+  const shownCount = `${plural(edges.length, 'coopération affichée', 'coopérations affichées')}${more ? ' ; d’autres correspondent à ces critères (« Afficher plus de coopérations », en bas de la liste)' : ''}`;
   const set = (key: keyof CooperationFilter) => (value: string) => setFilter((f) => ({ ...f, [key]: value || undefined }));
 
   return (
@@ -68,6 +86,21 @@ export function CooperationListPage() {
           </select>
         </div>
       </form>
+      {filter.stalledForDays !== undefined && (
+        <p className="notice notice--row" data-testid="stalled-filter">
+          Coopérations en cours sans aucun fait depuis {formatNumber(filter.stalledForDays)} jours{filter.region ? ` (${regionName(filter.region)})` : ''}.
+          <button
+            type="button"
+            className="button button--small"
+            onClick={() => {
+              setFilter(({ stalledForDays: _days, region: _region, ...rest }) => rest);
+              navigate('/cooperations', { replace: true });
+            }}
+          >
+            Voir toutes les coopérations
+          </button>
+        </p>
+      )}
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
       {loading && !data && <Loading what="des coopérations" />}
       {data && edges.length === 0 && (
@@ -81,10 +114,15 @@ export function CooperationListPage() {
         </div>
       )}
       {edges.length > 0 && (
+        <p className="hint" role="status" data-testid="cooperation-count">
+          {shownCount}
+        </p>
+      )}
+      {edges.length > 0 && (
         <div className="table-wrap" tabIndex={0}>
           <table className="table" data-testid="cooperation-list">
             <caption className="visually-hidden">
-              {member ? 'Coopérations de votre structure' : 'Coopérations'} : {edges.length} affichées
+              {member ? 'Coopérations de votre structure' : 'Coopérations'} : {shownCount}
             </caption>
             <thead>
               <tr>

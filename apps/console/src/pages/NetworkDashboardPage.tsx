@@ -119,7 +119,7 @@ export function NetworkDashboardPage() {
       </form>
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
       {loading && !dashboard && <Loading what="du tableau de bord" />}
-      {dashboard && <Dashboard d={dashboard} region={region} asOf={asOf} />}
+      {dashboard && <Dashboard d={dashboard} region={region} asOf={asOf} restricted={!live} />}
       {!asOf && live && (
         <Section title="Activité en direct" id="activite">
           {feed.length === 0 ? (
@@ -140,11 +140,14 @@ export function NetworkDashboardPage() {
   );
 }
 
-function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: string; asOf: string }) {
+/** How many stalled cooperations are listed by name (all of them are counted). */
+const STALLED_LISTED = 20;
+
+function Dashboard({ d, region, asOf, restricted }: { d: RegionalDashboardView; region: string; asOf: string; restricted: boolean }) {
   const count = (status: string) => d.byStatus.find((s) => s.status === status)?.count ?? 0;
   const stageTotals = STAGES.map((stage) => ({ stage, count: d.byKindStage.filter((r) => r.stage === stage).reduce((s, r) => s + r.count, 0) }));
   const stalled = useQuery(COOPERATIONS, {
-    variables: { first: 20, filter: { region, status: 'ACTIVE', stalledForDays: d.stalled.days } },
+    variables: { first: STALLED_LISTED, filter: { region, status: 'ACTIVE', stalledForDays: d.stalled.days } },
     skip: Boolean(asOf) || d.stalled.count === 0,
     fetchPolicy: 'network-only',
   });
@@ -182,7 +185,7 @@ function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: stri
       <div className="grid-2">
         <Section title="Entonnoir des étapes" id="entonnoir">
           <EChart
-            caption={`Coopérations en cours par étape et par type, ${d.regionName}, au ${formatDate(d.asOf)}`}
+            caption={`Coopérations en cours par étape et par type, ${d.regionName}, au ${formatDate(asOf || d.asOf)}`}
             label={`Coopérations en cours par étape : ${stageTotals.map((s) => `${stageLabelsFr[s.stage]} ${s.count}`).join(', ')}`}
             height={260}
             option={{
@@ -260,18 +263,19 @@ function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: stri
         <Section title="Raisons d’abandon" id="abandons">
           {d.abandonmentReasons.length === 0 ? <p className="muted">Aucun abandon.</p> : <KeyCountTable rows={d.abandonmentReasons} header="Raison" visible />}
         </Section>
-        <Section title={`Coopérations à l’arrêt (${d.stalled.count})`} id="arret">
-          <p className="muted small">En cours, sans aucun fait depuis {d.stalled.days} jours.</p>
-          {d.stalled.count === 0 && <p>Aucune.</p>}
-          {stalled.data && (
-            <ul className="plain-list">
-              {stalled.data.cooperations.edges.map(({ node }) => (
-                <li key={node.id}>
-                  <Link to={`/cooperations/${node.id}`}>{node.name}</Link> — {node.stageLabel}, dernier fait le {formatDate(node.lastEventAt)}
-                </li>
-              ))}
-            </ul>
-          )}
+        <Section title={`Coopérations à l’arrêt (${formatNumber(d.stalled.count)})`} id="arret">
+          <p className="muted small">
+            En cours, sans aucun fait depuis {d.stalled.days} jours{asOf ? ` au ${formatDate(asOf)}` : ''}.
+          </p>
+          <StalledList
+            count={d.stalled.count}
+            days={d.stalled.days}
+            region={region}
+            asOf={asOf}
+            restricted={restricted}
+            edges={stalled.data?.cooperations.edges ?? null}
+            more={stalled.data?.cooperations.pageInfo.hasNextPage ?? false}
+          />
         </Section>
         <Section title="Insertion" id="insertion">
           {d.insertion.length === 0 ? (
@@ -335,6 +339,71 @@ function Dashboard({ d, region, asOf }: { d: RegionalDashboardView; region: stri
         </Section>
       </div>
     </div>
+  );
+}
+
+/**
+ * The stalled cooperations by name, saying what the list leaves out: beyond the first ones (with a
+ * link to them all), at a past date (the list is today's only), and those a member or a funder
+ * may not read (counted in the région, not named).
+ */
+function StalledList({
+  count,
+  days,
+  region,
+  asOf,
+  restricted,
+  edges,
+  more,
+}: {
+  count: number;
+  days: number;
+  region: string;
+  asOf: string;
+  restricted: boolean;
+  edges: { node: { id: string; name: string; stageLabel: string; lastEventAt: string } }[] | null;
+  more: boolean;
+}) {
+  if (count === 0) return <p>Aucune.</p>;
+  if (asOf)
+    return (
+      <p data-testid="stalled-explanation">
+        Elles sont comptées à cette date ; leur liste n’existe que pour la situation d’aujourd’hui (bouton « Revenir à aujourd’hui »).
+      </p>
+    );
+  if (!edges) return <Loading what="des coopérations à l’arrêt" />;
+  const all = `/cooperations?region=${encodeURIComponent(region)}&arret=${days}`;
+  return (
+    <>
+      {more ? (
+        <p data-testid="stalled-explanation">
+          Les {formatNumber(edges.length)} premières sur {formatNumber(count)} :
+        </p>
+      ) : (
+        edges.length < count &&
+        restricted && (
+          <p data-testid="stalled-explanation">
+            {edges.length === 0
+              ? `Aucune de ces ${formatNumber(count)} coopérations n’est ouverte à votre structure : elles sont comptées sans être nommées.`
+              : `${formatNumber(edges.length)} sur ${formatNumber(count)} sont ouvertes à votre structure et listées ici ; les autres sont comptées sans être nommées.`}
+          </p>
+        )
+      )}
+      {edges.length > 0 && (
+        <ul className="plain-list" data-testid="stalled-list">
+          {edges.map(({ node }) => (
+            <li key={node.id}>
+              <Link to={`/cooperations/${node.id}`}>{node.name}</Link> — {node.stageLabel}, dernier fait le {formatDate(node.lastEventAt)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {more && (
+        <p>
+          <Link to={all}>Voir les {formatNumber(count)} coopérations à l’arrêt</Link>
+        </p>
+      )}
+    </>
   );
 }
 
