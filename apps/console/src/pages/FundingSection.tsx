@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
-import { Section } from '../components/ui';
+import { ErrorSummary } from '../components/ErrorSummary';
+import { Section, SubmitButton } from '../components/ui';
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
+import { amountError, grantErrors, type GrantDraft, type GrantField } from '../funding';
+import type { FieldError } from '../market';
 
 type Coop = CooperationView;
 type Funding = Coop['fundings'][number];
@@ -127,17 +130,25 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
   const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
   const [amount, setAmount] = useState('');
   const [on, setOn] = useState(todayIso());
+  const [error, setError] = useState<string | null>(null);
   const first = useFocusOnOpen<HTMLInputElement>();
   const value = parseEuros(amount);
   const remaining = funding.amount - funding.disbursed;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
+    const problem = amountError(amount, 'montant versé') ?? (on ? null : 'Indiquez la date du versement.');
+    setError(problem);
+    if (problem) {
+      first.current?.focus();
+      return;
+    }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, amount: value, disbursedOn: on };
     const outcome = await run('recordDisbursement', input, `Versement de ${formatEuros(value)} enregistré pour « ${funding.programme} ».`);
     if (await settle(outcome, reload, () => setAmount(''))) onDone();
   };
   return (
-    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Versement pour « ${funding.programme} »`} data-testid="disbursement-form">
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Versement pour « ${funding.programme} »`} noValidate data-testid="disbursement-form">
       <p className="hint" id={`${id}-reste`}>
         Reste à verser : {formatEuros(remaining)}.
       </p>
@@ -150,18 +161,23 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
           autoComplete="off"
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
-          aria-describedby={`${id}-reste`}
-          aria-invalid={amount !== '' && !(value > 0) ? true : undefined}
+          aria-describedby={`${id}-reste${error ? ` ${id}-amount-erreur` : ''}`}
+          aria-invalid={error ? true : undefined}
         />
+        {error && (
+          <p id={`${id}-amount-erreur`} className="field__error" data-testid="disbursement-amount-erreur">
+            {error}
+          </p>
+        )}
       </div>
       <div className="field">
         <label htmlFor={`${id}-on`}>Date du versement</label>
         <input id={`${id}-on`} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} />
       </div>
       <div className="funding__buttons">
-        <button type="submit" className="button button--small button--primary" disabled={!(value > 0) || !on || pending !== null}>
+        <SubmitButton className="button button--small button--primary" busy={pending !== null}>
           Enregistrer le versement
-        </button>
+        </SubmitButton>
         <button type="button" className="button button--small" onClick={onDone}>
           Annuler
         </button>
@@ -177,6 +193,7 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
   const first = useFocusOnOpen<HTMLInputElement>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, endedOn: on, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     const outcome = await run('endFunding', input, `Financement « ${funding.programme} » terminé.`);
     if (await settle(outcome, reload, () => setReason(''))) onDone();
@@ -195,9 +212,9 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
         <textarea id={`${id}-reason`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
       </div>
       <div className="funding__buttons">
-        <button type="submit" className="button button--small button--danger" disabled={!on || pending !== null}>
+        <SubmitButton className="button button--small button--danger" disabled={!on} busy={pending !== null}>
           Confirmer la fin du financement
-        </button>
+        </SubmitButton>
         <button type="button" className="button button--small" onClick={onDone}>
           Annuler
         </button>
@@ -210,17 +227,23 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
 function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; reload: Reload }) {
   const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
   const [open, setOpen] = useState(false);
-  const empty = { programme: '', amount: '', start: '', end: '' };
+  const empty: GrantDraft = { programme: '', amount: '', start: '', end: '' };
   const [g, setG] = useState(empty);
+  const [errors, setErrors] = useState<FieldError<GrantField>[]>([]);
   const toggle = useRef<HTMLButtonElement>(null);
-  const value = parseEuros(g.amount);
-  const periodOk = g.start !== '' && (g.end === '' || g.end >= g.start);
   const close = () => {
     setOpen(false);
+    setErrors([]);
     setTimeout(() => toggle.current?.focus(), 0);
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
+    // Checked here, each mistake said at its field (the button is never silently disabled).
+    const found = grantErrors(g);
+    setErrors(found);
+    if (found.length) return;
+    const value = parseEuros(g.amount);
     const fundingId = crypto.randomUUID();
     const input = {
       cooperationId: coop.id,
@@ -240,7 +263,7 @@ function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; r
       <button type="button" ref={toggle} className="button" aria-expanded={open} aria-controls={open ? 'grant-form' : undefined} onClick={() => (open ? close() : setOpen(true))}>
         Accorder un financement
       </button>
-      {open && <GrantFields g={g} setG={setG} value={value} periodOk={periodOk} busy={pending !== null} onSubmit={(e) => void submit(e)} onCancel={close} />}
+      {open && <GrantFields g={g} setG={setG} errors={errors} busy={pending !== null} onSubmit={(e) => void submit(e)} onCancel={close} />}
     </div>
   );
 }
@@ -248,27 +271,45 @@ function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; r
 function GrantFields({
   g,
   setG,
-  value,
-  periodOk,
+  errors,
   busy,
   onSubmit,
   onCancel,
 }: {
-  g: { programme: string; amount: string; start: string; end: string };
-  setG: (update: (g: { programme: string; amount: string; start: string; end: string }) => { programme: string; amount: string; start: string; end: string }) => void;
-  value: number;
-  periodOk: boolean;
+  g: GrantDraft;
+  setG: (update: (g: GrantDraft) => GrantDraft) => void;
+  errors: FieldError<GrantField>[];
   busy: boolean;
   onSubmit: (event: FormEvent) => void;
   onCancel: () => void;
 }) {
   const first = useFocusOnOpen<HTMLInputElement>();
-  const set = (key: 'programme' | 'amount' | 'start' | 'end') => (text: string) => setG((x) => ({ ...x, [key]: text }));
+  const set = (key: GrantField) => (text: string) => setG((x) => ({ ...x, [key]: text }));
+  const errorOf = (field: GrantField) => errors.find((e) => e.field === field)?.message;
+  /** The field's hint and error, as its description. */
+  const describedBy = (field: GrantField, hint?: string) => [hint, errorOf(field) ? `grant-${field}-erreur` : ''].filter(Boolean).join(' ') || undefined;
+  const fieldError = (field: GrantField) =>
+    errorOf(field) ? (
+      <p id={`grant-${field}-erreur`} className="field__error" data-testid={`grant-${field}-erreur`}>
+        {errorOf(field)}
+      </p>
+    ) : null;
+  const invalid = (field: GrantField) => (errorOf(field) ? true : undefined);
   return (
-    <form id="grant-form" className="inline-form" onSubmit={onSubmit} aria-label="Accorder un financement" data-testid="grant-form">
+    <form id="grant-form" className="inline-form" onSubmit={onSubmit} aria-label="Accorder un financement" noValidate data-testid="grant-form">
+      <ErrorSummary errors={errors} testId="grant-errors" />
       <div className="field">
         <label htmlFor="grant-programme">Programme ou dispositif</label>
-        <input id="grant-programme" ref={first} autoComplete="off" value={g.programme} onChange={(e) => set('programme')(e.target.value)} />
+        <input
+          id="grant-programme"
+          ref={first}
+          autoComplete="off"
+          value={g.programme}
+          onChange={(e) => set('programme')(e.target.value)}
+          aria-invalid={invalid('programme')}
+          aria-describedby={describedBy('programme')}
+        />
+        {fieldError('programme')}
       </div>
       <div className="field">
         <label htmlFor="grant-amount">Montant accordé (€)</label>
@@ -278,25 +319,36 @@ function GrantFields({
           autoComplete="off"
           value={g.amount}
           onChange={(e) => set('amount')(e.target.value)}
-          aria-describedby="grant-amount-aide"
-          aria-invalid={g.amount !== '' && !(value >= 0) ? true : undefined}
+          aria-describedby={describedBy('amount', 'grant-amount-aide')}
+          aria-invalid={invalid('amount')}
         />
         <p id="grant-amount-aide" className="hint">
           En euros, par exemple 45 000 ou 12 500,50.
         </p>
+        {fieldError('amount')}
       </div>
       <div className="field">
         <label htmlFor="grant-start">Début de la période</label>
-        <input id="grant-start" type="date" value={g.start} onChange={(e) => set('start')(e.target.value)} />
+        <input id="grant-start" type="date" value={g.start} onChange={(e) => set('start')(e.target.value)} aria-invalid={invalid('start')} aria-describedby={describedBy('start')} />
+        {fieldError('start')}
       </div>
       <div className="field">
         <label htmlFor="grant-end">Fin de la période (facultatif)</label>
-        <input id="grant-end" type="date" min={g.start || undefined} value={g.end} onChange={(e) => set('end')(e.target.value)} />
+        <input
+          id="grant-end"
+          type="date"
+          min={g.start || undefined}
+          value={g.end}
+          onChange={(e) => set('end')(e.target.value)}
+          aria-invalid={invalid('end')}
+          aria-describedby={describedBy('end')}
+        />
+        {fieldError('end')}
       </div>
       <div className="funding__buttons">
-        <button type="submit" className="button button--primary" disabled={!g.programme.trim() || !(value > 0) || !periodOk || busy}>
+        <SubmitButton className="button button--primary" busy={busy}>
           Accorder le financement
-        </button>
+        </SubmitButton>
         <button type="button" className="button" onClick={onCancel}>
           Annuler
         </button>
