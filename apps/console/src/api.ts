@@ -129,6 +129,9 @@ export interface CooperationView {
   abandonReason: string | null;
   abandonReasonText: string | null;
   closeOutcome: string | null;
+  /** The cooperation this one renews, and the one that renewed it. */
+  renewedFrom: string | null;
+  successorId: string | null;
   gate: { stage: string; stageLabel: string; satisfied: boolean; items: GateItemView[] } | null;
   members: MemberView[];
   market: {
@@ -174,6 +177,17 @@ export interface CooperationView {
   structure: { siren: string; legalForm: string | null } | null;
   /** Le Rameau evaluation steps recorded, oldest first. */
   evaluations: { step: string; stepLabel: string; summary: string; recordedAt: string }[];
+  /** Supports (accompagnements) recorded, oldest period first. */
+  supports: {
+    supportId: string;
+    kind: string;
+    kindLabel: string;
+    providerOrganisationId: string | null;
+    provider: { name: string } | null;
+    periodStart: string;
+    periodEnd: string | null;
+    description: string | null;
+  }[];
   /** Lessons learned, with the essaimage potential. */
   lessons: { lessonId: string; text: string; essaimagePotential: string | null; essaimagePotentialLabel: string | null; recordedAt: string }[];
 }
@@ -181,7 +195,7 @@ export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { 
   query Cooperation($id: ID!, $asOf: String) {
     cooperation(id: $id, asOf: $asOf) {
       id asOf version name kind kindLabel stage stageLabel status proposedAt regionCode departementCodes sectors objectives
-      leadOrganisationId mandataireId gmeForm abandonReason abandonReasonText closeOutcome
+      leadOrganisationId mandataireId gmeForm abandonReason abandonReasonText closeOutcome renewedFrom successorId
       gate { stage stageLabel satisfied items { id label status advisory waivable deliverableKinds satisfiedBy justification } }
       members { ${MEMBER_FIELDS} }
       market { buyerName cpvCode amountExclVat durationMonths bidDeadline outcome startDate procedures { code label } lots { number label } }
@@ -195,6 +209,7 @@ export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { 
       structure { siren legalForm }
       evaluations { step stepLabel summary recordedAt }
       lessons { lessonId text essaimagePotential essaimagePotentialLabel recordedAt }
+      supports { supportId kind kindLabel providerOrganisationId provider { name } periodStart periodEnd description }
     }
   }
 `;

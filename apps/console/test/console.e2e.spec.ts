@@ -1590,4 +1590,127 @@ describe('web console in Chromium', () => {
     await member.page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
     await member.page.locator('#arret').getByTestId('stalled-explanation').getByText(`Aucune de ces ${count} coopérations n’est ouverte à votre structure : elles sont comptées sans être nommées.`).waitFor();
   });
+
+  it('funding forms: an end before the start, an amount of 0 or with three decimals are said in visible French messages at their field; cents are kept', async () => {
+    const id = await propose('GIE', 'GIE La Table de Cana');
+    const { page } = await newPage();
+    await signIn(page, email.funder);
+    // A funder reads only what it funds: a first grant through the API opens the cooperation to it.
+    const first = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
+      input: { cooperationId: id, funderOrganisationId: org.region, programme: 'Amorçage', amount: 1000, period: { start: '2026-01-01' } },
+    }, funderHeaders);
+    expect(first.errors).toBeUndefined();
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByRole('button', { name: 'Accorder un financement', exact: true }).click();
+    const form = page.getByTestId('grant-form');
+    await form.getByLabel('Programme ou dispositif').fill('Fonds de confiance');
+    await form.getByLabel('Montant accordé (€)').fill('0');
+    await form.getByLabel('Début de la période').fill('2026-03-01');
+    await form.getByLabel('Fin de la période (facultatif)').fill('2026-02-01');
+    const before = await versionOf(page);
+    await form.getByRole('button', { name: 'Accorder le financement' }).click();
+    const errors = page.getByTestId('grant-errors');
+    await errors.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'grant-errors');
+    await expect(errors.locator('li').allTextContents()).resolves.toEqual(['Le montant accordé doit être supérieur à zéro.', 'La fin de la période ne peut pas précéder son début.']);
+    await expect(page.getByTestId('grant-end-erreur').textContent()).resolves.toBe('La fin de la période ne peut pas précéder son début.');
+    await expect(descriptionOf(page, '#grant-amount')).resolves.toBe('En euros, par exemple 45 000 ou 12 500,50. Le montant accordé doit être supérieur à zéro.');
+    await checkA11y(page, 'financement-erreurs', { strict: true });
+    await form.getByLabel('Montant accordé (€)').fill('12 500,505');
+    await form.getByRole('button', { name: 'Accorder le financement' }).click();
+    await page.getByTestId('grant-amount-erreur').getByText('Le montant accordé s’écrit en euros, avec au plus deux décimales (par exemple 45 000 ou 12 500,50).').waitFor();
+    expect(await versionOf(page)).toBe(before);
+    await form.getByLabel('Montant accordé (€)').fill('12 500,50');
+    await form.getByLabel('Fin de la période (facultatif)').fill('2026-12-31');
+    await recorded(page, () => form.getByRole('button', { name: 'Accorder le financement' }).click());
+    const line = page.locator('#financements li.funding', { hasText: 'Fonds de confiance' });
+    await line.getByText('12\u202f500,50\u00a0€ (versé : 0\u00a0€)').waitFor();
+
+    // A disbursement of 0: said at the field; 0,50 € is recorded and shown as such.
+    await page.getByRole('button', { name: 'Enregistrer un versement pour « Fonds de confiance »' }).click();
+    const disbursement = page.getByTestId('disbursement-form');
+    await disbursement.getByLabel('Montant versé (€)').fill('0');
+    await disbursement.getByRole('button', { name: 'Enregistrer le versement' }).click();
+    await page.getByTestId('disbursement-amount-erreur').getByText('Le montant versé doit être supérieur à zéro.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="disbursement-form"]') !== null && document.activeElement?.getAttribute('aria-invalid') === 'true');
+    await recorded(page, async () => {
+      await disbursement.getByLabel('Montant versé (€)').fill('0,50');
+      await disbursement.getByRole('button', { name: 'Enregistrer le versement' }).click();
+    });
+    await line.getByText('12\u202f500,50\u00a0€ (versé : 0,50\u00a0€)').waitFor();
+  });
+
+  it('a closed cooperation is renewed from the console by its lead organisation: confirmation, then the new cooperation, linked both ways', async () => {
+    const id = await propose('GME', 'Espaces verts du Parc du Petit Leroy 2023');
+    const headers = await headersOf(email.member);
+    for (const [mutation, input] of [
+      ['addMember', { organisationId: org.petitPlus }],
+      ['recordMarket', { buyerName: 'Ville de Gennevilliers', procedures: ['PRIVATE_CONTRACT'], amountExclVat: 50000, durationMonths: 12 }],
+      ['recordMarketOutcome', { outcome: 'LOST' }],
+    ] as const) {
+      const type = `${mutation[0].toUpperCase()}${mutation.slice(1)}Input`;
+      const r = await gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { version } }`, { input: { cooperationId: id, ...input } }, headers);
+      expect(r.errors).toBeUndefined();
+    }
+    // A cotraitant may not renew it.
+    const other = await newPage();
+    await signIn(other.page, email.petitPlus);
+    await other.page.goto(`${base}/cooperations/${id}`);
+    await other.page.getByTestId('cooperation-page').waitFor();
+    await expect(other.page.getByTestId('renew-form').count()).resolves.toBe(0);
+
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    const form = page.getByTestId('renew-form');
+    await form.waitFor();
+    await expect(form.getByLabel('Nom de la nouvelle coopération').inputValue()).resolves.toBe('Espaces verts du Parc du Petit Leroy 2023');
+    await form.getByLabel('Nom de la nouvelle coopération').fill('Espaces verts du Parc du Petit Leroy 2026');
+    await expect(form.getByLabel('Reprendre les membres (2 structures)').isChecked()).resolves.toBe(true);
+    const renew = form.getByRole('button', { name: 'Renouveler la coopération' });
+    await renew.click();
+    const dialog = page.getByRole('dialog', { name: 'Renouveler « Espaces verts du Parc du Petit Leroy 2023 » ?' });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain('Une nouvelle coopération « Espaces verts du Parc du Petit Leroy 2026 » sera créée à l’étape « Décision », avec les mêmes membres (2 structures).');
+    await checkA11y(page, 'renouvellement-confirmation', { strict: true });
+    // Cancelled: nothing happens, the focus is back on the button.
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Renouveler la coopération');
+    await renew.click();
+    await dialog.getByRole('button', { name: 'Créer la nouvelle coopération' }).click();
+    // The new cooperation, at DECISION, with the members, pointing back.
+    await page.getByRole('heading', { level: 1, name: 'Espaces verts du Parc du Petit Leroy 2026' }).waitFor();
+    const successor = page.url().split('/cooperations/')[1].split('?')[0];
+    expect(successor).not.toBe(id);
+    await page.getByTestId('announce-polite').getByText('La coopération « Espaces verts du Parc du Petit Leroy 2026 » est créée : elle renouvelle « Espaces verts du Parc du Petit Leroy 2023 ».').waitFor();
+    await expect(page.getByTestId('stage-label').textContent()).resolves.toBe('Étape : Décision');
+    await page.getByTestId('members-table').getByRole('rowheader', { name: /Le Petit Plus/ }).waitFor();
+    await expect(page.getByTestId('renewal-links').getByRole('link', { name: 'voir la coopération précédente' }).getAttribute('href')).resolves.toBe(`/cooperations/${id}`);
+    // The closed one now points to its successor and cannot be renewed twice.
+    await page.getByTestId('renewal-links').getByRole('link', { name: 'voir la coopération précédente' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Espaces verts du Parc du Petit Leroy 2023' }).waitFor();
+    await expect(page.getByTestId('renewal-links').getByRole('link', { name: 'voir la coopération qui lui succède' }).getAttribute('href')).resolves.toBe(`/cooperations/${successor}`);
+    await expect(page.getByTestId('renew-form').count()).resolves.toBe(0);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('supports recorded by a network are listed on the cooperation page, for every reader', async () => {
+    const id = await propose('PTCE', 'Pôle cité PHARES');
+    const r = await gql(`mutation($input: RecordSupportInput!) { recordSupport(input: $input) { version } }`, {
+      input: { cooperationId: id, kind: 'DLA', period: { start: '2026-03-01', end: '2026-06-30' }, providerOrganisationId: org.grafie, description: 'Diagnostic partagé' },
+    }, await headersOf(email.network));
+    expect(r.errors).toBeUndefined();
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    const supports = page.getByTestId('supports');
+    await supports.waitFor();
+    await expect(supports.locator('li').allTextContents()).resolves.toEqual([
+      "Dispositif local d'accompagnement (DLA) par GRAFIE, du 1er mars 2026 au 30 juin 2026 — Diagnostic partagé",
+    ]);
+    // A member reads them; only networks record them.
+    await expect(page.locator('#accompagnement form').count()).resolves.toBe(0);
+    await checkA11y(page, 'accompagnements', { strict: true });
+  });
 });

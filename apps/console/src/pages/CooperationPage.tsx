@@ -7,6 +7,7 @@ import { OrganisationCombobox, type PickedOrganisation } from '../components/Org
 import { Stepper } from '../components/Stepper';
 import { StageFactsSection } from './StageFactsSection';
 import { FundingSection } from './FundingSection';
+import { RenewSection } from './RenewSection';
 import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
@@ -73,6 +74,8 @@ export interface Abilities {
   funding: boolean;
   /** Why lifecycle buttons are unavailable, when they are. */
   lifecycleReason: string | null;
+  /** A closed cooperation, not yet renewed, may be renewed by its lead organisation or mandataire. */
+  renew: boolean;
 }
 
 export function abilitiesFor(role: Role, organisationId: string | null, coop: Coop): Abilities {
@@ -88,6 +91,7 @@ export function abilitiesFor(role: Role, organisationId: string | null, coop: Co
     networkCommands: role === 'NETWORK' && active,
     funding: role === 'FUNDER' && organisationId !== null && active,
     lifecycleReason,
+    renew: steering && coop.status === 'CLOSED' && !coop.successorId,
   };
 }
 
@@ -138,7 +142,7 @@ export function CooperationPage({ id }: { id: string }) {
       </div>
     );
   if (!coop) return <Loading what="de la coopération" />;
-  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.' } : abilitiesFor(session.user.role, session.user.organisationId, coop);
+  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.', renew: false } : abilitiesFor(session.user.role, session.user.organisationId, coop);
   const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
 
   return (
@@ -210,6 +214,20 @@ export function CooperationPage({ id }: { id: string }) {
             </p>
           )}
           {coop.status === 'CLOSED' && coop.closeOutcome && <p className="notice">Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}</p>}
+          {(coop.renewedFrom || coop.successorId) && (
+            <p className="notice" data-testid="renewal-links">
+              {coop.renewedFrom && (
+                <>
+                  Cette coopération en renouvelle une autre, clôturée : <Link to={`/cooperations/${coop.renewedFrom}`}>voir la coopération précédente</Link>.{' '}
+                </>
+              )}
+              {coop.successorId && (
+                <>
+                  Cette coopération a été renouvelée : <Link to={`/cooperations/${coop.successorId}`}>voir la coopération qui lui succède</Link>.
+                </>
+              )}
+            </p>
+          )}
 
           <div className="columns">
             <div className="columns__main">
@@ -223,7 +241,8 @@ export function CooperationPage({ id }: { id: string }) {
             </div>
             <aside className="columns__side" aria-label="Actions et informations">
               <LifecycleSection coop={coop} can={can} reload={reload} />
-              {can.networkCommands && <SupportSection coop={coop} reload={reload} />}
+              {can.renew && <RenewSection coop={coop} />}
+              {(can.networkCommands || coop.supports.length > 0) && <SupportSection coop={coop} reload={reload} editable={can.networkCommands} />}
               <Section title="Le projet">
                 <dl className="summary summary--compact">
                   <div className="summary__row">
@@ -1423,8 +1442,8 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   );
 }
 
-/** Regional networks record the support they give (accompagnement). */
-function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
+/** The supports (accompagnements) received, for everyone who reads the cooperation; regional networks record them. */
+function SupportSection({ coop, reload, editable }: { coop: Coop; reload: () => Promise<void>; editable: boolean }) {
   const { run, pending } = useCommand();
   const [kind, setKind] = useState('');
   const [start, setStart] = useState('');
@@ -1456,38 +1475,54 @@ function SupportSection({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   };
   return (
     <Section title="Accompagnement" id="accompagnement">
-      <form className="form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un accompagnement">
-        <div className="field">
-          <label htmlFor="s-kind">Type d’accompagnement</label>
-          <select id="s-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
-            <option value="">Choisir</option>
-            {SUPPORT_KINDS.map((k) => (
-              <option key={k} value={k}>
-                {supportKindLabelsFr[k]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor="s-start">Depuis le</label>
-          <input id="s-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor="s-description">Description (facultatif)</label>
-          <textarea id="s-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
-        </div>
-        <OrganisationCombobox
-          key={providerKey}
-          id="s-provider"
-          label="Structure qui accompagne (facultatif)"
-          hint="Tapez au moins deux lettres de son nom, ou son SIRET."
-          value={provider}
-          onChange={setProvider}
-        />
-        <SubmitButton disabled={!kind || !start} busy={pending !== null}>
-          Enregistrer l’accompagnement
-        </SubmitButton>
-      </form>
+      {coop.supports.length === 0 ? (
+        <p className="muted">Aucun accompagnement enregistré.</p>
+      ) : (
+        <ul className="plain-list" data-testid="supports">
+          {coop.supports.map((support) => (
+            <li key={support.supportId}>
+              <strong>{support.kindLabel}</strong>
+              {support.provider ? ` par ${support.provider.name}` : support.providerOrganisationId ? ' par une structure non communiquée' : ''}
+              {support.periodEnd ? `, du ${formatDate(support.periodStart)} au ${formatDate(support.periodEnd)}` : `, depuis le ${formatDate(support.periodStart)}`}
+              {support.description && <span className="muted"> — {support.description}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {editable && (
+        <form className="form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un accompagnement">
+          <div className="field">
+            <label htmlFor="s-kind">Type d’accompagnement</label>
+            <select id="s-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
+              <option value="">Choisir</option>
+              {SUPPORT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {supportKindLabelsFr[k]}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="s-start">Depuis le</label>
+            <input id="s-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor="s-description">Description (facultatif)</label>
+            <textarea id="s-description" rows={2} value={description} onChange={(e) => setDescription(e.target.value)} />
+          </div>
+          <OrganisationCombobox
+            key={providerKey}
+            id="s-provider"
+            label="Structure qui accompagne (facultatif)"
+            hint="Tapez au moins deux lettres de son nom, ou son SIRET."
+            value={provider}
+            onChange={setProvider}
+          />
+          <SubmitButton disabled={!kind || !start} busy={pending !== null}>
+            Enregistrer l’accompagnement
+          </SubmitButton>
+        </form>
+      )}
     </Section>
   );
 }
