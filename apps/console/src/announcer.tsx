@@ -21,8 +21,10 @@ export function AnnouncerProvider({ children }: { children: ReactNode }) {
     const message = { id: Date.now(), text, tone };
     if (tone === 'error') setAssertive(message);
     else setPolite(message);
-    // A success makes an earlier error stale (e.g. a refused amount, then the right one).
+    // A success makes an earlier error stale (e.g. a refused amount, then the right one), and an
+    // error an earlier success (“enregistré” next to a later refusal would mislead).
     if (tone === 'success') setAssertive(null);
+    if (tone === 'error') setPolite(null);
   }, []);
   return (
     <AnnouncerContext.Provider value={{ announce }}>

@@ -218,6 +218,8 @@ export interface HistoryEntry {
   eventId: string;
   type: string;
   label: string;
+  /** What the fact recorded, as one French sentence (who joined and as what, which amount…). */
+  details: string;
   version: number;
   occurredAt: string;
   recordedAt: string;
@@ -226,7 +228,7 @@ export interface HistoryEntry {
 }
 export const HISTORY: TypedDocumentNode<{ history: HistoryEntry[] }, { id: string }> = gql`
   query History($id: ID!) {
-    history(cooperationId: $id) { eventId type label version occurredAt recordedAt data actor { userId organisationId role organisation { name } } }
+    history(cooperationId: $id) { eventId type label details version occurredAt recordedAt data actor { userId organisationId role organisation { name } } }
   }
 `;
 

@@ -796,7 +796,7 @@ describe('web console in Chromium', () => {
     await form.getByRole('button', { name: 'Créer le compte' }).click();
     await page.getByTestId('users-count').getByText('7 comptes').waitFor();
     await expect(row('Alix Réseau').locator('td').allTextContents()).resolves.toEqual([
-      'alix@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Modifier le compte de Alix RéseauMot de passe : en donner un nouveau à Alix RéseauDésactiver le compte de Alix RéseauSupprimer le compte de Alix Réseau',
+      'alix@console.test', 'Inter-réseau', 'GRAFIE', 'Île-de-France, Bretagne', 'Actif', expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) as unknown as string, 'Modifier le compte d’Alix RéseauMot de passe : en donner un nouveau à Alix RéseauDésactiver le compte d’Alix RéseauSupprimer le compte d’Alix Réseau',
     ]);
     expect(cspErrors).toEqual([]);
 
@@ -1711,6 +1711,44 @@ describe('web console in Chromium', () => {
     ]);
     // A member reads them; only networks record them.
     await expect(page.locator('#accompagnement form').count()).resolves.toBe(0);
+    // The history says what each fact recorded, not only its kind.
+    await expect(page.getByTestId('history').locator('li', { hasText: 'Accompagnement enregistré' }).locator('.timeline__details').textContent()).resolves.toContain('GRAFIE');
     await checkA11y(page, 'accompagnements', { strict: true });
+  });
+
+  it('a later refusal replaces an earlier success message; long account details wrap so that the actions stay visible at 1280 px', async () => {
+    const id = await propose('GIE', 'GIE des régies de quartier');
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await recorded(page, async () => {
+      await page.getByLabel('Livrable', { exact: true }).selectOption('NOTE_DE_SYNTHESE');
+      await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    });
+    await page.getByTestId('announce-polite').getByText('Livrable « Note de synthèse » enregistré.').waitFor();
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== 'RecordDeliverable') return route.continue();
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: null, errors: [{ message: 'Les conditions de passage de l’étape ne sont pas remplies.', extensions: { code: 'GATE_NOT_SATISFIED' } }] }) });
+    });
+    await page.getByRole('button', { name: 'Enregistrer le livrable' }).click();
+    await page.getByTestId('announce-alert').getByText('Les conditions de passage de l’étape ne sont pas remplies.').waitFor();
+    await expect(page.getByTestId('announce-polite').textContent()).resolves.toBe('');
+
+    // An account with a long address and name: its row's buttons are within the table, not cut off.
+    const created = await gql(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, {
+      input: { email: 'mariechristine.delacroixfontaine@regiedequartierdesaintdenis.example', name: 'Émilie-Christine Delacroixfontaine de La Villardière', password: NEW_PASSWORD, role: 'NETWORK', organisationId: org.grafie, regions: ['11', '53', '24', '28'] },
+    }, adminHeaders);
+    expect(created.errors).toBeUndefined();
+    const admin = await newPage(1280, 900);
+    await signIn(admin.page, ADMIN_EMAIL);
+    await admin.page.goto(`${base}/administration/comptes`);
+    const remove = admin.page.getByRole('button', { name: 'Supprimer le compte d’Émilie-Christine Delacroixfontaine de La Villardière' });
+    await remove.waitFor();
+    const wrap = admin.page.locator('.table-wrap', { has: admin.page.getByTestId('users-table') });
+    await expect(wrap.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).resolves.toBe(true);
+    const [box, frame] = await Promise.all([remove.boundingBox(), wrap.boundingBox()]);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(frame!.x + frame!.width + 1);
+    // (“de” elides before a vowel: “le compte d’Émilie…”, found above.)
   });
 });

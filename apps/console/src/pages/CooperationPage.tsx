@@ -1244,6 +1244,7 @@ function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; 
         {[...entries].reverse().map((e) => (
           <li key={e.eventId} className="timeline__item">
             <p className="timeline__what">{e.label}</p>
+            {e.details && e.details !== e.label && <p className="timeline__details">{e.details}</p>}
             <p className="timeline__when">
               Survenu le <time dateTime={e.occurredAt}>{formatDateTime(e.occurredAt)}</time>, enregistré le <time dateTime={e.recordedAt}>{formatDateTime(e.recordedAt)}</time>
             </p>

@@ -10,7 +10,7 @@ import { ModalDialog } from '../components/ModalDialog';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage, messageFor } from '../errors';
-import { formatShortDate, plural } from '../format';
+import { formatShortDate, ofName, plural } from '../format';
 import { MAX_PASSWORD, MIN_PASSWORD, generatePassword, passwordLengthError } from '../password';
 import { roleLabelsFr, type Role } from '../session';
 import { useSession } from '../session-context';
@@ -71,10 +71,10 @@ export function UsersPage() {
     const who = displayName(user);
     const outcome =
       action === 'disable'
-        ? await send('disableUser', DISABLE_USER, { id: user.id }, `Le compte de ${who} est désactivé : cette personne ne peut plus se connecter.`)
+        ? await send('disableUser', DISABLE_USER, { id: user.id }, `Le compte ${ofName(who)} est désactivé : cette personne ne peut plus se connecter.`)
         : action === 'enable'
-          ? await send('enableUser', ENABLE_USER, { id: user.id }, `Le compte de ${who} est réactivé.`)
-          : await send('deleteUser', DELETE_USER, { id: user.id }, `Le compte de ${who} est supprimé ; ses données personnelles sont effacées.`);
+          ? await send('enableUser', ENABLE_USER, { id: user.id }, `Le compte ${ofName(who)} est réactivé.`)
+          : await send('deleteUser', DELETE_USER, { id: user.id }, `Le compte ${ofName(who)} est supprimé ; ses données personnelles sont effacées.`);
     await refetch();
     focusRow(outcome.ok && action === 'delete' ? '' : user.id, action === 'delete' ? 'delete' : 'toggle');
   };
@@ -108,7 +108,7 @@ export function UsersPage() {
         {loading && !data && <Loading what="des comptes" />}
         {data && (
           <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="users-caption">
-            <table className="table" data-testid="users-table">
+            <table className="table table--accounts" data-testid="users-table">
               <caption id="users-caption" className="table__caption">
                 <span ref={heading} tabIndex={-1}>
                   Comptes de la plateforme
@@ -150,22 +150,22 @@ export function UsersPage() {
                         ) : (
                           <div className="row-actions row-actions--accounts">
                             <button type="button" className="button button--small" data-action="edit" disabled={pending !== null} onClick={(e) => setDialog({ user: u, kind: 'edit', trigger: e.currentTarget })}>
-                              Modifier<span className="visually-hidden"> le compte de {who}</span>
+                              Modifier<span className="visually-hidden"> le compte {ofName(who)}</span>
                             </button>
                             <button type="button" className="button button--small" data-action="password" disabled={pending !== null} onClick={(e) => setDialog({ user: u, kind: 'password', trigger: e.currentTarget })}>
                               Mot de passe<span className="visually-hidden"> : en donner un nouveau à {who}</span>
                             </button>
                             {u.status === 'ACTIVE' ? (
                               <button type="button" className="button button--small" data-action="toggle" disabled={pending !== null} onClick={(e) => setConfirm({ user: u, action: 'disable', trigger: e.currentTarget })}>
-                                Désactiver<span className="visually-hidden"> le compte de {who}</span>
+                                Désactiver<span className="visually-hidden"> le compte {ofName(who)}</span>
                               </button>
                             ) : (
                               <button type="button" className="button button--small" data-action="toggle" disabled={pending !== null} onClick={(e) => setConfirm({ user: u, action: 'enable', trigger: e.currentTarget })}>
-                                Réactiver<span className="visually-hidden"> le compte de {who}</span>
+                                Réactiver<span className="visually-hidden"> le compte {ofName(who)}</span>
                               </button>
                             )}
                             <button type="button" className="button button--small button--danger" data-action="delete" disabled={pending !== null} onClick={(e) => setConfirm({ user: u, action: 'delete', trigger: e.currentTarget })}>
-                              Supprimer<span className="visually-hidden"> le compte de {who}</span>
+                              Supprimer<span className="visually-hidden"> le compte {ofName(who)}</span>
                             </button>
                           </div>
                         )}
@@ -190,7 +190,7 @@ export function UsersPage() {
           onSaved={async (updated) => {
             const id = dialog.user.id;
             setDialog(null);
-            announce(`Le compte de ${displayName(updated)} est modifié (${describeAccount(updated)}). Le changement s’applique dès sa prochaine action dans la console.`, 'success');
+            announce(`Le compte ${ofName(displayName(updated))} est modifié (${describeAccount(updated)}). Le changement s’applique dès sa prochaine action dans la console.`, 'success');
             await refetch();
             focusRow(id, 'edit');
           }}
@@ -209,10 +209,10 @@ export function UsersPage() {
         <ConfirmDialog
           title={
             confirm.action === 'disable'
-              ? `Désactiver le compte de ${displayName(confirm.user)} ?`
+              ? `Désactiver le compte ${ofName(displayName(confirm.user))} ?`
               : confirm.action === 'enable'
-                ? `Réactiver le compte de ${displayName(confirm.user)} ?`
-                : `Supprimer le compte de ${displayName(confirm.user)} ?`
+                ? `Réactiver le compte ${ofName(displayName(confirm.user))} ?`
+                : `Supprimer le compte ${ofName(displayName(confirm.user))} ?`
           }
           confirmLabel={confirm.action === 'disable' ? 'Désactiver le compte' : confirm.action === 'enable' ? 'Réactiver le compte' : 'Supprimer définitivement'}
           tone={confirm.action === 'enable' ? 'primary' : 'danger'}
@@ -342,7 +342,7 @@ function CreateUserForm({ onCreated }: { onCreated: (organisation: PickedOrganis
       ...(role !== 'ADMIN' && organisation ? { organisationId: organisation.id } : {}),
       ...(role === 'NETWORK' ? { regions: d.regions } : {}),
     };
-    const outcome = await send('createUser', CREATE_USER, { input }, `Compte de ${input.name} créé (${roleLabelsFr[role]}). Transmettez-lui son mot de passe initial par un canal sûr.`);
+    const outcome = await send('createUser', CREATE_USER, { input }, `Compte ${ofName(input.name)} créé (${roleLabelsFr[role]}). Transmettez-lui son mot de passe initial par un canal sûr.`);
     if (!outcome.ok) return;
     const org = role !== 'ADMIN' ? organisation : null;
     setD(EMPTY);
@@ -440,8 +440,8 @@ function EditUserDialog({ user, onSaved, onCancel }: { user: UserAccountView; on
   };
 
   return (
-    <ModalDialog title={`Modifier le compte de ${who}`} onCancel={onCancel} initialFocus={first} describedBy="edit-user-texte" wide testId="edit-user-dialog">
-      <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={`Modifier le compte de ${who}`}>
+    <ModalDialog title={`Modifier le compte ${ofName(who)}`} onCancel={onCancel} initialFocus={first} describedBy="edit-user-texte" wide testId="edit-user-dialog">
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={`Modifier le compte ${ofName(who)}`}>
         <p id="edit-user-texte">
           Adresse e-mail : <strong>{user.email ?? '—'}</strong> (elle sert à se connecter et ne change pas ici). Le changement s’applique dès la prochaine action de la personne dans la console.
         </p>
@@ -527,11 +527,11 @@ function SetPasswordDialog({ user, onClose }: { user: UserAccountView; onClose: 
       <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={`Nouveau mot de passe pour ${who}`}>
         {done ? (
           <p id="set-password-texte" ref={doneText} tabIndex={-1} data-testid="set-password-done">
-            Le nouveau mot de passe de {who} est enregistré ; ses sessions en cours sont fermées. Transmettez-le-lui par un canal sûr : il ne sera plus affiché une fois cette fenêtre fermée.
+            Le nouveau mot de passe {ofName(who)} est enregistré ; ses sessions en cours sont fermées. Transmettez-le-lui par un canal sûr : il ne sera plus affiché une fois cette fenêtre fermée.
           </p>
         ) : (
           <p id="set-password-texte">
-            Pour un mot de passe oublié, par exemple. Les sessions en cours de {who} seront fermées, et si son compte était bloqué après trop d’essais, la personne pourra de nouveau se connecter. Elle pourra ensuite choisir son propre mot de passe dans « Mon compte ».
+            Pour un mot de passe oublié, par exemple. Les sessions en cours {ofName(who)} seront fermées, et si son compte était bloqué après trop d’essais, la personne pourra de nouveau se connecter. Elle pourra ensuite choisir son propre mot de passe dans « Mon compte ».
           </p>
         )}
         <div className="field">
