@@ -145,6 +145,9 @@ describe('web console in Chromium', () => {
     await action();
     await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
   };
+  /** After a command whose form was emptied or replaced, the keyboard focus is somewhere, not on <body>. */
+  const focusKept = (page: Page) =>
+    page.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body, null, { timeout: 5_000 });
   const deliverable = (page: Page, kind: string) =>
     recorded(page, async () => {
       await page.getByLabel('Livrable', { exact: true }).selectOption(kind);
@@ -583,6 +586,7 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'essaimage-site');
     await recorded(page, () => page.getByRole('button', { name: 'Ouvrir le site' }).click());
     await page.getByTestId('sites').getByText('Site « Recyclerie de Montreuil » — Seine-Saint-Denis, ouvert le 2 mars 2026').waitFor();
+    await focusKept(page);
     // The structure created: a wrong SIREN is refused in French, the right one is recorded.
     await page.getByLabel('SIREN (9 chiffres)').fill('123456789');
     await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
@@ -593,6 +597,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
     });
     await page.getByTestId('structure-facts').getByText('Immatriculée : SIREN 732829320 (SCIC SAS)').waitFor();
+    await focusKept(page);
     await advanceTo(page, 'Fonctionnement');
 
     // OPERATION: indicators reported; governance meetings waived by the member, with a justification.
@@ -622,6 +627,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Enregistrer l’enseignement' }).click();
     });
     await page.getByTestId('lesson-facts').getByText('potentiel d’essaimage : Duplicable').waitFor();
+    await focusKept(page);
     for (const [step, summary] of [
       ['FRAMEWORK', 'Convention et gouvernance claires'],
       ['CONTENT', 'Activité de collecte et de tri conforme'],
@@ -636,6 +642,7 @@ describe('web console in Chromium', () => {
     }
     await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
     await page.getByTestId('evaluation-facts').getByText('Deuxième site envisagé en 2027').waitFor();
+    await focusKept(page);
     await expect(page.getByTestId('evaluation-facts').getByText('Réalisée', { exact: true }).count()).resolves.toBe(4);
     await expect(page.getByTestId('history').locator('.timeline__org').first().textContent()).resolves.toBe('Tremplin Travail');
     await checkA11y(page, 'essaimage-capitalisation');
@@ -1034,6 +1041,7 @@ describe('web console in Chromium', () => {
     await current.fill(PASSWORD);
     await submit.click();
     await page.getByTestId('announce-polite').getByText('Votre mot de passe est changé. Vos autres sessions sont fermées ; celle-ci reste ouverte.').waitFor();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Changer le mot de passe');
     await expect(page.getByTestId('announce-alert').textContent()).resolves.toBe('');
     await expect(Promise.all([current.inputValue(), next.inputValue(), confirmation.inputValue()])).resolves.toEqual(['', '', '']);
     const after = await storedToken(page);

@@ -92,11 +92,12 @@ export function SubmitButton({
 /**
  * Once the page has re-rendered, moves the focus to an element (by id), made focusable if it is
  * not: where a keyboard user lands when the control they used has gone (a form closed, a button
- * replaced). Falls back on the heading of the Section `fallbackSection`.
+ * replaced). Falls back on the heading of the Section `fallbackSection`, then on the page title.
  */
 export function focusLater(id: string, fallbackSection?: string) {
   setTimeout(() => {
-    const target = document.getElementById(id) ?? (fallbackSection ? document.getElementById(`${fallbackSection}-titre`) : null);
+    const target =
+      document.getElementById(id) ?? (fallbackSection ? document.getElementById(`${fallbackSection}-titre`) : null) ?? document.querySelector<HTMLElement>('main h1, h1');
     if (!target) return;
     if (!target.matches('a[href], button, input, select, textarea, [tabindex]')) target.setAttribute('tabindex', '-1');
     target.focus();

@@ -2,7 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { CHANGE_PASSWORD, ME } from '../api';
 import { useMutationRunner } from '../command';
-import { ErrorBox, Loading, PageTitle, Section } from '../components/ui';
+import { ErrorBox, Loading, PageTitle, Section, SubmitButton } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { MIN_PASSWORD, MAX_PASSWORD, passwordLengthError } from '../password';
 import { roleLabelsFr } from '../session';
@@ -83,6 +83,7 @@ function ChangePasswordForm({ email }: { email: string | null }) {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const found = validate(d);
     setErrors(found);
     const first = (Object.keys(IDS) as Field[]).find((f) => found[f]);
@@ -149,9 +150,9 @@ function ChangePasswordForm({ email }: { email: string | null }) {
         {field('next', 'Nouveau mot de passe', 'new-password', `Entre ${MIN_PASSWORD} et ${MAX_PASSWORD} caractères. Une phrase de plusieurs mots est facile à retenir et difficile à deviner.`)}
         {field('confirmation', 'Confirmation du nouveau mot de passe', 'new-password', 'Saisissez à nouveau le nouveau mot de passe.')}
         <div className="form__actions form__actions--start">
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Changer le mot de passe
-          </button>
+          </SubmitButton>
         </div>
       </form>
     </Section>

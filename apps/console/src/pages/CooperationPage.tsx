@@ -507,12 +507,15 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
   const advanceReason = can.lifecycleReason ?? (!next ? 'Dernière étape atteinte.' : missing.length ? `Points manquants : ${missing.map((i) => i.label).join(' ; ')}.` : null);
   const base = { cooperationId: coop.id, expectedVersion: coop.version };
   const done = async (result: Awaited<ReturnType<typeof run>>) => {
-    await settle(result, reload, () => {
+    const opened = open;
+    const ok = await settle(result, reload, () => {
       setOpen(null);
       setReason('');
       setAbandonReason('');
       setOutcome('');
     });
+    // Back on the button that opened the form; once closed or abandoned, on what the page offers then.
+    if (ok && opened) focusLater(opened === 'reopen' ? 'reopen' : 'renouveler-titre', 'cycle');
   };
 
   return (
@@ -542,9 +545,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             <label htmlFor="reopen-reason">Pourquoi revenir à « {stageLabelsFr[previous]} » ?</label>
             <textarea id="reopen-reason" rows={2} required value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="submit" className="button button--primary" disabled={!reason.trim() || pending !== null}>
+          <SubmitButton className="button button--primary" disabled={!reason.trim()} busy={pending !== null}>
             Confirmer le retour
-          </button>
+          </SubmitButton>
         </form>
       )}
       {open === 'abandon' && (
@@ -564,9 +567,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             <label htmlFor="abandon-text">Précisions (facultatif)</label>
             <textarea id="abandon-text" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="submit" className="button button--danger" disabled={!abandonReason || pending !== null}>
+          <SubmitButton className="button button--danger" disabled={!abandonReason} busy={pending !== null}>
             Confirmer l’abandon
-          </button>
+          </SubmitButton>
         </form>
       )}
       {open === 'close' && (
@@ -586,9 +589,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             <label htmlFor="close-comment">Commentaire (facultatif)</label>
             <textarea id="close-comment" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
           </div>
-          <button type="submit" className="button button--primary" disabled={!outcome || pending !== null}>
+          <SubmitButton className="button button--primary" disabled={!outcome} busy={pending !== null}>
             Confirmer la clôture
-          </button>
+          </SubmitButton>
         </form>
       )}
     </Section>
@@ -792,6 +795,7 @@ function SharesSection({ coop, can, reload }: SectionProps) {
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const outcome = await run(
       'setShareholding',
       { cooperationId: coop.id, expectedVersion: coop.version, phase, shares: numbers.filter((n) => n.percent > 0).map((n) => ({ organisationId: n.member.organisationId, percent: n.percent })) },
@@ -853,9 +857,9 @@ function SharesSection({ coop, can, reload }: SectionProps) {
                 <option value="FINAL">Définitive</option>
               </select>
             </div>
-            <button type="submit" className="button button--primary" disabled={pending !== null || total <= 0}>
+            <SubmitButton className="button button--primary" disabled={total <= 0} busy={pending !== null}>
               Enregistrer la répartition
-            </button>
+            </SubmitButton>
           </div>
         )}
       </form>
@@ -920,7 +924,9 @@ function GmeFormForm({ coop, reload }: { coop: Coop; reload: () => Promise<void>
   const [form, setForm] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    await settle(await run('setGmeForm', { cooperationId: coop.id, expectedVersion: coop.version, form }, 'Forme du groupement enregistrée.'), reload, () => setForm(''));
+    if (pending) return;
+    if (await settle(await run('setGmeForm', { cooperationId: coop.id, expectedVersion: coop.version, form }, 'Forme du groupement enregistrée.'), reload, () => setForm('')))
+      focusLater('marche-titre');
   };
   return (
     <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Choisir la forme du groupement">
@@ -935,9 +941,9 @@ function GmeFormForm({ coop, reload }: { coop: Coop; reload: () => Promise<void>
           ))}
         </select>
       </div>
-      <button type="submit" className="button" disabled={!form || pending !== null}>
+      <SubmitButton disabled={!form} busy={pending !== null}>
         Enregistrer la forme
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -1122,7 +1128,8 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
-    await settle(await run('recordMarketOutcome', input, 'Issue du marché enregistrée.'), reload, () => (setOutcome(''), setStartDate('')));
+    if (pending) return;
+    if (await settle(await run('recordMarketOutcome', input, 'Issue du marché enregistrée.'), reload, () => (setOutcome(''), setStartDate('')))) focusLater('marche-titre');
   };
   return (
     <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’issue du marché">
@@ -1140,9 +1147,9 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
           <input id="m-start" type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
         </div>
       )}
-      <button type="submit" className="button" disabled={!outcome || (outcome === 'AWARDED' && !startDate) || pending !== null}>
+      <SubmitButton disabled={!outcome || (outcome === 'AWARDED' && !startDate)} busy={pending !== null}>
         Enregistrer l’issue
-      </button>
+      </SubmitButton>
     </form>
   );
 }

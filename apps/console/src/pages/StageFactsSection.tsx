@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
-import { Badge, Section } from '../components/ui';
+import { Badge, Section, SubmitButton, focusLater } from '../components/ui';
 import { formatDate, todayIso } from '../format';
 import {
   ESSAIMAGE_POTENTIALS,
@@ -152,8 +152,9 @@ function StrategyForm({ coop, reload, current }: { coop: Coop; reload: Reload; c
   const [departement, setDepartement] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = { cooperationId: coop.id, expectedVersion: coop.version, strategy, targetTerritories: [{ regionCode: region, departementCode: departement }] };
-    await settle(await run('chooseEssaimageStrategy', input, 'Stratégie d’essaimage et territoire cible enregistrés.'), reload, () => setDepartement(''));
+    if (await settle(await run('chooseEssaimageStrategy', input, 'Stratégie d’essaimage et territoire cible enregistrés.'), reload, () => setDepartement(''))) focusLater('ess-strategy', 'faits');
   };
   return (
     <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Choisir la stratégie d’essaimage et le territoire cible" data-testid="strategy-form">
@@ -181,9 +182,9 @@ function StrategyForm({ coop, reload, current }: { coop: Coop; reload: Reload; c
           <DepartementOptions region={region} />
         </select>
       </div>
-      <button type="submit" className="button" disabled={!strategy || !departement || pending !== null}>
+      <SubmitButton disabled={!strategy || !departement} busy={pending !== null}>
         Enregistrer la stratégie
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -198,6 +199,7 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
   const [pickerKey, setPickerKey] = useState(0);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = {
       cooperationId: coop.id,
       expectedVersion: coop.version,
@@ -206,13 +208,16 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
       openedOn,
       ...(operator ? { operatorOrganisationId: operator.id } : {}),
     };
-    await settle(await run('openSite', input, `Site « ${name.trim()} » ouvert.`), reload, () => {
-      setName('');
-      setDepartement('');
-      setOpenedOn('');
-      setOperator(null);
-      setPickerKey((k) => k + 1);
-    });
+    if (
+      await settle(await run('openSite', input, `Site « ${name.trim()} » ouvert.`), reload, () => {
+        setName('');
+        setDepartement('');
+        setOpenedOn('');
+        setOperator(null);
+        setPickerKey((k) => k + 1);
+      })
+    )
+      focusLater('site-name', 'faits');
   };
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Ouvrir un nouveau site" data-testid="site-form">
@@ -248,9 +253,9 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
         onChange={setOperator}
       />
       <p>
-        <button type="submit" className="button button--primary" disabled={!name.trim() || !departement || !openedOn || pending !== null}>
+        <SubmitButton className="button button--primary" disabled={!name.trim() || !departement || !openedOn} busy={pending !== null}>
           Ouvrir le site
-        </button>
+        </SubmitButton>
       </p>
     </form>
   );
@@ -263,8 +268,9 @@ function StructureForm({ coop, reload }: { coop: Coop; reload: Reload }) {
   const digits = siren.replace(/\s/g, '');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = { cooperationId: coop.id, expectedVersion: coop.version, siren: digits, ...(legalForm.trim() ? { legalForm: legalForm.trim() } : {}) };
-    await settle(await run('recordStructureRegistration', input, 'Immatriculation de la structure enregistrée.'), reload, () => (setSiren(''), setLegalForm('')));
+    if (await settle(await run('recordStructureRegistration', input, 'Immatriculation de la structure enregistrée.'), reload, () => (setSiren(''), setLegalForm('')))) focusLater('structure-siren', 'faits');
   };
   return (
     <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’immatriculation de la structure" data-testid="structure-form">
@@ -279,9 +285,9 @@ function StructureForm({ coop, reload }: { coop: Coop; reload: Reload }) {
         <label htmlFor="structure-form-juridique">Forme juridique (facultatif)</label>
         <input id="structure-form-juridique" autoComplete="off" value={legalForm} onChange={(e) => setLegalForm(e.target.value)} />
       </div>
-      <button type="submit" className="button" disabled={!/^\d{9}$/.test(digits) || pending !== null}>
+      <SubmitButton disabled={!/^\d{9}$/.test(digits)} busy={pending !== null}>
         Enregistrer l’immatriculation
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -294,12 +300,16 @@ function EvaluationForm({ coop, reload, done }: { coop: Coop; reload: Reload; do
   const chosen = step || next;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const label = evaluationStepLabelsFr[chosen as keyof typeof evaluationStepLabelsFr];
-    await settle(
-      await run('recordEvaluation', { cooperationId: coop.id, expectedVersion: coop.version, step: chosen, summary: summary.trim() }, `Étape d’évaluation « ${label} » enregistrée.`),
-      reload,
-      () => (setStep(''), setSummary('')),
-    );
+    if (
+      await settle(
+        await run('recordEvaluation', { cooperationId: coop.id, expectedVersion: coop.version, step: chosen, summary: summary.trim() }, `Étape d’évaluation « ${label} » enregistrée.`),
+        reload,
+        () => (setStep(''), setSummary('')),
+      )
+    )
+      focusLater('eval-step', 'faits');
   };
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer une étape d’évaluation" data-testid="evaluation-form">
@@ -319,9 +329,9 @@ function EvaluationForm({ coop, reload, done }: { coop: Coop; reload: Reload; do
         <label htmlFor="eval-summary">Synthèse</label>
         <textarea id="eval-summary" rows={2} value={summary} onChange={(e) => setSummary(e.target.value)} />
       </div>
-      <button type="submit" className="button" disabled={!chosen || !summary.trim() || pending !== null}>
+      <SubmitButton disabled={!chosen || !summary.trim()} busy={pending !== null}>
         Enregistrer l’étape d’évaluation
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -332,8 +342,9 @@ function LessonForm({ coop, reload }: { coop: Coop; reload: Reload }) {
   const [potential, setPotential] = useState('');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const input = { cooperationId: coop.id, expectedVersion: coop.version, text: text.trim(), ...(potential ? { essaimagePotential: potential } : {}) };
-    await settle(await run('recordLesson', input, 'Enseignement enregistré.'), reload, () => (setText(''), setPotential('')));
+    if (await settle(await run('recordLesson', input, 'Enseignement enregistré.'), reload, () => (setText(''), setPotential('')))) focusLater('lesson-text', 'faits');
   };
   return (
     <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un enseignement" data-testid="lesson-form">
@@ -354,9 +365,9 @@ function LessonForm({ coop, reload }: { coop: Coop; reload: Reload }) {
           </label>
         </div>
       </fieldset>
-      <button type="submit" className="button" disabled={!text.trim() || pending !== null}>
+      <SubmitButton disabled={!text.trim()} busy={pending !== null}>
         Enregistrer l’enseignement
-      </button>
+      </SubmitButton>
     </form>
   );
 }

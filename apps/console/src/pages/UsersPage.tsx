@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { ModalDialog } from '../components/ModalDialog';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
-import { Badge, ErrorBox, Loading, PageTitle, Section } from '../components/ui';
+import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage, messageFor } from '../errors';
 import { formatShortDate, ofName, plural } from '../format';
 import { MAX_PASSWORD, MIN_PASSWORD, generatePassword, passwordLengthError } from '../password';
@@ -330,6 +330,7 @@ function CreateUserForm({ onCreated }: { onCreated: (organisation: PickedOrganis
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const found = validate(d, organisation);
     setErrors(found);
     if (found.length || !d.role) return;
@@ -394,9 +395,9 @@ function CreateUserForm({ onCreated }: { onCreated: (organisation: PickedOrganis
         )}
         {d.role === 'NETWORK' && <RegionChoices name="new-user-regions" value={d.regions} onChange={(regions) => update('regions', regions)} />}
         <div className="form__actions form__actions--start">
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Créer le compte
-          </button>
+          </SubmitButton>
         </div>
       </form>
     </Section>
@@ -422,6 +423,7 @@ function EditUserDialog({ user, onSaved, onCancel }: { user: UserAccountView; on
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const shape = shapeErrors(role, name, organisation, regions);
     const found = [...shape.name, ...shape.rest];
     setErrors(found);
@@ -461,9 +463,9 @@ function EditUserDialog({ user, onSaved, onCancel }: { user: UserAccountView; on
           </div>
         )}
         <div className="dialog__actions">
-          <button type="submit" className="button button--primary" disabled={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Enregistrer les modifications
-          </button>
+          </SubmitButton>
           <button type="button" className="button" onClick={onCancel}>
             Annuler
           </button>
@@ -507,6 +509,7 @@ function SetPasswordDialog({ user, onClose }: { user: UserAccountView; onClose: 
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (pending) return;
     const error = passwordLengthError(password);
     setInvalid(error);
     setFailure(null);
@@ -594,9 +597,9 @@ function SetPasswordDialog({ user, onClose }: { user: UserAccountView; onClose: 
             </button>
           ) : (
             <>
-              <button type="submit" className="button button--primary" disabled={pending !== null}>
+              <SubmitButton className="button button--primary" busy={pending !== null}>
                 Enregistrer le nouveau mot de passe
-              </button>
+              </SubmitButton>
               <button type="button" className="button" onClick={() => onClose(false)}>
                 Annuler
               </button>
