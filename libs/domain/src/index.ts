@@ -5,7 +5,7 @@
 export * from './shared/domain-error';
 export * from './shared/messages';
 export * from './shared/stream-names';
-export { isIsoDate, isIsoDateTime } from './shared/validation';
+export { isIsoDate, isIsoDateTime, isoForm } from './shared/validation';
 
 export * from './territory/territory';
 

@@ -79,11 +79,42 @@ export const requireBoolean = (value: unknown, field: string): boolean => {
   return value;
 };
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 const daysInMonth = (year: number, month: number): number =>
   month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+
+/**
+ * What an instant given as text is: an ISO 8601 date (`YYYY-MM-DD`), a date-time with its offset
+ * (`Z` or `±hh:mm`, RFC 3339), `calendar` when it has one of these forms but names a day or a time
+ * that does not exist (which `Date` rolls over: 2025-02-30 is 2 March, 24:00 the next day), `form`
+ * otherwise (which `Date` often takes anyway: "2025", a date-time without offset). Any four-digit
+ * year: bounds are the caller's.
+ */
+export const isoForm = (value: string): 'date' | 'date-time' | 'calendar' | 'form' => {
+  const date = ISO_DATE.exec(value);
+  const match = date ?? ISO_DATE_TIME.exec(value);
+  if (!match) return 'form';
+  // Groups left out (the seconds, the offset of Z) count as 0.
+  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = Array.from(
+    { length: 8 },
+    (_, i) => Number((match[i + 1] as string | undefined) ?? 0),
+  );
+  const exists =
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour <= 23 &&
+    minute <= 59 &&
+    second <= 59 &&
+    offsetHours <= 23 &&
+    offsetMinutes <= 59;
+  if (!exists) return 'calendar';
+  return date ? 'date' : 'date-time';
+};
 
 /**
  * Years before 1000 are refused: PostgreSQL has no year 0 (`'0000-01-01'::date` fails), so such a
@@ -92,17 +123,11 @@ const daysInMonth = (year: number, month: number): number =>
  */
 const MIN_YEAR = 1000;
 
-export const isIsoDate = (value: unknown): value is string => {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  return y >= MIN_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
-};
+export const isIsoDate = (value: unknown): value is string =>
+  typeof value === 'string' && isoForm(value) === 'date' && Number(value.slice(0, 4)) >= MIN_YEAR;
 
 export const isIsoDateTime = (value: unknown): value is string =>
-  typeof value === 'string' &&
-  ISO_DATE_TIME.test(value) &&
-  Number(value.slice(0, 4)) >= MIN_YEAR &&
-  !Number.isNaN(Date.parse(value));
+  typeof value === 'string' && isoForm(value) === 'date-time' && Number(value.slice(0, 4)) >= MIN_YEAR;
 
 /** A calendar date (YYYY-MM-DD), e.g. a contract start date. */
 export const requireIsoDate = (value: unknown, field: string): string => {

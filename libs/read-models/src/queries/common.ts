@@ -1,3 +1,4 @@
+import { isoForm } from '@maillage/domain';
 import type { QueryResult, QueryResultRow } from 'pg';
 
 /** A pg Pool, PoolClient or Client. */
@@ -18,49 +19,19 @@ export function resolveInstant(value: Date | string | null | undefined): Date {
   return date;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
-
-const daysInMonth = (year: number, month: number): number =>
-  month === 2
-    ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-      ? 29
-      : 28
-    : [4, 6, 9, 11].includes(month)
-      ? 30
-      : 31;
-
 /** An instant read by readInstant, or why it is none: not the form, or a day or time that does not exist. */
 export type InstantReading = { instant: Date } | { problem: 'form' | 'calendar' };
 
 /**
- * Strict reading of an instant a user gives: `YYYY-MM-DD` (the end of that day, UTC, as
- * resolveInstant) or an ISO 8601 / RFC 3339 date-time with its offset (`Z` or `±hh:mm`). `new Date`
- * takes much else ("2025", a date-time without offset in the server's zone) and rolls impossible
- * values over (2025-02-30 is 2 March, 24:00 the next day): here they are refused. The year has four
- * digits; bounds are the caller's.
+ * Strict reading of an instant a user gives (see the domain's isoForm): `YYYY-MM-DD` is the end of
+ * that day, UTC, as resolveInstant; a date-time with its offset is the instant it names; whatever
+ * `new Date` would take otherwise, or roll over, is refused. Bounds are the caller's.
  */
 export function readInstant(value: string): InstantReading {
-  const match = ISO_DATE.exec(value) ?? ISO_DATE_TIME.exec(value);
-  if (!match) return { problem: 'form' };
-  // Groups left out (the time of a date, the seconds, the offset of Z) count as 0.
-  const [year, month, day, hour, minute, second, offsetHours, offsetMinutes] = Array.from(
-    { length: 8 },
-    (_, i) => Number((match[i + 1] as string | undefined) ?? 0),
-  );
-  const exists =
-    month >= 1 &&
-    month <= 12 &&
-    day >= 1 &&
-    day <= daysInMonth(year, month) &&
-    hour <= 23 &&
-    minute <= 59 &&
-    second <= 59 &&
-    offsetHours <= 23 &&
-    offsetMinutes <= 59;
-  if (!exists) return { problem: 'calendar' };
-  return { instant: match.length === 4 ? new Date(`${value}T23:59:59.999Z`) : new Date(value) };
+  const form = isoForm(value);
+  if (form === 'date') return { instant: new Date(`${value}T23:59:59.999Z`) };
+  if (form === 'date-time') return { instant: new Date(value) };
+  return { problem: form };
 }
 
 /**
