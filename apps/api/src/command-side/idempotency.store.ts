@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { v5 as uuidv5 } from 'uuid';
 import type { CommandResult } from './command-envelope';
@@ -37,6 +37,11 @@ const NEW_ID_NAMESPACE = '5d2f9a64-1c7b-4e0a-8f3d-b6e2c9174a58';
  */
 export function idFromKey(key: string, purpose: string): string {
   return uuidv5(`${purpose}:${key}`, NEW_ID_NAMESPACE);
+}
+
+/** The id of something a command creates without a client-chosen one: from the key if any, else random. */
+export function newIdFor(idempotencyKey: string | null | undefined, purpose: string): string {
+  return idempotencyKey ? idFromKey(idempotencyKey, purpose) : randomUUID();
 }
 
 /**

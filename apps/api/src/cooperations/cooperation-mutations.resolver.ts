@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { Args, Field, ID, Int, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import { validate as isUuid } from 'uuid';
 import { DomainError, DomainErrorCode, type CooperationCommandType } from '@maillage/domain';
-import { idFromKey } from '../command-side/idempotency.store';
+import { newIdFor } from '../command-side/idempotency.store';
 import { cooperationCommand, type CommandMeta, type CommandResult } from '../command-side/command-envelope';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
@@ -46,7 +45,7 @@ function newCooperationId(given: string | null | undefined, idempotencyKey: stri
     if (!isUuid(given)) throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field, reason: 'not a UUID' });
     return given.toLowerCase();
   }
-  return idempotencyKey ? idFromKey(idempotencyKey, field) : randomUUID();
+  return newIdFor(idempotencyKey, field);
 }
 
 /** Drops undefined fields and the command options, keeping only the domain payload. */

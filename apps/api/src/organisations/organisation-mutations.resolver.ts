@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import type { OrganisationCommand, OrganisationKind } from '@maillage/domain';
@@ -7,7 +6,7 @@ import { CommandOptionsInput } from '../cooperations/cooperation-mutation.inputs
 import { OrganisationKindEnum } from '../graphql/enums';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
-import { idFromKey } from '../command-side/idempotency.store';
+import { newIdFor } from '../command-side/idempotency.store';
 
 @InputType()
 export class RegisterOrganisationInput extends CommandOptionsInput {
@@ -55,7 +54,7 @@ export class OrganisationMutationsResolver {
   @Mutation(() => OrganisationPayload, { description: 'Register an organisation (member structure, funder, network, local authority...).' })
   async registerOrganisation(@Args('input') input: RegisterOrganisationInput, @Ctx() ctx: RequestContext): Promise<OrganisationPayload> {
     // Without a client-chosen id, a retry with the same idempotency key names the same organisation.
-    const organisationId = input.organisationId ?? (input.idempotencyKey ? idFromKey(input.idempotencyKey, 'organisationId') : randomUUID());
+    const organisationId = input.organisationId ?? newIdFor(input.idempotencyKey, 'organisationId');
     const { expectedVersion, idempotencyKey, occurredAt, ...data } = input;
     const command = {
       type: 'RegisterOrganisation',
