@@ -69,14 +69,14 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
           command,
           meta,
           async (c) => {
-            if (siret !== undefined) {
-              const held = (await this.executor.load(organisationAggregate, organisationId)).state;
-              previous = held.status === 'REGISTERED' ? held.siret : null;
-              if (siret !== null && (await this.sirets.claim(siret, organisationId))) took = true;
-            }
+            if (siret !== null && siret !== undefined && (await this.sirets.claim(siret, organisationId))) took = true;
             return c;
           },
-          (state) => authorizeOrganisationCommand(meta.caller, command, state.status === 'NONE' ? null : state),
+          (state) => {
+            authorizeOrganisationCommand(meta.caller, command, state.status === 'NONE' ? null : state);
+            // The SIRET held before this command, from the state it is decided on (no second read).
+            previous = state.status === 'REGISTERED' ? state.siret : null;
+          },
         );
         if (previous !== null && previous !== siret && !result.replayed && result.eventTypes.length > 0) await this.sirets.release(previous, organisationId);
         return result;
