@@ -315,8 +315,9 @@ export class AuthService {
 
   async createUser(actor: RequestUser | null, input: CreateUserInput): Promise<UserView> {
     const admin = requireAdmin(actor);
-    await this.requireRegisteredOrganisation(validateNewUser(input).organisationId);
-    return this.createUserUnchecked(input, admin.userId);
+    const valid = validateNewUser(input);
+    await this.requireRegisteredOrganisation(valid.organisationId);
+    return this.insertUser(valid, input.password, admin.userId, randomUUID());
   }
 
   /** An account belongs to an organisation that exists (a mistyped id would give an account that sees nothing). */
@@ -334,11 +335,15 @@ export class AuthService {
     createdBy: string | null = null,
     id: string = randomUUID(),
   ): Promise<UserView> {
-    const valid = validateNewUser(input);
+    return this.insertUser(validateNewUser(input), input.password, createdBy, id);
+  }
+
+  /** Inserts an account already validated (validateNewUser), with its password hashed. */
+  private async insertUser(valid: ReturnType<typeof validateNewUser>, password: string, createdBy: string | null, id: string): Promise<UserView> {
     const inserted = await this.store.insert({
       id,
       ...valid,
-      passwordHash: await this.hasher.hash(input.password),
+      passwordHash: await this.hasher.hash(password),
       createdAt: this.clock(),
       createdBy,
     });
