@@ -24,7 +24,7 @@ import { CooperationQueryService } from './cooperation-query.service';
 import { GATE_ITEM_LABELS } from './cooperation-view';
 import { requireCaller } from '../authorization/caller';
 import { listScope } from '../authorization/access-policy';
-import { Cooperation, Funding, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
+import { Cooperation, Funding, HISTORY_DETAILS_DESCRIPTION, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
 
 @InputType()
 export class CooperationFilterInput {
@@ -253,7 +253,7 @@ export async function historyEntryDetails(entry: HistoryEntry, ctx: RequestConte
 export class HistoryEntryResolver {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  @ResolveField(() => String, { description: 'What the event recorded, as one French sentence (who joined and as what, from which stage to which, which amount from which funder...).' })
+  @ResolveField(() => String, { description: HISTORY_DETAILS_DESCRIPTION })
   details(@Parent() entry: HistoryEntry, @Ctx() ctx: RequestContext): Promise<string> {
     return historyEntryDetails(entry, ctx, this.pool);
   }

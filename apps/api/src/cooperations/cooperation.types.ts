@@ -518,6 +518,10 @@ export class HistoryActor {
   role?: string;
 }
 
+/** `details` of a history entry and of a live notification (resolved by their resolvers). */
+export const HISTORY_DETAILS_DESCRIPTION =
+  'What the event recorded, as one French sentence (who joined and as what, from which stage to which, which amount from which funder...).';
+
 @ObjectType({ description: 'One recorded fact of a cooperation.' })
 export class HistoryEntry {
   @Field(() => ID)
@@ -547,7 +551,7 @@ export class HistoryEntry {
   @Field({ nullable: true })
   correlationId?: string;
 
-  @Field({ description: 'What the event recorded, as one French sentence (who joined and as what, from which stage to which, which amount from which funder...).' })
+  @Field({ description: HISTORY_DETAILS_DESCRIPTION })
   details?: string;
 
   @Field({ description: 'The event data, as JSON text.' })

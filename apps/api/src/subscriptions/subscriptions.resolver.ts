@@ -10,6 +10,7 @@ import type { SubscriptionContext } from './subscription-context';
 import { CooperationEventNotification, RegionalActivity } from './subscription.types';
 import { CooperationQueryService } from '../cooperations/cooperation-query.service';
 import { historyEntryDetails } from '../cooperations/cooperation-queries.resolver';
+import { HISTORY_DETAILS_DESCRIPTION } from '../cooperations/cooperation.types';
 import { PG_POOL } from '../database/database.module';
 import { AccessDeniedError } from '../authorization/access-policy';
 import { requireCaller } from '../authorization/caller';
@@ -151,7 +152,7 @@ export class SubscriptionsResolver {
 export class CooperationEventNotificationResolver {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
-  @ResolveField(() => String, { description: 'What the event recorded, as one French sentence (as in `history`).' })
+  @ResolveField(() => String, { description: HISTORY_DETAILS_DESCRIPTION })
   details(@Parent() notification: CooperationEventNotification, @Ctx() ctx: SubscriptionContext): Promise<string> {
     // A connection lives long: each notification looks names up afresh rather than from loaders
     // kept on the connection's context.
