@@ -145,9 +145,23 @@ describe('web console in Chromium', () => {
     await action();
     await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
   };
-  /** After a command whose form was emptied or replaced, the keyboard focus is somewhere, not on <body>. */
-  const focusKept = (page: Page) =>
-    page.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body, null, { timeout: 5_000 });
+  /** Waits until the focus is on the element described (by id, id prefix and tag, or button text). */
+  const focusOn = (page: Page, what: string, target: { id?: string; idPrefix?: string; tag?: string; button?: string }) =>
+    page
+      .waitForFunction(
+        (t) => {
+          const el = document.activeElement;
+          if (!el) return false;
+          if (t.id) return el.id === t.id;
+          if (t.idPrefix) return el.id.startsWith(t.idPrefix) && (!t.tag || el.tagName === t.tag);
+          return el.tagName === 'BUTTON' && el.textContent === t.button;
+        },
+        target,
+        { timeout: 5_000 },
+      )
+      .catch(async () => {
+        throw new Error(`focus expected on ${what}, found ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+      });
   const deliverable = (page: Page, kind: string) =>
     recorded(page, async () => {
       await page.getByLabel('Livrable', { exact: true }).selectOption(kind);
@@ -586,7 +600,7 @@ describe('web console in Chromium', () => {
     await checkA11y(page, 'essaimage-site');
     await recorded(page, () => page.getByRole('button', { name: 'Ouvrir le site' }).click());
     await page.getByTestId('sites').getByText('Site « Recyclerie de Montreuil » — Seine-Saint-Denis, ouvert le 2 mars 2026').waitFor();
-    await focusKept(page);
+    await focusOn(page, 'the emptied site name', { id: 'site-name' });
     // The structure created: a wrong SIREN is refused in French, the right one is recorded.
     await page.getByLabel('SIREN (9 chiffres)').fill('123456789');
     await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
@@ -597,7 +611,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Enregistrer l’immatriculation' }).click();
     });
     await page.getByTestId('structure-facts').getByText('Immatriculée : SIREN 732829320 (SCIC SAS)').waitFor();
-    await focusKept(page);
+    await focusOn(page, 'the section title (the structure form is gone once registered)', { id: 'faits-titre' });
     await advanceTo(page, 'Fonctionnement');
 
     // OPERATION: indicators reported; governance meetings waived by the member, with a justification.
@@ -627,7 +641,7 @@ describe('web console in Chromium', () => {
       await page.getByRole('button', { name: 'Enregistrer l’enseignement' }).click();
     });
     await page.getByTestId('lesson-facts').getByText('potentiel d’essaimage : Duplicable').waitFor();
-    await focusKept(page);
+    await focusOn(page, 'the emptied lesson text', { id: 'lesson-text' });
     for (const [step, summary] of [
       ['FRAMEWORK', 'Convention et gouvernance claires'],
       ['CONTENT', 'Activité de collecte et de tri conforme'],
@@ -642,7 +656,7 @@ describe('web console in Chromium', () => {
     }
     await page.getByTestId('gate-state').getByText('Tous les points obligatoires sont remplis').waitFor();
     await page.getByTestId('evaluation-facts').getByText('Deuxième site envisagé en 2027').waitFor();
-    await focusKept(page);
+    await focusOn(page, 'the evaluation step', { id: 'eval-step' });
     await expect(page.getByTestId('evaluation-facts').getByText('Réalisée', { exact: true }).count()).resolves.toBe(4);
     await expect(page.getByTestId('history').locator('.timeline__org').first().textContent()).resolves.toBe('Tremplin Travail');
     await checkA11y(page, 'essaimage-capitalisation');
@@ -1465,23 +1479,6 @@ describe('web console in Chromium', () => {
     await signIn(page, email.member);
     await page.goto(`${base}/cooperations/${id}`);
     await page.getByTestId('cooperation-page').waitFor();
-    /** Waits until the focus is on the element described (by id, id prefix and tag, or button text). */
-    const focusOn = (what: string, target: { id?: string; idPrefix?: string; tag?: string; button?: string }) =>
-      page
-        .waitForFunction(
-          (t) => {
-            const el = document.activeElement;
-            if (!el) return false;
-            if (t.id) return el.id === t.id;
-            if (t.idPrefix) return el.id.startsWith(t.idPrefix) && (!t.tag || el.tagName === t.tag);
-            return el.tagName === 'BUTTON' && el.textContent === t.button;
-          },
-          target,
-          { timeout: 5_000 },
-        )
-        .catch(async () => {
-          throw new Error(`focus expected on ${what}, found ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
-        });
 
     // Added: the emptied search field, ready for the next member.
     const search = page.getByRole('combobox', { name: 'Structure à ajouter' });
@@ -1489,7 +1486,7 @@ describe('web console in Chromium', () => {
     await page.getByTestId('member-org-statut').getByText('1 structure trouvée').waitFor();
     await search.press('Enter');
     await recorded(page, () => page.getByRole('button', { name: 'Ajouter le membre' }).click());
-    await focusOn('the search field', { id: 'member-org' });
+    await focusOn(page, 'the search field', { id: 'member-org' });
     // Refused: the focus stays on the button, the choice is kept.
     await page.route('**/graphql', async (route) => {
       const body = route.request().postDataJSON() as { operationName?: string } | null;
@@ -1501,33 +1498,33 @@ describe('web console in Chromium', () => {
     await search.press('Enter');
     await page.getByRole('button', { name: 'Ajouter le membre' }).click();
     await page.getByTestId('announce-alert').getByText('Cette structure est déjà membre de la coopération.').waitFor();
-    await focusOn('“Ajouter le membre”', { button: 'Ajouter le membre' });
+    await focusOn(page, '“Ajouter le membre”', { button: 'Ajouter le membre' });
     await expect(search.inputValue()).resolves.toBe('Régie de quartier de Stains');
     await page.unroute('**/graphql');
 
     // The mandataire: back on its field.
     await page.getByLabel('Mandataire du groupement').selectOption(org.tremplin);
     await recorded(page, () => page.getByRole('button', { name: 'Désigner le mandataire' }).click());
-    await focusOn('the mandataire field', { id: 'mandataire' });
+    await focusOn(page, 'the mandataire field', { id: 'mandataire' });
 
     // The waiver form: opened on its field, cancelled back to its button, granted on the item.
     const open = page.getByRole('button', { name: /^Accorder une dérogation pour/ }).first();
     const openId = await open.getAttribute('id');
     const itemId = openId!.replace(/^waive-open-/, '');
     await open.click();
-    await focusOn('the justification', { idPrefix: 'waive-', tag: 'TEXTAREA' });
+    await focusOn(page, 'the justification', { idPrefix: 'waive-', tag: 'TEXTAREA' });
     await page.getByRole('button', { name: 'Annuler' }).click();
-    await focusOn('“Accorder une dérogation”', { id: openId! });
+    await focusOn(page, '“Accorder une dérogation”', { id: openId! });
     await page.locator(`[id="${openId}"]`).click();
     await page.getByLabel('Justification de la dérogation').fill('Point examiné en comité de pilotage, sans objet pour ce groupement');
     await recorded(page, () => page.getByRole('button', { name: 'Accorder la dérogation' }).click());
-    await focusOn('the item waived', { id: `gate-item-${itemId}` });
+    await focusOn(page, 'the item waived', { id: `gate-item-${itemId}` });
     await expect(page.locator(`[id="gate-item-${itemId}"]`).textContent()).resolves.toContain('Dérogation');
 
     // A deliverable: the button keeps the focus for the next one.
     await page.getByLabel('Livrable', { exact: true }).selectOption('NOTE_DE_SYNTHESE');
     await recorded(page, () => page.getByRole('button', { name: 'Enregistrer le livrable' }).click());
-    await focusOn('“Enregistrer le livrable”', { button: 'Enregistrer le livrable' });
+    await focusOn(page, '“Enregistrer le livrable”', { button: 'Enregistrer le livrable' });
 
     // The network records a support: the emptied form's first field.
     const network = await newPage();
