@@ -1,5 +1,5 @@
 import { parseEuros } from './format';
-import type { FieldError } from './market';
+import type { FieldError } from './components/FieldMessage';
 
 export interface GrantDraft {
   programme: string;

@@ -1,5 +1,5 @@
 import { parseDecimal } from './format';
-import type { FieldError } from './market';
+import type { FieldError } from './components/FieldMessage';
 
 export type MeasureField = 'indicator' | 'start' | 'end' | 'value';
 

@@ -1,3 +1,4 @@
+import type { FieldError } from './components/FieldMessage';
 import { formatDate, parseEuros, parseWholeMonths } from './format';
 
 /** The target market of a GME as typed in the wizard or on the cooperation page. */
@@ -10,10 +11,6 @@ export interface MarketDraft {
   bidDeadline: string;
 }
 export type MarketField = keyof MarketDraft;
-export interface FieldError<F extends string = MarketField> {
-  field: F;
-  message: string;
-}
 
 export const EMPTY_MARKET: MarketDraft = { buyerName: '', cpvCode: '', amount: '', duration: '', procedures: [], bidDeadline: '' };
 
@@ -21,8 +18,8 @@ export const EMPTY_MARKET: MarketDraft = { buyerName: '', cpvCode: '', amount: '
 export const isCpvCode = (text: string): boolean => /^\d{8}(-?\d)?$/.test(text.replace(/\s+/g, ''));
 
 /** What is wrong with the market, field by field, in French (empty when it can be sent). */
-export function validateMarket(d: MarketDraft): FieldError[] {
-  const errors: FieldError[] = [];
+export function validateMarket(d: MarketDraft): FieldError<MarketField>[] {
+  const errors: FieldError<MarketField>[] = [];
   if (!d.buyerName.trim()) errors.push({ field: 'buyerName', message: 'Indiquez l’acheteur du marché.' });
   // A private contract may have no CPV code (the code classifies public procurement).
   const privateOnly = d.procedures.length > 0 && d.procedures.every((p) => p === 'PRIVATE_CONTRACT');

@@ -11,6 +11,7 @@ import { RenewSection } from './RenewSection';
 import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
+import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { errorInfo, frenchMessage, messageFor } from '../errors';
 import { Checkboxes } from './NewCooperationPage';
 import {
@@ -22,7 +23,6 @@ import {
   marketFieldOf,
   readUnfinishedCreation,
   validateMarket,
-  type FieldError,
   type MarketDraft,
   type MarketField,
   type PendingMarket,
@@ -973,14 +973,9 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
   const set = (key: Exclude<MarketField, 'procedures'>) => (value: string) => setM((x) => ({ ...x, [key]: value }));
   const toggleProcedure = (value: string) =>
     setM((x) => ({ ...x, procedures: x.procedures.includes(value) ? x.procedures.filter((p) => p !== value) : [...x.procedures, value] }));
-  const errorOf = (field: MarketField) => errors.find((e) => e.field === field)?.message;
-  const describedBy = (field: MarketField, hint?: string) => [hint, errorOf(field) ? `${MARKET_FORM_IDS[field]}-erreur` : ''].filter(Boolean).join(' ') || undefined;
-  const fieldError = (field: MarketField) =>
-    errorOf(field) ? (
-      <p id={`${MARKET_FORM_IDS[field]}-erreur`} className="field__error" data-testid={`${MARKET_FORM_IDS[field]}-erreur`}>
-        {errorOf(field)}
-      </p>
-    ) : null;
+  const errorOf = (field: MarketField) => messageOf(errors, field);
+  const aria = (field: MarketField, ...hintIds: string[]) => fieldAria(MARKET_FORM_IDS[field], errorOf(field), ...hintIds);
+  const fieldError = (field: MarketField) => <FieldMessage id={MARKET_FORM_IDS[field]} message={errorOf(field)} />;
 
   const button = useRef<HTMLButtonElement>(null);
   const send = async () => {
@@ -1019,7 +1014,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
       <div className="grid-2">
         <div className="field">
           <label htmlFor="m-buyer">Acheteur</label>
-          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} aria-invalid={errorOf('buyerName') ? true : undefined} aria-describedby={describedBy('buyerName')} />
+          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} {...aria('buyerName')} />
           {fieldError('buyerName')}
         </div>
         <div className="field">
@@ -1030,8 +1025,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
             autoComplete="off"
             value={m.cpvCode}
             onChange={(e) => set('cpvCode')(e.target.value.trim())}
-            aria-invalid={errorOf('cpvCode') ? true : undefined}
-            aria-describedby={describedBy('cpvCode', 'm-cpv-aide')}
+            {...aria('cpvCode', 'm-cpv-aide')}
           />
           <p id="m-cpv-aide" className="hint">
             Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
@@ -1046,8 +1040,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
             autoComplete="off"
             value={m.amount}
             onChange={(e) => set('amount')(e.target.value)}
-            aria-invalid={errorOf('amount') ? true : undefined}
-            aria-describedby={describedBy('amount', 'm-amount-aide')}
+            {...aria('amount', 'm-amount-aide')}
           />
           <p id="m-amount-aide" className="hint">
             En euros, par exemple 170 000 ou 12 500,50.
@@ -1062,8 +1055,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
             autoComplete="off"
             value={m.duration}
             onChange={(e) => set('duration')(e.target.value)}
-            aria-invalid={errorOf('duration') ? true : undefined}
-            aria-describedby={describedBy('duration')}
+            {...aria('duration')}
           />
           {fieldError('duration')}
         </div>
@@ -1074,8 +1066,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
             type="date"
             value={m.bidDeadline}
             onChange={(e) => set('bidDeadline')(e.target.value)}
-            aria-invalid={errorOf('bidDeadline') ? true : undefined}
-            aria-describedby={describedBy('bidDeadline', 'm-deadline-aide')}
+            {...aria('bidDeadline', 'm-deadline-aide')}
           />
           <p id="m-deadline-aide" className="hint">
             Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée.
@@ -1278,16 +1269,6 @@ type IndicatorField = 'standard' | 'target';
 /** The field an API refusal names (extensions.field), '' if none. */
 const apiField = (field: unknown): string => (typeof field === 'string' ? field : '');
 
-/** A field's error, tied to it by id (`${id}-erreur`). */
-function FieldMessage({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={`${id}-erreur`} className="field__error" data-testid={`${id}-erreur`}>
-      {message}
-    </p>
-  ) : null;
-}
-const describe = (id: string, message: string | undefined, hint?: string) => [hint, message ? `${id}-erreur` : ''].filter(Boolean).join(' ') || undefined;
-
 /** Define a standard indicator with its target, and record measurements (members only). */
 function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<void> }) {
   const { run, pending } = useCommand();
@@ -1299,8 +1280,8 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   const [value, setValue] = useState('');
   const [defineErrors, setDefineErrors] = useState<FieldError<IndicatorField>[]>([]);
   const [measureErrors, setMeasureErrors] = useState<FieldError<MeasureField>[]>([]);
-  const defineError = (f: IndicatorField) => defineErrors.find((e) => e.field === f)?.message;
-  const measureError = (f: MeasureField) => measureErrors.find((e) => e.field === f)?.message;
+  const defineError = (f: IndicatorField) => messageOf(defineErrors, f);
+  const measureError = (f: MeasureField) => messageOf(measureErrors, f);
   const measured = coop.indicators.find((i) => i.indicatorId === indicatorId);
 
   const define = async (event: FormEvent) => {
@@ -1355,8 +1336,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
             id="i-standard"
             value={standard}
             onChange={(e) => setStandard(e.target.value)}
-            aria-invalid={defineError('standard') ? true : undefined}
-            aria-describedby={describe('i-standard', defineError('standard'))}
+            {...fieldAria('i-standard', defineError('standard'))}
           >
             <option value="">Choisir</option>
             {STANDARD_INDICATORS.map((s) => (
@@ -1376,8 +1356,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
             autoComplete="off"
             value={target}
             onChange={(e) => setTarget(e.target.value)}
-            aria-invalid={defineError('target') ? true : undefined}
-            aria-describedby={describe('i-target', defineError('target'))}
+            {...fieldAria('i-target', defineError('target'))}
           />
           <FieldMessage id="i-target" message={defineError('target')} />
         </div>
@@ -1391,8 +1370,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
               id="mes-indicator"
               value={indicatorId}
               onChange={(e) => setIndicatorId(e.target.value)}
-              aria-invalid={measureError('indicator') ? true : undefined}
-              aria-describedby={describe('mes-indicator', measureError('indicator'))}
+              {...fieldAria('mes-indicator', measureError('indicator'))}
             >
               <option value="">Choisir</option>
               {coop.indicators.map((i) => (
@@ -1411,8 +1389,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
               max={todayIso()}
               value={start}
               onChange={(e) => setStart(e.target.value)}
-              aria-invalid={measureError('start') ? true : undefined}
-              aria-describedby={describe('mes-start', measureError('start'))}
+              {...fieldAria('mes-start', measureError('start'))}
             />
             <FieldMessage id="mes-start" message={measureError('start')} />
           </div>
@@ -1424,8 +1401,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
               min={start || undefined}
               value={end}
               onChange={(e) => setEnd(e.target.value)}
-              aria-invalid={measureError('end') ? true : undefined}
-              aria-describedby={describe('mes-end', measureError('end'))}
+              {...fieldAria('mes-end', measureError('end'))}
             />
             <FieldMessage id="mes-end" message={measureError('end')} />
           </div>
@@ -1438,8 +1414,7 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
               autoComplete="off"
               value={value}
               onChange={(e) => setValue(e.target.value)}
-              aria-invalid={measureError('value') ? true : undefined}
-              aria-describedby={describe('mes-value', measureError('value'))}
+              {...fieldAria('mes-value', measureError('value'))}
             />
             <FieldMessage id="mes-value" message={measureError('value')} />
           </div>

@@ -6,7 +6,7 @@ import { Section, SubmitButton } from '../components/ui';
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
 import { amountError, grantErrors, type GrantDraft, type GrantField } from '../funding';
-import type { FieldError } from '../market';
+import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 
 type Coop = CooperationView;
 type Funding = Coop['fundings'][number];
@@ -161,14 +161,9 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
           autoComplete="off"
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
-          aria-describedby={`${id}-reste${error ? ` ${id}-amount-erreur` : ''}`}
-          aria-invalid={error ? true : undefined}
+          {...fieldAria(`${id}-amount`, error, `${id}-reste`)}
         />
-        {error && (
-          <p id={`${id}-amount-erreur`} className="field__error" data-testid="disbursement-amount-erreur">
-            {error}
-          </p>
-        )}
+        <FieldMessage id={`${id}-amount`} message={error} testId="disbursement-amount-erreur" />
       </div>
       <div className="field">
         <label htmlFor={`${id}-on`}>Date du versement</label>
@@ -285,16 +280,9 @@ function GrantFields({
 }) {
   const first = useFocusOnOpen<HTMLInputElement>();
   const set = (key: GrantField) => (text: string) => setG((x) => ({ ...x, [key]: text }));
-  const errorOf = (field: GrantField) => errors.find((e) => e.field === field)?.message;
-  /** The field's hint and error, as its description. */
-  const describedBy = (field: GrantField, hint?: string) => [hint, errorOf(field) ? `grant-${field}-erreur` : ''].filter(Boolean).join(' ') || undefined;
-  const fieldError = (field: GrantField) =>
-    errorOf(field) ? (
-      <p id={`grant-${field}-erreur`} className="field__error" data-testid={`grant-${field}-erreur`}>
-        {errorOf(field)}
-      </p>
-    ) : null;
-  const invalid = (field: GrantField) => (errorOf(field) ? true : undefined);
+  /** The field's ARIA attributes: its hints and error as its description. */
+  const aria = (field: GrantField, ...hintIds: string[]) => fieldAria(`grant-${field}`, messageOf(errors, field), ...hintIds);
+  const fieldError = (field: GrantField) => <FieldMessage id={`grant-${field}`} message={messageOf(errors, field)} />;
   return (
     <form id="grant-form" className="inline-form" onSubmit={onSubmit} aria-label="Accorder un financement" noValidate data-testid="grant-form">
       <ErrorSummary errors={errors} testId="grant-errors" />
@@ -306,8 +294,7 @@ function GrantFields({
           autoComplete="off"
           value={g.programme}
           onChange={(e) => set('programme')(e.target.value)}
-          aria-invalid={invalid('programme')}
-          aria-describedby={describedBy('programme')}
+          {...aria('programme')}
         />
         {fieldError('programme')}
       </div>
@@ -319,8 +306,7 @@ function GrantFields({
           autoComplete="off"
           value={g.amount}
           onChange={(e) => set('amount')(e.target.value)}
-          aria-describedby={describedBy('amount', 'grant-amount-aide')}
-          aria-invalid={invalid('amount')}
+          {...aria('amount', 'grant-amount-aide')}
         />
         <p id="grant-amount-aide" className="hint">
           En euros, par exemple 45 000 ou 12 500,50.
@@ -329,7 +315,7 @@ function GrantFields({
       </div>
       <div className="field">
         <label htmlFor="grant-start">Début de la période</label>
-        <input id="grant-start" type="date" value={g.start} onChange={(e) => set('start')(e.target.value)} aria-invalid={invalid('start')} aria-describedby={describedBy('start')} />
+        <input id="grant-start" type="date" value={g.start} onChange={(e) => set('start')(e.target.value)} {...aria('start')} />
         {fieldError('start')}
       </div>
       <div className="field">
@@ -340,8 +326,7 @@ function GrantFields({
           min={g.start || undefined}
           value={g.end}
           onChange={(e) => set('end')(e.target.value)}
-          aria-invalid={invalid('end')}
-          aria-describedby={describedBy('end')}
+          {...aria('end')}
         />
         {fieldError('end')}
       </div>

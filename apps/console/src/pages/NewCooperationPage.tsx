@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { useCommand } from '../command';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
+import { FieldMessage, describedBy, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { PageTitle, SubmitButton } from '../components/ui';
 import { messageFor, type ErrorInfo } from '../errors';
 import {
@@ -31,7 +32,6 @@ import {
   marketCommand,
   marketFieldOf,
   validateMarket,
-  type FieldError,
   type MarketDraft,
   type MarketField,
   type PendingMarket,
@@ -219,15 +219,9 @@ export function NewCooperationPage() {
   };
 
   /** The error of a field (its id for aria-describedby), if any. */
-  const errorOf = (field: string) => errors.find((e) => e.field === field)?.message;
-  const describedBy = (field: string, ...others: string[]) => [...others, errorOf(field) ? `${MARKET_IDS[field as MarketField] ?? field}-erreur` : ''].filter(Boolean).join(' ') || undefined;
-  const fieldError = (field: MarketField) =>
-    errorOf(field) ? (
-      <p id={`${MARKET_IDS[field]}-erreur`} className="field__error">
-        {errorOf(field)}
-      </p>
-    ) : null;
-  const invalid = (field: string) => (errorOf(field) ? true : undefined);
+  const errorOf = (field: string) => messageOf(errors, field);
+  const aria = (field: MarketField, ...hintIds: string[]) => fieldAria(MARKET_IDS[field], errorOf(field), ...hintIds);
+  const fieldError = (field: MarketField) => <FieldMessage id={MARKET_IDS[field]} message={errorOf(field)} testId={null} />;
 
   const kind = draft.kind || null;
   return (
@@ -321,7 +315,7 @@ export function NewCooperationPage() {
                     <div className="grid-2">
                       <div className="field">
                         <label htmlFor="w-buyer">Acheteur</label>
-                        <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} aria-invalid={invalid('buyerName')} aria-describedby={describedBy('buyerName')} />
+                        <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} {...aria('buyerName')} />
                         {fieldError('buyerName')}
                       </div>
                       <div className="field">
@@ -331,8 +325,7 @@ export function NewCooperationPage() {
                           inputMode="numeric"
                           value={draft.cpvCode}
                           onChange={(e) => update('cpvCode', e.target.value.trim())}
-                          aria-invalid={invalid('cpvCode')}
-                          aria-describedby={describedBy('cpvCode', 'w-cpv-aide')}
+                          {...aria('cpvCode', 'w-cpv-aide')}
                         />
                         <p id="w-cpv-aide" className="hint">
                           Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
@@ -347,8 +340,7 @@ export function NewCooperationPage() {
                           autoComplete="off"
                           value={draft.amountExclVat}
                           onChange={(e) => update('amountExclVat', e.target.value)}
-                          aria-invalid={invalid('amount')}
-                          aria-describedby={describedBy('amount', 'w-amount-aide')}
+                          {...aria('amount', 'w-amount-aide')}
                         />
                         <p id="w-amount-aide" className="hint">
                           En euros, par exemple 170 000 ou 12 500,50.
@@ -363,8 +355,7 @@ export function NewCooperationPage() {
                           autoComplete="off"
                           value={draft.durationMonths}
                           onChange={(e) => update('durationMonths', e.target.value)}
-                          aria-invalid={invalid('duration')}
-                          aria-describedby={describedBy('duration')}
+                          {...aria('duration')}
                         />
                         {fieldError('duration')}
                       </div>
@@ -504,7 +495,7 @@ export function Checkboxes({
     <fieldset
       id={id}
       className={`choices${columns ? ' choices--columns' : ''}`}
-      aria-describedby={error && id ? `${id}-erreur` : undefined}
+      aria-describedby={id ? describedBy(id, error) : undefined}
     >
       <legend>{legend}</legend>
       {values.map((v) => (
@@ -513,11 +504,7 @@ export function Checkboxes({
           {labels[v] ?? v}
         </label>
       ))}
-      {error && (
-        <p id={`${id}-erreur`} className="field__error">
-          {error}
-        </p>
-      )}
+      <FieldMessage id={`${id}`} message={error} testId={null} />
     </fieldset>
   );
 }

@@ -2,6 +2,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { CooperationView } from '../api';
 import { useCommand } from '../command';
 import { ConfirmDialog } from '../components/ConfirmDialog';
+import { FieldMessage, fieldAria } from '../components/FieldMessage';
 import { Section, SubmitButton } from '../components/ui';
 import { plural } from '../format';
 import { useRouter } from '../router';
@@ -61,14 +62,9 @@ export function RenewSection({ coop }: { coop: CooperationView }) {
             autoComplete="off"
             value={name}
             onChange={(e) => setName(e.target.value)}
-            aria-invalid={error ? true : undefined}
-            aria-describedby={error ? 'renew-name-erreur' : undefined}
+            {...fieldAria('renew-name', error)}
           />
-          {error && (
-            <p id="renew-name-erreur" className="field__error">
-              {error}
-            </p>
-          )}
+          <FieldMessage id="renew-name" message={error} testId={null} />
         </div>
         <label className="choice">
           <input type="checkbox" checked={carryOver} onChange={(e) => setCarryOver(e.target.checked)} />
