@@ -64,6 +64,7 @@ export function SubmitButton({
   children,
   testId,
   buttonRef,
+  id,
 }: {
   busy: boolean;
   disabled?: boolean;
@@ -71,10 +72,12 @@ export function SubmitButton({
   children: ReactNode;
   testId?: string;
   buttonRef?: Ref<HTMLButtonElement>;
+  id?: string;
 }) {
   return (
     <button
       type="submit"
+      id={id}
       ref={buttonRef}
       className={className}
       disabled={disabled}

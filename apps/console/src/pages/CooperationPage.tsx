@@ -1101,7 +1101,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
           }}
           onCancel={() => {
             setAskDeadline(false);
-            setTimeout(() => document.getElementById('m-deadline')?.focus(), 0);
+            focusLater('m-deadline');
           }}
         >
           <p>{frozenWarning(m.bidDeadline, todayIso())}</p>

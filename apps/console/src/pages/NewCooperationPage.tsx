@@ -3,7 +3,7 @@ import { useCommand } from '../command';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, describedBy, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
-import { PageTitle, SubmitButton } from '../components/ui';
+import { PageTitle, SubmitButton, focusLater } from '../components/ui';
 import { messageFor, type ErrorInfo } from '../errors';
 import {
   ESSAIMAGE_STRATEGIES,
@@ -449,7 +449,7 @@ export function NewCooperationPage() {
           }}
           onCancel={() => {
             setAskDeadline(false);
-            setTimeout(() => document.getElementById('w-deadline')?.focus(), 0);
+            focusLater('w-deadline');
           }}
         >
           <p>{frozenWarning(draft.bidDeadline, todayIso())}</p>

@@ -3,7 +3,7 @@ import type { CooperationView } from '../api';
 import { useCommand } from '../command';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { FieldMessage, fieldAria } from '../components/FieldMessage';
-import { Section, SubmitButton } from '../components/ui';
+import { Section, SubmitButton, focusLater } from '../components/ui';
 import { plural } from '../format';
 import { useRouter } from '../router';
 
@@ -20,7 +20,6 @@ export function RenewSection({ coop }: { coop: CooperationView }) {
   const [carryOver, setCarryOver] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
   const field = useRef<HTMLInputElement>(null);
 
   const ask = (event: FormEvent) => {
@@ -44,7 +43,7 @@ export function RenewSection({ coop }: { coop: CooperationView }) {
     );
     setConfirming(false);
     if (outcome.ok) navigate(`/cooperations/${successorId}`);
-    else setTimeout(() => button.current?.focus(), 0);
+    else focusLater('renew-submit');
   };
 
   return (
@@ -71,7 +70,7 @@ export function RenewSection({ coop }: { coop: CooperationView }) {
           Reprendre les membres ({plural(coop.members.length, 'structure', 'structures')})
         </label>
         <p>
-          <SubmitButton className="button button--primary" busy={pending !== null} buttonRef={button}>
+          <SubmitButton className="button button--primary" busy={pending !== null} id="renew-submit">
             Renouveler la coopération
           </SubmitButton>
         </p>
@@ -84,7 +83,7 @@ export function RenewSection({ coop }: { coop: CooperationView }) {
           onConfirm={() => void renew()}
           onCancel={() => {
             setConfirming(false);
-            setTimeout(() => button.current?.focus(), 0);
+            focusLater('renew-submit');
           }}
         >
           <p>
