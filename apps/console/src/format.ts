@@ -68,6 +68,10 @@ export function formatWithUnit(value: number, unit: string | null | undefined): 
   return `${formatMeasure(value)} ${shown}`;
 }
 
+/** A measurement as recorded: its number the French way with its unit agreed (“1 site”), or the text of a qualitative value. */
+export const formatMeasurement = (m: { value: string; numericValue: number | null }, unit: string | null | undefined): string =>
+  m.numericValue !== null ? formatWithUnit(m.numericValue, unit) : m.value;
+
 /**
  * An indicator's value or target as the API gives it (a number as text, e.g. “14.4”, or the text
  * of a qualitative indicator), the French way and with its unit agreed: “14,4 ETP”, “1 site”.

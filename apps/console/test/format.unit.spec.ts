@@ -1,7 +1,7 @@
 /**
  * Amounts, numbers and dates as French users type them and as the console shows them (fr-FR).
  */
-import { formatDate, formatEuros, formatIndicatorValue, formatMeasure, formatWithUnit, ofName, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
+import { formatDate, formatEuros, formatIndicatorValue, formatMeasure, formatMeasurement, formatWithUnit, ofName, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
 
 /** fr-FR: narrow no-break space between thousands, no-break space before the euro sign. */
 const nb = (text: string) => text.replace(/ (?=\d)/g, '\u202f').replace(/ €/g, '\u00a0€');
@@ -76,6 +76,11 @@ describe('console numbers and durations', () => {
     expect(formatWithUnit(1, 'mois')).toBe('1 mois');
     expect(formatWithUnit(12500.5, 'EUR')).toBe(nb('12 500,50 €'));
     expect(formatWithUnit(3, null)).toBe('3');
+  });
+  it('shows a measurement by its number with its unit agreed, or as written when qualitative', () => {
+    expect(formatMeasurement({ value: '1', numericValue: 1 }, 'sites')).toBe('1 site');
+    expect(formatMeasurement({ value: '14.4', numericValue: 14.4 }, 'ETP')).toBe('14,4 ETP');
+    expect(formatMeasurement({ value: 'Bonne dynamique', numericValue: null }, 'ETP')).toBe('Bonne dynamique');
   });
 });
 

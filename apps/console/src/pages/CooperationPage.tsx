@@ -29,7 +29,7 @@ import {
   type UnfinishedCreation,
 } from '../market';
 import { measurementErrors, type MeasureField } from '../indicators';
-import { formatDate, formatDateTime, formatEuros, formatIndicatorValue, formatNumber, formatWithUnit, parseDecimal, todayIso } from '../format';
+import { formatDate, formatDateTime, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, formatWithUnit, parseDecimal, todayIso } from '../format';
 import {
   ABANDON_REASONS,
   CLOSE_OUTCOMES,
@@ -1170,7 +1170,7 @@ export function IndicatorsSection({ coop, can, reload }: SectionProps) {
         const target = Number(indicator.target);
         const last = indicator.measurements.at(-1);
         // Numbers the French way (14,4), the unit agreed (1 site); a qualitative value as written.
-        const shown = (m: { value: string; numericValue: number | null }) => (m.numericValue !== null ? formatWithUnit(m.numericValue, indicator.unit) : m.value);
+        const shown = (m: { value: string; numericValue: number | null }) => formatMeasurement(m, indicator.unit);
         const objective = indicator.target ? formatIndicatorValue(indicator.target, indicator.unit) : null;
         return (
           <div key={indicator.indicatorId} className="indicator">

@@ -4,7 +4,7 @@ import { useQuery } from '@apollo/client/react';
 import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
-import { formatDate, formatEuros, formatIndicatorValue, formatNumber, formatWithUnit, ofName, todayIso } from '../format';
+import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, todayIso } from '../format';
 import { STAGES, type Stage } from '../labels';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -148,7 +148,7 @@ function FollowUp({ id, asOf, waivers }: { id: string; asOf: string; waivers: nu
                 return (
                   <tr key={i.indicatorId}>
                     <th scope="row">{i.label}</th>
-                    <td className="num">{last ? (last.numericValue !== null ? formatWithUnit(last.numericValue, i.unit) : last.value) : '—'}</td>
+                    <td className="num">{last ? formatMeasurement(last, i.unit) : '—'}</td>
                     <td className="num">{formatIndicatorValue(i.target, i.unit)}</td>
                     <td className="num">{ratio === null ? '—' : <Badge tone={ratio >= 1 ? 'ok' : 'warn'}>{formatNumber(ratio * 100)} %</Badge>}</td>
                   </tr>
