@@ -2,6 +2,15 @@ import { parseDecimal } from './format';
 import type { FieldError } from './components/FieldMessage';
 
 export type MeasureField = 'indicator' | 'start' | 'end' | 'value';
+export type IndicatorField = 'standard' | 'target';
+
+/** What is wrong with a standard indicator to define, in French: none chosen, an objective that is not a number (12,5). */
+export function indicatorErrors(d: { standard: string; target: string }): FieldError<IndicatorField>[] {
+  const errors: FieldError<IndicatorField>[] = [];
+  if (!d.standard) errors.push({ field: 'standard', message: 'Choisissez l’indicateur à suivre.' });
+  if (d.target.trim() && Number.isNaN(parseDecimal(d.target))) errors.push({ field: 'target', message: 'L’objectif est un nombre (par exemple 40 ou 12,5).' });
+  return errors;
+}
 
 /**
  * What is wrong with a measurement before it is sent, in French: the period's end before its start,

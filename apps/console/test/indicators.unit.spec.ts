@@ -2,7 +2,7 @@
  * A measurement is checked in the browser before it is sent: obvious mistakes get a French
  * message at their field instead of the API's refusal.
  */
-import { measurementErrors } from '../src/indicators';
+import { indicatorErrors, measurementErrors } from '../src/indicators';
 
 const base = { indicatorId: 'i1', start: '2026-01-01', end: '2026-06-30', value: '14,4', quantitative: true };
 
@@ -25,5 +25,14 @@ describe('measurement typed in the console', () => {
 
   it('lists what is missing', () => {
     expect(measurementErrors({ indicatorId: '', start: '', end: '', value: ' ', quantitative: true }).map((e) => e.field)).toEqual(['indicator', 'start', 'value']);
+  });
+});
+
+describe('defining a standard indicator', () => {
+  it('asks for the indicator and reads the objective as a French number', () => {
+    expect(indicatorErrors({ standard: '', target: '' })).toEqual([{ field: 'standard', message: 'Choisissez l’indicateur à suivre.' }]);
+    expect(indicatorErrors({ standard: 'PEOPLE_IN_INSERTION', target: '' })).toEqual([]);
+    expect(indicatorErrors({ standard: 'PEOPLE_IN_INSERTION', target: '12,5' })).toEqual([]);
+    expect(indicatorErrors({ standard: 'PEOPLE_IN_INSERTION', target: 'douze' })).toEqual([{ field: 'target', message: 'L’objectif est un nombre (par exemple 40 ou 12,5).' }]);
   });
 });

@@ -28,7 +28,7 @@ import {
   type PendingMarket,
   type UnfinishedCreation,
 } from '../market';
-import { measurementErrors, type MeasureField } from '../indicators';
+import { indicatorErrors, measurementErrors, type IndicatorField, type MeasureField } from '../indicators';
 import { formatDate, formatDateTime, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, formatWithUnit, parseDecimal, todayIso } from '../format';
 import {
   ABANDON_REASONS,
@@ -1264,8 +1264,6 @@ function HistorySection({ entries, loading, names }: { entries: HistoryEntry[]; 
   );
 }
 
-type IndicatorField = 'standard' | 'target';
-
 /** The field an API refusal names (extensions.field), '' if none. */
 const apiField = (field: unknown): string => (typeof field === 'string' ? field : '');
 
@@ -1287,14 +1285,12 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
   const define = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
-    const errors: FieldError<IndicatorField>[] = [];
-    if (!standard) errors.push({ field: 'standard', message: 'Choisissez l’indicateur à suivre.' });
-    // The objective is a number typed the French way (12,5): sent as the API reads it (12.5).
-    const objective = target.trim() ? parseDecimal(target) : null;
-    if (objective !== null && Number.isNaN(objective)) errors.push({ field: 'target', message: 'L’objectif est un nombre (par exemple 40 ou 12,5).' });
+    const errors = indicatorErrors({ standard, target });
     setDefineErrors(errors);
     if (errors.length) return;
     const std = standard as (typeof STANDARD_INDICATORS)[number];
+    // The objective is a number typed the French way (12,5): sent as the API reads it (12.5).
+    const objective = target.trim() ? parseDecimal(target) : null;
     const criteria = new Set(coop.indicators.map((i) => i.criterionCode));
     const code = `C${criteria.size + 1}`;
     const input = {
