@@ -403,10 +403,13 @@ describe('command side (real PostgreSQL)', () => {
     await expect(register(b, s1)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'siret' } });
     await update(a, s2); // s1 is given up
     await register(b, s1);
+    // An update that leaves the SIRET out keeps it: another organisation still cannot take it.
+    await bus.execute(organisationCommand(b, { type: 'UpdateOrganisation', data: { name: `${b} renamed` } }, meta()));
+    await expect(register(randomUUID(), s1)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'siret' } });
     await expect(update(b, s2)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS });
     await update(a, null); // cleared: s2 is free
     await update(b, s2);
-    expect((await store.readStream(`organisation-${b}`)).map((e) => e.type)).toEqual(['OrganisationRegistered', 'OrganisationUpdated']);
+    expect((await store.readStream(`organisation-${b}`)).map((e) => e.type)).toEqual(['OrganisationRegistered', 'OrganisationUpdated', 'OrganisationUpdated']);
 
     // An installation upgraded to the registry: the migration fills it from the organisation events.
     const pool = app.get<Pool>(PG_POOL);

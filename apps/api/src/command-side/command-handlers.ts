@@ -78,7 +78,10 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
             previous = state.status === 'REGISTERED' ? state.siret : null;
           },
         );
-        if (previous !== null && previous !== siret && !result.replayed && result.eventTypes.length > 0) await this.sirets.release(previous, organisationId);
+        // Only a command that sets or clears the SIRET gives the old one back (an update of the name alone keeps it).
+        if (siret !== undefined && previous !== null && previous !== siret && !result.replayed && result.eventTypes.length > 0) {
+          await this.sirets.release(previous, organisationId);
+        }
         return result;
       } catch (error) {
         // Only a refusal is known to have written nothing; after any other failure the claim stays.
