@@ -1,4 +1,6 @@
 import {
+  AccessDeniedError,
+  authorizeOrganisationCommand,
   canProposeCooperation,
   canReadCooperation,
   canReadFunderPortfolio,
@@ -37,6 +39,18 @@ const callers: Record<string, Caller> = {
 type Cell = 'allow' | 'FORBIDDEN' | 'NOT_FOUND';
 const cell = (d: Decision): Cell => (d.allowed ? 'allow' : d.reason);
 
+/** An organisation command as its handler checks it, on the state it folded (null: no such organisation). */
+const organisationCommand = (c: Caller, type: string, data: object, state: { regionCode: string } | null): Decision => {
+  try {
+    authorizeOrganisationCommand(c, { type, data }, state);
+    return { allowed: true };
+  } catch (error) {
+    if (error instanceof AccessDeniedError) return { allowed: false, reason: error.reason };
+    throw error;
+  }
+};
+const IN_11 = { regionCode: '11' };
+
 // prettier-ignore
 const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record<keyof typeof callers, Cell>][] = [
   ['read cooperation', (c) => canReadCooperation(c, COOP),
@@ -63,6 +77,17 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
     { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'allow', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'allow' }],
   ['portfolio of funder "funder"', (c) => canReadFunderPortfolio(c, 'funder'),
     { admin: 'allow', networkOwnRegion: 'NOT_FOUND', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'NOT_FOUND', memberLead: 'NOT_FOUND', memberMandataire: 'NOT_FOUND', memberPlain: 'NOT_FOUND', memberOutsider: 'NOT_FOUND' }],
+  ['register an organisation in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11' }, null),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  // The policy looks at the organisation's région only: its own staff (members, funders) are refused like anyone else's.
+  ['update an organisation of région 11 (the caller\u2019s own, for members and funders)', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, IN_11),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['move an organisation of région 11 to région 52', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '52', departementCode: '49' }, IN_11),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['move an organisation of région 52 to région 11', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, { regionCode: '52' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['update an organisation that does not exist', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, null),
+    { admin: 'NOT_FOUND', networkOwnRegion: 'NOT_FOUND', networkOtherRegion: 'NOT_FOUND', funderOwn: 'NOT_FOUND', funderOther: 'NOT_FOUND', memberLead: 'NOT_FOUND', memberMandataire: 'NOT_FOUND', memberPlain: 'NOT_FOUND', memberOutsider: 'NOT_FOUND' }],
 ];
 
 describe('access policy matrix', () => {

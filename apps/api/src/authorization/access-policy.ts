@@ -105,7 +105,12 @@ export function canProposeCooperation(caller: Caller, leadOrganisationId: string
   return caller.role === 'MEMBER' && caller.organisationId === leadOrganisationId ? allow : forbidden;
 }
 
-/** Registering or updating organisations: platform operators, and networks for their régions. */
+/**
+ * Registering or updating organisations: platform operators, and networks for their régions. Not
+ * the organisation's own members: its kind and ESS status are facts other decisions rest on (the
+ * ESS majority of a joint-venture, the SIAE of a GES), recorded as vouched for by a network or an
+ * operator, so a structure does not certify them itself.
+ */
 export function canManageOrganisation(caller: Caller, organisationRegion: string): Decision {
   if (caller.role === 'ADMIN') return allow;
   if (caller.role === 'NETWORK' && coversRegion(caller, organisationRegion)) return allow;
@@ -217,7 +222,12 @@ export function authorizeCooperationCommand(
   enforce(canRunCooperationCommand(principal, command.type, cooperationFacts(state), funderOfGrant));
 }
 
-/** Organisation commands: registering in a région, or updating an organisation (its current and new région). */
+/**
+ * Organisation commands: registering in a région, or updating an organisation (its current and new
+ * région: a network may not move one out of its régions). An update of an organisation that does
+ * not exist answers NOT_FOUND whoever asks (the directory is open to every signed-in user, so this
+ * reveals nothing).
+ */
 export function authorizeOrganisationCommand(
   principal: Principal,
   command: { type: string; data: object },
@@ -226,10 +236,11 @@ export function authorizeOrganisationCommand(
   if (principal === 'system') return;
   const data = command.data as Record<string, unknown>;
   const newRegion = typeof data.regionCode === 'string' ? data.regionCode : null;
-  if (command.type === 'RegisterOrganisation' || state === null) {
+  if (command.type === 'RegisterOrganisation') {
     enforce(canManageOrganisation(principal, newRegion ?? ''));
     return;
   }
+  if (state === null) throw new AccessDeniedError('NOT_FOUND', 'Organisation');
   enforce(canManageOrganisation(principal, state.regionCode));
   if (newRegion !== null) enforce(canManageOrganisation(principal, newRegion));
 }
