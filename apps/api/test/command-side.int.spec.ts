@@ -18,7 +18,8 @@ import { CommandExecutor } from '../src/command-side/command-executor';
 import { cooperationAggregate } from '../src/command-side/aggregates';
 import { executeRenewal } from '../src/command-side/renewal';
 import type { Pool } from 'pg';
-import { IdempotencyKeyReusedError, IdempotencyStore } from '../src/command-side/idempotency.store';
+import { IdempotencyKeyReusedError, IdempotencyStore, idempotencyRetentionDays } from '../src/command-side/idempotency.store';
+import { IdempotencyPruner } from '../src/command-side/idempotency-pruner';
 import { proposeGmeCommand } from './support/commands';
 import { syntheticSiret } from '@maillage/demo-data';
 import { migrateCommandSide } from '../src/command-side/command-migrations';
@@ -193,6 +194,86 @@ describe('command side (real PostgreSQL)', () => {
     expect(added).toHaveLength(1);
     // Without that key, the same request is refused by the domain as before.
     await expect(run(id, command, { idempotencyKey: randomUUID() })).rejects.toMatchObject({ code: DomainErrorCode.MEMBER_ALREADY_PRESENT });
+  });
+
+  describe('expired idempotency keys', () => {
+    const expire = (key: string) =>
+      app.get<Pool>(PG_POOL).query("update command_idempotency set created_at = now() - interval '8 days' where idempotency_key = $1", [key]);
+
+    it('frees an expired key for another request, and still recognises the same request sent again', async () => {
+      const id = randomUUID();
+      await proposeGme(id);
+      const key = randomUUID();
+      const segre: CooperationCommandInput = { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } };
+      const saumur: CooperationCommandInput = { type: 'AddMember', data: { organisation: { id: 'ai-saumur' } } };
+      const first = await run(id, segre, { idempotencyKey: key });
+      // Within the retention the key belongs to its first request.
+      await expect(run(id, saumur, { idempotencyKey: key })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+      await expire(key);
+      // Expired: the same request is still the first one (its events carry the key's ids)...
+      expect(await run(id, segre, { idempotencyKey: key })).toEqual({ ...first, replayed: true });
+      await expire(key);
+      // ...and another request may use the key; its events get ids of their own.
+      const second = await run(id, saumur, { idempotencyKey: key });
+      expect(second).toMatchObject({ replayed: false, version: first.version + 1, eventTypes: ['CooperationMemberAdded'] });
+      const events = await store.readStream(`cooperation-${id}`);
+      expect(events.map((e) => (e.data as { organisationId?: string }).organisationId).slice(-2)).toEqual(['ai-segre', 'ai-saumur']);
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+      // The key is now the second request's.
+      expect(await run(id, saumur, { idempotencyKey: key })).toEqual({ ...second, replayed: true });
+      await expect(run(id, segre, { idempotencyKey: key })).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    });
+
+    it('does not apply twice a request the domain would accept again, sent after its key expired', async () => {
+      const id = randomUUID();
+      await proposeGme(id);
+      const key = randomUUID();
+      const note: CooperationCommandInput = { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE', title: 'Bilan' } };
+      const first = await run(id, note, { idempotencyKey: key });
+      await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
+      await expire(key);
+      const again = await run(id, note, { idempotencyKey: key });
+      expect(again).toMatchObject({ replayed: true, aggregateId: id });
+      const notes = (await store.readStream(`cooperation-${id}`)).filter((e) => e.type === first.eventTypes[0]);
+      expect(notes).toHaveLength(1);
+    });
+
+    it('prunes the rows of expired keys only', async () => {
+      const pool = app.get<Pool>(PG_POOL);
+      const id = randomUUID();
+      await proposeGme(id);
+      const [old1, old2, fresh] = [randomUUID(), randomUUID(), randomUUID()];
+      await run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE', title: 'a' } }, { idempotencyKey: old1 });
+      await run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE', title: 'b' } }, { idempotencyKey: old2 });
+      await run(id, { type: 'RecordDeliverable', data: { kind: 'NOTE_DE_SYNTHESE', title: 'c' } }, { idempotencyKey: fresh });
+      await expire(old1);
+      await expire(old2);
+      // In batches of one, to go through the loop.
+      const deleted = await new IdempotencyStore(pool, 7).prune(1);
+      expect(deleted).toBeGreaterThanOrEqual(2);
+      const { rows } = await pool.query<{ idempotency_key: string }>('select idempotency_key from command_idempotency where idempotency_key = any($1)', [
+        [old1, old2, fresh],
+      ]);
+      expect(rows.map((r) => r.idempotency_key)).toEqual([fresh]);
+      // A longer retention keeps what a shorter one would delete.
+      await expire(fresh);
+      expect(await new IdempotencyStore(pool, 30).prune()).toBe(0);
+      expect((await pool.query('select 1 from command_idempotency where idempotency_key = $1', [fresh])).rowCount).toBe(1);
+    });
+
+    it('prunes at start-up through the API, and reads the retention from MAILLAGE_IDEMPOTENCY_RETENTION_DAYS', async () => {
+      const pool = app.get<Pool>(PG_POOL);
+      const key = randomUUID();
+      const id = randomUUID();
+      await proposeGme(id, { idempotencyKey: key });
+      await expire(key);
+      await app.get(IdempotencyPruner).runOnce();
+      expect((await pool.query('select 1 from command_idempotency where idempotency_key = $1', [key])).rowCount).toBe(0);
+      expect(idempotencyRetentionDays(undefined)).toBe(7);
+      expect(idempotencyRetentionDays('30')).toBe(30);
+      expect(() => idempotencyRetentionDays('0')).toThrow(/MAILLAGE_IDEMPOTENCY_RETENTION_DAYS/);
+      expect(() => idempotencyRetentionDays('une semaine')).toThrow(/whole number of days/);
+    });
   });
 
   it('runs concurrent retries of one idempotency key once', async () => {

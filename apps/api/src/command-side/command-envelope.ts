@@ -22,6 +22,11 @@ export interface CommandMeta {
   actor: Actor;
   correlationId?: string;
   causationId?: string;
+  /**
+   * Set by the executor for a command with an idempotency key (callers leave it out): what its
+   * event ids derive from, the key and the request together (see eventIdSeed).
+   */
+  eventIdSeed?: string;
 }
 
 export interface CommandResult {

@@ -13,7 +13,7 @@ import { DomainError, DomainErrorCode, type DecideContext, type DomainCommand, t
 import { AccessDeniedError } from '../authorization/access-policy';
 import type { AggregateDefinition } from './aggregates';
 import type { CommandMeta, CommandResult } from './command-envelope';
-import { eventIdFor, requestHash, type IdempotencyStore } from './idempotency.store';
+import { eventIdFor, eventIdSeed, requestHash, type IdempotencyStore } from './idempotency.store';
 
 export interface LoadedAggregate<S> {
   state: S;
@@ -91,15 +91,16 @@ export class CommandExecutor {
   ): Promise<CommandResult> {
     const streamId = aggregate.streamName(id);
     checkMeta(meta);
-    return this.idempotent(id, command, meta, async () => {
+    return this.idempotent(id, command, meta, async (keyed) => {
       try {
-        return await this.decideAndAppend({ aggregate, id, command, meta, prepare, authorize });
+        return await this.decideAndAppend({ aggregate, id, command, meta: keyed, prepare, authorize });
       } catch (error) {
-        // A retry whose first attempt committed its events but not its result (a crash in between):
-        // the stream has moved past the expected version, or the decider refuses to do the same
-        // thing twice. The key-derived event ids tell; the first result is rebuilt from them.
-        if (meta.idempotencyKey && (error instanceof DomainError || error instanceof ConcurrencyError)) {
-          const earlier = await this.committedEarlier(streamId, id, meta.idempotencyKey);
+        // A retry whose first attempt committed its events but not its result (a crash in between,
+        // or a result row expired since): the stream has moved past the expected version, or the
+        // decider refuses to do the same thing twice. The key-derived event ids tell; the first
+        // result is rebuilt from them.
+        if (keyed.eventIdSeed && (error instanceof DomainError || error instanceof ConcurrencyError)) {
+          const earlier = await this.committedEarlier(streamId, id, keyed.eventIdSeed);
           if (earlier) return earlier;
         }
         throw error;
@@ -186,16 +187,16 @@ export class CommandExecutor {
   }
 
   /**
-   * The result of an earlier attempt with this key whose events are in the stream, or null.
-   * `idSalt` as given to `append` for that stream.
+   * The result of an earlier attempt of this keyed request whose events are in the stream, or null.
+   * `seed` is the command's eventIdSeed; `idSalt` as given to `append` for that stream.
    */
-  async committedEarlier(streamId: string, aggregateId: string, key: string, idSalt = ''): Promise<CommandResult | null> {
-    key += idSalt;
+  async committedEarlier(streamId: string, aggregateId: string, seed: string, idSalt = ''): Promise<CommandResult | null> {
+    seed += idSalt;
     const events = await this.store.readStream(streamId);
-    const first = events.findIndex((e) => e.eventId === eventIdFor(key, aggregateId, 0));
+    const first = events.findIndex((e) => e.eventId === eventIdFor(seed, aggregateId, 0));
     if (first < 0) return null;
     let last = first;
-    while (last + 1 < events.length && events[last + 1].eventId === eventIdFor(key, aggregateId, last + 1 - first)) last++;
+    while (last + 1 < events.length && events[last + 1].eventId === eventIdFor(seed, aggregateId, last + 1 - first)) last++;
     return {
       aggregateId,
       streamId,
@@ -213,15 +214,20 @@ export class CommandExecutor {
    * (nothing written) gives its key back. `prepare` work (lookups) happens inside `run`, after the
    * check, so a replay costs no lookups.
    */
-  async idempotent(id: string, command: DomainCommand, meta: CommandMeta, run: () => Promise<CommandResult>): Promise<CommandResult> {
+  async idempotent(
+    id: string,
+    command: DomainCommand,
+    meta: CommandMeta,
+    run: (keyed: CommandMeta) => Promise<CommandResult>,
+  ): Promise<CommandResult> {
     const key = meta.idempotencyKey;
-    if (!key) return run();
+    if (!key) return run(meta);
     const hash = requestHash(id, command.type, command.data);
     const previous = await this.idempotency.claim(key, hash, command.type, id, meta.actor.userId);
     if (previous) return previous;
     let result: CommandResult;
     try {
-      result = await run();
+      result = await run({ ...meta, eventIdSeed: eventIdSeed(key, hash) });
     } catch (error) {
       // Anything else (the database failing mid-append, say) may have written: the claim stays, so
       // only this same request may use the key again.
@@ -273,7 +279,7 @@ export class CommandExecutor {
     if (events.length === 0) return { ...base, version, position: null };
     const correlationId = meta.correlationId ?? randomUUID();
     const toAppend: EventToAppend[] = events.map((event, index) => ({
-      eventId: meta.idempotencyKey ? eventIdFor(meta.idempotencyKey + idSalt, aggregateId, index) : randomUUID(),
+      eventId: meta.eventIdSeed ? eventIdFor(meta.eventIdSeed + idSalt, aggregateId, index) : randomUUID(),
       type: event.type,
       data: event.data,
       occurredAt: new Date(event.occurredAt),
@@ -289,7 +295,7 @@ export class CommandExecutor {
     } catch (error) {
       // Key-derived ids already stored: an earlier attempt with this key committed (its result row
       // was lost to a crash). Report the stream as it is rather than appending twice.
-      if (error instanceof EventStoreError && error.code === EventStoreErrorCode.DuplicateEventId && meta.idempotencyKey) {
+      if (error instanceof EventStoreError && error.code === EventStoreErrorCode.DuplicateEventId && meta.eventIdSeed) {
         const stored = await this.store.readStream(streamId, { direction: 'backwards', maxCount: 1 });
         return { ...base, version: stored[0]?.streamVersion ?? version, position: stored[0]?.globalPosition ?? null, replayed: true };
       }

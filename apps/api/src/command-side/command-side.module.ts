@@ -7,7 +7,8 @@ import { DATABASE_URL, EVENT_STORE_FACTORY, PG_POOL } from '../database/database
 import { CommandExecutor } from './command-executor';
 import { COMMAND_HANDLERS } from './command-handlers';
 import { migrateCommandSide } from './command-migrations';
-import { IdempotencyStore } from './idempotency.store';
+import { IdempotencyPruner } from './idempotency-pruner';
+import { IdempotencyStore, idempotencyRetentionDays } from './idempotency.store';
 import { SiretRegistry } from './siret-registry';
 
 export const EVENT_STORE = Symbol('EVENT_STORE');
@@ -48,10 +49,16 @@ class EventStoreLifecycle implements OnModuleInit, OnApplicationShutdown {
     },
     EventStoreLifecycle,
     {
+      provide: IdempotencyStore,
+      inject: [PG_POOL],
+      useFactory: (pool: Pool) => new IdempotencyStore(pool, idempotencyRetentionDays(process.env.MAILLAGE_IDEMPOTENCY_RETENTION_DAYS)),
+    },
+    { provide: IdempotencyPruner, inject: [IdempotencyStore], useFactory: (keys: IdempotencyStore) => new IdempotencyPruner(keys) },
+    {
       provide: CommandExecutor,
-      inject: [EVENT_STORE, PG_POOL],
-      useFactory: (store: EventStore, pool: Pool) =>
-        new CommandExecutor(store, new IdempotencyStore(pool), undefined, aggregateCacheSize(process.env.MAILLAGE_AGGREGATE_CACHE)),
+      inject: [EVENT_STORE, IdempotencyStore],
+      useFactory: (store: EventStore, keys: IdempotencyStore) =>
+        new CommandExecutor(store, keys, undefined, aggregateCacheSize(process.env.MAILLAGE_AGGREGATE_CACHE)),
     },
     { provide: SiretRegistry, inject: [PG_POOL], useFactory: (pool: Pool) => new SiretRegistry(pool) },
     ...COMMAND_HANDLERS,

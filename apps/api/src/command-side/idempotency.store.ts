@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { v5 as uuidv5 } from 'uuid';
+import { wholeNumberSetting } from '@maillage/infra';
 import type { CommandResult } from './command-envelope';
 
 // Namespace for event ids derived from idempotency keys (a fixed random UUID).
@@ -19,12 +20,25 @@ export function requestHash(aggregateId: string, commandType: string, data: unkn
 }
 
 /**
- * Event ids derived from the idempotency key: if a first attempt committed but its result row was
- * never written (crash in between), the retry appends events with the same ids and the event store
- * recognises it as a replay instead of appending twice.
+ * What the event ids of a keyed command derive from: its key and the hash of its request. If a
+ * first attempt committed but its result row was never written (crash in between), or the row has
+ * since expired, the same request appends events with the same ids and the event store recognises
+ * it as a replay instead of appending twice. The request is part of it so that a key used again
+ * for another request once its row has expired names other events, instead of being taken for a
+ * replay of the first one.
  */
-export function eventIdFor(key: string, aggregateId: string, index: number): string {
-  return uuidv5(`${aggregateId}:${key}:${index}`, EVENT_ID_NAMESPACE);
+export function eventIdSeed(key: string, hash: string): string {
+  return `${key}#${hash}`;
+}
+
+/** The id of the `index`-th event a keyed command appends to `aggregateId`'s stream (see eventIdSeed). */
+export function eventIdFor(seed: string, aggregateId: string, index: number): string {
+  return uuidv5(`${aggregateId}:${seed}:${index}`, EVENT_ID_NAMESPACE);
+}
+
+/** How long a key's row is kept (MAILLAGE_IDEMPOTENCY_RETENTION_DAYS, default 7 days). */
+export function idempotencyRetentionDays(raw: string | undefined): number {
+  return wholeNumberSetting('MAILLAGE_IDEMPOTENCY_RETENTION_DAYS', raw, { fallback: 7, unit: 'days', min: 1, max: 3650 });
 }
 
 // Namespace for the ids of cooperations created without a client-chosen id (a fixed random UUID).
@@ -49,11 +63,23 @@ export function newIdFor(idempotencyKey: string | null | undefined, purpose: str
  * restarts. A key is claimed, with the hash of its request, before the command runs: of two
  * concurrent requests with one key and different payloads, the second is refused instead of being
  * answered with the first one's result. A claim without a result is an attempt in flight or
- * interrupted; the same request may run again (its event ids derive from the key, so nothing is
- * appended twice).
+ * interrupted; the same request may run again (its event ids derive from the key and the request,
+ * so nothing is appended twice).
+ *
+ * A key's row lives `retentionDays` from its claim; then the key is free again (`claim` takes an
+ * expired row over, `prune` deletes them). An expired key no longer tells a different request
+ * apart, but the same request sent again is still recognised by its event ids (see eventIdSeed):
+ * its events are not appended twice.
  */
 export class IdempotencyStore {
-  constructor(private readonly pool: Pool) {}
+  private readonly retentionSeconds: number;
+
+  constructor(
+    private readonly pool: Pool,
+    retentionDays = idempotencyRetentionDays(undefined),
+  ) {
+    this.retentionSeconds = retentionDays * 86_400;
+  }
 
   /**
    * Claims the key for this request. Returns the stored result of an earlier call with the same
@@ -67,10 +93,15 @@ export class IdempotencyStore {
     // was refused) is claimed again. A few turns at most: give up claiming after that and run, the
     // key-derived event ids still keep the request from being applied twice.
     for (let turn = 0; turn < 5; turn++) {
+      // An expired row is taken over as if the key were new.
       const claimed = await this.pool.query(
         `insert into command_idempotency (idempotency_key, command_type, aggregate_id, request_hash, result, actor_user_id)
-         values ($1, $2, $3, $4, null, $5) on conflict (idempotency_key) do nothing`,
-        [key, commandType, aggregateId, hash, userId],
+         values ($1, $2, $3, $4, null, $5)
+         on conflict (idempotency_key) do update
+           set command_type = excluded.command_type, aggregate_id = excluded.aggregate_id, request_hash = excluded.request_hash,
+               result = null, actor_user_id = excluded.actor_user_id, created_at = now()
+           where command_idempotency.created_at < now() - make_interval(secs => $6)`,
+        [key, commandType, aggregateId, hash, userId, this.retentionSeconds],
       );
       if (claimed.rowCount === 1) return null;
       const { rows } = await this.pool.query<{ request_hash: string; result: CommandResult | null; actor_user_id: string | null }>(
@@ -94,6 +125,24 @@ export class IdempotencyStore {
        where command_idempotency.result is null and command_idempotency.request_hash = excluded.request_hash`,
       [key, commandType, result.aggregateId, hash, JSON.stringify({ ...result, replayed: false }), userId],
     );
+  }
+
+  /**
+   * Deletes the rows of expired keys, at most `batch` at a time, until none is left; returns how
+   * many went. Each batch is its own statement, so a long backlog never holds a large transaction.
+   */
+  async prune(batch = 5_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await this.pool.query(
+        `delete from command_idempotency where idempotency_key in (
+           select idempotency_key from command_idempotency
+            where created_at < now() - make_interval(secs => $1) limit $2 for update skip locked)`,
+        [this.retentionSeconds, batch],
+      );
+      total += deleted.rowCount ?? 0;
+      if ((deleted.rowCount ?? 0) < batch) return total;
+    }
   }
 
   /**

@@ -14,8 +14,8 @@ import { authorizeCooperationCommand } from '../authorization/access-policy';
  * anything is written, and the successor stream is created with NO_STREAM. Only a successor id
  * taken in the instant between the check and the second append (someone else choosing the same
  * UUID at that moment) can still separate the two writes; it is answered ALREADY_EXISTS like the
- * checked case. Event ids derive from the idempotency key when there is one, so a retry with the
- * same key returns the first result.
+ * checked case. Event ids derive from the idempotency key and the request when there is a key, so
+ * a retry of the same request returns the first result.
  */
 export async function executeRenewal(
   executor: CommandExecutor,
@@ -24,7 +24,7 @@ export async function executeRenewal(
   meta: CommandMeta,
 ): Promise<CommandResult> {
   checkMeta(meta);
-  return executor.idempotent(predecessorId, command, meta, async () => {
+  return executor.idempotent(predecessorId, command, meta, async (keyed) => {
     try {
       const { state, version } = await executor.loadAuthorized(cooperationAggregate, predecessorId, meta, (s) =>
         authorizeCooperationCommand(meta.caller, command, s.status === 'NONE' ? null : s),
@@ -33,16 +33,16 @@ export async function executeRenewal(
       const successorId = command.data.successorId;
       if (await executor.streamExists(decision.successor.streamId)) throw successorTaken();
       const predecessorStream = cooperationAggregate.streamName(predecessorId);
-      const predecessor = await executor.append(predecessorStream, predecessorId, version, decision.predecessor.events, meta);
+      const predecessor = await executor.append(predecessorStream, predecessorId, version, decision.predecessor.events, keyed);
       const successor = await executor
-        .append(decision.successor.streamId, successorId, 0, decision.successor.events, meta, ':successor')
+        .append(decision.successor.streamId, successorId, 0, decision.successor.events, keyed, ':successor')
         .catch((error: unknown) => {
           throw error instanceof ConcurrencyError ? successorTaken() : error;
         });
       return { ...predecessor, successor: { aggregateId: successorId, version: successor.version } };
     } catch (error) {
-      if (meta.idempotencyKey && (error instanceof DomainError || error instanceof ConcurrencyError)) {
-        const earlier = await resumeRenewal(executor, predecessorId, command, meta, meta.idempotencyKey);
+      if (keyed.eventIdSeed && (error instanceof DomainError || error instanceof ConcurrencyError)) {
+        const earlier = await resumeRenewal(executor, predecessorId, command, keyed, keyed.eventIdSeed);
         if (earlier) return earlier;
       }
       throw error;
@@ -65,10 +65,10 @@ async function resumeRenewal(
   predecessorId: string,
   command: RenewCooperation,
   meta: CommandMeta,
-  key: string,
+  seed: string,
 ): Promise<CommandResult | null> {
   const predecessorStream = cooperationAggregate.streamName(predecessorId);
-  const predecessor = await executor.committedEarlier(predecessorStream, predecessorId, key);
+  const predecessor = await executor.committedEarlier(predecessorStream, predecessorId, seed);
   if (!predecessor) return null;
   const successorId = command.data.successorId;
   const events = await executor.storedEvents(predecessorStream);
@@ -76,7 +76,7 @@ async function resumeRenewal(
   const renewed = events.find((e) => e.streamVersion === predecessor.version);
   if ((renewed?.data as { successorId?: unknown } | undefined)?.successorId !== successorId) return null;
   const successorStream = cooperationAggregate.streamName(successorId);
-  const written = await executor.committedEarlier(successorStream, successorId, key, ':successor');
+  const written = await executor.committedEarlier(successorStream, successorId, seed, ':successor');
   if (written) return { ...predecessor, successor: { aggregateId: successorId, version: written.version } };
   if (await executor.streamExists(successorStream)) return null; // that id is someone else's
   const renewalIndex = events.findIndex((e) => e.streamVersion > predecessor.version - predecessor.eventTypes.length);
