@@ -22,7 +22,7 @@ export class IdempotencyPruner implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     void this.runOnce();
-    this.timer = setInterval(() => this.runOnce(), this.intervalMs);
+    this.timer = setInterval(() => void this.runOnce(), this.intervalMs);
     this.timer.unref();
   }
 
