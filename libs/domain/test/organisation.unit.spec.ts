@@ -81,6 +81,23 @@ describe('Organisation decider', () => {
     spec.given([registered]).when({ type: 'UpdateOrganisation', data: { siret: '1' } }).thenThrows(DomainErrorCode.INVALID_SIRET);
     spec.given([]).when({ type: 'UpdateOrganisation', data: { name: 'x' } }).thenThrows(DomainErrorCode.NOT_FOUND);
   });
+  it('names the field of the command at fault (SIRET, région, département)', () => {
+    const state = evolveOrganisation(initialOrganisationState(), registered);
+    const fieldOf = (data: Record<string, unknown>) => {
+      try {
+        organisationDecider.decide({ type: 'UpdateOrganisation', data } as never, state, ctx('2025-01-01'));
+      } catch (error) {
+        return { code: (error as { code: string }).code, field: (error as { details: { field?: string } }).details.field };
+      }
+      return null;
+    };
+    expect(fieldOf({ siret: '12345678901234' })).toEqual({ code: 'INVALID_SIRET', field: 'siret' });
+    expect(fieldOf({ departementCode: '75' })).toEqual({ code: 'INVALID_TERRITORY', field: 'departementCode' });
+    expect(fieldOf({ departementCode: '999' })).toEqual({ code: 'INVALID_TERRITORY', field: 'departementCode' });
+    expect(fieldOf({ regionCode: '11' })).toEqual({ code: 'INVALID_TERRITORY', field: 'departementCode' });
+    expect(fieldOf({ regionCode: '00', departementCode: '49' })).toEqual({ code: 'INVALID_TERRITORY', field: 'regionCode' });
+    expect(fieldOf({ name: '' })).toEqual({ code: 'VALIDATION_FAILED', field: 'name' });
+  });
   it('builds the lookup passed to cooperation commands', () => {
     expect(toOrganisationRef([registered].reduce(evolveOrganisation, initialOrganisationState()))).toEqual({ id: 'o1', kind: 'AI', ess: true, name: 'Tremplin Travail' });
     expect(toOrganisationRef(initialOrganisationState())).toBeNull();

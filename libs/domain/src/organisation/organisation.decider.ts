@@ -26,7 +26,7 @@ export const ORGANISATION_COMMAND_TYPES = ['RegisterOrganisation', 'UpdateOrgani
 
 const siretFrom = (value: unknown): string | null => {
   if (value === undefined || value === null) return null;
-  if (!isValidSiret(value)) throw reject(DomainErrorCode.INVALID_SIRET, { siret: typeof value === 'string' ? value : null });
+  if (!isValidSiret(value)) throw reject(DomainErrorCode.INVALID_SIRET, { field: 'siret', siret: typeof value === 'string' ? value : null });
   return normaliseSiret(value);
 };
 
@@ -37,7 +37,8 @@ const registerOrganisation = (cmd: RegisterOrganisation, state: OrganisationStat
   if (state.status !== 'NONE') throw reject(DomainErrorCode.ALREADY_EXISTS, { organisationId: state.id });
   const d = requireObject(cmd.data, 'data');
   const kind = requireOneOf(d.kind, ORGANISATION_KINDS, 'kind');
-  const location = validateLocation({ regionCode: d.regionCode, departementCode: d.departementCode }, 'organisation');
+  // Errors name the command's own fields (regionCode, departementCode).
+  const location = validateLocation({ regionCode: d.regionCode, departementCode: d.departementCode }, '');
   return [
     {
       type: 'OrganisationRegistered',
@@ -67,7 +68,7 @@ const updateOrganisation = (cmd: UpdateOrganisation, state: OrganisationState, c
   if (d.regionCode !== undefined || d.departementCode !== undefined) {
     const location = validateLocation(
       { regionCode: d.regionCode ?? state.regionCode, departementCode: d.departementCode ?? state.departementCode },
-      'organisation',
+      '',
     );
     changes.regionCode = location.regionCode;
     changes.departementCode = location.departementCode;

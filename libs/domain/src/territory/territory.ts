@@ -93,10 +93,23 @@ export interface Location {
   departementCode: string;
 }
 
+/**
+ * Throws INVALID_TERRITORY, naming the field at fault (`<field>.regionCode` or
+ * `<field>.departementCode`; without a `field`, the bare names, for commands that carry them at
+ * their top level), unless the région exists and the département belongs to it.
+ */
 export const validateLocation = (value: unknown, field = 'location'): Location => {
   const v = (value ?? {}) as { regionCode?: unknown; departementCode?: unknown };
-  if (typeof v.departementCode !== 'string')
-    throw reject(DomainErrorCode.INVALID_TERRITORY, { field: `${field}.departementCode`, value: null });
-  const t = validateTerritory({ regionCode: v.regionCode, departementCodes: [v.departementCode] }, field);
-  return { regionCode: t.regionCode, departementCode: v.departementCode };
+  const at = (name: string) => (field ? `${field}.${name}` : name);
+  if (!isRegionCode(v.regionCode)) throw reject(DomainErrorCode.INVALID_TERRITORY, { field: at('regionCode'), value: v.regionCode ?? null });
+  if (!isDepartementCode(v.departementCode))
+    throw reject(DomainErrorCode.INVALID_TERRITORY, { field: at('departementCode'), value: v.departementCode ?? null });
+  if (!departementBelongsToRegion(v.departementCode, v.regionCode))
+    throw reject(DomainErrorCode.INVALID_TERRITORY, {
+      field: at('departementCode'),
+      value: v.departementCode,
+      reason: 'departement not in region',
+      regionCode: v.regionCode,
+    });
+  return { regionCode: v.regionCode, departementCode: v.departementCode };
 };
