@@ -29,21 +29,45 @@ jest.setTimeout(60_000);
 const actor = { userId: 'user-tremplin-1', organisationId: 'tremplin', role: 'MEMBER' };
 const meta = (over: Partial<CommandMeta> = {}): CommandMeta => ({ caller: 'system', actor, ...over });
 
+interface FlakyOptions {
+  /** Which appends lose their connection (once, the first that matches): by stream. */
+  losesAt?: (streamId: string) => boolean;
+  /** false: the store offers no multi-stream append, as EventStoreDB's client (default true). */
+  multiStream?: boolean;
+  /** Streams that read as empty once (taken by someone else right after this process looked). */
+  looksFree?: string;
+}
+
 /**
- * An executor over `store` whose database connection is lost once, at the first append to a stream
- * `losesAt` accepts (the append fails without writing): the crash between two steps of a command.
+ * An executor over `store` whose database connection is lost once, at the first append (single or
+ * multi-stream) touching a stream `losesAt` accepts (the append fails without writing): the crash
+ * between two steps of a command.
  */
-const executorLosingOnce = (store: EventStore, pool: Pool, losesAt: (streamId: string) => boolean = () => true): CommandExecutor => {
+const executorLosingOnce = (store: EventStore, pool: Pool, options: FlakyOptions = {}): CommandExecutor => {
+  const { losesAt = () => true, multiStream = true } = options;
   let lose = true;
+  let hidden = options.looksFree;
+  const loses = (streamIds: string[]) => {
+    if (!lose || !streamIds.some(losesAt)) return false;
+    lose = false;
+    return true;
+  };
   const flaky = new Proxy(store, {
     get(target, property) {
       if (property === 'appendToStream') {
-        return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) => {
-          if (lose && losesAt(streamId)) {
-            lose = false;
-            return Promise.reject(new Error('connection lost'));
-          }
-          return target.appendToStream(streamId, ...rest);
+        return (streamId: string, ...rest: Parameters<EventStore['appendToStream']> extends [string, ...infer R] ? R : never) =>
+          loses([streamId]) ? Promise.reject(new Error('connection lost')) : target.appendToStream(streamId, ...rest);
+      }
+      if (property === 'appendToStreams') {
+        if (!multiStream) return undefined;
+        return (parts: Parameters<NonNullable<EventStore['appendToStreams']>>[0]) =>
+          loses(parts.map((p) => p.streamId)) ? Promise.reject(new Error('connection lost')) : target.appendToStreams!(parts);
+      }
+      if (property === 'readStream') {
+        return (streamId: string, ...rest: Parameters<EventStore['readStream']> extends [string, ...infer R] ? R : never) => {
+          if (streamId !== hidden) return target.readStream(streamId, ...rest);
+          hidden = undefined;
+          return Promise.resolve([]);
         };
       }
       const value = Reflect.get(target, property) as unknown;
@@ -367,8 +391,9 @@ describe('command side (real PostgreSQL)', () => {
     const predecessorId = await renewableGme();
     const successorId = randomUUID();
     const successorStream = `cooperation-${successorId}`;
-    // The connection is lost once, right when the successor stream is written.
-    const executor = executorLosingOnce(store, app.get<Pool>(PG_POOL), (streamId) => streamId === successorStream);
+    // On a store without multi-stream appends (EventStoreDB), the connection is lost once, right
+    // when the successor stream is written.
+    const executor = executorLosingOnce(store, app.get<Pool>(PG_POOL), { losesAt: (streamId) => streamId === successorStream, multiStream: false });
     const renew = { type: 'RenewCooperation', data: { successorId } } as RenewCooperation;
     const at = new Date().toISOString(); // the renewal's own date, which the successor must carry
     const m = meta({ idempotencyKey: randomUUID(), occurredAt: at });
@@ -388,6 +413,41 @@ describe('command side (real PostgreSQL)', () => {
     expect(await executeRenewal(executor, predecessorId, renew, m)).toEqual({ ...retried, replayed: true });
     expect(await store.readStream(successorStream)).toHaveLength(successor.length);
     expect(await store.readStream(`cooperation-${predecessorId}`)).toHaveLength(renewed.length);
+  });
+
+  it('writes a renewal as one transaction: a crash or a successor id taken since the check writes nothing at all', async () => {
+    const predecessorId = await renewableGme();
+    const predecessorStream = `cooperation-${predecessorId}`;
+    const before = await store.readStream(predecessorStream);
+    const pool = app.get<Pool>(PG_POOL);
+    const renew = (successorId: string) => ({ type: 'RenewCooperation', data: { successorId } }) as RenewCooperation;
+
+    // Someone else creates the successor id right after the check: ALREADY_EXISTS, and the
+    // predecessor is not marked renewed (with two writes it was, pointing at someone else's cooperation).
+    const taken = randomUUID();
+    await proposeGme(taken);
+    const racing = executorLosingOnce(store, pool, { losesAt: () => false, looksFree: `cooperation-${taken}` });
+    await expect(executeRenewal(racing, predecessorId, renew(taken), meta())).rejects.toMatchObject({
+      code: DomainErrorCode.ALREADY_EXISTS,
+      details: { field: 'successorId' },
+    });
+    expect(await store.readStream(predecessorStream)).toHaveLength(before.length);
+
+    // The connection is lost during the renewal's append: neither stream is written.
+    const successorId = randomUUID();
+    const crashing = executorLosingOnce(store, pool, { losesAt: (streamId) => streamId === predecessorStream });
+    const m = meta({ idempotencyKey: randomUUID() });
+    await expect(executeRenewal(crashing, predecessorId, renew(successorId), m)).rejects.toThrow('connection lost');
+    expect(await store.readStream(predecessorStream)).toHaveLength(before.length);
+    expect(await store.readStream(`cooperation-${successorId}`)).toEqual([]);
+    // The retry writes both, in one transaction (the same transaction id in both positions).
+    const done = await executeRenewal(crashing, predecessorId, renew(successorId), m);
+    const renewed = await store.readStream(predecessorStream);
+    const successor = await store.readStream(`cooperation-${successorId}`);
+    expect(done).toMatchObject({ version: renewed.length, successor: { aggregateId: successorId, version: successor.length } });
+    expect(renewed[renewed.length - 1].type).toBe('CooperationRenewed');
+    expect(successor[0].data).toMatchObject({ renewedFrom: predecessorId });
+    expect(renewed[renewed.length - 1].globalPosition.split(':')[0]).toBe(successor[0].globalPosition.split(':')[0]);
   });
 
   it('renews a closed GME as a new cooperation linked to its predecessor', async () => {
@@ -439,7 +499,7 @@ describe('command side (real PostgreSQL)', () => {
     const first = randomUUID();
     const key = randomUUID();
     const pool = app.get<Pool>(PG_POOL);
-    const executor = executorLosingOnce(store, pool, (streamId) => streamId === `cooperation-${first}`);
+    const executor = executorLosingOnce(store, pool, { losesAt: (streamId) => streamId === `cooperation-${first}`, multiStream: false });
     const renew = (successorId: string) => ({ type: 'RenewCooperation', data: { successorId } }) as RenewCooperation;
     await expect(executeRenewal(executor, predecessorId, renew(first), meta({ idempotencyKey: key }))).rejects.toThrow('connection lost');
     // The same key with another successor: refused while the claim is there, and also once it is lost.

@@ -85,8 +85,25 @@ export interface ReadAllResult {
   position: string | null;
 }
 
+/** One stream's part of an atomic append to several streams (`EventStore.appendToStreams`). */
+export interface StreamAppend {
+  streamId: string;
+  events: EventToAppend[];
+  /** Defaults to ANY. */
+  expectedVersion?: ExpectedVersion;
+}
+
 export interface EventStore {
   appendToStream(streamId: string, events: EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Optional: appends to several distinct streams in one transaction, all of them or none. Each
+   * part has its own expected version; the first part (in the given order) that conflicts or reuses
+   * an event id fails the whole call with the error `appendToStream` would give for it, and nothing
+   * is written. A retry of a committed call (same event ids) returns the original results. A store
+   * without it (EventStoreDB's 6.2.1 client has no multi-stream append) leaves callers to write the
+   * streams one after the other.
+   */
+  appendToStreams?(appends: StreamAppend[]): Promise<AppendResult[]>;
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Events in commit-safe global order: never skips an event that commits late. */
   readAll(options: ReadAllOptions): Promise<ReadAllResult>;

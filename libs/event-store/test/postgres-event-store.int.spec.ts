@@ -213,6 +213,96 @@ describe('PostgresEventStore (hard parts, real PostgreSQL)', () => {
     });
   });
 
+  describe('atomic appends to several streams', () => {
+    let f: Fixture;
+    beforeAll(async () => {
+      f = await fixture('es_multi');
+    });
+    afterAll(() => f.close());
+
+    it('writes every stream or none, with each part checked against its own expected version', async () => {
+      const store = f.store();
+      const [a, b] = [newStream('multi'), newStream('multi')];
+      await store.appendToStream(a, [newEvent('First')], { expectedVersion: NO_STREAM });
+      const parts = [
+        { streamId: a, events: [newEvent('Renewed')], expectedVersion: 1 },
+        { streamId: b, events: [newEvent('Proposed'), newEvent('MemberAdded')], expectedVersion: NO_STREAM },
+      ];
+      const results = await store.appendToStreams(parts);
+      expect(results.map((r) => [r.streamId, r.nextExpectedVersion])).toEqual([
+        [a, 2],
+        [b, 2],
+      ]);
+      // One transaction: both parts' events carry the same transaction id (the position's first half).
+      expect(results[0].lastPosition.split(':')[0]).toBe(results[1].lastPosition.split(':')[0]);
+      // A retry of the committed call returns the original results and writes nothing.
+      expect(await store.appendToStreams(parts)).toEqual(results);
+      expect((await store.readStream(b)).map((e) => e.type)).toEqual(['Proposed', 'MemberAdded']);
+
+      // The second part's stream exists already: nothing of the first part is written either.
+      const c = newStream('multi');
+      const refused = store.appendToStreams([
+        { streamId: c, events: [newEvent('Fresh')], expectedVersion: NO_STREAM },
+        { streamId: b, events: [newEvent('Taken')], expectedVersion: NO_STREAM },
+      ]);
+      await expect(refused).rejects.toBeInstanceOf(ConcurrencyError);
+      await expect(refused).rejects.toMatchObject({ streamId: b, actualVersion: 2 });
+      expect(await store.readStream(c)).toEqual([]);
+      // A stale first part: the second is not written.
+      const d = newStream('multi');
+      await expect(
+        store.appendToStreams([
+          { streamId: a, events: [newEvent()], expectedVersion: 1 },
+          { streamId: d, events: [newEvent()], expectedVersion: NO_STREAM },
+        ]),
+      ).rejects.toMatchObject({ streamId: a, actualVersion: 2 });
+      expect(await store.readStream(d)).toEqual([]);
+    });
+
+    it('refuses an event id already used elsewhere, writing nothing, and validates its input', async () => {
+      const store = f.store();
+      const taken = newEvent('Taken');
+      const [a, b, c] = [newStream('multi'), newStream('multi'), newStream('multi')];
+      await store.appendToStream(a, [taken], { expectedVersion: NO_STREAM });
+      await expect(
+        store.appendToStreams([
+          { streamId: b, events: [newEvent()], expectedVersion: NO_STREAM },
+          { streamId: c, events: [{ ...taken }], expectedVersion: NO_STREAM },
+        ]),
+      ).rejects.toMatchObject({ code: EventStoreErrorCode.DuplicateEventId });
+      expect(await store.readStream(b)).toEqual([]);
+      expect(await store.readStream(c)).toEqual([]);
+      await expect(store.appendToStreams([])).rejects.toMatchObject({ code: EventStoreErrorCode.InvalidArgument });
+      await expect(
+        store.appendToStreams([
+          { streamId: b, events: [newEvent()] },
+          { streamId: b, events: [newEvent()] },
+        ]),
+      ).rejects.toMatchObject({ code: EventStoreErrorCode.InvalidArgument });
+      await expect(store.appendToStreams([{ streamId: 'no spaces allowed', events: [newEvent()] }])).rejects.toMatchObject({
+        code: EventStoreErrorCode.InvalidStreamName,
+      });
+    });
+
+    it('lets exactly one of concurrent calls creating the same stream win, each all or nothing', async () => {
+      const store = f.store();
+      const shared = newStream('multi');
+      const own = Array.from({ length: 10 }, () => newStream('multi'));
+      const outcomes = await Promise.allSettled(
+        own.map((s) =>
+          store.appendToStreams([
+            { streamId: s, events: [newEvent()], expectedVersion: NO_STREAM },
+            { streamId: shared, events: [newEvent()], expectedVersion: NO_STREAM },
+          ]),
+        ),
+      );
+      const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const [i, s] of own.entries()) expect(await store.readStream(s)).toHaveLength(i === won[0] ? 1 : 0);
+      expect(await store.readStream(shared)).toHaveLength(1);
+    });
+  });
+
   describe('read batching', () => {
     let f: Fixture;
     beforeAll(async () => {

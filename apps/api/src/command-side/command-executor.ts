@@ -30,6 +30,17 @@ interface CommandRun<C extends DomainCommand, E extends DomainEvent, S> {
   authorize: (state: S) => void;
 }
 
+/** One stream's decided events for `CommandExecutor.appendTogether`. */
+export interface AppendPart {
+  streamId: string;
+  aggregateId: string;
+  /** The stream's version the events were decided on (0: the stream must not exist yet). */
+  version: number;
+  events: readonly DomainEvent[];
+  /** Added to the key's seed for this stream's event ids (another stream of one command). */
+  idSalt?: string;
+}
+
 /** A stored event as the domain's evolve expects it. */
 export function toDomainEvent<E extends DomainEvent>(recorded: RecordedEvent): E {
   return { type: recorded.type, data: recorded.data, occurredAt: recorded.occurredAt.toISOString() } as E;
@@ -266,7 +277,50 @@ export class CommandExecutor {
     return { now, occurredAt: meta.occurredAt ?? now, newId: randomUUID };
   }
 
-  /** Appends decided events at `version` (optimistic); used for single streams and for renewals. */
+  /**
+   * Appends decided events to several streams (each at its `version`) in one transaction when the
+   * store can (all or nothing: the first part that conflicts fails the call with its
+   * ConcurrencyError, naming its stream), else one stream after the other, in the given order, so
+   * that a failure may leave the earlier parts written (see renewal.ts). A retry with the same
+   * event ids returns the first results.
+   */
+  async appendTogether(parts: readonly AppendPart[], meta: CommandMeta): Promise<CommandResult[]> {
+    const atomic = this.store.appendToStreams?.bind(this.store);
+    if (!atomic) {
+      const results: CommandResult[] = [];
+      for (const p of parts) results.push(await this.append(p.streamId, p.aggregateId, p.version, p.events, meta, p.idSalt));
+      return results;
+    }
+    const correlationId = meta.correlationId ?? randomUUID();
+    const written = parts.filter((p) => p.events.length > 0);
+    const appended = await atomic(
+      written.map((p) => ({
+        streamId: p.streamId,
+        events: this.toAppend(p.aggregateId, p.events, meta, correlationId, p.idSalt),
+        expectedVersion: p.version === 0 ? NO_STREAM : p.version,
+      })),
+    );
+    return parts.map((p) => {
+      const base = { aggregateId: p.aggregateId, streamId: p.streamId, replayed: false, eventTypes: p.events.map((e) => e.type) };
+      const result = appended[written.indexOf(p)];
+      return result ? { ...base, version: result.nextExpectedVersion, position: result.lastPosition } : { ...base, version: p.version, position: null };
+    });
+  }
+
+  /** Decided events as the store takes them: ids from the key's seed when there is one, the actor, the correlation. */
+  private toAppend(aggregateId: string, events: readonly DomainEvent[], meta: CommandMeta, correlationId: string, idSalt = ''): EventToAppend[] {
+    return events.map((event, index) => ({
+      eventId: meta.eventIdSeed ? eventIdFor(meta.eventIdSeed + idSalt, aggregateId, index) : randomUUID(),
+      type: event.type,
+      data: event.data,
+      occurredAt: new Date(event.occurredAt),
+      actor: meta.actor,
+      correlationId,
+      causationId: meta.causationId ?? null,
+    }));
+  }
+
+  /** Appends decided events at `version` (optimistic). */
   async append(
     streamId: string,
     aggregateId: string,
@@ -277,16 +331,7 @@ export class CommandExecutor {
   ): Promise<CommandResult> {
     const base = { aggregateId, streamId, replayed: false, eventTypes: events.map((e) => e.type) };
     if (events.length === 0) return { ...base, version, position: null };
-    const correlationId = meta.correlationId ?? randomUUID();
-    const toAppend: EventToAppend[] = events.map((event, index) => ({
-      eventId: meta.eventIdSeed ? eventIdFor(meta.eventIdSeed + idSalt, aggregateId, index) : randomUUID(),
-      type: event.type,
-      data: event.data,
-      occurredAt: new Date(event.occurredAt),
-      actor: meta.actor,
-      correlationId,
-      causationId: meta.causationId ?? null,
-    }));
+    const toAppend = this.toAppend(aggregateId, events, meta, meta.correlationId ?? randomUUID(), idSalt);
     try {
       const appended = await this.store.appendToStream(streamId, toAppend, {
         expectedVersion: version === 0 ? NO_STREAM : version,

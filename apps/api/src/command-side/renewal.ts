@@ -6,16 +6,18 @@ import { checkMeta, toDomainEvent, type CommandExecutor } from './command-execut
 import { authorizeCooperationCommand } from '../authorization/access-policy';
 
 /**
- * Renewal writes two streams. Everything that can refuse it is checked before the first write: the
+ * Renewal writes two streams. Everything that can refuse it is checked before writing: the
  * caller's access, then the expected version, then the decider, then that the successor's stream
  * does not exist yet (a taken or malformed successor id used to leave the predecessor pointing at
- * a cooperation that was not its successor, never to be renewed again). The predecessor is then
- * appended with its expected version, so a concurrent change fails the whole renewal before
- * anything is written, and the successor stream is created with NO_STREAM. Only a successor id
- * taken in the instant between the check and the second append (someone else choosing the same
- * UUID at that moment) can still separate the two writes; it is answered ALREADY_EXISTS like the
- * checked case. Event ids derive from the idempotency key and the request when there is a key, so
- * a retry of the same request returns the first result.
+ * a cooperation that was not its successor, never to be renewed again). Both streams are then
+ * appended together: the predecessor at the version decided on, the successor as a new stream. On
+ * PostgreSQL that is one transaction, so a concurrent change of the predecessor, or a successor id
+ * taken since the check (answered ALREADY_EXISTS like the checked case), writes nothing at all. A
+ * store without multi-stream appends (EventStoreDB) writes the predecessor first; there, a
+ * successor id taken in the instant between the check and the second append can still separate
+ * the two writes, and a crash between them is completed by a retry with the same key
+ * (`resumeRenewal`). Event ids derive from the idempotency key and the request when there is a
+ * key, so a retry of the same request returns the first result.
  */
 export async function executeRenewal(
   executor: CommandExecutor,
@@ -33,11 +35,16 @@ export async function executeRenewal(
       const successorId = command.data.successorId;
       if (await executor.streamExists(decision.successor.streamId)) throw successorTaken();
       const predecessorStream = cooperationAggregate.streamName(predecessorId);
-      const predecessor = await executor.append(predecessorStream, predecessorId, version, decision.predecessor.events, keyed);
-      const successor = await executor
-        .append(decision.successor.streamId, successorId, 0, decision.successor.events, keyed, ':successor')
+      const [predecessor, successor] = await executor
+        .appendTogether(
+          [
+            { streamId: predecessorStream, aggregateId: predecessorId, version, events: decision.predecessor.events },
+            { streamId: decision.successor.streamId, aggregateId: successorId, version: 0, events: decision.successor.events, idSalt: ':successor' },
+          ],
+          keyed,
+        )
         .catch((error: unknown) => {
-          throw error instanceof ConcurrencyError ? successorTaken() : error;
+          throw error instanceof ConcurrencyError && error.streamId === decision.successor.streamId ? successorTaken() : error;
         });
       return { ...predecessor, successor: { aggregateId: successorId, version: successor.version } };
     } catch (error) {

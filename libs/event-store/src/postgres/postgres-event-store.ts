@@ -15,6 +15,7 @@ import {
   type ReadAllResult,
   type ReadStreamOptions,
   type RecordedEvent,
+  type StreamAppend,
 } from '../event-store.port';
 import {
   assertValidExpectedVersion,
@@ -147,6 +148,8 @@ export class PostgresEventStore implements EventStore {
   private readonly reads: PendingRead[] = [];
   private readFlushScheduled = false;
   private readonly readsRunning = new Set<Promise<void>>();
+  /** Atomic multi-stream appends in progress (outside group commit): `close` waits for them. */
+  private readonly atomicRunning = new Set<Promise<unknown>>();
   /** Stream reads asked for, and statements that served them (the ratio is the batching factor). */
   readonly readCounts = { reads: 0, statements: 0 };
 
@@ -191,6 +194,68 @@ export class PostgresEventStore implements EventStore {
       this.queue.push({ streamId, expected, json, resolve, reject });
       this.scheduleFlush();
     });
+  }
+
+  /**
+   * All or nothing: the parts go to `event_store.append_batch` in a transaction of their own
+   * (outside group commit), which is committed only when every part was appended or recognised as
+   * a retry, and rolled back otherwise. The function's stream locks, version checks and replay
+   * lookups are those of single appends; its notification is sent only at the commit.
+   */
+  async appendToStreams(appends: StreamAppend[]): Promise<AppendResult[]> {
+    this.assertOpen();
+    if (!Array.isArray(appends) || appends.length === 0) {
+      throw new EventStoreError(EventStoreErrorCode.InvalidArgument, 'appendToStreams needs at least one stream');
+    }
+    const parts = appends.map(({ streamId, events, expectedVersion = ANY }) => {
+      assertValidStreamName(streamId);
+      assertValidExpectedVersion(expectedVersion);
+      const prepared = prepareEvents(streamId, events);
+      return { streamId, expected: expectedVersion, json: `{"s":"${streamId}","x":${expectedCode(expectedVersion)},"ev":[${prepared.map(eventJson).join(',')}]}` };
+    });
+    if (new Set(parts.map((p) => p.streamId)).size !== parts.length) {
+      throw new EventStoreError(EventStoreErrorCode.InvalidArgument, 'appendToStreams takes each stream once');
+    }
+    const running = this.appendAtomically(`[${parts.map((p) => p.json).join(',')}]`, parts.map((p) => p.streamId));
+    this.atomicRunning.add(running);
+    const rows = await running.finally(() => this.atomicRunning.delete(running));
+    const results: AppendResult[] = [];
+    for (const row of [...rows].sort((a, b) => a.idx - b.idx)) {
+      const part = parts[row.idx];
+      if (row.status === 'conflict') throw new ConcurrencyError(part.streamId, part.expected, Number(row.version));
+      if (row.status === 'duplicate') throw duplicateEventId(part.streamId);
+      results.push({ streamId: part.streamId, nextExpectedVersion: Number(row.version), lastPosition: row.position! });
+    }
+    return results;
+  }
+
+  /** Runs append_batch in its own transaction, committed only when no part failed. */
+  private async appendAtomically(payload: string, streams: string[]): Promise<BatchRow[]> {
+    for (let attempt = 1; ; attempt++) {
+      let client: PoolClient | undefined;
+      try {
+        client = await this.pool.connect();
+        await client.query('begin');
+        let rows: BatchRow[];
+        try {
+          rows = (await client.query<BatchRow>('select idx, status, version, "position" from event_store.append_batch($1::jsonb)', [payload])).rows;
+        } catch (error) {
+          await client.query('rollback');
+          // ES001: several parts were accepted and one reuses an event id (the function raised).
+          if ((error as { code?: unknown }).code === 'ES001') throw duplicateEventId(streams.join('", "'));
+          throw error;
+        }
+        await client.query(rows.every((r) => r.status === 'ok' || r.status === 'replay') ? 'commit' : 'rollback');
+        client.release();
+        return rows;
+      } catch (error) {
+        client?.release(isUnavailableError(error) ? (error as Error) : undefined);
+        if (error instanceof EventStoreError) throw error;
+        // Deadlock/serialisation failures roll the whole transaction back: safe to run again.
+        if (attempt < MAX_BATCH_ATTEMPTS && isRetryableTransactionError(error)) continue;
+        throw toEventStoreError(error, 'appending to several streams');
+      }
+    }
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -342,6 +407,7 @@ export class PostgresEventStore implements EventStore {
     // Reads asked for before the close are served, not cut off.
     this.flushReads();
     await Promise.all(this.readsRunning);
+    await Promise.allSettled(this.atomicRunning);
     await this.notifier.close();
     await endPool(this.pool);
   }
@@ -502,12 +568,7 @@ export class PostgresEventStore implements EventStore {
           p.reject(new ConcurrencyError(p.streamId, p.expected, Number(row.version)));
           break;
         case 'duplicate':
-          p.reject(
-            new EventStoreError(
-              EventStoreErrorCode.DuplicateEventId,
-              `Appending to "${p.streamId}": an event id is already used by other events (not a retry of this append)`,
-            ),
-          );
+          p.reject(duplicateEventId(p.streamId));
           break;
       }
     }
@@ -548,6 +609,13 @@ export class PostgresEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreError(EventStoreErrorCode.Closed, 'The event store is closed');
   }
+}
+
+function duplicateEventId(streamId: string): EventStoreError {
+  return new EventStoreError(
+    EventStoreErrorCode.DuplicateEventId,
+    `Appending to "${streamId}": an event id is already used by other events (not a retry of this append)`,
+  );
 }
 
 function isUnavailableError(error: unknown): boolean {
