@@ -51,6 +51,9 @@ const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   'proposeCooperation(led by A)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'FORBIDDEN', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'ok', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'FORBIDDEN' },
   // Organisations: platform operators, and networks in their régions.
   'registerOrganisation(in 11)': { ADMIN: 'ok', NET11: 'ok', NET52: 'FORBIDDEN', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'FORBIDDEN', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'FORBIDDEN' },
+  // C's own staff (OUTSIDER_C) may not change C either.
+  'updateOrganisation(C, in 11)': { ADMIN: 'ok', NET11: 'ok', NET52: 'FORBIDDEN', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'FORBIDDEN', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'FORBIDDEN' },
+  'updateOrganisation(unknown)': { ADMIN: 'NOT_FOUND', NET11: 'NOT_FOUND', NET52: 'NOT_FOUND', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'NOT_FOUND', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
 };
 
 /** Which cooperations each caller finds in lists and exports (ANON: refused). */
@@ -217,6 +220,12 @@ describe('authorisation matrix (role x operation x own / other organisation / ot
         return command('proposeCooperation', { kind: 'GIE', name: 'GIE test', objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: org.A });
       case 'registerOrganisation(in 11)': {
         const r = await gql(`mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisationId } }`, { i: { name: `Structure ${caller}`, kind: 'ACI', regionCode: '11', departementCode: '93' } }, as);
+        return (errorCode(r) as string | null) ?? 'ok';
+      }
+      case 'updateOrganisation(C, in 11)':
+      case 'updateOrganisation(unknown)': {
+        const organisationId = operation === 'updateOrganisation(unknown)' ? randomUUID() : org.C;
+        const r = await gql(`mutation($i: UpdateOrganisationInput!) { updateOrganisation(input: $i) { version } }`, { i: { organisationId, name: `Envie Île-de-France (${caller})` } }, as);
         return (errorCode(r) as string | null) ?? 'ok';
       }
       default:

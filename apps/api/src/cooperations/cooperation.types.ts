@@ -54,6 +54,9 @@ export class OrganisationSummary {
 
   @Field()
   departementCode!: string;
+
+  @Field(() => Int, { description: 'Version of the organisation as the directory last recorded it (a read model: it may lag a moment behind a change just made); pass it as expectedVersion to updateOrganisation.' })
+  version!: number;
 }
 
 @ObjectType()

@@ -42,9 +42,10 @@ export interface OrganisationRow {
   siret: string | null;
   region_code: string;
   departement_code: string;
+  version: number;
 }
 
-export const ORGANISATION_COLUMNS = 'id, name, kind, ess, siret, region_code, departement_code';
+export const ORGANISATION_COLUMNS = 'id, name, kind, ess, siret, region_code, departement_code, version';
 
 export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
   return {
@@ -56,6 +57,7 @@ export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
     siret: r.siret ?? undefined,
     regionCode: r.region_code,
     departementCode: r.departement_code,
+    version: r.version,
   };
 }
 
