@@ -206,7 +206,10 @@ describe('bad input over HTTP', () => {
     expect(next.data!.cooperations.edges[0].node.id).not.toBe(first.data!.cooperations.edges[0].node.id);
   });
 
-  it('refuses an asOf that is no real day, or outside 1000-01-01 to 9999-12-31, in every query that takes one', async () => {
+  /** The UTC date `n` days from now, YYYY-MM-DD. */
+  const day = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+
+  it('refuses an asOf that is no real day, before 1000-01-01 or in the future, in every query that takes one', async () => {
     const queries: [string, string, Record<string, unknown>][] = [
       ['regionalDashboard', `query($asOf: String) { regionalDashboard(region: "11", asOf: $asOf) { asOf } }`, {}],
       ['funderPortfolio', `query($id: ID!, $asOf: String) { funderPortfolio(funderId: $id, asOf: $asOf) { asOf } }`, { id: lead }],
@@ -223,10 +226,14 @@ describe('bad input over HTTP', () => {
       ['2025-02-29T12:00:00Z', /n'existe pas/],
       ['2025-01-01T24:00:00Z', /n'existe pas/],
       ['2025-01-01T12:00:00+24:00', /n'existe pas/],
-      ['0999-12-31', /du 1000-01-01 au 9999-12-31/],
-      ['0000-01-01', /du 1000-01-01 au 9999-12-31/],
-      ['1000-01-01T00:30:00+01:00', /du 1000-01-01 au 9999-12-31/],
-      ['9999-12-31T23:00:00-05:00', /du 1000-01-01 au 9999-12-31/],
+      ['0999-12-31', /commence le 1000-01-01/],
+      ['0000-01-01', /commence le 1000-01-01/],
+      ['1000-01-01T00:30:00+01:00', /commence le 1000-01-01/],
+      // Not recorded yet: the answer would change later under the same date.
+      ['9999-12-31', /dans le futur/],
+      ['9999-12-31T23:00:00-05:00', /dans le futur/],
+      [day(2), /dans le futur/],
+      [new Date(Date.now() + 3_600_000).toISOString(), /dans le futur/],
       ['10000-01-01', /AAAA-MM-JJ/],
       ['2025', /AAAA-MM-JJ/],
       ['March 7, 2025', /AAAA-MM-JJ/],
@@ -240,8 +247,10 @@ describe('bad input over HTTP', () => {
         expect(r.errors![0].message).toMatch(message);
         noLeak(r);
       }
-      // The bounds themselves, and a date-time with its offset, are answered.
-      for (const asOf of ['1000-01-01', '9999-12-31', '2024-12-31T18:00:00+01:00', '2024-02-29T23:59:59.123456Z']) {
+      // The bounds themselves (today's date, tomorrow's too since it has begun east of UTC+10, and
+      // now by a clock a minute ahead), and a date-time with its offset, are answered.
+      const today = [day(0), new Date(Date.now() + 60_000).toISOString(), ...(new Date().getUTCHours() >= 10 ? [day(1)] : [])];
+      for (const asOf of ['1000-01-01', ...today, '2024-12-31T18:00:00+01:00', '2024-02-29T23:59:59.123456Z']) {
         const r = await gql(query, { ...variables, asOf }, admin);
         // (The cooperation did not exist yet in the year 1000.)
         expect({ name, asOf, code: errorCode(r) }).toEqual({ name, asOf, code: name === 'cooperation' && asOf === '1000-01-01' ? 'NOT_FOUND' : null });

@@ -1,12 +1,12 @@
-import { readInstant } from '@maillage/read-models';
+import { isFutureInstant, readInstant } from '@maillage/read-models';
 
 describe('readInstant', () => {
   it('reads a date as the end of that day (UTC) and a date-time with its offset as the instant it names', () => {
-    expect(readInstant('2024-02-29')).toEqual({ instant: new Date('2024-02-29T23:59:59.999Z') });
-    expect(readInstant('0999-12-31')).toEqual({ instant: new Date('0999-12-31T23:59:59.999Z') });
-    expect(readInstant('2024-12-31T18:00:00+01:00')).toEqual({ instant: new Date('2024-12-31T17:00:00.000Z') });
-    expect(readInstant('2024-12-31T18:00Z')).toEqual({ instant: new Date('2024-12-31T18:00:00.000Z') });
-    expect(readInstant('2024-12-31T23:59:59.123456789-23:59')).toEqual({ instant: new Date('2025-01-01T23:58:59.123Z') });
+    expect(readInstant('2024-02-29')).toEqual({ instant: new Date('2024-02-29T23:59:59.999Z'), form: 'date' });
+    expect(readInstant('0999-12-31')).toEqual({ instant: new Date('0999-12-31T23:59:59.999Z'), form: 'date' });
+    expect(readInstant('2024-12-31T18:00:00+01:00')).toEqual({ instant: new Date('2024-12-31T17:00:00.000Z'), form: 'date-time' });
+    expect(readInstant('2024-12-31T18:00Z')).toEqual({ instant: new Date('2024-12-31T18:00:00.000Z'), form: 'date-time' });
+    expect(readInstant('2024-12-31T23:59:59.123456789-23:59')).toEqual({ instant: new Date('2025-01-01T23:58:59.123Z'), form: 'date-time' });
   });
 
   it('refuses a day or a time that does not exist, which Date rolls over', () => {
@@ -19,5 +19,24 @@ describe('readInstant', () => {
     for (const value of ['', '2025', '2025-03', 'March 7, 2025', '2025-03-01T10:00:00', '2025-03-01 10:00:00Z', '2025-03-01t10:00:00z', '+275760-09-13T00:00:00Z', '-004714-01-01T00:00:00Z', '10000-01-01', '31/12/2024', ' 2025-01-01', '2025-01-01\n']) {
       expect({ value, read: readInstant(value) }).toEqual({ value, read: { problem: 'form' } });
     }
+  });
+
+  it('calls a date future once it has not begun anywhere yet, a date-time once it is more than five minutes ahead', () => {
+    const future = (value: string, now: string) => {
+      const read = readInstant(value);
+      if ('problem' in read) throw new Error(value);
+      return isFutureInstant(read, new Date(now));
+    };
+    // 23:30 UTC on the 24th is 00:30 on the 25th in Paris: the 25th is a French user's today.
+    expect(future('2026-11-24', '2026-11-24T23:30:00Z')).toBe(false);
+    expect(future('2026-11-25', '2026-11-24T23:30:00Z')).toBe(false);
+    expect(future('2026-11-26', '2026-11-24T23:30:00Z')).toBe(true);
+    // At 09:59 UTC the 25th has begun nowhere (UTC+14 is at 23:59 on the 24th); at 10:00 it has.
+    expect(future('2026-11-25', '2026-11-24T09:59:59Z')).toBe(true);
+    expect(future('2026-11-25', '2026-11-24T10:00:00Z')).toBe(false);
+    expect(future('2025-12-31', '2026-11-24T10:00:00Z')).toBe(false);
+    expect(future('2026-11-24T12:04:59Z', '2026-11-24T12:00:00Z')).toBe(false);
+    expect(future('2026-11-24T13:05:01+01:00', '2026-11-24T12:00:00Z')).toBe(true);
+    expect(future('9999-12-31T23:59:59Z', '2026-11-24T12:00:00Z')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import {
   type CooperationKind,
   type Stage,
 } from '@maillage/domain';
-import { readInstant, type ListScope } from '@maillage/read-models';
+import { isFutureInstant, readInstant, type ListScope } from '@maillage/read-models';
 
 /** Statuses an export can filter on (NONE is the state before a proposal: never in a read model). */
 export const EXPORT_STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'] as const;
@@ -69,8 +69,7 @@ function parseAsOf(value: string, now: Date): string {
   const instant = read.instant;
   if (instant.getUTCFullYear() < 2000)
     throw new ExportInputError(`La date « asOf » est antérieure à l'an 2000 : « ${value} ».`);
-  // A date-only asOf means the end of that day: today is allowed, tomorrow is not.
-  if (instant.getTime() > now.getTime() + 24 * 3600 * 1000) {
+  if (isFutureInstant(read, now)) {
     throw new ExportInputError(`La date « asOf » est dans le futur : « ${value} ».`);
   }
   return value;

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { readInstant } from '@maillage/read-models';
+import { isFutureInstant, readInstant } from '@maillage/read-models';
 import { ApiErrorCode } from './error-mapper';
 
 /**
@@ -18,16 +18,15 @@ export const badInput = (message: string): GraphQLError =>
  * instant before 4713 BC as an internal error.
  */
 export const AS_OF_MIN = '1000-01-01';
-export const AS_OF_MAX = '9999-12-31';
 const AS_OF_FIRST = Date.parse(`${AS_OF_MIN}T00:00:00.000Z`);
-const AS_OF_LAST = Date.parse(`${AS_OF_MAX}T23:59:59.999Z`);
 
 /** Description of every `asOf` argument (the schema's). */
-export const AS_OF_DESCRIPTION = `YYYY-MM-DD (the end of that day, UTC) or an ISO 8601 date-time with its offset (e.g. 2024-12-31T18:00:00+01:00), from ${AS_OF_MIN} to ${AS_OF_MAX}; default now.`;
+export const AS_OF_DESCRIPTION = `YYYY-MM-DD (the end of that day, UTC) or an ISO 8601 date-time with its offset (e.g. 2024-12-31T18:00:00+01:00), from ${AS_OF_MIN} to today (a date that has begun somewhere on Earth, a date-time up to 5 minutes ahead); default now.`;
 
 /**
  * `asOf` arguments: an ISO date (end of that day, UTC, like the read models) or date-time with its
- * offset, of a day that exists, between AS_OF_MIN and AS_OF_MAX; otherwise BAD_USER_INPUT.
+ * offset, of a day that exists, from AS_OF_MIN and not in the future (isFutureInstant: a future
+ * date would be answered with today's knowledge, and differently later); otherwise BAD_USER_INPUT.
  */
 export function parseAsOf(value: string | null | undefined, now: Date = new Date()): Date {
   if (value === undefined || value === null || value === '') return now;
@@ -39,7 +38,7 @@ export function parseAsOf(value: string | null | undefined, now: Date = new Date
         : `Date invalide : « ${value} » (attendu AAAA-MM-JJ, ou une date-heure ISO 8601 avec son décalage, par exemple 2024-12-31T18:00:00+01:00).`,
     );
   }
-  const time = read.instant.getTime();
-  if (time < AS_OF_FIRST || time > AS_OF_LAST) throw badInput(`Date hors limites : « ${value} » (asOf va du ${AS_OF_MIN} au ${AS_OF_MAX}).`);
+  if (read.instant.getTime() < AS_OF_FIRST) throw badInput(`Date hors limites : « ${value} » (asOf commence le ${AS_OF_MIN}).`);
+  if (isFutureInstant(read, now)) throw badInput(`Date dans le futur : « ${value} » (asOf va au plus jusqu'à aujourd'hui).`);
   return read.instant;
 }

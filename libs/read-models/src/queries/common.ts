@@ -19,8 +19,8 @@ export function resolveInstant(value: Date | string | null | undefined): Date {
   return date;
 }
 
-/** An instant read by readInstant, or why it is none: not the form, or a day or time that does not exist. */
-export type InstantReading = { instant: Date } | { problem: 'form' | 'calendar' };
+/** An instant read by readInstant (and the form it was given in), or why it is none: not the form, or a day or time that does not exist. */
+export type InstantReading = { instant: Date; form: 'date' | 'date-time' } | { problem: 'form' | 'calendar' };
 
 /**
  * Strict reading of an instant a user gives (see the domain's isoForm): `YYYY-MM-DD` is the end of
@@ -29,9 +29,26 @@ export type InstantReading = { instant: Date } | { problem: 'form' | 'calendar' 
  */
 export function readInstant(value: string): InstantReading {
   const form = isoForm(value);
-  if (form === 'date') return { instant: new Date(`${value}T23:59:59.999Z`) };
-  if (form === 'date-time') return { instant: new Date(value) };
+  if (form === 'date') return { instant: new Date(`${value}T23:59:59.999Z`), form };
+  if (form === 'date-time') return { instant: new Date(value), form };
   return { problem: form };
+}
+
+/** How far ahead of the server's clock a date-time may be and still mean "now" (clocks differ). */
+const CLOCK_SKEW_MS = 5 * 60 * 1000;
+/** The world's first time zone (UTC+14): a day is "today" somewhere until it has begun there. */
+const FIRST_ZONE_MS = 14 * 3600 * 1000;
+
+/**
+ * Whether an "as of" instant lies in the future, which a read cannot answer yet: what happens
+ * until then is not recorded, so the answer would change later under the same date. A date is
+ * accepted up to the day it is somewhere on Earth (so a user's "today" is, whatever their zone); a
+ * date-time up to a few minutes ahead.
+ */
+export function isFutureInstant(reading: { instant: Date; form: 'date' | 'date-time' }, now: Date): boolean {
+  if (reading.form === 'date-time') return reading.instant.getTime() > now.getTime() + CLOCK_SKEW_MS;
+  const latestDay = new Date(now.getTime() + FIRST_ZONE_MS).toISOString().slice(0, 10);
+  return reading.instant.toISOString().slice(0, 10) > latestDay;
 }
 
 /**
