@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import {
   GraphQLError,
   Kind,
@@ -126,8 +127,17 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
   const users = new WeakMap<object, RequestUser | null>();
   const rules = [...specifiedRules, ...(checks.validationRules ?? []), ...(checks.production ? [noIntrospection] : [])];
   const hideSuggestions = checks.production ?? false;
-  // The document onSubscribe parsed, which graphql-ws asks for right after (`parse` below).
-  let parsed: { query: string; document: DocumentNode } | undefined;
+  // Documents onSubscribe parsed, by their text, for graphql-ws's `parse` right after (other
+  // connections' subscriptions may come in between); clients mostly send the same few texts.
+  const parsed = new LRUCache<string, DocumentNode>({ max: 100, maxSize: 1_000_000, sizeCalculation: (_document, query) => query.length || 1 });
+  const parseOnce = (query: string): DocumentNode => {
+    let document = parsed.get(query);
+    if (!document) {
+      document = parse(query, checks.parseOptions);
+      parsed.set(query, document);
+    }
+    return document;
+  };
   const graphqlWs: GraphQLWsSubscriptionsConfig & Pick<ServerOptions, 'context' | 'onError' | 'onConnect' | 'onSubscribe' | 'parse' | 'validate'> = {
     path,
     // An invalid token refuses the connection: graphql-ws closes it with 4403 Forbidden.
@@ -148,17 +158,13 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
       const problem = subscriptionInputProblem(payload.query, payload.variables);
       if (problem) return [problem];
       try {
-        parsed = { query: payload.query, document: parse(payload.query, checks.parseOptions) };
+        parseOnce(payload.query);
       } catch (error) {
         return [parseFailed(error)];
       }
       return undefined;
     },
-    parse: (query) => {
-      const document = parsed?.query === query ? parsed.document : parse(query, checks.parseOptions);
-      parsed = undefined;
-      return document;
-    },
+    parse: (source) => (typeof source === 'string' ? parseOnce(source) : parse(source, checks.parseOptions)),
     // The HTTP endpoint's rules: graphql-armor's limits and, in production, no introspection.
     validate: (schema, document) => validate(schema, document, rules).map(validationFailed),
     context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null, authenticate),
