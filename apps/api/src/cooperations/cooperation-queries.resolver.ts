@@ -233,7 +233,7 @@ export class SupportResolver {
  * the indicator read model.
  */
 export async function historyEntryDetails(entry: HistoryEntry, ctx: RequestContext, pool: Pool): Promise<string> {
-  const event = { type: entry.type, data: JSON.parse(entry.data) as unknown } as CooperationEvent;
+  const event = { type: entry.type, data: entry.eventData } as CooperationEvent;
   const batch = loaders(ctx, pool);
   const ids = organisationIdsOfEvent(event);
   const organisations = await batch.organisation.loadMany(ids);

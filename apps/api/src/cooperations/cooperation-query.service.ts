@@ -124,5 +124,6 @@ export function toHistoryEntry(cooperationId: string, e: RecordedEvent): History
     correlationId: e.correlationId ?? undefined,
     data: JSON.stringify(e.data),
     position: e.globalPosition,
+    eventData: e.data,
   };
 }

@@ -562,4 +562,7 @@ export class HistoryEntry {
 
   @Field({ description: 'Opaque global position.' })
   position!: string;
+
+  /** The event's data as stored (not a GraphQL field): what `details` reads, without parsing `data` back. */
+  eventData!: unknown;
 }

@@ -6,27 +6,14 @@ import {
   type CooperationStatus,
   type Stage,
 } from '@maillage/domain';
+import { toHistoryEntry } from '../cooperations/cooperation-query.service';
 import type { ActivityDelivery } from './activity-feed';
 import type { CooperationEventNotification, RegionalActivity } from './subscription.types';
 
 const labelOf = (type: string): string => (eventTypeLabelsFr as Record<string, string>)[type] ?? type;
 
 export function toCooperationEventNotification(delivery: ActivityDelivery): CooperationEventNotification {
-  const e = delivery.event;
-  return {
-    eventId: e.eventId,
-    cooperationId: delivery.cooperationId,
-    version: e.streamVersion,
-    type: e.type,
-    label: labelOf(e.type),
-    occurredAt: e.occurredAt,
-    recordedAt: e.recordedAt,
-    actor: e.actor ? { userId: e.actor.userId, organisationId: e.actor.organisationId ?? undefined, role: e.actor.role ?? undefined } : null,
-    correlationId: e.correlationId ?? undefined,
-    data: JSON.stringify(e.data),
-    position: e.globalPosition,
-    readModelsCurrent: delivery.readModelsCurrent,
-  };
+  return { ...toHistoryEntry(delivery.cooperationId, delivery.event), readModelsCurrent: delivery.readModelsCurrent };
 }
 
 export function toRegionalActivity(delivery: ActivityDelivery): RegionalActivity {
