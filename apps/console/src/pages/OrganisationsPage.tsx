@@ -1,20 +1,58 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
-import { ORGANISATIONS, REGISTER_ORGANISATION, type OrganisationHit } from '../api';
+import { REGISTER_ORGANISATION, type OrganisationHit } from '../api';
+import { useAnnouncer } from '../announcer';
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { Badge, ErrorBox, PageTitle, Section, SubmitButton } from '../components/ui';
-import { FORBIDDEN_ADMIN, frenchMessage } from '../errors';
+import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
+import { ModalDialog } from '../components/ModalDialog';
+import { Badge, ErrorBox, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
+import { FORBIDDEN_ADMIN, frenchMessage, messageFor, type ErrorInfo } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
 import { departementName, regionName } from '../territory';
 import { DepartementOptions, RegionOptions } from '../components/TerritoryOptions';
 
 const MAX = 100;
 const DEBOUNCE_MS = 300;
-/** The directory is a read model: a new organisation shows up once it has caught up (usually at once). */
+/** The directory is a read model: a new organisation, or a change, shows up once it has caught up (usually at once). */
 const APPEAR_ATTEMPTS = 12;
 const APPEAR_DELAY_MS = 500;
+
+/** An entry of the directory with its version (what `updateOrganisation` expects). */
+interface DirectoryEntry extends OrganisationHit {
+  version: number;
+}
+const ENTRY_FIELDS = 'id name kind kindLabel ess regionCode departementCode siret version';
+const DIRECTORY: TypedDocumentNode<{ organisations: DirectoryEntry[] }, { search?: string | null; region?: string | null; kind?: string | null; first?: number }> = gql`
+  query OrganisationDirectory($search: String, $region: String, $kind: OrganisationKind, $first: Int) {
+    organisations(search: $search, region: $region, kind: $kind, first: $first) { ${ENTRY_FIELDS} }
+  }
+`;
+const DIRECTORY_ENTRY: TypedDocumentNode<{ organisation: DirectoryEntry | null }, { id: string }> = gql`
+  query OrganisationDirectoryEntry($id: ID!) {
+    organisation(id: $id) { ${ENTRY_FIELDS} }
+  }
+`;
+/** Only the fields given change; `siret: null` clears it. */
+interface UpdateOrganisationInput {
+  organisationId: string;
+  expectedVersion: number;
+  idempotencyKey: string;
+  name?: string;
+  kind?: OrganisationKind;
+  ess?: boolean;
+  regionCode?: string;
+  departementCode?: string;
+  siret?: string | null;
+}
+const UPDATE_ORGANISATION: TypedDocumentNode<{ updateOrganisation: { organisationId: string; version: number; eventTypes: string[] } }, { input: UpdateOrganisationInput }> = gql`
+  mutation UpdateOrganisation($input: UpdateOrganisationInput!) {
+    updateOrganisation(input: $input) { organisationId version eventTypes }
+  }
+`;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 interface Filters {
   search: string;
@@ -22,36 +60,43 @@ interface Filters {
   kind: string;
 }
 
-/** Platform operators: search the organisation directory and register organisations. */
+/** Platform operators: search the organisation directory, register organisations and edit them. */
 export function OrganisationsPage() {
   const client = useApolloClient();
+  const { announce } = useAnnouncer();
   const [filters, setFilters] = useState<Filters>({ search: '', region: '', kind: '' });
-  const [hits, setHits] = useState<OrganisationHit[] | null>(null);
+  const [hits, setHits] = useState<DirectoryEntry[] | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [highlight, setHighlight] = useState<string | null>(null);
+  const [editing, setEditing] = useState<{ entry: DirectoryEntry; trigger: HTMLElement | null } | null>(null);
   const request = useRef(0);
   /** An organisation just registered: the next search waits until the directory shows it. */
   const expecting = useRef<string | null>(null);
+  /** An organisation just changed: the next search waits until the directory no longer shows an older version of it. */
+  const changed = useRef<{ id: string; version: number } | null>(null);
 
   const search = async (f: Filters): Promise<void> => {
     const mine = ++request.current;
     const expect = expecting.current;
+    const update = changed.current;
     const term = f.search.trim();
     for (let attempt = 0; ; attempt++) {
       try {
         const { data } = await client.query({
-          query: ORGANISATIONS,
+          query: DIRECTORY,
           variables: { first: MAX, ...(term ? { search: term } : {}), ...(f.region ? { region: f.region } : {}), ...(f.kind ? { kind: f.kind } : {}) },
           fetchPolicy: 'network-only',
         });
         if (mine !== request.current) return;
         const found = data?.organisations ?? [];
-        if (expect && !found.some((o) => o.id === expect) && attempt < APPEAR_ATTEMPTS) {
-          await new Promise((resolve) => setTimeout(resolve, APPEAR_DELAY_MS));
+        const behind = (expect && !found.some((o) => o.id === expect)) || (update && found.some((o) => o.id === update.id && o.version < update.version));
+        if (behind && attempt < APPEAR_ATTEMPTS) {
+          await wait(APPEAR_DELAY_MS);
           continue;
         }
         expecting.current = null;
+        changed.current = null;
         setHits(found);
         setError(null);
         setStatus(
@@ -79,6 +124,19 @@ export function OrganisationsPage() {
   }, [filters]);
 
   const set = (key: keyof Filters) => (value: string) => setFilters((f) => ({ ...f, [key]: value }));
+
+  /** Back to the row's “Modifier”, or to the list's title when the row is no longer listed (renamed out of the search, say). */
+  const focusRow = (id: string) =>
+    setTimeout(() => {
+      const button = document.querySelector<HTMLButtonElement>(`[data-organisation-id="${id}"] [data-action="edit"]`);
+      if (button) button.focus();
+      else focusLater('annuaire-titre');
+    }, 0);
+  const closeEditor = () => {
+    const trigger = editing?.trigger;
+    setEditing(null);
+    setTimeout(() => trigger?.focus(), 0);
+  };
 
   return (
     <>
@@ -129,6 +187,7 @@ export function OrganisationsPage() {
                   <th scope="col">ESS</th>
                   <th scope="col">SIRET</th>
                   <th scope="col">Localisation</th>
+                  <th scope="col">Actions</th>
                 </tr>
               </thead>
               <tbody>
@@ -143,6 +202,11 @@ export function OrganisationsPage() {
                     <td>{o.siret ?? '—'}</td>
                     <td>
                       {departementName(o.departementCode)} ({regionName(o.regionCode)})
+                    </td>
+                    <td>
+                      <button type="button" className="button button--small" data-action="edit" onClick={(e) => setEditing({ entry: o, trigger: e.currentTarget })}>
+                        Modifier<span className="visually-hidden"> l’organisation {o.name}</span>
+                      </button>
                     </td>
                   </tr>
                 ))}
@@ -159,6 +223,28 @@ export function OrganisationsPage() {
           setFilters({ search: name, region: '', kind: '' });
         }}
       />
+      {editing && (
+        <EditOrganisationDialog
+          entry={editing.entry}
+          onCancel={closeEditor}
+          onSaved={async (id, name, version) => {
+            const trigger = editing.trigger;
+            setEditing(null);
+            // Back on the row's button at once; again once the list is fetched (the row may have left it).
+            setTimeout(() => trigger?.focus(), 0);
+            if (version === null) {
+              announce(`Aucune modification : l’organisation « ${name} » est inchangée.`, 'success');
+              focusRow(id);
+              return;
+            }
+            announce(`Organisation « ${name} » modifiée.`, 'success');
+            // The list shows the change once the directory has it (the same search, waiting for it).
+            changed.current = { id, version };
+            await search(filters);
+            focusRow(id);
+          }}
+        />
+      )}
     </>
   );
 }
@@ -175,9 +261,13 @@ interface Draft {
 const EMPTY: Draft = { name: '', kind: '', ess: null, regionCode: '', departementCode: '', siret: '' };
 type Field = 'name' | 'kind' | 'regionCode' | 'departementCode' | 'siret';
 
+/** The API's limit on an organisation's name. */
+const MAX_NAME = 300;
+
 function validate(d: Draft): { field: Field; message: string }[] {
   const errors: { field: Field; message: string }[] = [];
   if (d.name.trim().length < 2) errors.push({ field: 'name', message: 'Indiquez le nom de l’organisation (2 caractères au moins).' });
+  else if (d.name.trim().length > MAX_NAME) errors.push({ field: 'name', message: `Le nom de l’organisation compte au plus ${MAX_NAME} caractères.` });
   if (!d.kind) errors.push({ field: 'kind', message: 'Choisissez le type d’organisation.' });
   if (!d.regionCode) errors.push({ field: 'regionCode', message: 'Choisissez la région.' });
   if (!d.departementCode) errors.push({ field: 'departementCode', message: 'Choisissez le département.' });
@@ -278,5 +368,251 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
         </div>
       </form>
     </Section>
+  );
+}
+
+/** The edit dialog's fields, in the order of the form (the focus goes to the first one in error). */
+const EDIT_IDS: Record<Field, string> = {
+  name: 'edit-org-name',
+  kind: 'edit-org-kind',
+  regionCode: 'edit-org-region',
+  departementCode: 'edit-org-departement',
+  siret: 'edit-org-siret',
+};
+const EDIT_FIELDS = Object.keys(EDIT_IDS) as Field[];
+
+const draftOf = (e: DirectoryEntry): Draft => ({
+  name: e.name,
+  kind: e.kind as OrganisationKind,
+  ess: e.ess,
+  regionCode: e.regionCode,
+  departementCode: e.departementCode,
+  siret: e.siret ?? '',
+});
+
+/**
+ * After a conflict: the fields the user had not changed take the latest version's values, those
+ * the user changed keep what was typed (the région and the département move together).
+ */
+function rebase(d: Draft, from: DirectoryEntry, to: DirectoryEntry): Draft {
+  const before = draftOf(from);
+  const after = draftOf(to);
+  const pick = <K extends keyof Draft>(key: K): Draft[K] => (d[key] === before[key] ? after[key] : d[key]);
+  const moved = d.regionCode !== before.regionCode || d.departementCode !== before.departementCode;
+  return {
+    name: pick('name'),
+    kind: pick('kind'),
+    ess: pick('ess'),
+    siret: pick('siret'),
+    regionCode: moved ? d.regionCode : after.regionCode,
+    departementCode: moved ? d.departementCode : after.departementCode,
+  };
+}
+
+/** What the form changes on the entry: only those fields are sent (the API leaves the others as they are). */
+function changesOf(d: Draft, e: DirectoryEntry): Omit<UpdateOrganisationInput, 'organisationId' | 'expectedVersion' | 'idempotencyKey'> {
+  const name = d.name.trim();
+  const siret = d.siret.replace(/\s/g, '');
+  const moved = d.regionCode !== e.regionCode || d.departementCode !== e.departementCode;
+  return {
+    ...(name !== e.name ? { name } : {}),
+    ...(d.kind && d.kind !== e.kind ? { kind: d.kind } : {}),
+    ...(d.ess !== null && d.ess !== e.ess ? { ess: d.ess } : {}),
+    ...(moved ? { regionCode: d.regionCode, departementCode: d.departementCode } : {}),
+    // Emptied: the organisation no longer has a SIRET (and it becomes free for another).
+    ...(siret !== (e.siret ?? '') ? { siret: siret || null } : {}),
+  };
+}
+
+/** The field an API refusal is about, with its French message; null when it is about no field of the form. */
+function apiFieldError(error: ErrorInfo): FieldError<Field> | null {
+  const field = error.extensions.field;
+  if (field === 'siret' && error.code === 'ALREADY_EXISTS') return { field, message: 'Ce SIRET est déjà celui d’une autre organisation de l’annuaire.' };
+  if (field === 'siret' && error.code === 'INVALID_SIRET') return { field, message: 'Ce SIRET n’est pas valide : 14 chiffres, dont le dernier est la clé de contrôle.' };
+  if (field === 'departementCode' && error.code === 'INVALID_TERRITORY') return { field, message: 'Choisissez un département de la région choisie.' };
+  if (field === 'regionCode' && error.code === 'INVALID_TERRITORY') return { field, message: 'Choisissez une région de la liste.' };
+  if (typeof field === 'string' && (EDIT_FIELDS as string[]).includes(field)) return { field: field as Field, message: messageFor(error) };
+  return null;
+}
+
+const CONFLICT =
+  'Quelqu’un d’autre a modifié cette organisation pendant votre saisie. Les champs que vous n’aviez pas changés montrent maintenant sa dernière version, les vôtres sont conservés : vérifiez-les, puis enregistrez à nouveau.';
+const CONFLICT_NOT_LOADED = 'Quelqu’un d’autre a modifié cette organisation pendant votre saisie, et l’annuaire ne montre pas encore sa dernière version. Votre saisie est conservée : réessayez dans un instant.';
+
+/**
+ * Edit an organisation of the directory: name, type, ESS status, région and département, SIRET
+ * (emptied: removed). Sends only what changed, with the version the directory showed
+ * (`expectedVersion`); the API's refusals that name a field are shown at that field, which takes
+ * the focus, the others inside the dialog (the page's live regions are inert behind it).
+ */
+function EditOrganisationDialog({
+  entry,
+  onSaved,
+  onCancel,
+}: {
+  entry: DirectoryEntry;
+  /** `version`: the organisation's after the change, null when nothing changed. */
+  onSaved: (id: string, name: string, version: number | null) => Promise<void>;
+  onCancel: () => void;
+}) {
+  const client = useApolloClient();
+  const { send, pending } = useMutationRunner({ forbidden: FORBIDDEN_ADMIN }, { announceErrors: false });
+  /** The entry the changes are made on: the one listed, or its latest version after a conflict. */
+  const [base, setBase] = useState(entry);
+  const [d, setD] = useState<Draft>(() => draftOf(entry));
+  const [errors, setErrors] = useState<FieldError<Field>[]>([]);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [reloading, setReloading] = useState(false);
+  const nonce = useRef(crypto.randomUUID());
+  const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((x) => ({ ...x, [key]: value }));
+  const errorOf = (field: Field) => messageOf(errors, field);
+  // Once the field carries its error in its description: focusing it then reads both.
+  const focusField = (field: Field) => focusLater(EDIT_IDS[field]);
+  const essDefault = d.kind ? ESS_BY_DEFAULT_KINDS.includes(d.kind) : false;
+  const ess = d.ess ?? essDefault;
+  const busy = pending !== null || reloading;
+
+  /** After a conflict: the entry as the directory has it once it shows the version the API named. */
+  const reload = async (atLeast: number): Promise<DirectoryEntry | null> => {
+    for (let attempt = 0; attempt < APPEAR_ATTEMPTS; attempt++) {
+      const { data } = await client.query({ query: DIRECTORY_ENTRY, variables: { id: entry.id }, fetchPolicy: 'network-only' }).catch(() => ({ data: undefined }));
+      const latest = data?.organisation;
+      if (!latest) return null;
+      if (latest.version >= atLeast) return latest;
+      await wait(APPEAR_DELAY_MS);
+    }
+    return null;
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    const found = validate(d);
+    setErrors(found);
+    setFailure(null);
+    const first = EDIT_FIELDS.find((f) => found.some((e) => e.field === f));
+    if (first) {
+      focusField(first);
+      return;
+    }
+    const changes = changesOf(d, base);
+    if (Object.keys(changes).length === 0) {
+      await onSaved(entry.id, base.name, null);
+      return;
+    }
+    const input: UpdateOrganisationInput = {
+      organisationId: entry.id,
+      expectedVersion: base.version,
+      // A retry of this very request (an answer lost on the way) is recognised rather than refused as a conflict.
+      idempotencyKey: `update-${entry.id}-${base.version}-${nonce.current}`,
+      ...changes,
+    };
+    const outcome = await send('updateOrganisation', UPDATE_ORGANISATION, { input });
+    if (outcome.ok && outcome.data) {
+      const result = outcome.data.updateOrganisation;
+      await onSaved(entry.id, changes.name ?? base.name, result.eventTypes.length ? result.version : null);
+      return;
+    }
+    const error = outcome.error;
+    if (!error || error.code === 'UNAUTHENTICATED') return;
+    const atField = apiFieldError(error);
+    if (atField) {
+      setErrors([atField]);
+      focusField(atField.field);
+      return;
+    }
+    if (error.code === 'CONCURRENCY_CONFLICT') {
+      setReloading(true);
+      const latest = await reload(Number(error.extensions.currentVersion) || base.version + 1);
+      setReloading(false);
+      if (latest) {
+        setD((typed) => rebase(typed, base, latest));
+        setBase(latest);
+        // A new request on the new version: a key of its own.
+        nonce.current = crypto.randomUUID();
+      }
+      setFailure(latest ? CONFLICT : CONFLICT_NOT_LOADED);
+      return;
+    }
+    setFailure(messageFor(error, { forbidden: FORBIDDEN_ADMIN }));
+  };
+
+  const aria = (field: Field, ...hintIds: string[]) => fieldAria(EDIT_IDS[field], errorOf(field), ...hintIds);
+  const message = (field: Field) => <FieldMessage id={EDIT_IDS[field]} message={errorOf(field)} />;
+  const latest = base !== entry ? base : null;
+  return (
+    <ModalDialog title={`Modifier l’organisation « ${entry.name} »`} onCancel={onCancel} describedBy="edit-org-texte" wide testId="edit-organisation-dialog">
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate aria-label={`Modifier l’organisation « ${entry.name} »`}>
+        <p id="edit-org-texte">Seuls les champs que vous changez sont enregistrés. L’annuaire, et les coopérations qui nomment l’organisation, montrent le changement aussitôt.</p>
+        <div className="grid-2">
+          <div className="field">
+            <label htmlFor={EDIT_IDS.name}>Nom de l’organisation</label>
+            <input id={EDIT_IDS.name} autoComplete="off" value={d.name} onChange={(e) => update('name', e.target.value)} {...aria('name')} />
+            {message('name')}
+          </div>
+          <div className="field">
+            <label htmlFor={EDIT_IDS.kind}>Type d’organisation</label>
+            <select id={EDIT_IDS.kind} value={d.kind} onChange={(e) => update('kind', e.target.value as OrganisationKind)} {...aria('kind')}>
+              {ORGANISATION_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {organisationKindLabelsFr[k]}
+                </option>
+              ))}
+            </select>
+            {message('kind')}
+          </div>
+          <div className="field">
+            <label htmlFor={EDIT_IDS.regionCode}>Région</label>
+            <select id={EDIT_IDS.regionCode} value={d.regionCode} onChange={(e) => setD((x) => ({ ...x, regionCode: e.target.value, departementCode: '' }))} {...aria('regionCode')}>
+              <RegionOptions />
+            </select>
+            {message('regionCode')}
+          </div>
+          <div className="field">
+            <label htmlFor={EDIT_IDS.departementCode}>Département</label>
+            <select id={EDIT_IDS.departementCode} value={d.departementCode} onChange={(e) => update('departementCode', e.target.value)} {...aria('departementCode')}>
+              <option value="">Choisir un département</option>
+              <DepartementOptions region={d.regionCode} />
+            </select>
+            {message('departementCode')}
+          </div>
+          <div className="field">
+            <label htmlFor={EDIT_IDS.siret}>SIRET (facultatif)</label>
+            <input id={EDIT_IDS.siret} inputMode="numeric" autoComplete="off" value={d.siret} onChange={(e) => update('siret', e.target.value)} {...aria('siret', 'edit-org-siret-aide')} />
+            <p id="edit-org-siret-aide" className="hint">
+              14 chiffres, vérifiés par la clé de Luhn. Videz le champ pour retirer le SIRET : il pourra alors être donné à une autre organisation.
+            </p>
+            {message('siret')}
+          </div>
+          <div className="field">
+            <label className="choice" htmlFor="edit-org-ess">
+              <input id="edit-org-ess" type="checkbox" checked={ess} onChange={(e) => update('ess', e.target.checked)} aria-describedby="edit-org-ess-aide" /> Structure de l’économie sociale et solidaire (ESS)
+            </label>
+            <p id="edit-org-ess-aide" className="hint">
+              Par défaut pour ce type : {essDefault ? 'oui' : 'non'}. Changer le type ne change pas cette case.
+            </p>
+          </div>
+        </div>
+        {failure && (
+          <div className="error-box" role="alert" data-testid="edit-organisation-failure">
+            <p>{failure}</p>
+            {latest && failure === CONFLICT && (
+              <p data-testid="edit-organisation-latest">
+                Dans l’annuaire maintenant : {latest.name} ; {latest.kindLabel} ; ESS : {latest.ess ? 'oui' : 'non'} ; SIRET : {latest.siret ?? 'aucun'} ; {departementName(latest.departementCode)} (
+                {regionName(latest.regionCode)}).
+              </p>
+            )}
+          </div>
+        )}
+        <div className="dialog__actions">
+          <SubmitButton className="button button--primary" busy={busy}>
+            Enregistrer les modifications
+          </SubmitButton>
+          <button type="button" className="button" onClick={onCancel}>
+            Annuler
+          </button>
+        </div>
+      </form>
+    </ModalDialog>
   );
 }

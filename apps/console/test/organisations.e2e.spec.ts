@@ -1,0 +1,284 @@
+/**
+ * Editing an organisation of the directory in the console (Administration › Organisations), in a
+ * real browser (Debian's Chromium through playwright-core) against the real API (createApp on a
+ * fresh embedded-PostgreSQL database), served by the API itself at `/`.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
+import type { ProjectionRunner } from '@maillage/projections';
+import { syntheticSiret } from '@maillage/demo-data';
+import { createApp } from '../../api/src/bootstrap';
+import { AuthService } from '../../api/src/auth/auth.service';
+import { PROJECTION_RUNNER } from '../../api/src/projections/projections.module';
+
+jest.setTimeout(180_000);
+
+const ROOT = path.resolve(__dirname, '../../..');
+const SHOTS = path.join(ROOT, 'test-output/console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const PASSWORD = 'console-test-password';
+const ADMIN_EMAIL = 'admin@organisations.test';
+const NETWORK_EMAIL = 'reseau@organisations.test';
+
+/**
+ * The console built from the current sources into a folder of this file's own (Vite's build() API
+ * in a child process: Vite is ESM-only, Jest runs this file as CommonJS; about two seconds), served
+ * through MAILLAGE_CONSOLE_DIR: another browser test file may be rebuilding dist/console meanwhile.
+ */
+function buildConsole(outDir: string): void {
+  const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn', build: { outDir: ${JSON.stringify(outDir)}, emptyOutDir: true } });`;
+  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
+}
+
+interface Entry {
+  name: string;
+  kind: string;
+  ess: boolean;
+  siret: string | null;
+  regionCode: string;
+  departementCode: string;
+  version: number;
+}
+
+describe('editing the organisation directory in Chromium', () => {
+  let db: TestDatabase;
+  let app: NestFastifyApplication;
+  let base: string;
+  let browser: Browser;
+  let gql: ReturnType<typeof graphqlClient>;
+  let adminHeaders: Record<string, string>;
+  const contexts: BrowserContext[] = [];
+  const consoleDir = mkdtempSync(path.join(tmpdir(), 'maillage-console-organisations-'));
+  const previousConsoleDir = process.env.MAILLAGE_CONSOLE_DIR;
+  const org = { regie: randomUUID(), envie: randomUUID(), tremplin: randomUUID(), grafie: randomUUID() };
+  const siret = { regie: syntheticSiret(`console-regie-${org.regie}`), envie: syntheticSiret(`console-envie-${org.envie}`) };
+
+  const register = async (organisationId: string, name: string, kind: string, regionCode: string, departementCode: string, siretOf?: string) => {
+    const r = await gql(`mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`, {
+      input: { organisationId, name, kind, regionCode, departementCode, ...(siretOf ? { siret: siretOf } : {}) },
+    }, adminHeaders);
+    expect(r.errors).toBeUndefined();
+  };
+  const entry = async (id: string): Promise<Entry> => {
+    const r = await gql<{ organisation: Entry }>(`query($id: ID!) { organisation(id: $id) { name kind ess siret regionCode departementCode version } }`, { id }, adminHeaders);
+    expect(r.errors).toBeUndefined();
+    return r.data!.organisation;
+  };
+  const catchUp = () => app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+
+  beforeAll(async () => {
+    buildConsole(consoleDir);
+    mkdirSync(SHOTS, { recursive: true });
+    process.env.MAILLAGE_CONSOLE_DIR = consoleDir;
+    db = await createTestDatabase('console_organisations');
+    app = await createApp({ databaseUrl: db.url });
+    await app.listen(0, '127.0.0.1');
+    base = await app.getUrl();
+    gql = graphqlClient(`${base}/graphql`);
+    const auth = app.get(AuthService);
+    const admin = await auth.createUserUnchecked({ email: ADMIN_EMAIL, name: 'Admin', password: PASSWORD, role: 'ADMIN', organisationId: null, regions: [] });
+    adminHeaders = { authorization: `Bearer ${auth.issueAccessToken(admin.id).accessToken}` };
+    await register(org.regie, 'Régie de quartier de Stains', 'REGIE', '11', '93', siret.regie);
+    await register(org.envie, 'Envie 93', 'EI', '11', '93', siret.envie);
+    await register(org.tremplin, 'Tremplin Travail', 'AI', '52', '49');
+    await register(org.grafie, 'GRAFIE', 'NETWORK', '11', '75');
+    await auth.createUserUnchecked({ email: NETWORK_EMAIL, name: 'Chargée de mission GRAFIE', password: PASSWORD, role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
+    await catchUp();
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  });
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await app?.close();
+    await db?.drop();
+    rmSync(consoleDir, { recursive: true, force: true });
+    if (previousConsoleDir === undefined) delete process.env.MAILLAGE_CONSOLE_DIR;
+    else process.env.MAILLAGE_CONSOLE_DIR = previousConsoleDir;
+  });
+
+  const newPage = async (): Promise<{ page: Page; cspErrors: string[] }> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
+    contexts.push(context);
+    const page = await context.newPage();
+    const cspErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+    return { page, cspErrors };
+  };
+  const signIn = async (page: Page, who: string) => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Adresse e-mail').fill(who);
+    await page.getByLabel('Mot de passe').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
+  };
+  const openDirectory = async (page: Page) => {
+    await signIn(page, ADMIN_EMAIL);
+    await page.goto(`${base}/administration/organisations`);
+    await page.getByRole('heading', { level: 1, name: 'Organisations' }).waitFor();
+    await page.getByTestId('organisations-count').getByText(/^\d+ organisations trouvées\.$/).waitFor();
+  };
+  /** axe-core, strict (any violation fails), as for the other administration screens. */
+  const checkA11y = async (page: Page, name: string) => {
+    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    const blocking = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
+    expect({ page: name, blocking }).toEqual({ page: name, blocking: [] });
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** Waits until the focus is on the element `selector` names (the CSS selector of one element). */
+  const focusOn = (page: Page, selector: string) =>
+    page.waitForFunction((s) => document.activeElement !== null && document.activeElement === document.querySelector(s), selector, { timeout: 5_000 }).catch(async () => {
+      throw new Error(`focus expected on ${selector}, found ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 160))}`);
+    });
+  const editButton = (id: string) => `[data-organisation-id="${id}"] [data-action="edit"]`;
+  const row = (page: Page, id: string) => page.locator(`[data-organisation-id="${id}"]`);
+
+  it('an ADMIN edits an organisation: errors at their field with the focus, the API refusing a SIRET already taken, then the change saved, listed and the old SIRET free', async () => {
+    const { page, cspErrors } = await newPage();
+    await openDirectory(page);
+    const regie = row(page, org.regie);
+    await expect(regie.locator('td').allTextContents()).resolves.toEqual(['Régie de quartier ou de territoire', 'Oui', siret.regie, 'Seine-Saint-Denis (Île-de-France)', 'Modifier l’organisation Régie de quartier de Stains']);
+
+    // The dialog opens on the organisation as listed, focus on its name; Escape gives the focus back.
+    await page.getByRole('button', { name: 'Modifier l’organisation Régie de quartier de Stains' }).click();
+    const dialog = page.getByTestId('edit-organisation-dialog');
+    await dialog.getByRole('heading', { name: 'Modifier l’organisation « Régie de quartier de Stains »' }).waitFor();
+    await focusOn(page, '#edit-org-name');
+    await expect(dialog.getByLabel('Nom de l’organisation').inputValue()).resolves.toBe('Régie de quartier de Stains');
+    await expect(dialog.getByLabel('Type d’organisation').inputValue()).resolves.toBe('REGIE');
+    await expect(dialog.getByLabel('Région').inputValue()).resolves.toBe('11');
+    await expect(dialog.getByLabel('Département').inputValue()).resolves.toBe('93');
+    await expect(dialog.getByLabel('SIRET (facultatif)').inputValue()).resolves.toBe(siret.regie);
+    await expect(dialog.getByLabel('Structure de l’économie sociale et solidaire (ESS)').isChecked()).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await focusOn(page, editButton(org.regie));
+
+    // Checked in the browser: each message at its field, which takes the focus (the first one in error).
+    await page.keyboard.press('Enter');
+    await focusOn(page, '#edit-org-name');
+    const name = dialog.getByLabel('Nom de l’organisation');
+    await name.fill(' ');
+    await dialog.getByLabel('Région').selectOption('52');
+    await expect(dialog.getByLabel('Département').inputValue()).resolves.toBe('');
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.getByTestId('edit-org-name-erreur').getByText('Indiquez le nom de l’organisation (2 caractères au moins).').waitFor();
+    await dialog.getByTestId('edit-org-departement-erreur').getByText('Choisissez le département.').waitFor();
+    await focusOn(page, '#edit-org-name');
+    await expect(name.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(name.getAttribute('aria-describedby')).resolves.toBe('edit-org-name-erreur');
+    await expect(dialog.getByLabel('Département').getAttribute('aria-describedby')).resolves.toBe('edit-org-departement-erreur');
+    await checkA11y(page, 'organisation-edit-errors');
+    await name.fill('Régie de quartier Stains-Pierrefitte');
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await focusOn(page, '#edit-org-departement');
+    await dialog.getByLabel('Région').selectOption('11');
+    await dialog.getByLabel('Département').selectOption('92');
+
+    // Refused by the API: Envie 93 holds that SIRET. The message is at the field, which takes the focus; nothing is recorded.
+    const siretField = dialog.getByLabel('SIRET (facultatif)');
+    await siretField.fill(`${siret.envie.slice(0, 3)} ${siret.envie.slice(3, 6)} ${siret.envie.slice(6, 9)} ${siret.envie.slice(9)}`);
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.getByTestId('edit-org-siret-erreur').getByText('Ce SIRET est déjà celui d’une autre organisation de l’annuaire.').waitFor();
+    await focusOn(page, '#edit-org-siret');
+    await expect(siretField.getAttribute('aria-describedby')).resolves.toBe('edit-org-siret-aide edit-org-siret-erreur');
+    await expect(dialog.getByTestId('edit-org-name-erreur').count()).resolves.toBe(0);
+    expect(await entry(org.regie)).toMatchObject({ name: 'Régie de quartier de Stains', siret: siret.regie, version: 1 });
+    await checkA11y(page, 'organisation-edit-api-refusal');
+    await shot(page, '30-organisation-edit-refused');
+
+    // Emptied, the SIRET is removed: saved, announced, listed, and the focus is back on the row's button.
+    await siretField.fill('');
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('announce-polite').getByText('Organisation « Régie de quartier Stains-Pierrefitte » modifiée.').waitFor();
+    await row(page, org.regie).locator('th').getByText('Régie de quartier Stains-Pierrefitte').waitFor();
+    await expect(regie.locator('td').allTextContents()).resolves.toEqual([
+      'Régie de quartier ou de territoire',
+      'Oui',
+      '—',
+      'Hauts-de-Seine (Île-de-France)',
+      'Modifier l’organisation Régie de quartier Stains-Pierrefitte',
+    ]);
+    await focusOn(page, editButton(org.regie));
+    await checkA11y(page, 'organisations-with-actions');
+    // Only what changed was recorded, in one event.
+    expect(await entry(org.regie)).toEqual({ name: 'Régie de quartier Stains-Pierrefitte', kind: 'REGIE', ess: true, siret: null, regionCode: '11', departementCode: '92', version: 2 });
+    // The SIRET it gave up is free for another organisation.
+    await register(randomUUID(), 'Régie reprise', 'REGIE', '11', '93', siret.regie);
+    await shot(page, '31-organisation-edited');
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('keeps what the operator typed through a change made meanwhile by someone else, and records nothing for an unchanged form', async () => {
+    const { page } = await newPage();
+    await openDirectory(page);
+    await page.getByRole('button', { name: 'Modifier l’organisation Envie 93' }).click();
+    const dialog = page.getByTestId('edit-organisation-dialog');
+    await focusOn(page, '#edit-org-name');
+    // Another operator renames it while the dialog is open.
+    const other = await gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, { input: { organisationId: org.envie, name: 'Envie Seine-Saint-Denis', expectedVersion: 1 } }, adminHeaders);
+    expect(other.errors).toBeUndefined();
+    // It left insertion: now a plain company, no longer of the ESS.
+    await dialog.getByLabel('Type d’organisation').selectOption('COMPANY');
+    await dialog.getByLabel('Structure de l’économie sociale et solidaire (ESS)').uncheck();
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    const failure = dialog.getByTestId('edit-organisation-failure');
+    await failure.getByText(/Quelqu’un d’autre a modifié cette organisation pendant votre saisie/).waitFor();
+    await dialog.getByTestId('edit-organisation-latest').getByText(/Dans l’annuaire maintenant : Envie Seine-Saint-Denis ; Entreprise d'insertion \(EI\) ; ESS : oui/).waitFor();
+    // The name the other operator gave is now in the form; the type and ESS status typed here are kept.
+    await expect(dialog.getByLabel('Nom de l’organisation').inputValue()).resolves.toBe('Envie Seine-Saint-Denis');
+    await expect(dialog.getByLabel('Type d’organisation').inputValue()).resolves.toBe('COMPANY');
+    await expect(dialog.getByLabel('Structure de l’économie sociale et solidaire (ESS)').isChecked()).resolves.toBe(false);
+    expect(await entry(org.envie)).toMatchObject({ name: 'Envie Seine-Saint-Denis', kind: 'EI', ess: true, version: 2 });
+    await checkA11y(page, 'organisation-edit-conflict');
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('announce-polite').getByText('Organisation « Envie Seine-Saint-Denis » modifiée.').waitFor();
+    expect(await entry(org.envie)).toMatchObject({ name: 'Envie Seine-Saint-Denis', kind: 'COMPANY', ess: false, siret: siret.envie, version: 3 });
+    await focusOn(page, editButton(org.envie));
+
+    // Unchanged: nothing is sent, it says so.
+    await page.getByRole('button', { name: 'Modifier l’organisation Tremplin Travail' }).click();
+    await page.getByTestId('edit-organisation-dialog').getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByTestId('announce-polite').getByText('Aucune modification : l’organisation « Tremplin Travail » est inchangée.').waitFor();
+    await focusOn(page, editButton(org.tremplin));
+    expect((await entry(org.tremplin)).version).toBe(1);
+  });
+
+  it('lists an organisation just registered as new, ready to be edited', async () => {
+    const { page } = await newPage();
+    await openDirectory(page);
+    const form = page.getByTestId('register-organisation-form');
+    await form.getByLabel('Nom de l’organisation').fill('Les Jardins de Saint-Ouen');
+    await form.getByLabel('Type d’organisation').selectOption('SCIC');
+    await form.getByLabel('Région').selectOption('11');
+    await form.getByLabel('Département').selectOption('93');
+    await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
+    await page.getByTestId('announce-polite').getByText('Organisation « Les Jardins de Saint-Ouen » enregistrée dans l’annuaire.').waitFor();
+    await page.getByTestId('organisations-count').getByText('1 organisation trouvée.').waitFor();
+    const added = page.getByTestId('organisations-table').getByRole('row', { name: /Les Jardins de Saint-Ouen/ });
+    await expect(added.getByText('nouvelle').count()).resolves.toBe(1);
+    await added.getByRole('button', { name: 'Modifier l’organisation Les Jardins de Saint-Ouen' }).click();
+    await expect(page.getByTestId('edit-organisation-dialog').getByLabel('Type d’organisation').inputValue()).resolves.toBe('SCIC');
+  });
+
+  it('offers the directory, and so its editing, to operators only', async () => {
+    const { page } = await newPage();
+    await signIn(page, NETWORK_EMAIL);
+    await page.goto(`${base}/administration/organisations`);
+    await page.getByRole('heading', { level: 1, name: 'Accès non prévu pour votre rôle' }).waitFor();
+    await expect(page.getByRole('button', { name: /^Modifier/ }).count()).resolves.toBe(0);
+  });
+});
