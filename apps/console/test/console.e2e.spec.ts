@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
 import type { ProjectionRunner } from '@maillage/projections';
@@ -1364,6 +1364,78 @@ describe('web console in Chromium', () => {
     await expect(page.getByTestId('market').textContent()).resolves.toContain('90512000-9');
     await page.waitForFunction(() => document.activeElement?.id === 'marche-titre');
     await expect(cooperationData<{ market: unknown }>(id, 'market { amountExclVat durationMonths cpvCode }')).resolves.toEqual({ market: { amountExclVat: 12500.5, durationMonths: 72, cpvCode: '90512000-9' } });
+  });
+
+  /** Runs the wizard up to its “Précisions” step for a cooperation of that kind (its label) and name. */
+  const wizardToDetails = async (page: Page, kindLabel: string, name: string) => {
+    await page.goto(`${base}/cooperations/nouvelle`);
+    await page.getByLabel(kindLabel).check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Nom de la coopération').fill(name);
+    await page.getByLabel('Mutualisation de coûts et de moyens').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByLabel('Région').selectOption('11');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Étape 4 sur 5 : Précisions' }).waitFor();
+  };
+  /** Answers one GraphQL operation with an error, once. */
+  const refuseOnce = async (page: Page, operationName: string, error: { message: string; extensions: Record<string, unknown> }) => {
+    let refused = 0;
+    await page.route('**/graphql', async (route) => {
+      const body = route.request().postDataJSON() as { operationName?: string } | null;
+      if (body?.operationName !== operationName || refused > 0) return route.continue();
+      refused += 1;
+      await route.fulfill({ contentType: 'application/json', body: JSON.stringify({ data: null, errors: [error] }) });
+    });
+    return () => refused;
+  };
+  /** The markup of the market fields, ids without their form's prefix (w- in the wizard, m- on the cooperation page). */
+  const marketFieldsMarkup = (root: Locator, prefix: string) =>
+    root.evaluate(
+      (el, p) =>
+        [...el.querySelectorAll(`.grid-2 > .field, fieldset[id="${p}-procedures"]`)].map((field) =>
+          field.outerHTML.replace(
+            / (id|for|name|aria-describedby|data-testid)="([^"]*)"/g,
+            (_all, attribute: string, value: string) => ` ${attribute}="${value.split(' ').map((token) => (token.startsWith(`${p}-`) ? token.slice(p.length + 1) : token)).join(' ')}"`,
+          ),
+        ),
+      prefix,
+    );
+
+  it('the market fields are one component: the wizard and the cooperation page have the same fields, hints, messages and attributes', async () => {
+    const id = await propose('GME', 'Entretien des berges du canal de l’Ourcq');
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    // Nothing typed, sent: every required field says why, in both forms.
+    await wizardToDetails(page, "Groupement momentané d'entreprises (GME)", 'Entretien des berges du canal Saint-Denis');
+    await page.getByLabel('Le marché visé est déjà identifié').check();
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    await page.getByTestId('wizard-errors').waitFor();
+    // The wizard's CPV field is not filled in by the browser's memory, and its messages have their test ids.
+    await expect(page.locator('#w-cpv').getAttribute('autocomplete')).resolves.toBe('off');
+    await expect(page.getByTestId('w-buyer-erreur').textContent()).resolves.toBe('Indiquez l’acheteur du marché.');
+    const wizard = await marketFieldsMarkup(page.locator('fieldset.subform'), 'w');
+    await page.goto(`${base}/cooperations/${id}`);
+    const form = page.getByTestId('market-form');
+    await form.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    await page.getByTestId('market-errors').waitFor();
+    const cooperationPage = await marketFieldsMarkup(form, 'm');
+    expect(wizard).toHaveLength(6);
+    expect(wizard).toEqual(cooperationPage);
+    // The deadline's error (here the API's refusal) is shown at the field and describes it.
+    await form.getByLabel('Acheteur').fill('Établissement public territorial Est Ensemble');
+    await form.getByLabel('Code CPV (8 chiffres)').fill('77311000');
+    await form.getByLabel('Montant hors taxes (€)').fill('64 000');
+    await form.getByLabel('Durée (mois)').fill('36');
+    await form.getByLabel('Date limite de remise des offres').fill(isoDaysFromToday(30));
+    await form.getByLabel('Marché réservé aux SIAE').check();
+    await refuseOnce(page, 'RecordMarket', { message: 'Données invalides.', extensions: { code: 'BAD_USER_INPUT', domainCode: 'VALIDATION_FAILED', field: 'bidDeadline' } });
+    await form.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    await page.getByTestId('m-deadline-erreur').getByText('Saisie refusée : le champ « date limite de remise des offres » n’est pas valide.').waitFor();
+    await expect(form.getByLabel('Date limite de remise des offres').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '#m-deadline')).resolves.toBe(
+      'Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée. Saisie refusée : le champ « date limite de remise des offres » n’est pas valide.',
+    );
   });
 
   it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {

@@ -12,8 +12,8 @@ import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater 
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
+import { MarketFields, marketFieldId } from '../components/MarketFields';
 import { errorInfo, frenchMessage, messageFor } from '../errors';
-import { Checkboxes } from './NewCooperationPage';
 import {
   EMPTY_MARKET,
   deadlineFreezesNow,
@@ -24,7 +24,6 @@ import {
   readUnfinishedCreation,
   validateMarket,
   type MarketDraft,
-  type MarketField,
   type PendingMarket,
   type UnfinishedCreation,
 } from '../market';
@@ -36,14 +35,12 @@ import {
   DELIVERABLE_KINDS,
   GME_FORMS,
   MANDATAIRE_LABEL_FR,
-  MARKET_PROCEDURES,
   SUPPORT_KINDS,
   supportKindLabelsFr,
   STANDARD_INDICATORS,
   STANDARD_INDICATOR_UNITS,
   standardIndicatorLabelsFr,
   marketOutcomeLabelsFr,
-  marketProcedureLabelsFr,
   STAGES,
   abandonReasonLabelsFr,
   closeOutcomeLabelsFr,
@@ -949,15 +946,6 @@ function GmeFormForm({ coop, reload }: { coop: Coop; reload: () => Promise<void>
 }
 
 const NO_ERRORS: FieldError[] = [];
-/** The market form's input ids (each error is tied to its field). */
-const MARKET_FORM_IDS: Record<MarketField, string> = {
-  buyerName: 'm-buyer',
-  cpvCode: 'm-cpv',
-  amount: 'm-amount',
-  duration: 'm-duration',
-  procedures: 'm-procedures',
-  bidDeadline: 'm-deadline',
-};
 
 function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () => Promise<void>; pendingMarket: PendingMarket | null }) {
   const { run, pending } = useCommand();
@@ -970,12 +958,6 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
   // wizard shows its refusal at the field only, below the page's note that has the focus.
   const [submitted, setSubmitted] = useState(false);
   const [askDeadline, setAskDeadline] = useState(false);
-  const set = (key: Exclude<MarketField, 'procedures'>) => (value: string) => setM((x) => ({ ...x, [key]: value }));
-  const toggleProcedure = (value: string) =>
-    setM((x) => ({ ...x, procedures: x.procedures.includes(value) ? x.procedures.filter((p) => p !== value) : [...x.procedures, value] }));
-  const errorOf = (field: MarketField) => messageOf(errors, field);
-  const aria = (field: MarketField, ...hintIds: string[]) => fieldAria(MARKET_FORM_IDS[field], errorOf(field), ...hintIds);
-  const fieldError = (field: MarketField) => <FieldMessage id={MARKET_FORM_IDS[field]} message={errorOf(field)} />;
 
   const button = useRef<HTMLButtonElement>(null);
   const send = async () => {
@@ -1011,79 +993,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
     <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer le marché visé" noValidate data-testid="market-form">
       <p className="muted">Aucun marché enregistré pour l’instant. Renseignez-le dès qu’il est identifié :</p>
       <ErrorSummary errors={submitted ? errors : NO_ERRORS} testId="market-errors" />
-      <div className="grid-2">
-        <div className="field">
-          <label htmlFor="m-buyer">Acheteur</label>
-          <input id="m-buyer" value={m.buyerName} onChange={(e) => set('buyerName')(e.target.value)} {...aria('buyerName')} />
-          {fieldError('buyerName')}
-        </div>
-        <div className="field">
-          <label htmlFor="m-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
-          <input
-            id="m-cpv"
-            inputMode="numeric"
-            autoComplete="off"
-            value={m.cpvCode}
-            onChange={(e) => set('cpvCode')(e.target.value.trim())}
-            {...aria('cpvCode', 'm-cpv-aide')}
-          />
-          <p id="m-cpv-aide" className="hint">
-            Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
-          </p>
-          {fieldError('cpvCode')}
-        </div>
-        <div className="field">
-          <label htmlFor="m-amount">Montant hors taxes (€)</label>
-          <input
-            id="m-amount"
-            inputMode="decimal"
-            autoComplete="off"
-            value={m.amount}
-            onChange={(e) => set('amount')(e.target.value)}
-            {...aria('amount', 'm-amount-aide')}
-          />
-          <p id="m-amount-aide" className="hint">
-            En euros, par exemple 170 000 ou 12 500,50.
-          </p>
-          {fieldError('amount')}
-        </div>
-        <div className="field">
-          <label htmlFor="m-duration">Durée (mois)</label>
-          <input
-            id="m-duration"
-            inputMode="numeric"
-            autoComplete="off"
-            value={m.duration}
-            onChange={(e) => set('duration')(e.target.value)}
-            {...aria('duration')}
-          />
-          {fieldError('duration')}
-        </div>
-        <div className="field">
-          <label htmlFor="m-deadline">Date limite de remise des offres</label>
-          <input
-            id="m-deadline"
-            type="date"
-            value={m.bidDeadline}
-            onChange={(e) => set('bidDeadline')(e.target.value)}
-            {...aria('bidDeadline', 'm-deadline-aide')}
-          />
-          <p id="m-deadline-aide" className="hint">
-            Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée.
-          </p>
-          {fieldError('bidDeadline')}
-        </div>
-      </div>
-      <Checkboxes
-        id="m-procedures"
-        legend="Procédures"
-        name="m-procedures"
-        values={MARKET_PROCEDURES}
-        labels={marketProcedureLabelsFr}
-        checked={m.procedures}
-        onToggle={toggleProcedure}
-        error={errorOf('procedures')}
-      />
+      <MarketFields prefix="m" market={m} onChange={setM} errors={errors} />
       <p>
         <SubmitButton className="button button--primary" busy={pending !== null} buttonRef={button}>
           Enregistrer le marché
@@ -1101,7 +1011,7 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
           }}
           onCancel={() => {
             setAskDeadline(false);
-            focusLater('m-deadline');
+            focusLater(marketFieldId('m', 'bidDeadline'));
           }}
         >
           <p>{frozenWarning(m.bidDeadline, todayIso())}</p>

@@ -2,20 +2,20 @@ import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'rea
 import { useCommand } from '../command';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { FieldMessage, describedBy, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
+import { Checkboxes } from '../components/Checkboxes';
+import { type FieldError } from '../components/FieldMessage';
+import { MarketFields, marketFieldId } from '../components/MarketFields';
 import { PageTitle, SubmitButton, focusLater } from '../components/ui';
 import { messageFor, type ErrorInfo } from '../errors';
 import {
   ESSAIMAGE_STRATEGIES,
   GME_FORMS,
   KINDS,
-  MARKET_PROCEDURES,
   OBJECTIVES,
   SECTORS,
   cooperationKindLabelsFr,
   essaimageStrategyLabelsFr,
   gmeFormLabelsFr,
-  marketProcedureLabelsFr,
   objectiveLabelsFr,
   sectorLabelsFr,
   type CooperationKind,
@@ -26,6 +26,7 @@ import { departementName, departementsOf, regionName } from '../territory';
 import { RegionOptions } from '../components/TerritoryOptions';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
 import {
+  EMPTY_MARKET,
   deadlineFreezesNow,
   frozenWarning,
   keepUnfinishedCreation,
@@ -33,7 +34,6 @@ import {
   marketFieldOf,
   validateMarket,
   type MarketDraft,
-  type MarketField,
   type PendingMarket,
 } from '../market';
 
@@ -66,12 +66,7 @@ interface Draft {
   departementCodes: string[];
   gmeForm: string;
   marketEnabled: boolean;
-  buyerName: string;
-  cpvCode: string;
-  amountExclVat: string;
-  durationMonths: string;
-  procedures: string[];
-  bidDeadline: string;
+  market: MarketDraft;
   strategy: string;
 }
 const EMPTY: Draft = {
@@ -83,35 +78,11 @@ const EMPTY: Draft = {
   departementCodes: [],
   gmeForm: '',
   marketEnabled: false,
-  buyerName: '',
-  cpvCode: '',
-  amountExclVat: '',
-  durationMonths: '',
-  procedures: [],
-  bidDeadline: '',
+  market: EMPTY_MARKET,
   strategy: '',
 };
 
 const STEPS = ['Type de coopération', 'Le projet', 'Territoire', 'Précisions', 'Vérification'] as const;
-
-/** The market part of the draft, as the market form reads it. */
-const marketOf = (d: Draft): MarketDraft => ({
-  buyerName: d.buyerName,
-  cpvCode: d.cpvCode,
-  amount: d.amountExclVat,
-  duration: d.durationMonths,
-  procedures: d.procedures,
-  bidDeadline: d.bidDeadline,
-});
-/** The wizard's input ids of the market fields (each error is tied to its field). */
-const MARKET_IDS: Record<MarketField, string> = {
-  buyerName: 'w-buyer',
-  cpvCode: 'w-cpv',
-  amount: 'w-amount',
-  duration: 'w-duration',
-  procedures: 'w-procedures',
-  bidDeadline: 'w-deadline',
-};
 
 function validate(step: number, d: Draft): FieldError<string>[] {
   const errors: FieldError<string>[] = [];
@@ -121,7 +92,7 @@ function validate(step: number, d: Draft): FieldError<string>[] {
     if (d.objectives.length === 0) errors.push({ field: 'objectives', message: 'Cochez au moins un objectif.' });
   }
   if (step === 2 && !d.regionCode) errors.push({ field: 'regionCode', message: 'Choisissez la région.' });
-  if (step === 3 && d.kind === 'GME' && d.marketEnabled) errors.push(...validateMarket(marketOf(d)));
+  if (step === 3 && d.kind === 'GME' && d.marketEnabled) errors.push(...validateMarket(d.market));
   return errors;
 }
 
@@ -147,7 +118,7 @@ export function NewCooperationPage() {
   }, [step]);
 
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const toggle = (key: 'objectives' | 'sectors' | 'departementCodes' | 'procedures', value: string) =>
+  const toggle = (key: 'objectives' | 'sectors' | 'departementCodes', value: string) =>
     setDraft((d) => ({ ...d, [key]: d[key].includes(value) ? d[key].filter((v) => v !== value) : [...d[key], value] }));
 
   const next = (event: FormEvent) => {
@@ -155,7 +126,7 @@ export function NewCooperationPage() {
     const found = validate(step, draft);
     setErrors(found);
     if (found.length) return;
-    if (step === 3 && draft.kind === 'GME' && draft.marketEnabled && deadlineFreezesNow(draft.bidDeadline, todayIso()) && confirmedDeadline !== draft.bidDeadline) {
+    if (step === 3 && draft.kind === 'GME' && draft.marketEnabled && deadlineFreezesNow(draft.market.bidDeadline, todayIso()) && confirmedDeadline !== draft.market.bidDeadline) {
       setAskDeadline(true);
       return;
     }
@@ -200,10 +171,10 @@ export function NewCooperationPage() {
         );
     }
     if (draft.kind === 'GME' && draft.marketEnabled) {
-      const refused = await follow('recordMarket', marketCommand(marketOf(draft)));
+      const refused = await follow('recordMarket', marketCommand(draft.market));
       if (refused) {
         const reason = messageFor(refused);
-        market = { draft: marketOf(draft), reason, field: marketFieldOf(refused.extensions.field) };
+        market = { draft: draft.market, reason, field: marketFieldOf(refused.extensions.field) };
         notes.push(`Le marché visé n’a pas été enregistré. Motif : ${reason} Votre saisie est reprise dans le formulaire « Marché visé » ci-dessous : vérifiez-la, puis enregistrez le marché.`);
       }
     }
@@ -217,11 +188,6 @@ export function NewCooperationPage() {
     if (notes.length) keepUnfinishedCreation(cooperationId, { notes, market });
     navigate(`/cooperations/${cooperationId}?creee=1`);
   };
-
-  /** The error of a field (its id for aria-describedby), if any. */
-  const errorOf = (field: string) => messageOf(errors, field);
-  const aria = (field: MarketField, ...hintIds: string[]) => fieldAria(MARKET_IDS[field], errorOf(field), ...hintIds);
-  const fieldError = (field: MarketField) => <FieldMessage id={MARKET_IDS[field]} message={errorOf(field)} testId={null} />;
 
   const kind = draft.kind || null;
   return (
@@ -312,77 +278,7 @@ export function NewCooperationPage() {
                 {draft.marketEnabled && (
                   <fieldset className="subform">
                     <legend>Marché visé</legend>
-                    <div className="grid-2">
-                      <div className="field">
-                        <label htmlFor="w-buyer">Acheteur</label>
-                        <input id="w-buyer" value={draft.buyerName} onChange={(e) => update('buyerName', e.target.value)} {...aria('buyerName')} />
-                        {fieldError('buyerName')}
-                      </div>
-                      <div className="field">
-                        <label htmlFor="w-cpv">Code CPV (8 chiffres), facultatif pour un marché privé</label>
-                        <input
-                          id="w-cpv"
-                          inputMode="numeric"
-                          value={draft.cpvCode}
-                          onChange={(e) => update('cpvCode', e.target.value.trim())}
-                          {...aria('cpvCode', 'w-cpv-aide')}
-                        />
-                        <p id="w-cpv-aide" className="hint">
-                          Par exemple 90911200, ou 90911200-8 avec le chiffre de contrôle.
-                        </p>
-                        {fieldError('cpvCode')}
-                      </div>
-                      <div className="field">
-                        <label htmlFor="w-amount">Montant hors taxes (€)</label>
-                        <input
-                          id="w-amount"
-                          inputMode="decimal"
-                          autoComplete="off"
-                          value={draft.amountExclVat}
-                          onChange={(e) => update('amountExclVat', e.target.value)}
-                          {...aria('amount', 'w-amount-aide')}
-                        />
-                        <p id="w-amount-aide" className="hint">
-                          En euros, par exemple 170 000 ou 12 500,50.
-                        </p>
-                        {fieldError('amount')}
-                      </div>
-                      <div className="field">
-                        <label htmlFor="w-duration">Durée (mois)</label>
-                        <input
-                          id="w-duration"
-                          inputMode="numeric"
-                          autoComplete="off"
-                          value={draft.durationMonths}
-                          onChange={(e) => update('durationMonths', e.target.value)}
-                          {...aria('duration')}
-                        />
-                        {fieldError('duration')}
-                      </div>
-                      <div className="field">
-                        <label htmlFor="w-deadline">Date limite de remise des offres</label>
-                        <input
-                          id="w-deadline"
-                          type="date"
-                          value={draft.bidDeadline}
-                          onChange={(e) => update('bidDeadline', e.target.value)}
-                          aria-describedby="w-deadline-aide"
-                        />
-                        <p id="w-deadline-aide" className="hint">
-                          Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée.
-                        </p>
-                      </div>
-                    </div>
-                    <Checkboxes
-                      id="w-procedures"
-                      legend="Procédures"
-                      name="procedures"
-                      values={MARKET_PROCEDURES}
-                      labels={marketProcedureLabelsFr}
-                      checked={draft.procedures}
-                      onToggle={(v) => toggle('procedures', v)}
-                      error={errorOf('procedures')}
-                    />
+                    <MarketFields prefix="w" market={draft.market} onChange={(change) => setDraft((d) => ({ ...d, market: change(d.market) }))} errors={errors} />
                   </fieldset>
                 )}
               </>
@@ -417,8 +313,8 @@ export function NewCooperationPage() {
             {kind === 'GME' && <Row term="Forme">{draft.gmeForm ? gmeFormLabelsFr[draft.gmeForm as keyof typeof gmeFormLabelsFr] : 'À choisir plus tard'}</Row>}
             {kind === 'GME' && draft.marketEnabled && (
               <Row term="Marché visé">
-                {draft.buyerName}, {formatEuros(parseEuros(draft.amountExclVat))} HT, {draft.durationMonths.trim()} mois
-                {draft.bidDeadline && `, remise des offres le ${formatDate(draft.bidDeadline)}`}
+                {draft.market.buyerName}, {formatEuros(parseEuros(draft.market.amount))} HT, {draft.market.duration.trim()} mois
+                {draft.market.bidDeadline && `, remise des offres le ${formatDate(draft.market.bidDeadline)}`}
               </Row>
             )}
             {kind === 'ESSAIMAGE' && <Row term="Stratégie">{draft.strategy ? essaimageStrategyLabelsFr[draft.strategy as keyof typeof essaimageStrategyLabelsFr] : 'À définir plus tard'}</Row>}
@@ -443,16 +339,16 @@ export function NewCooperationPage() {
           confirmLabel="Garder cette date"
           busy={false}
           onConfirm={() => {
-            setConfirmedDeadline(draft.bidDeadline);
+            setConfirmedDeadline(draft.market.bidDeadline);
             setAskDeadline(false);
             setStep(4);
           }}
           onCancel={() => {
             setAskDeadline(false);
-            focusLater('w-deadline');
+            focusLater(marketFieldId('w', 'bidDeadline'));
           }}
         >
-          <p>{frozenWarning(draft.bidDeadline, todayIso())}</p>
+          <p>{frozenWarning(draft.market.bidDeadline, todayIso())}</p>
           <p>Gardez cette date seulement si les offres sont bien déjà remises ; sinon, corrigez-la.</p>
         </ConfirmDialog>
       )}
@@ -466,45 +362,5 @@ function Row({ term, children }: { term: string; children: ReactNode }) {
       <dt>{term}</dt>
       <dd>{children}</dd>
     </div>
-  );
-}
-
-export function Checkboxes({
-  legend,
-  name,
-  values,
-  labels,
-  checked,
-  onToggle,
-  columns,
-  id,
-  error,
-}: {
-  legend: string;
-  name: string;
-  values: readonly string[];
-  labels: Record<string, string>;
-  checked: string[];
-  onToggle: (value: string) => void;
-  columns?: boolean;
-  /** The fieldset's id (its error, if any, is `${id}-erreur` and describes it). */
-  id?: string;
-  error?: string;
-}) {
-  return (
-    <fieldset
-      id={id}
-      className={`choices${columns ? ' choices--columns' : ''}`}
-      aria-describedby={id ? describedBy(id, error) : undefined}
-    >
-      <legend>{legend}</legend>
-      {values.map((v) => (
-        <label key={v} className="choice">
-          <input type="checkbox" name={name} value={v} checked={checked.includes(v)} onChange={() => onToggle(v)} />
-          {labels[v] ?? v}
-        </label>
-      ))}
-      <FieldMessage id={`${id}`} message={error} testId={null} />
-    </fieldset>
   );
 }
