@@ -157,7 +157,7 @@ export function fieldLabelFr(field: unknown): string | null {
  * n’est pas valide : attendu un nombre, par exemple 12,5.”), from `extensions.field` and
  * `extensions.expected`; null when the field is not one the console knows.
  */
-export function fieldProblemFr(extensions: Record<string, unknown>): string | null {
+function fieldProblemFr(extensions: Record<string, unknown>): string | null {
   const label = fieldLabelFr(extensions.field);
   if (!label) return null;
   const expected = expectedFr(extensions.expected);

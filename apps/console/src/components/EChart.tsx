@@ -32,7 +32,7 @@ const frenchAxes = (axes: unknown): unknown => (Array.isArray(axes) ? axes.map((
  * Numbers the French way wherever the option leaves ECharts its own (English) formatting: value
  * axes (“12,5”, “1 000”, not “12.5”, “1,000”) and tooltips.
  */
-export function frenchNumbers(option: EChartsCoreOption): EChartsCoreOption {
+function frenchNumbers(option: EChartsCoreOption): EChartsCoreOption {
   const o = option as Record<string, unknown>;
   const tooltip = o.tooltip as Record<string, unknown> | undefined;
   return {

@@ -107,9 +107,10 @@ export function CooperationPage({ id }: { id: string }) {
   const current = data?.cooperation;
   // The last state read stays on screen while another date loads, and frames the page when the
   // cooperation did not exist yet at the date chosen (the date field keeps its place and focus).
+  // The page is keyed by the cooperation's id (App's routes), so what it read is always this one's.
   const lastRead = useRef<Coop | null>(null);
   if (current) lastRead.current = current;
-  const coop = current ?? (lastRead.current?.id === id ? lastRead.current : undefined);
+  const coop = current ?? lastRead.current ?? undefined;
   const missingAtDate = Boolean(asOf) && !current && Boolean(error);
   // Facts recorded elsewhere (another tab, another member) are signalled, not applied under the
   // user's feet: the banner offers to load them; a command sent meanwhile gets a clear conflict.
