@@ -1648,6 +1648,8 @@ describe('web console in Chromium', () => {
     await page.getByRole('button', { name: 'Voir toutes les coopérations' }).click();
     await page.waitForFunction(() => window.location.search === '');
     await page.getByTestId('stalled-filter').waitFor({ state: 'detached' });
+    // The button went with the notice: the focus is on the filters, not on <body>.
+    await focusOn(page, 'the filters', { id: 'filtres' });
 
     // A past date: the date chosen in the caption (not the next day), and why no list.
     await page.goto(`${base}/reseau`);
@@ -1666,6 +1668,46 @@ describe('web console in Chromium', () => {
     await member.page.getByRole('link', { name: 'Statistiques régionales' }).click();
     await member.page.getByRole('heading', { level: 1, name: 'Statistiques régionales' }).waitFor();
     await member.page.locator('#arret').getByTestId('stalled-explanation').getByText(`Aucune de ces ${count} coopérations n’est ouverte à votre structure : elles sont comptées sans être nommées.`).waitFor();
+  });
+
+  it('the cooperations list reads its filter from the address only: links, back and forward, a reload and the filters above the list agree', async () => {
+    const { page } = await newPage();
+    await signIn(page, email.network);
+    await page.getByRole('heading', { level: 1, name: 'Tableau de bord régional' }).waitFor();
+    const stalledLink = page.locator('#arret').getByRole('link', { name: /^Voir les \d+ coopérations à l’arrêt$/ });
+    await stalledLink.click();
+    const notice = page.getByTestId('stalled-filter');
+    await notice.getByText('Coopérations en cours sans aucun fait depuis 90 jours (Île-de-France).').waitFor();
+    const rows = page.getByTestId('cooperation-list').locator('tbody tr');
+    const stalledCount = await page.getByTestId('cooperation-count').textContent();
+    await expect(page.getByLabel('Statut').inputValue()).resolves.toBe('ACTIVE');
+    // The header's link to every cooperation shows them all (the stalled filter is not kept aside).
+    await page.getByRole('navigation').getByRole('link', { name: 'Coopérations', exact: true }).click();
+    await notice.waitFor({ state: 'detached' });
+    await page.waitForFunction((shown) => document.querySelector('[data-testid="cooperation-count"]')?.textContent !== shown, stalledCount);
+    await expect(page.getByLabel('Statut').inputValue()).resolves.toBe('');
+    // Back: the stalled ones again; forward: all of them.
+    await page.goBack();
+    await notice.getByText('Coopérations en cours sans aucun fait depuis 90 jours (Île-de-France).').waitFor();
+    await page.waitForFunction((shown) => document.querySelector('[data-testid="cooperation-count"]')?.textContent === shown, stalledCount);
+    await page.goForward();
+    await notice.waitFor({ state: 'detached' });
+    await expect(page.getByLabel('Statut').inputValue()).resolves.toBe('');
+    // A filter chosen above the list is written in the address (replacing it), and a reload keeps it.
+    await page.getByLabel('Type', { exact: true }).selectOption('GME');
+    await page.waitForFunction(() => window.location.search === '?type=GME');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="cooperation-list"] tbody tr abbr')].every((a) => a.textContent === 'GME'));
+    const gmeCount = await rows.count();
+    expect(gmeCount).toBeGreaterThan(0);
+    await page.reload();
+    await page.getByTestId('cooperation-list').waitFor();
+    await expect(page.getByLabel('Type', { exact: true }).inputValue()).resolves.toBe('GME');
+    await expect(rows.count()).resolves.toBe(gmeCount);
+    await expect(page.getByTestId('cooperation-list').locator('tbody tr abbr').allTextContents()).resolves.toEqual(Array(gmeCount).fill('GME'));
+    // Back leaves the list the way it came (the filter replaced the address, it added no step).
+    await page.goBack();
+    await notice.getByText('Coopérations en cours sans aucun fait depuis 90 jours (Île-de-France).').waitFor();
+    await expect(page.getByLabel('Type', { exact: true }).inputValue()).resolves.toBe('');
   });
 
   it('funding forms: an end before the start, an amount of 0 or with three decimals are said in visible French messages at their field; cents are kept', async () => {

@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useMemo } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { COOPERATIONS, type CooperationFilter } from '../api';
-import { Badge, ErrorBox, Loading, PageTitle } from '../components/ui';
+import { Badge, ErrorBox, Loading, PageTitle, focusLater } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatNumber, plural } from '../format';
 import { KINDS, STAGES, cooperationKindLabelsFr, kindShortFr, stageLabelsFr } from '../labels';
@@ -14,15 +14,33 @@ const PAGE = 50;
 export const statusTone = (status: string | null | undefined) =>
   status === 'ACTIVE' ? 'info' : status === 'CLOSED' ? 'ok' : status === 'ABANDONED' ? 'danger' : 'neutral';
 
-/** The list's filter from the address (only what the dashboard links to: région and stalled days). */
-export function filterFromSearch(search: URLSearchParams): CooperationFilter {
+const STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'];
+
+/**
+ * The address holds the list's filter, and nothing else does: ?type=GME&etape=LAUNCH&statut=ACTIVE
+ * from the filters above the list, ?region=11&arret=90 from the dashboard's stalled cooperations
+ * (active, no fact for 90 days). Back and forward, a reload or a link to /cooperations show the
+ * filter of the address. Values the list does not know are ignored.
+ */
+const PARAMS = { kind: 'type', stage: 'etape', status: 'statut', region: 'region', stalledForDays: 'arret' } as const;
+type SelectFilter = 'kind' | 'stage' | 'status';
+
+function filterFromSearch(search: URLSearchParams): CooperationFilter {
   const filter: CooperationFilter = {};
-  const region = search.get('region');
+  const known = (key: SelectFilter, values: readonly string[]) => {
+    const value = search.get(PARAMS[key]);
+    if (value && values.includes(value)) filter[key] = value;
+  };
+  known('kind', KINDS);
+  known('stage', STAGES);
+  known('status', STATUSES);
+  const region = search.get(PARAMS.region);
   if (region && /^\d{2}$/.test(region)) filter.region = region;
-  const days = search.get('arret');
+  const days = search.get(PARAMS.stalledForDays);
   if (days && /^\d{1,5}$/.test(days)) {
     filter.stalledForDays = Number(days);
-    filter.status = 'ACTIVE';
+    // Stalled means active (the API reads it so): the status filter says it, unless another is chosen.
+    filter.status ??= 'ACTIVE';
   }
   return filter;
 }
@@ -31,14 +49,21 @@ export function CooperationListPage() {
   const { session } = useSession();
   const member = session.user.role === 'MEMBER';
   const { search, navigate } = useRouter();
-  // Reached from the dashboard's stalled cooperations: ?region=11&arret=90 (active, no fact for 90 days).
-  const [filter, setFilter] = useState<CooperationFilter>(() => filterFromSearch(search));
+  const query = search.toString();
+  const filter = useMemo(() => filterFromSearch(new URLSearchParams(query)), [query]);
   const { data, loading, error, fetchMore } = useQuery(COOPERATIONS, { variables: { first: PAGE, filter }, fetchPolicy: 'cache-and-network' });
   const edges = data?.cooperations.edges ?? [];
   // The API gives pages, not a total: say how many are shown, and whether more follow.
   const more = data?.cooperations.pageInfo.hasNextPage ?? false;
   const shownCount = `${plural(edges.length, 'coopération affichée', 'coopérations affichées')}${more ? ' ; d’autres correspondent à ces critères (« Afficher plus de coopérations », en bas de la liste)' : ''}`;
-  const set = (key: keyof CooperationFilter) => (value: string) => setFilter((f) => ({ ...f, [key]: value || undefined }));
+  // A filter changed replaces the address (no history entry per option tried, e.g. with the arrow keys).
+  const set = (key: SelectFilter) => (value: string) => {
+    const next = new URLSearchParams(query);
+    if (value) next.set(PARAMS[key], value);
+    else next.delete(PARAMS[key]);
+    const text = next.toString();
+    navigate(`/cooperations${text ? `?${text}` : ''}`, { replace: true });
+  };
 
   return (
     <>
@@ -53,7 +78,7 @@ export function CooperationListPage() {
       >
         {member ? 'Mes coopérations' : 'Coopérations'}
       </PageTitle>
-      <form className="filters" aria-label="Filtrer les coopérations" onSubmit={(e) => e.preventDefault()}>
+      <form className="filters" id="filtres" aria-label="Filtrer les coopérations" onSubmit={(e) => e.preventDefault()}>
         <div className="field field--inline">
           <label htmlFor="f-kind">Type</label>
           <select id="f-kind" value={filter.kind ?? ''} onChange={(e) => set('kind')(e.target.value)}>
@@ -93,8 +118,14 @@ export function CooperationListPage() {
             type="button"
             className="button button--small"
             onClick={() => {
-              setFilter(({ stalledForDays: _days, region: _region, ...rest }) => rest);
-              navigate('/cooperations', { replace: true });
+              const next = new URLSearchParams(query);
+              next.delete(PARAMS.stalledForDays);
+              next.delete(PARAMS.region);
+              const text = next.toString();
+              navigate(`/cooperations${text ? `?${text}` : ''}`, { replace: true });
+              // The button goes with the notice: the focus goes back to the filters (the count that
+              // follows is a live region).
+              focusLater('filtres');
             }}
           >
             Voir toutes les coopérations
