@@ -1308,6 +1308,13 @@ describe('web console in Chromium', () => {
     await expect(form.getByLabel('Marché réservé aux SIAE').isChecked()).resolves.toBe(true);
     await expect(page.getByTestId('m-cpv-erreur').textContent()).resolves.toBe('Saisie refusée : le champ « code CPV » n’est pas valide.');
     await checkA11y(page, 'creation-marche-non-enregistre', { strict: true });
+    // Kept in the tab's session storage: a reload loses neither the note nor what was typed.
+    await page.reload();
+    await notice.getByText('La coopération a été créée, mais tout n’a pas pu être enregistré :').waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'creation-unfinished');
+    await expect(form.getByLabel('Montant hors taxes (€)').inputValue()).resolves.toBe('170\u202f000,50');
+    await expect(form.getByLabel('Code CPV (8 chiffres)').inputValue()).resolves.toBe('79620000-6');
+    await expect(page.getByTestId('m-cpv-erreur').textContent()).resolves.toBe('Saisie refusée : le champ « code CPV » n’est pas valide.');
     // Sent again as it is: recorded, with the cents and the check digit.
     await recorded(page, () => form.getByRole('button', { name: 'Enregistrer le marché' }).click());
     await page.getByTestId('market').getByText('170\u202f000,50\u00a0€ HT').waitFor();
@@ -1366,6 +1373,8 @@ describe('web console in Chromium', () => {
     await expect(cooperationData<{ market: unknown }>(id, 'market { amountExclVat durationMonths cpvCode }')).resolves.toEqual({ market: { amountExclVat: 12500.5, durationMonths: 72, cpvCode: '90512000-9' } });
   });
 
+  /** Today in Paris, as the console reads it (YYYY-MM-DD). */
+  const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
   /** Runs the wizard up to its “Précisions” step for a cooperation of that kind (its label) and name. */
   const wizardToDetails = async (page: Page, kindLabel: string, name: string) => {
     await page.goto(`${base}/cooperations/nouvelle`);
@@ -1436,6 +1445,156 @@ describe('web console in Chromium', () => {
     await expect(descriptionOf(page, '#m-deadline')).resolves.toBe(
       'Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée. Saisie refusée : le champ « date limite de remise des offres » n’est pas valide.',
     );
+  });
+
+  it('wizard: a bid deadline already reached is explained first (cancelled: back on the date; kept: asked again for another date); a GME form refused after creation is said on the cooperation page, and the GME form and the market outcome give the focus to the market section', async () => {
+    const { page, cspErrors } = await newPage();
+    await signIn(page, email.member);
+    await wizardToDetails(page, "Groupement momentané d'entreprises (GME)", 'Nettoyage des gymnases de Bobigny');
+    await page.getByLabel('Solidaire').check();
+    await page.getByLabel('Le marché visé est déjà identifié').check();
+    await page.getByLabel('Acheteur').fill('Ville de Bobigny');
+    await page.getByLabel('Code CPV (8 chiffres)').fill('90911200');
+    await page.getByLabel('Montant hors taxes (€)').fill('85 000');
+    await page.getByLabel('Durée (mois)').fill('12');
+    await page.getByLabel('Marché réservé aux SIAE').check();
+    await page.getByLabel('Date limite de remise des offres').fill(isoDaysFromToday(-3));
+    const next = page.getByRole('button', { name: 'Suivant' });
+    await next.click();
+    const dialog = page.getByRole('dialog', { name: 'Date limite de remise des offres déjà atteinte' });
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toMatch(
+      /La date limite de remise des offres \(le (1er|\d{1,2}) \S+ \d{4}\) est déjà atteinte\. Une fois le marché enregistré, la composition du groupement sera figée jusqu’à l’attribution du marché/,
+    );
+    await focusOn(page, '“Annuler” in the dialog', { button: 'Annuler' });
+    await checkA11y(page, 'assistant-date-limite-passee', { strict: true });
+    // Cancelled (button or Escape): the same step, back on the date to correct it.
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await focusOn(page, 'the deadline', { id: 'w-deadline' });
+    await expect(dialog.count()).resolves.toBe(0);
+    await page.getByRole('heading', { level: 2, name: 'Étape 4 sur 5 : Précisions' }).waitFor();
+    await next.click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await focusOn(page, 'the deadline', { id: 'w-deadline' });
+    // Kept: the review step, whose heading takes the focus.
+    await next.click();
+    await dialog.getByRole('button', { name: 'Garder cette date' }).click();
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H2' && document.activeElement.textContent === 'Étape 5 sur 5 : Vérification');
+    await expect(page.getByTestId('wizard-summary').textContent()).resolves.toContain(', remise des offres le ');
+    // Another date already reached is asked about again (today's says “aujourd’hui”).
+    await page.getByRole('button', { name: 'Précédent' }).click();
+    const today = parisToday();
+    await page.getByLabel('Date limite de remise des offres').fill(today);
+    await next.click();
+    await dialog.waitFor();
+    await expect(dialog.textContent()).resolves.toContain('La date limite de remise des offres (aujourd’hui) est déjà atteinte.');
+    await dialog.getByRole('button', { name: 'Garder cette date' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Étape 5 sur 5 : Vérification' }).waitFor();
+
+    // The GME form is refused once; the cooperation and its market are recorded.
+    const refusals = await refuseOnce(page, 'SetGmeForm', { message: 'Service indisponible', extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    await page.getByRole('button', { name: 'Créer la coopération' }).click();
+    await page.getByTestId('cooperation-page').waitFor();
+    expect(refusals()).toBe(1);
+    const id = page.url().split('/cooperations/')[1].split('?')[0];
+    const notice = page.getByTestId('creation-unfinished');
+    await expect(notice.locator('li').allTextContents()).resolves.toEqual([
+      'La forme du groupement (« Solidaire ») n’a pas été enregistrée. Motif : Le service est momentanément indisponible. Réessayez dans un instant. Choisissez-la à nouveau dans la partie « Marché visé (GME) ».',
+    ]);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'creation-unfinished');
+    const recorded0 = await cooperationData<{ gmeForm: string | null; market: { bidDeadline: string } }>(id, 'gmeForm market { bidDeadline }');
+    expect(recorded0.gmeForm).toBeNull();
+    expect(recorded0.market.bidDeadline.slice(0, 10)).toBe(today);
+    await page.unroute('**/graphql');
+
+    // Chosen again on the page: the form goes, the focus goes to the market section.
+    await recorded(page, async () => {
+      await page.getByLabel('Forme du groupement', { exact: true }).selectOption('SOLIDAIRE');
+      await page.getByRole('button', { name: 'Enregistrer la forme' }).click();
+    });
+    await focusOn(page, 'the market section', { id: 'marche-titre' });
+    await expect(page.getByRole('button', { name: 'Enregistrer la forme' }).count()).resolves.toBe(0);
+    // The market's outcome: the form goes, the focus goes to the market section, which says it.
+    await page.getByLabel('Issue du marché', { exact: true }).selectOption('AWARDED');
+    await page.getByLabel('Date de démarrage').fill('2026-09-01');
+    await recorded(page, () => page.getByRole('button', { name: 'Enregistrer l’issue' }).click());
+    await focusOn(page, 'the market section', { id: 'marche-titre' });
+    await expect(page.getByTestId('market').textContent()).resolves.toContain('Attribué, début le 1er septembre 2026');
+    // The note was said once: not after a reload.
+    await page.reload();
+    await page.getByTestId('market').waitFor();
+    await expect(notice.count()).resolves.toBe(0);
+    expect(cspErrors).toEqual([]);
+  });
+
+  it('wizard: an essaimage strategy refused after creation is said once on the cooperation page; without session storage, a refused market still comes back filled', async () => {
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await wizardToDetails(page, 'Essaimage', 'Essaimage de la ressourcerie de Pantin');
+    await page.getByLabel('Stratégie d’essaimage (facultatif à ce stade)').selectOption('DUPLICATION_SOUPLE');
+    await page.getByRole('button', { name: 'Suivant' }).click();
+    const refusals = await refuseOnce(page, 'ChooseEssaimageStrategy', { message: 'Forbidden', extensions: { code: 'FORBIDDEN' } });
+    await page.getByRole('button', { name: 'Créer la coopération' }).click();
+    await page.getByTestId('cooperation-page').waitFor();
+    expect(refusals()).toBe(1);
+    const notice = page.getByTestId('creation-unfinished');
+    await expect(notice.locator('li').allTextContents()).resolves.toEqual([
+      'La stratégie d’essaimage (« Duplication souple ») n’a pas été enregistrée. Motif : Votre rôle ne permet pas cette action sur cette coopération (par exemple, seuls la structure porteuse et le mandataire font avancer les étapes). Choisissez-la à nouveau dans la partie consacrée à l’essaimage.',
+    ]);
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'creation-unfinished');
+    await expect(page.getByTestId('essaimage-facts').textContent()).resolves.toContain('Stratégie : non choisie');
+    // Said once: with no market to keep, a reload no longer shows it.
+    await page.reload();
+    await page.getByTestId('essaimage-facts').waitFor();
+    await expect(notice.count()).resolves.toBe(0);
+
+    // A browser that refuses session storage to the page (site data blocked): the page's memory keeps it.
+    const blocked = await newPage();
+    await blocked.context.addInitScript(() => {
+      Object.defineProperty(window, 'sessionStorage', {
+        configurable: true,
+        get() {
+          throw new DOMException('Access is denied for this document.', 'SecurityError');
+        },
+      });
+    });
+    await signIn(blocked.page, email.member);
+    await expect(blocked.page.evaluate(() => {
+      try {
+        return typeof window.sessionStorage;
+      } catch {
+        return 'refused';
+      }
+    })).resolves.toBe('refused');
+    await wizardToDetails(blocked.page, "Groupement momentané d'entreprises (GME)", 'Restauration collective de Pantin');
+    await blocked.page.getByLabel('Le marché visé est déjà identifié').check();
+    await blocked.page.getByLabel('Acheteur').fill('Ville de Pantin');
+    await blocked.page.getByLabel('Code CPV (8 chiffres)').fill('55520000-1');
+    await blocked.page.getByLabel('Montant hors taxes (€)').fill('310 000');
+    await blocked.page.getByLabel('Durée (mois)').fill('48');
+    await blocked.page.getByLabel('Marché réservé aux SIAE').check();
+    await blocked.page.getByRole('button', { name: 'Suivant' }).click();
+    await refuseOnce(blocked.page, 'RecordMarket', { message: 'Données invalides.', extensions: { code: 'BAD_USER_INPUT', domainCode: 'VALIDATION_FAILED', field: 'durationMonths' } });
+    await blocked.page.getByRole('button', { name: 'Créer la coopération' }).click();
+    await blocked.page.getByTestId('cooperation-page').waitFor();
+    await expect(blocked.page.getByTestId('creation-unfinished').locator('li').textContent()).resolves.toBe(
+      'Le marché visé n’a pas été enregistré. Motif : Saisie refusée : le champ « durée (mois) » n’est pas valide. Votre saisie est reprise dans le formulaire « Marché visé » ci-dessous : vérifiez-la, puis enregistrez le marché.',
+    );
+    const form = blocked.page.getByTestId('market-form');
+    await expect(form.getByLabel('Acheteur').inputValue()).resolves.toBe('Ville de Pantin');
+    await expect(form.getByLabel('Code CPV (8 chiffres)').inputValue()).resolves.toBe('55520000-1');
+    await expect(form.getByLabel('Montant hors taxes (€)').inputValue()).resolves.toBe('310 000');
+    await expect(form.getByLabel('Durée (mois)').inputValue()).resolves.toBe('48');
+    await expect(blocked.page.getByTestId('m-duration-erreur').textContent()).resolves.toBe('Saisie refusée : le champ « durée (mois) » n’est pas valide.');
+    // Recorded: nothing is kept any more (back on the page in the same tab, no note).
+    await recorded(blocked.page, () => form.getByRole('button', { name: 'Enregistrer le marché' }).click());
+    await blocked.page.getByTestId('market').getByText('310\u202f000\u00a0€ HT').waitFor();
+    const id = blocked.page.url().split('/cooperations/')[1].split('?')[0];
+    await blocked.page.getByRole('link', { name: 'Mes coopérations' }).first().click();
+    await blocked.page.getByTestId('cooperation-list').locator(`a[href="/cooperations/${id}"]`).click();
+    await blocked.page.getByTestId('market').waitFor();
+    await expect(blocked.page.getByTestId('creation-unfinished').count()).resolves.toBe(0);
   });
 
   it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {
@@ -1620,6 +1779,60 @@ describe('web console in Chromium', () => {
     await form.getByRole('button', { name: 'Enregistrer l’organisation' }).click();
     await admin.page.getByTestId('announce-polite').getByText('Organisation « Confluences » enregistrée dans l’annuaire.').waitFor();
     await admin.page.waitForFunction(() => document.activeElement?.textContent === 'Enregistrer l’organisation', null, { timeout: 5_000 });
+  });
+
+  /** Brings a cooperation to `stage` through the API: each missing item of each gate met by its first deliverable, or waived. */
+  const advanceByApi = async (id: string, stage: string) => {
+    const headers = await headersOf(email.member);
+    const send = async (mutation: string, input: Record<string, unknown>) => {
+      const type = `${mutation[0].toUpperCase()}${mutation.slice(1)}Input`;
+      const r = await gql(`mutation($input: ${type}!) { ${mutation}(input: $input) { version } }`, { input: { cooperationId: id, ...input } }, headers);
+      expect(r.errors).toBeUndefined();
+    };
+    type Gate = { stage: string; gate: { items: { id: string; status: string; advisory: boolean; deliverableKinds: string[] }[] } };
+    for (let coop = await cooperationData<Gate>(id, 'stage gate { items { id status advisory deliverableKinds } }'); coop.stage !== stage; coop = await cooperationData<Gate>(id, 'stage gate { items { id status advisory deliverableKinds } }')) {
+      for (const item of coop.gate.items.filter((i) => i.status === 'MISSING' && !i.advisory)) {
+        if (item.deliverableKinds.length) await send('recordDeliverable', { kind: item.deliverableKinds[0] });
+        else await send('waiveGateItem', { itemId: item.id, justification: 'Point examiné en comité de pilotage.' });
+      }
+      await send('advanceStage', {});
+    }
+  };
+
+  it('the lifecycle forms give the focus back: on “Revenir à l’étape précédente” once back, on the renewal once closed, on the notice once abandoned', async () => {
+    const id = await propose('GIE', 'GIE Services partagés de Montreuil');
+    await advanceByApi(id, 'FEASIBILITY');
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('stage-label').getByText('Étape : Faisabilité').waitFor();
+    // Back to DECISION: the focus returns to the button that opened the form.
+    await page.getByRole('button', { name: 'Revenir à l’étape précédente' }).click();
+    await page.getByLabel('Pourquoi revenir à « Décision » ?').fill('Un partenaire se retire : le tour de table est à refaire.');
+    await recorded(page, () => page.getByRole('button', { name: 'Confirmer le retour' }).click());
+    await page.getByTestId('stage-label').getByText('Étape : Décision').waitFor();
+    await focusOn(page, '“Revenir à l’étape précédente”', { id: 'reopen' });
+    await expect(page.getByRole('button', { name: 'Confirmer le retour' }).count()).resolves.toBe(0);
+
+    // Closed in OPERATION: the focus goes to the renewal the page now offers.
+    await advanceByApi(id, 'OPERATION');
+    await page.reload();
+    await page.getByTestId('stage-label').getByText('Étape : Fonctionnement').waitFor();
+    await page.getByRole('button', { name: 'Clôturer' }).click();
+    await page.getByLabel('Issue', { exact: true }).selectOption('DISSOLVED');
+    await recorded(page, () => page.getByRole('button', { name: 'Confirmer la clôture' }).click());
+    await focusOn(page, 'the renewal section', { id: 'renouveler-titre' });
+    await expect(page.locator('#renouveler-titre').textContent()).resolves.toBe('Renouveler la coopération');
+
+    // Abandoned: no action is left; the focus goes to the notice that says it and why.
+    const other = await propose('GIE', 'GIE Achats groupés de Bagnolet');
+    await page.goto(`${base}/cooperations/${other}`);
+    await page.getByRole('button', { name: 'Abandonner' }).click();
+    await page.getByLabel('Raison principale').selectOption('NO_PARTNER');
+    await recorded(page, () => page.getByRole('button', { name: 'Confirmer l’abandon' }).click());
+    await focusOn(page, 'the notice of abandonment', { id: 'abandon-statut' });
+    await expect(page.locator('#abandon-statut').textContent()).resolves.toMatch(/^Abandonnée : Pas de partenaire trouvé\s*$/);
+    await expect(page.getByTestId('lifecycle-actions').count()).resolves.toBe(0);
   });
 
   it('dashboard: the “as of” caption shows the date chosen; the stalled list says it shows the first 20 and links to them all, and explains an empty list (past date, member)', async () => {

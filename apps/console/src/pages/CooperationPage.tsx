@@ -207,7 +207,7 @@ export function CooperationPage({ id }: { id: string }) {
           </div>
           <Stepper stage={coop.stage} status={coop.status} />
           {coop.status === 'ABANDONED' && (
-            <p className="notice notice--danger">
+            <p className="notice notice--danger" id="abandon-statut">
               Abandonnée : {coop.abandonReason ? abandonReasonLabelsFr[coop.abandonReason as keyof typeof abandonReasonLabelsFr] : ''} {coop.abandonReasonText ?? ''}
             </p>
           )}
@@ -512,8 +512,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
       setAbandonReason('');
       setOutcome('');
     });
-    // Back on the button that opened the form; once closed or abandoned, on what the page offers then.
-    if (ok && opened) focusLater(opened === 'reopen' ? 'reopen' : 'renouveler-titre', 'cycle');
+    // Back on the button that opened the form; once closed, on the renewal the page offers then;
+    // once abandoned (the page offers nothing more), on the notice saying so and why.
+    if (ok && opened) focusLater(opened === 'reopen' ? 'reopen' : opened === 'close' ? 'renouveler-titre' : 'abandon-statut', 'cycle');
   };
 
   return (
