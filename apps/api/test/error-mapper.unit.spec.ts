@@ -31,6 +31,9 @@ describe('GraphQL error mapper', () => {
   it('turns a version conflict into CONCURRENCY_CONFLICT with the current version', () => {
     const out = format(new ConcurrencyError('cooperation-1', 3, 5));
     expect(out.extensions).toEqual({ code: 'CONCURRENCY_CONFLICT', currentVersion: 5, expectedVersion: 3 });
+    expect(out.message).toBe('La coopération a été modifiée entre-temps (version actuelle 5). Rechargez-la puis recommencez.');
+    // The same answer for an organisation, worded for it.
+    expect(format(new ConcurrencyError('organisation-1', 1, 2)).message).toBe("L'organisation a été modifiée entre-temps (version actuelle 2). Rechargez-la puis recommencez.");
   });
 
   it('maps store input errors to BAD_USER_INPUT and an unreachable database to SERVICE_UNAVAILABLE', () => {

@@ -197,6 +197,7 @@ describe('updateOrganisation', () => {
     await updated({ organisationId: id, name: 'Premier nom', expectedVersion: 1 });
     const stale = await update({ organisationId: id, name: 'Nom écrit sur une vieille version', expectedVersion: 1 });
     expect(firstError(stale)).toMatchObject({ code: 'CONCURRENCY_CONFLICT', currentVersion: 2, expectedVersion: 1 });
+    expect(stale.errors![0].message).toBe("L'organisation a été modifiée entre-temps (version actuelle 2). Rechargez-la puis recommencez.");
     expect(await eventsOf(id)).toEqual(['OrganisationRegistered', 'OrganisationUpdated']);
     // Reloaded, the same change goes through.
     expect(await updated({ organisationId: id, name: 'Nom écrit sur la bonne version', expectedVersion: 2 })).toMatchObject({ version: 3 });

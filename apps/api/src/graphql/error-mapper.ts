@@ -52,8 +52,9 @@ export function mapError(error: unknown): Mapped | null {
   }
   if (error instanceof DomainError) return mapDomainError(error);
   if (error instanceof ConcurrencyError) {
+    const what = error.streamId.startsWith('organisation-') ? "L'organisation" : 'La coopération';
     return {
-      message: `La coopération a été modifiée entre-temps (version actuelle ${error.actualVersion}). Rechargez-la puis recommencez.`,
+      message: `${what} a été modifiée entre-temps (version actuelle ${error.actualVersion}). Rechargez-la puis recommencez.`,
       extensions: {
         code: ApiErrorCode.CONCURRENCY_CONFLICT,
         currentVersion: error.actualVersion,
