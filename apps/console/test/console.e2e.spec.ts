@@ -947,7 +947,13 @@ describe('web console in Chromium', () => {
     // The list now shows it (searched by its name), marked as new.
     await count.getByText('1 organisation trouvée.').waitFor();
     const added = page.getByTestId('organisations-table').getByRole('row', { name: /Les Jardins de Saint-Ouen/ });
-    await expect(added.locator('td').allTextContents()).resolves.toEqual(['Société coopérative d\'intérêt collectif (SCIC)', 'Oui', '73282932000074', 'Seine-Saint-Denis (Île-de-France)']);
+    await expect(added.locator('td').allTextContents()).resolves.toEqual([
+      'Société coopérative d\'intérêt collectif (SCIC)',
+      'Oui',
+      '73282932000074',
+      'Seine-Saint-Denis (Île-de-France)',
+      'Modifier l’organisation Les Jardins de Saint-Ouen',
+    ]);
     await expect(added.getByText('nouvelle').count()).resolves.toBe(1);
     await expect(form.getByLabel('Nom de l’organisation').inputValue()).resolves.toBe('');
     await shot(page, '20-administration-organisations');
