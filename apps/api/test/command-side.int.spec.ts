@@ -23,6 +23,7 @@ import { IdempotencyPruner } from '../src/command-side/idempotency-pruner';
 import { proposeGmeCommand } from './support/commands';
 import { syntheticSiret } from '@maillage/demo-data';
 import { migrateCommandSide } from '../src/command-side/command-migrations';
+import { SiretRegistry } from '../src/command-side/siret-registry';
 
 jest.setTimeout(60_000);
 
@@ -558,9 +559,47 @@ describe('command side (real PostgreSQL)', () => {
     expect(before).toEqual(expect.arrayContaining([{ siret: s2, organisation_id: b }]));
     expect(before.filter((r) => r.organisation_id === a)).toEqual([]);
     await pool.query('drop table organisation_sirets');
-    await pool.query(`delete from command_migrations where name = 'OrganisationSirets1732360000003'`);
+    await pool.query(`delete from command_migrations where name in ('OrganisationSirets1732360000003', 'SiretClaimCounts1732360000005')`);
     await migrateCommandSide(db.url);
     expect((await pool.query('select siret, organisation_id from organisation_sirets order by siret')).rows).toEqual(before);
+  });
+
+  it('keeps a SIRET that a concurrent command of its organisation records, when another command of it is refused', async () => {
+    const registry = new SiretRegistry(app.get<Pool>(PG_POOL));
+    const [x, y] = [randomUUID(), randomUUID()];
+    const s = syntheticSiret(`claims-${x}`);
+    // Two commands of x claim s; the refused one settles first: the other still holds its claim.
+    await registry.claim(s, x);
+    await registry.claim(s, x);
+    await registry.settle(s, x, false);
+    await expect(registry.claim(s, y)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'siret' } });
+    await registry.settle(s, x, true);
+    await expect(registry.claim(s, y)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS });
+    // A refused command of x after that leaves the SIRET held.
+    await registry.claim(s, x);
+    await registry.settle(s, x, false);
+    await expect(registry.claim(s, y)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS });
+    // Given up while another command of x claims it again: kept until that one settles.
+    await registry.claim(s, x);
+    await registry.release(s, x);
+    await expect(registry.claim(s, y)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS });
+    await registry.settle(s, x, false);
+    await registry.claim(s, y); // now free
+
+    // Through the command bus: a refused update and a valid one sent together, then a register of
+    // another organisation with the same SIRET, a few rounds (the refused one used to free it).
+    const register = (id: string, siret: string) =>
+      bus.execute(organisationCommand(id, { type: 'RegisterOrganisation', data: { organisationId: id, name: id, kind: 'EI', regionCode: '52', departementCode: '49', siret } }, meta()));
+    const update = (id: string, data: Record<string, unknown>) => bus.execute(organisationCommand(id, { type: 'UpdateOrganisation', data }, meta()));
+    for (let round = 0; round < 6; round++) {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const siret = syntheticSiret(`claims-${round}-${a}`);
+      await register(a, syntheticSiret(`claims-first-${round}-${a}`));
+      const [refused, recorded] = await Promise.allSettled([update(a, { siret, departementCode: '13' }), update(a, { siret })]);
+      expect(refused).toMatchObject({ status: 'rejected', reason: { code: DomainErrorCode.INVALID_TERRITORY } });
+      expect(recorded.status).toBe('fulfilled');
+      await expect(register(b, siret)).rejects.toMatchObject({ code: DomainErrorCode.ALREADY_EXISTS, details: { field: 'siret' } });
+    }
   });
 
   it('reads the size of that in-memory fold from MAILLAGE_AGGREGATE_CACHE', () => {

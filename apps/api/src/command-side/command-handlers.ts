@@ -54,8 +54,9 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
 
     /**
      * A command that sets a SIRET claims it once the caller is authorised, before deciding (another
-     * organisation's SIRET: ALREADY_EXISTS); a refused command gives back what it claimed, and a
-     * SIRET replaced or cleared is given back once the change is recorded.
+     * organisation's SIRET: ALREADY_EXISTS), and settles its claim after: held if the command
+     * succeeded, given back if it was refused. A SIRET replaced or cleared is given back once the
+     * change is recorded.
      */
     async execute(message: OrganisationCommandMessage): Promise<CommandResult> {
       const { aggregateId: organisationId, command, meta } = message;
@@ -69,7 +70,10 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
           command,
           meta,
           async (c) => {
-            if (siret !== null && siret !== undefined && (await this.sirets.claim(siret, organisationId))) took = true;
+            if (siret !== null && siret !== undefined && !took) {
+              await this.sirets.claim(siret, organisationId);
+              took = true;
+            }
             return c;
           },
           (state) => {
@@ -78,6 +82,7 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
             previous = state.status === 'REGISTERED' ? state.siret : null;
           },
         );
+        if (took && siret) await this.sirets.settle(siret, organisationId, true);
         // Only a command that sets or clears the SIRET gives the old one back (an update of the name alone keeps it).
         if (siret !== undefined && previous !== null && previous !== siret && !result.replayed && result.eventTypes.length > 0) {
           await this.sirets.release(previous, organisationId);
@@ -85,7 +90,7 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
         return result;
       } catch (error) {
         // Only a refusal is known to have written nothing; after any other failure the claim stays.
-        if (took && siret && isRefusal(error)) await this.sirets.release(siret, organisationId);
+        if (took && siret && isRefusal(error)) await this.sirets.settle(siret, organisationId, false);
         throw error;
       }
     }
