@@ -130,6 +130,23 @@ describe('bad input over HTTP', () => {
     expect(accented.errors).toBeUndefined();
   });
 
+  it('refuses half of a UTF-16 surrogate pair in variables, before anything runs, and keeps whole pairs', async () => {
+    const before = await version();
+    const lone = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', title: 'Statuts \ud800 signés' });
+    expect(errorCode(lone)).toBe('BAD_USER_INPUT');
+    expect(lone.errors![0].message).toBe('Texte invalide (input.title) : il contient une moitié de caractère Unicode (un « surrogate » UTF-16 isolé).');
+    noLeak(lone);
+    // A low half alone, in a key, as an idempotency key (ids derive from it), in a password.
+    expect(errorCode(await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', title: '\udc00 fin' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', idempotencyKey: 'k\ud800' }))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`query($id: ID!) { organisation(id: $id) { name } }`, { id: 'org', ['x\ud800']: 1 }, admin))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: 'a@b.fr', p: 'pw\udbff' }))).toBe('BAD_USER_INPUT');
+    expect(await version()).toBe(before);
+    // A whole pair (an emoji) is a character like any other.
+    const pair = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', title: 'Statuts signés \ud83c\udf89' });
+    expect(pair.errors).toBeUndefined();
+  });
+
   it('refuses dates PostgreSQL cannot hold and quantities no sum can carry, so that no command breaks the read models', async () => {
     const indicatorId = 'ind-insertion';
     const defined = await mutate('defineIndicator', {

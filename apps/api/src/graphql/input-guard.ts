@@ -3,24 +3,30 @@ import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import { ApiErrorCode } from './error-mapper';
 
 const NUL = '\u0000';
+/** Half of a UTF-16 surrogate pair without its other half: no character at all. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Where the variables go wrong: `path` from `$` (e.g. `$.input.title`). */
-type VariablesProblem = { path: string; kind: 'nul' | 'depth' };
+type VariablesProblem = { path: string; kind: 'nul' | 'surrogate' | 'depth' };
+
+/** What is wrong with one string of the variables, if anything. */
+const textProblem = (text: string): 'nul' | 'surrogate' | null => (text.includes(NUL) ? 'nul' : LONE_SURROGATE.test(text) ? 'surrogate' : null);
 
 /** Deeper than this, variables are refused: the schema's deepest input is a few levels deep. */
 export const MAX_VARIABLE_DEPTH = 32;
 
 /**
- * What is wrong with the variables: the first path whose string or key holds U+0000, or a path
- * deeper than MAX_VARIABLE_DEPTH; null when nothing is. Iterative: a body of 20,000 nested arrays
- * overflowed the call stack of a recursive walk (an internal error).
+ * What is wrong with the variables: the first path whose string or key holds U+0000 or half of a
+ * surrogate pair, or a path deeper than MAX_VARIABLE_DEPTH; null when nothing is. Iterative: a body
+ * of 20,000 nested arrays overflowed the call stack of a recursive walk (an internal error).
  */
 export function variablesProblem(variables: unknown): VariablesProblem | null {
   const stack: [unknown, string, number][] = [[variables, '$', 0]];
   while (stack.length) {
     const [value, path, depth] = stack.pop()!;
     if (typeof value === 'string') {
-      if (value.includes(NUL)) return { path, kind: 'nul' };
+      const kind = textProblem(value);
+      if (kind) return { path, kind };
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
@@ -30,7 +36,10 @@ export function variablesProblem(variables: unknown): VariablesProblem | null {
       continue;
     }
     const entries = Object.entries(value);
-    for (const [key] of entries) if (key.includes(NUL)) return { path, kind: 'nul' };
+    for (const [key] of entries) {
+      const kind = textProblem(key);
+      if (kind) return { path, kind };
+    }
     for (let i = entries.length - 1; i >= 0; i--) stack.push([entries[i][1], `${path}.${entries[i][0]}`, depth + 1]);
   }
   return null;
@@ -53,6 +62,10 @@ function literalHasNul(document: DocumentNode): boolean {
  *   PostgreSQL stores no NUL in `text` or `jsonb` ("invalid byte sequence for encoding UTF8:
  *   0x00"), so such a value reached the database and came back as an internal error (found by
  *   fuzzing every operation of the schema). No field of the API has a use for it.
+ * - variables holding half of a UTF-16 surrogate pair (JSON's "\ud800" alone). jsonb refuses it
+ *   in event data, the key-derived ids could not be computed from it (both internal errors), and
+ *   `text` columns stored it as U+FFFD, so two different passwords became one. graphql-js refuses
+ *   it in literals itself.
  */
 export function inputGuard(): ApolloServerPlugin {
   return {
@@ -134,7 +147,7 @@ export function graphqlNestingGuard(path = '/graphql') {
 
 /**
  * The same checks for a subscription over graphql-ws (no Fastify hook, no Apollo plugin there):
- * the document's nesting, then the variables' depth and NUL characters. Null when all is well.
+ * the document's nesting, then the variables' depth, NUL characters and lone surrogates. Null when all is well.
  */
 export function subscriptionInputProblem(query: unknown, variables: unknown): GraphQLError | null {
   if (typeof query === 'string' && documentNesting(query) > MAX_DOCUMENT_NESTING) return nestingError();
@@ -154,7 +167,9 @@ function inputError(problem: VariablesProblem, http?: { status: number }): Graph
   return new GraphQLError(
     problem.kind === 'depth'
       ? `Variable trop imbriquée (${variable.split(/[.[]/)[0]}) : au plus ${MAX_VARIABLE_DEPTH} niveaux.`
-      : `Texte invalide${variable ? ` (${variable})` : ''} : le caractère nul (U+0000) n'est pas accepté.`,
+      : problem.kind === 'surrogate'
+        ? `Texte invalide${variable ? ` (${variable})` : ''} : il contient une moitié de caractère Unicode (un « surrogate » UTF-16 isolé).`
+        : `Texte invalide${variable ? ` (${variable})` : ''} : le caractère nul (U+0000) n'est pas accepté.`,
     { extensions: { code: ApiErrorCode.BAD_USER_INPUT, ...(http && { http }) } },
   );
 }
