@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ProjectionRunner } from '@maillage/projections';
 import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
@@ -57,6 +58,27 @@ describe('organisation directory', () => {
     expect(new Set(attempts.map((a) => a.data!.registerOrganisation.organisationId)).size).toBe(1);
     const later = await send();
     expect(later.data!.registerOrganisation).toEqual({ ...attempts[0].data!.registerOrganisation, version: 1, replayed: true });
+  });
+
+  it('takes a client-chosen id only as a UUID, in lower case, and gives the key of a refused id back', async () => {
+    const admin = await actors.admin();
+    const send = (input: Record<string, unknown>) =>
+      gql<{ registerOrganisation: { organisationId: string } }>(
+        'mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }',
+        { input: { name: 'Les Jardins de Cocagne', kind: 'ACI', regionCode: '52', departementCode: '49', ...input } },
+        admin,
+      );
+    const key = `register-cocagne-${Date.now()}`;
+    // "a b" reached the event store as a stream name: a generic refusal, and the key was used up.
+    for (const organisationId of ['a b', 'tremplin', `${randomUUID()}x`]) {
+      const refused = await send({ organisationId, idempotencyKey: key });
+      expect({ organisationId, code: errorCode(refused), field: refused.errors?.[0].extensions?.field }).toEqual({ organisationId, code: 'BAD_USER_INPUT', field: 'organisationId' });
+    }
+    const id = randomUUID();
+    const registered = await send({ organisationId: id.toUpperCase(), idempotencyKey: key });
+    expect(registered.data?.registerOrganisation.organisationId).toBe(id);
+    // The same UUID in another case names the same organisation.
+    expect(errorCode(await send({ organisationId: id }))).toBe('ALREADY_EXISTS');
   });
 
   it('keeps each SIRET to one organisation: a second one is refused, even at once, and a refused registration keeps none', async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { v5 as uuidv5 } from 'uuid';
+import { v5 as uuidv5, validate as isUuid } from 'uuid';
+import { DomainError, DomainErrorCode } from '@maillage/domain';
 import { wholeNumberSetting } from '@maillage/infra';
 import type { CommandResult } from './command-envelope';
 
@@ -56,6 +57,19 @@ export function idFromKey(key: string, purpose: string): string {
 /** The id of something a command creates without a client-chosen one: from the key if any, else random. */
 export function newIdFor(idempotencyKey: string | null | undefined, purpose: string): string {
   return idempotencyKey ? idFromKey(idempotencyKey, purpose) : randomUUID();
+}
+
+/**
+ * The id of something a command creates (a cooperation, a renewal's successor, an organisation):
+ * the caller's, which must be a UUID (VALIDATION_FAILED on `field` otherwise; written in lower
+ * case, so that one UUID names one thing whatever its case); else newIdFor's.
+ */
+export function chosenOrNewId(given: string | null | undefined, idempotencyKey: string | null | undefined, field: string): string {
+  if (given !== null && given !== undefined) {
+    if (!isUuid(given)) throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field, reason: 'not a UUID' });
+    return given.toLowerCase();
+  }
+  return newIdFor(idempotencyKey, field);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { Args, Field, ID, Int, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { validate as isUuid } from 'uuid';
-import { DomainError, DomainErrorCode, type CooperationCommandType } from '@maillage/domain';
-import { newIdFor } from '../command-side/idempotency.store';
+import type { CooperationCommandType } from '@maillage/domain';
+import { chosenOrNewId } from '../command-side/idempotency.store';
 import { cooperationCommand, type CommandMeta, type CommandResult } from '../command-side/command-envelope';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
@@ -33,20 +32,6 @@ const NUMBER = /^-?\d+(\.\d+)?$/;
 /** Quantitative values travel as strings in GraphQL (a value may be text); numbers become numbers. */
 const numberOrText = (value: string | undefined): number | string | undefined =>
   value !== undefined && NUMBER.test(value.trim()) ? Number(value) : value;
-
-/**
- * The id of a cooperation about to be created (proposed, or the successor of a renewal): the
- * caller's, which must be a UUID; else one derived from the idempotency key, so that a retry (even
- * a concurrent one) names the same cooperation and is recognised as the same request; else a new
- * random one.
- */
-function newCooperationId(given: string | null | undefined, idempotencyKey: string | null | undefined, field: string): string {
-  if (given !== null && given !== undefined) {
-    if (!isUuid(given)) throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field, reason: 'not a UUID' });
-    return given.toLowerCase();
-  }
-  return newIdFor(idempotencyKey, field);
-}
 
 /** Drops undefined fields and the command options, keeping only the domain payload. */
 function payload<T extends I.CommandOptionsInput>(input: T, omit: readonly string[] = ['cooperationId']): Record<string, unknown> {
@@ -92,7 +77,7 @@ export class CooperationMutationsResolver {
   @Mutation(() => CommandPayload, { description: 'Propose a new cooperation (stage DECISION), led by an organisation.' })
   proposeCooperation(@Args('input') input: I.ProposeCooperationInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
     requireCaller(ctx);
-    const cooperationId = newCooperationId(input.cooperationId, input.idempotencyKey, 'cooperationId');
+    const cooperationId = chosenOrNewId(input.cooperationId, input.idempotencyKey, 'cooperationId');
     const { leadOrganisationId, parentOrganisationId, ...rest } = payload(input) as Record<string, unknown> & {
       leadOrganisationId: string;
       parentOrganisationId?: string;
@@ -199,7 +184,7 @@ export class CooperationMutationsResolver {
   @Mutation(() => CommandPayload, { description: 'Renew a closed cooperation as a new one linked to it.' })
   renewCooperation(@Args('input') input: I.RenewCooperationInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
     requireCaller(ctx);
-    const successorId = newCooperationId(input.successorId, input.idempotencyKey, 'successorId');
+    const successorId = chosenOrNewId(input.successorId, input.idempotencyKey, 'successorId');
     return this.run(input.cooperationId, 'RenewCooperation', { ...payload(input), successorId }, input, ctx);
   }
 

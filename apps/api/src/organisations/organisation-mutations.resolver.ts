@@ -7,7 +7,7 @@ import { OrganisationKindEnum } from '../graphql/enums';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
 import { AccessDeniedError } from '../authorization/access-policy';
-import { newIdFor } from '../command-side/idempotency.store';
+import { chosenOrNewId } from '../command-side/idempotency.store';
 
 @InputType()
 export class RegisterOrganisationInput extends CommandOptionsInput {
@@ -99,7 +99,7 @@ export class OrganisationMutationsResolver {
   @Mutation(() => OrganisationPayload, { description: 'Register an organisation (member structure, funder, network, local authority...).' })
   async registerOrganisation(@Args('input') input: RegisterOrganisationInput, @Ctx() ctx: RequestContext): Promise<OrganisationPayload> {
     // Without a client-chosen id, a retry with the same idempotency key names the same organisation.
-    const organisationId = input.organisationId ?? newIdFor(input.idempotencyKey, 'organisationId');
+    const organisationId = chosenOrNewId(input.organisationId, input.idempotencyKey, 'organisationId');
     const command = {
       type: 'RegisterOrganisation',
       data: Object.fromEntries(Object.entries({ ...fieldsOf(input), organisationId }).filter(([, v]) => v !== undefined && v !== null)),
