@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@maillage/testing';
@@ -534,6 +535,27 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
       await expectCode(auth.authenticate(bearer(mine)), 'UNAUTHENTICATED');
       await expectCode(auth.login(user.email!, password), 'UNAUTHENTICATED');
       await expect(auth.login(user.email!, 'a brand new password')).resolves.toMatchObject({ user: { userId: user.id } });
+    });
+
+    it('of two password changes sent at once from two sessions, one wins and the other is told, never silently lost', async () => {
+      const user = await newMember();
+      const password = `correct horse ${n}`;
+      const sessions = await Promise.all([auth.login(user.email!, password), auth.login(user.email!, password)]);
+      const [a, b] = await Promise.all(sessions.map(async (s) => (await auth.authenticate(bearer(s.accessToken)))!));
+      const outcomes = await Promise.allSettled([auth.changePassword(a, password, 'first new password'), auth.changePassword(b, password, 'second new password')]);
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const won = outcomes[0].status === 'fulfilled' ? 'first new password' : 'second new password';
+      const lost = won === 'first new password' ? 'second new password' : 'first new password';
+      const refusal = (outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as GraphQLError;
+      // Both checked the old password before either changed it (the usual case): told it changed
+      // meanwhile. Had one finished first, the other's current password would be wrong.
+      expect([
+        ['UNAUTHENTICATED', 'Votre mot de passe vient d’être changé par une autre session : reconnectez-vous.'],
+        ['BAD_USER_INPUT', 'Mot de passe actuel incorrect.'],
+      ]).toContainEqual([refusal.extensions.code, refusal.message]);
+      // The password the winner was told it set is the one that works.
+      await expect(auth.login(user.email!, won)).resolves.toMatchObject({ user: { userId: user.id } });
+      await expectCode(auth.login(user.email!, lost), 'UNAUTHENTICATED');
     });
 
     it('wrong current passwords count towards the lock-out, like failed sign-ins', async () => {

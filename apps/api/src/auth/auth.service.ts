@@ -244,8 +244,11 @@ export class AuthService {
     }
     const password = validPassword(newPassword);
     if (password === currentPassword) throw badAuthInput("Le nouveau mot de passe doit être différent de l'actuel.");
-    const version = await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock());
+    const version = await this.store.setPassword(user.userId, await this.hasher.hash(password), this.clock(), credentials.passwordHash);
     if (version === null) throw authenticationRequired(); // the account was deleted meanwhile
+    // Another change came first (two sessions at once): it ended this session; this one must not
+    // silently replace the password that other session was told it set.
+    if (version === 'changed') throw unauthenticated('Votre mot de passe vient d’être changé par une autre session : reconnectez-vous.');
     await this.throttle.recordSuccess(account, null);
     return this.issueAccessToken(user.userId, version);
   }

@@ -139,13 +139,20 @@ export class UserStore {
 
   /**
    * Replaces the password hash and returns the credential's new version (older tokens stop working);
-   * null when the account is deleted. The account's row is locked first, as erasure locks it, so a
-   * password set while the account is being erased cannot outlive the erasure.
+   * null when the account is deleted; 'changed' when `replacing` is given and is no longer the
+   * stored hash (another change came first). The account's row is locked first, as erasure locks
+   * it, so a password set while the account is being erased cannot outlive the erasure.
    */
-  async setPassword(id: string, passwordHash: string, at: Date): Promise<number | null> {
+  async setPassword(id: string, passwordHash: string, at: Date, replacing?: string | null): Promise<number | null | 'changed'> {
     return this.changing(id, this.transaction(async (c) => {
       const { rows: live } = await c.query("select 1 from users where id = $1 and status <> 'DELETED' for update", [id]);
       if (!live.length) return null;
+      if (replacing !== undefined) {
+        // Compare and set: the hash the caller checked the current password against must still be
+        // the stored one (the row lock above orders concurrent changes).
+        const { rows: current } = await c.query<{ password_hash: string | null }>('select password_hash from user_credentials where user_id = $1', [id]);
+        if ((current[0]?.password_hash ?? null) !== replacing) return 'changed';
+      }
       const { rows } = await c.query<{ version: number }>(
         `insert into user_credentials (user_id, password_hash, updated_at, version) values ($1, $2, $3, 1)
          on conflict (user_id) do update set password_hash = excluded.password_hash, updated_at = excluded.updated_at,
