@@ -1,5 +1,6 @@
 import type { FieldError } from './components/FieldMessage';
 import { formatDate, parseEuros, parseWholeMonths } from './format';
+import { keptIn } from './storage';
 
 /** The target market of a GME as typed in the wizard or on the cooperation page. */
 export interface MarketDraft {
@@ -78,38 +79,29 @@ export interface PendingMarket {
 /**
  * What the wizard could not finish after creating the cooperation (a follow-up command refused):
  * French notes for the cooperation page, and the market typed, to fill its form again. Kept in
- * this tab's sessionStorage, so a reload does not lose it either.
+ * this tab's sessionStorage, so a reload does not lose it either (in the page's memory when the
+ * browser refuses storage).
  */
 export interface UnfinishedCreation {
   notes: string[];
   market: PendingMarket | null;
 }
 const creationKey = (cooperationId: string) => `maillage.creation-inachevee.${cooperationId}`;
+/** Kept in this tab's sessionStorage, or in the page's memory when the browser refuses storage. */
+const kept = keptIn('sessionStorage');
 export function keepUnfinishedCreation(cooperationId: string, unfinished: UnfinishedCreation): void {
-  try {
-    sessionStorage.setItem(creationKey(cooperationId), JSON.stringify(unfinished));
-  } catch {
-    // Storage disabled: the page still shows the notes given in memory.
-  }
-  memory.set(cooperationId, unfinished);
+  kept.set(creationKey(cooperationId), JSON.stringify(unfinished));
 }
-const memory = new Map<string, UnfinishedCreation>();
 export function readUnfinishedCreation(cooperationId: string): UnfinishedCreation | null {
+  const raw = kept.get(creationKey(cooperationId));
   try {
-    const raw = sessionStorage.getItem(creationKey(cooperationId));
-    if (raw) return JSON.parse(raw) as UnfinishedCreation;
+    return raw ? (JSON.parse(raw) as UnfinishedCreation) : null;
   } catch {
-    // Fall back on this page's memory.
+    return null;
   }
-  return memory.get(cooperationId) ?? null;
 }
 export function dropUnfinishedCreation(cooperationId: string): void {
-  memory.delete(cooperationId);
-  try {
-    sessionStorage.removeItem(creationKey(cooperationId));
-  } catch {
-    // Nothing kept.
-  }
+  kept.remove(creationKey(cooperationId));
 }
 
 /** The draft field that an API field name (extensions.field) points at. */

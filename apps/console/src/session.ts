@@ -1,4 +1,10 @@
-/** The signed-in session, kept in localStorage so every tab shares it (the access token lives 15 minutes). */
+/**
+ * The signed-in session, kept in localStorage so every tab shares it (the access token lives 15
+ * minutes). When the browser refuses site storage, the page's memory keeps it instead: signing in
+ * still works, for this page only (a reload or another tab asks to sign in again).
+ */
+import { keptIn } from './storage';
+
 export type Role = 'ADMIN' | 'NETWORK' | 'FUNDER' | 'MEMBER';
 
 export interface SessionUser {
@@ -18,8 +24,10 @@ export interface Session {
 
 export const SESSION_KEY = 'maillage.session';
 const KEY = SESSION_KEY;
+const kept = keptIn('localStorage');
 
-export function loadSession(raw: string | null = localStorage.getItem(KEY)): Session | null {
+/** The session stored (or `raw`, the new value of a storage event), if it has not expired. */
+export function loadSession(raw: string | null = kept.get(KEY)): Session | null {
   try {
     if (!raw) return null;
     const session = JSON.parse(raw) as Session;
@@ -30,8 +38,8 @@ export function loadSession(raw: string | null = localStorage.getItem(KEY)): Ses
 }
 
 export function saveSession(session: Session | null): void {
-  if (session) localStorage.setItem(KEY, JSON.stringify(session));
-  else localStorage.removeItem(KEY);
+  if (session) kept.set(KEY, JSON.stringify(session));
+  else kept.remove(KEY);
 }
 
 export const roleLabelsFr: Record<Role, string> = {

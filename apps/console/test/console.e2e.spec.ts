@@ -1603,6 +1603,48 @@ describe('web console in Chromium', () => {
     await expect(blocked.page.getByTestId('creation-unfinished').count()).resolves.toBe(0);
   });
 
+  it('a browser that refuses site storage (local and session): signing in works, the session lives in the page’s memory for commands and every page, sign-out works, a reload asks to sign in again', async () => {
+    const id = await propose('GIE', 'Conciergerie solidaire de Bobigny');
+    const { context, page, cspErrors } = await newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    // Cookies and site data blocked: merely reading window.localStorage or sessionStorage throws.
+    await context.addInitScript(() => {
+      for (const area of ['localStorage', 'sessionStorage'])
+        Object.defineProperty(window, area, {
+          configurable: true,
+          get() {
+            throw new DOMException('Access is denied for this document.', 'SecurityError');
+          },
+        });
+    });
+    await signIn(page, email.member);
+    await expect(page.evaluate(() => ['localStorage', 'sessionStorage'].map((area) => {
+      try {
+        return typeof (window as unknown as Record<string, unknown>)[area];
+      } catch {
+        return 'refused';
+      }
+    }))).resolves.toEqual(['refused', 'refused']);
+    await page.getByRole('heading', { level: 1, name: 'Mes coopérations' }).waitFor();
+    // Moving through the console (no reload) keeps the session: a cooperation, a command, “Mon compte”.
+    await page.getByTestId('cooperation-list').locator(`a[href="/cooperations/${id}"]`).click();
+    await page.getByRole('heading', { level: 1, name: 'Conciergerie solidaire de Bobigny' }).waitFor();
+    await deliverable(page, 'NOTE_DE_SYNTHESE');
+    await page.getByRole('banner').getByRole('link', { name: /^Camille Tremplin/ }).click();
+    await page.getByRole('heading', { level: 1, name: 'Mon compte' }).waitFor();
+    await page.getByTestId('account-summary').getByText('Tremplin Travail').waitFor();
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Connexion à Maillage' }).waitFor();
+    // Signed in again, then a reload: nothing was stored, so the console asks to sign in again.
+    await signIn(page, email.member);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Connexion à Maillage' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Se déconnecter' }).count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+
   it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {
     const id = await propose('GIE', 'Fonctions support mutualisées de Gennevilliers');
     const granted = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
