@@ -162,6 +162,16 @@ describe('updateOrganisation', () => {
       expect(await refused({ [field]: null })).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     expect(await refused({ networkIds: [''] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'networkIds[0]' });
+    // Networks must be registered networks, a few at most, other than the organisation itself.
+    const network = await organisation({ kind: 'NETWORK', regionCode: '52', departementCode: '44' });
+    const school = await organisation({ kind: 'TRAINING', regionCode: '52', departementCode: '44' });
+    expect(await refused({ networkIds: [network, 'unknown-network'] })).toMatchObject({ code: 'NOT_FOUND', field: 'networkIds[1]' });
+    expect(await refused({ networkIds: [network, school] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'networkIds[1]' });
+    expect(await refused({ networkIds: [id] })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'networkIds[0]' });
+    expect(await refused({ networkIds: Array.from({ length: 21 }, (_, i) => `network-${i}`) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'networkIds' });
+    const member = await organisation({ regionCode: '52', departementCode: '49' });
+    expect((await updated({ organisationId: member, networkIds: [network] })).eventTypes).toEqual(['OrganisationUpdated']);
+    expect((await updated({ organisationId: member, networkIds: [] })).eventTypes).toEqual(['OrganisationUpdated']);
     expect(await refused({ expectedVersion: -1 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'expectedVersion' });
     expect(await refused({ idempotencyKey: '' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });
     expect(await refused({ idempotencyKey: 'k'.repeat(201) })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'idempotencyKey' });

@@ -1,5 +1,6 @@
 import {
   DomainErrorCode,
+  MAX_NETWORKS,
   LA_POSTE_HEAD_OFFICE_SIRET,
   deciderSpec,
   isValidSiren,
@@ -80,6 +81,15 @@ describe('Organisation decider', () => {
     spec.given([registered]).when({ type: 'UpdateOrganisation', data: { departementCode: '75' } }).thenThrows(DomainErrorCode.INVALID_TERRITORY);
     spec.given([registered]).when({ type: 'UpdateOrganisation', data: { siret: '1' } }).thenThrows(DomainErrorCode.INVALID_SIRET);
     spec.given([]).when({ type: 'UpdateOrganisation', data: { name: 'x' } }).thenThrows(DomainErrorCode.NOT_FOUND);
+  });
+  it('takes a few distinct networks, never the organisation itself', () => {
+    const many = Array.from({ length: MAX_NETWORKS + 1 }, (_, i) => `net-${i}`);
+    spec.given([registered]).when({ type: 'UpdateOrganisation', data: { networkIds: many } }).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    spec.given([registered]).when({ type: 'UpdateOrganisation', data: { networkIds: ['net-1', 'o1'] } }).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    spec.given([]).when(register({ networkIds: many })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    spec.given([]).when(register({ networkIds: ['o1'] })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    const [e] = spec.given([]).when(register({ networkIds: many.slice(0, MAX_NETWORKS).concat('net-0') })).events();
+    expect((e.data as { networkIds: string[] }).networkIds).toHaveLength(MAX_NETWORKS);
   });
   it('names the field of the command at fault (SIRET, région, département)', () => {
     const state = evolveOrganisation(initialOrganisationState(), registered);

@@ -11,7 +11,7 @@ import {
 } from './command-envelope';
 import { CommandExecutor, isRefusal } from './command-executor';
 import { SiretRegistry, siretSetBy } from './siret-registry';
-import { resolveOrganisations } from './organisation-lookup';
+import { checkNetworks, resolveOrganisations } from './organisation-lookup';
 import { executeRenewal } from './renewal';
 import { authorizeCooperationCommand, authorizeOrganisationCommand } from '../authorization/access-policy';
 
@@ -70,6 +70,7 @@ function organisationHandler(type: (typeof ORGANISATION_COMMAND_TYPES)[number]):
           command,
           meta,
           async (c) => {
+            await checkNetworks(this.executor, c.data);
             if (siret !== null && siret !== undefined && !took) {
               await this.sirets.claim(siret, organisationId);
               took = true;

@@ -1,4 +1,4 @@
-import { DomainErrorCode, reject, toOrganisationRef, type OrganisationRef } from '@maillage/domain';
+import { DomainErrorCode, MAX_NETWORKS, reject, toOrganisationRef, type OrganisationRef } from '@maillage/domain';
 import { organisationAggregate } from './aggregates';
 import type { CooperationCommandInput } from './command-envelope';
 import type { CommandExecutor } from './command-executor';
@@ -40,4 +40,18 @@ async function lookupOrganisation(executor: CommandExecutor, id: string, field: 
   const ref = toOrganisationRef(state);
   if (!ref) throw reject(DomainErrorCode.NOT_FOUND, { aggregate: 'organisation', organisationId: id, field });
   return ref;
+}
+
+/**
+ * The networks an organisation command names must be registered organisations of kind NETWORK
+ * (an unknown id used to be recorded as it was, 9,000 of them in one event). Read from their
+ * streams, all in one turn (the store batches the reads). The list's own shape (strings, how many,
+ * not the organisation itself) is the decider's to refuse.
+ */
+export async function checkNetworks(executor: CommandExecutor, data: unknown): Promise<void> {
+  const ids = (data as { networkIds?: unknown } | null)?.networkIds;
+  if (!Array.isArray(ids) || ids.length > MAX_NETWORKS || !ids.every((id) => typeof id === 'string' && id.length > 0 && id.length <= 100)) return;
+  const refs = await Promise.all((ids as string[]).map((id, i) => lookupOrganisation(executor, id, `networkIds[${i}]`)));
+  const notNetwork = refs.findIndex((ref) => ref.kind !== 'NETWORK');
+  if (notNetwork >= 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `networkIds[${notNetwork}]`, expected: 'an organisation of kind NETWORK', value: refs[notNetwork].kind });
 }

@@ -30,8 +30,21 @@ const siretFrom = (value: unknown): string | null => {
   return normaliseSiret(value);
 };
 
-const networksFrom = (value: unknown): string[] =>
-  [...new Set(requireArray(value ?? [], 'networkIds').map((n, i) => requireString(n, `networkIds[${i}]`, 100)))];
+/** Most networks one organisation may belong to (a few in practice: its federation, its inter-réseau). */
+export const MAX_NETWORKS = 20;
+
+/**
+ * The networks an organisation belongs to: distinct ids, at most MAX_NETWORKS, never the
+ * organisation itself. That each is a registered network is checked by the command side (it reads
+ * their streams), as for the organisations cooperation commands name.
+ */
+const networksFrom = (value: unknown, self: string): string[] => {
+  const ids = [...new Set(requireArray(value ?? [], 'networkIds').map((n, i) => requireString(n, `networkIds[${i}]`, 100)))];
+  if (ids.length > MAX_NETWORKS) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'networkIds', expected: `at most ${MAX_NETWORKS} networks`, value: ids.length });
+  const own = ids.indexOf(self);
+  if (own >= 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `networkIds[${own}]`, expected: 'another organisation than itself', value: self });
+  return ids;
+};
 
 const registerOrganisation = (cmd: RegisterOrganisation, state: OrganisationState, ctx: DecideContext): OrganisationEvent[] => {
   if (state.status !== 'NONE') throw reject(DomainErrorCode.ALREADY_EXISTS, { organisationId: state.id });
@@ -39,19 +52,20 @@ const registerOrganisation = (cmd: RegisterOrganisation, state: OrganisationStat
   const kind = requireOneOf(d.kind, ORGANISATION_KINDS, 'kind');
   // Errors name the command's own fields (regionCode, departementCode).
   const location = validateLocation({ regionCode: d.regionCode, departementCode: d.departementCode }, '');
+  const organisationId = requireString(d.organisationId, 'organisationId', 100);
   return [
     {
       type: 'OrganisationRegistered',
       occurredAt: ctx.occurredAt,
       data: {
-        organisationId: requireString(d.organisationId, 'organisationId', 100),
+        organisationId,
         name: requireString(d.name, 'name', 300),
         siret: siretFrom(d.siret),
         kind,
         ess: d.ess === undefined || d.ess === null ? isEssByDefault(kind) : requireBoolean(d.ess, 'ess'),
         regionCode: location.regionCode,
         departementCode: location.departementCode,
-        networkIds: networksFrom(d.networkIds),
+        networkIds: networksFrom(d.networkIds, organisationId),
       },
     },
   ];
@@ -73,7 +87,7 @@ const updateOrganisation = (cmd: UpdateOrganisation, state: OrganisationState, c
     changes.regionCode = location.regionCode;
     changes.departementCode = location.departementCode;
   }
-  if (d.networkIds !== undefined) changes.networkIds = networksFrom(d.networkIds);
+  if (d.networkIds !== undefined) changes.networkIds = networksFrom(d.networkIds, state.id);
   // Only real changes are recorded; an update that changes nothing emits nothing (idempotent).
   const effective = Object.fromEntries(
     Object.entries(changes).filter(([k, v]) => JSON.stringify((state as unknown as Record<string, unknown>)[k]) !== JSON.stringify(v)),
