@@ -40,7 +40,7 @@ type Cell = 'allow' | 'FORBIDDEN' | 'NOT_FOUND';
 const cell = (d: Decision): Cell => (d.allowed ? 'allow' : d.reason);
 
 /** An organisation command as its handler checks it, on the state it folded (null: no such organisation). */
-const organisationCommand = (c: Caller, type: string, data: object, state: { regionCode: string } | null): Decision => {
+const organisationCommand = (c: Caller, type: string, data: object, state: { id: string; regionCode: string } | null): Decision => {
   try {
     authorizeOrganisationCommand(c, { type, data }, state);
     return { allowed: true };
@@ -49,7 +49,7 @@ const organisationCommand = (c: Caller, type: string, data: object, state: { reg
     throw error;
   }
 };
-const IN_11 = { regionCode: '11' };
+const IN_11 = { id: 'structure-11', regionCode: '11' };
 
 // prettier-ignore
 const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record<keyof typeof callers, Cell>][] = [
@@ -84,7 +84,9 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
     { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['move an organisation of région 11 to région 52', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '52', departementCode: '49' }, IN_11),
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
-  ['move an organisation of région 52 to région 11', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, { regionCode: '52' }),
+  ['move an organisation of région 52 to région 11', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, { id: 'structure-52', regionCode: '52' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['update its own organisation (the network’s own entry, GRAFIE in région 11)', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, { id: c.organisationId ?? '', regionCode: '11' }),
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['update an organisation that does not exist', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, null),
     { admin: 'NOT_FOUND', networkOwnRegion: 'NOT_FOUND', networkOtherRegion: 'NOT_FOUND', funderOwn: 'NOT_FOUND', funderOther: 'NOT_FOUND', memberLead: 'NOT_FOUND', memberMandataire: 'NOT_FOUND', memberPlain: 'NOT_FOUND', memberOutsider: 'NOT_FOUND' }],

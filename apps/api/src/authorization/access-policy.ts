@@ -109,7 +109,8 @@ export function canProposeCooperation(caller: Caller, leadOrganisationId: string
  * Registering or updating organisations: platform operators, and networks for their régions. Not
  * the organisation's own members: its kind and ESS status are facts other decisions rest on (the
  * ESS majority of a joint-venture, the SIAE of a GES), recorded as vouched for by a network or an
- * operator, so a structure does not certify them itself.
+ * operator, so a structure does not certify them itself; nor does a network change its own entry
+ * (authorizeOrganisationCommand).
  */
 export function canManageOrganisation(caller: Caller, organisationRegion: string): Decision {
   if (caller.role === 'ADMIN') return allow;
@@ -231,7 +232,7 @@ export function authorizeCooperationCommand(
 export function authorizeOrganisationCommand(
   principal: Principal,
   command: { type: string; data: object },
-  state: { regionCode: string } | null,
+  state: { id: string; regionCode: string } | null,
 ): void {
   if (principal === 'system') return;
   const data = command.data as Record<string, unknown>;
@@ -242,5 +243,7 @@ export function authorizeOrganisationCommand(
   }
   if (state === null) throw new AccessDeniedError('NOT_FOUND', 'Organisation');
   enforce(canManageOrganisation(principal, state.regionCode));
+  // A network does not vouch for itself either (the reason members may not change theirs).
+  if (principal.role === 'NETWORK' && principal.organisationId === state.id) enforce(forbidden);
   if (newRegion !== null) enforce(canManageOrganisation(principal, newRegion));
 }
