@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module';
 import { registerConsole } from './console/console-static';
+import { graphqlHttpErrors } from './graphql/http-errors';
 import { graphqlNestingGuard } from './graphql/input-guard';
 
 /**
@@ -28,7 +29,9 @@ export function createApp(options: AppOptions): Promise<NestFastifyApplication> 
       abortOnError: false,
     });
     app.enableShutdownHooks();
-    app.getHttpAdapter().getInstance().addHook('preHandler', graphqlNestingGuard());
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('preHandler', graphqlNestingGuard());
+    fastify.addHook('onSend', graphqlHttpErrors());
     await registerConsole(app); // the web console at /, with its security headers
     await app.init();
     return app;

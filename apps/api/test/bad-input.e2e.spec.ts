@@ -275,6 +275,31 @@ describe('bad input over HTTP', () => {
     }
   });
 
+  it('answers refusals made before GraphQL runs in its shape, with a code and in French', async () => {
+    const refusal = async (init: RequestInit) => {
+      const response = await fetch(url, init);
+      return { status: response.status, body: (await response.json()) as { errors?: { message: string; extensions: { code: string } }[] } };
+    };
+    const json = { 'content-type': 'application/json' };
+    const cases: [RequestInit, number, RegExp][] = [
+      [{ method: 'POST', headers: json, body: '{"query":' }, 400, /pas du JSON valide/],
+      [{ method: 'POST', headers: json, body: '' }, 400, /Corps de requête vide/],
+      [{ method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=x' }, body: '--x--' }, 415, /application\/json/],
+      [{ method: 'POST', headers: json, body: JSON.stringify({ query: `{ ${'x'.repeat(3_000_000)} }` }) }, 413, /trop volumineuse/],
+      [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"query":"{ __typename }"}' }, 400, /falsification de requêtes/],
+      [{ method: 'GET' }, 400, /falsification de requêtes/],
+      [{ method: 'POST', headers: json, body: '[{"query":"{ __typename }"}]' }, 400, /Une seule opération par requête/],
+    ];
+    for (const [init, status, message] of cases) {
+      const answer = await refusal(init);
+      expect({ status: answer.status, code: answer.body.errors?.[0].extensions.code }).toEqual({ status, code: 'BAD_REQUEST' });
+      expect(answer.body.errors![0].message).toMatch(message);
+      noLeak(answer.body);
+    }
+    // Refusals by GraphQL itself keep their own codes.
+    expect(errorCode(await refusal({ method: 'POST', headers: json, body: '{"query":"{ nope }"}' }).then((a) => a.body as never))).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+
   it('refuses variables nested deeper than any input, without walking them recursively', async () => {
     // Written by hand: JSON.stringify itself cannot nest 100,000 deep. JSON.parse can, on the server.
     const depth = 100_000;

@@ -1,0 +1,41 @@
+/**
+ * Refusals of the GraphQL endpoint that happen before GraphQL runs, in GraphQL's shape and French.
+ * A body that is not JSON, an empty one, one too large, another content type (Fastify and Nest
+ * answered `{"statusCode":400,"message":"Body is not valid JSON..."}`, with no code), and Apollo's
+ * own English refusals (the CSRF guard, a batch) become `{"errors":[{"message", "extensions":
+ * {"code":"BAD_REQUEST"}}]}` with the same HTTP status, like every other refusal of the API.
+ */
+
+const MESSAGES: { test: (status: number, message: string) => boolean; fr: string }[] = [
+  { test: (s, m) => s === 400 && /not valid JSON/i.test(m), fr: 'Corps de requête illisible : ce n’est pas du JSON valide.' },
+  { test: (s, m) => s === 400 && /cannot be empty/i.test(m), fr: 'Corps de requête vide : envoyez {"query": "..."} en JSON.' },
+  { test: (s) => s === 413, fr: 'Requête trop volumineuse.' },
+  { test: (s) => s === 415, fr: 'Type de contenu non accepté : envoyez la requête en application/json.' },
+  {
+    test: (s, m) => s === 400 && /Cross-Site Request Forgery/i.test(m),
+    fr: 'Requête refusée (protection contre la falsification de requêtes) : envoyez-la en POST avec « Content-Type: application/json ».',
+  },
+  { test: (s, m) => s === 400 && /batching disabled/i.test(m), fr: 'Une seule opération par requête : les lots ne sont pas acceptés.' },
+];
+
+/** The French message for a refusal of the endpoint, or null when it is not one of those above. */
+export function frenchRefusal(status: number, message: string): string | null {
+  return MESSAGES.find((m) => m.test(status, message))?.fr ?? null;
+}
+
+/** Fastify `onSend` hook for `path`: rewrites the refusals above; any other answer goes as it is. */
+export function graphqlHttpErrors(path = '/graphql') {
+  return async (request: { url: string }, reply: { statusCode: number }, payload: unknown): Promise<unknown> => {
+    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
+    if (request.url !== path && !request.url.startsWith(`${path}?`)) return payload;
+    let body: { message?: unknown; errors?: { message?: unknown; extensions?: unknown }[] };
+    try {
+      body = JSON.parse(payload) as typeof body;
+    } catch {
+      return payload;
+    }
+    const message = typeof body.message === 'string' ? body.message : body.errors?.length === 1 ? body.errors[0].message : undefined;
+    const fr = typeof message === 'string' ? frenchRefusal(reply.statusCode, message) : null;
+    return fr ? JSON.stringify({ errors: [{ message: fr, extensions: { code: 'BAD_REQUEST' } }] }) : payload;
+  };
+}
