@@ -300,6 +300,16 @@ describe('bad input over HTTP', () => {
     expect(errorCode(await refusal({ method: 'POST', headers: json, body: '{"query":"{ nope }"}' }).then((a) => a.body as never))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it("answers NOT_FOUND for the portfolio of an id no organisation has, even to an operator", async () => {
+    const query = `query($id: ID!) { funderPortfolio(funderId: $id) { totals { cooperations } } }`;
+    const missing = await gql(query, { id: randomUUID() }, admin);
+    expect(errorCode(missing)).toBe('NOT_FOUND');
+    expect(missing.data ?? null).toBeNull();
+    // A registered organisation that funds nothing has an empty portfolio.
+    const empty = await gql<{ funderPortfolio: { totals: { cooperations: number } } }>(query, { id: lead }, admin);
+    expect(empty.data?.funderPortfolio.totals.cooperations).toBe(0);
+  });
+
   it('refuses variables nested deeper than any input, without walking them recursively', async () => {
     // Written by hand: JSON.stringify itself cannot nest 100,000 deep. JSON.parse can, on the server.
     const depth = 100_000;

@@ -21,6 +21,7 @@ import { PROJECTION_RUNNER } from '../projections/projections.module';
 import { FunderPortfolio, ProjectionStatusEntry, RegionalDashboard } from './dashboard.types';
 import { READ_MODEL_CACHE, ReadModelCache } from '../graphql/read-model-cache';
 import { Ctx, type RequestContext } from '../graphql/request-context';
+import { loaders } from '../graphql/loaders';
 import { requireCaller } from '../authorization/caller';
 import { AccessDeniedError, canReadFunderPortfolio, canReadRegionalAggregates, enforce, listScope } from '../authorization/access-policy';
 
@@ -89,6 +90,8 @@ export class DashboardResolver {
   ): Promise<FunderPortfolio> {
     enforce(canReadFunderPortfolio(requireCaller(ctx), funderId), 'Financeur');
     const t = asOf ? parseAsOf(asOf) : undefined;
+    // An id no organisation has is no funder with nothing funded (an operator's typo said so).
+    if (!(await loaders(ctx, this.pool).organisation.load(funderId))) throw new AccessDeniedError('NOT_FOUND', 'Financeur');
     return this.cache.get(`portfolio|${funderId}|${t?.toISOString() ?? 'now'}`, () => this.computePortfolio(funderId, t), t === undefined, ctx);
   }
 
