@@ -558,6 +558,16 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
       await expectCode(auth.login(user.email!, lost), 'UNAUTHENTICATED');
     });
 
+    it('refuses a new password made of spaces alone, and takes spaces within one', async () => {
+      const user = await newMember();
+      const password = `correct horse ${n}`;
+      const self = (await auth.authenticate(bearer((await auth.login(user.email!, password)).accessToken)))!;
+      await expectCode(auth.changePassword(self, password, ' '.repeat(12)), 'BAD_USER_INPUT');
+      await expectCode(auth.changePassword(self, password, '\t  \n'.repeat(4)), 'BAD_USER_INPUT');
+      await auth.changePassword(self, password, '  quatre mots de passe  ');
+      await expect(auth.login(user.email!, '  quatre mots de passe  ')).resolves.toMatchObject({ user: { userId: user.id } });
+    });
+
     it('wrong current passwords count towards the lock-out, like failed sign-ins', async () => {
       const user = await newMember();
       const password = `correct horse ${n}`;

@@ -521,5 +521,7 @@ function validPassword(value: unknown): string {
   if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
     throw badAuthInput(`Le mot de passe doit compter de ${MIN_PASSWORD} à ${MAX_PASSWORD} caractères.`);
   }
+  // Spaces count like any character, but a password of spaces alone is a blank field.
+  if (password.trim() === '') throw badAuthInput('Le mot de passe ne peut pas être fait que d’espaces.');
   return password;
 }
