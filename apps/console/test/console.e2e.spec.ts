@@ -1645,6 +1645,138 @@ describe('web console in Chromium', () => {
     expect(cspErrors).toEqual([]);
   });
 
+  /** The GraphQL mutations the page sends from now on, by operation name. */
+  const mutationsSent = (page: Page) => {
+    const names: string[] = [];
+    page.on('request', (request) => {
+      if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
+      const body = request.postDataJSON() as { operationName?: string; query?: string } | null;
+      if (body?.query?.trimStart().startsWith('mutation')) names.push(body.operationName ?? '?');
+    });
+    return names;
+  };
+  /**
+   * Types two of a date's three parts into an empty date field (`keys`: two pairs of digits up to
+   * 12, day and month whatever their order in this browser's field, e.g. 1006); Chromium leaves
+   * its value empty, with validity.badInput.
+   */
+  const typePartDate = async (page: Page, selector: string, keys: string) => {
+    const field = page.locator(selector);
+    await field.focus();
+    await page.keyboard.type(keys);
+    await expect(field.evaluate((el: HTMLInputElement) => [el.value, el.validity.badInput])).resolves.toEqual(['', true]);
+  };
+  const INCOMPLETE_DATE = 'Date incomplète : saisissez le jour, le mois et l’année.';
+
+  it('a date partly typed (Chromium gives it no value) is refused at its field, focused, and nothing is sent: an optional end of period, a required support start, the wizard’s bid deadline; a “situation au” date partly erased keeps the page at its date', async () => {
+    const proposedAt = new Date(Date.now() - 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const id = await propose('GIE', 'Épicerie solidaire de Saint-Ouen', proposedAt);
+    const { page } = await newPage();
+    await signIn(page, email.member);
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByText('Définir un indicateur ou enregistrer une mesure').click();
+    await recorded(page, async () => {
+      await page.getByLabel('Indicateur', { exact: true }).selectOption('INSERTION_FTE');
+      await page.getByRole('button', { name: 'Définir l’indicateur' }).click();
+    });
+
+    // Optional: the end of a measured period (it would have been recorded without an end).
+    const sent = mutationsSent(page);
+    const form = page.getByTestId('measurement-form');
+    await form.getByLabel('Indicateur mesuré').selectOption({ label: "ETP d'insertion" });
+    await form.getByLabel('Début de période').fill('2026-01-01');
+    await typePartDate(page, '#mes-end', '1006');
+    await form.getByLabel('Valeur').fill('3');
+    const before = await versionOf(page);
+    await form.getByRole('button', { name: 'Enregistrer la mesure' }).click();
+    await focusOn(page, 'the end of the period', { id: 'mes-end' });
+    await expect(page.getByTestId('mes-end-erreur').textContent()).resolves.toBe(INCOMPLETE_DATE);
+    await expect(descriptionOf(page, '#mes-end')).resolves.toBe(INCOMPLETE_DATE);
+    await expect(form.getByLabel('Fin de période').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkA11y(page, 'date-incomplete-mesure', { strict: true });
+    expect(sent).toEqual([]);
+    expect(await versionOf(page)).toBe(before);
+    // Completed: recorded with its end.
+    await form.getByLabel('Fin de période').fill('2026-06-30');
+    await recorded(page, () => form.getByRole('button', { name: 'Enregistrer la mesure' }).click());
+    expect(sent).toEqual(['RecordMeasurement']);
+    await expect(cooperationData<{ indicators: { measurements: { periodStart: string; periodEnd: string | null }[] }[] }>(id, 'indicators { measurements { periodStart periodEnd } }')).resolves.toEqual({
+      indicators: [{ measurements: [{ periodStart: '2026-01-01', periodEnd: '2026-06-30' }] }],
+    });
+
+    // “Situation au”: a whole date shows the cooperation then; erasing its day changes nothing but says so.
+    const asOf = page.getByLabel('Voir la situation au');
+    await asOf.fill(isoDaysFromToday(-1));
+    await page.getByTestId('stage-label').getByText('Étape : Décision').waitFor();
+    await page.getByRole('button', { name: 'Aujourd’hui' }).waitFor();
+    await expect(page.getByTestId('deliverable-form').count()).resolves.toBe(0);
+    await asOf.focus();
+    await page.keyboard.press('Backspace');
+    await expect(asOf.evaluate((el: HTMLInputElement) => [el.value, el.validity.badInput])).resolves.toEqual(['', true]);
+    await page.keyboard.press('Shift+Tab');
+    await expect(page.getByTestId('coop-asof-erreur').textContent()).resolves.toBe(INCOMPLETE_DATE);
+    await expect(descriptionOf(page, '#coop-asof')).resolves.toBe(INCOMPLETE_DATE);
+    await expect(asOf.getAttribute('aria-invalid')).resolves.toBe('true');
+    // Still the view at that date (read-only), not today's.
+    await expect(page.getByRole('button', { name: 'Aujourd’hui' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('deliverable-form').count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Aujourd’hui' }).click();
+    await page.getByTestId('deliverable-form').waitFor();
+    await expect(asOf.evaluate((el: HTMLInputElement) => [el.value, el.validity.badInput])).resolves.toEqual(['', false]);
+    await expect(page.getByTestId('coop-asof-erreur').count()).resolves.toBe(0);
+
+    // Required: the start of a support (a regional network); its button is no longer disabled by an empty date.
+    const network = await newPage();
+    await signIn(network.page, email.network);
+    await network.page.goto(`${base}/cooperations/${id}`);
+    await network.page.getByTestId('cooperation-page').waitFor();
+    const networkSent = mutationsSent(network.page);
+    await network.page.getByLabel('Type d’accompagnement').selectOption('NETWORK');
+    await typePartDate(network.page, '#s-start', '0502');
+    await network.page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
+    await focusOn(network.page, 'the support start', { id: 's-start' });
+    await expect(network.page.getByTestId('s-start-erreur').textContent()).resolves.toBe(INCOMPLETE_DATE);
+    await expect(descriptionOf(network.page, '#s-start')).resolves.toBe(INCOMPLETE_DATE);
+    await checkA11y(network.page, 'date-incomplete-accompagnement', { strict: true });
+    expect(networkSent).toEqual([]);
+    // Emptied: said too, instead of a disabled button.
+    await network.page.getByLabel('Depuis le').fill('');
+    await network.page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
+    await network.page.getByTestId('s-start-erreur').getByText('Indiquez depuis quand la coopération est accompagnée.').waitFor();
+    await focusOn(network.page, 'the support start', { id: 's-start' });
+    expect(networkSent).toEqual([]);
+    await network.page.getByLabel('Depuis le').fill('2026-02-05');
+    await network.page.getByRole('button', { name: 'Enregistrer l’accompagnement' }).click();
+    await network.page.getByTestId('announce-polite').getByText('Accompagnement enregistré.').waitFor();
+    await expect(network.page.getByTestId('s-start-erreur').count()).resolves.toBe(0);
+    expect(networkSent).toEqual(['RecordSupport']);
+
+    // The wizard's bid deadline (optional, in the error summary too): the step is not left.
+    const wizard = await newPage();
+    await signIn(wizard.page, email.member);
+    await wizardToDetails(wizard.page, "Groupement momentané d'entreprises (GME)", 'Entretien des parcs de Saint-Ouen');
+    await wizard.page.getByLabel('Le marché visé est déjà identifié').check();
+    await wizard.page.getByLabel('Acheteur').fill('Ville de Saint-Ouen');
+    await wizard.page.getByLabel('Code CPV (8 chiffres)').fill('77310000');
+    await wizard.page.getByLabel('Montant hors taxes (€)').fill('90 000');
+    await wizard.page.getByLabel('Durée (mois)').fill('12');
+    await wizard.page.getByLabel('Marché réservé aux SIAE').check();
+    await typePartDate(wizard.page, '#w-deadline', '1109');
+    await wizard.page.getByRole('button', { name: 'Suivant' }).click();
+    const summary = wizard.page.getByTestId('wizard-errors');
+    await summary.waitFor();
+    await expect(summary.locator('li').allTextContents()).resolves.toEqual([INCOMPLETE_DATE]);
+    await wizard.page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'wizard-errors');
+    await expect(wizard.page.getByTestId('w-deadline-erreur').textContent()).resolves.toBe(INCOMPLETE_DATE);
+    await expect(descriptionOf(wizard.page, '#w-deadline')).resolves.toBe(`Facultatif. De cette date à l’attribution du marché, la composition du groupement est figée. ${INCOMPLETE_DATE}`);
+    await wizard.page.getByRole('heading', { level: 2, name: 'Étape 4 sur 5 : Précisions' }).waitFor();
+    await wizard.page.getByLabel('Date limite de remise des offres').fill(isoDaysFromToday(60));
+    await wizard.page.getByRole('button', { name: 'Suivant' }).click();
+    await wizard.page.getByRole('heading', { level: 2, name: 'Étape 5 sur 5 : Vérification' }).waitFor();
+    await expect(wizard.page.getByTestId('wizard-summary').textContent()).resolves.toMatch(/90\s000\s€ HT, 12 mois, remise des offres le /);
+  });
+
   it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {
     const id = await propose('GIE', 'Fonctions support mutualisées de Gennevilliers');
     const granted = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
@@ -1971,7 +2103,7 @@ describe('web console in Chromium', () => {
     await expect(page.getByLabel('Type', { exact: true }).inputValue()).resolves.toBe('');
   });
 
-  it('funding forms: an end before the start, an amount of 0 or with three decimals are said in visible French messages at their field; cents are kept', async () => {
+  it('funding forms: an end before the start, an amount of 0 or with three decimals are said in visible French messages at their field; cents are kept; an end date partly erased is refused at its field', async () => {
     const id = await propose('GIE', 'GIE La Table de Cana');
     const { page } = await newPage();
     await signIn(page, email.funder);
@@ -2019,6 +2151,24 @@ describe('web console in Chromium', () => {
       await disbursement.getByRole('button', { name: 'Enregistrer le versement' }).click();
     });
     await line.getByText('12\u202f500,50\u00a0€ (versé : 0,50\u00a0€)').waitFor();
+
+    // The end of the funding, dated today by default: its day erased, the date is partly typed.
+    const sent = mutationsSent(page);
+    await page.getByRole('button', { name: 'Mettre fin au financement « Fonds de confiance »' }).click();
+    const end = page.getByTestId('end-funding-form');
+    const endDate = end.getByLabel('Date de fin');
+    await focusOn(page, 'the end date', { idPrefix: 'end-', tag: 'INPUT' });
+    await page.keyboard.press('Backspace');
+    await expect(endDate.evaluate((el: HTMLInputElement) => [el.value, el.validity.badInput])).resolves.toEqual(['', true]);
+    await end.getByRole('button', { name: 'Confirmer la fin du financement' }).click();
+    await page.getByTestId('end-funding-on-erreur').getByText(INCOMPLETE_DATE).waitFor();
+    await focusOn(page, 'the end date', { idPrefix: 'end-', tag: 'INPUT' });
+    await expect(endDate.getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(descriptionOf(page, '[data-testid="end-funding-form"] input[type="date"]')).resolves.toBe(
+      `Plus aucun versement ne pourra être enregistré sur ce financement. ${INCOMPLETE_DATE}`,
+    );
+    expect(sent).toEqual([]);
+    await expect(line.textContent()).resolves.not.toContain('terminé le');
   });
 
   it('a closed cooperation is renewed from the console by its lead organisation: confirmation, then the new cooperation, linked both ways', async () => {

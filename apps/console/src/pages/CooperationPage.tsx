@@ -3,6 +3,7 @@ import { useQuery, useSubscription } from '@apollo/client/react';
 import { COOPERATION, COOPERATION_EVENTS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
 import { settle, useCommand } from '../command';
 import { EChart } from '../components/EChart';
+import { AsOfDateField } from '../components/AsOfDateField';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Stepper } from '../components/Stepper';
 import { StageFactsSection } from './StageFactsSection';
@@ -13,6 +14,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { MarketFields, marketFieldId } from '../components/MarketFields';
+import { dateProblem, withIncompleteDates } from '../dates';
 import { errorInfo, frenchMessage, messageFor } from '../errors';
 import {
   EMPTY_MARKET,
@@ -169,23 +171,22 @@ export function CooperationPage({ id }: { id: string }) {
         </span>
         <span>Proposée le {formatDate(coop.proposedAt)}</span>
         {!missingAtDate && <span data-testid="stage-label">Étape : {coop.stageLabel}</span>}
-        <div className="field field--inline asof">
-          <label htmlFor="coop-asof">Voir la situation au</label>
-          <input
-            id="coop-asof"
-            type="date"
-            min={coop.proposedAt.slice(0, 10)}
-            max={todayIso()}
-            value={asOf}
-            onChange={(e) => setAsOf(e.target.value)}
-            aria-describedby={missingAtDate ? 'coop-asof-absente' : undefined}
-          />
+        <AsOfDateField
+          id="coop-asof"
+          label="Voir la situation au"
+          className="field field--inline asof"
+          min={coop.proposedAt.slice(0, 10)}
+          max={todayIso()}
+          value={asOf}
+          onChange={setAsOf}
+          hintIds={missingAtDate ? ['coop-asof-absente'] : []}
+        >
           {asOf && (
             <button type="button" className="button button--small" onClick={() => setAsOf('')}>
               Aujourd’hui
             </button>
           )}
-        </div>
+        </AsOfDateField>
       </div>
       {missingAtDate ? (
         <p className="notice" id="coop-asof-absente" role="status" data-testid="asof-missing">
@@ -979,7 +980,8 @@ function MarketForm({ coop, reload, pendingMarket }: { coop: Coop; reload: () =>
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
-    const found = validateMarket(m);
+    // A bid deadline partly typed has no value: said at the field rather than sent without it.
+    const found = withIncompleteDates(validateMarket(m), ['bidDeadline'], (field) => marketFieldId('m', field));
     setSubmitted(true);
     setErrors(found);
     if (found.length) return;
@@ -1028,14 +1030,21 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
   const { run, pending } = useCommand();
   const [outcome, setOutcome] = useState('');
   const [startDate, setStartDate] = useState('');
+  const [startError, setStartError] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
     if (pending) return;
+    const problem = outcome === 'AWARDED' ? dateProblem('m-start', startDate, 'Indiquez la date de démarrage du marché.') : null;
+    setStartError(problem);
+    if (problem) {
+      focusLater('m-start');
+      return;
+    }
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
     if (await settle(await run('recordMarketOutcome', input, 'Issue du marché enregistrée.'), reload, () => (setOutcome(''), setStartDate('')))) focusLater('marche-titre');
   };
   return (
-    <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’issue du marché">
+    <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’issue du marché" noValidate>
       <div className="field">
         <label htmlFor="m-outcome">Issue du marché</label>
         <select id="m-outcome" value={outcome} onChange={(e) => setOutcome(e.target.value)}>
@@ -1047,10 +1056,11 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
       {outcome === 'AWARDED' && (
         <div className="field">
           <label htmlFor="m-start">Date de démarrage</label>
-          <input id="m-start" type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} />
+          <input id="m-start" type="date" value={startDate} onChange={(e) => setStartDate(e.target.value)} {...fieldAria('m-start', startError)} />
+          <FieldMessage id="m-start" message={startError} />
         </div>
       )}
-      <SubmitButton disabled={!outcome || (outcome === 'AWARDED' && !startDate)} busy={pending !== null}>
+      <SubmitButton disabled={!outcome} busy={pending !== null}>
         Enregistrer l’issue
       </SubmitButton>
     </form>
@@ -1221,9 +1231,13 @@ function IndicatorForms({ coop, reload }: { coop: Coop; reload: () => Promise<vo
     event.preventDefault();
     if (pending) return;
     const quantitative = measured?.nature !== 'QUALITATIVE';
-    const errors = measurementErrors({ indicatorId, start, end, value, quantitative });
+    const errors = withIncompleteDates(measurementErrors({ indicatorId, start, end, value, quantitative }), ['start', 'end'], (field) => `mes-${field}`);
     setMeasureErrors(errors);
-    if (errors.length) return;
+    if (errors.length) {
+      // The field's description carries its error: focusing it reads both.
+      focusLater(`mes-${errors[0].field}`);
+      return;
+    }
     const sent = quantitative ? String(parseDecimal(value)) : value.trim();
     const input = { cooperationId: coop.id, expectedVersion: coop.version, indicatorId, period: { start, ...(end ? { end } : {}) }, value: sent };
     const outcome = await run('recordMeasurement', input, 'Mesure enregistrée.');
@@ -1341,9 +1355,16 @@ function SupportSection({ coop, reload, editable }: { coop: Coop; reload: () => 
   const [description, setDescription] = useState('');
   const [provider, setProvider] = useState<PickedOrganisation | null>(null);
   const [providerKey, setProviderKey] = useState(0);
+  const [startError, setStartError] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
+    const problem = dateProblem('s-start', start, 'Indiquez depuis quand la coopération est accompagnée.');
+    setStartError(problem);
+    if (problem) {
+      focusLater('s-start');
+      return;
+    }
     const input = {
       cooperationId: coop.id,
       expectedVersion: coop.version,
@@ -1381,7 +1402,7 @@ function SupportSection({ coop, reload, editable }: { coop: Coop; reload: () => 
         </ul>
       )}
       {editable && (
-        <form className="form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un accompagnement">
+        <form className="form" onSubmit={(e) => void submit(e)} aria-label="Enregistrer un accompagnement" noValidate>
           <div className="field">
             <label htmlFor="s-kind">Type d’accompagnement</label>
             <select id="s-kind" value={kind} onChange={(e) => setKind(e.target.value)}>
@@ -1395,7 +1416,8 @@ function SupportSection({ coop, reload, editable }: { coop: Coop; reload: () => 
           </div>
           <div className="field">
             <label htmlFor="s-start">Depuis le</label>
-            <input id="s-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} />
+            <input id="s-start" type="date" max={todayIso()} value={start} onChange={(e) => setStart(e.target.value)} {...fieldAria('s-start', startError)} />
+            <FieldMessage id="s-start" message={startError} />
           </div>
           <div className="field">
             <label htmlFor="s-description">Description (facultatif)</label>
@@ -1409,7 +1431,7 @@ function SupportSection({ coop, reload, editable }: { coop: Coop; reload: () => 
             value={provider}
             onChange={setProvider}
           />
-          <SubmitButton disabled={!kind || !start} busy={pending !== null}>
+          <SubmitButton disabled={!kind} busy={pending !== null}>
             Enregistrer l’accompagnement
           </SubmitButton>
         </form>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
+import { AsOfDateField } from '../components/AsOfDateField';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, todayIso } from '../format';
@@ -38,15 +39,13 @@ export function FunderPortfolioPage() {
     <>
       <PageTitle>Mon portefeuille</PageTitle>
       <form className="toolbar card" aria-label="Date du portefeuille" onSubmit={(e) => e.preventDefault()}>
-        <div className="field field--inline">
-          <label htmlFor="p-asof">Situation au</label>
-          <input id="p-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} />
+        <AsOfDateField id="p-asof" label="Situation au" max={todayIso()} value={asOf} onChange={setAsOf}>
           {asOf && (
             <button type="button" className="button button--small" onClick={() => setAsOf('')}>
               Revenir à aujourd’hui
             </button>
           )}
-        </div>
+        </AsOfDateField>
       </form>
       {!funderId && <ErrorBox>Votre compte n’est rattaché à aucune organisation financeuse.</ErrorBox>}
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}

@@ -2,7 +2,8 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { Section, SubmitButton } from '../components/ui';
+import { Section, SubmitButton, focusLater } from '../components/ui';
+import { dateProblem, withIncompleteDates } from '../dates';
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
 import { amountError, grantErrors, type GrantDraft, type GrantField } from '../funding';
@@ -131,16 +132,24 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
   const [amount, setAmount] = useState('');
   const [on, setOn] = useState(todayIso());
   const [error, setError] = useState<string | null>(null);
+  const [onError, setOnError] = useState<string | null>(null);
   const first = useFocusOnOpen<HTMLInputElement>();
   const value = parseEuros(amount);
   const remaining = funding.amount - funding.disbursed;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
-    const problem = amountError(amount, 'montant versé') ?? (on ? null : 'Indiquez la date du versement.');
+    // Each message at its field; the focus on the first field in error.
+    const problem = amountError(amount, 'montant versé');
+    const dateError = dateProblem(`${id}-on`, on, 'Indiquez la date du versement.');
     setError(problem);
+    setOnError(dateError);
     if (problem) {
       first.current?.focus();
+      return;
+    }
+    if (dateError) {
+      focusLater(`${id}-on`);
       return;
     }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, amount: value, disbursedOn: on };
@@ -167,7 +176,8 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
       </div>
       <div className="field">
         <label htmlFor={`${id}-on`}>Date du versement</label>
-        <input id={`${id}-on`} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} />
+        <input id={`${id}-on`} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} {...fieldAria(`${id}-on`, onError)} />
+        <FieldMessage id={`${id}-on`} message={onError} testId="disbursement-on-erreur" />
       </div>
       <div className="funding__buttons">
         <SubmitButton className="button button--small button--primary" busy={pending !== null}>
@@ -185,29 +195,37 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
   const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
   const [on, setOn] = useState(todayIso());
   const [reason, setReason] = useState('');
+  const [onError, setOnError] = useState<string | null>(null);
   const first = useFocusOnOpen<HTMLInputElement>();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
+    const problem = dateProblem(`${id}-on`, on, 'Indiquez la date de fin du financement.');
+    setOnError(problem);
+    if (problem) {
+      first.current?.focus();
+      return;
+    }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, endedOn: on, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     const outcome = await run('endFunding', input, `Financement « ${funding.programme} » terminé.`);
     if (await settle(outcome, reload, () => setReason(''))) onDone();
   };
   return (
-    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Fin du financement « ${funding.programme} »`} data-testid="end-funding-form">
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Fin du financement « ${funding.programme} »`} noValidate data-testid="end-funding-form">
       <p className="hint" id={`${id}-aide`}>
         Plus aucun versement ne pourra être enregistré sur ce financement.
       </p>
       <div className="field">
         <label htmlFor={`${id}-on`}>Date de fin</label>
-        <input id={`${id}-on`} ref={first} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} aria-describedby={`${id}-aide`} />
+        <input id={`${id}-on`} ref={first} type="date" max={todayIso()} value={on} onChange={(e) => setOn(e.target.value)} {...fieldAria(`${id}-on`, onError, `${id}-aide`)} />
+        <FieldMessage id={`${id}-on`} message={onError} testId="end-funding-on-erreur" />
       </div>
       <div className="field">
         <label htmlFor={`${id}-reason`}>Raison (facultatif)</label>
         <textarea id={`${id}-reason`} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
       </div>
       <div className="funding__buttons">
-        <SubmitButton className="button button--small button--danger" disabled={!on} busy={pending !== null}>
+        <SubmitButton className="button button--small button--danger" busy={pending !== null}>
           Confirmer la fin du financement
         </SubmitButton>
         <button type="button" className="button button--small" onClick={onDone}>
@@ -235,7 +253,7 @@ function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; r
     event.preventDefault();
     if (pending) return;
     // Checked here, each mistake said at its field (the button is never silently disabled).
-    const found = grantErrors(g);
+    const found = withIncompleteDates(grantErrors(g), ['start', 'end'], (field) => `grant-${field}`);
     setErrors(found);
     if (found.length) return;
     const value = parseEuros(g.amount);

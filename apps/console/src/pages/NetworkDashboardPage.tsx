@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { COOPERATIONS, ORGANISATION, REGIONAL_ACTIVITY, REGIONAL_DASHBOARD, type RegionalActivityView, type RegionalDashboardView } from '../api';
 import { useAnnouncer } from '../announcer';
+import { AsOfDateField } from '../components/AsOfDateField';
 import { EChart } from '../components/EChart';
 import { ErrorBox, Loading, PageTitle, Section } from '../components/ui';
 import { downloadExport } from '../download';
@@ -90,15 +91,13 @@ export function NetworkDashboardPage() {
             </output>
           )}
         </div>
-        <div className="field field--inline">
-          <label htmlFor="d-asof">Situation au</label>
-          <input id="d-asof" type="date" max={todayIso()} value={asOf} onChange={(e) => setAsOf(e.target.value)} aria-describedby="d-asof-hint" />
+        <AsOfDateField id="d-asof" label="Situation au" max={todayIso()} value={asOf} onChange={setAsOf} hintIds={['d-asof-hint']}>
           {asOf && (
             <button type="button" className="button button--small" onClick={() => setAsOf('')}>
               Revenir à aujourd’hui
             </button>
           )}
-        </div>
+        </AsOfDateField>
         <p id="d-asof-hint" className="hint">
           {asOf ? `Situation au ${formatDate(asOf)} (pas de mise à jour en direct).` : live ? 'Aujourd’hui, mis à jour en direct.' : 'Aujourd’hui (rechargez la page pour actualiser).'}
           {lastUpdate && !asOf && ` Dernière mise à jour : ${formatDateTime(lastUpdate)}.`}

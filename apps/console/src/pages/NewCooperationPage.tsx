@@ -34,8 +34,10 @@ import {
   marketFieldOf,
   validateMarket,
   type MarketDraft,
+  type MarketField,
   type PendingMarket,
 } from '../market';
+import { withIncompleteDates } from '../dates';
 
 /** What each kind is, in one line (shown when choosing). */
 const KIND_HINTS: Record<CooperationKind, string> = {
@@ -123,7 +125,8 @@ export function NewCooperationPage() {
 
   const next = (event: FormEvent) => {
     event.preventDefault();
-    const found = validate(step, draft);
+    // A bid deadline partly typed has no value: said at the field rather than dropped.
+    const found = step === 3 ? withIncompleteDates(validate(step, draft), ['bidDeadline'], (field) => marketFieldId('w', field as MarketField)) : validate(step, draft);
     setErrors(found);
     if (found.length) return;
     if (step === 3 && draft.kind === 'GME' && draft.marketEnabled && deadlineFreezesNow(draft.market.bidDeadline, todayIso()) && confirmedDeadline !== draft.market.bidDeadline) {

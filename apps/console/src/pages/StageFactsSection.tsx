@@ -3,6 +3,8 @@ import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Badge, Section, SubmitButton, focusLater } from '../components/ui';
+import { FieldMessage, fieldAria } from '../components/FieldMessage';
+import { dateProblem } from '../dates';
 import { formatDate, todayIso } from '../format';
 import {
   ESSAIMAGE_POTENTIALS,
@@ -197,9 +199,16 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
   const [openedOn, setOpenedOn] = useState('');
   const [operator, setOperator] = useState<PickedOrganisation | null>(null);
   const [pickerKey, setPickerKey] = useState(0);
+  const [openedError, setOpenedError] = useState<string | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
+    const problem = dateProblem('site-opened', openedOn, 'Indiquez la date d’ouverture du site.');
+    setOpenedError(problem);
+    if (problem) {
+      focusLater('site-opened');
+      return;
+    }
     const input = {
       cooperationId: coop.id,
       expectedVersion: coop.version,
@@ -220,7 +229,7 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
       focusLater('site-name', 'faits');
   };
   return (
-    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Ouvrir un nouveau site" data-testid="site-form">
+    <form className="inline-form" onSubmit={(e) => void submit(e)} aria-label="Ouvrir un nouveau site" data-testid="site-form" noValidate>
       <div className="grid-2">
         <div className="field">
           <label htmlFor="site-name">Nom du nouveau site</label>
@@ -228,7 +237,8 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
         </div>
         <div className="field">
           <label htmlFor="site-opened">Date d’ouverture</label>
-          <input id="site-opened" type="date" max={todayIso()} value={openedOn} onChange={(e) => setOpenedOn(e.target.value)} />
+          <input id="site-opened" type="date" max={todayIso()} value={openedOn} onChange={(e) => setOpenedOn(e.target.value)} {...fieldAria('site-opened', openedError)} />
+          <FieldMessage id="site-opened" message={openedError} />
         </div>
         <div className="field">
           <label htmlFor="site-region">Région du site</label>
@@ -253,7 +263,7 @@ function OpenSiteForm({ coop, reload, defaultRegion }: { coop: Coop; reload: Rel
         onChange={setOperator}
       />
       <p>
-        <SubmitButton className="button button--primary" disabled={!name.trim() || !departement || !openedOn} busy={pending !== null}>
+        <SubmitButton className="button button--primary" disabled={!name.trim() || !departement} busy={pending !== null}>
           Ouvrir le site
         </SubmitButton>
       </p>
