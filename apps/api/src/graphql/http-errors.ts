@@ -23,19 +23,27 @@ export function frenchRefusal(status: number, message: string): string | null {
   return MESSAGES.find((m) => m.test(status, message))?.fr ?? null;
 }
 
-/** Fastify `onSend` hook for `path`: rewrites the refusals above; any other answer goes as it is. */
+/** The answer to send instead of `payload` (a refusal above, rewritten), or `payload` itself. */
+function rewrittenRefusal(url: string, path: string, status: number, payload: unknown): unknown {
+  if (status < 400 || typeof payload !== 'string') return payload;
+  if (url !== path && !url.startsWith(`${path}?`)) return payload;
+  let body: { message?: unknown; errors?: { message?: unknown; extensions?: unknown }[] };
+  try {
+    body = JSON.parse(payload) as typeof body;
+  } catch {
+    return payload;
+  }
+  const message = typeof body.message === 'string' ? body.message : body.errors?.length === 1 ? body.errors[0].message : undefined;
+  const fr = typeof message === 'string' ? frenchRefusal(status, message) : null;
+  return fr ? JSON.stringify({ errors: [{ message: fr, extensions: { code: 'BAD_REQUEST' } }] }) : payload;
+}
+
+/**
+ * Fastify `onSend` hook for `path`: rewrites the refusals above; any other answer goes as it is.
+ * A callback hook, not an async one: it runs for every answer, and most pass straight through.
+ */
 export function graphqlHttpErrors(path = '/graphql') {
-  return async (request: { url: string }, reply: { statusCode: number }, payload: unknown): Promise<unknown> => {
-    if (reply.statusCode < 400 || typeof payload !== 'string') return payload;
-    if (request.url !== path && !request.url.startsWith(`${path}?`)) return payload;
-    let body: { message?: unknown; errors?: { message?: unknown; extensions?: unknown }[] };
-    try {
-      body = JSON.parse(payload) as typeof body;
-    } catch {
-      return payload;
-    }
-    const message = typeof body.message === 'string' ? body.message : body.errors?.length === 1 ? body.errors[0].message : undefined;
-    const fr = typeof message === 'string' ? frenchRefusal(reply.statusCode, message) : null;
-    return fr ? JSON.stringify({ errors: [{ message: fr, extensions: { code: 'BAD_REQUEST' } }] }) : payload;
+  return (request: { url: string }, reply: { statusCode: number }, payload: unknown, done: (error: null, payload: unknown) => void): void => {
+    done(null, rewrittenRefusal(request.url, path, reply.statusCode, payload));
   };
 }
