@@ -178,6 +178,8 @@ describe('updateOrganisation', () => {
     // Refused by the schema before any resolver: an unknown kind, a date-time without its offset.
     expect(await refused({ kind: 'CLUB' })).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(await refused({ occurredAt: '2025-03-01T09:00:00' })).toMatchObject({ code: 'BAD_USER_INPUT' });
+    // Dated before the organisation was registered (today).
+    expect(await refused({ name: 'Renommée', occurredAt: '2001-01-01T09:00:00Z' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'occurredAt' });
     // The domain's own codes, with the field.
     expect(await refused({ siret: '12345678901234' })).toMatchObject({ code: 'INVALID_SIRET', field: 'siret' });
     expect(await refused({ siret: 'abc' })).toMatchObject({ code: 'INVALID_SIRET', field: 'siret' });

@@ -82,6 +82,14 @@ describe('Organisation decider', () => {
     spec.given([registered]).when({ type: 'UpdateOrganisation', data: { siret: '1' } }).thenThrows(DomainErrorCode.INVALID_SIRET);
     spec.given([]).when({ type: 'UpdateOrganisation', data: { name: 'x' } }).thenThrows(DomainErrorCode.NOT_FOUND);
   });
+  it('refuses a change dated before the registration, and takes one dated before an earlier change', () => {
+    spec.given([registered]).when({ type: 'UpdateOrganisation', data: { name: 'Tremplin' } }, ctx('2001-01-01')).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    const renamed = { type: 'OrganisationUpdated' as const, occurredAt: at('2025-06-01'), data: { organisationId: 'o1', changes: { name: 'Tremplin 49' } } };
+    spec
+      .given([registered, renamed])
+      .when({ type: 'UpdateOrganisation', data: { ess: false } }, ctx('2025-03-01'))
+      .then([{ type: 'OrganisationUpdated', occurredAt: at('2025-03-01'), data: { organisationId: 'o1', changes: { ess: false } } }]);
+  });
   it('takes a few distinct networks, never the organisation itself', () => {
     const many = Array.from({ length: MAX_NETWORKS + 1 }, (_, i) => `net-${i}`);
     spec.given([registered]).when({ type: 'UpdateOrganisation', data: { networkIds: many } }).thenThrows(DomainErrorCode.VALIDATION_FAILED);

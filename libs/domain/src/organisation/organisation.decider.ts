@@ -1,6 +1,6 @@
 import { DomainErrorCode, reject } from '../shared/domain-error';
 import type { DecideContext, Decider, DomainCommand } from '../shared/messages';
-import { checkContext, requireArray, requireBoolean, requireObject, requireOneOf, requireString } from '../shared/validation';
+import { checkContext, requireArray, requireBoolean, requireObject, requireOneOf, requireString, toMillis } from '../shared/validation';
 import { validateLocation } from '../territory/territory';
 import { isValidSiret, normaliseSiret } from './siret';
 import { evolveOrganisation, initialOrganisationState, type OrganisationEvent, type OrganisationProfile, type OrganisationState } from './organisation.events';
@@ -73,6 +73,11 @@ const registerOrganisation = (cmd: RegisterOrganisation, state: OrganisationStat
 
 const updateOrganisation = (cmd: UpdateOrganisation, state: OrganisationState, ctx: DecideContext): OrganisationEvent[] => {
   if (state.status === 'NONE') throw reject(DomainErrorCode.NOT_FOUND, { aggregate: 'organisation' });
+  // A change dated before the organisation was registered would be a fact of nothing. (Changes may
+  // be dated before earlier changes: a correction recorded late.)
+  if (toMillis(ctx.occurredAt) < toMillis(state.registeredAt)) {
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'occurredAt', expected: `on or after the registration (${state.registeredAt})`, value: ctx.occurredAt });
+  }
   const d = requireObject(cmd.data, 'data');
   const changes: Partial<OrganisationProfile> = {};
   if (d.name !== undefined) changes.name = requireString(d.name, 'name', 300);
