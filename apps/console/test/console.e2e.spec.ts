@@ -2,59 +2,22 @@
  * The web console in a real browser (Debian's Chromium through playwright-core) against the real
  * API (createApp on a fresh embedded-PostgreSQL database), served by the API itself at `/`.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
-import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
+import type { Locator, Page } from 'playwright-core';
+import type { graphqlClient } from '@maillage/testing';
 import type { ProjectionRunner } from '@maillage/projections';
-import { createApp } from '../../api/src/bootstrap';
 import { AuthService } from '../../api/src/auth/auth.service';
 import { PROJECTION_RUNNER } from '../../api/src/projections/projections.module';
+import { BrowserTestbed, PASSWORD, SHOTS, checkA11y as checkAxe, ensureConsoleBuilt, shot, type AxeSummary } from './browser-support';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-const CONSOLE_DIR = path.join(ROOT, 'dist/console');
-const SHOTS = path.join(ROOT, 'test-output/console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const PASSWORD = 'console-test-password';
-
-/** Newest modification time of the console's sources (and the domain labels it bundles). */
-function newestSource(): number {
-  const walk = (p: string): number =>
-    statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((name) => walk(path.join(p, name)))) : statSync(p).mtimeMs;
-  return Math.max(...['apps/console/src', 'apps/console/index.html', 'apps/console/vite.config.mjs', 'libs/domain/src/labels'].map((p) => walk(path.join(ROOT, p))));
-}
-
-/**
- * `npm run build` builds the console; when dist/console is missing or older than the sources
- * (e.g. `npm test` right after editing the console), this file rebuilds it with Vite's build() API
- * in a child process (Vite is ESM-only; Jest runs this file as CommonJS).
- */
-function ensureConsoleBuilt(): void {
-  const index = path.join(CONSOLE_DIR, 'index.html');
-  if (existsSync(index) && statSync(index).mtimeMs >= newestSource()) return;
-  const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn' });`;
-  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
-
-interface AxeSummary {
-  page: string;
-  violations: { id: string; impact: string | null | undefined; nodes: number }[];
-}
-
 describe('web console in Chromium', () => {
-  let db: TestDatabase;
+  const testbed = new BrowserTestbed();
   let app: NestFastifyApplication;
   let base: string;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
   const axeResults: AxeSummary[] = [];
   const org = { tremplin: randomUUID(), petitPlus: randomUUID(), regie: randomUUID(), grafie: randomUUID(), region: randomUUID() };
   const email = { member: 'membre@console.test', petitPlus: 'petitplus@console.test', network: 'reseau@console.test', funder: 'financeur@console.test' };
@@ -66,77 +29,36 @@ describe('web console in Chromium', () => {
 
   beforeAll(async () => {
     ensureConsoleBuilt();
-    mkdirSync(SHOTS, { recursive: true });
-    db = await createTestDatabase('console');
-    app = await createApp({ databaseUrl: db.url });
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
-    gql = graphqlClient(`${base}/graphql`);
-    const auth = app.get(AuthService);
-    const admin = await auth.createUserUnchecked({ email: 'admin@console.test', name: 'Admin', password: PASSWORD, role: 'ADMIN', organisationId: null, regions: [] });
-    adminHeaders = { authorization: `Bearer ${auth.issueAccessToken(admin.id).accessToken}` };
-    const register = async (organisationId: string, name: string, kind: string, departementCode: string) => {
-      const r = await gql(`mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`, {
-        input: { organisationId, name, kind, regionCode: '11', departementCode },
-      }, adminHeaders);
-      expect(r.errors).toBeUndefined();
-    };
+    ({ app, base, gql } = await testbed.start('console'));
+    adminHeaders = await testbed.createUser({ email: 'admin@console.test', name: 'Admin', role: 'ADMIN', organisationId: null, regions: [] });
+    const register = (organisationId: string, name: string, kind: string, departementCode: string) =>
+      testbed.registerOrganisation(adminHeaders, { organisationId, name, kind, regionCode: '11', departementCode });
     await register(org.tremplin, 'Tremplin Travail', 'AI', '93');
     await register(org.petitPlus, 'Le Petit Plus', 'EA', '93');
     await register(org.regie, 'Régie de quartier de Stains', 'REGIE', '93');
     await register(org.grafie, 'GRAFIE', 'NETWORK', '75');
     await register(org.region, "Conseil régional d'Île-de-France", 'FUNDER', '75');
-    await auth.createUserUnchecked({ email: email.member, name: 'Camille Tremplin', password: PASSWORD, role: 'MEMBER', organisationId: org.tremplin, regions: [] });
-    await auth.createUserUnchecked({ email: email.petitPlus, name: 'Sam Petit Plus', password: PASSWORD, role: 'MEMBER', organisationId: org.petitPlus, regions: [] });
-    await auth.createUserUnchecked({ email: email.network, name: 'Chargée de mission GRAFIE', password: PASSWORD, role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
-    const funder = await auth.createUserUnchecked({ email: email.funder, name: 'Service ESS Région', password: PASSWORD, role: 'FUNDER', organisationId: org.region, regions: [] });
-    funderHeaders = { authorization: `Bearer ${auth.issueAccessToken(funder.id).accessToken}` };
-    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    await testbed.createUser({ email: email.member, name: 'Camille Tremplin', role: 'MEMBER', organisationId: org.tremplin, regions: [] });
+    await testbed.createUser({ email: email.petitPlus, name: 'Sam Petit Plus', role: 'MEMBER', organisationId: org.petitPlus, regions: [] });
+    await testbed.createUser({ email: email.network, name: 'Chargée de mission GRAFIE', role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
+    funderHeaders = await testbed.createUser({ email: email.funder, name: 'Service ESS Région', role: 'FUNDER', organisationId: org.region, regions: [] });
+    await testbed.catchUp();
+    await testbed.launchBrowser();
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
+    await testbed.close();
     if (axeResults.length) console.log(`axe results: ${JSON.stringify(axeResults)}`);
   });
 
-  const newPage = async (width = 1280, height = 900): Promise<{ context: BrowserContext; page: Page; cspErrors: string[] }> => {
-    const context = await browser.newContext({ viewport: { width, height }, locale: 'fr-FR', timezoneId: 'Europe/Paris', acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    const cspErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-    });
-    return { context, page, cspErrors };
-  };
-
-  const signIn = async (page: Page, who: string, password = PASSWORD) => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Adresse e-mail').fill(who);
-    await page.getByLabel('Mot de passe').fill(password);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
-  };
+  const newPage = (width = 1280, height = 900) => testbed.newPage({ width, height, acceptDownloads: true });
+  const signIn = (page: Page, who: string, password = PASSWORD) => testbed.signIn(page, who, password);
 
   /**
    * axe-core on the page: records every violation, fails on serious or critical ones (`strict`: on
    * any violation at all, for the pages added with the administration and funding screens).
    */
-  const checkA11y = async (page: Page, name: string, { strict = false } = {}) => {
-    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const violations = result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length }));
-    axeResults.push({ page: name, violations });
-    const blocking = result.violations
-      .filter((v) => strict || v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-    expect({ page: name, blocking }).toEqual({ page: name, blocking: [] });
-  };
-
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const checkA11y = (page: Page, name: string, { strict = false } = {}) => checkAxe(page, name, { strict, record: axeResults });
 
   const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
   /** Runs a UI action that records one command, and waits until the page shows the next version. */

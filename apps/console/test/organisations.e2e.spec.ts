@@ -3,41 +3,19 @@
  * real browser (Debian's Chromium through playwright-core) against the real API (createApp on a
  * fresh embedded-PostgreSQL database), served by the API itself at `/`.
  */
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
-import { createTestDatabase, graphqlClient, type TestDatabase } from '@maillage/testing';
-import type { ProjectionRunner } from '@maillage/projections';
+import type { Page } from 'playwright-core';
+import type { graphqlClient } from '@maillage/testing';
 import { syntheticSiret } from '@maillage/demo-data';
-import { createApp } from '../../api/src/bootstrap';
-import { AuthService } from '../../api/src/auth/auth.service';
-import { PROJECTION_RUNNER } from '../../api/src/projections/projections.module';
+import { BrowserTestbed, buildConsole, checkA11y as checkAxe, shot } from './browser-support';
 
 jest.setTimeout(180_000);
 
-const ROOT = path.resolve(__dirname, '../../..');
-const SHOTS = path.join(ROOT, 'test-output/console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const PASSWORD = 'console-test-password';
 const ADMIN_EMAIL = 'admin@organisations.test';
 const NETWORK_EMAIL = 'reseau@organisations.test';
-
-/**
- * The console built from the current sources into a folder of this file's own (Vite's build() API
- * in a child process: Vite is ESM-only, Jest runs this file as CommonJS; about two seconds), served
- * through MAILLAGE_CONSOLE_DIR: another browser test file may be rebuilding dist/console meanwhile.
- */
-function buildConsole(outDir: string): void {
-  const script = `const { build } = await import('vite'); await build({ configFile: ${JSON.stringify(path.join(ROOT, 'apps/console/vite.config.mjs'))}, logLevel: 'warn', build: { outDir: ${JSON.stringify(outDir)}, emptyOutDir: true } });`;
-  // Jest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
-}
 
 interface Entry {
   name: string;
@@ -50,79 +28,46 @@ interface Entry {
 }
 
 describe('editing the organisation directory in Chromium', () => {
-  let db: TestDatabase;
-  let app: NestFastifyApplication;
+  const testbed = new BrowserTestbed();
   let base: string;
-  let browser: Browser;
   let gql: ReturnType<typeof graphqlClient>;
   let adminHeaders: Record<string, string>;
-  const contexts: BrowserContext[] = [];
+  /**
+   * The console built from the current sources into a folder of this file's own, served through
+   * MAILLAGE_CONSOLE_DIR: another browser test file may be rebuilding dist/console meanwhile.
+   */
   const consoleDir = mkdtempSync(path.join(tmpdir(), 'maillage-console-organisations-'));
-  const previousConsoleDir = process.env.MAILLAGE_CONSOLE_DIR;
   const org = { regie: randomUUID(), envie: randomUUID(), tremplin: randomUUID(), grafie: randomUUID() };
   const siret = { regie: syntheticSiret(`console-regie-${org.regie}`), envie: syntheticSiret(`console-envie-${org.envie}`) };
 
-  const register = async (organisationId: string, name: string, kind: string, regionCode: string, departementCode: string, siretOf?: string) => {
-    const r = await gql(`mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`, {
-      input: { organisationId, name, kind, regionCode, departementCode, ...(siretOf ? { siret: siretOf } : {}) },
-    }, adminHeaders);
-    expect(r.errors).toBeUndefined();
-  };
+  const register = (organisationId: string, name: string, kind: string, regionCode: string, departementCode: string, siretOf?: string) =>
+    testbed.registerOrganisation(adminHeaders, { organisationId, name, kind, regionCode, departementCode, ...(siretOf ? { siret: siretOf } : {}) });
   const entry = async (id: string): Promise<Entry> => {
     const r = await gql<{ organisation: Entry }>(`query($id: ID!) { organisation(id: $id) { name kind ess siret regionCode departementCode version } }`, { id }, adminHeaders);
     expect(r.errors).toBeUndefined();
     return r.data!.organisation;
   };
-  const catchUp = () => app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
 
   beforeAll(async () => {
     buildConsole(consoleDir);
-    mkdirSync(SHOTS, { recursive: true });
-    process.env.MAILLAGE_CONSOLE_DIR = consoleDir;
-    db = await createTestDatabase('console_organisations');
-    app = await createApp({ databaseUrl: db.url });
-    await app.listen(0, '127.0.0.1');
-    base = await app.getUrl();
-    gql = graphqlClient(`${base}/graphql`);
-    const auth = app.get(AuthService);
-    const admin = await auth.createUserUnchecked({ email: ADMIN_EMAIL, name: 'Admin', password: PASSWORD, role: 'ADMIN', organisationId: null, regions: [] });
-    adminHeaders = { authorization: `Bearer ${auth.issueAccessToken(admin.id).accessToken}` };
+    ({ base, gql } = await testbed.start('console_organisations', { consoleDir }));
+    adminHeaders = await testbed.createUser({ email: ADMIN_EMAIL, name: 'Admin', role: 'ADMIN', organisationId: null, regions: [] });
     await register(org.regie, 'Régie de quartier de Stains', 'REGIE', '11', '93', siret.regie);
     await register(org.envie, 'Envie 93', 'EI', '11', '93', siret.envie);
     await register(org.tremplin, 'Tremplin Travail', 'AI', '52', '49');
     await register(org.grafie, 'GRAFIE', 'NETWORK', '11', '75');
-    await auth.createUserUnchecked({ email: NETWORK_EMAIL, name: 'Chargée de mission GRAFIE', password: PASSWORD, role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
-    await catchUp();
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    await testbed.createUser({ email: NETWORK_EMAIL, name: 'Chargée de mission GRAFIE', role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
+    await testbed.catchUp();
+    await testbed.launchBrowser();
   });
 
   afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
+    await testbed.close();
     rmSync(consoleDir, { recursive: true, force: true });
-    if (previousConsoleDir === undefined) delete process.env.MAILLAGE_CONSOLE_DIR;
-    else process.env.MAILLAGE_CONSOLE_DIR = previousConsoleDir;
   });
 
-  const newPage = async (): Promise<{ page: Page; cspErrors: string[] }> => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR', timezoneId: 'Europe/Paris' });
-    contexts.push(context);
-    const page = await context.newPage();
-    const cspErrors: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
-    });
-    return { page, cspErrors };
-  };
-  const signIn = async (page: Page, who: string) => {
-    await page.goto(`${base}/`);
-    await page.getByLabel('Adresse e-mail').fill(who);
-    await page.getByLabel('Mot de passe').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.getByRole('button', { name: 'Se déconnecter' }).waitFor();
-  };
+  const newPage = () => testbed.newPage();
+  const signIn = (page: Page, who: string) => testbed.signIn(page, who);
   const openDirectory = async (page: Page) => {
     await signIn(page, ADMIN_EMAIL);
     await page.goto(`${base}/administration/organisations`);
@@ -130,12 +75,7 @@ describe('editing the organisation directory in Chromium', () => {
     await page.getByTestId('organisations-count').getByText(/^\d+ organisations trouvées\.$/).waitFor();
   };
   /** axe-core, strict (any violation fails), as for the other administration screens. */
-  const checkA11y = async (page: Page, name: string) => {
-    const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    const blocking = result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-    expect({ page: name, blocking }).toEqual({ page: name, blocking: [] });
-  };
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const checkA11y = (page: Page, name: string) => checkAxe(page, name, { strict: true });
   /** Waits until the focus is on the element `selector` names (the CSS selector of one element). */
   const focusOn = (page: Page, selector: string) =>
     page.waitForFunction((s) => document.activeElement !== null && document.activeElement === document.querySelector(s), selector, { timeout: 5_000 }).catch(async () => {
