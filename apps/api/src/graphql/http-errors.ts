@@ -13,7 +13,7 @@ const MESSAGES: { test: (status: number, message: string) => boolean; fr: string
   { test: (s) => s === 415, fr: 'Type de contenu non accepté : envoyez la requête en application/json.' },
   {
     test: (s, m) => s === 400 && /Cross-Site Request Forgery/i.test(m),
-    fr: 'Requête refusée (protection contre la falsification de requêtes) : envoyez-la en POST avec « Content-Type: application/json ».',
+    fr: 'Requête refusée (protection CSRF contre la falsification de requêtes) : envoyez-la en POST avec « Content-Type: application/json ».',
   },
   { test: (s, m) => s === 400 && /batching disabled/i.test(m), fr: 'Une seule opération par requête : les lots ne sont pas acceptés.' },
 ];
