@@ -300,6 +300,21 @@ describe('bad input over HTTP', () => {
     expect(errorCode(await refusal({ method: 'POST', headers: json, body: '{"query":"{ nope }"}' }).then((a) => a.body as never))).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
+  it('answers NOT_FOUND for a cooperation id no stream can have, in commands and reads, and gives its key back', async () => {
+    const key = `malformed-${randomUUID()}`;
+    for (const id of ['a b', 'x'.repeat(300), 'coop/../1', 'é']) {
+      const refused = await mutate('recordDeliverable', { cooperationId: id, kind: 'STATUTS', idempotencyKey: key });
+      expect({ id: id.slice(0, 20), code: errorCode(refused), message: refused.errors?.[0].message }).toEqual({ id: id.slice(0, 20), code: 'NOT_FOUND', message: 'Coopération introuvable.' });
+      const read = await gql(`query($id: ID!) { cooperation(id: $id) { id } }`, { id }, member);
+      expect({ id: id.slice(0, 20), code: errorCode(read) }).toEqual({ id: id.slice(0, 20), code: 'NOT_FOUND' });
+      const history = await gql(`query($id: ID!) { history(cooperationId: $id) { type } }`, { id }, member);
+      expect({ id: id.slice(0, 20), code: errorCode(history) }).toEqual({ id: id.slice(0, 20), code: 'NOT_FOUND' });
+    }
+    // The key was not used up: the corrected request goes through with it.
+    const corrected = await mutate('recordDeliverable', { cooperationId, kind: 'STATUTS', idempotencyKey: key });
+    expect(corrected.errors).toBeUndefined();
+  });
+
   it("answers NOT_FOUND for the portfolio of an id no organisation has, even to an operator", async () => {
     const query = `query($id: ID!) { funderPortfolio(funderId: $id) { totals { cooperations } } }`;
     const missing = await gql(query, { id: randomUUID() }, admin);

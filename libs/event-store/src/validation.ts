@@ -14,12 +14,13 @@ export const STREAM_NAME_MAX_LENGTH = 200;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.]{0,199}$/;
 
+/** Whether `streamId` can name a stream (see STREAM_NAME_PATTERN). */
+export function isValidStreamName(streamId: unknown): streamId is string {
+  return typeof streamId === 'string' && streamId.length <= STREAM_NAME_MAX_LENGTH && STREAM_NAME_PATTERN.test(streamId);
+}
+
 export function assertValidStreamName(streamId: unknown): asserts streamId is string {
-  if (
-    typeof streamId !== 'string' ||
-    streamId.length > STREAM_NAME_MAX_LENGTH ||
-    !STREAM_NAME_PATTERN.test(streamId)
-  ) {
+  if (!isValidStreamName(streamId)) {
     throw new EventStoreError(
       EventStoreErrorCode.InvalidStreamName,
       `Invalid stream name ${JSON.stringify(String(streamId)).slice(0, 220)}: expected "<category>-<id>" ` +

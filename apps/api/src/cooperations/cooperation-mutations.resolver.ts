@@ -1,6 +1,8 @@
 import { Args, Field, ID, Int, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import type { CooperationCommandType } from '@maillage/domain';
+import { cooperationStreamName, type CooperationCommandType } from '@maillage/domain';
+import { isValidStreamName } from '@maillage/event-store';
+import { AccessDeniedError } from '../authorization/access-policy';
 import { chosenOrNewId } from '../command-side/idempotency.store';
 import { cooperationCommand, type CommandMeta, type CommandResult } from '../command-side/command-envelope';
 import { actorOf, Ctx, type RequestContext } from '../graphql/request-context';
@@ -55,8 +57,12 @@ export class CooperationMutationsResolver {
     input: I.CommandOptionsInput,
     ctx: RequestContext,
   ): Promise<CommandPayload> {
+    const caller = requireCaller(ctx);
+    // No cooperation has an id that cannot name its stream: answered as any missing one. (The store
+    // refused it with a generic "Requête invalide.", and the idempotency key was used up.)
+    if (!isValidStreamName(cooperationStreamName(cooperationId))) throw new AccessDeniedError('NOT_FOUND');
     const meta: CommandMeta = {
-      caller: requireCaller(ctx),
+      caller,
       expectedVersion: input.expectedVersion ?? undefined,
       idempotencyKey: input.idempotencyKey ?? undefined,
       occurredAt: input.occurredAt ? input.occurredAt.toISOString() : undefined,

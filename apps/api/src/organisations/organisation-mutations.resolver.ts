@@ -1,6 +1,7 @@
 import { Args, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, DomainErrorCode, type OrganisationCommand, type OrganisationKind, type UpdateOrganisation } from '@maillage/domain';
+import { DomainError, DomainErrorCode, organisationStreamName, type OrganisationCommand, type OrganisationKind, type UpdateOrganisation } from '@maillage/domain';
+import { isValidStreamName } from '@maillage/event-store';
 import { organisationCommand, type CommandMeta } from '../command-side/command-envelope';
 import { CommandOptionsInput } from '../cooperations/cooperation-mutation.inputs';
 import { OrganisationKindEnum } from '../graphql/enums';
@@ -89,8 +90,6 @@ function fieldsOf<T extends CommandOptionsInput>(input: T): Omit<T, keyof Comman
 
 /** Fields of UpdateOrganisationInput that only a value may change (siret alone may be null: cleared). */
 const NOT_NULLABLE = ['name', 'kind', 'ess', 'regionCode', 'departementCode', 'networkIds'] as const;
-/** An organisation id as registered (letters, digits and dashes, at most 100 characters): no other can name one. */
-const ORGANISATION_ID = /^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$/;
 
 @Resolver()
 export class OrganisationMutationsResolver {
@@ -114,8 +113,8 @@ export class OrganisationMutationsResolver {
   async updateOrganisation(@Args('input') input: UpdateOrganisationInput, @Ctx() ctx: RequestContext): Promise<OrganisationPayload> {
     requireCaller(ctx);
     const { organisationId, ...fields } = fieldsOf(input);
-    // No organisation was registered under such an id (the store would refuse it as a stream name).
-    if (organisationId.length > 100 || !ORGANISATION_ID.test(organisationId)) throw new AccessDeniedError('NOT_FOUND', 'Organisation');
+    // No organisation was registered under an id that cannot name its stream.
+    if (!isValidStreamName(organisationStreamName(organisationId))) throw new AccessDeniedError('NOT_FOUND', 'Organisation');
     for (const field of NOT_NULLABLE) {
       if (fields[field] === null) throw new DomainError(DomainErrorCode.VALIDATION_FAILED, { field, reason: 'leave it out to keep it; null is not a value' });
     }
