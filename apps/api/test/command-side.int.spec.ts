@@ -310,9 +310,37 @@ describe('command side (real PostgreSQL)', () => {
     );
     const events = await store.readStream(`cooperation-${id}`);
     expect(events.filter((e) => e.type === 'CooperationMemberAdded' && (e.data as { organisationId: string }).organisationId === 'ai-segre')).toHaveLength(1);
+    // One runs; the others wait for its answer and give it, as a replay.
     const fulfilled = results.filter((r): r is PromiseFulfilledResult<CommandResult> => r.status === 'fulfilled');
-    expect(fulfilled.length).toBeGreaterThanOrEqual(1);
+    expect(fulfilled).toHaveLength(5);
     for (const r of fulfilled) expect(r.value.version).toBe(events.length);
+    expect(fulfilled.map((r) => r.value.replayed).sort()).toEqual([false, true, true, true, true]);
+  });
+
+  it('has a request wait for the answer of the same request in flight under its key, and run when that one was interrupted', async () => {
+    const keys = new IdempotencyStore(app.get<Pool>(PG_POOL), 7, 2_000);
+    const key = randomUUID();
+    const result: CommandResult = { aggregateId: 'a', streamId: 'cooperation-a', version: 3, position: '1:1', eventTypes: ['CooperationDeliverableRecorded'], replayed: false };
+    expect(await keys.claim(key, 'h', 'RecordDeliverable', 'a', 'u')).toBeNull(); // claimed: this one runs
+    const second = keys.claim(key, 'h', 'RecordDeliverable', 'a', 'u');
+    let answered = false;
+    void second.then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(answered).toBe(false); // waiting for the first one's answer
+    await keys.remember(key, 'h', 'RecordDeliverable', result, 'u');
+    expect(await second).toEqual({ ...result, replayed: true });
+    // A claim left unanswered (its attempt interrupted): after the wait, the request runs.
+    const stuck = randomUUID();
+    expect(await new IdempotencyStore(app.get<Pool>(PG_POOL), 7, 100).claim(stuck, 'h', 'RecordDeliverable', 'a', 'u')).toBeNull();
+    expect(await new IdempotencyStore(app.get<Pool>(PG_POOL), 7, 100).claim(stuck, 'h', 'RecordDeliverable', 'a', 'u')).toBeNull();
+    // An attempt refused meanwhile gives the key back: the waiting request claims it and runs.
+    const refused = randomUUID();
+    expect(await keys.claim(refused, 'h', 'RecordDeliverable', 'a', 'u')).toBeNull();
+    const waiting = keys.claim(refused, 'h', 'RecordDeliverable', 'a', 'u');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await keys.release(refused, 'h');
+    expect(await waiting).toBeNull();
+    expect((await app.get<Pool>(PG_POOL).query('select result from command_idempotency where idempotency_key = $1', [refused])).rows).toEqual([{ result: null }]);
   });
 
   it('refuses the second of two concurrent requests with one key and different payloads, and keeps the first', async () => {

@@ -37,6 +37,9 @@ export function eventIdFor(seed: string, aggregateId: string, index: number): st
   return uuidv5(`${aggregateId}:${seed}:${index}`, EVENT_ID_NAMESPACE);
 }
 
+/** How often a request polls for the answer of the same request in flight under its key. */
+const IN_FLIGHT_POLL_MS = 25;
+
 /** How long a key's row is kept (MAILLAGE_IDEMPOTENCY_RETENTION_DAYS, default 7 days). */
 export function idempotencyRetentionDays(raw: string | undefined): number {
   return wholeNumberSetting('MAILLAGE_IDEMPOTENCY_RETENTION_DAYS', raw, { fallback: 7, unit: 'days', min: 1, max: 3650 });
@@ -88,19 +91,24 @@ export function chosenOrNewId(given: string | null | undefined, idempotencyKey: 
 export class IdempotencyStore {
   private readonly retentionSeconds: number;
 
+  /**
+   * @param inFlightWaitMs how long a request waits for the answer of the same request in flight
+   * under its key before running itself (see claim).
+   */
   constructor(
     private readonly pool: Pool,
     retentionDays = idempotencyRetentionDays(undefined),
+    private readonly inFlightWaitMs = 1_500,
   ) {
     this.retentionSeconds = retentionDays * 86_400;
   }
 
   /**
    * Claims the key for this request. Returns the stored result of an earlier call with the same
-   * request, or null when the command is to run (the key is now claimed, or an attempt with the same
-   * request is in flight or was interrupted). A key belongs to the user who first used it: the same
-   * key from another user is refused like a reused key, so nobody can read the result of someone
-   * else's command by guessing its key.
+   * request (also of one in flight, once it has answered), or null when the command is to run (the
+   * key is now claimed, or an attempt with the same request was interrupted). A key belongs to the
+   * user who first used it: the same key from another user is refused like a reused key, so nobody
+   * can read the result of someone else's command by guessing its key.
    */
   async claim(key: string, hash: string, commandType: string, aggregateId: string, userId: string | null = null): Promise<CommandResult | null> {
     // Each turn either claims the key or reads its row; a row given back in between (its request
@@ -125,7 +133,31 @@ export class IdempotencyStore {
       if (!rows.length) continue; // released in between (its attempt was refused): claim it again
       if (rows[0].request_hash !== hash) throw new IdempotencyKeyReusedError(key);
       if (rows[0].actor_user_id !== null && userId !== null && rows[0].actor_user_id !== userId) throw new IdempotencyKeyReusedError(key);
-      return rows[0].result ? { ...rows[0].result, replayed: true } : null;
+      if (rows[0].result) return { ...rows[0].result, replayed: true };
+      // The same request in flight (a double submit, a retry sent too soon): its answer, once it has
+      // one, is this one's too; an attempt that stays unanswered was interrupted, and this one runs.
+      const settled = await this.resultOf(key, hash);
+      if (settled === 'released') continue;
+      return settled && { ...settled, replayed: true };
+    }
+    return null;
+  }
+
+  /**
+   * Waits up to `inFlightWaitMs` for the result of the key's attempt in flight: its result, or
+   * 'released' when the attempt was refused and gave the key back, or null when it is still
+   * unanswered (interrupted, or slower than the wait).
+   */
+  private async resultOf(key: string, hash: string): Promise<CommandResult | 'released' | null> {
+    const deadline = Date.now() + this.inFlightWaitMs;
+    while (Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
+      const { rows } = await this.pool.query<{ result: CommandResult | null }>(
+        'select result from command_idempotency where idempotency_key = $1 and request_hash = $2',
+        [key, hash],
+      );
+      if (!rows.length) return 'released';
+      if (rows[0].result) return rows[0].result;
     }
     return null;
   }
