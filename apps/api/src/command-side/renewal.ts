@@ -77,11 +77,9 @@ async function resumeRenewal(
   const predecessorStream = cooperationAggregate.streamName(predecessorId);
   const predecessor = await executor.committedEarlier(predecessorStream, predecessorId, seed);
   if (!predecessor) return null;
+  // The seed holds the request's hash, successor id included: these events renewed towards this successor.
   const successorId = command.data.successorId;
   const events = await executor.storedEvents(predecessorStream);
-  // The key renewed the predecessor towards another successor: not this request's first attempt.
-  const renewed = events.find((e) => e.streamVersion === predecessor.version);
-  if ((renewed?.data as { successorId?: unknown } | undefined)?.successorId !== successorId) return null;
   const successorStream = cooperationAggregate.streamName(successorId);
   const written = await executor.committedEarlier(successorStream, successorId, seed, ':successor');
   if (written) return { ...predecessor, successor: { aggregateId: successorId, version: written.version } };

@@ -121,6 +121,11 @@ function eventJson(e: PreparedEvent): string {
   );
 }
 
+/** One append as `event_store.append_batch` takes it (events validated and serialised here, once). */
+function appendJson(streamId: string, expected: ExpectedVersion, events: EventToAppend[]): string {
+  return `{"s":"${streamId}","x":${expectedCode(expected)},"ev":[${prepareEvents(streamId, events).map(eventJson).join(',')}]}`;
+}
+
 /**
  * PostgreSQL adapter of the event store port.
  *
@@ -188,8 +193,7 @@ export class PostgresEventStore implements EventStore {
     const expected = options.expectedVersion ?? ANY;
     assertValidExpectedVersion(expected);
     // Validated and serialised here, once: a bad append never reaches (or fails) a shared batch.
-    const prepared = prepareEvents(streamId, events);
-    const json = `{"s":"${streamId}","x":${expectedCode(expected)},"ev":[${prepared.map(eventJson).join(',')}]}`;
+    const json = appendJson(streamId, expected, events);
     return new Promise<AppendResult>((resolve, reject) => {
       this.queue.push({ streamId, expected, json, resolve, reject });
       this.scheduleFlush();
@@ -210,8 +214,7 @@ export class PostgresEventStore implements EventStore {
     const parts = appends.map(({ streamId, events, expectedVersion = ANY }) => {
       assertValidStreamName(streamId);
       assertValidExpectedVersion(expectedVersion);
-      const prepared = prepareEvents(streamId, events);
-      return { streamId, expected: expectedVersion, json: `{"s":"${streamId}","x":${expectedCode(expectedVersion)},"ev":[${prepared.map(eventJson).join(',')}]}` };
+      return { streamId, expected: expectedVersion, json: appendJson(streamId, expectedVersion, events) };
     });
     if (new Set(parts.map((p) => p.streamId)).size !== parts.length) {
       throw new EventStoreError(EventStoreErrorCode.InvalidArgument, 'appendToStreams takes each stream once');
