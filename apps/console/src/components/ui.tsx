@@ -92,6 +92,20 @@ export function SubmitButton({
   );
 }
 
+/** A form's send button (primary) and its "Annuler" button, in that order, inside `className`. */
+export function SendOrCancel({ className, busy, children, onCancel }: { className: string; busy: boolean; children: ReactNode; onCancel: () => void }) {
+  return (
+    <div className={className}>
+      <SubmitButton className="button button--primary" busy={busy}>
+        {children}
+      </SubmitButton>
+      <button type="button" className="button" onClick={onCancel}>
+        Annuler
+      </button>
+    </div>
+  );
+}
+
 /**
  * Once the page has re-rendered, moves the focus to an element (by id), made focusable if it is
  * not: where a keyboard user lands when the control they used has gone (a form closed, a button

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CooperationView } from '../api';
 import { settle, useCommand } from '../command';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { Section, SubmitButton, focusLater } from '../components/ui';
+import { SendOrCancel, Section, SubmitButton, focusLater } from '../components/ui';
 import { dateProblem, withIncompleteDates } from '../dates';
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
@@ -348,14 +348,9 @@ function GrantFields({
         />
         {fieldError('end')}
       </div>
-      <div className="funding__buttons">
-        <SubmitButton className="button button--primary" busy={busy}>
-          Accorder le financement
-        </SubmitButton>
-        <button type="button" className="button" onClick={onCancel}>
-          Annuler
-        </button>
-      </div>
+      <SendOrCancel className="funding__buttons" busy={busy} onCancel={onCancel}>
+        Accorder le financement
+      </SendOrCancel>
     </form>
   );
 }

@@ -8,7 +8,7 @@ import { AdminNav } from '../components/AdminNav';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { ModalDialog } from '../components/ModalDialog';
-import { Badge, ErrorBox, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
+import { Badge, ErrorBox, PageTitle, Section, SendOrCancel, SubmitButton, focusLater } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage, messageFor, type ErrorInfo } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
 import { departementName, regionName } from '../territory';
@@ -604,14 +604,9 @@ function EditOrganisationDialog({
             )}
           </div>
         )}
-        <div className="dialog__actions">
-          <SubmitButton className="button button--primary" busy={busy}>
-            Enregistrer les modifications
-          </SubmitButton>
-          <button type="button" className="button" onClick={onCancel}>
-            Annuler
-          </button>
-        </div>
+        <SendOrCancel className="dialog__actions" busy={busy} onCancel={onCancel}>
+          Enregistrer les modifications
+        </SendOrCancel>
       </form>
     </ModalDialog>
   );

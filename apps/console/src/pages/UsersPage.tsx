@@ -8,7 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { ModalDialog } from '../components/ModalDialog';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
-import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton } from '../components/ui';
+import { Badge, ErrorBox, Loading, PageTitle, SendOrCancel, Section, SubmitButton } from '../components/ui';
 import { FORBIDDEN_ADMIN, frenchMessage, messageFor } from '../errors';
 import { formatShortDate, ofName, plural } from '../format';
 import { MAX_PASSWORD, MIN_PASSWORD, generatePassword, passwordLengthError } from '../password';
@@ -462,14 +462,9 @@ function EditUserDialog({ user, onSaved, onCancel }: { user: UserAccountView; on
             {failure}
           </div>
         )}
-        <div className="dialog__actions">
-          <SubmitButton className="button button--primary" busy={pending !== null}>
-            Enregistrer les modifications
-          </SubmitButton>
-          <button type="button" className="button" onClick={onCancel}>
-            Annuler
-          </button>
-        </div>
+        <SendOrCancel className="dialog__actions" busy={pending !== null} onCancel={onCancel}>
+          Enregistrer les modifications
+        </SendOrCancel>
       </form>
     </ModalDialog>
   );
