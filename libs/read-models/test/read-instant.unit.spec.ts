@@ -1,4 +1,4 @@
-import { isFutureInstant, readInstant } from '@maillage/read-models';
+import { isFutureInstant, readAsOf, readInstant } from '@maillage/read-models';
 
 describe('readInstant', () => {
   it('reads a date as the end of that day (UTC) and a date-time with its offset as the instant it names', () => {
@@ -38,5 +38,15 @@ describe('readInstant', () => {
     expect(future('2026-11-24T12:04:59Z', '2026-11-24T12:00:00Z')).toBe(false);
     expect(future('2026-11-24T13:05:01+01:00', '2026-11-24T12:00:00Z')).toBe(true);
     expect(future('9999-12-31T23:59:59Z', '2026-11-24T12:00:00Z')).toBe(true);
+  });
+
+  it('reads an asOf from the year 1000 to today, with a French refusal otherwise (one rule for GraphQL and the exports)', () => {
+    const now = new Date('2026-11-24T12:00:00Z');
+    expect(readAsOf('1000-01-01', now)).toEqual({ instant: new Date('1000-01-01T23:59:59.999Z'), form: 'date' });
+    expect(readAsOf('1999-12-31T23:00:00+01:00', now)).toEqual({ instant: new Date('1999-12-31T22:00:00.000Z'), form: 'date-time' });
+    expect(readAsOf('0999-12-31', now)).toEqual({ refusal: expect.stringMatching(/^Date hors limites : « 0999-12-31 » \(asOf commence le 1000-01-01\)/) });
+    expect(readAsOf('2026-11-26', now)).toEqual({ refusal: expect.stringMatching(/^Date dans le futur/) });
+    expect(readAsOf('2023-02-30', now)).toEqual({ refusal: expect.stringMatching(/n'existe pas/) });
+    expect(readAsOf('hier', now)).toEqual({ refusal: expect.stringMatching(/attendu AAAA-MM-JJ/) });
   });
 });

@@ -9,7 +9,7 @@ import {
   type CooperationKind,
   type Stage,
 } from '@maillage/domain';
-import { isFutureInstant, readInstant, type ListScope } from '@maillage/read-models';
+import { readAsOf, type ListScope } from '@maillage/read-models';
 
 /** Statuses an export can filter on (NONE is the state before a proposal: never in a read model). */
 export const EXPORT_STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'] as const;
@@ -56,22 +56,10 @@ const oneOf = <T extends string>(value: string, allowed: readonly T[], name: str
   );
 };
 
+/** The same rule as GraphQL's `asOf` (readAsOf). */
 function parseAsOf(value: string, now: Date): string {
-  // Strict: Date.parse rolled 2025-02-30T09:00:00Z over to 2 March.
-  const read = readInstant(value);
-  if ('problem' in read) {
-    throw new ExportInputError(
-      read.problem === 'calendar'
-        ? `La date « asOf » n'existe pas : « ${value} ».`
-        : `« asOf » doit être une date AAAA-MM-JJ ou une date et heure ISO 8601, reçu « ${value} ».`,
-    );
-  }
-  const instant = read.instant;
-  if (instant.getUTCFullYear() < 2000)
-    throw new ExportInputError(`La date « asOf » est antérieure à l'an 2000 : « ${value} ».`);
-  if (isFutureInstant(read, now)) {
-    throw new ExportInputError(`La date « asOf » est dans le futur : « ${value} ».`);
-  }
+  const read = readAsOf(value, now);
+  if ('refusal' in read) throw new ExportInputError(read.refusal);
   return value;
 }
 

@@ -52,6 +52,35 @@ export function isFutureInstant(reading: { instant: Date; form: 'date' | 'date-t
 }
 
 /**
+ * Bounds of `asOf`: the domain records no fact before the year 1000, and a four-digit year ends
+ * with 9999; both well inside PostgreSQL's timestamptz (4713 BC to 294276 AD), which refused an
+ * instant before 4713 BC as an internal error.
+ */
+export const AS_OF_MIN = '1000-01-01';
+const AS_OF_FIRST = Date.parse(`${AS_OF_MIN}T00:00:00.000Z`);
+
+/**
+ * The one reading of an `asOf` a user gives, for GraphQL and the exports alike: readInstant's
+ * strict forms, from AS_OF_MIN, and not in the future (isFutureInstant: a future date would be
+ * answered with today's knowledge, and differently later). A refusal carries its French message;
+ * each caller raises it as its own error.
+ */
+export function readAsOf(value: string, now: Date): { instant: Date; form: 'date' | 'date-time' } | { refusal: string } {
+  const read = readInstant(value);
+  if ('problem' in read) {
+    return {
+      refusal:
+        read.problem === 'calendar'
+          ? `Date invalide : « ${value} » n'existe pas.`
+          : `Date invalide : « ${value} » (attendu AAAA-MM-JJ, ou une date-heure ISO 8601 avec son décalage, par exemple 2024-12-31T18:00:00+01:00).`,
+    };
+  }
+  if (read.instant.getTime() < AS_OF_FIRST) return { refusal: `Date hors limites : « ${value} » (asOf commence le ${AS_OF_MIN}).` };
+  if (isFutureInstant(read, now)) return { refusal: `Date dans le futur : « ${value} » (asOf va au plus jusqu'à aujourd'hui).` };
+  return read;
+}
+
+/**
  * An interval row (alias `i`) valid at occurred instant `$t`, as known at recorded instant `$k`:
  * it was recorded by `$k`, it had started by `$t`, and its end is either after `$t` or was not yet
  * recorded at `$k`.
