@@ -317,6 +317,30 @@ describe('command side (real PostgreSQL)', () => {
     expect(fulfilled.map((r) => r.value.replayed).sort()).toEqual([false, true, true, true, true]);
   });
 
+  it('tells an attempt whose events an attempt beside it already wrote that it was a replay', async () => {
+    // Two attempts under one key that both ran (the first still unanswered after the wait) decide
+    // the same events, with the same key-derived ids, at the same version: the store writes them
+    // once, and the second is told so rather than answering replayed: false like the first.
+    const id = randomUUID();
+    const proposed = await proposeGme(id);
+    const executor = app.get(CommandExecutor);
+    const seeded = meta({ eventIdSeed: `${randomUUID()}#hash` });
+    const events = [
+      { type: 'CooperationDeliverableRecorded', data: { kind: 'NOTE_DE_SYNTHESE', title: 'Bilan' }, occurredAt: '2024-03-01T09:00:00.000Z' },
+    ] as unknown as Parameters<CommandExecutor['append']>[3];
+    const first = await executor.append(`cooperation-${id}`, id, proposed.version, events, seeded);
+    const second = await executor.append(`cooperation-${id}`, id, proposed.version, events, seeded);
+    expect(first).toMatchObject({ replayed: false, version: proposed.version + 1 });
+    expect(second).toEqual({ ...first, replayed: true });
+    // Both parts of an atomic append, likewise.
+    const other = randomUUID();
+    const parts = [{ streamId: `cooperation-${other}`, aggregateId: other, version: 0, events }];
+    const together = await executor.appendTogether(parts, seeded);
+    expect(together.map((r) => r.replayed)).toEqual([false]);
+    expect(await executor.appendTogether(parts, seeded)).toEqual(together.map((r) => ({ ...r, replayed: true })));
+    expect(await store.readStream(`cooperation-${id}`)).toHaveLength(proposed.version + 1);
+  });
+
   it('has a request wait for the answer of the same request in flight under its key, and run when that one was interrupted', async () => {
     const keys = new IdempotencyStore(app.get<Pool>(PG_POOL), 7, 2_000);
     const key = randomUUID();

@@ -60,6 +60,11 @@ export interface AppendResult {
   nextExpectedVersion: number;
   /** Global position of the last appended event. */
   lastPosition: string;
+  /**
+   * Present (true) when the append was recognised as a retry: every event was already stored by an
+   * earlier attempt, nothing was written, and the other fields are that attempt's result.
+   */
+  replayed?: true;
 }
 
 export interface ReadStreamOptions {

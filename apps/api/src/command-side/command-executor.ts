@@ -303,7 +303,9 @@ export class CommandExecutor {
     return parts.map((p) => {
       const base = { aggregateId: p.aggregateId, streamId: p.streamId, replayed: false, eventTypes: p.events.map((e) => e.type) };
       const result = appended[written.indexOf(p)];
-      return result ? { ...base, version: result.nextExpectedVersion, position: result.lastPosition } : { ...base, version: p.version, position: null };
+      return result
+        ? { ...base, version: result.nextExpectedVersion, position: result.lastPosition, replayed: result.replayed === true }
+        : { ...base, version: p.version, position: null };
     });
   }
 
@@ -336,7 +338,8 @@ export class CommandExecutor {
       const appended = await this.store.appendToStream(streamId, toAppend, {
         expectedVersion: version === 0 ? NO_STREAM : version,
       });
-      return { ...base, version: appended.nextExpectedVersion, position: appended.lastPosition };
+      // A replay: an attempt under the same key, run beside this one, wrote these very events.
+      return { ...base, version: appended.nextExpectedVersion, position: appended.lastPosition, replayed: appended.replayed === true };
     } catch (error) {
       // Key-derived ids already stored: an earlier attempt with this key committed (its result row
       // was lost to a crash). Report the stream as it is rather than appending twice.

@@ -262,7 +262,7 @@ export class EventStoreDbEventStore implements EventStore {
       );
     }
     const last = ours[ours.length - 1]!;
-    return { streamId, nextExpectedVersion: last.streamVersion, lastPosition: last.globalPosition };
+    return { streamId, nextExpectedVersion: last.streamVersion, lastPosition: last.globalPosition, replayed: true };
   }
 
   private async readRevision(streamId: string, revision: bigint): Promise<RecordedEvent | null> {

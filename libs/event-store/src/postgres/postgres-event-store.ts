@@ -227,7 +227,7 @@ export class PostgresEventStore implements EventStore {
       const part = parts[row.idx];
       if (row.status === 'conflict') throw new ConcurrencyError(part.streamId, part.expected, Number(row.version));
       if (row.status === 'duplicate') throw duplicateEventId(part.streamId);
-      results.push({ streamId: part.streamId, nextExpectedVersion: Number(row.version), lastPosition: row.position! });
+      results.push(appendResult(part.streamId, row));
     }
     return results;
   }
@@ -561,11 +561,7 @@ export class PostgresEventStore implements EventStore {
       switch (row.status) {
         case 'ok':
         case 'replay':
-          p.resolve({
-            streamId: p.streamId,
-            nextExpectedVersion: Number(row.version),
-            lastPosition: row.position!,
-          });
+          p.resolve(appendResult(p.streamId, row));
           break;
         case 'conflict':
           p.reject(new ConcurrencyError(p.streamId, p.expected, Number(row.version)));
@@ -612,6 +608,12 @@ export class PostgresEventStore implements EventStore {
   private assertOpen(): void {
     if (this.closed) throw new EventStoreError(EventStoreErrorCode.Closed, 'The event store is closed');
   }
+}
+
+/** A part that append_batch appended, or recognised as a retry (`replayed`). */
+function appendResult(streamId: string, row: BatchRow): AppendResult {
+  const result: AppendResult = { streamId, nextExpectedVersion: Number(row.version), lastPosition: row.position! };
+  return row.status === 'replay' ? { ...result, replayed: true } : result;
 }
 
 function duplicateEventId(streamId: string): EventStoreError {
