@@ -16,7 +16,7 @@ import { CommandSideModule } from './command-side/command-side.module';
 import { ProjectionsModule } from './projections/projections.module';
 import { CooperationMutationsResolver } from './cooperations/cooperation-mutations.resolver';
 import { OrganisationMutationsResolver } from './organisations/organisation-mutations.resolver';
-import { OrganisationQueriesResolver, UserAccountOrganisationResolver } from './organisations/organisation-queries.resolver';
+import { OrganisationQueriesResolver, OrganisationSummaryResolver, UserAccountOrganisationResolver } from './organisations/organisation-queries.resolver';
 import {
   CooperationQueriesResolver,
   FundingResolver,
@@ -55,6 +55,7 @@ export const API_RESOLVERS = [
   CooperationMutationsResolver,
   OrganisationMutationsResolver,
   OrganisationQueriesResolver,
+  OrganisationSummaryResolver,
   UserAccountOrganisationResolver,
   CooperationQueriesResolver,
   MemberResolver,

@@ -3,7 +3,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { ProjectionRunner } from '@maillage/projections';
 import { createTestDatabase, errorCode, graphqlClient, type TestDatabase } from '@maillage/testing';
 import { syntheticSiret } from '@maillage/demo-data';
+import type { Pool } from 'pg';
 import { createApp } from '../src/bootstrap';
+import { PG_POOL } from '../src/database/database.module';
 import { PROJECTION_RUNNER } from '../src/projections/projections.module';
 import { TestActors } from './support/actors';
 
@@ -132,6 +134,64 @@ describe('organisation directory', () => {
     expect(none.errors).toBeUndefined();
     expect(none.data!.organisation).toBeNull();
     expect(errorCode(await gql('query($id: ID!) { organisation(id: $id) { name } }', { id: regie }))).toBe('UNAUTHENTICATED');
+  });
+
+  it('gives the networks of each organisation, ids and names, reading all their names in one query; never anonymously', async () => {
+    const admin = await actors.admin();
+    const register = async (input: Record<string, unknown>) => {
+      const r = await gql<{ registerOrganisation: { organisationId: string } }>(
+        'mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }',
+        { input: { regionCode: '84', departementCode: '69', ...input } },
+        admin,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.registerOrganisation.organisationId;
+    };
+    const update = async (organisationId: string, changes: Record<string, unknown>) => {
+      const r = await gql('mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }', { input: { organisationId, ...changes } }, admin);
+      expect(r.errors).toBeUndefined();
+    };
+    const ursiea = await register({ name: 'Réseau URSIEA', kind: 'NETWORK' });
+    const chantier = await register({ name: 'Réseau Chantier école', kind: 'NETWORK' });
+    const a = await register({ name: 'Atelier réseaux Lyon A', kind: 'ACI', networkIds: [ursiea] });
+    const b = await register({ name: 'Atelier réseaux Lyon B', kind: 'EI', networkIds: [chantier, ursiea] });
+    const c = await register({ name: 'Atelier réseaux Lyon C', kind: 'EA' });
+    await update(a, { networkIds: [chantier, ursiea] });
+    await update(b, { networkIds: [] });
+    await update(ursiea, { name: 'URSIEA Auvergne-Rhône-Alpes' });
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+
+    // Every directory read (an entry, a network's name) counted from here: the rename emptied the
+    // directory kept in memory, so nothing is answered without reading.
+    const pool = app.get<Pool>(PG_POOL);
+    const query = jest.spyOn(pool, 'query');
+    const reads = () => query.mock.calls.filter(([sql]) => typeof sql === 'string' && /from organisation\b/.test(sql)).length;
+    try {
+      const QUERY = '{ organisations(search: "Atelier réseaux Lyon") { id networkIds networks { id name } } }';
+      const listed = await gql<{ organisations: { id: string; networkIds: string[]; networks: { id: string; name: string }[] }[] }>(QUERY, {}, await actors.member(regie));
+      expect(listed.errors).toBeUndefined();
+      expect(listed.data!.organisations).toEqual([
+        { id: a, networkIds: [chantier, ursiea], networks: [{ id: chantier, name: 'Réseau Chantier école' }, { id: ursiea, name: 'URSIEA Auvergne-Rhône-Alpes' }] },
+        { id: b, networkIds: [], networks: [] },
+        { id: c, networkIds: [], networks: [] },
+      ]);
+      // The list, then the names of every entry's networks together.
+      expect(reads()).toBe(2);
+
+      const one = await gql<{ organisation: { networkIds: string[]; networks: { name: string }[] } }>(
+        'query($id: ID!) { organisation(id: $id) { networkIds networks { name } } }',
+        { id: a },
+        await actors.funder('conseil-regional-84'),
+      );
+      expect(one.data!.organisation).toEqual({ networkIds: [chantier, ursiea], networks: [{ name: 'Réseau Chantier école' }, { name: 'URSIEA Auvergne-Rhône-Alpes' }] });
+    } finally {
+      query.mockRestore();
+    }
+
+    // The directory, networks included, needs a signed-in caller.
+    const anonymous = await gql('{ organisations(search: "Atelier") { networkIds networks { name } } }', {});
+    expect(errorCode(anonymous)).toBe('UNAUTHENTICATED');
+    expect(anonymous.data?.organisations ?? null).toBeNull();
   });
 
   it("gives an account's organisation from the directory (me, and the operators' list of users)", async () => {

@@ -117,13 +117,17 @@ describe('read models: rebuild equals live', () => {
       for (const [i, o] of organisations.entries()) {
         const ref = orgs[i];
         const [regionCode, deps] = pick(random, REGIONS);
-        await decideOrg(o, { type: 'RegisterOrganisation', data: { organisationId: o.id, name: `Structure ${i}`, kind: ref.kind, ess: ref.ess, regionCode, departementCode: pick(random, deps) } });
+        // Some belong to networks from their registration (ids in the order given).
+        const networkIds = i % 3 === 1 ? [`net-${i % 4}`, `net-${(i + 1) % 4}`] : undefined;
+        await decideOrg(o, { type: 'RegisterOrganisation', data: { organisationId: o.id, name: `Structure ${i}`, kind: ref.kind, ess: ref.ess, regionCode, departementCode: pick(random, deps), networkIds } });
         await delay(Math.floor(random() * 4));
       }
       for (let i = 0; i < 30; i++) {
         const o = pick(random, organisations);
         const [regionCode, deps] = pick(random, REGIONS);
-        await decideOrg(o, random() < 0.5 ? { type: 'UpdateOrganisation', data: { name: `Structure renommée ${i}` } } : { type: 'UpdateOrganisation', data: { regionCode, departementCode: pick(random, deps), networkIds: [`net-${i % 3}`] } });
+        // Networks replaced, or emptied (every fourth), with a move; or a renaming that keeps them.
+        const networkIds = i % 4 === 3 ? [] : i % 4 === 1 ? [`net-${(i + 1) % 3}`, `net-${i % 3}`] : [`net-${i % 3}`];
+        await decideOrg(o, random() < 0.5 ? { type: 'UpdateOrganisation', data: { name: `Structure renommée ${i}` } } : { type: 'UpdateOrganisation', data: { regionCode, departementCode: pick(random, deps), networkIds } });
         await delay(Math.floor(random() * 4));
       }
     };
@@ -174,6 +178,9 @@ describe('read models: rebuild equals live', () => {
       expect({ table, seed: SEED, reached: live[table].length > 0 }).toEqual({ table, seed: SEED, reached: true });
     }
     expect(live.cooperation_stage_visit.length).toBeGreaterThan(live.cooperation_summary.length);
+    // Organisations with several networks, and without any, are compared.
+    const networkCounts = new Set((live.organisation as { network_ids: string[] }[]).map((r) => Math.min(r.network_ids.length, 2)));
+    expect({ seed: SEED, networkCounts: [...networkCounts].sort() }).toEqual({ seed: SEED, networkCounts: [0, 1, 2] });
 
     // The summary keeps a compact state (one measurement, one deliverable per kind), yet its gate
     // is the gate of the stream's full fold, for every cooperation; and the compaction happened.

@@ -29,6 +29,15 @@ export class Label {
   label!: string;
 }
 
+@ObjectType({ description: 'A network (tête de réseau) an organisation belongs to, as the directory names it.' })
+export class OrganisationNetwork {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  name!: string;
+}
+
 @ObjectType()
 export class OrganisationSummary {
   @Field(() => ID)
@@ -54,6 +63,9 @@ export class OrganisationSummary {
 
   @Field()
   departementCode!: string;
+
+  @Field(() => [ID], { description: 'The networks (NETWORK organisations) it belongs to, by id, in the order recorded; updateOrganisation(networkIds) replaces them.' })
+  networkIds!: string[];
 
   @Field(() => Int, { description: 'Version of the organisation as the directory last recorded it (a read model: it may lag a moment behind a change just made); pass it as expectedVersion to updateOrganisation.' })
   version!: number;

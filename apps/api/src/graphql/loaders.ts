@@ -42,10 +42,11 @@ export interface OrganisationRow {
   siret: string | null;
   region_code: string;
   departement_code: string;
+  network_ids: string[];
   version: number;
 }
 
-export const ORGANISATION_COLUMNS = 'id, name, kind, ess, siret, region_code, departement_code, version';
+export const ORGANISATION_COLUMNS = 'id, name, kind, ess, siret, region_code, departement_code, network_ids, version';
 
 export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
   return {
@@ -57,6 +58,7 @@ export function toOrganisationSummary(r: OrganisationRow): OrganisationSummary {
     siret: r.siret ?? undefined,
     regionCode: r.region_code,
     departementCode: r.departement_code,
+    networkIds: r.network_ids,
     version: r.version,
   };
 }

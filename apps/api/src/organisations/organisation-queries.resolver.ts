@@ -7,7 +7,7 @@ import { badInput } from '../graphql/api-errors';
 import { OrganisationKindEnum } from '../graphql/enums';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { requireCaller } from '../authorization/caller';
-import { OrganisationSummary } from '../cooperations/cooperation.types';
+import { OrganisationNetwork, OrganisationSummary } from '../cooperations/cooperation.types';
 import { loaders, ORGANISATION_COLUMNS, toOrganisationSummary, type OrganisationRow } from '../graphql/loaders';
 import { UserAccountType } from '../auth/auth.types';
 
@@ -74,5 +74,25 @@ export class UserAccountOrganisationResolver {
   })
   organisation(@Parent() user: UserAccountType, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
     return user.organisationId ? loaders(ctx, this.pool).organisation.load(user.organisationId) : Promise.resolve(null);
+  }
+}
+
+/**
+ * The networks of a directory entry, named from the directory itself: the entries of one answer ask
+ * through the request's organisation loader, so all their networks cost one query together (none
+ * when the directory already holds them), whatever the number of entries.
+ */
+@Resolver(() => OrganisationSummary)
+export class OrganisationSummaryResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => [OrganisationNetwork], {
+    description: 'The networks it belongs to (networkIds), with their names, in the same order; an id the directory does not hold (not projected yet) is left out.',
+  })
+  async networks(@Parent() organisation: OrganisationSummary, @Ctx() ctx: RequestContext): Promise<OrganisationNetwork[]> {
+    if (!organisation.networkIds.length) return [];
+    const loader = loaders(ctx, this.pool).organisation;
+    const found = await Promise.all(organisation.networkIds.map((id) => loader.load(id)));
+    return found.filter((o): o is OrganisationSummary => o !== null).map((o) => ({ id: o.id, name: o.name }));
   }
 }
