@@ -364,6 +364,67 @@ describe('subscriptions over graphql-ws', () => {
     }
   });
 
+  it('checks the credentials of every operation sent over an open socket, not only those of connection_init', async () => {
+    const lead = await register('Atelier du Canal', 'EI', '11', '93');
+    const cooperationId = randomUUID();
+    await propose(cooperationId, 'GIE du Canal', lead, '11', '93');
+    const staff = await actors.member(lead);
+    // One socket for the whole test (a lazy client would reconnect, and connection_init is checked).
+    let connections = 0;
+    const client = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { ...staff },
+      on: { connected: () => connections++ },
+    });
+    /** One operation over this socket: its data, or its errors' codes. */
+    const run = (query: string, variables: Record<string, unknown> = {}) =>
+      new Promise<{ data?: Record<string, unknown>; codes: (string | undefined)[] }>((resolve) => {
+        let data: Record<string, unknown> | undefined;
+        const codes: (string | undefined)[] = [];
+        client.subscribe<Record<string, unknown>>({ query, variables }, {
+          next: (message) => {
+            data = message.data ?? undefined;
+            codes.push(...(message.errors ?? []).map((e) => e.extensions?.code as string | undefined));
+          },
+          error: (error) => {
+            const errors = Array.isArray(error) ? (error as { extensions?: { code?: string } }[]) : [{ extensions: { code: `closed ${(error as { code?: number; reason?: string }).code} ${(error as { reason?: string }).reason}` } }];
+            codes.push(...errors.map((e) => e.extensions?.code));
+            resolve({ data, codes });
+          },
+          complete: () => resolve({ data, codes }),
+        });
+      });
+    try {
+      const me = await run('query { me { id } }');
+      expect(me.codes).toEqual([]);
+      const userId = (me.data!.me as { id: string }).id;
+      const read = `query($id: ID!) { cooperation(id: $id) { id } }`;
+      expect((await run(read, { id: cooperationId })).data).toEqual({ cooperation: { id: cooperationId } });
+
+      // The account is disabled: HTTP refuses its token at once, and so does the open socket, for
+      // queries, mutations and new subscriptions alike.
+      expect((await gql('mutation ($id: ID!) { disableUser(id: $id) { status } }', { id: userId }, await actors.admin())).errors).toBeUndefined();
+      const before = (await gql<{ cooperation: { version: number } }>(`query($id: ID!) { cooperation(id: $id) { version } }`, { id: cooperationId }, await actors.admin())).data!
+        .cooperation.version;
+      expect((await run('query { me { id } }')).codes).toEqual(['UNAUTHENTICATED']);
+      expect((await run(read, { id: cooperationId })).codes).toEqual(['UNAUTHENTICATED']);
+      const write = await run(`mutation($input: RecordDeliverableInput!) { recordDeliverable(input: $input) { version } }`, {
+        input: { cooperationId, kind: 'NOTE_DE_SYNTHESE', title: 'Note' },
+      });
+      expect(write.codes).toEqual(['UNAUTHENTICATED']);
+      expect((await run(COOP_QUERY, { id: cooperationId })).codes).toEqual(['UNAUTHENTICATED']);
+      const after = (await gql<{ cooperation: { version: number } }>(`query($id: ID!) { cooperation(id: $id) { version } }`, { id: cooperationId }, await actors.admin())).data!
+        .cooperation.version;
+      expect(after).toBe(before);
+      expect(connections).toBe(1);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('refuses the connection of a subscriber whose token is invalid (4403 Forbidden)', async () => {
     const intruder = createClient({
       url: wsUrl,

@@ -123,8 +123,12 @@ const validationFailed = (error: GraphQLError): GraphQLError =>
  * Nest's types list only some graphql-ws server options, but it passes every one through.
  */
 export function subscriptionOptions(authenticate: Authenticate = async () => null, path = '/graphql', checks: DocumentChecks = {}): SubscriptionConfig {
-  // The caller is resolved once per connection, at connection_init.
-  const users = new WeakMap<object, RequestUser | null>();
+  // Credentials are checked at connection_init (refusing the socket), then again for every
+  // operation sent over it: a socket lives long, and a token revoked, expired or of an account
+  // disabled, deleted or moved since must not go on acting (as it did for queries, mutations and
+  // new subscriptions, which kept the caller of connection_init).
+  const callerNow = (ctx: { connectionParams?: Readonly<Record<string, unknown>> }) =>
+    buildSubscriptionContext(ctx.connectionParams, null, authenticate).reauthenticate();
   const rules = [...specifiedRules, ...(checks.validationRules ?? []), ...(checks.production ? [noIntrospection] : [])];
   const hideSuggestions = checks.production ?? false;
   // Documents onSubscribe parsed, by their text, for graphql-ws's `parse` right after (other
@@ -143,7 +147,7 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
     // An invalid token refuses the connection: graphql-ws closes it with 4403 Forbidden.
     onConnect: async (ctx) => {
       try {
-        users.set(ctx, await authenticate(headersOf(ctx.connectionParams ?? {})));
+        await authenticate(headersOf(ctx.connectionParams ?? {}));
         return true;
       } catch {
         return false;
@@ -167,7 +171,9 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
     parse: (source) => (typeof source === 'string' ? parseOnce(source) : parse(source, checks.parseOptions)),
     // The HTTP endpoint's rules: graphql-armor's limits and, in production, no introspection.
     validate: (schema, document) => validate(schema, document, rules).map(validationFailed),
-    context: (ctx) => buildSubscriptionContext(ctx.connectionParams, users.get(ctx) ?? null, authenticate),
+    // The caller as the database says now (null once the credentials are refused: the operation
+    // then answers UNAUTHENTICATED where it needs a caller).
+    context: async (ctx) => buildSubscriptionContext(ctx.connectionParams, await callerNow(ctx), authenticate),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
       result.errors ? { ...result, errors: formatErrors(result.errors, hideSuggestions) } : undefined,
     onError: (_ctx, _id, _payload, errors) => formatErrors(errors, hideSuggestions),
