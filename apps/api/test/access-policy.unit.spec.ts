@@ -68,7 +68,7 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
   ['grant funding in own name', (c) => canRunCooperationCommand(c, 'GrantFunding', COOP, c.organisationId),
     { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'allow', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
   ['disburse another funder\u2019s grant', (c) => canRunCooperationCommand(c, 'RecordDisbursement', COOP, 'funder-x'),
-    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
   ['propose, led by own organisation', (c) => canProposeCooperation(c, c.organisationId ?? ''),
     { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'allow' }],
   ['propose, led by another organisation', (c) => canProposeCooperation(c, 'lead'),

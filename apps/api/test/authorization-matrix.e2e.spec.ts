@@ -46,7 +46,8 @@ const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   'recordSupport(X)': { ADMIN: 'FORBIDDEN', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   'waiveGateItem(X)': { ADMIN: 'FORBIDDEN', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   // Funding: a funder grants in its own name only (also to a cooperation it does not fund yet).
-  'grantFunding(X, by F)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'FORBIDDEN', LEAD_A: 'FORBIDDEN', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'NOT_FOUND' },
+  // Another funder that may not read X is told nothing of it (was FORBIDDEN, which told that X exists).
+  'grantFunding(X, by F)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'NOT_FOUND', LEAD_A: 'FORBIDDEN', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'NOT_FOUND' },
   // Proposals: a member structure, for a cooperation it leads.
   'proposeCooperation(led by A)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'FORBIDDEN', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'ok', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'FORBIDDEN' },
   // Organisations: platform operators, and networks in their régions.

@@ -85,8 +85,10 @@ export function canRunCooperationCommand(
       return NETWORK_COMMANDS.has(commandType) ? allow : forbidden;
     case 'FUNDER':
       if (!FUNDER_COMMANDS.has(commandType)) return read.allowed ? forbidden : hidden;
-      // A funder may grant to a cooperation it does not fund yet, but only in its own name.
-      if (funderOfGrant === null || funderOfGrant !== caller.organisationId) return forbidden;
+      // A funder may grant to a cooperation it does not fund yet, but only in its own name; about
+      // another funder's grant, a cooperation it may not read answers NOT_FOUND like any other
+      // refused command there (FORBIDDEN told that the id exists).
+      if (funderOfGrant === null || funderOfGrant !== caller.organisationId) return read.allowed ? forbidden : hidden;
       return allow;
     case 'MEMBER': {
       if (!read.allowed) return read;
