@@ -37,7 +37,7 @@ describe('editing the organisation directory in Chromium', () => {
    * MAILLAGE_CONSOLE_DIR: another browser test file may be rebuilding dist/console meanwhile.
    */
   const consoleDir = mkdtempSync(path.join(tmpdir(), 'maillage-console-organisations-'));
-  const org = { regie: randomUUID(), envie: randomUUID(), tremplin: randomUUID(), grafie: randomUUID() };
+  const org = { regie: randomUUID(), envie: randomUUID(), tremplin: randomUUID(), grafie: randomUUID(), chantier: randomUUID(), atelier: randomUUID() };
   const siret = { regie: syntheticSiret(`console-regie-${org.regie}`), envie: syntheticSiret(`console-envie-${org.envie}`) };
 
   const register = (organisationId: string, name: string, kind: string, regionCode: string, departementCode: string, siretOf?: string) =>
@@ -56,6 +56,8 @@ describe('editing the organisation directory in Chromium', () => {
     await register(org.envie, 'Envie 93', 'EI', '11', '93', siret.envie);
     await register(org.tremplin, 'Tremplin Travail', 'AI', '52', '49');
     await register(org.grafie, 'GRAFIE', 'NETWORK', '11', '75');
+    await register(org.chantier, 'Chantier école Île-de-France', 'NETWORK', '11', '75');
+    await register(org.atelier, 'Atelier partagé de Saint-Denis', 'ACI', '11', '93');
     await testbed.createUser({ email: NETWORK_EMAIL, name: 'Chargée de mission GRAFIE', role: 'NETWORK', organisationId: org.grafie, regions: ['11'] });
     await testbed.catchUp();
     await testbed.launchBrowser();
@@ -88,7 +90,7 @@ describe('editing the organisation directory in Chromium', () => {
     const { page, cspErrors } = await newPage();
     await openDirectory(page);
     const regie = row(page, org.regie);
-    await expect(regie.locator('td').allTextContents()).resolves.toEqual(['Régie de quartier ou de territoire', 'Oui', siret.regie, 'Seine-Saint-Denis (Île-de-France)', 'Modifier l’organisation Régie de quartier de Stains']);
+    await expect(regie.locator('td').allTextContents()).resolves.toEqual(['Régie de quartier ou de territoire', 'Oui', siret.regie, 'Seine-Saint-Denis (Île-de-France)', '—', 'Modifier l’organisation Régie de quartier de Stains']);
 
     // The dialog opens on the organisation as listed, focus on its name; Escape gives the focus back.
     await page.getByRole('button', { name: 'Modifier l’organisation Régie de quartier de Stains' }).click();
@@ -149,6 +151,7 @@ describe('editing the organisation directory in Chromium', () => {
       'Oui',
       '—',
       'Hauts-de-Seine (Île-de-France)',
+      '—',
       'Modifier l’organisation Régie de quartier Stains-Pierrefitte',
     ]);
     await focusOn(page, editButton(org.regie));
@@ -212,6 +215,86 @@ describe('editing the organisation directory in Chromium', () => {
     await expect(added.getByText('nouvelle').count()).resolves.toBe(1);
     await added.getByRole('button', { name: 'Modifier l’organisation Les Jardins de Saint-Ouen' }).click();
     await expect(page.getByTestId('edit-organisation-dialog').getByLabel('Type d’organisation').inputValue()).resolves.toBe('SCIC');
+  });
+
+  it('an ADMIN chooses the networks of an organisation among the networks of the directory: only they are sent, listed by name; more than 20 and a network that is no longer one are refused at the field', async () => {
+    const { page, cspErrors } = await newPage();
+    const updates: Record<string, unknown>[] = [];
+    page.on('request', (request) => {
+      const body = request.url().endsWith('/graphql') ? (request.postDataJSON() as { operationName?: string; variables?: { input?: Record<string, unknown> } } | null) : null;
+      if (body?.operationName === 'UpdateOrganisation' && body.variables?.input) updates.push(body.variables.input);
+    });
+    await openDirectory(page);
+    const atelier = row(page, org.atelier);
+    await expect(atelier.locator('td').nth(4).textContent()).resolves.toBe('—');
+    await page.getByRole('button', { name: 'Modifier l’organisation Atelier partagé de Saint-Denis' }).click();
+    const dialog = page.getByTestId('edit-organisation-dialog');
+    const networks = dialog.getByRole('group', { name: 'Réseaux dont elle est membre (20 au plus)' });
+    // The organisations of kind NETWORK, by name, none ticked.
+    await expect(networks.getByRole('checkbox').evaluateAll((boxes: HTMLInputElement[]) => boxes.map((b) => [b.labels?.[0]?.textContent, b.checked]))).resolves.toEqual([
+      ['Chantier école Île-de-France', false],
+      ['GRAFIE', false],
+    ]);
+    await networks.getByLabel('GRAFIE').check();
+    await networks.getByLabel('Chantier école Île-de-France').check();
+    await checkA11y(page, 'organisation-edit-networks');
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('announce-polite').getByText('Organisation « Atelier partagé de Saint-Denis » modifiée.').waitFor();
+    // Only the networks changed, so only they were sent, in the order ticked; the list names them.
+    expect(updates.map((input) => Object.keys(input).sort())).toEqual([['expectedVersion', 'idempotencyKey', 'networkIds', 'organisationId']]);
+    expect(updates[0].networkIds).toEqual([org.grafie, org.chantier]);
+    await atelier.locator('td').nth(4).getByText('GRAFIE, Chantier école Île-de-France').waitFor();
+    await focusOn(page, editButton(org.atelier));
+    const networksOf = async (id: string) => {
+      const r = await gql<{ organisation: { networkIds: string[]; version: number } }>(`query($id: ID!) { organisation(id: $id) { networkIds version } }`, { id }, adminHeaders);
+      return r.data!.organisation;
+    };
+    await expect(networksOf(org.atelier)).resolves.toEqual({ networkIds: [org.grafie, org.chantier], version: 2 });
+
+    // Opened again: ticked as recorded. GRAFIE left: the one kept stays.
+    await page.keyboard.press('Enter');
+    await expect(networks.getByLabel('GRAFIE').isChecked()).resolves.toBe(true);
+    await expect(networks.getByLabel('Chantier école Île-de-France').isChecked()).resolves.toBe(true);
+    await networks.getByLabel('GRAFIE').uncheck();
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await atelier.locator('td').nth(4).getByText('Chantier école Île-de-France', { exact: true }).waitFor();
+    expect(updates[1]).toMatchObject({ networkIds: [org.chantier], expectedVersion: 2 });
+    await expect(networksOf(org.atelier)).resolves.toEqual({ networkIds: [org.chantier], version: 3 });
+
+    // More than 20: said at the field, which takes the focus; nothing sent.
+    const territorial = Array.from({ length: 20 }, () => randomUUID());
+    for (const [i, id] of territorial.entries()) await register(id, `Réseau territorial ${String(i + 1).padStart(2, '0')}`, 'NETWORK', '11', '75');
+    await testbed.catchUp();
+    await focusOn(page, editButton(org.atelier));
+    await page.keyboard.press('Enter');
+    await networks.getByLabel('Réseau territorial 20').waitFor();
+    for (let i = 1; i <= 20; i++) await networks.getByLabel(`Réseau territorial ${String(i).padStart(2, '0')}`).check();
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    const message = dialog.locator('#edit-org-networks-erreur');
+    await message.getByText('Une organisation appartient à 20 réseaux au plus : décochez-en 1.').waitFor();
+    await focusOn(page, '#edit-org-networks');
+    await expect(networks.getAttribute('aria-describedby')).resolves.toBe('edit-org-networks-erreur');
+    await checkA11y(page, 'organisation-edit-networks-too-many');
+    expect(updates).toHaveLength(2);
+
+    // A network that another operator made something else meanwhile: the API's refusal, at the field, naming it.
+    const other = await gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`, { input: { organisationId: territorial[0], kind: 'ASSOCIATION' } }, adminHeaders);
+    expect(other.errors).toBeUndefined();
+    for (let i = 2; i <= 20; i++) await networks.getByLabel(`Réseau territorial ${String(i).padStart(2, '0')}`).uncheck();
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await message.getByText('« Réseau territorial 01 » n’est pas une organisation de type réseau, ou c’est l’organisation elle-même : décochez-le.').waitFor();
+    await focusOn(page, '#edit-org-networks');
+    expect(updates).toHaveLength(3);
+    await expect(networksOf(org.atelier)).resolves.toEqual({ networkIds: [org.chantier], version: 3 });
+    await checkA11y(page, 'organisation-edit-networks-refused');
+    await shot(page, '32-organisation-networks-refused');
+    // Unticked, nothing else changed.
+    await networks.getByLabel('Réseau territorial 01').uncheck();
+    await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await page.getByTestId('announce-polite').getByText('Aucune modification : l’organisation « Atelier partagé de Saint-Denis » est inchangée.').waitFor();
+    expect(cspErrors).toEqual([]);
   });
 
   it('offers the directory, and so its editing, to operators only', async () => {

@@ -5,6 +5,7 @@ import { REGISTER_ORGANISATION, type OrganisationHit } from '../api';
 import { useAnnouncer } from '../announcer';
 import { useMutationRunner } from '../command';
 import { AdminNav } from '../components/AdminNav';
+import { Checkboxes } from '../components/Checkboxes';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { ModalDialog } from '../components/ModalDialog';
@@ -20,16 +21,27 @@ const DEBOUNCE_MS = 300;
 const APPEAR_ATTEMPTS = 12;
 const APPEAR_DELAY_MS = 500;
 
-/** An entry of the directory with its version (what `updateOrganisation` expects). */
+/** An entry of the directory with its version (what `updateOrganisation` expects) and its networks. */
 interface DirectoryEntry extends OrganisationHit {
   version: number;
+  networkIds: string[];
+  /** The networks the directory holds, named (in the order of networkIds). */
+  networks: { id: string; name: string }[];
 }
-const ENTRY_FIELDS = 'id name kind kindLabel ess regionCode departementCode siret version';
+const ENTRY_FIELDS = 'id name kind kindLabel ess regionCode departementCode siret version networkIds networks { id name }';
 const DIRECTORY: TypedDocumentNode<{ organisations: DirectoryEntry[] }, { search?: string | null; region?: string | null; kind?: string | null; first?: number }> = gql`
   query OrganisationDirectory($search: String, $region: String, $kind: OrganisationKind, $first: Int) {
     organisations(search: $search, region: $region, kind: $kind, first: $first) { ${ENTRY_FIELDS} }
   }
 `;
+/** The networks an organisation may belong to (the API's limit per answer; a network is never in its own list). */
+const NETWORKS: TypedDocumentNode<{ organisations: { id: string; name: string }[] }, { first: number }> = gql`
+  query NetworkChoices($first: Int) {
+    organisations(kind: NETWORK, first: $first) { id name }
+  }
+`;
+/** The API's limit on an organisation's networks. */
+const MAX_NETWORKS = 20;
 const DIRECTORY_ENTRY: TypedDocumentNode<{ organisation: DirectoryEntry | null }, { id: string }> = gql`
   query OrganisationDirectoryEntry($id: ID!) {
     organisation(id: $id) { ${ENTRY_FIELDS} }
@@ -46,6 +58,7 @@ interface UpdateOrganisationInput {
   regionCode?: string;
   departementCode?: string;
   siret?: string | null;
+  networkIds?: string[];
 }
 const UPDATE_ORGANISATION: TypedDocumentNode<{ updateOrganisation: { organisationId: string; version: number; eventTypes: string[] } }, { input: UpdateOrganisationInput }> = gql`
   mutation UpdateOrganisation($input: UpdateOrganisationInput!) {
@@ -187,6 +200,7 @@ export function OrganisationsPage() {
                   <th scope="col">ESS</th>
                   <th scope="col">SIRET</th>
                   <th scope="col">Localisation</th>
+                  <th scope="col">Réseaux</th>
                   <th scope="col">Actions</th>
                 </tr>
               </thead>
@@ -203,6 +217,7 @@ export function OrganisationsPage() {
                     <td>
                       {departementName(o.departementCode)} ({regionName(o.regionCode)})
                     </td>
+                    <td>{networkNames(o)}</td>
                     <td>
                       <button type="button" className="button button--small" data-action="edit" onClick={(e) => setEditing({ entry: o, trigger: e.currentTarget })}>
                         Modifier<span className="visually-hidden"> l’organisation {o.name}</span>
@@ -257,9 +272,20 @@ interface Draft {
   regionCode: string;
   departementCode: string;
   siret: string;
+  /** The networks it belongs to (edit dialog only; a registration names none). */
+  networkIds: string[];
 }
-const EMPTY: Draft = { name: '', kind: '', ess: null, regionCode: '', departementCode: '', siret: '' };
-type Field = 'name' | 'kind' | 'regionCode' | 'departementCode' | 'siret';
+const EMPTY: Draft = { name: '', kind: '', ess: null, regionCode: '', departementCode: '', siret: '', networkIds: [] };
+type Field = 'name' | 'kind' | 'regionCode' | 'departementCode' | 'siret' | 'networkIds';
+
+/** The names of an entry's networks, as the directory lists them (“—” for none). */
+function networkNames(e: DirectoryEntry): string {
+  const named = new Map(e.networks.map((n) => [n.id, n.name]));
+  return e.networkIds.map((id) => named.get(id) ?? 'réseau inconnu').join(', ') || '—';
+}
+
+/** The same networks, whatever the order they were ticked in. */
+const sameNetworks = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((id) => b.includes(id));
 
 /** The API's limit on an organisation's name. */
 const MAX_NAME = 300;
@@ -273,6 +299,8 @@ function validate(d: Draft): { field: Field; message: string }[] {
   if (!d.departementCode) errors.push({ field: 'departementCode', message: 'Choisissez le département.' });
   const siret = d.siret.replace(/\s/g, '');
   if (siret && !/^\d{14}$/.test(siret)) errors.push({ field: 'siret', message: 'Le SIRET comporte 14 chiffres (ou laissez le champ vide).' });
+  if (d.networkIds.length > MAX_NETWORKS)
+    errors.push({ field: 'networkIds', message: `Une organisation appartient à ${MAX_NETWORKS} réseaux au plus : décochez-en ${d.networkIds.length - MAX_NETWORKS}.` });
   return errors;
 }
 
@@ -378,6 +406,7 @@ const EDIT_IDS: Record<Field, string> = {
   regionCode: 'edit-org-region',
   departementCode: 'edit-org-departement',
   siret: 'edit-org-siret',
+  networkIds: 'edit-org-networks',
 };
 const EDIT_FIELDS = Object.keys(EDIT_IDS) as Field[];
 
@@ -388,6 +417,7 @@ const draftOf = (e: DirectoryEntry): Draft => ({
   regionCode: e.regionCode,
   departementCode: e.departementCode,
   siret: e.siret ?? '',
+  networkIds: e.networkIds,
 });
 
 /**
@@ -404,6 +434,7 @@ function rebase(d: Draft, from: DirectoryEntry, to: DirectoryEntry): Draft {
     kind: pick('kind'),
     ess: pick('ess'),
     siret: pick('siret'),
+    networkIds: sameNetworks(d.networkIds, before.networkIds) ? after.networkIds : d.networkIds,
     regionCode: moved ? d.regionCode : after.regionCode,
     departementCode: moved ? d.departementCode : after.departementCode,
   };
@@ -421,16 +452,37 @@ function changesOf(d: Draft, e: DirectoryEntry): Omit<UpdateOrganisationInput, '
     ...(moved ? { regionCode: d.regionCode, departementCode: d.departementCode } : {}),
     // Emptied: the organisation no longer has a SIRET (and it becomes free for another).
     ...(siret !== (e.siret ?? '') ? { siret: siret || null } : {}),
+    // The whole list replaces the recorded one (those kept first, in their order, then those ticked).
+    ...(!sameNetworks(d.networkIds, e.networkIds) ? { networkIds: [...e.networkIds.filter((id) => d.networkIds.includes(id)), ...d.networkIds.filter((id) => !e.networkIds.includes(id))] } : {}),
   };
 }
 
-/** The field an API refusal is about, with its French message; null when it is about no field of the form. */
-function apiFieldError(error: ErrorInfo): FieldError<Field> | null {
+/**
+ * The field an API refusal is about, with its French message; null when it is about no field of the
+ * form. `networkName(i)`: the name of the i-th network sent.
+ */
+function apiFieldError(error: ErrorInfo, networkName: (index: number) => string | undefined): FieldError<Field> | null {
   const field = error.extensions.field;
   if (field === 'siret' && error.code === 'ALREADY_EXISTS') return { field, message: 'Ce SIRET est déjà celui d’une autre organisation de l’annuaire.' };
   if (field === 'siret' && error.code === 'INVALID_SIRET') return { field, message: 'Ce SIRET n’est pas valide : 14 chiffres, dont le dernier est la clé de contrôle.' };
   if (field === 'departementCode' && error.code === 'INVALID_TERRITORY') return { field, message: 'Choisissez un département de la région choisie.' };
   if (field === 'regionCode' && error.code === 'INVALID_TERRITORY') return { field, message: 'Choisissez une région de la liste.' };
+  // networkIds or networkIds[i] (i in the list sent): a network no longer in the directory or no longer one, itself, too many.
+  const network = typeof field === 'string' ? /^networkIds(?:\[(\d+)\])?$/.exec(field) : null;
+  if (network) {
+    const name = network[1] === undefined ? null : (networkName(Number(network[1])) ?? 'l’un des réseaux cochés');
+    // The domain's VALIDATION_FAILED reaches the console as BAD_USER_INPUT.
+    const invalid = error.code === 'BAD_USER_INPUT' || error.code === 'VALIDATION_FAILED';
+    const message =
+      name && error.code === 'NOT_FOUND'
+        ? `« ${name} » n’est pas dans l’annuaire : décochez-le.`
+        : name && invalid
+          ? `« ${name} » n’est pas une organisation de type réseau, ou c’est l’organisation elle-même : décochez-le.`
+          : invalid
+            ? `Une organisation appartient à ${MAX_NETWORKS} réseaux au plus.`
+            : messageFor(error);
+    return { field: 'networkIds', message };
+  }
   if (typeof field === 'string' && (EDIT_FIELDS as string[]).includes(field)) return { field: field as Field, message: messageFor(error) };
   return null;
 }
@@ -464,6 +516,26 @@ function EditOrganisationDialog({
   const [failure, setFailure] = useState<string | null>(null);
   const [reloading, setReloading] = useState(false);
   const nonce = useRef(crypto.randomUUID());
+  /** The organisations of kind NETWORK it may belong to (null while loading), or why they could not be read. */
+  const [networks, setNetworks] = useState<{ id: string; name: string }[] | null>(null);
+  const [networksFailure, setNetworksFailure] = useState<string | null>(null);
+  useEffect(() => {
+    let current = true;
+    client
+      .query({ query: NETWORKS, variables: { first: MAX }, fetchPolicy: 'network-only' })
+      .then(({ data }) => current && setNetworks(data?.organisations ?? []))
+      .catch((e: unknown) => current && setNetworksFailure(frenchMessage(e, { forbidden: FORBIDDEN_ADMIN })));
+    return () => {
+      current = false;
+    };
+  }, [client]);
+  /** The choices: every network but the organisation itself, and those it belongs to that the list lacks (named as the directory names them). */
+  const networkChoices = (() => {
+    const named = new Map<string, string>([...base.networks, ...(networks ?? [])].map((n) => [n.id, n.name]));
+    const ids = [...(networks ?? []).map((n) => n.id).filter((id) => id !== entry.id), ...d.networkIds.filter((id) => !networks?.some((n) => n.id === id))];
+    return { ids: [...new Set(ids)], labels: Object.fromEntries(ids.map((id) => [id, named.get(id) ?? `Réseau inconnu (${id})`])) };
+  })();
+  const toggleNetwork = (id: string) => setD((x) => ({ ...x, networkIds: x.networkIds.includes(id) ? x.networkIds.filter((n) => n !== id) : [...x.networkIds, id] }));
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((x) => ({ ...x, [key]: value }));
   const errorOf = (field: Field) => messageOf(errors, field);
   // Once the field carries its error in its description: focusing it then reads both.
@@ -515,7 +587,10 @@ function EditOrganisationDialog({
     }
     const error = outcome.error;
     if (!error || error.code === 'UNAUTHENTICATED') return;
-    const atField = apiFieldError(error);
+    const atField = apiFieldError(error, (i) => {
+      const id = input.networkIds?.[i];
+      return id === undefined ? undefined : networkChoices.labels[id];
+    });
     if (atField) {
       setErrors([atField]);
       focusField(atField.field);
@@ -593,13 +668,41 @@ function EditOrganisationDialog({
             </p>
           </div>
         </div>
+        {networks === null && networksFailure === null && (
+          <p className="loading" role="status">
+            Chargement des réseaux…
+          </p>
+        )}
+        {networksFailure !== null && (
+          <p className="field__error" data-testid="edit-org-networks-failure">
+            Les réseaux n’ont pas pu être chargés : {networksFailure} Les autres champs peuvent être enregistrés.
+          </p>
+        )}
+        {networks !== null &&
+          (networkChoices.ids.length ? (
+            <Checkboxes
+              id={EDIT_IDS.networkIds}
+              legend={`Réseaux dont elle est membre (${MAX_NETWORKS} au plus)`}
+              name="networkIds"
+              values={networkChoices.ids}
+              labels={networkChoices.labels}
+              checked={d.networkIds}
+              onToggle={toggleNetwork}
+              columns
+              error={errorOf('networkIds')}
+            />
+          ) : (
+            <p className="hint" data-testid="edit-org-no-network">
+              Aucune organisation de type réseau dans l’annuaire : enregistrez d’abord le réseau.
+            </p>
+          ))}
         {failure && (
           <div className="error-box" role="alert" data-testid="edit-organisation-failure">
             <p>{failure}</p>
             {latest && failure === CONFLICT && (
               <p data-testid="edit-organisation-latest">
                 Dans l’annuaire maintenant : {latest.name} ; {latest.kindLabel} ; ESS : {latest.ess ? 'oui' : 'non'} ; SIRET : {latest.siret ?? 'aucun'} ; {departementName(latest.departementCode)} (
-                {regionName(latest.regionCode)}).
+                {regionName(latest.regionCode)}) ; réseaux : {latest.networkIds.length ? networkNames(latest) : 'aucun'}.
               </p>
             )}
           </div>
