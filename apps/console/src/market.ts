@@ -1,6 +1,6 @@
 import type { FieldError } from './components/FieldMessage';
 import { formatDate, parseEuros, parseWholeMonths } from './format';
-import { keptIn } from './storage';
+import { keptIn, readKeptJson } from './storage';
 
 /** The target market of a GME as typed in the wizard or on the cooperation page. */
 export interface MarketDraft {
@@ -92,13 +92,25 @@ const kept = keptIn('sessionStorage');
 export function keepUnfinishedCreation(cooperationId: string, unfinished: UnfinishedCreation): void {
   kept.set(creationKey(cooperationId), JSON.stringify(unfinished));
 }
+const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+/** A market draft as the console writes it (every field, of its type). */
+export function isMarketDraft(value: unknown): value is MarketDraft {
+  if (!isRecord(value)) return false;
+  return (['buyerName', 'cpvCode', 'amount', 'duration', 'bidDeadline'] as const).every((k) => typeof value[k] === 'string') && isStringArray(value.procedures);
+}
+/** What keepUnfinishedCreation writes: French notes, and the market refused (or null). */
+function isUnfinishedCreation(value: unknown): value is UnfinishedCreation {
+  if (!isRecord(value) || !isStringArray(value.notes)) return false;
+  const market = value.market;
+  if (market === null) return true;
+  if (!isRecord(market)) return false;
+  const fields: readonly unknown[] = ['buyerName', 'cpvCode', 'amount', 'duration', 'procedures', 'bidDeadline'];
+  return isMarketDraft(market.draft) && typeof market.reason === 'string' && (market.field === null || fields.includes(market.field));
+}
+/** The unfinished creation kept for this cooperation; null when none is, or when what is kept is unreadable (then dropped). */
 export function readUnfinishedCreation(cooperationId: string): UnfinishedCreation | null {
-  const raw = kept.get(creationKey(cooperationId));
-  try {
-    return raw ? (JSON.parse(raw) as UnfinishedCreation) : null;
-  } catch {
-    return null;
-  }
+  return readKeptJson(kept, creationKey(cooperationId), isUnfinishedCreation);
 }
 export function dropUnfinishedCreation(cooperationId: string): void {
   kept.remove(creationKey(cooperationId));

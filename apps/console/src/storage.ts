@@ -45,3 +45,22 @@ export function keptIn(area: 'localStorage' | 'sessionStorage'): KeptValues {
     },
   };
 }
+
+/**
+ * The value kept under `key`, read as JSON, when it has the shape `isValid` expects; otherwise null,
+ * and the value is dropped so it is not read again. What the storage holds may have been written by
+ * an older console, cut short, or changed by hand or by an extension: a value that is not what this
+ * console writes is ignored, never trusted (a wrong shape read as if right broke the page using it).
+ */
+export function readKeptJson<T>(kept: KeptValues, key: string, isValid: (value: unknown) => value is T): T | null {
+  const raw = kept.get(key);
+  if (raw === null) return null;
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (isValid(value)) return value;
+  } catch {
+    // Not JSON: dropped below.
+  }
+  kept.remove(key);
+  return null;
+}

@@ -2,7 +2,7 @@
  * What the console keeps in the browser's storage falls back on the page's memory when the browser
  * refuses storage (reading window.localStorage throws a SecurityError) or refuses to write (quota).
  */
-import { keptIn } from '../src/storage';
+import { keptIn, readKeptJson } from '../src/storage';
 
 type Area = 'localStorage' | 'sessionStorage';
 
@@ -71,5 +71,28 @@ describe('values kept in the browser storage', () => {
     const kept = keptIn('localStorage');
     kept.set('k', 'v');
     expect(kept.get('k')).toBe('v');
+  });
+});
+
+describe('JSON kept in the browser storage', () => {
+  afterEach(() => {
+    delete (globalThis as Record<string, unknown>).sessionStorage;
+  });
+  const isNotes = (value: unknown): value is { notes: string[] } =>
+    typeof value === 'object' && value !== null && Array.isArray((value as { notes?: unknown }).notes) && (value as { notes: unknown[] }).notes.every((n) => typeof n === 'string');
+
+  it('reads a value of the expected shape, and ignores and drops one that is not JSON or not of that shape', () => {
+    const storage = memoryStorage();
+    define('sessionStorage', () => storage);
+    const kept = keptIn('sessionStorage');
+    kept.set('k', JSON.stringify({ notes: ['a'] }));
+    expect(readKeptJson(kept, 'k', isNotes)).toEqual({ notes: ['a'] });
+    expect(storage.getItem('k')).not.toBeNull();
+    for (const corrupt of ['{"notes":["a"', '{"notes":"a"}', 'null', '[]', '42', '']) {
+      kept.set('k', corrupt);
+      expect({ corrupt, read: readKeptJson(kept, 'k', isNotes) }).toEqual({ corrupt, read: null });
+      expect({ corrupt, left: storage.getItem('k') }).toEqual({ corrupt, left: null });
+    }
+    expect(readKeptJson(kept, 'absent', isNotes)).toBeNull();
   });
 });

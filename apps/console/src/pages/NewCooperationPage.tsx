@@ -260,8 +260,11 @@ export function NewCooperationPage() {
           </>
         )}
 
-        {step === 3 && kind && (
-          <>
+        {/* Kept in the page (hidden) on the other steps: a date partly typed has no value to keep in
+            the draft (Chromium gives ''), only the field itself holds it, so going back a step must
+            not take the field away. */}
+        {kind && (
+          <div hidden={step !== 3} data-testid="wizard-details">
             <p className="notice">{KIND_NEXT[kind]}</p>
             {kind === 'GME' && (
               <>
@@ -300,7 +303,7 @@ export function NewCooperationPage() {
               </div>
             )}
             {kind !== 'GME' && kind !== 'ESSAIMAGE' && <p>Rien d’autre à préciser pour ce type de coopération au moment de la proposition.</p>}
-          </>
+          </div>
         )}
 
         {step === 4 && kind && (
