@@ -214,8 +214,8 @@ describe('PTCE', () => {
   it('needs a local-authority member before LAUNCH', () => {
     spec.given(ptce(['93'], false)).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED);
   });
-  // The brief: "ESS enterprises plus at least one local authority link" (law of 2014, art. 9).
-  it('leaves FEASIBILITY only with an ESS enterprise among its members, unless that item is waived', () => {
+  // Law of 2014, art. 9: « constitués par le regroupement [...] d'entreprises de l'ESS »: not waivable.
+  it('leaves FEASIBILITY only with an ESS enterprise among its members, and that item cannot be waived', () => {
     const noEss: CooperationEvent[] = [
       E.proposed('PTCE', '2025-01-10', { territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: ORGS.lab.id }),
       E.member(ORGS.lab, 'RESEARCH'),
@@ -225,13 +225,25 @@ describe('PTCE', () => {
       E.deliverable('ACCORD_DE_PRINCIPE'),
       E.advanced('DECISION', 'FEASIBILITY', '2025-02-01'),
     ];
-    spec.given(noEss).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.GATE_NOT_SATISFIED, { missing: ['ess-enterprise-member'] });
+    spec.given(noEss).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED, { missing: ['ess-enterprise-member'] });
+    spec
+      .given(noEss)
+      .when(cmd('WaiveGateItem', { itemId: 'ess-enterprise-member', justification: 'Les structures de l’ESS adhèrent au lancement' }), ctx('2025-02-15'))
+      .thenThrows(DomainErrorCode.GATE_ITEM_NOT_WAIVABLE);
+    // A waiver stored while the item was waivable still folds, but no longer opens the gate.
     const waived: CooperationEvent = {
       type: 'CooperationGateItemWaived',
       occurredAt: at('2025-02-15'),
       data: { stage: 'FEASIBILITY', itemId: 'ess-enterprise-member', justification: 'Les structures de l’ESS adhèrent à l’association du pôle au lancement' },
     };
-    spec.given([...noEss, waived]).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).then([E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')]);
+    spec.given([...noEss, waived]).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED);
+  });
+  it('keeps an ESS enterprise from LAUNCH on', () => {
+    const inLaunch = [...ptce(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];
+    spec.given(inLaunch).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-04-01')).thenThrows(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED);
+    // Another ESS enterprise may take over; before LAUNCH the last one may leave.
+    spec.given([...inLaunch, E.member(ORGS.ei, 'ESS_ENTERPRISE', '2025-03-10')]).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-04-01')).events();
+    spec.given(ptce(['93'], true)).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-02-10')).events();
   });
   it('enters LAUNCH with both and then keeps them', () => {
     const events = [...ptce(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];

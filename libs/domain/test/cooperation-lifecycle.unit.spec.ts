@@ -20,8 +20,9 @@ describe('AdvanceStage', () => {
   });
 
   it('lists every missing item', () => {
+    // A PTCE: the only kind besides essaimage whose two-members item is not an invariant.
     spec
-      .given([E.proposed('GIE')])
+      .given([E.proposed('PTCE')])
       .when(cmd('AdvanceStage', {}))
       .thenThrows(DomainErrorCode.GATE_NOT_SATISFIED, { missing: ['two-members', 'structuring-elements'] });
   });
@@ -29,7 +30,8 @@ describe('AdvanceStage', () => {
   it('requires a SIAE among the members of a GES, and keeps it', () => {
     const noSiae = [E.proposed('GES'), E.member(ORGS.company, 'MEMBER'), E.member(ORGS.network, 'MEMBER'), E.deliverable('NOTE_DE_SYNTHESE')];
     spec.given(noSiae).when(cmd('AdvanceStage', {})).thenThrows(DomainErrorCode.GES_SIAE_REQUIRED);
-    const withOneSiae = [E.proposed('GES'), E.member(ORGS.ai1, 'MEMBER'), E.member(ORGS.network, 'MEMBER'), E.deliverable('NOTE_DE_SYNTHESE'), E.advanced('DECISION', 'FEASIBILITY', '2025-02-01')];
+    // Three members, so that the removal would still leave two (TWO_MEMBERS_REQUIRED otherwise).
+    const withOneSiae = [E.proposed('GES'), E.member(ORGS.ai1, 'MEMBER'), E.member(ORGS.network, 'MEMBER'), E.member(ORGS.company, 'MEMBER'), E.deliverable('NOTE_DE_SYNTHESE'), E.advanced('DECISION', 'FEASIBILITY', '2025-02-01')];
     spec.given(withOneSiae).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-03-01')).thenThrows(DomainErrorCode.GES_SIAE_REQUIRED);
   });
 
@@ -97,7 +99,7 @@ describe('WaiveGateItem', () => {
       .thenThrows(DomainErrorCode.GATE_ITEM_NOT_WAIVABLE);
   });
   it('rejects an empty justification', () => {
-    spec.given(gesInDecision()).when(cmd('WaiveGateItem', { itemId: 'two-members', justification: 'ok' })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
+    spec.given(gesInDecision()).when(cmd('WaiveGateItem', { itemId: 'structuring-elements', justification: 'ok' })).thenThrows(DomainErrorCode.VALIDATION_FAILED);
   });
   it('rejects waiving an item of another stage', () => {
     spec
@@ -106,8 +108,8 @@ describe('WaiveGateItem', () => {
       .thenThrows(DomainErrorCode.INVALID_TRANSITION);
   });
   it('rejects waiving twice', () => {
-    const waived: CooperationEvent = { type: 'CooperationGateItemWaived', occurredAt: at('2025-01-20'), data: { stage: 'DECISION', itemId: 'two-members', justification: 'x'.repeat(12) } };
-    spec.given([...gesInDecision(), waived]).when(cmd('WaiveGateItem', { itemId: 'two-members', justification: 'y'.repeat(12) })).thenThrows(DomainErrorCode.ALREADY_EXISTS);
+    const waived: CooperationEvent = { type: 'CooperationGateItemWaived', occurredAt: at('2025-01-20'), data: { stage: 'DECISION', itemId: 'structuring-elements', justification: 'x'.repeat(12) } };
+    spec.given([...gesInDecision(), waived]).when(cmd('WaiveGateItem', { itemId: 'structuring-elements', justification: 'y'.repeat(12) })).thenThrows(DomainErrorCode.ALREADY_EXISTS);
   });
   it('shows waivers in gateStatus', () => {
     const waived: CooperationEvent = { type: 'CooperationGateItemWaived', occurredAt: at('2025-01-20'), data: { stage: 'DECISION', itemId: 'structuring-elements', justification: 'justification écrite' } };

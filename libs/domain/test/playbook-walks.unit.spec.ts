@@ -69,7 +69,7 @@ describe('GME: Le Petit Plus and the régies de quartier of Plaine Commune (seed
       ['2015-11-20', { type: 'DesignateMandataire', data: { organisationId: petitPlus.id } }],
       ['2015-11-25', deliver('NOTE_DE_SYNTHESE')],
       ['2015-12-01', advance],
-      ['2015-12-01', { type: 'RecordMarket', data: { buyerName: 'Communauté d’agglomération Plaine Commune', cpvCode: '90511000', amountExclVat: 0, durationMonths: 72, procedures: ['RESERVED_SIAE'], bidDeadline: '2016-01-15T12:00:00.000Z' } }],
+      ['2015-12-01', { type: 'RecordMarket', data: { buyerName: 'Communauté d’agglomération Plaine Commune', cpvCode: '90511000', amountExclVat: 0, durationMonths: 72, procedures: ['ADAPTED_PROCEDURE'], bidDeadline: '2016-01-15T12:00:00.000Z' } }], // an insertion market (art. 30), not reserved: the EA could not join a market reserved to SIAE
       ['2015-12-01', { type: 'SetGmeForm', data: { form: 'CONJOINT' } }],
       ['2015-12-10', deliver('LETTRE_INTENTION')],
       ['2015-12-15', advance],

@@ -19,11 +19,12 @@ import {
 import { validateLocation, validateTerritory } from '../territory/territory';
 import { standardIndicatorLabelsFr } from '../labels/labels.fr';
 import { isValidSiren, normaliseSiret } from '../organisation/siret';
-import { ORGANISATION_KINDS, isEssByDefault, isSiaeKind, type OrganisationRef } from '../organisation/organisation.types';
+import { ORGANISATION_KINDS, isEssByDefault, isSiaeKind, type OrganisationKind, type OrganisationRef } from '../organisation/organisation.types';
 import type * as C from './cooperation.commands';
 import type { CooperationEvent, IndicatorDefinition, MarketLot } from './cooperation.events';
 import { evolveCooperation, initialCooperationState, type Cooperation, type CooperationState } from './cooperation.state';
-import { gateItemsFor, gateStatus, hasEssMajority, shareholdingSummary } from './cooperation.playbook';
+import { TWO_MEMBERS_KINDS, activeWaiver, gateItemsFor, gateStatus, hasEssMajority, shareholdingSummary } from './cooperation.playbook';
+import { organisationKindLabelsFr } from '../labels/labels.fr';
 import {
   ABANDON_REASONS,
   CLOSE_OUTCOMES,
@@ -34,11 +35,13 @@ import {
   EVALUATION_STEPS,
   GME_FORMS,
   INDICATOR_NATURES,
+  KINDS_WITHOUT_STRUCTURE,
   MARKET_OUTCOMES,
   MARKET_PROCEDURES,
   MEMBER_ROLES,
   OBJECTIVES,
   PTCE_ROLE_ORGANISATION_KINDS,
+  RESERVED_PROCEDURES,
   ROLES_BY_KIND,
   SECTORS,
   SHAREHOLDING_PHASES,
@@ -50,7 +53,9 @@ import {
   previousStage,
   stageIndex,
   type CooperationKind,
+  type MarketProcedure,
   type MemberRole,
+  type ReservedProcedure,
   type Stage,
 } from './cooperation.types';
 
@@ -154,6 +159,38 @@ const requireMembershipOpen = (coop: Cooperation, ctx: Ctx) => {
     throw reject(DomainErrorCode.MEMBERSHIP_FROZEN, { bidDeadline: coop.market?.bidDeadline, occurredAt: ctx.occurredAt });
 };
 
+/** Who may answer each reserved market (seed 001: « des structures habilitées à répondre à ce marché »). */
+const RESERVED_ELIGIBILITY: Record<ReservedProcedure, { to: string; eligible: (m: { organisationKind: OrganisationKind; ess: boolean }) => boolean }> = {
+  RESERVED_SIAE: { to: 'aux SIAE', eligible: (m) => isSiaeKind(m.organisationKind) },
+  RESERVED_EA_ESAT: { to: 'aux EA et ESAT', eligible: (m) => m.organisationKind === 'EA' || m.organisationKind === 'ESAT' },
+  RESERVED_ESS: { to: "aux entreprises de l'ESS", eligible: (m) => m.ess },
+};
+
+const reservationsOf = (procedures: readonly MarketProcedure[]): ReservedProcedure[] =>
+  RESERVED_PROCEDURES.filter((p) => procedures.includes(p));
+
+/**
+ * A reserved market admits only the structures entitled to answer it (seed 000: « Les marchés
+ * réservés par secteur excluent donc de fait toute cotraitance entre différents secteurs »): every
+ * member belongs to one of the reserved categories (their union when several are given).
+ */
+const requireEligibleForReservedMarket = (
+  member: { organisationId: string; organisationKind: OrganisationKind; ess: boolean; name?: string },
+  procedures: readonly MarketProcedure[],
+): void => {
+  const reservations = reservationsOf(procedures);
+  if (reservations.length === 0 || reservations.some((r) => RESERVED_ELIGIBILITY[r].eligible(member))) return;
+  const who = member.name
+    ? `${member.name} (${organisationKindLabelsFr[member.organisationKind]}${member.ess ? ', ESS' : ', hors ESS'})`
+    : `La structure ${member.organisationId} (${organisationKindLabelsFr[member.organisationKind]}${member.ess ? ', ESS' : ', hors ESS'})`;
+  const to = reservations.map((r) => RESERVED_ELIGIBILITY[r].to).join(' ou ');
+  throw reject(
+    DomainErrorCode.RESERVED_MARKET_MEMBER_NOT_ELIGIBLE,
+    { organisationId: member.organisationId, organisationKind: member.organisationKind, ess: member.ess, reservations },
+    `${who} ne peut pas être membre du groupement : le marché est réservé ${to}, et seules les structures habilitées à y répondre peuvent être cotraitantes.`,
+  );
+};
+
 const memberAdded = (
   org: { id: string; kind: C.AddMember['data']['organisation']['kind']; ess: boolean },
   role: MemberRole,
@@ -225,6 +262,10 @@ const addMember = (cmd: C.AddMember, coop: Cooperation, ctx: Ctx): CooperationEv
   const role = d.role === undefined ? defaultRoleFor(coop.kind, org) : requireOneOf(d.role, MEMBER_ROLES, 'role');
   checkRole(coop.kind, role, org, coop);
   requireMembershipOpen(coop, ctx);
+  if (coop.kind === 'GME' && coop.market) {
+    const name = typeof (d.organisation as { name?: unknown }).name === 'string' ? (d.organisation as { name: string }).name : undefined;
+    requireEligibleForReservedMarket({ organisationId: org.id, organisationKind: org.kind, ess: org.ess, name }, coop.market.procedures);
+  }
   return [memberAdded(org, role, ctx)];
 };
 
@@ -239,13 +280,25 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
     throw reject(DomainErrorCode.MANDATAIRE_REQUIRED, { organisationId, reason: 'designate another mandataire first' });
   if (coop.kind === 'ESSAIMAGE' && member.role === 'PARENT')
     throw reject(DomainErrorCode.ESSAIMAGE_PARENT_REQUIRED, { organisationId });
+  // GME, GIE, GES and JVS bring at least two structures together once past the decision.
+  if (TWO_MEMBERS_KINDS.includes(coop.kind) && atOrAfter(coop, 'FEASIBILITY') && coop.members.length - 1 < 2)
+    throw reject(DomainErrorCode.TWO_MEMBERS_REQUIRED, { organisationId, kind: coop.kind, stage: coop.stage, membersLeft: coop.members.length - 1 });
+  // The local authority link holds from LAUNCH on, unless it was waived (law of 2014, art. 9: a link).
   if (
     coop.kind === 'PTCE' &&
     member.role === 'LOCAL_AUTHORITY' &&
     atOrAfter(coop, 'LAUNCH') &&
-    coop.members.filter((m) => m.role === 'LOCAL_AUTHORITY').length === 1
+    coop.members.filter((m) => m.role === 'LOCAL_AUTHORITY').length === 1 &&
+    !activeWaiver(coop, 'FEASIBILITY', 'local-authority-involved')
   )
     throw reject(DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED, { organisationId });
+  if (
+    coop.kind === 'PTCE' &&
+    member.role === 'ESS_ENTERPRISE' &&
+    atOrAfter(coop, 'LAUNCH') &&
+    coop.members.filter((m) => m.role === 'ESS_ENTERPRISE').length === 1
+  )
+    throw reject(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED, { organisationId });
   if (
     coop.kind === 'GES' &&
     atOrAfter(coop, 'FEASIBILITY') &&
@@ -302,6 +355,7 @@ const recordMarket = (cmd: C.RecordMarket, coop: Cooperation, ctx: Ctx): Coopera
       throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'bidDeadline', value: d.bidDeadline ?? null });
     bidDeadline = d.bidDeadline;
   }
+  for (const m of coop.members) requireEligibleForReservedMarket(m, procedures);
   return [
     ev(
       'CooperationMarketRecorded',
@@ -359,7 +413,7 @@ const setShareholding = (cmd: C.SetShareholding, coop: Cooperation, ctx: Ctx): C
   }
   const total = Math.round(shares.reduce((a, s) => a + s.percent, 0) * 1000) / 1000;
   if (total !== 100) throw reject(DomainErrorCode.SHARES_NOT_100, { total });
-  if (phase === 'FINAL' && atOrAfter(coop, 'OPERATION')) {
+  if (phase === 'FINAL' && atOrAfter(coop, 'OPERATION') && !activeWaiver(coop, 'LAUNCH', 'final-shares-ess-majority')) {
     const after = evolveCooperation(coop, ev('CooperationShareholdingSet', { phase, shares }, ctx)) as Cooperation;
     if (!hasEssMajority(after, 'FINAL'))
       throw reject(DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED, { essPercent: shareholdingSummary(after, 'FINAL').ess });
@@ -399,7 +453,7 @@ const openSite = (cmd: C.OpenSite, coop: Cooperation, ctx: Ctx): CooperationEven
 
 const recordStructureRegistration = (cmd: C.RecordStructureRegistration, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   // A GME is not a legal person (seed 002): it never registers a structure.
-  requireKind(coop, ['GIE', 'GES', 'PTCE', 'JVS', 'ESSAIMAGE'], cmd.type);
+  requireKind(coop, COOPERATION_KINDS.filter((k) => !KINDS_WITHOUT_STRUCTURE.includes(k)), cmd.type);
   const d = requireObject(cmd.data, 'data');
   if (!isValidSiren(d.siren)) throw reject(DomainErrorCode.INVALID_SIREN, { siren: typeof d.siren === 'string' ? d.siren : null });
   return [
@@ -445,6 +499,13 @@ const waiveGateItem = (cmd: C.WaiveGateItem, coop: Cooperation, ctx: Ctx): Coope
 export const assertGateSatisfied = (coop: Cooperation): void => {
   const status = gateStatus(coop);
   const items = gateItemsFor(coop.kind, coop.stage);
+  // A waived ESS majority still needs the whole capital: 100 % distributed among current associés.
+  const finalShares = items.find((i) => i.fact === 'FINAL_SHARES_ESS_MAJORITY');
+  if (finalShares && status.items.some((i) => i.id === finalShares.id && i.status === 'WAIVED')) {
+    const summary = shareholdingSummary(coop, 'FINAL');
+    if (!summary.defined || summary.total !== 100)
+      throw reject(DomainErrorCode.SHARES_NOT_100, { itemId: finalShares.id, stage: coop.stage, total: summary.total, defined: summary.defined });
+  }
   for (const id of status.missing) {
     const item = items.find((i) => i.id === id)!;
     // A JVS capital that does not add up to 100% (e.g. after an associé left) says so precisely.
@@ -496,6 +557,9 @@ const closeCooperation = (cmd: C.CloseCooperation, coop: Cooperation, ctx: Ctx):
   const outcome = requireOneOf(d.outcome, CLOSE_OUTCOMES, 'outcome');
   if (outcome === 'TENDER_LOST')
     throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, reason: 'record the market outcome LOST instead' });
+  // Seed 002: « Le GME n'est pas une personne morale »: there is no structure to dissolve.
+  if (outcome === 'DISSOLVED' && KINDS_WITHOUT_STRUCTURE.includes(coop.kind))
+    throw reject(DomainErrorCode.CLOSE_OUTCOME_NOT_APPLICABLE, { outcome, kind: coop.kind });
   if (outcome === 'COMPLETED') {
     if (coop.stage !== 'CAPITALISATION')
       throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, stage: coop.stage, reason: 'completion is reached from CAPITALISATION' });

@@ -56,19 +56,29 @@ export interface GateItem {
 export const KIND_RULES_FR: Record<CooperationKind, string[]> = {
   GME: [
     'un seul mandataire, membre du groupement, exigé dès l’entrée en faisabilité (`MANDATAIRE_REQUIRED`, `MANDATAIRE_NOT_MEMBER`) ; forme conjointe ou solidaire ;',
-    'composition figée entre la date limite de remise des offres et l’attribution (art. R2142-26 du code de la commande publique, `MEMBERSHIP_FROZEN`) ;',
-    'un marché perdu clôt la coopération avec l’issue « marché perdu » ; une coopération clôturée peut être renouvelée pour un nouveau marché.',
+    'au moins deux membres pour quitter la décision, puis en permanence (`TWO_MEMBERS_REQUIRED`) ;',
+    'composition figée entre la date limite de remise des offres et l’attribution (`MEMBERSHIP_FROZEN` ; l’art. R2142-26 du code de la commande publique la fige de la remise des candidatures à la signature, voir docs/decisions.md) ;',
+    'un marché réservé (SIAE, EA et ESAT, ESS) n’admet que des membres habilités à y répondre : une SIAE, une EA ou un ESAT, une structure de l’ESS selon la réservation (`RESERVED_MARKET_MEMBER_NOT_ELIGIBLE`) ;',
+    'un marché perdu clôt la coopération avec l’issue « marché perdu » ; un GME n’est pas une personne morale : pas d’issue « structure dissoute » (`CLOSE_OUTCOME_NOT_APPLICABLE`) ; une coopération clôturée peut être renouvelée pour un nouveau marché.',
   ],
-  GIE: ['le GIE soutient ses membres sans s’y substituer ; contrat constitutif puis immatriculation.'],
-  GES: ['au moins une SIAE parmi les membres (`GES_SIAE_REQUIRED`) ; parcours progressifs entre structures.'],
+  GIE: [
+    'au moins deux membres pour quitter la décision, puis en permanence (`TWO_MEMBERS_REQUIRED`) ;',
+    'le GIE soutient ses membres sans s’y substituer ; contrat constitutif puis immatriculation.',
+  ],
+  GES: [
+    'au moins deux membres pour quitter la décision, puis en permanence (`TWO_MEMBERS_REQUIRED`) ;',
+    'au moins une SIAE parmi les membres (`GES_SIAE_REQUIRED`) ; parcours progressifs entre structures.',
+  ],
   PTCE: [
-    'territoire défini et au moins une collectivité territoriale membre avant le lancement, puis en permanence (`PTCE_TERRITORY_REQUIRED`, `PTCE_LOCAL_AUTHORITY_REQUIRED`) ;',
-    'au moins une entreprise de l’ESS parmi les membres pour quitter la faisabilité (dérogeable) ;',
-    'rôles liés au type de structure (une collectivité, un organisme de recherche ou de formation, une entreprise de l’ESS).',
+    'territoire défini avant le lancement, puis en permanence (`PTCE_TERRITORY_REQUIRED`) ;',
+    'au moins une collectivité territoriale ou un groupement membre avant le lancement, puis en permanence (`PTCE_LOCAL_AUTHORITY_REQUIRED`), sauf dérogation justifiée (le lien avec les collectivités que la loi demande n’est pas toujours une adhésion) ;',
+    'au moins une entreprise de l’ESS membre avant le lancement, puis en permanence (`PTCE_ESS_ENTERPRISE_REQUIRED`, sans dérogation : loi du 31 juillet 2014, art. 9) ;',
+    'rôles liés au type de structure (une collectivité, un organisme de recherche ou de formation, une entreprise de l’ESS) ; « autre partenaire » ouvert à toute structure.',
   ],
   JVS: [
+    'au moins deux associés pour quitter la décision, puis en permanence (`TWO_MEMBERS_REQUIRED`) ;',
     'au moins un associé de l’ESS et une entreprise du secteur classique pour quitter la faisabilité (dérogeable) ;',
-    'capital à 100 % et plus de 50 % détenus par les associés de l’ESS pour entrer en fonctionnement, puis en permanence (`SHARES_NOT_100`, `JVS_ESS_MAJORITY_REQUIRED`).',
+    'capital à 100 % pour entrer en fonctionnement, puis en permanence (`SHARES_NOT_100`) ; plus de 50 % détenus par les associés de l’ESS, puis en permanence (`JVS_ESS_MAJORITY_REQUIRED`), sauf dérogation justifiée (une des façons de garantir l’objectif social, seed 001 ; Brise de Terre est à 50/50).',
   ],
   ESSAIMAGE: [
     'une structure essaimante, présente du début à la fin (`ESSAIMAGE_PARENT_REQUIRED`) ; stratégie : duplication souple, franchise souple, franchise intégrée ou duplication centralisée ; chaque nouveau site a son territoire.',
@@ -97,6 +107,18 @@ const objectivesStated = item('objectives-stated', 'Objectifs énoncés (dévelo
   errorCode: DomainErrorCode.VALIDATION_FAILED,
 });
 const twoMembers = item('two-members', 'Au moins deux structures membres', { fact: 'AT_LEAST_TWO_MEMBERS' });
+/**
+ * GME, GIE, GES and JVS bring several structures together by definition (cotraitants; a GIE of
+ * « deux ou plusieurs personnes »; a GES « regroupe des entreprises de divers statuts », seed 002; a
+ * JVS « portée par des associés complémentaires », seed 001): not waivable there.
+ */
+const twoMembersRequired = item('two-members', 'Au moins deux structures membres', {
+  fact: 'AT_LEAST_TWO_MEMBERS',
+  waivable: false,
+  errorCode: DomainErrorCode.TWO_MEMBERS_REQUIRED,
+});
+/** Kinds whose two-members item is an invariant, and that keep two members from FEASIBILITY on. */
+export const TWO_MEMBERS_KINDS: readonly CooperationKind[] = ['GME', 'GIE', 'GES', 'JVS'];
 const parentStructure = item('parent-structure', 'Structure essaimante identifiée', {
   fact: 'PARENT_STRUCTURE_MEMBER',
   waivable: false,
@@ -145,7 +167,7 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
     // enter FEASIBILITY (the brief's table lists it among the feasibility items).
     DECISION: [
       objectivesStated,
-      twoMembers,
+      twoMembersRequired,
       structuringElements,
       item('mandataire-designated', 'Mandataire désigné parmi les cotraitants', {
         fact: 'MANDATAIRE_DESIGNATED',
@@ -174,19 +196,20 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
     CAPITALISATION: capitalisation,
   },
   GIE: {
-    DECISION: [objectivesStated, twoMembers, structuringElements],
+    DECISION: [objectivesStated, twoMembersRequired, structuringElements],
     FEASIBILITY: [
       goDecision,
       item('draft-constitutive-contract', 'Projet de contrat constitutif du GIE', { deliverables: ['PROJET_STATUTS'] }),
     ],
-    LAUNCH: [statutesSigned, governanceSet, structureRegistered],
+    // Same id as the other kinds' statutes (stored waivers name it); a GIE is founded by a contract.
+    LAUNCH: [item('statutes-signed', 'Contrat constitutif du GIE signé', { deliverables: ['STATUTS'] }), governanceSet, structureRegistered],
     OPERATION: operation,
     CAPITALISATION: capitalisation,
   },
   GES: {
     DECISION: [
       objectivesStated,
-      twoMembers,
+      twoMembersRequired,
       item('siae-member', "Au moins une structure d'insertion par l'activité économique (SIAE) parmi les membres", {
         fact: 'SIAE_MEMBER',
         waivable: false,
@@ -214,14 +237,20 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
         waivable: false,
         errorCode: DomainErrorCode.PTCE_TERRITORY_REQUIRED,
       }),
-      item('local-authority-involved', 'Au moins une collectivité territoriale associée', {
+      // Law of 2014, art. 9: « en lien avec des collectivités territoriales et leurs groupements »: a
+      // link, not always a membership (cité PHARES lists none among its members, seed 002). Waivable
+      // with a justification; while not waived it holds from LAUNCH on (removeMember).
+      item('local-authority-involved', 'Au moins une collectivité territoriale ou un groupement associé', {
         fact: 'LOCAL_AUTHORITY_MEMBER',
-        waivable: false,
         errorCode: DomainErrorCode.PTCE_LOCAL_AUTHORITY_REQUIRED,
       }),
-      // The brief: "ESS enterprises plus at least one local authority link" (law of 2014, art. 9:
-      // a grouping of ESS enterprises). Not an invariant of the issue: waivable.
-      item('ess-enterprise-member', "Au moins une entreprise de l'ESS membre du pôle", { fact: 'ESS_ENTERPRISE_MEMBER' }),
+      // Law of 2014, art. 9: « constitués par le regroupement [...] d'entreprises de l'économie sociale
+      // et solidaire »: not waivable, and kept from LAUNCH on (removeMember).
+      item('ess-enterprise-member', "Au moins une entreprise de l'ESS membre du pôle", {
+        fact: 'ESS_ENTERPRISE_MEMBER',
+        waivable: false,
+        errorCode: DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED,
+      }),
     ],
     LAUNCH: [
       item('ptce-contracts-signed', 'Statuts ou convention de partenariat du pôle signés', {
@@ -233,7 +262,7 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
     CAPITALISATION: capitalisation,
   },
   JVS: {
-    DECISION: [objectivesStated, twoMembers, structuringElements],
+    DECISION: [objectivesStated, twoMembersRequired, structuringElements],
     FEASIBILITY: [
       goDecision,
       // The brief: "an ESS structure and a mainstream company create a new social enterprise
@@ -242,7 +271,7 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
         fact: 'ESS_AND_MAINSTREAM_PARTNERS',
       }),
       item('business-plan', 'Business plan', { deliverables: ['BUSINESS_PLAN'] }),
-      item('draft-statutes', 'Projet de statuts (objet social inscrit)', { deliverables: ['PROJET_STATUTS'] }),
+      item('draft-statutes', 'Projet de statuts (objectif social inscrit)', { deliverables: ['PROJET_STATUTS'] }),
       item('planned-shares-ess-majority', "Répartition prévisionnelle du capital, majorité aux associés de l'ESS", {
         fact: 'PLANNED_SHARES_ESS_MAJORITY',
       }),
@@ -252,9 +281,11 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
       item('shareholders-agreement', "Pacte d'associés signé", { deliverables: ['PACTE_ASSOCIES'] }),
       governanceSet,
       structureRegistered,
+      // Seed 001: the ESS majority is « une des façons de garantir la priorité donnée à l'objectif
+      // social », not the only one (Brise de Terre: « Capdife et la criée détiennent chacun 50 % »).
+      // Waivable with a justification; the 100 % total is still required (assertGateSatisfied).
       item('final-shares-ess-majority', "Capital définitif : 100 % répartis, plus de 50 % aux associés de l'ESS", {
         fact: 'FINAL_SHARES_ESS_MAJORITY',
-        waivable: false,
         errorCode: DomainErrorCode.JVS_ESS_MAJORITY_REQUIRED,
       }),
     ],
@@ -285,6 +316,26 @@ export const PLAYBOOKS: Record<CooperationKind, Record<Stage, readonly GateItem[
 };
 
 export const gateItemsFor = (kind: CooperationKind, stage: Stage): readonly GateItem[] => PLAYBOOKS[kind][stage];
+
+/**
+ * The waiver of a gate item, when the item is waivable for this kind. A stored waiver of an item
+ * that is no longer waivable (the playbook changed) is ignored, never an error.
+ */
+export const activeWaiver = (coop: Cooperation, stage: Stage, itemId: string) =>
+  gateItemsFor(coop.kind, stage).some((i) => i.id === itemId && i.waivable)
+    ? (coop.waivers.find((w) => w.stage === stage && w.itemId === itemId) ?? null)
+    : null;
+
+/** The French label of a gate item, from the kind's playbook when given (a GIE's statutes are its contract). */
+export const gateItemLabelFr = (itemId: string, kind?: CooperationKind): string | undefined => {
+  const kinds = kind ? [kind, ...Object.keys(PLAYBOOKS).filter((k) => k !== kind)] : Object.keys(PLAYBOOKS);
+  for (const k of kinds as CooperationKind[])
+    for (const stage of STAGES) {
+      const found = PLAYBOOKS[k][stage].find((i) => i.id === itemId);
+      if (found) return found.label;
+    }
+  return undefined;
+};
 
 const sumPercent = (shares: { percent: number }[]) => Math.round(shares.reduce((a, s) => a + s.percent, 0) * 1000) / 1000;
 

@@ -44,6 +44,8 @@ export const MEMBER_ROLES = [
   'PARENT',
   'NEW_SITE',
   'MEMBER',
+  /** PTCE: any other person (law of 2014, art. 9: « toute autre personne physique ou morale »). */
+  'OTHER_PARTNER',
 ] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
@@ -52,12 +54,15 @@ export const ROLES_BY_KIND: Record<CooperationKind, readonly MemberRole[]> = {
   GME: ['COTRAITANT'],
   GIE: ['MEMBER'],
   GES: ['MEMBER'],
-  PTCE: ['ESS_ENTERPRISE', 'COMPANY', 'LOCAL_AUTHORITY', 'RESEARCH', 'TRAINING'],
+  PTCE: ['ESS_ENTERPRISE', 'COMPANY', 'LOCAL_AUTHORITY', 'RESEARCH', 'TRAINING', 'OTHER_PARTNER'],
   JVS: ['ASSOCIE'],
   ESSAIMAGE: ['PARENT', 'NEW_SITE', 'MEMBER'],
 };
 
-/** PTCE roles are tied to the organisation's kind or ESS status (checked against the lookup). */
+/**
+ * PTCE roles are tied to the organisation's kind or ESS status (checked against the lookup);
+ * OTHER_PARTNER is open to any kind.
+ */
 export const PTCE_ROLE_ORGANISATION_KINDS: Partial<Record<MemberRole, readonly OrganisationKind[]>> = {
   LOCAL_AUTHORITY: ['LOCAL_AUTHORITY'],
   RESEARCH: ['RESEARCH'],
@@ -118,12 +123,28 @@ export const ABANDON_REASONS = [
   'LEGAL_COMPLEXITY',
   'GOVERNANCE_REFUSAL',
   'LOW_POTENTIAL',
+  /** Seed 002's brakes: « La compatibilité des modèles économiques avec les partenaires potentiels (fiscalité, tarifs...) ». */
+  'ECONOMIC_MODEL_MISMATCH',
   'OTHER',
 ] as const;
 export type AbandonReason = (typeof ABANDON_REASONS)[number];
 
 export const CLOSE_OUTCOMES = ['COMPLETED', 'CONTRACT_ENDED', 'TENDER_LOST', 'DISSOLVED'] as const;
 export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
+
+/**
+ * Kinds that create no structure of their own: a GME is no legal person (seed 002, « Le GME n'est
+ * pas une personne morale »), so it never registers a SIREN nor closes as DISSOLVED.
+ */
+export const KINDS_WITHOUT_STRUCTURE: readonly CooperationKind[] = ['GME'];
+
+/** The outcomes a cooperation of this kind may be closed with. */
+export const closeOutcomesFor = (kind: CooperationKind): readonly CloseOutcome[] =>
+  CLOSE_OUTCOMES.filter((o) => !(o === 'DISSOLVED' && KINDS_WITHOUT_STRUCTURE.includes(kind)));
+
+/** Reserved market procedures and who may answer them (seed 000: « Les marchés réservés par secteur excluent donc de fait toute cotraitance entre différents secteurs »). */
+export const RESERVED_PROCEDURES = ['RESERVED_SIAE', 'RESERVED_EA_ESAT', 'RESERVED_ESS'] as const satisfies readonly MarketProcedure[];
+export type ReservedProcedure = (typeof RESERVED_PROCEDURES)[number];
 
 export const SUPPORT_KINDS = ['NETWORK', 'DLA', 'FABRIQUE_A_INITIATIVES', 'OTHER'] as const;
 export type SupportKind = (typeof SUPPORT_KINDS)[number];

@@ -1,5 +1,5 @@
 import { KIND_RULES_FR, PLAYBOOKS, STAGE_GOALS_FR, type GateItem } from '../cooperation/cooperation.playbook';
-import { COOPERATION_KINDS, ROLES_BY_KIND, STAGES } from '../cooperation/cooperation.types';
+import { COOPERATION_KINDS, KINDS_WITHOUT_STRUCTURE, ROLES_BY_KIND, STAGES } from '../cooperation/cooperation.types';
 import {
   abandonReasonLabelsFr,
   closeOutcomeLabelsFr,
@@ -18,7 +18,14 @@ const howSatisfied = (item: GateItem): string => {
 };
 
 const flags = (item: GateItem): string =>
-  [item.advisory ? 'conseillé, non bloquant' : null, item.waivable ? null : `impératif, sans dérogation${item.errorCode ? ` (\`${item.errorCode}\`)` : ''}`]
+  [
+    item.advisory ? 'conseillé, non bloquant' : null,
+    item.waivable
+      ? item.errorCode
+        ? `dérogation possible, justifiée ; sinon \`${item.errorCode}\``
+        : null
+      : `impératif, sans dérogation${item.errorCode ? ` (\`${item.errorCode}\`)` : ''}`,
+  ]
     .filter(Boolean)
     .join(', ');
 
@@ -46,7 +53,9 @@ export const renderLifecycleDoc = (): string => {
   lines.push('- les étapes avancent une à une (`STAGE_SKIP` sinon) ; une étape peut être rouverte (retour d’une étape) avec un motif ;');
   lines.push('- chaque commande indique la date réelle du fait (`occurredAt`, éventuellement passée, jamais future) ; une transition ne peut être datée avant la précédente ;');
   lines.push(`- abandon possible à toute étape avec un motif : ${Object.values(abandonReasonLabelsFr).join(' ; ')} ;`);
-  lines.push(`- clôture avec une issue : ${Object.values(closeOutcomeLabelsFr).join(' ; ')} ; « menée à terme » exige les points de la capitalisation ;`);
+  lines.push(
+    `- clôture avec une issue : ${Object.values(closeOutcomeLabelsFr).join(' ; ')} ; « menée à terme » exige les points de la capitalisation ; « ${closeOutcomeLabelsFr.DISSOLVED.toLowerCase()} » n’est pas possible pour ${KINDS_WITHOUT_STRUCTURE.join(', ')}, sans structure propre (\`CLOSE_OUTCOME_NOT_APPLICABLE\`) ;`,
+  );
   lines.push('- une coopération clôturée ou abandonnée ne change plus, sauf renouvellement : une coopération clôturée peut être renouvelée en une nouvelle coopération liée.');
   lines.push('');
   for (const kind of COOPERATION_KINDS) {

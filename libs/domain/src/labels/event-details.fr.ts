@@ -3,12 +3,14 @@ import { findDepartement, findRegion } from '../territory/territory';
 import {
   abandonReasonLabelsFr,
   closeOutcomeLabelsFr,
+  cooperationKindIsFeminineFr,
   cooperationKindLabelsFr,
   deliverableKindLabelsFr,
   essaimagePotentialLabelsFr,
   essaimageStrategyLabelsFr,
   evaluationStepLabelsFr,
   gmeFormLabelsFr,
+  lowerFirstFr,
   marketOutcomeLabelsFr,
   memberRoleLabelsFr,
   sectorLabelsFr,
@@ -59,7 +61,9 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
   switch (e.type) {
     case 'CooperationProposed': {
       const d = e.data;
-      const proposed = `${cooperationKindLabelsFr[d.kind]} ${quoted(d.name)} proposé par ${org(d.leadOrganisationId)}`;
+      // The participle agrees with the kind: « Joint-venture sociale (JVS) … proposée par ».
+      const participle = cooperationKindIsFeminineFr[d.kind] ? 'proposée' : 'proposé';
+      const proposed = `${cooperationKindLabelsFr[d.kind]} ${quoted(d.name)} ${participle} par ${org(d.leadOrganisationId)}`;
       return d.renewedFrom ? `${proposed}, en renouvellement d'une coopération close` : proposed;
     }
     case 'CooperationTerritorySet': {
@@ -67,16 +71,16 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
       const region = findRegion(territory.regionCode)?.name ?? territory.regionCode;
       const departements = territory.departementCodes.map((c) => findDepartement(c)?.name ?? c);
       const where = departements.length ? `${region} (${departements.join(', ')})` : region;
-      return sectors.length ? `Territoire : ${where} ; secteurs : ${sectors.map((s) => sectorLabelsFr[s].toLowerCase()).join(', ')}` : `Territoire : ${where}`;
+      return sectors.length ? `Territoire : ${where} ; secteurs : ${sectors.map((s) => lowerFirstFr(sectorLabelsFr[s])).join(', ')}` : `Territoire : ${where}`;
     }
     case 'CooperationMemberAdded':
-      return `${org(e.data.organisationId)} rejoint la coopération (${memberRoleLabelsFr[e.data.role].toLowerCase()})`;
+      return `${org(e.data.organisationId)} rejoint la coopération (${lowerFirstFr(memberRoleLabelsFr[e.data.role])})`;
     case 'CooperationMemberRemoved':
       return withText(`${org(e.data.organisationId)} quitte la coopération`, e.data.reason);
     case 'CooperationMandataireDesignated':
       return `Mandataire du groupement : ${org(e.data.organisationId)}`;
     case 'CooperationGmeFormSet':
-      return `Groupement ${gmeFormLabelsFr[e.data.form].toLowerCase()}`;
+      return `Groupement ${lowerFirstFr(gmeFormLabelsFr[e.data.form])}`;
     case 'CooperationMarketRecorded': {
       const m = e.data.market;
       const months = `${m.durationMonths} mois`;
@@ -84,16 +88,16 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
       return `Marché de ${m.buyerName} : ${euros(m.amountExclVat)} HT sur ${months}${deadline}`;
     }
     case 'CooperationMarketOutcomeRecorded': {
-      const outcome = `Marché ${marketOutcomeLabelsFr[e.data.outcome].toLowerCase()}`;
+      const outcome = `Marché ${lowerFirstFr(marketOutcomeLabelsFr[e.data.outcome])}`;
       return e.data.startDate ? `${outcome}, exécution à partir du ${calendarDateFr(e.data.startDate)}` : outcome;
     }
     case 'CooperationShareholdingSet': {
       const shares = e.data.shares.map((s) => `${org(s.organisationId)} ${NUMBER.format(s.percent)} %`).join(', ');
-      return `Capital (${shareholdingPhaseLabelsFr[e.data.phase].toLowerCase()}) : ${shares}`;
+      return `Capital (${lowerFirstFr(shareholdingPhaseLabelsFr[e.data.phase])}) : ${shares}`;
     }
     case 'CooperationEssaimageStrategyChosen': {
       const targets = e.data.targetTerritories.map((t) => findDepartement(t.departementCode)?.name ?? t.departementCode);
-      const strategy = `Stratégie d'essaimage : ${essaimageStrategyLabelsFr[e.data.strategy].toLowerCase()}`;
+      const strategy = `Stratégie d'essaimage : ${lowerFirstFr(essaimageStrategyLabelsFr[e.data.strategy])}`;
       return targets.length ? `${strategy}, vers ${targets.join(', ')}` : strategy;
     }
     case 'CooperationSiteOpened': {
@@ -114,9 +118,9 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
     case 'CooperationStageReopened':
       return `Retour de ${stageLabelsFr[e.data.from]} à ${stageLabelsFr[e.data.to]} : ${e.data.reason}`;
     case 'CooperationAbandoned':
-      return withText(`Abandon à l'étape ${stageLabelsFr[e.data.stage]} (${abandonReasonLabelsFr[e.data.reason].toLowerCase()})`, e.data.reasonText);
+      return withText(`Abandon à l'étape ${stageLabelsFr[e.data.stage]} (${lowerFirstFr(abandonReasonLabelsFr[e.data.reason])})`, e.data.reasonText);
     case 'CooperationClosed':
-      return withText(`Clôture à l'étape ${stageLabelsFr[e.data.stage]} (${closeOutcomeLabelsFr[e.data.outcome].toLowerCase()})`, e.data.comment);
+      return withText(`Clôture à l'étape ${stageLabelsFr[e.data.stage]} (${lowerFirstFr(closeOutcomeLabelsFr[e.data.outcome])})`, e.data.comment);
     case 'CooperationRenewed':
       return 'Renouvelée : une nouvelle coopération lui succède';
     case 'CooperationFundingGranted':
@@ -140,7 +144,7 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
     case 'CooperationEvaluationRecorded':
       return `${evaluationStepLabelsFr[e.data.step]} : ${e.data.summary}`;
     case 'CooperationLessonRecorded': {
-      const potential = e.data.essaimagePotential ? ` (essaimage : ${essaimagePotentialLabelsFr[e.data.essaimagePotential].toLowerCase()})` : '';
+      const potential = e.data.essaimagePotential ? ` (essaimage : ${lowerFirstFr(essaimagePotentialLabelsFr[e.data.essaimagePotential])})` : '';
       return `${e.data.text}${potential}`;
     }
   }

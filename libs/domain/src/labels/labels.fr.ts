@@ -35,6 +35,24 @@ export const cooperationKindLabelsFr: Record<CooperationKind, string> = {
   JVS: 'Joint-venture sociale (JVS)',
   ESSAIMAGE: 'Essaimage',
 };
+/** Grammatical gender of each kind's label, for the words that agree with it (« proposée » for a JVS). */
+export const cooperationKindIsFeminineFr: Record<CooperationKind, boolean> = {
+  GME: false,
+  GIE: false,
+  GES: false,
+  PTCE: false,
+  JVS: true,
+  ESSAIMAGE: false,
+};
+/**
+ * A label inside a sentence: its first letter in lower case, unless the first word is an acronym
+ * (« ESAT », « DLA »); acronyms further on keep their capitals (« entreprise de l'ESS »).
+ */
+export const lowerFirstFr = (label: string): string => {
+  const firstWord = /^[^\s'’(]+/.exec(label)?.[0] ?? '';
+  if (firstWord.length > 1 && firstWord === firstWord.toUpperCase()) return label;
+  return label.charAt(0).toLowerCase() + label.slice(1);
+};
 export const stageLabelsFr: Record<Stage, string> = {
   DECISION: 'Décision',
   FEASIBILITY: 'Faisabilité',
@@ -73,12 +91,13 @@ export const memberRoleLabelsFr: Record<MemberRole, string> = {
   ASSOCIE: 'Associé',
   ESS_ENTERPRISE: "Entreprise de l'ESS",
   COMPANY: 'Entreprise classique',
-  LOCAL_AUTHORITY: 'Collectivité territoriale',
+  LOCAL_AUTHORITY: 'Collectivité territoriale ou groupement',
   RESEARCH: 'Recherche',
   TRAINING: 'Formation',
   PARENT: 'Structure essaimante',
   NEW_SITE: 'Nouveau site',
   MEMBER: 'Membre',
+  OTHER_PARTNER: 'Autre partenaire',
 };
 /** Shown next to the member role of the designated GME mandataire. */
 export const MANDATAIRE_LABEL_FR = 'Mandataire';
@@ -90,13 +109,13 @@ export const organisationKindLabelsFr: Record<OrganisationKind, string> = {
   EITI: "Entreprise d'insertion par le travail indépendant (EITI)",
   REGIE: 'Régie de quartier ou de territoire',
   EA: 'Entreprise adaptée (EA)',
-  ESAT: "Établissement et service d'accompagnement par le travail (ESAT)",
+  ESAT: "Établissement ou service d'aide par le travail (ESAT)",
   GEIQ: "Groupement d'employeurs pour l'insertion et la qualification (GEIQ)",
   ASSOCIATION: 'Association',
   SCOP: 'Société coopérative et participative (SCOP)',
   SCIC: "Société coopérative d'intérêt collectif (SCIC)",
   COMPANY: 'Entreprise classique',
-  LOCAL_AUTHORITY: 'Collectivité territoriale',
+  LOCAL_AUTHORITY: 'Collectivité territoriale ou groupement',
   RESEARCH: 'Organisme de recherche',
   TRAINING: 'Organisme de formation',
   FUNDER: 'Financeur',
@@ -146,6 +165,7 @@ export const abandonReasonLabelsFr: Record<AbandonReason, string> = {
   LEGAL_COMPLEXITY: 'Complexité juridique',
   GOVERNANCE_REFUSAL: 'Refus des instances de gouvernance',
   LOW_POTENTIAL: 'Potentiel jugé insuffisant',
+  ECONOMIC_MODEL_MISMATCH: 'Modèles économiques incompatibles (fiscalité, tarifs…)',
   OTHER: 'Autre raison',
 };
 export const closeOutcomeLabelsFr: Record<CloseOutcome, string> = {

@@ -39,6 +39,10 @@ export enum DomainErrorCode {
   DISBURSEMENT_EXCEEDS_GRANT = 'DISBURSEMENT_EXCEEDS_GRANT',
   INDICATOR_NOT_FOUND = 'INDICATOR_NOT_FOUND',
   RENEWAL_NOT_ALLOWED = 'RENEWAL_NOT_ALLOWED',
+  RESERVED_MARKET_MEMBER_NOT_ELIGIBLE = 'RESERVED_MARKET_MEMBER_NOT_ELIGIBLE',
+  TWO_MEMBERS_REQUIRED = 'TWO_MEMBERS_REQUIRED',
+  PTCE_ESS_ENTERPRISE_REQUIRED = 'PTCE_ESS_ENTERPRISE_REQUIRED',
+  CLOSE_OUTCOME_NOT_APPLICABLE = 'CLOSE_OUTCOME_NOT_APPLICABLE',
 }
 
 export const DOMAIN_ERROR_CODES: readonly DomainErrorCode[] = Object.values(DomainErrorCode);
@@ -71,11 +75,11 @@ export const domainErrorMessagesFr: Record<DomainErrorCode, string> = {
   MARKET_REQUIRED: "Aucun marché n'est enregistré pour ce groupement.",
   MARKET_OUTCOME_ALREADY_RECORDED: "L'issue du marché est déjà enregistrée.",
   JVS_ESS_MAJORITY_REQUIRED:
-    "Les associés de l'ESS doivent détenir plus de 50 % des parts de la joint-venture sociale.",
+    "Les associés de l'ESS doivent détenir plus de 50 % des parts de la joint-venture sociale, sauf dérogation justifiée.",
   SHARES_NOT_100: 'Le total des parts doit être égal à 100 %.',
   SHAREHOLDER_NOT_ASSOCIE: "Seuls les membres associés peuvent détenir des parts.",
   PTCE_TERRITORY_REQUIRED: 'Un PTCE doit avoir un territoire défini (région et au moins un département).',
-  PTCE_LOCAL_AUTHORITY_REQUIRED: 'Un PTCE doit associer au moins une collectivité territoriale.',
+  PTCE_LOCAL_AUTHORITY_REQUIRED: 'Un PTCE doit associer au moins une collectivité territoriale ou un groupement, sauf dérogation justifiée.',
   ESSAIMAGE_PARENT_REQUIRED: 'Un essaimage nécessite une structure essaimante.',
   GES_SIAE_REQUIRED: "Un groupe économique solidaire compte au moins une structure d'insertion par l'activité économique (SIAE).",
   FUNDING_NOT_FOUND: 'Financement introuvable.',
@@ -83,6 +87,12 @@ export const domainErrorMessagesFr: Record<DomainErrorCode, string> = {
   DISBURSEMENT_EXCEEDS_GRANT: 'Les versements dépasseraient le montant accordé.',
   INDICATOR_NOT_FOUND: 'Indicateur introuvable.',
   RENEWAL_NOT_ALLOWED: 'Seule une coopération clôturée et non encore renouvelée peut être renouvelée.',
+  RESERVED_MARKET_MEMBER_NOT_ELIGIBLE:
+    'Le marché est réservé : seules les structures habilitées à y répondre peuvent être membres du groupement.',
+  TWO_MEMBERS_REQUIRED: 'Cette coopération réunit au moins deux structures membres : ce retrait en laisserait moins de deux.',
+  PTCE_ESS_ENTERPRISE_REQUIRED: "Un PTCE regroupe au moins une entreprise de l'économie sociale et solidaire (ESS).",
+  CLOSE_OUTCOME_NOT_APPLICABLE:
+    "Cette issue n'est pas possible pour ce type de coopération : un GME n'est pas une personne morale, il n'a pas de structure à dissoudre.",
 };
 
 export type DomainErrorDetails = Record<string, unknown>;
