@@ -159,7 +159,8 @@ export function generateCooperation(n: number): CooperationEvent[] {
             cpvCode: '90910000',
             amountExclVat: 50_000 + Math.floor(random() * 200) * 1000,
             durationMonths: 12 + Math.floor(random() * 4) * 12,
-            procedures: ['RESERVED_SIAE'],
+            // A market reserved to SIAE admits SIAE only: an EA lead answers one reserved to the ESS.
+            procedures: [lead.kind === 'EA' ? 'RESERVED_ESS' : 'RESERVED_SIAE'],
           },
         });
         run({ type: 'SetGmeForm', data: { form: pick(['CONJOINT', 'SOLIDAIRE'] as const) } });

@@ -56,17 +56,24 @@ export const addSourceOrganisations = (reg: OrganisationRegistry): void => {
   reg.add({ slug: 'phares-aci', name: "Chantier d'insertion de la cité PHARES", kind: 'ACI', regionCode: '11', departementCode: '93', networkSlugs: [CHANTIER_ECOLE_IDF] });
   reg.add({ slug: 'phares-agence-presse', name: 'Agence de presse spécialisée en écologie (cité PHARES)', kind: 'COMPANY', ess: true, regionCode: '11', departementCode: '93' });
   reg.add({ slug: 'phares-consommateurs-bio', name: 'Association de consommateurs de produits biologiques (cité PHARES)', kind: 'ASSOCIATION', regionCode: '11', departementCode: '93' });
-  reg.add({ slug: 'ville-ile-saint-denis', name: "Ville de L'Île-Saint-Denis", kind: 'LOCAL_AUTHORITY', regionCode: '11', departementCode: '93' });
+  // The source names no local authority among the members of cité PHARES: none is invented (the link is waived, see citePhares).
 
   // Seeds 000 and 002: Lemon Aide. Kinds as in the domain's walk; départements: choice.
   reg.add({ slug: 'face', name: "FACE (Fondation Agir Contre l'Exclusion)", kind: 'ASSOCIATION', regionCode: '11', departementCode: '75' });
   reg.add({ slug: 'fonds-danone-ecosysteme', name: "Fonds Danone pour l'Écosystème", kind: 'FUNDER', ess: false, regionCode: '11', departementCode: '75' });
   reg.add({ slug: 'lemon-tri', name: 'Lemon Tri', kind: 'COMPANY', regionCode: '11', departementCode: '75' });
 
-  // Seeds 000 and 001: Acces Inclusive Tech (Ares, Fondation Accenture, Investir&+). Kinds and départements: choice.
+  // Seeds 000 and 001: Acces Inclusive Tech (Ares, Fondation Accenture, Investir&+). Kinds and départements of the partners: choice
+  // (the JVS itself is in Saint-Denis, 93: source).
   reg.add({ slug: 'groupe-ares', name: 'Groupe Ares', kind: 'ASSOCIATION', regionCode: '11', departementCode: '75' });
   reg.add({ slug: 'fondation-accenture', name: 'Fondation Accenture', kind: 'FUNDER', ess: false, regionCode: '11', departementCode: '75' });
   reg.add({ slug: 'investir-et-plus', name: 'Investir&+', kind: 'COMPANY', regionCode: '11', departementCode: '75' });
+
+  // Seed 001: Brise de Terre, JVS of the SIAE Capdife (Croix-Rouge insertion) and the criée du Grau d'Agde, Agde (34).
+  // source: Capdife, « SIAE dans l'Hérault ayant notamment une activité de maraichage biologique en ACI »; the criée,
+  // « société anonyme d'économie mixte locale, détenue à 49 % par les pêcheurs et à 51 % par la ville d'Agde » (a company outside the ESS).
+  reg.add({ slug: 'capdife', name: 'Capdife (Croix-Rouge insertion)', kind: 'ACI', regionCode: '76', departementCode: '34' });
+  reg.add({ slug: 'criee-grau-d-agde', name: "Criée du Grau d'Agde", kind: 'COMPANY', ess: false, regionCode: '76', departementCode: '34' });
 
   // Seed 002: Études et Chantiers Île-de-France, structure essaimante of SoliCycle. Département: choice (first workshop in Les Ulis, 91).
   reg.add({ slug: 'etudes-et-chantiers-idf', name: 'Études et Chantiers Île-de-France', kind: 'ASSOCIATION', regionCode: '11', departementCode: '91', networkSlugs: [CHANTIER_ECOLE_IDF] });
@@ -107,11 +114,12 @@ const petitPlus = (reg: OrganisationRegistry): DemoCooperation => {
   s.run('2015-12-01', 'RecordMarket', {
     buyerName: "Communauté d'agglomération Plaine Commune",
     buyerOrganisationId: reg.id('plaine-commune'),
-    cpvCode: '90511000',
+    cpvCode: '90511000', // choice: the source gives no CPV code (collecte des déchets)
     // choice: the amount is not in the source; 0 stands for "unknown" rather than an invented figure.
     amountExclVat: 0,
     durationMonths: 72, // source: 6 years
-    // source: "marché d'insertion (Article 30)" of the 2006 code, passed in procédure adaptée.
+    // source: "marché d'insertion (Article 30)" of the 2006 code; "procédure adaptée" is a choice (our reading
+    // of article 30, not said by the source). Not a reserved market: the EA could not join one reserved to SIAE.
     procedures: ['ADAPTED_PROCEDURE'],
     lots: [{ number: 1, label: 'Collecte de cartons et cagettes en bois auprès des professionnels' }],
   });
@@ -226,12 +234,13 @@ const petitLeroy = (reg: OrganisationRegistry): DemoCooperation => {
   deliver(s, '2015-09-10', 'NOTE_DE_SYNTHESE', 'Confluences a les compétences mais pas la taille ; HEP développe son activité espaces verts (source)');
   advance(s, '2015-09-15');
   const market = {
+    // choice: the source says « Parc départemental du Petit Leroy », not who bought the service.
     buyerName: 'Département du Val-de-Marne',
     buyerOrganisationId: reg.id('departement-94'),
-    cpvCode: '77310000',
+    cpvCode: '77310000', // choice: not in the source (entretien d'espaces verts)
     amountExclVat: 0, // choice: not in the source (0 = unknown)
     durationMonths: 36, // choice
-    procedures: ['SOCIAL_CLAUSE'] as const,
+    procedures: ['SOCIAL_CLAUSE'] as const, // choice: the source says « un marché public », not its procedure
     lots: [{ number: 1, label: 'Entretien des espaces verts du Parc départemental du Petit Leroy, Chevilly-Larue' }],
   };
   s.run('2015-09-15', 'RecordMarket', { ...market, procedures: [...market.procedures] });
@@ -348,7 +357,14 @@ const citePhares = (reg: OrganisationRegistry): DemoCooperation => {
   deliver(s, '2013-02-01', 'NOTE_DE_SYNTHESE', 'Défendre et développer des valeurs solidaires et écologiques sur l’île Saint-Denis (source)');
   advance(s, '2013-02-15');
   deliver(s, '2013-03-01', 'ACCORD_DE_PRINCIPE');
-  s.run('2013-03-15', 'AddMember', { organisation: reg.ref('ville-ile-saint-denis') }); // choice: the commune as the local authority link
+  // source: seed 002 lists the members (insertion workshops, a press agency, a consumers' association, Chantier École)
+  // and no local authority; the law asks for a link (« en lien avec des collectivités territoriales »), waived here.
+  waive(
+    s,
+    '2013-03-15',
+    'local-authority-involved',
+    'Aucune collectivité parmi les membres que cite la source (seed 002 : « des chantiers d’insertion, une agence de presse spécialisée sur les questions écologiques, une association de consommateurs de produits biologiques et même l’un des réseaux du GRAFIE, Chantier Ecole »). Le lien au territoire est celui qu’elle décrit : « une même volonté de défendre et développer des valeurs solidaires et écologiques sur un même territoire, l’île Saint Denis », pour « répondre ensemble, et plus efficacement, aux enjeux de développement local » (loi du 31 juillet 2014, art. 9 : « en lien avec des collectivités territoriales et leurs groupements »).',
+  );
   advance(s, '2013-04-01');
   deliver(s, '2014-01-01', 'STATUTS', 'Statuts de la SCIC cité PHARES'); // source: constituted as a SCIC
   deliver(s, '2014-01-01', 'NOTE_ORGANISATION_GOUVERNANCE', 'Gouvernance multi-sociétariat de la SCIC');
@@ -419,30 +435,32 @@ const accesInclusiveTech = (reg: OrganisationRegistry): DemoCooperation => {
     [reg.id('fondation-accenture'), 25],
     [reg.id('investir-et-plus'), 24],
   ];
-  s.run('2015-05-04', 'ProposeCooperation', {
+  // source: « une étude d'opportunité puis une phase de lancement d'environ quinze mois », the company created in 2016.
+  // choice: the days, and LAUNCH from 1 December 2014 to 1 March 2016 (15 months); the study in 2014.
+  s.run('2014-05-05', 'ProposeCooperation', {
     cooperationId: s.id,
     kind: 'JVS',
     name,
     objectives: ['SOCIAL_IMPACT', 'ECONOMIC_DEVELOPMENT', 'POOLING'],
-    territory: { regionCode: '11', departementCodes: ['75'] },
+    territory: { regionCode: '11', departementCodes: ['93'] }, // source: « Localisation : Saint-Denis (93) »
     sectors: ['DIGITAL_SERVICES'],
     leadOrganisation: reg.ref('groupe-ares'),
   });
-  s.run('2015-05-04', 'AddMember', { organisation: reg.ref('fondation-accenture') });
-  s.run('2015-05-04', 'AddMember', { organisation: reg.ref('investir-et-plus') });
-  deliver(s, '2015-05-18', 'NOTE_DE_SYNTHESE', 'L’IAE offre peu de débouchés vers les métiers du numérique, en tension (source)');
-  advance(s, '2015-06-01');
-  deliver(s, '2015-07-01', 'LETTRE_INTENTION');
-  deliver(s, '2015-09-01', 'BUSINESS_PLAN', 'Tests informatiques, support niveau 1, gestion déléguée de services administratifs (source)');
-  deliver(s, '2015-09-01', 'PROJET_STATUTS');
-  jvsShares(s, '2015-09-01', 'PLANNED', split);
-  advance(s, '2015-10-01');
+  s.run('2014-05-05', 'AddMember', { organisation: reg.ref('fondation-accenture') });
+  s.run('2014-05-05', 'AddMember', { organisation: reg.ref('investir-et-plus') });
+  deliver(s, '2014-05-19', 'NOTE_DE_SYNTHESE', 'L’IAE offre peu de débouchés vers les métiers du numérique, en tension (source)');
+  advance(s, '2014-06-02');
+  deliver(s, '2014-07-01', 'LETTRE_INTENTION');
+  deliver(s, '2014-11-03', 'BUSINESS_PLAN', 'Tests informatiques, support niveau 1, gestion déléguée de services administratifs (source)');
+  deliver(s, '2014-11-03', 'PROJET_STATUTS');
+  jvsShares(s, '2014-11-03', 'PLANNED', split);
+  advance(s, '2014-12-01'); // start of the « phase de lancement d'environ quinze mois » (source)
   deliver(s, '2016-01-11', 'STATUTS');
   deliver(s, '2016-01-11', 'PACTE_ASSOCIES');
   deliver(s, '2016-01-11', 'NOTE_ORGANISATION_GOUVERNANCE', 'Ares : recrutement et accompagnement social ; Accenture : expertise numérique et appui commercial (source)');
   waive(s, '2016-02-01', 'structure-registered', 'Entreprise d’insertion créée en 2016 (source) ; son SIREN n’est pas repris dans les données de démonstration');
   jvsShares(s, '2016-02-01', 'FINAL', split);
-  advance(s, '2016-03-01'); // source: created in 2016; the month is a choice
+  advance(s, '2016-03-01'); // source: created in 2016, about fifteen months after the launch began; the month is a choice
   support(s, '2016-03-01', 'OTHER', reg.id('fondation-accenture'), '2016-03-01', null, 'Formation pro bono des salariés en insertion et appui au développement commercial (source)');
   const [people, exits] = defineCriterion(s, '2016-03-01', 'C1', 'Parcours d’insertion vers les métiers du numérique', [
     { standard: 'PEOPLE_IN_INSERTION' },
@@ -454,6 +472,59 @@ const accesInclusiveTech = (reg: OrganisationRegistry): DemoCooperation => {
   measure(s, '2020-01-15', exits, '2019-01-01', '2019-12-31', 71); // source
   s.expect(s.id, 'OPERATION', 'ACTIVE');
   return done(s, 'JVS', name, '11');
+};
+
+/**
+ * JVS Brise de Terre: the SIAE Capdife (Croix-Rouge insertion) and the criée du Grau d'Agde, a SAS created in 2018,
+ * held 50/50 (seed 001, « Faire corps en créant une joint-venture sociale : Brise de Terre »). The ESS majority is
+ * waived with the source's own words. Days and months: choice.
+ */
+const briseDeTerre = (reg: OrganisationRegistry): DemoCooperation => {
+  const name = 'Brise de Terre';
+  const s = script(reg, 'real-jvs-brise-de-terre', 'capdife');
+  const split: [string, number][] = [
+    [reg.id('capdife'), 50], // source: « Capdife et la criée détiennent chacun 50 % de la SAS »
+    [reg.id('criee-grau-d-agde'), 50],
+  ];
+  const parity =
+    'Source (seed 001) : « Capdife et la criée détiennent chacun 50 % de la SAS, les postes de direction sont répartis entre les membres des deux structures », avec « trois administrateurs pour chacune des structures fondatrices » : un « partage clair et équilibré des rôles et des responsabilités ». La SAS est conventionnée entreprise d’insertion.';
+  // choice: the criée surveys its activities « dès 2012 » and Capdife joins Croix-Rouge insertion in 2013 (source); the
+  // meeting that led to Brise de Terre is dated 2016 here.
+  s.run('2016-03-07', 'ProposeCooperation', {
+    cooperationId: s.id,
+    kind: 'JVS',
+    name,
+    objectives: ['SOCIAL_IMPACT', 'ECONOMIC_DEVELOPMENT'],
+    territory: { regionCode: '76', departementCodes: ['34'] }, // source: « Localisation : Agde (34) », Occitanie
+    sectors: ['AGRICULTURE', 'OTHER'], // source: « transformation agricole et de ressources halieutiques »
+    leadOrganisation: reg.ref('capdife'), // choice: the source names no lead
+  });
+  s.run('2016-03-07', 'AddMember', { organisation: reg.ref('criee-grau-d-agde') });
+  deliver(s, '2016-04-04', 'NOTE_DE_SYNTHESE', 'Atelier de transformation sur site : valoriser les espèces mal vendues et limiter le gaspillage de la criée ; diversification de Capdife vers les protéines animales (source)');
+  advance(s, '2016-05-02');
+  deliver(s, '2016-06-06', 'ACCORD_DE_PRINCIPE');
+  deliver(s, '2016-10-03', 'BUSINESS_PLAN', 'Transformation et vente en circuit court de produits de la mer puis de la terre (source)');
+  deliver(s, '2016-10-03', 'PROJET_STATUTS', 'SAS conventionnée entreprise d’insertion (source)');
+  jvsShares(s, '2016-10-03', 'PLANNED', split); // choice: the planned split is not in the source; the final one is
+  waive(s, '2016-10-10', 'planned-shares-ess-majority', parity);
+  advance(s, '2016-11-07');
+  deliver(s, '2017-10-02', 'STATUTS', 'Statuts de la SAS Brise de Terre');
+  deliver(s, '2017-10-02', 'PACTE_ASSOCIES'); // choice
+  deliver(s, '2017-10-02', 'NOTE_ORGANISATION_GOUVERNANCE', 'Direction partagée entre les deux structures ; trois administrateurs pour chacune (source)');
+  waive(s, '2017-12-01', 'structure-registered', 'SAS créée en 2018 (source) ; son SIREN n’est pas repris dans les données de démonstration');
+  jvsShares(s, '2017-12-01', 'FINAL', split);
+  waive(s, '2017-12-01', 'final-shares-ess-majority', parity);
+  advance(s, '2018-01-08'); // source: created in 2018; the day is a choice
+  const [permanent, insertion] = defineCriterion(s, '2018-01-08', 'C1', 'Emplois créés par l’activité de transformation', [
+    { standard: 'PERMANENT_JOBS_CREATED' },
+    { standard: 'PEOPLE_IN_INSERTION' },
+  ]);
+  // source: « l'embauche de deux salariés permanents et de quatre salariés en parcours d'insertion »; the period is a choice.
+  measure(s, '2019-01-14', permanent, '2018-01-08', '2018-12-31', 2);
+  measure(s, '2019-01-14', insertion, '2018-01-08', '2018-12-31', 4);
+  deliver(s, '2019-01-21', 'COMPTE_RENDU_GOUVERNANCE'); // choice
+  s.expect(s.id, 'OPERATION', 'ACTIVE');
+  return done(s, 'JVS', name, '76');
 };
 
 /** Essaimage SoliCycle by Études et Chantiers Île-de-France: Les Ulis 2007, 10 sites by end 2019 (seed 002). */
@@ -507,6 +578,7 @@ export const REAL_COOPERATION_SLUGS = [
   'real-jvs-lemon-aide',
   'real-jvs-acces-inclusive-tech',
   'real-essaimage-solicycle',
+  'real-jvs-brise-de-terre',
 ] as const;
 
 export const buildRealCooperations = (reg: OrganisationRegistry): DemoCooperation[] => [
@@ -519,5 +591,6 @@ export const buildRealCooperations = (reg: OrganisationRegistry): DemoCooperatio
   lemonAide(reg),
   accesInclusiveTech(reg),
   soliCycle(reg),
+  briseDeTerre(reg),
 ];
 

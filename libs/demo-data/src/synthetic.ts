@@ -160,6 +160,7 @@ const ABANDON_TEXTS: Record<AbandonReason, string> = {
   LEGAL_COMPLEXITY: 'Montage juridique jugé trop complexe par les conseils d’administration',
   GOVERNANCE_REFUSAL: 'Le conseil d’administration d’un partenaire a refusé le projet',
   LOW_POTENTIAL: 'L’étude de marché montre un potentiel économique trop faible',
+  ECONOMIC_MODEL_MISMATCH: 'Les régimes fiscaux et les grilles tarifaires des partenaires ne se concilient pas',
   OTHER: 'Changement de direction chez le porteur, projet mis de côté',
 };
 const WAIVER_TEXTS = [
@@ -253,7 +254,9 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
     const text = ABANDON_TEXTS[reason];
     t.wait(20, 150);
     // Partners may leave during the study phase (seed 001, Brise de Terre).
-    const canRemove = kind !== 'ESSAIMAGE' && kind !== 'GME' && members.length > 0 && !(kind === 'JVS' && reached(shape, 'OPERATION'));
+    // GIE, GES and JVS keep two members from FEASIBILITY on (the lead plus at least one other).
+    const keepsTwo = kind === 'PTCE' || shape.stage === 'DECISION' ? members.length > 0 : members.length > 1;
+    const canRemove = kind !== 'ESSAIMAGE' && kind !== 'GME' && keepsTwo && !(kind === 'JVS' && reached(shape, 'OPERATION'));
     if (reason === 'NO_PARTNER' && (canRemove || (kind === 'GME' && shape.stage === 'DECISION' && members.length > 0))) {
       const leaving = members[members.length - 1];
       const day = t.day;
@@ -331,7 +334,11 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
     const day = t.wait(5, 30);
     gmeDuration = rnd.pick([12, 24, 36, 48]);
     const bidDeadlineDay = day + rnd.int(20, 50);
-    const procedures = rnd.pick<MarketProcedure[]>([['RESERVED_SIAE'], ['SOCIAL_CLAUSE', 'OPEN_PROCEDURE'], ['ADAPTED_PROCEDURE'], ['RESERVED_ESS'], ['SOCIAL_CLAUSE', 'ADAPTED_PROCEDURE']]);
+    const picked = rnd.pick<MarketProcedure[]>([['RESERVED_SIAE'], ['SOCIAL_CLAUSE', 'OPEN_PROCEDURE'], ['ADAPTED_PROCEDURE'], ['RESERVED_ESS'], ['SOCIAL_CLAUSE', 'ADAPTED_PROCEDURE']]);
+    // A market reserved to SIAE admits SIAE only (seed 000): a group with an EA, an ESAT or a GEIQ
+    // answers one reserved to the ESS instead (every structure of the pool is ESS).
+    const allSiae = [lead, ...members].every((m) => isSiaeKind(reg.get(m).kind));
+    const procedures: MarketProcedure[] = picked.includes('RESERVED_SIAE') && !allSiae ? ['RESERVED_ESS'] : picked;
     const amount = rnd.int(4, 160) * 5000;
     const buyer = rnd.chance(0.7) ? localAuthority : null;
     t.at((sc, d) =>

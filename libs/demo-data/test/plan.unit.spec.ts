@@ -9,15 +9,16 @@ describe('demo plan (pure)', () => {
     const b = buildDemoPlan({ synthetic: 40, seed: 7, now: NOW });
     const c = buildDemoPlan({ synthetic: 40, seed: 8, now: NOW });
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-    expect(JSON.stringify(c.cooperations.slice(9))).not.toBe(JSON.stringify(a.cooperations.slice(9)));
+    const real = REAL_COOPERATION_SLUGS.length;
+    expect(JSON.stringify(c.cooperations.slice(real))).not.toBe(JSON.stringify(a.cooperations.slice(real)));
     // The real cooperations do not depend on the seed.
-    expect(JSON.stringify(c.cooperations.slice(0, 9))).toBe(JSON.stringify(a.cooperations.slice(0, 9)));
+    expect(JSON.stringify(c.cooperations.slice(0, real))).toBe(JSON.stringify(a.cooperations.slice(0, real)));
   });
 
   it('keeps cooperation n the same whatever the synthetic count', () => {
     const small = buildDemoPlan({ synthetic: 10, seed: 3, now: NOW });
     const large = buildDemoPlan({ synthetic: 30, seed: 3, now: NOW });
-    expect(JSON.stringify(large.cooperations.slice(0, 19))).toBe(JSON.stringify(small.cooperations));
+    expect(JSON.stringify(large.cooperations.slice(0, REAL_COOPERATION_SLUGS.length + 10))).toBe(JSON.stringify(small.cooperations));
   });
 
   it('has a seeded PRNG that never touches Math.random', () => {
@@ -103,6 +104,26 @@ describe('demo plan (pure)', () => {
 
     const acces = get('real-jvs-acces-inclusive-tech');
     expect(acces.measurements.map((m) => m.value).sort()).toEqual([52, 71]);
+    // source: « Localisation : Saint-Denis (93) », « une phase de lancement d'environ quinze mois », created in 2016.
+    expect(acces.territory).toEqual({ regionCode: '11', departementCodes: ['93'] });
+    const launch = acces.stageHistory.find((h) => h.stage === 'LAUNCH')!.enteredAt;
+    const operation = acces.stageHistory.find((h) => h.stage === 'OPERATION')!.enteredAt;
+    expect(Math.round((Date.parse(operation) - Date.parse(launch)) / (30.44 * 86_400_000))).toBe(15);
+    expect(operation.slice(0, 4)).toBe('2016');
+
+    // Brise de Terre (seed 001): Agde (34), Occitanie, Capdife and the criée at 50/50, the ESS majority waived.
+    const brise = get('real-jvs-brise-de-terre');
+    expect(brise).toMatchObject({ kind: 'JVS', stage: 'OPERATION', status: 'ACTIVE', territory: { regionCode: '76', departementCodes: ['34'] } });
+    expect(brise.finalShares?.map((x) => x.percent)).toEqual([50, 50]);
+    expect(brise.members.map((m) => m.ess).sort()).toEqual([false, true]);
+    expect(brise.waivers.find((w) => w.itemId === 'final-shares-ess-majority')?.justification).toContain('Capdife et la criée détiennent chacun 50 % de la SAS');
+    expect(brise.stageHistory.find((h) => h.stage === 'OPERATION')?.enteredAt.slice(0, 4)).toBe('2018');
+    expect(brise.measurements.map((m) => m.value).sort()).toEqual([2, 4]);
+
+    // cité PHARES (seed 002): no invented local authority; the link is waived with the source's words.
+    const phares = get('real-ptce-cite-phares');
+    expect(phares.members.some((m) => m.role === 'LOCAL_AUTHORITY')).toBe(false);
+    expect(phares.waivers.find((w) => w.itemId === 'local-authority-involved')?.justification).toContain('en lien avec des collectivités territoriales et leurs groupements');
     expect(get('real-essaimage-solicycle').sites).toHaveLength(10);
     expect(get('real-essaimage-solicycle').sites[0]).toMatchObject({ openedOn: '2007-06-01' });
   });

@@ -73,9 +73,10 @@ export function nextCommand(
   const r = random();
   // Every GME records a market first, so the market table is reached whatever the draw.
   if (s.kind === 'GME' && !s.market && s.status === 'ACTIVE') {
+    // Not reserved, so that any member may be in the group (a reserved market admits only eligible ones).
     return {
       type: 'RecordMarket',
-      data: { buyerName: 'Ville', cpvCode: '90910000', amountExclVat: 1000 * (10 + n), durationMonths: 12, procedures: ['RESERVED_SIAE'] },
+      data: { buyerName: 'Ville', cpvCode: '90910000', amountExclVat: 1000 * (10 + n), durationMonths: 12, procedures: ['ADAPTED_PROCEDURE'] },
     };
   }
   if (r < 0.12) return { type: 'AdvanceStage', data: {} };
