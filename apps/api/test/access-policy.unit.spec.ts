@@ -40,7 +40,7 @@ type Cell = 'allow' | 'FORBIDDEN' | 'NOT_FOUND';
 const cell = (d: Decision): Cell => (d.allowed ? 'allow' : d.reason);
 
 /** An organisation command as its handler checks it, on the state it folded (null: no such organisation). */
-const organisationCommand = (c: Caller, type: string, data: object, state: { id: string; regionCode: string } | null): Decision => {
+const organisationCommand = (c: Caller, type: string, data: object, state: { id: string; regionCode: string; kind?: string } | null): Decision => {
   try {
     authorizeOrganisationCommand(c, { type, data }, state);
     return { allowed: true };
@@ -88,6 +88,17 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['update its own organisation (the network’s own entry, GRAFIE in région 11)', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, { id: c.organisationId ?? '', regionCode: '11' }),
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  // Funders and networks are registered and changed by operators only (a network made a région's council an EI).
+  ['register a funder in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11', kind: 'FUNDER' }, null),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['register a network in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11', kind: 'NETWORK' }, null),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['rename a funder of région 11', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, { ...IN_11, kind: 'FUNDER' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['make an insertion enterprise of région 11 a funder', (c) => organisationCommand(c, 'UpdateOrganisation', { kind: 'FUNDER' }, { ...IN_11, kind: 'EI' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['make an insertion enterprise of région 11 an ACI', (c) => organisationCommand(c, 'UpdateOrganisation', { kind: 'ACI' }, { ...IN_11, kind: 'EI' }),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['update an organisation that does not exist', (c) => organisationCommand(c, 'UpdateOrganisation', { regionCode: '11', departementCode: '93' }, null),
     { admin: 'NOT_FOUND', networkOwnRegion: 'NOT_FOUND', networkOtherRegion: 'NOT_FOUND', funderOwn: 'NOT_FOUND', funderOther: 'NOT_FOUND', memberLead: 'NOT_FOUND', memberMandataire: 'NOT_FOUND', memberPlain: 'NOT_FOUND', memberOutsider: 'NOT_FOUND' }],
 ];

@@ -234,17 +234,24 @@ export function authorizeCooperationCommand(
 export function authorizeOrganisationCommand(
   principal: Principal,
   command: { type: string; data: object },
-  state: { id: string; regionCode: string } | null,
+  state: { id: string; regionCode: string; kind?: string } | null,
 ): void {
   if (principal === 'system') return;
   const data = command.data as Record<string, unknown>;
   const newRegion = typeof data.regionCode === 'string' ? data.regionCode : null;
+  const newKind = typeof data.kind === 'string' ? data.kind : null;
+  // Funders and networks are the platform's other parties (what they fund, the régions they
+  // oversee): an operator registers them and changes their entries, never a network, which
+  // could otherwise make a structure a funder or turn a funder into an insertion enterprise.
+  const touchesParty = (kind: string | null | undefined) => kind === 'FUNDER' || kind === 'NETWORK';
+  if (principal.role !== 'ADMIN' && touchesParty(newKind)) enforce(forbidden);
   if (command.type === 'RegisterOrganisation') {
     enforce(canManageOrganisation(principal, newRegion ?? ''));
     return;
   }
   if (state === null) throw new AccessDeniedError('NOT_FOUND', 'Organisation');
   enforce(canManageOrganisation(principal, state.regionCode));
+  if (principal.role !== 'ADMIN' && touchesParty(state.kind)) enforce(forbidden);
   // A network does not vouch for itself either (the reason members may not change theirs).
   if (principal.role === 'NETWORK' && principal.organisationId === state.id) enforce(forbidden);
   if (newRegion !== null) enforce(canManageOrganisation(principal, newRegion));
