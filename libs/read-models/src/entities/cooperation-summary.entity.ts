@@ -33,7 +33,7 @@ export interface ShareholdingEntry {
 // Dashboard: the région's horizon (latest event) and its stalled cooperations.
 @Index('cooperation_summary_last_event_idx', ['region_code', 'last_event_at'])
 // Stalled list and count read from the index alone (summary rows are large: one per page).
-@Index('cooperation_summary_stalled_idx', ['region_code', 'status', 'id', 'last_event_at'])
+@Index('cooperation_summary_stalled_idx', ['region_code', 'status', 'last_event_at', 'id'])
 export class CooperationSummaryEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;

@@ -117,7 +117,9 @@ export async function regionalStatisticsFromIntervals(db: Queryable, input: Regi
         where i.region_code = $1 and ${intervalValidAt('i', '$2', '$3')} and i.status = 'ACTIVE'
           and not exists (select 1 from unnest(s.activity_days) d
                            where d > ($2::timestamptz - make_interval(days => $4::int))::date and d <= $2::timestamptz::date)
-        order by s.id limit ${STALLED_LIST_LIMIT}`,
+        -- The longest stalled first: by the latest day with an event as of $2.
+        order by (select max(d) from unnest(s.activity_days) d where d <= $2::timestamptz::date) nulls first, s.id
+        limit ${STALLED_LIST_LIMIT}`,
       [...p, stalledDays],
     ),
     () => db.query<{ standard: StandardIndicator; year: number; total: string; cooperations: string }>(
@@ -223,13 +225,14 @@ export async function preAggregatedStatistics(
   const of = (src: string, metric: string) => rows.filter((r) => r.src === src && r.metric === metric);
   const total = (src: string, metric: string) => of(src, metric).reduce((sum, r) => sum + num(r.n), 0);
 
-  // The first ids in order (cooperation_summary_stalled_idx, read in id order until the page is
-  // full); the count comes from the histogram above, not from counting every stalled row.
+  // The longest stalled first, by the day of their latest event (UTC, the days the interval method
+  // keeps), then id, as the interval method orders them; read from cooperation_summary_stalled_idx
+  // alone. The count comes from the histogram above, not from counting every stalled row.
   const stalled = await db.query<{ id: string }>(
     `select id from cooperation_summary
       where region_code = $1 and status = 'ACTIVE'
         and last_event_at < ((($2::timestamptz - make_interval(days => $3::int))::date + 1)::timestamp at time zone 'UTC')
-      order by id limit ${STALLED_LIST_LIMIT}`,
+      order by (last_event_at at time zone 'UTC')::date, id limit ${STALLED_LIST_LIMIT}`,
     [region, t, stalledDays],
   );
 
