@@ -206,4 +206,48 @@ describe('cooperation mutations over HTTP', () => {
     );
     expect(errorCode(badSiret)).toBe('INVALID_SIRET');
   });
+
+  // Seed 000: « Les marchés réservés par secteur excluent donc de fait toute cotraitance entre différents secteurs ».
+  it('refuses a reserved market whose members are not all entitled to it, and an ineligible member once it is recorded, with RESERVED_MARKET_MEMBER_NOT_ELIGIBLE', async () => {
+    const { lead, regies, cooperationId } = await proposePetitPlus();
+    await mutate('addMember', { cooperationId, organisationId: regies[0], occurredAt: '2015-11-01T09:00:00.000Z' });
+    await mutate('designateMandataire', { cooperationId, organisationId: lead, occurredAt: '2015-11-02T09:00:00.000Z' });
+    const market = { cooperationId, buyerName: 'Plaine Commune', cpvCode: '90511000', amountExclVat: 120000, durationMonths: 72, occurredAt: '2015-11-10T09:00:00.000Z' };
+    // Le Petit Plus is an EA: a market reserved to SIAE only is not for this group.
+    const refused = await mutate('recordMarket', { ...market, procedures: ['RESERVED_SIAE'] });
+    expect(errorCode(refused)).toBe('RESERVED_MARKET_MEMBER_NOT_ELIGIBLE');
+    expect(refused.errors![0].extensions).toMatchObject({ organisationId: lead, organisationKind: 'EA', reservations: ['RESERVED_SIAE'] });
+    expect(refused.errors![0].message).toContain('le marché est réservé aux SIAE');
+    // Reserved to SIAE or to EA and ESAT: both members are entitled.
+    const recorded = await mutate('recordMarket', { ...market, procedures: ['RESERVED_SIAE', 'RESERVED_EA_ESAT'] });
+    expect(recorded.errors).toBeUndefined();
+    const company = await register('Collecte Services SAS', 'COMPANY');
+    const ineligible = await mutate('addMember', { cooperationId, organisationId: company, occurredAt: '2015-11-20T09:00:00.000Z' });
+    expect(errorCode(ineligible)).toBe('RESERVED_MARKET_MEMBER_NOT_ELIGIBLE');
+    expect(ineligible.errors![0].message).toMatch(/^Collecte Services SAS \(Entreprise classique, hors ESS\) ne peut pas être membre du groupement/);
+  });
+
+  it('refuses, from FEASIBILITY on, a removal that would leave a GIE with one member, with TWO_MEMBERS_REQUIRED', async () => {
+    const lead = await register('Cana Event', 'EI', '92');
+    const other = await register("Cockt'elles", 'ACI', '92');
+    as = await actors.member(lead);
+    const proposed = await mutate('proposeCooperation', {
+      kind: 'GIE',
+      name: 'La Table de Cana Gennevilliers',
+      objectives: ['POOLING'],
+      territory: { regionCode: '11', departementCodes: ['92'] },
+      sectors: ['CATERING'],
+      leadOrganisationId: lead,
+      occurredAt: '2012-03-01T09:00:00.000Z',
+    });
+    const cooperationId = proposed.data!.proposeCooperation.cooperationId;
+    await mutate('addMember', { cooperationId, organisationId: other, occurredAt: '2012-03-01T09:00:00.000Z' });
+    await mutate('recordDeliverable', { cooperationId, kind: 'NOTE_DE_SYNTHESE', occurredAt: '2012-03-15T09:00:00.000Z' });
+    const advanced = await mutate('advanceStage', { cooperationId, occurredAt: '2012-04-01T09:00:00.000Z' });
+    expect(advanced.errors).toBeUndefined();
+    const removed = await mutate('removeMember', { cooperationId, organisationId: other, occurredAt: '2012-05-01T09:00:00.000Z' });
+    expect(errorCode(removed)).toBe('TWO_MEMBERS_REQUIRED');
+    expect(removed.errors![0].extensions).toMatchObject({ kind: 'GIE', stage: 'FEASIBILITY', membersLeft: 1 });
+    expect(removed.errors![0].message).toContain('au moins deux structures membres');
+  });
 });

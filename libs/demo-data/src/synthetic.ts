@@ -363,7 +363,7 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
   if (kind === 'JVS') {
     t.wait(20, 90);
     deliverAt('BUSINESS_PLAN');
-    deliverAt('PROJET_STATUTS', 'Projet de statuts : objet social inscrit');
+    deliverAt('PROJET_STATUTS', 'Projet de statuts : objectif social inscrit');
     const essShare = rnd.int(51, 70);
     const day = t.day;
     t.at((sc, d) =>

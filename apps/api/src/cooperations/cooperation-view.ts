@@ -4,6 +4,7 @@ import {
   essaimagePotentialLabelsFr,
   essaimageStrategyLabelsFr,
   evaluationStepLabelsFr,
+  gateItemLabelFr,
   gateStatus,
   marketProcedureLabelsFr,
   memberRoleLabelsFr,
@@ -87,7 +88,8 @@ export function toCooperationView(state: CooperationState, version: number, asOf
         advisory: i.advisory,
       })),
     },
-    waivers: state.waivers.map((w) => ({ ...w, itemLabel: GATE_ITEM_LABELS.get(w.itemId) ?? w.itemId })),
+    // The label of the cooperation's own playbook (a GIE's « statutes-signed » is its constitutive contract).
+    waivers: state.waivers.map((w) => ({ ...w, itemLabel: gateItemLabelFr(w.itemId, state.kind) ?? w.itemId })),
     stageHistory: stageVisits(state, asOf),
     market: state.market && {
       buyerName: state.market.buyerName,
