@@ -874,6 +874,7 @@ describe('web console in Chromium', () => {
       'Oui',
       '73282932000074',
       'Seine-Saint-Denis (Île-de-France)',
+      '—',
       'Modifier l’organisation Les Jardins de Saint-Ouen',
     ]);
     await expect(added.getByText('nouvelle').count()).resolves.toBe(1);
