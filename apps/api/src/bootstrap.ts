@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type AppOptions } from './app.module';
 import { registerConsole } from './console/console-static';
-import { graphqlHttpErrors } from './graphql/http-errors';
+import { frameworkErrors, graphqlHttpErrors } from './graphql/http-errors';
 import { graphqlNestingGuard } from './graphql/input-guard';
 
 /**
@@ -22,7 +22,7 @@ export async function holdingEventLoop<T>(start: () => Promise<T>): Promise<T> {
 /** Builds the API application (used by main.ts, the CLI and the end-to-end tests). */
 export function createApp(options: AppOptions): Promise<NestFastifyApplication> {
   return holdingEventLoop(async () => {
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), new FastifyAdapter(), {
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(options), new FastifyAdapter({ frameworkErrors }), {
       logger: process.env.NODE_ENV === 'test' ? ['error', 'warn'] : ['log', 'error', 'warn'],
       // A provider that fails (a bad setting, say) rejects here, so the caller can stop the embedded
       // server and say why, instead of Nest exiting the process on its own.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { EventStore } from '@maillage/event-store';
 import { createTestDatabase, errorCode, graphqlClient, type GraphQLResponse, type TestDatabase } from '@maillage/testing';
@@ -273,6 +274,36 @@ describe('bad input over HTTP', () => {
         expect({ name, asOf, code: errorCode(r) }).toEqual({ name, asOf, code: name === 'cooperation' && asOf === '1000-01-01' ? 'NOT_FOUND' : null });
       }
     }
+  });
+
+  it('answers an address Fastify cannot decode in French, in the shape of its part, never with Fastify\u2019s English JSON', async () => {
+    const base = url.replace(/\/graphql$/, '');
+    // node:http sends the path exactly as written (fetch might normalise it).
+    const get = (path: string) =>
+      new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+        const request = http.get(`${base}${path}`, (response) => {
+          let body = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (body += chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }));
+        });
+        request.on('error', reject);
+      });
+    const page = await get('/cooperations/%E0%A4%A');
+    expect({ status: page.status, type: page.type }).toEqual({ status: 400, type: 'text/html; charset=utf-8' });
+    expect(page.body).toMatch(/Adresse illisible/);
+    expect(page.body).toMatch(/href="\/"/);
+    const graphql = await get('/graphql/%E0%A4%A');
+    expect({ status: graphql.status, body: JSON.parse(graphql.body) as unknown }).toEqual({
+      status: 400,
+      body: { errors: [{ message: expect.stringMatching(/^Adresse illisible/), extensions: { code: 'BAD_REQUEST' } }] },
+    });
+    const exported = await get('/exports/%E0%A4%A.csv');
+    expect({ status: exported.status, body: JSON.parse(exported.body) as unknown }).toEqual({
+      status: 400,
+      body: { code: 'BAD_REQUEST', message: expect.stringMatching(/^Adresse illisible/) },
+    });
+    for (const answer of [page, graphql, exported]) expect(answer.body).not.toMatch(/FST_ERR|not a valid url/);
   });
 
   it('answers refusals made before GraphQL runs in its shape, with a code and in French', async () => {

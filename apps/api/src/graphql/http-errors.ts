@@ -1,3 +1,4 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 /**
  * Refusals of the GraphQL endpoint that happen before GraphQL runs, in GraphQL's shape and French.
  * A body that is not JSON, an empty one, one too large, another content type (Fastify and Nest
@@ -46,4 +47,37 @@ export function graphqlHttpErrors(path = '/graphql') {
   return (request: { url: string }, reply: { statusCode: number }, payload: unknown, done: (error: null, payload: unknown) => void): void => {
     done(null, rewrittenRefusal(request.url, path, reply.statusCode, payload));
   };
+}
+
+/** The prefixes whose refusals answer in JSON; every other address is the console's. */
+const JSON_PATHS = ['/graphql', '/exports', '/health'];
+
+/**
+ * Fastify's `frameworkErrors`: an address it cannot decode (`/cooperations/%E0%A4%A`) or whose
+ * parameter is too long, refused before any route runs. Fastify answered them in English JSON
+ * (`FST_ERR_BAD_URL`), the console's pages included. Now /graphql answers in GraphQL's shape,
+ * /exports and /health in their `{ code, message }`, and the console's addresses with a small
+ * French page linking back home; all with code BAD_REQUEST and the status Fastify chose.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const message =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Adresse trop longue.' : 'Adresse illisible : elle contient un caractère encodé de façon incorrecte (%).';
+  const url = request.raw.url ?? '/';
+  const under = (prefix: string) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`);
+  reply.code(status);
+  reply.header('Cache-Control', 'no-store');
+  if (under('/graphql')) {
+    reply.type('application/json; charset=utf-8');
+    reply.send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
+  } else if (JSON_PATHS.some(under)) {
+    reply.type('application/json; charset=utf-8');
+    reply.send(JSON.stringify({ code: 'BAD_REQUEST', message }));
+  } else {
+    reply.type('text/html; charset=utf-8');
+    reply.send(
+      `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Adresse illisible — Maillage</title></head>` +
+        `<body><h1>Adresse illisible</h1><p>${message}</p><p><a href="/">Revenir à l’accueil de Maillage</a></p></body></html>`,
+    );
+  }
 }
