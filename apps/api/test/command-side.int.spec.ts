@@ -410,7 +410,9 @@ describe('command side (real PostgreSQL)', () => {
 
   it('keeps domain rejections typed and writes nothing for them', async () => {
     const id = randomUUID();
-    const { version } = await proposeGme(id);
+    await proposeGme(id);
+    // A second cotraitant: a GME brings at least two structures together (TWO_MEMBERS_REQUIRED otherwise).
+    const { version } = await run(id, { type: 'AddMember', data: { organisation: { id: 'ai-segre' } } });
     const error = await run(id, { type: 'AdvanceStage', data: {} }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainError);
     // A GME cannot leave DECISION without its mandataire (a non-waivable gate item with its own code).

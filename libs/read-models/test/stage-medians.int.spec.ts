@@ -78,6 +78,8 @@ describe('read models: stage medians kept per région', () => {
         leadOrganisation: { id: `lead-${id}`, kind: 'EI' },
       },
     }, at);
+    // A GIE brings at least two structures together (its two-members item cannot be waived).
+    await run(id, { type: 'AddMember', data: { organisation: { id: `member-${id}`, kind: 'AI' } } }, at);
   }
 
   /** Waives what the gate misses, then moves to the next stage. */
