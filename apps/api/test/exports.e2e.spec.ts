@@ -326,7 +326,7 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     );
     const exported = records(rows);
     const existing = streams.filter(
-      (s) => s.regionCode === '11' && s.proposedAt <= '2016-01-31T23:59:59.999Z',
+      (s) => s.regionCode === '11' && s.proposedAt <= '2016-01-31T22:59:59.999Z',
     );
     expect(exported.map((r) => r.Identifiant).sort()).toEqual(existing.map((s) => s.id).sort());
     expect(exported.find((r) => r.Nom === PETIT_PLUS)).toMatchObject({

@@ -127,6 +127,31 @@ describe('GraphQL queries', () => {
     expect(errorCode(await gql(`query($id: ID!) { history(cooperationId: $id) { eventId } }`, { id: randomUUID() }))).toBe('NOT_FOUND');
   });
 
+  it('reads a date-only asOf as the end of that day in France: a cooperation proposed at 00:30 on 1 January is not in the year before', async () => {
+    // In Bourgogne-Franche-Comté, away from the other tests' région, read by an operator.
+    const admin = await actors.admin();
+    const lead = await mutate('registerOrganisation', { name: 'Nouvel An', kind: 'EI', regionCode: '27', departementCode: '21' }, admin);
+    const id = await mutate(
+      'proposeCooperation',
+      { kind: 'GIE', name: 'GIE du Nouvel An', objectives: ['POOLING'], territory: { regionCode: '27', departementCodes: ['21'] }, leadOrganisationId: lead, occurredAt: '2026-01-01T00:30:00+01:00' },
+      await actors.member(lead),
+    );
+    // 23:30 UTC on 31 December: the same day in UTC, already the next in France.
+    expect(errorCode(await gql(`query($id: ID!) { cooperation(id: $id, asOf: "2025-12-31") { id } }`, { id }, admin))).toBe('NOT_FOUND');
+    expect((await gql<{ cooperation: { id: string } }>(`query($id: ID!) { cooperation(id: $id, asOf: "2026-01-01") { id } }`, { id }, admin)).data).toEqual({ cooperation: { id } });
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
+    const active = async (asOf: string) => {
+      const r = await gql<{ regionalDashboard: { byStatus: { status: string; count: number }[] } }>(
+        `query($asOf: String) { regionalDashboard(region: "27", asOf: $asOf) { byStatus { status count } } }`,
+        { asOf },
+        admin,
+      );
+      expect(r.errors).toBeUndefined();
+      return r.data!.regionalDashboard.byStatus.find((s) => s.status === 'ACTIVE')?.count ?? 0;
+    };
+    expect([await active('2025-12-31'), await active('2026-01-01')]).toEqual([0, 1]);
+  });
+
   it('gives the history of a cooperation with French labels, both dates and the correlation id', async () => {
     const r = await gql<{ history: { type: string; label: string; occurredAt: string; recordedAt: string; correlationId: string; version: number }[] }>(
       `query($id: ID!) { history(cooperationId: $id) { type label occurredAt recordedAt correlationId version actor { userId } } }`,

@@ -6,7 +6,7 @@ export * from './projections/read-model.projections';
 export { evolveCooperationSummary, evolveTimeline } from './projections/cooperation-summary';
 export * from './projections/cooperation-details';
 export { toDomainEvent, cooperationIdOf } from './projections/events';
-export { AS_OF_MIN, isFutureInstant, readAsOf, readInstant, resolveInstant, type InstantReading, type Queryable } from './queries/common';
+export { AS_OF_MIN, endOfParisDay, isFutureInstant, readAsOf, readInstant, resolveInstant, type InstantReading, type Queryable } from './queries/common';
 export * from './queries/regional-statistics';
 export * from './queries/cooperations';
 export * from './queries/scope';

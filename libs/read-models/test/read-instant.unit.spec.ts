@@ -2,8 +2,13 @@ import { isFutureInstant, readAsOf, readInstant } from '@maillage/read-models';
 
 describe('readInstant', () => {
   it('reads a date as the end of that day (UTC) and a date-time with its offset as the instant it names', () => {
-    expect(readInstant('2024-02-29')).toEqual({ instant: new Date('2024-02-29T23:59:59.999Z'), form: 'date' });
-    expect(readInstant('0999-12-31')).toEqual({ instant: new Date('0999-12-31T23:59:59.999Z'), form: 'date' });
+    // A date ends at midnight in France: 23:00 UTC in winter, 22:00 in summer (the change of time falls on 30 March 2025).
+    expect(readInstant('2024-02-29')).toEqual({ instant: new Date('2024-02-29T22:59:59.999Z'), form: 'date' });
+    expect(readInstant('2025-03-29')).toEqual({ instant: new Date('2025-03-29T22:59:59.999Z'), form: 'date' });
+    expect(readInstant('2025-03-30')).toEqual({ instant: new Date('2025-03-30T21:59:59.999Z'), form: 'date' });
+    expect(readInstant('2025-10-26')).toEqual({ instant: new Date('2025-10-26T22:59:59.999Z'), form: 'date' });
+    // Paris kept its local mean time (UTC+0:09:21) until 1891.
+    expect(readInstant('0999-12-31')).toEqual({ instant: new Date('0999-12-31T23:50:38.999Z'), form: 'date' });
     expect(readInstant('2024-12-31T18:00:00+01:00')).toEqual({ instant: new Date('2024-12-31T17:00:00.000Z'), form: 'date-time' });
     expect(readInstant('2024-12-31T18:00Z')).toEqual({ instant: new Date('2024-12-31T18:00:00.000Z'), form: 'date-time' });
     expect(readInstant('2024-12-31T23:59:59.123456789-23:59')).toEqual({ instant: new Date('2025-01-01T23:58:59.123Z'), form: 'date-time' });
@@ -42,7 +47,7 @@ describe('readInstant', () => {
 
   it('reads an asOf from the year 1000 to today, with a French refusal otherwise (one rule for GraphQL and the exports)', () => {
     const now = new Date('2026-11-24T12:00:00Z');
-    expect(readAsOf('1000-01-01', now)).toEqual({ instant: new Date('1000-01-01T23:59:59.999Z'), form: 'date' });
+    expect(readAsOf('1000-01-01', now)).toEqual({ instant: new Date('1000-01-01T23:50:38.999Z'), form: 'date' });
     expect(readAsOf('1999-12-31T23:00:00+01:00', now)).toEqual({ instant: new Date('1999-12-31T22:00:00.000Z'), form: 'date-time' });
     expect(readAsOf('0999-12-31', now)).toEqual({ refusal: expect.stringMatching(/^Date hors limites : « 0999-12-31 » \(asOf commence le 1000-01-01\)/) });
     expect(readAsOf('2026-11-26', now)).toEqual({ refusal: expect.stringMatching(/^Date dans le futur/) });

@@ -6,14 +6,61 @@ export interface Queryable {
   query<R extends QueryResultRow = QueryResultRow>(text: string, values?: unknown[]): Promise<QueryResult<R>>;
 }
 
+/** Clock time in France métropolitaine, whose days "as of" dates name. */
+const PARIS = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Paris',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  era: 'short',
+});
+
+/** Europe/Paris's offset from UTC at an instant, in milliseconds. */
+function parisOffsetMs(instant: number): number {
+  const part: Record<string, string> = {};
+  for (const p of PARIS.formatToParts(new Date(instant))) part[p.type] = p.value;
+  const year = part.era === 'BC' || part.era === 'B' ? 1 - Number(part.year) : Number(part.year);
+  const wall = new Date(0);
+  wall.setUTCFullYear(year, Number(part.month) - 1, Number(part.day));
+  wall.setUTCHours(Number(part.hour), Number(part.minute), Number(part.second), 0);
+  return wall.getTime() - (instant - (((instant % 1000) + 1000) % 1000));
+}
+
+/** Last instants of days already computed (a few dates are asked again and again). */
+const endOfDays = new Map<string, number>();
+
 /**
- * "As of" instants. A date-only `YYYY-MM-DD` means the end of that day (UTC): 23:59:59.999Z. A Date
- * or an ISO date-time is taken as it is. Undefined means now.
+ * The last millisecond of a calendar day `YYYY-MM-DD` in Europe/Paris: "the situation on 31
+ * December" of a French annual report ends at midnight in France, not in UTC (an hour or two
+ * later), which counted a cooperation proposed at 00:30 on 1 January in the year before. The
+ * change of time never happens at midnight, so the offset an hour before the next midnight is
+ * that midnight's.
+ */
+export function endOfParisDay(date: string): Date {
+  let end = endOfDays.get(date);
+  if (end === undefined) {
+    const next = new Date(`${date}T00:00:00.000Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    const midnightUtc = next.getTime();
+    end = midnightUtc - parisOffsetMs(midnightUtc - 3_600_000) - 1;
+    if (endOfDays.size >= 1000) endOfDays.clear();
+    endOfDays.set(date, end);
+  }
+  return new Date(end);
+}
+
+/**
+ * "As of" instants. A date-only `YYYY-MM-DD` means the end of that day in Europe/Paris
+ * (endOfParisDay). A Date or an ISO date-time is taken as it is. Undefined means now.
  */
 export function resolveInstant(value: Date | string | null | undefined): Date {
   if (value === undefined || value === null) return new Date();
   if (value instanceof Date) return value;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return new Date(`${value}T23:59:59.999Z`);
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return endOfParisDay(value);
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new RangeError(`Not an ISO date or date-time: ${value}`);
   return date;
@@ -24,12 +71,12 @@ export type InstantReading = { instant: Date; form: 'date' | 'date-time' } | { p
 
 /**
  * Strict reading of an instant a user gives (see the domain's isoForm): `YYYY-MM-DD` is the end of
- * that day, UTC, as resolveInstant; a date-time with its offset is the instant it names; whatever
+ * that day in Europe/Paris, as resolveInstant; a date-time with its offset is the instant it names; whatever
  * `new Date` would take otherwise, or roll over, is refused. Bounds are the caller's.
  */
 export function readInstant(value: string): InstantReading {
   const form = isoForm(value);
-  if (form === 'date') return { instant: new Date(`${value}T23:59:59.999Z`), form };
+  if (form === 'date') return { instant: endOfParisDay(value), form };
   if (form === 'date-time') return { instant: new Date(value), form };
   return { problem: form };
 }

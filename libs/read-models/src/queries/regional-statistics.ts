@@ -11,7 +11,7 @@ import { intervalValidAt, num, resolveInstant, sequence, type Queryable } from '
 export interface RegionalStatisticsInput {
   /** INSEE region code. */
   region: string;
-  /** Occurred-time instant or `YYYY-MM-DD` (end of that day, UTC); default now. */
+  /** Occurred-time instant or `YYYY-MM-DD` (end of that day, Europe/Paris); default now. */
   asOf?: Date | string;
   /** Recorded-time instant: only what the platform knew then; default now (everything known). */
   knownAt?: Date | string;
