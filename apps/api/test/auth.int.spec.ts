@@ -404,10 +404,20 @@ describe('accounts and sign-in (real PostgreSQL)', () => {
       const user = await newMember({ email: 'erase-me@tremplin.example', name: 'Personne À Effacer' });
       const actor: RequestUser = { userId: user.id, organisationId: TREMPLIN, role: 'MEMBER', regions: [] };
       const { token } = await auth.createApiToken(actor, 'script');
+      const session = await auth.login(user.email!, `correct horse ${n}`, null);
+      expect(await auth.authenticate(bearer(session.accessToken))).toEqual(actor);
       await auth.disableUser(admin, user.id);
       await expectCode(auth.authenticate(bearer(token)), 'UNAUTHENTICATED');
+      // Enabled again, it signs in afresh: its sessions and API tokens ended with the disabling (an
+      // account disabled because it leaked must not come back with what leaked).
       await auth.enableUser(admin, user.id);
-      expect(await auth.authenticate(bearer(token))).toEqual(actor);
+      await expectCode(auth.authenticate(bearer(token)), 'UNAUTHENTICATED');
+      await expectCode(auth.authenticate(bearer(session.accessToken)), 'UNAUTHENTICATED');
+      const again = await auth.login(user.email!, `correct horse ${n}`, null);
+      expect(await auth.authenticate(bearer(again.accessToken))).toEqual(actor);
+      expect((await auth.apiTokens(actor)).map((t) => t.revokedAt !== null)).toEqual([true]);
+      const { token: fresh } = await auth.createApiToken(actor, 'script');
+      expect(await auth.authenticate(bearer(fresh))).toEqual(actor);
 
       expect(await auth.deleteUser(admin, user.id)).toBe(true);
       await expectCode(auth.authenticate(bearer(token)), 'UNAUTHENTICATED');

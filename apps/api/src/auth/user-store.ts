@@ -221,15 +221,24 @@ export class UserStore {
     });
   }
 
+  /**
+   * Disabling also ends the account's sessions (its credential version moves on) and revokes its
+   * API tokens, in the same transaction: an account disabled because it was compromised must not
+   * come back with its old tokens when it is enabled again (it signs in afresh).
+   */
   async setStatus(id: string, from: UserStatus[], to: 'ACTIVE' | 'DISABLED', at: Date): Promise<boolean> {
-    const { rowCount } = await this.changing(
-      id,
-      this.pool.query(
+    return this.changing(id, this.transaction(async (c) => {
+      const { rowCount } = await c.query(
         `update users set status = $3, disabled_at = case when $3 = 'DISABLED' then $4::timestamptz else null end where id = $1 and status = any($2)`,
         [id, from, to, at],
-      ),
-    );
-    return (rowCount ?? 0) > 0;
+      );
+      if (!rowCount) return false;
+      if (to === 'DISABLED') {
+        await c.query('update user_credentials set version = version + 1 where user_id = $1', [id]);
+        await c.query('update api_tokens set revoked_at = $2 where user_id = $1 and revoked_at is null', [id, at]);
+      }
+      return true;
+    }));
   }
 
   /**

@@ -224,8 +224,8 @@ export function UsersPage() {
             setTimeout(() => trigger?.focus(), 0);
           }}
         >
-          {confirm.action === 'disable' && <p>Cette personne ne pourra plus se connecter, et ses sessions et jetons en cours cessent de fonctionner immédiatement. Vous pourrez réactiver le compte.</p>}
-          {confirm.action === 'enable' && <p>Cette personne pourra de nouveau se connecter avec son mot de passe actuel.</p>}
+          {confirm.action === 'disable' && <p>Cette personne ne pourra plus se connecter, et ses sessions et jetons d’API prennent fin immédiatement, pour de bon. Vous pourrez réactiver le compte : elle se reconnectera alors et créera de nouveaux jetons.</p>}
+          {confirm.action === 'enable' && <p>Cette personne pourra de nouveau se connecter avec son mot de passe actuel (ses anciens jetons d’API restent révoqués).</p>}
           {confirm.action === 'delete' && (
             <p>
               Son nom et son adresse e-mail sont effacés et la personne ne pourra plus se connecter. L’historique des coopérations garde seulement son identifiant. <strong>Cette action est irréversible.</strong>
