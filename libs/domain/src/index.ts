@@ -20,6 +20,7 @@ export * from './cooperation/cooperation.state';
 export * from './cooperation/cooperation.commands';
 export * from './cooperation/cooperation.playbook';
 export * from './cooperation/cooperation.decider';
+export * from './cooperation/cooperation.closing';
 export * from './cooperation/cooperation.renewal';
 export * from './cooperation/cooperation.invariants';
 

@@ -23,6 +23,7 @@ import { ORGANISATION_KINDS, isEssByDefault, isSiaeKind, type OrganisationKind, 
 import type * as C from './cooperation.commands';
 import type { CooperationEvent, IndicatorDefinition, MarketLot } from './cooperation.events';
 import { evolveCooperation, initialCooperationState, type Cooperation, type CooperationState } from './cooperation.state';
+import { closeOutcomeRefusal } from './cooperation.closing';
 import { TWO_MEMBERS_KINDS, activeWaiver, gateItemsFor, gateStatus, hasEssMajority, shareholdingSummary } from './cooperation.playbook';
 import { organisationKindLabelsFr } from '../labels/labels.fr';
 import {
@@ -555,17 +556,8 @@ const abandonCooperation = (cmd: C.AbandonCooperation, coop: Cooperation, ctx: C
 const closeCooperation = (cmd: C.CloseCooperation, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   const d = requireObject(cmd.data, 'data');
   const outcome = requireOneOf(d.outcome, CLOSE_OUTCOMES, 'outcome');
-  if (outcome === 'TENDER_LOST')
-    throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, reason: 'record the market outcome LOST instead' });
-  // Seed 002: « Le GME n'est pas une personne morale »: there is no structure to dissolve.
-  if (outcome === 'DISSOLVED' && KINDS_WITHOUT_STRUCTURE.includes(coop.kind))
-    throw reject(DomainErrorCode.CLOSE_OUTCOME_NOT_APPLICABLE, { outcome, kind: coop.kind });
-  if (outcome === 'COMPLETED') {
-    if (coop.stage !== 'CAPITALISATION')
-      throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, stage: coop.stage, reason: 'completion is reached from CAPITALISATION' });
-  } else if (!atOrAfter(coop, 'OPERATION')) {
-    throw reject(DomainErrorCode.INVALID_TRANSITION, { outcome, stage: coop.stage, reason: 'before OPERATION, abandon instead' });
-  }
+  const refusal = closeOutcomeRefusal(coop.kind, coop.stage, outcome);
+  if (refusal) throw reject(refusal.code, refusal.details);
   requireNotBeforeLastTransition(coop, ctx);
   if (outcome === 'COMPLETED') assertGateSatisfied(coop);
   return [ev('CooperationClosed', { stage: coop.stage, outcome, comment: optionalString(d.comment, 'comment') }, ctx)];
