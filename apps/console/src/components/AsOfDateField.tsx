@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { INCOMPLETE_DATE } from '../dates';
 import { FieldMessage, fieldAria } from './FieldMessage';
+import { useRouter } from '../router';
 
 /**
  * The field of the date a page is shown at (“Situation au”), applied as soon as it is complete:
@@ -70,4 +71,26 @@ export function AsOfDateField({
       <FieldMessage id={id} message={message} />
     </div>
   );
+}
+
+/** The address parameter holding the date a page is shown at (?au=2026-01-15), as the list keeps its filter. */
+export const AS_OF_PARAM = 'au';
+
+/**
+ * The date a page is shown at, kept in the address (`?au=YYYY-MM-DD`): a reload, a link, back and
+ * forward show the same date. A value that is not a whole calendar date, or is after today, is
+ * ignored (today). Changing it replaces the address (no history entry per day tried).
+ */
+export function useAsOfInAddress(today: string): [string, (date: string) => void] {
+  const { search, navigate, path } = useRouter();
+  const raw = search.get(AS_OF_PARAM) ?? '';
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(raw) && !Number.isNaN(Date.parse(`${raw}T12:00:00Z`)) && new Date(`${raw}T12:00:00Z`).toISOString().slice(0, 10) === raw && raw <= today;
+  const set = (date: string) => {
+    const next = new URLSearchParams(window.location.search);
+    if (date) next.set(AS_OF_PARAM, date);
+    else next.delete(AS_OF_PARAM);
+    const text = next.toString();
+    navigate(`${path}${text ? `?${text}` : ''}`, { replace: true });
+  };
+  return [valid ? raw : '', set];
 }

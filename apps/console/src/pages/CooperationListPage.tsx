@@ -1,6 +1,7 @@
-import { useMemo } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { COOPERATIONS, type CooperationFilter } from '../api';
+import { COOPERATIONS, type CooperationFilter, type CooperationsData } from '../api';
+import { useAnnouncer } from '../announcer';
 import { Badge, ErrorBox, Loading, PageTitle, focusLater } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatNumber, plural } from '../format';
@@ -11,10 +12,31 @@ import { regionName } from '../territory';
 
 const PAGE = 50;
 
-export const statusTone = (status: string | null | undefined) =>
-  status === 'ACTIVE' ? 'info' : status === 'CLOSED' ? 'ok' : status === 'ABANDONED' ? 'danger' : 'neutral';
+/**
+ * A closed cooperation is green only when it ended well (completed, or its contract run to its
+ * end); a lost market is a warning; a dissolution, or an outcome not read (lists), stays neutral.
+ */
+export const statusTone = (status: string | null | undefined, closeOutcome?: string | null) =>
+  status === 'ACTIVE'
+    ? 'info'
+    : status === 'CLOSED'
+      ? closeOutcome === 'COMPLETED' || closeOutcome === 'CONTRACT_ENDED'
+        ? 'ok'
+        : closeOutcome === 'TENDER_LOST'
+          ? 'warn'
+          : 'neutral'
+      : status === 'ABANDONED'
+        ? 'danger'
+        : 'neutral';
 
 const STATUSES = ['ACTIVE', 'CLOSED', 'ABANDONED'];
+
+type Edge = CooperationsData['cooperations']['edges'][number];
+/** Each cooperation once, in the order first met (pages read while the list changes may overlap). */
+const distinct = (edges: readonly Edge[]): Edge[] => {
+  const seen = new Set<string>();
+  return edges.filter(({ node }) => !seen.has(node.id) && (seen.add(node.id), true));
+};
 
 /**
  * The address holds the list's filter, and nothing else does: ?type=GME&etape=LAUNCH&statut=ACTIVE
@@ -52,7 +74,29 @@ export function CooperationListPage() {
   const query = search.toString();
   const filter = useMemo(() => filterFromSearch(new URLSearchParams(query)), [query]);
   const { data, loading, error, fetchMore } = useQuery(COOPERATIONS, { variables: { first: PAGE, filter }, fetchPolicy: 'cache-and-network' });
-  const edges = data?.cooperations.edges ?? [];
+  const edges = useMemo(() => distinct(data?.cooperations.edges ?? []), [data]);
+  const { announce } = useAnnouncer();
+  // One page asked at a time: a second click while the next page loads sends nothing.
+  const [loadingMore, setLoadingMore] = useState(false);
+  const loadingMoreRef = useRef(false);
+  const loadMore = async (after: string | null | undefined) => {
+    if (loadingMoreRef.current) return;
+    loadingMoreRef.current = true;
+    setLoadingMore(true);
+    try {
+      await fetchMore({
+        variables: { after },
+        updateQuery: (prev, { fetchMoreResult }) => ({
+          cooperations: { ...fetchMoreResult.cooperations, edges: distinct([...prev.cooperations.edges, ...fetchMoreResult.cooperations.edges]) },
+        }),
+      });
+    } catch (e) {
+      announce(frenchMessage(e), 'error');
+    } finally {
+      loadingMoreRef.current = false;
+      setLoadingMore(false);
+    }
+  };
   // The API gives pages, not a total: say how many are shown, and whether more follow.
   const more = data?.cooperations.pageInfo.hasNextPage ?? false;
   const shownCount = `${plural(edges.length, 'coopération affichée', 'coopérations affichées')}${more ? ' ; d’autres correspondent à ces critères (« Afficher plus de coopérations », en bas de la liste)' : ''}`;
@@ -197,16 +241,11 @@ export function CooperationListPage() {
           <button
             type="button"
             className="button"
-            onClick={() =>
-              void fetchMore({
-                variables: { after: data.cooperations.pageInfo.endCursor },
-                updateQuery: (prev, { fetchMoreResult }) => ({
-                  cooperations: { ...fetchMoreResult.cooperations, edges: [...prev.cooperations.edges, ...fetchMoreResult.cooperations.edges] },
-                }),
-              })
-            }
+            data-testid="load-more"
+            aria-disabled={loadingMore ? true : undefined}
+            onClick={() => void loadMore(data.cooperations.pageInfo.endCursor)}
           >
-            Afficher plus de coopérations
+            {loadingMore ? 'Chargement des coopérations suivantes…' : 'Afficher plus de coopérations'}
           </button>
         </p>
       )}

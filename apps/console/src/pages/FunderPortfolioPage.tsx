@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
 import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
-import { AsOfDateField } from '../components/AsOfDateField';
+import { AsOfDateField, useAsOfInAddress } from '../components/AsOfDateField';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, todayIso } from '../format';
@@ -30,7 +29,8 @@ const FOLLOW_UP: TypedDocumentNode<{ cooperation: Follow }, { id: string; asOf?:
  */
 export function FunderPortfolioPage() {
   const { session } = useSession();
-  const [asOf, setAsOf] = useState('');
+  // As on the dashboard, the date is in the address (?au=2026-01-15).
+  const [asOf, setAsOf] = useAsOfInAddress(todayIso());
   const funderId = session.user.organisationId ?? '';
   const { data, loading, error } = useQuery(FUNDER_PORTFOLIO, { variables: { funderId, asOf: asOf || null }, skip: !funderId, fetchPolicy: 'network-only' });
   const portfolio = data?.funderPortfolio;
@@ -39,20 +39,23 @@ export function FunderPortfolioPage() {
     <>
       <PageTitle>Mon portefeuille</PageTitle>
       <form className="toolbar card" aria-label="Date du portefeuille" onSubmit={(e) => e.preventDefault()}>
-        <AsOfDateField id="p-asof" label="Situation au" max={todayIso()} value={asOf} onChange={setAsOf}>
+        <AsOfDateField id="p-asof" label="Situation au" max={todayIso()} value={asOf} onChange={setAsOf} hintIds={['p-asof-hint']}>
           {asOf && (
             <button type="button" className="button button--small" onClick={() => setAsOf('')}>
               Revenir à aujourd’hui
             </button>
           )}
         </AsOfDateField>
+        <p id="p-asof-hint" className="hint" data-testid="portfolio-date">
+          {asOf ? `Chiffres au ${formatDate(asOf)}.` : `Chiffres d’aujourd’hui, ${formatDate(todayIso())} (rechargez la page pour actualiser).`}
+        </p>
       </form>
       {!funderId && <ErrorBox>Votre compte n’est rattaché à aucune organisation financeuse.</ErrorBox>}
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
       {loading && !portfolio && <Loading what="du portefeuille" />}
       {portfolio && (
         <>
-          <ul className="kpis" aria-label="Chiffres clés du portefeuille">
+          <ul className="kpis" aria-label={`Chiffres clés du portefeuille au ${formatDate(asOf || todayIso())}`}>
             <li className="kpi">
               <span className="kpi__value" data-testid="portfolio-count">
                 {formatNumber(portfolio.totals.cooperations)}
@@ -123,6 +126,7 @@ function FollowUp({ id, asOf, waivers }: { id: string; asOf: string; waivers: nu
         {c.indicators.length === 0 ? (
           <p className="muted">Aucun indicateur défini.</p>
         ) : (
+          <div className="table-wrap" tabIndex={0}>
           <table className="table table--compact">
             <caption className="visually-hidden">Indicateurs comparés à leurs objectifs</caption>
             <thead>
@@ -155,6 +159,7 @@ function FollowUp({ id, asOf, waivers }: { id: string; asOf: string; waivers: nu
               })}
             </tbody>
           </table>
+          </div>
         )}
       </div>
       <div>

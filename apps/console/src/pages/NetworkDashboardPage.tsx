@@ -2,13 +2,13 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { COOPERATIONS, ORGANISATION, REGIONAL_ACTIVITY, REGIONAL_DASHBOARD, type RegionalActivityView, type RegionalDashboardView } from '../api';
 import { useAnnouncer } from '../announcer';
-import { AsOfDateField } from '../components/AsOfDateField';
+import { AsOfDateField, useAsOfInAddress } from '../components/AsOfDateField';
 import { EChart } from '../components/EChart';
 import { ErrorBox, Loading, PageTitle, Section } from '../components/ui';
 import { downloadExport } from '../download';
 import { frenchMessage } from '../errors';
 import { formatDate, formatDateTime, formatEuros, formatNumber, formatPercent, todayIso } from '../format';
-import { KINDS, STAGES, kindShortFr, stageLabelsFr } from '../labels';
+import { KINDS, STAGES, STANDARD_INDICATOR_UNITS, kindShortFr, stageLabelsFr } from '../labels';
 import { Link } from '../router';
 import { useSession } from '../session-context';
 import { REGIONS, regionName } from '../territory';
@@ -36,7 +36,8 @@ export function NetworkDashboardPage() {
   useEffect(() => {
     if (myRegion && !regionTouched) setRegion(myRegion);
   }, [myRegion, regionTouched]);
-  const [asOf, setAsOf] = useState('');
+  // The date shown is in the address (?au=2026-01-15): a reload or a link keeps it.
+  const [asOf, setAsOf] = useAsOfInAddress(todayIso());
   const { data, error, loading, refetch } = useQuery(REGIONAL_DASHBOARD, { variables: { region, asOf: asOf || null }, fetchPolicy: 'network-only' });
   const [feed, setFeed] = useState<RegionalActivityView[]>([]);
   const [lastUpdate, setLastUpdate] = useState<string | null>(null);
@@ -139,6 +140,12 @@ export function NetworkDashboardPage() {
   );
 }
 
+/** The unit of a standard indicator, short, for a table's row (“€”, “h”, “ETP”, “personnes”). */
+const unitShort = (standard: string): string => {
+  const unit = (STANDARD_INDICATOR_UNITS as Record<string, string | undefined>)[standard] ?? '';
+  return unit === 'EUR' ? '€' : unit === 'heures' ? 'h' : unit;
+};
+
 /** How many stalled cooperations are listed by name (all of them are counted). */
 const STALLED_LISTED = 20;
 
@@ -150,7 +157,9 @@ function Dashboard({ d, region, asOf, restricted }: { d: RegionalDashboardView; 
     skip: Boolean(asOf) || d.stalled.count === 0,
     fetchPolicy: 'network-only',
   });
-  const insertionYears = useMemo(() => [...new Set(d.insertion.map((i) => i.year))].sort(), [d.insertion]);
+  // The latest year first: the table may scroll sideways, the years left of it are the recent ones.
+  const insertionYears = useMemo(() => [...new Set(d.insertion.map((i) => i.year))].sort((a, b) => b - a), [d.insertion]);
+  const insertionRows = useMemo(() => [...new Map(d.insertion.map((i) => [i.standard, i.label])).entries()], [d.insertion]);
 
   return (
     <div className="dashboard" data-testid="dashboard">
@@ -207,8 +216,8 @@ function Dashboard({ d, region, asOf, restricted }: { d: RegionalDashboardView; 
         </Section>
         <Section title="Par département" id="departements">
           <EChart
-            caption="Coopérations par département"
-            label={`Coopérations par département : ${d.byDepartement.map((r) => `${r.label} ${r.count}`).join(', ')}`}
+            caption={`Coopérations en cours par département, au ${formatDate(asOf || d.asOf)} ; une coopération présente dans plusieurs départements compte dans chacun.`}
+            label={`Coopérations en cours par département (une coopération présente dans plusieurs départements compte dans chacun) : ${d.byDepartement.map((r) => `${r.label} ${r.count}`).join(', ')}`}
             height={Math.max(200, d.byDepartement.length * 32)}
             option={{
               grid: { left: 150, right: 24, top: 8, bottom: 24 },
@@ -281,8 +290,10 @@ function Dashboard({ d, region, asOf, restricted }: { d: RegionalDashboardView; 
             <p className="muted">Aucune mesure d’insertion enregistrée.</p>
           ) : (
             <div className="table-wrap" tabIndex={0}>
-              <table className="table table--compact">
-                <caption className="visually-hidden">Indicateurs d’insertion par année</caption>
+              <table className="table table--compact" data-testid="insertion-table">
+                <caption className="table__caption">
+                  Totaux par année{insertionYears.length > 1 ? `, de la plus récente (${insertionYears[0]}) à la plus ancienne (${insertionYears.at(-1)})` : ''}
+                </caption>
                 <thead>
                   <tr>
                     <th scope="col">Indicateur</th>
@@ -294,11 +305,14 @@ function Dashboard({ d, region, asOf, restricted }: { d: RegionalDashboardView; 
                   </tr>
                 </thead>
                 <tbody>
-                  {[...new Set(d.insertion.map((i) => i.label))].map((label) => (
-                    <tr key={label}>
-                      <th scope="row">{label}</th>
+                  {insertionRows.map(([standard, label]) => (
+                    <tr key={standard}>
+                      <th scope="row">
+                        {label}
+                        {unitShort(standard) && <span className="muted"> ({unitShort(standard)})</span>}
+                      </th>
                       {insertionYears.map((y) => {
-                        const row = d.insertion.find((i) => i.label === label && i.year === y);
+                        const row = d.insertion.find((i) => i.standard === standard && i.year === y);
                         return (
                           <td key={y} className="num">
                             {row ? formatNumber(row.total) : '—'}
