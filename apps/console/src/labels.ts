@@ -39,6 +39,7 @@ export {
   STANDARD_INDICATORS,
   STANDARD_INDICATOR_UNITS,
 } from '@maillage/domain/cooperation/cooperation.types';
+export { closeOutcomesAt } from '@maillage/domain/cooperation/cooperation.closing';
 export { ORGANISATION_KINDS, ESS_BY_DEFAULT_KINDS } from '@maillage/domain/organisation/organisation.types';
 export type { OrganisationKind } from '@maillage/domain/organisation/organisation.types';
 import type { CooperationKind } from '@maillage/domain/cooperation/cooperation.types';

@@ -33,7 +33,7 @@ import { indicatorErrors, measurementErrors, type IndicatorField, type MeasureFi
 import { formatDate, formatDateTime, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, formatWithUnit, parseDecimal, todayIso } from '../format';
 import {
   ABANDON_REASONS,
-  CLOSE_OUTCOMES,
+  closeOutcomesAt,
   DELIVERABLE_KINDS,
   GME_FORMS,
   MANDATAIRE_LABEL_FR,
@@ -96,8 +96,20 @@ export function abilitiesFor(role: Role, organisationId: string | null, coop: Co
 
 export function CooperationPage({ id }: { id: string }) {
   const { session } = useSession();
-  const { search } = useRouter();
+  const { search, navigate, path } = useRouter();
   const [asOf, setAsOf] = useState('');
+  // “La coopération a été créée…” (?creee=1 from the wizard) is said once: the parameter leaves the
+  // address (a reload or a link does not say it again) and the notice goes once the cooperation changes.
+  const [justCreated] = useState(() => search.get('creee') !== null);
+  const createdVersion = useRef<number | null>(null);
+  useEffect(() => {
+    if (!justCreated) return;
+    const next = new URLSearchParams(window.location.search);
+    next.delete('creee');
+    const rest = next.toString();
+    navigate(`${path}${rest ? `?${rest}` : ''}`, { replace: true });
+    // Once, on opening: the address is read then.
+  }, [justCreated]);
   // What the creation wizard could not record (a follow-up command refused), said once here.
   const [unfinished] = useState<UnfinishedCreation | null>(() => readUnfinishedCreation(id));
   useEffect(() => {
@@ -113,6 +125,7 @@ export function CooperationPage({ id }: { id: string }) {
   const lastRead = useRef<Coop | null>(null);
   if (current) lastRead.current = current;
   const coop = current ?? lastRead.current ?? undefined;
+  if (justCreated && current && createdVersion.current === null) createdVersion.current = current.version;
   const missingAtDate = Boolean(asOf) && !current && Boolean(error);
   // Facts recorded elsewhere (another tab, another member) are signalled, not applied under the
   // user's feet: the banner offers to load them; a command sent meanwhile gets a clear conflict.
@@ -154,7 +167,8 @@ export function CooperationPage({ id }: { id: string }) {
       {unfinished ? (
         <UnfinishedNotice notes={unfinished.notes} />
       ) : (
-        search.get('creee') && (
+        justCreated &&
+        coop.version === createdVersion.current && (
           <p className="notice" role="status">
             La coopération a été créée. Complétez maintenant ses membres et les points de passage de l’étape « Décision ».
           </p>
@@ -163,7 +177,7 @@ export function CooperationPage({ id }: { id: string }) {
       <div className="meta">
         <Badge>{coop.kindLabel}</Badge>
         {!missingAtDate && (
-          <Badge tone={statusTone(coop.status)}>{coop.status === 'ACTIVE' ? 'En cours' : coop.status === 'CLOSED' ? 'Clôturée' : coop.status === 'ABANDONED' ? 'Abandonnée' : coop.status}</Badge>
+          <Badge tone={statusTone(coop.status, coop.closeOutcome)}>{coop.status === 'ACTIVE' ? 'En cours' : coop.status === 'CLOSED' ? 'Clôturée' : coop.status === 'ABANDONED' ? 'Abandonnée' : coop.status}</Badge>
         )}
         <span>
           {regionName(coop.regionCode)}
@@ -212,7 +226,11 @@ export function CooperationPage({ id }: { id: string }) {
               Abandonnée : {coop.abandonReason ? abandonReasonLabelsFr[coop.abandonReason as keyof typeof abandonReasonLabelsFr] : ''} {coop.abandonReasonText ?? ''}
             </p>
           )}
-          {coop.status === 'CLOSED' && coop.closeOutcome && <p className="notice">Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}</p>}
+          {coop.status === 'CLOSED' && coop.closeOutcome && (
+            <p className="notice" id="cloture-statut" data-testid="closed-notice">
+              Clôturée : {closeOutcomeLabelsFr[coop.closeOutcome as keyof typeof closeOutcomeLabelsFr]}
+            </p>
+          )}
           {(coop.renewedFrom || coop.successorId) && (
             <p className="notice" data-testid="renewal-links">
               {coop.renewedFrom && (
@@ -316,6 +334,7 @@ function GateSection({ coop, can, reload }: SectionProps) {
   const [title, setTitle] = useState('');
   const [waiving, setWaiving] = useState<string | null>(null);
   const [justification, setJustification] = useState('');
+  const [justificationError, setJustificationError] = useState<string | null>(null);
   const chosenKind = kind || missingKinds[0] || DELIVERABLE_KINDS[0];
 
   const record = async (event: FormEvent) => {
@@ -334,6 +353,18 @@ function GateSection({ coop, can, reload }: SectionProps) {
   const waive = async (event: FormEvent, itemId: string) => {
     event.preventDefault();
     if (pending) return;
+    // Said at the field (the button stays available), as the API's rule: at least 10 characters.
+    const problem =
+      justification.trim() === ''
+        ? 'Indiquez pourquoi ce point ne s’applique pas à la coopération.'
+        : justification.trim().length < 10
+          ? `La justification compte au moins 10 caractères (${justification.trim().length} pour l’instant).`
+          : null;
+    setJustificationError(problem);
+    if (problem) {
+      focusLater(`waive-${itemId}`);
+      return;
+    }
     const outcome = await run('waiveGateItem', { cooperationId: coop.id, expectedVersion: coop.version, itemId, justification: justification.trim() }, 'Dérogation enregistrée.');
     // The form gives way to the item, now marked “Dérogation”: the focus goes there.
     if (await settle(outcome, reload, () => {
@@ -345,6 +376,7 @@ function GateSection({ coop, can, reload }: SectionProps) {
   const openWaiver = (itemId: string) => {
     setWaiving(itemId);
     setJustification('');
+    setJustificationError(null);
     focusLater(`waive-${itemId}`);
   };
   const closeWaiver = (itemId: string) => {
@@ -381,14 +413,14 @@ function GateSection({ coop, can, reload }: SectionProps) {
               </p>
               {(can.networkCommands || can.memberCommands) && item.status === 'MISSING' && item.waivable && (
                 waiving === item.id ? (
-                  <form className="inline-form" onSubmit={(e) => void waive(e, item.id)}>
+                  <form className="inline-form" onSubmit={(e) => void waive(e, item.id)} noValidate>
                     <div className="field">
                       <label htmlFor={`waive-${item.id}`}>Justification de la dérogation</label>
                       <textarea
                         id={`waive-${item.id}`}
                         required
                         minLength={10}
-                        aria-describedby={`waive-${item.id}-aide`}
+                        {...fieldAria(`waive-${item.id}`, justificationError, `waive-${item.id}-aide`)}
                         value={justification}
                         onChange={(e) => setJustification(e.target.value)}
                         rows={2}
@@ -396,8 +428,9 @@ function GateSection({ coop, can, reload }: SectionProps) {
                       <p id={`waive-${item.id}-aide`} className="hint">
                         Au moins 10 caractères. La justification est visible des financeurs et des réseaux.
                       </p>
+                      <FieldMessage id={`waive-${item.id}`} message={justificationError} testId="waive-erreur" />
                     </div>
-                    <SubmitButton className="button button--small button--primary" disabled={justification.trim().length < 10} busy={pending !== null}>
+                    <SubmitButton className="button button--small button--primary" busy={pending !== null}>
                       Accorder la dérogation
                     </SubmitButton>
                     <button type="button" className="button button--small" onClick={() => closeWaiver(item.id)}>
@@ -491,13 +524,20 @@ function GuardedButton({ id, reason, onClick, children, tone }: { id: string; re
 function LifecycleSection({ coop, can, reload }: SectionProps) {
   const { run, pending } = useCommand();
   const [open, setOpen] = useState<'reopen' | 'abandon' | 'close' | null>(null);
-  const [reason, setReason] = useState('');
+  // Each form keeps its own text: one typed to go back is not the comment of a closing.
+  const [reopenReason, setReopenReason] = useState('');
+  const [abandonText, setAbandonText] = useState('');
+  const [closeComment, setCloseComment] = useState('');
   const [abandonReason, setAbandonReason] = useState<string>('');
   const [outcome, setOutcome] = useState<string>('');
   const index = STAGES.indexOf(coop.stage as Stage);
   const next = STAGES[index + 1];
   const previous = index > 0 ? STAGES[index - 1] : null;
   const missing = coop.gate?.items.filter((i) => i.status === 'MISSING' && !i.advisory) ?? [];
+  // The domain's closing rule: only the outcomes it accepts at this stage are offered.
+  const outcomes = closeOutcomesAt(coop.kind as CooperationKind, coop.stage as Stage);
+  const lostByMarket = coop.kind === 'GME' ? ' Un marché perdu s’enregistre dans « Issue du marché ».' : '';
+  const closeHint = `${outcomes.includes('COMPLETED') ? '' : `« ${closeOutcomeLabelsFr.COMPLETED} » se choisit à l’étape « ${stageLabelsFr.CAPITALISATION} ».`}${lostByMarket}`.trim();
 
   const { session } = useSession();
   // Funders, networks and admins never see lifecycle controls; members of other organisations neither.
@@ -509,9 +549,15 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
     const opened = open;
     const ok = await settle(result, reload, () => {
       setOpen(null);
-      setReason('');
-      setAbandonReason('');
-      setOutcome('');
+      if (opened === 'reopen') setReopenReason('');
+      if (opened === 'abandon') {
+        setAbandonText('');
+        setAbandonReason('');
+      }
+      if (opened === 'close') {
+        setCloseComment('');
+        setOutcome('');
+      }
     });
     // Back on the button that opened the form; once closed, on the renewal the page offers then;
     // once abandoned (the page offers nothing more), on the notice saying so and why.
@@ -532,7 +578,14 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
         <GuardedButton id="reopen" reason={can.lifecycleReason ?? (previous ? null : 'La coopération est à la première étape.')} onClick={() => setOpen(open === 'reopen' ? null : 'reopen')}>
           Revenir à l’étape précédente
         </GuardedButton>
-        <GuardedButton id="close" reason={can.lifecycleReason} onClick={() => setOpen(open === 'close' ? null : 'close')}>
+        <GuardedButton
+          id="close"
+          reason={
+            can.lifecycleReason ??
+            (outcomes.length === 0 ? `La clôture est possible à partir de l’étape « ${stageLabelsFr.OPERATION} » ; avant, abandonnez la coopération.${lostByMarket}` : null)
+          }
+          onClick={() => setOpen(open === 'close' ? null : 'close')}
+        >
           Clôturer
         </GuardedButton>
         <GuardedButton id="abandon" tone="danger" reason={can.lifecycleReason} onClick={() => setOpen(open === 'abandon' ? null : 'abandon')}>
@@ -540,18 +593,18 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
         </GuardedButton>
       </div>
       {open === 'reopen' && previous && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('reopenStage', { ...base, to: previous, reason: reason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`).then(done))}>
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('reopenStage', { ...base, to: previous, reason: reopenReason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`).then(done))}>
           <div className="field">
             <label htmlFor="reopen-reason">Pourquoi revenir à « {stageLabelsFr[previous]} » ?</label>
-            <textarea id="reopen-reason" rows={2} required value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} />
           </div>
-          <SubmitButton className="button button--primary" disabled={!reason.trim()} busy={pending !== null}>
+          <SubmitButton className="button button--primary" disabled={!reopenReason.trim()} busy={pending !== null}>
             Confirmer le retour
           </SubmitButton>
         </form>
       )}
       {open === 'abandon' && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('abandonCooperation', { ...base, reason: abandonReason, ...(reason.trim() ? { reasonText: reason.trim() } : {}) }, 'La coopération est abandonnée.').then(done))}>
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('abandonCooperation', { ...base, reason: abandonReason, ...(abandonText.trim() ? { reasonText: abandonText.trim() } : {}) }, 'La coopération est abandonnée.').then(done))}>
           <div className="field">
             <label htmlFor="abandon-reason">Raison principale</label>
             <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)}>
@@ -565,29 +618,34 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
           </div>
           <div className="field">
             <label htmlFor="abandon-text">Précisions (facultatif)</label>
-            <textarea id="abandon-text" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea id="abandon-text" rows={2} value={abandonText} onChange={(e) => setAbandonText(e.target.value)} />
           </div>
           <SubmitButton className="button button--danger" disabled={!abandonReason} busy={pending !== null}>
             Confirmer l’abandon
           </SubmitButton>
         </form>
       )}
-      {open === 'close' && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('closeCooperation', { ...base, outcome, ...(reason.trim() ? { comment: reason.trim() } : {}) }, 'La coopération est clôturée.').then(done))}>
+      {open === 'close' && outcomes.length > 0 && (
+        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('closeCooperation', { ...base, outcome, ...(closeComment.trim() ? { comment: closeComment.trim() } : {}) }, 'La coopération est clôturée.').then(done))}>
           <div className="field">
             <label htmlFor="close-outcome">Issue</label>
-            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)}>
+            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)} aria-describedby={closeHint ? 'close-outcome-aide' : undefined}>
               <option value="">Choisir une issue</option>
-              {CLOSE_OUTCOMES.map((o) => (
+              {outcomes.map((o) => (
                 <option key={o} value={o}>
                   {closeOutcomeLabelsFr[o]}
                 </option>
               ))}
             </select>
+            {closeHint && (
+              <p id="close-outcome-aide" className="hint">
+                {closeHint}
+              </p>
+            )}
           </div>
           <div className="field">
             <label htmlFor="close-comment">Commentaire (facultatif)</label>
-            <textarea id="close-comment" rows={2} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <textarea id="close-comment" rows={2} value={closeComment} onChange={(e) => setCloseComment(e.target.value)} />
           </div>
           <SubmitButton className="button button--primary" disabled={!outcome} busy={pending !== null}>
             Confirmer la clôture
@@ -882,7 +940,7 @@ function MarketSection({ coop, can, reload, pendingMarket }: SectionProps & { pe
           </div>
           <div className="summary__row">
             <dt>Montant</dt>
-            <dd>{formatEuros(market.amountExclVat)} HT</dd>
+            <dd>{market.amountExclVat > 0 ? `${formatEuros(market.amountExclVat)} HT` : 'Non renseigné'}</dd>
           </div>
           <div className="summary__row">
             <dt>Durée</dt>
@@ -1031,6 +1089,14 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
   const [outcome, setOutcome] = useState('');
   const [startDate, setStartDate] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
+  const [askLost, setAskLost] = useState(false);
+  const send = async () => {
+    const lost = outcome === 'LOST';
+    const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
+    const message = lost ? `Marché perdu enregistré : la coopération est clôturée (issue « ${closeOutcomeLabelsFr.TENDER_LOST} »).` : 'Issue du marché enregistrée.';
+    // Lost, the cooperation is closed: the focus goes to the notice saying so.
+    if (await settle(await run('recordMarketOutcome', input, message), reload, () => (setOutcome(''), setStartDate('')))) focusLater(lost ? 'cloture-statut' : 'marche-titre');
+  };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
@@ -1040,10 +1106,15 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
       focusLater('m-start');
       return;
     }
-    const input = { cooperationId: coop.id, expectedVersion: coop.version, outcome, ...(outcome === 'AWARDED' && startDate ? { startDate } : {}) };
-    if (await settle(await run('recordMarketOutcome', input, 'Issue du marché enregistrée.'), reload, () => (setOutcome(''), setStartDate('')))) focusLater('marche-titre');
+    // A lost market closes the cooperation for good: asked first, as an abandon is.
+    if (outcome === 'LOST') {
+      setAskLost(true);
+      return;
+    }
+    await send();
   };
   return (
+    <>
     <form className="inline-form inline-form--row" onSubmit={(e) => void submit(e)} aria-label="Enregistrer l’issue du marché" noValidate>
       <div className="field">
         <label htmlFor="m-outcome">Issue du marché</label>
@@ -1064,6 +1135,29 @@ function MarketOutcomeForm({ coop, reload }: { coop: Coop; reload: () => Promise
         Enregistrer l’issue
       </SubmitButton>
     </form>
+      {askLost && (
+        <ConfirmDialog
+          title="Marché perdu : clôturer la coopération ?"
+          confirmLabel="Enregistrer le marché perdu et clôturer"
+          tone="danger"
+          busy={pending !== null}
+          onConfirm={() => {
+            setAskLost(false);
+            void send();
+          }}
+          onCancel={() => {
+            setAskLost(false);
+            focusLater('m-outcome');
+          }}
+        >
+          <p>
+            Enregistrer le marché comme perdu clôt « {coop.name} » avec l’issue « {closeOutcomeLabelsFr.TENDER_LOST} » : plus aucune étape, aucun membre ni aucun livrable ne
+            pourra changer.
+          </p>
+          <p>La coopération pourra ensuite être renouvelée pour un nouveau marché.</p>
+        </ConfirmDialog>
+      )}
+    </>
   );
 }
 
@@ -1113,14 +1207,15 @@ export function IndicatorsSection({ coop, can, reload }: SectionProps) {
                   grid: { left: 48, right: 24, top: 24, bottom: 32 },
                   tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatWithUnit(Number(v), indicator.unit) },
                   xAxis: { type: 'category', data: points.map((p) => formatDate(p.periodStart)) },
-                  yAxis: { type: 'value' },
+                  // The objective's line stays in the chart when the values are all below it.
+                  yAxis: { type: 'value', ...(Number.isFinite(target) && target > 0 ? { max: ({ max }: { max: number }) => Math.max(max, target) } : {}) },
                   series: [
                     {
                       type: 'line',
                       name: indicator.label,
                       data: points.map((p) => p.numericValue),
                       symbolSize: 8,
-                      markLine: Number.isFinite(target) && target > 0 ? { symbol: 'none', data: [{ yAxis: target, name: 'Objectif' }], label: { formatter: 'Objectif' }, lineStyle: { type: 'dashed' } } : undefined,
+                      markLine: Number.isFinite(target) && target > 0 ? { symbol: 'none', data: [{ yAxis: target, name: 'Objectif' }], label: { formatter: 'Objectif', position: 'insideEndTop' }, lineStyle: { type: 'dashed' } } : undefined,
                     },
                   ],
                 }}
