@@ -239,11 +239,15 @@ describe('PTCE', () => {
     spec.given([...noEss, waived]).when(cmd('AdvanceStage', {}), ctx('2025-03-01')).thenThrows(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED);
   });
   it('keeps an ESS enterprise from LAUNCH on', () => {
-    const inLaunch = [...ptce(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];
+    // Led by the laboratory here, so that the ESS enterprise may be the one leaving (the lead stays).
+    const ledByLab = (events: CooperationEvent[]) =>
+      events.map((e) => (e.type === 'CooperationProposed' ? { ...e, data: { ...e.data, leadOrganisationId: ORGS.lab.id } } : e));
+    const ptceLedByLab = (departementCodes: string[], withTown: boolean) => ledByLab(ptce(departementCodes, withTown));
+    const inLaunch = [...ptceLedByLab(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];
     spec.given(inLaunch).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-04-01')).thenThrows(DomainErrorCode.PTCE_ESS_ENTERPRISE_REQUIRED);
     // Another ESS enterprise may take over; before LAUNCH the last one may leave.
     spec.given([...inLaunch, E.member(ORGS.ei, 'ESS_ENTERPRISE', '2025-03-10')]).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-04-01')).events();
-    spec.given(ptce(['93'], true)).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-02-10')).events();
+    spec.given(ptceLedByLab(['93'], true)).when(cmd('RemoveMember', { organisationId: ORGS.aci.id }), ctx('2025-02-10')).events();
   });
   it('enters LAUNCH with both and then keeps them', () => {
     const events = [...ptce(['93'], true), E.advanced('FEASIBILITY', 'LAUNCH', '2025-03-01')];

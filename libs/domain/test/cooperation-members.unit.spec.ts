@@ -1,5 +1,5 @@
 import { DomainErrorCode } from '@maillage/domain';
-import { E, ORGS, cmd, ctx, gmeInDecision, spec } from './fixtures';
+import { E, ORGS, at, cmd, ctx, gmeInDecision, spec } from './fixtures';
 
 describe('AddMember', () => {
   it('adds a member with the default role of the kind, recording the organisation snapshot', () => {
@@ -69,7 +69,17 @@ describe('RemoveMember', () => {
   });
 
   it('lets the mandataire leave during DECISION (designation cleared)', () => {
-    expect(() => spec.given(gmeInDecision()).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id })).events()).not.toThrow();
+    // ai1 leads this GME: the mandataire that leaves is ai2, designated instead.
+    const [event] = spec.given([...gmeInDecision(), E.mandataire(ORGS.ai2)]).when(cmd('RemoveMember', { organisationId: ORGS.ai2.id })).events();
+    expect(event).toMatchObject({ type: 'CooperationMemberRemoved', data: { organisationId: ORGS.ai2.id } });
+  });
+
+  it('keeps the lead organisation, which steers the cooperation, and dates a removal or a designation after the joining', () => {
+    spec.given(gmeInDecision()).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id })).thenThrows(DomainErrorCode.LEAD_MEMBER_REQUIRED, { organisationId: ORGS.ai1.id });
+    const joinedLater = [...gmeInDecision(), E.member(ORGS.ei, 'COTRAITANT', '2025-01-20')];
+    spec.given(joinedLater).when(cmd('RemoveMember', { organisationId: ORGS.ei.id }), ctx('2025-01-19')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { joinedAt: at('2025-01-20') });
+    spec.given(joinedLater).when(cmd('DesignateMandataire', { organisationId: ORGS.ei.id }), ctx('2025-01-19')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED);
+    expect(spec.given(joinedLater).when(cmd('RemoveMember', { organisationId: ORGS.ei.id }), ctx('2025-01-20')).events()).toHaveLength(1);
   });
 
   it('keeps the GME mandataire from FEASIBILITY on', () => {

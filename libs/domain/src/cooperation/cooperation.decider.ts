@@ -1,3 +1,4 @@
+import { utcDayOf } from '../shared/days';
 import { DomainErrorCode, reject } from '../shared/domain-error';
 import type { DecideContext, Decider } from '../shared/messages';
 import {
@@ -92,7 +93,12 @@ const requireKind = (coop: Cooperation, kinds: readonly CooperationKind[], comma
     throw reject(DomainErrorCode.NOT_APPLICABLE_TO_KIND, { command, kind: coop.kind, applicableTo: kinds });
 };
 
-/** A transition cannot be dated before the previous one: the history would be inconsistent. */
+/**
+ * A transition is decided on every fact recorded so far, so it cannot be dated before the previous
+ * transition nor before the latest of those facts: a view "as of" a date in between would show the
+ * stage without the facts it was entered on (an advance dated before the deliverable its gate
+ * needed, say).
+ */
 const requireNotBeforeLastTransition = (coop: Cooperation, ctx: Ctx): void => {
   if (toMillis(ctx.occurredAt) < toMillis(coop.lastTransitionAt))
     throw reject(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, {
@@ -100,6 +106,29 @@ const requireNotBeforeLastTransition = (coop: Cooperation, ctx: Ctx): void => {
       lastTransitionAt: coop.lastTransitionAt,
       stage: coop.stage,
     });
+  const lastEventAt = coop.lastEventAt ?? coop.lastTransitionAt;
+  if (toMillis(ctx.occurredAt) < toMillis(lastEventAt))
+    throw reject(
+      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
+      { occurredAt: ctx.occurredAt, lastEventAt, stage: coop.stage },
+      `Cette étape ne peut pas être datée avant le dernier fait enregistré (${lastEventAt.slice(0, 10)}) : elle en tient compte. Datez-la de ce jour ou d’après.`,
+    );
+};
+
+/** The last day that has begun somewhere on Earth (UTC+14) at `now`: a calendar date users give may be "today" up to it. */
+const latestToday = (ctx: Ctx): string => utcDayOf(toMillis(ctx.now) + 14 * 3_600_000);
+
+/** A calendar date of a fact that has happened: not after today. */
+const requireNotFutureDay = (day: string, field: string, ctx: Ctx, what: string): string => {
+  if (day > latestToday(ctx))
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field, expected: 'a day not after today', value: day }, `${what} ne peut pas être dans le futur (${day}).`);
+  return day;
+};
+
+/** A calendar date not before another one (`bound`, a date or the day of an instant). */
+const requireNotBeforeDay = (day: string, bound: string, field: string, message: string): string => {
+  if (day < bound.slice(0, 10)) throw reject(DomainErrorCode.VALIDATION_FAILED, { field, expected: `on or after ${bound.slice(0, 10)}`, value: day }, message);
+  return day;
 };
 
 const atOrAfter = (coop: Cooperation, stage: Stage) => stageIndex(coop.stage) >= stageIndex(stage);
@@ -270,12 +299,23 @@ const addMember = (cmd: C.AddMember, coop: Cooperation, ctx: Ctx): CooperationEv
   return [memberAdded(org, role, ctx)];
 };
 
+/** A fact about a member is dated no earlier than its joining (as of before, it was no member). */
+const requireNotBeforeJoined = (member: { organisationId: string; joinedAt: string }, ctx: Ctx, what: string): void => {
+  if (toMillis(ctx.occurredAt) < toMillis(member.joinedAt))
+    throw reject(
+      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
+      { occurredAt: ctx.occurredAt, organisationId: member.organisationId, joinedAt: member.joinedAt },
+      `${what} ne peut pas être daté avant l’entrée de cette structure dans la coopération (${member.joinedAt.slice(0, 10)}).`,
+    );
+};
+
 const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   const d = requireObject(cmd.data, 'data');
   const organisationId = requireString(d.organisationId, 'organisationId', 100);
   const reason = optionalString(d.reason, 'reason');
   const member = coop.members.find((m) => m.organisationId === organisationId);
   if (!member) throw reject(DomainErrorCode.MEMBER_NOT_FOUND, { organisationId });
+  requireNotBeforeJoined(member, ctx, 'Le retrait');
   requireMembershipOpen(coop, ctx);
   if (coop.kind === 'GME' && coop.mandataireId === organisationId && atOrAfter(coop, 'FEASIBILITY'))
     throw reject(DomainErrorCode.MANDATAIRE_REQUIRED, { organisationId, reason: 'designate another mandataire first' });
@@ -313,14 +353,17 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
     (coop.finalShares ?? []).some((s) => s.organisationId === organisationId && s.percent > 0)
   )
     throw reject(DomainErrorCode.SHARES_NOT_100, { organisationId, reason: 'reassign the shares of this associé first' });
+  // The lead proposed the cooperation and steers it (the access rules rest on it): it stays.
+  if (organisationId === coop.leadOrganisationId) throw reject(DomainErrorCode.LEAD_MEMBER_REQUIRED, { organisationId });
   return [ev('CooperationMemberRemoved', { organisationId, reason }, ctx)];
 };
 
 const designateMandataire = (cmd: C.DesignateMandataire, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   requireKind(coop, ['GME'], cmd.type);
   const organisationId = requireString(requireObject(cmd.data, 'data').organisationId, 'organisationId', 100);
-  if (!coop.members.some((m) => m.organisationId === organisationId))
-    throw reject(DomainErrorCode.MANDATAIRE_NOT_MEMBER, { organisationId });
+  const member = coop.members.find((m) => m.organisationId === organisationId);
+  if (!member) throw reject(DomainErrorCode.MANDATAIRE_NOT_MEMBER, { organisationId });
+  requireNotBeforeJoined(member, ctx, 'La désignation');
   return [ev('CooperationMandataireDesignated', { organisationId }, ctx)];
 };
 
@@ -350,6 +393,9 @@ const recordMarket = (cmd: C.RecordMarket, coop: Cooperation, ctx: Ctx): Coopera
     const lot = requireObject(l, `lots[${i}]`);
     return { number: requirePositiveInteger(lot.number, `lots[${i}].number`), label: requireString(lot.label, `lots[${i}].label`) };
   });
+  const repeated = lots.findIndex((lot, i) => lots.findIndex((other) => other.number === lot.number) !== i);
+  if (repeated >= 0)
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `lots[${repeated}].number`, expected: 'distinct lot numbers', value: lots[repeated].number }, `Le lot n° ${lots[repeated].number} figure deux fois.`);
   let bidDeadline: string | null = null;
   if (d.bidDeadline !== undefined && d.bidDeadline !== null) {
     if (typeof d.bidDeadline !== 'string' || Number.isNaN(toMillis(d.bidDeadline)))
@@ -385,6 +431,8 @@ const recordMarketOutcome = (cmd: C.RecordMarketOutcome, coop: Cooperation, ctx:
   const outcome = requireOneOf(d.outcome, MARKET_OUTCOMES, 'outcome');
   if (outcome === 'AWARDED') {
     const startDate = requireIsoDate(d.startDate, 'startDate');
+    if (coop.market.bidDeadline)
+      requireNotBeforeDay(startDate, coop.market.bidDeadline, 'startDate', `Le marché ne peut pas démarrer avant la date limite de remise des offres (${coop.market.bidDeadline.slice(0, 10)}).`);
     return [ev('CooperationMarketOutcomeRecorded', { outcome, startDate }, ctx)];
   }
   // A lost tender ends the GME: it is closed with outcome TENDER_LOST in the same decision.
@@ -585,12 +633,19 @@ const grantFunding = (cmd: C.GrantFunding, coop: Cooperation, ctx: Ctx): Coopera
         fundingId,
         funderOrganisationId: funder.id,
         programme: requireString(d.programme, 'programme', 300),
-        amount: requireNonNegativeAmount(d.amount, 'amount'),
+        amount: positiveGrant(d.amount),
         period: requirePeriod(d.period, 'period'),
       },
       ctx,
     ),
   ];
+};
+
+/** A grant of nothing is none (and would let any funder appear among a cooperation's funders). */
+const positiveGrant = (value: unknown): number => {
+  const amount = requireNonNegativeAmount(value, 'amount');
+  if (amount === 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'amount', expected: 'positive amount' }, 'Le montant d’une subvention doit être positif.');
+  return amount;
 };
 
 const findOpenFunding = (coop: Cooperation, fundingId: string) => {
@@ -607,30 +662,38 @@ const recordDisbursement = (cmd: C.RecordDisbursement, coop: Cooperation, ctx: C
   if (amount === 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'amount', expected: 'positive amount' });
   if (Math.round((funding.disbursed + amount) * 100) > Math.round(funding.amount * 100))
     throw reject(DomainErrorCode.DISBURSEMENT_EXCEEDS_GRANT, { granted: funding.amount, disbursed: funding.disbursed, amount });
-  return [
-    ev(
-      'CooperationFundingDisbursed',
-      { fundingId: funding.fundingId, funderOrganisationId: funding.funderOrganisationId, amount, disbursedOn: requireIsoDate(d.disbursedOn, 'disbursedOn') },
-      ctx,
-    ),
-  ];
+  const disbursedOn = requireNotFutureDay(requireIsoDate(d.disbursedOn, 'disbursedOn'), 'disbursedOn', ctx, 'Un versement');
+  if (funding.grantedAt) requireNotBeforeDay(disbursedOn, funding.grantedAt, 'disbursedOn', `Un versement ne peut pas précéder la subvention (accordée le ${funding.grantedAt.slice(0, 10)}).`);
+  return [ev('CooperationFundingDisbursed', { fundingId: funding.fundingId, funderOrganisationId: funding.funderOrganisationId, amount, disbursedOn }, ctx)];
 };
 
 const endFunding = (cmd: C.EndFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   const d = requireObject(cmd.data, 'data');
   const funding = findOpenFunding(coop, requireString(d.fundingId, 'fundingId', 100));
+  const endedOn = requireNotFutureDay(requireIsoDate(d.endedOn, 'endedOn'), 'endedOn', ctx, 'La fin d’une subvention');
+  requireNotBeforeDay(endedOn, funding.period.start, 'endedOn', `Une subvention ne peut pas finir avant le début de sa période (${funding.period.start}).`);
+  if (funding.lastDisbursedOn)
+    requireNotBeforeDay(endedOn, funding.lastDisbursedOn, 'endedOn', `Une subvention ne peut pas finir avant son dernier versement (${funding.lastDisbursedOn}).`);
   return [
     ev(
       'CooperationFundingEnded',
       {
         fundingId: funding.fundingId,
         funderOrganisationId: funding.funderOrganisationId,
-        endedOn: requireIsoDate(d.endedOn, 'endedOn'),
+        endedOn,
         reason: optionalString(d.reason, 'reason'),
       },
       ctx,
     ),
   ];
+};
+
+/** A period of something recorded as done or measured: it has begun (it may end later). */
+const startedPeriod = (value: unknown, ctx: Ctx, what: string): { start: string; end: string | null } => {
+  const period = requirePeriod(value, 'period');
+  if (period.start > latestToday(ctx))
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'period.start', expected: 'a period that has begun', value: period.start }, `${what} porte sur une période qui n’a pas commencé (${period.start}).`);
+  return period;
 };
 
 const recordSupport = (cmd: C.RecordSupport, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
@@ -644,7 +707,7 @@ const recordSupport = (cmd: C.RecordSupport, coop: Cooperation, ctx: Ctx): Coope
         supportId,
         kind: requireOneOf(d.kind, SUPPORT_KINDS, 'kind'),
         providerOrganisationId: optionalString(d.providerOrganisationId, 'providerOrganisationId', 100),
-        period: requirePeriod(d.period, 'period'),
+        period: startedPeriod(d.period, ctx, 'Un accompagnement'),
         description: optionalString(d.description, 'description'),
       },
       ctx,
@@ -692,7 +755,7 @@ const recordMeasurement = (cmd: C.RecordMeasurement, coop: Cooperation, ctx: Ctx
   const criterion = coop.criteria.find((c) => c.indicators.some((i) => i.indicatorId === indicatorId));
   if (!criterion) throw reject(DomainErrorCode.INDICATOR_NOT_FOUND, { indicatorId });
   const indicator = criterion.indicators.find((i) => i.indicatorId === indicatorId)!;
-  const period = requirePeriod(d.period, 'period');
+  const period = startedPeriod(d.period, ctx, 'Une mesure');
   let value: number | string;
   if (indicator.nature === 'QUANTITATIVE') {
     value = requireMeasurable(d.value, 'value');

@@ -60,6 +60,9 @@ export interface Funding {
   period: Period;
   disbursed: number;
   endedOn: string | null;
+  /** When it was granted, and the day of its latest disbursement (absent from states folded before they existed). */
+  grantedAt?: string;
+  lastDisbursedOn?: string | null;
 }
 export interface Support {
   supportId: string;
@@ -102,6 +105,12 @@ export interface Cooperation {
   stageEnteredAt: string;
   /** Date of the last lifecycle transition (proposal, advance, reopen, close, abandon). */
   lastTransitionAt: string;
+  /**
+   * The latest date any of its events occurred at (facts may be recorded out of order): a
+   * transition is dated no earlier, so that a view "as of" a date never shows a stage without the
+   * facts it was entered on. Absent from states folded before it existed (read as proposedAt).
+   */
+  lastEventAt?: string;
   stageHistory: StageEntry[];
   members: Member[];
   mandataireId: string | null;
@@ -133,6 +142,13 @@ export const initialCooperationState = (): CooperationState => ({ status: 'NONE'
 
 /** Folds one event. Pure and total: an event that does not apply to the state leaves it unchanged. */
 export const evolveCooperation = (state: CooperationState, event: CooperationEvent): CooperationState => {
+  const next = foldCooperationEvent(state, event);
+  if (next.status === 'NONE') return next;
+  const latest = next.lastEventAt ?? next.proposedAt;
+  return Date.parse(event.occurredAt) > Date.parse(latest) ? { ...next, lastEventAt: event.occurredAt } : next.lastEventAt === latest ? next : { ...next, lastEventAt: latest };
+};
+
+const foldCooperationEvent = (state: CooperationState, event: CooperationEvent): CooperationState => {
   if (event.type === 'CooperationProposed') {
     const d = event.data;
     return {
@@ -253,12 +269,18 @@ export const evolveCooperation = (state: CooperationState, event: CooperationEve
     case 'CooperationRenewed':
       return { ...s, successorId: event.data.successorId };
     case 'CooperationFundingGranted':
-      return { ...s, fundings: [...s.fundings, { ...event.data, disbursed: 0, endedOn: null }] };
+      return { ...s, fundings: [...s.fundings, { ...event.data, disbursed: 0, endedOn: null, grantedAt: at, lastDisbursedOn: null }] };
     case 'CooperationFundingDisbursed':
       return {
         ...s,
         fundings: s.fundings.map((f) =>
-          f.fundingId === event.data.fundingId ? { ...f, disbursed: roundCents(f.disbursed + event.data.amount) } : f,
+          f.fundingId === event.data.fundingId
+            ? {
+                ...f,
+                disbursed: roundCents(f.disbursed + event.data.amount),
+                lastDisbursedOn: f.lastDisbursedOn && f.lastDisbursedOn > event.data.disbursedOn ? f.lastDisbursedOn : event.data.disbursedOn,
+              }
+            : f,
         ),
       };
     case 'CooperationFundingEnded':

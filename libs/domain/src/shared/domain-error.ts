@@ -43,6 +43,7 @@ export enum DomainErrorCode {
   TWO_MEMBERS_REQUIRED = 'TWO_MEMBERS_REQUIRED',
   PTCE_ESS_ENTERPRISE_REQUIRED = 'PTCE_ESS_ENTERPRISE_REQUIRED',
   CLOSE_OUTCOME_NOT_APPLICABLE = 'CLOSE_OUTCOME_NOT_APPLICABLE',
+  LEAD_MEMBER_REQUIRED = 'LEAD_MEMBER_REQUIRED',
 }
 
 export const DOMAIN_ERROR_CODES: readonly DomainErrorCode[] = Object.values(DomainErrorCode);
@@ -93,6 +94,8 @@ export const domainErrorMessagesFr: Record<DomainErrorCode, string> = {
   PTCE_ESS_ENTERPRISE_REQUIRED: "Un PTCE regroupe au moins une entreprise de l'économie sociale et solidaire (ESS).",
   CLOSE_OUTCOME_NOT_APPLICABLE:
     "Cette issue n'est pas possible pour ce type de coopération : un GME n'est pas une personne morale, il n'a pas de structure à dissoudre.",
+  LEAD_MEMBER_REQUIRED:
+    'La structure cheffe de file ne peut pas quitter la coopération : elle la porte et la représente jusqu’à sa clôture.',
 };
 
 export type DomainErrorDetails = Record<string, unknown>;
