@@ -22,6 +22,9 @@ export const CONFLICT_MESSAGE =
 /** A French sentence from the server that can be shown as is (not a bare code or English text). */
 const looksFrench = (message: string) => message.length > 0 && !/^[A-Z_]+$/.test(message) && /[éèàùçêâîôû]|\b(la|le|les|de|des|du|et|une|un|est|pas|ne|doit|au|aux)\b/i.test(message);
 
+/** The API's refusal that names nothing: « Données invalides. », « Requête invalide. ». */
+const isGenericRefusal = (message: string) => /^(Données invalides|Requête invalide)\.?$/.test(message.trim());
+
 /** Wording that depends on what the user was doing (a cooperation command by default). */
 export interface MessageContext {
   /** The sentence for FORBIDDEN. */
@@ -68,6 +71,10 @@ export function messageFor({ code, message, extensions }: ErrorInfo, context: Me
     case 'GRAPHQL_PARSE_FAILED':
       return 'La console et le serveur ne sont pas à la même version. Rechargez la page.';
     case 'BAD_USER_INPUT': {
+      // The API names the field and what it expects in French (the domain's VALIDATION_FAILED
+      // messages): shown as they are. Its generic « Données invalides. » (older servers) is
+      // replaced by the console's own sentence from `field` and `expected`, when it knows them.
+      if (looksFrench(message) && !isGenericRefusal(message)) return `Saisie refusée : ${message}`;
       const problem = fieldProblemFr(extensions);
       if (problem) return `Saisie refusée : ${problem}`;
       return looksFrench(message) ? `Saisie refusée : ${message}` : 'Saisie refusée : vérifiez les champs.';

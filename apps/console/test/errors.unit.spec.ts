@@ -84,6 +84,23 @@ describe('refused input names its field in French', () => {
     expect(unknown).toBe('Saisie refusée : Données invalides.');
   });
 
+  it('shows the API’s own French message when it is a specific one, and the console’s sentence only for the generic one', () => {
+    const refused = (message: string, extensions: Record<string, unknown>) =>
+      frenchMessage(graphqlError('BAD_USER_INPUT', message, { domainCode: 'VALIDATION_FAILED', ...extensions }));
+    const unit = "L'unité de l'indicateur n° 2 du critère n° 1 est à renseigner : un indicateur quantitatif a besoin d'une unité (par exemple « personnes », « heures » ou « € »).";
+    expect(refused(unit, { field: 'indicators[1].unit', reason: 'quantitative indicators need a unit' })).toBe(`Saisie refusée : ${unit}`);
+    // Even for a field the console knows, the API's sentence says more (what is expected, which element).
+    const justification = "La justification de la dérogation n'est pas valide : il faut une justification écrite d'au moins 10 caractères.";
+    expect(refused(justification, { field: 'justification', expected: 'a written justification (10 characters or more)' })).toBe(`Saisie refusée : ${justification}`);
+    expect(refused('Une organisation appartient à 20 réseaux au plus : 21 réseaux différents sont indiqués.', { field: 'networkIds', expected: 'at most 20 networks' })).toBe(
+      'Saisie refusée : Une organisation appartient à 20 réseaux au plus : 21 réseaux différents sont indiqués.',
+    );
+    // The generic sentences still give way to the console's own, and English to « vérifiez les champs ».
+    expect(refused('Données invalides.', { field: 'amount', expected: 'positive amount' })).toBe('Saisie refusée : le champ « montant » n’est pas valide : attendu un montant supérieur à zéro.');
+    expect(refused('Requête invalide.', {})).toBe('Saisie refusée : Requête invalide.');
+    expect(refused('Variable "$input" got invalid value', { field: 'amount' })).toBe('Saisie refusée : le champ « montant » n’est pas valide.');
+  });
+
   it('names fields by their last known part', () => {
     expect(fieldLabelFr('indicators[2].target')).toBe('objectif');
     expect(fieldLabelFr('period.start')).toBe('début de période');

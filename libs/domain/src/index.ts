@@ -26,5 +26,6 @@ export * from './cooperation/cooperation.invariants';
 
 export * from './labels/labels.fr';
 export * from './labels/event-details.fr';
+export * from './labels/validation.fr';
 export * from './docs/lifecycle-doc';
 export * from './testing/decider-spec';

@@ -1,4 +1,5 @@
 import { DomainErrorCode, reject } from '../shared/domain-error';
+import { dayFr } from '../labels/validation.fr';
 import type { DecideContext, Decider, DomainCommand } from '../shared/messages';
 import { checkContext, requireArray, requireBoolean, requireObject, requireOneOf, requireString, toMillis } from '../shared/validation';
 import { validateLocation } from '../territory/territory';
@@ -26,7 +27,14 @@ export const ORGANISATION_COMMAND_TYPES = ['RegisterOrganisation', 'UpdateOrgani
 
 const siretFrom = (value: unknown): string | null => {
   if (value === undefined || value === null) return null;
-  if (!isValidSiret(value)) throw reject(DomainErrorCode.INVALID_SIRET, { field: 'siret', siret: typeof value === 'string' ? value : null });
+  if (!isValidSiret(value))
+    throw reject(
+      DomainErrorCode.INVALID_SIRET,
+      { field: 'siret', siret: typeof value === 'string' ? value : null },
+      typeof value === 'string' && value.trim().length > 0
+        ? `Le numéro SIRET « ${value.trim().slice(0, 40)} » n'est pas valide : il faut les 14 chiffres de l'établissement (SIREN et NIC), dont le dernier est une clé de contrôle ; recopiez-le depuis l'avis de situation Sirene ou le Kbis.`
+        : "Le numéro SIRET n'est pas valide : il faut les 14 chiffres de l'établissement (SIREN et NIC), ou aucun numéro pour un organisme qui n'en a pas.",
+    );
   return normaliseSiret(value);
 };
 
@@ -40,9 +48,19 @@ export const MAX_NETWORKS = 20;
  */
 const networksFrom = (value: unknown, self: string): string[] => {
   const ids = [...new Set(requireArray(value ?? [], 'networkIds').map((n, i) => requireString(n, `networkIds[${i}]`, 100)))];
-  if (ids.length > MAX_NETWORKS) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'networkIds', expected: `at most ${MAX_NETWORKS} networks`, value: ids.length });
+  if (ids.length > MAX_NETWORKS)
+    throw reject(
+      DomainErrorCode.VALIDATION_FAILED,
+      { field: 'networkIds', expected: `at most ${MAX_NETWORKS} networks`, value: ids.length },
+      `Une organisation appartient à ${MAX_NETWORKS} réseaux au plus : ${ids.length} réseaux différents sont indiqués.`,
+    );
   const own = ids.indexOf(self);
-  if (own >= 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: `networkIds[${own}]`, expected: 'another organisation than itself', value: self });
+  if (own >= 0)
+    throw reject(
+      DomainErrorCode.VALIDATION_FAILED,
+      { field: `networkIds[${own}]`, expected: 'another organisation than itself', value: self },
+      `Une organisation n'est pas son propre réseau : retirez-la de ses réseaux (réseau n° ${own + 1}).`,
+    );
   return ids;
 };
 
@@ -76,7 +94,11 @@ const updateOrganisation = (cmd: UpdateOrganisation, state: OrganisationState, c
   // A change dated before the organisation was registered would be a fact of nothing. (Changes may
   // be dated before earlier changes: a correction recorded late.)
   if (toMillis(ctx.occurredAt) < toMillis(state.registeredAt)) {
-    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'occurredAt', expected: `on or after the registration (${state.registeredAt})`, value: ctx.occurredAt });
+    throw reject(
+      DomainErrorCode.VALIDATION_FAILED,
+      { field: 'occurredAt', expected: `on or after the registration (${state.registeredAt})`, value: ctx.occurredAt },
+      `Cette modification ne peut pas être datée avant l'enregistrement de l'organisation dans l'annuaire (le ${dayFr(state.registeredAt)}) : datez-la de ce jour ou d'après.`,
+    );
   }
   const d = requireObject(cmd.data, 'data');
   const changes: Partial<OrganisationProfile> = {};

@@ -1,3 +1,5 @@
+import { validationMessageFr } from '../labels/validation.fr';
+
 /**
  * One error class for the whole domain. Every rejection carries a code from DomainErrorCode, a
  * French message for users and machine-readable details; the API maps the code to
@@ -100,12 +102,20 @@ export const domainErrorMessagesFr: Record<DomainErrorCode, string> = {
 
 export type DomainErrorDetails = Record<string, unknown>;
 
+/**
+ * The message of a rejection thrown without one: the code's sentence, except VALIDATION_FAILED,
+ * which names the field and what it expects from the details (labels/validation.fr.ts; « Données
+ * invalides. » only when the details name no field).
+ */
+export const defaultMessageFr = (code: DomainErrorCode, details: DomainErrorDetails = {}): string =>
+  code === DomainErrorCode.VALIDATION_FAILED ? validationMessageFr(details) : domainErrorMessagesFr[code];
+
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
     readonly code: DomainErrorCode,
     readonly details: DomainErrorDetails = {},
-    message: string = domainErrorMessagesFr[code],
+    message: string = defaultMessageFr(code, details),
   ) {
     // A rejection is an expected answer, told by its code, not a fault to trace: no stack frames
     // are captured (capturing them, and formatting them when graphql-js copies the stack into its
