@@ -54,6 +54,10 @@ describe('dating money', () => {
     // Today is fine (NOW is 1 November).
     expect(spec.given(funded()).when(cmd('RecordDisbursement', { fundingId: 'f1', amount: 100, disbursedOn: NOW.slice(0, 10) })).events()).toHaveLength(1);
     expect(spec.given(funded()).when(cmd('RecordDisbursement', { fundingId: 'f1', amount: 100, disbursedOn: '2025-02-01' })).events()).toHaveLength(1);
+    // A grant recorded late without its date (dated 1 June) still takes the payments of its period.
+    const recordedLate = [...gmeInDecision(), { ...granted, occurredAt: at('2025-06-01') }];
+    expect(spec.given(recordedLate).when(cmd('RecordDisbursement', { fundingId: 'f1', amount: 100, disbursedOn: '2025-03-15' })).events()).toHaveLength(1);
+    spec.given(recordedLate).when(cmd('RecordDisbursement', { fundingId: 'f1', amount: 100, disbursedOn: '2025-01-31' })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'disbursedOn' });
   });
 
   it('ends a grant within its period, after its last payment, and not in the future', () => {

@@ -663,7 +663,10 @@ const recordDisbursement = (cmd: C.RecordDisbursement, coop: Cooperation, ctx: C
   if (Math.round((funding.disbursed + amount) * 100) > Math.round(funding.amount * 100))
     throw reject(DomainErrorCode.DISBURSEMENT_EXCEEDS_GRANT, { granted: funding.amount, disbursed: funding.disbursed, amount });
   const disbursedOn = requireNotFutureDay(requireIsoDate(d.disbursedOn, 'disbursedOn'), 'disbursedOn', ctx, 'Un versement');
-  if (funding.grantedAt) requireNotBeforeDay(disbursedOn, funding.grantedAt, 'disbursedOn', `Un versement ne peut pas précéder la subvention (accordée le ${funding.grantedAt.slice(0, 10)}).`);
+  // Not before the grant: its day, or the start of its period when that is earlier (a grant
+  // recorded late, without its date, is dated the day it was recorded).
+  const earliest = funding.grantedAt && funding.grantedAt.slice(0, 10) < funding.period.start ? funding.grantedAt.slice(0, 10) : funding.period.start;
+  requireNotBeforeDay(disbursedOn, earliest, 'disbursedOn', `Un versement ne peut pas précéder la subvention (au plus tôt le ${earliest}).`);
   return [ev('CooperationFundingDisbursed', { fundingId: funding.fundingId, funderOrganisationId: funding.funderOrganisationId, amount, disbursedOn }, ctx)];
 };
 
