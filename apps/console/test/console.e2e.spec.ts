@@ -1524,6 +1524,8 @@ describe('web console in Chromium', () => {
     await recorded(blocked.page, () => form.getByRole('button', { name: 'Enregistrer le marché' }).click());
     await blocked.page.getByTestId('market').getByText('310\u202f000\u00a0€ HT').waitFor();
     const id = blocked.page.url().split('/cooperations/')[1].split('?')[0];
+    // The list reads the read models: once they hold the new cooperation (a loaded run lagged).
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
     await blocked.page.getByRole('link', { name: 'Mes coopérations' }).first().click();
     await blocked.page.getByTestId('cooperation-list').locator(`a[href="/cooperations/${id}"]`).click();
     await blocked.page.getByTestId('market').waitFor();
@@ -1532,6 +1534,8 @@ describe('web console in Chromium', () => {
 
   it('a browser that refuses site storage (local and session): signing in works, the session lives in the page’s memory for commands and every page, sign-out works, a reload asks to sign in again', async () => {
     const id = await propose('GIE', 'Conciergerie solidaire de Bobigny');
+    // The member's list reads the read models: once they hold the new cooperation.
+    await app.get<ProjectionRunner>(PROJECTION_RUNNER).catchUp({ timeoutMs: 30_000 });
     const { context, page, cspErrors } = await newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
