@@ -39,13 +39,19 @@ export function buildSubscriptionContext(
   return {
     ...buildRequestContext(headersOf(params), user),
     connectionParams: params,
-    // Refused credentials answer null; a database that cannot answer is an error (the check fails closed).
-    reauthenticate: () => authenticate(headersOf(params)).catch((error: unknown) => {
-      if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') return null;
-      throw error;
-    }),
+    reauthenticate: () => callerOf(params, authenticate),
   };
 }
+
+/**
+ * The caller the connection params name, as the database says now: refused credentials answer
+ * null; a database that cannot answer is an error (the check fails closed).
+ */
+const callerOf = (params: Readonly<Record<string, unknown>>, authenticate: Authenticate): Promise<RequestUser | null> =>
+  authenticate(headersOf(params)).catch((error: unknown) => {
+    if (error instanceof GraphQLError && error.extensions.code === 'UNAUTHENTICATED') return null;
+    throw error;
+  });
 
 /** Clients send `{ headers: { authorization } }` or `{ authorization }` in connection_init. */
 const headersOf = (params: Readonly<Record<string, unknown>>): Record<string, unknown> =>
@@ -127,8 +133,6 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
   // operation sent over it: a socket lives long, and a token revoked, expired or of an account
   // disabled, deleted or moved since must not go on acting (as it did for queries, mutations and
   // new subscriptions, which kept the caller of connection_init).
-  const callerNow = (ctx: { connectionParams?: Readonly<Record<string, unknown>> }) =>
-    buildSubscriptionContext(ctx.connectionParams, null, authenticate).reauthenticate();
   const rules = [...specifiedRules, ...(checks.validationRules ?? []), ...(checks.production ? [noIntrospection] : [])];
   const hideSuggestions = checks.production ?? false;
   // Documents onSubscribe parsed, by their text, for graphql-ws's `parse` right after (other
@@ -173,7 +177,7 @@ export function subscriptionOptions(authenticate: Authenticate = async () => nul
     validate: (schema, document) => validate(schema, document, rules).map(validationFailed),
     // The caller as the database says now (null once the credentials are refused: the operation
     // then answers UNAUTHENTICATED where it needs a caller).
-    context: async (ctx) => buildSubscriptionContext(ctx.connectionParams, await callerNow(ctx), authenticate),
+    context: async (ctx) => buildSubscriptionContext(ctx.connectionParams, await callerOf(ctx.connectionParams ?? {}, authenticate), authenticate),
     onNext: (_ctx, _id, _payload, _args, result): FormattedExecutionResult | void =>
       result.errors ? { ...result, errors: formatErrors(result.errors, hideSuggestions) } : undefined,
     onError: (_ctx, _id, _payload, errors) => formatErrors(errors, hideSuggestions),
