@@ -62,6 +62,8 @@ export interface ListItem {
   stageLabel: string;
   status: string;
   statusLabel: string;
+  /** How a closed cooperation ended (the badge's tone). */
+  closeOutcome: string | null;
   regionCode: string;
   departementCodes: string[];
   memberCount: number;
@@ -88,7 +90,7 @@ export const COOPERATIONS: TypedDocumentNode<CooperationsData, { first?: number;
       edges {
         cursor
         node {
-          id name kind kindLabel stage stageLabel status statusLabel regionCode departementCodes memberCount gateSatisfied lastEventAt
+          id name kind kindLabel stage stageLabel status statusLabel closeOutcome regionCode departementCodes memberCount gateSatisfied lastEventAt
           members { ${MEMBER_FIELDS} }
         }
       }

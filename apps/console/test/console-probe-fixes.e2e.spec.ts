@@ -222,6 +222,11 @@ describe('console fixes from the probe, in Chromium', () => {
     // Not a success: a warning badge, not the green one.
     await expect(page.locator('.meta .badge', { hasText: 'Clôturée' }).getAttribute('class')).resolves.toBe('badge badge--warn');
     await shot(page, 'sonde-marche-perdu');
+    // The list reads the outcome too (it showed every closed cooperation in grey).
+    await testbed.catchUp();
+    await page.goto(`${base}/cooperations?statut=CLOSED`);
+    const row = page.getByTestId('cooperation-list').locator('tr').filter({ has: page.locator(`a[href="/cooperations/${id}"]`) });
+    await expect(row.locator('.badge').getAttribute('class')).resolves.toBe('badge badge--warn');
   });
 
   it('the waiver says why it is not granted under 10 characters (at the field, focused), instead of a button silently disabled', async () => {

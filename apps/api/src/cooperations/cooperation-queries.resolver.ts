@@ -12,12 +12,13 @@ import {
   findDepartement,
   type CooperationKind,
   type CooperationStatus,
+  type CloseOutcome,
   type Stage,
 } from '@maillage/domain';
 import { InvalidCursorError, listCooperations, MAX_PAGE_SIZE } from '@maillage/read-models';
 import { PG_POOL } from '../database/database.module';
 import { AS_OF_DESCRIPTION, badInput, parseAsOf } from '../graphql/api-errors';
-import { CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphql/enums';
+import { CloseOutcomeEnum, CooperationKindEnum, CooperationStatusEnum, StageEnum } from '../graphql/enums';
 import { loaders } from '../graphql/loaders';
 import { Ctx, type RequestContext } from '../graphql/request-context';
 import { CooperationQueryService } from './cooperation-query.service';
@@ -75,6 +76,9 @@ export class CooperationListItem {
 
   @Field()
   statusLabel!: string;
+
+  @Field(() => CloseOutcomeEnum, { nullable: true, description: 'How a closed cooperation ended (null unless CLOSED).' })
+  closeOutcome?: CloseOutcome | null;
 
   @Field()
   regionCode!: string;
@@ -183,6 +187,7 @@ export class CooperationQueriesResolver {
             stageLabel: stageLabelsFr[item.stage as Stage],
             status: item.status as CooperationStatus,
             statusLabel: cooperationStatusLabelsFr[item.status as CooperationStatus],
+            closeOutcome: item.closeOutcome as CloseOutcome | null,
             // The summary's members carry their French role label and mandataire flag already (the
             // projection writes only MemberRole values): passed as stored, not copied.
             members: item.members as Member[],

@@ -14,7 +14,7 @@ const PAGE = 50;
 
 /**
  * A closed cooperation is green only when it ended well (completed, or its contract run to its
- * end); a lost market is a warning; a dissolution, or an outcome not read (lists), stays neutral.
+ * end); a lost market is a warning; a dissolution, or an outcome not known (the portfolio), stays neutral.
  */
 export const statusTone = (status: string | null | undefined, closeOutcome?: string | null) =>
   status === 'ACTIVE'
@@ -224,7 +224,7 @@ export function CooperationListPage() {
                   </td>
                   <td>{node.stageLabel}</td>
                   <td>
-                    <Badge tone={statusTone(node.status)}>{node.statusLabel}</Badge>
+                    <Badge tone={statusTone(node.status, node.closeOutcome)}>{node.statusLabel}</Badge>
                   </td>
                   <td>{node.status !== 'ACTIVE' ? '—' : node.gateSatisfied ? <Badge tone="ok">Prête</Badge> : <Badge tone="warn">Points manquants</Badge>}</td>
                   <td className="num">{node.memberCount}</td>

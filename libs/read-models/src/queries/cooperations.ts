@@ -172,6 +172,8 @@ export interface CooperationListItem {
   kind: string;
   stage: string;
   status: string;
+  /** How a closed cooperation ended (null unless closed). */
+  closeOutcome: string | null;
   regionCode: string;
   departementCodes: string[];
   sectors: string[];
@@ -279,6 +281,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
     kind: string;
     stage: string;
     status: string;
+    close_outcome: string | null;
     region_code: string;
     departement_codes: string[];
     sectors: string[];
@@ -288,7 +291,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
     last_event_at: Date;
     members: CooperationSummary['members'];
   }>(
-    `select id, name, kind, stage, status, region_code, departement_codes, sectors, member_count, gate_satisfied, proposed_at, last_event_at, members
+    `select id, name, kind, stage, status, close_outcome, region_code, departement_codes, sectors, member_count, gate_satisfied, proposed_at, last_event_at, members
        from cooperation_summary ${where.length ? `where ${where.join(' and ')}` : ''}
       order by proposed_at desc, id desc limit $${params.length}`,
     params,
@@ -302,6 +305,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
       kind: r.kind,
       stage: r.stage,
       status: r.status,
+      closeOutcome: r.close_outcome,
       regionCode: r.region_code,
       departementCodes: r.departement_codes,
       sectors: r.sectors,
