@@ -4,9 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-
-/** Paths the console never answers: the API's own routes keep their 404s. */
-const API_PREFIXES = ['/graphql', '/exports/', '/health'];
+import { isApiPath } from '../api-paths';
 
 /** Shown at `/` when `vite build` has not produced dist/console (unit tests, swc-only builds). */
 export const CONSOLE_MISSING_MESSAGE_FR =
@@ -35,7 +33,6 @@ export function consoleDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return env.MAILLAGE_CONSOLE_DIR ? path.resolve(env.MAILLAGE_CONSOLE_DIR) : path.join(repositoryRoot(__dirname), 'dist', 'console');
 }
 
-const isApiPath = (url: string) => API_PREFIXES.some((prefix) => url === prefix.replace(/\/$/, '') || url.startsWith(prefix));
 
 /**
  * Serves the web console at `/` on the API's port, in an encapsulated Fastify context so its

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isApiPath } from '../api-paths';
 /**
  * Refusals of the GraphQL endpoint that happen before GraphQL runs, in GraphQL's shape and French.
  * A body that is not JSON, an empty one, one too large, another content type (Fastify and Nest
@@ -49,9 +50,6 @@ export function graphqlHttpErrors(path = '/graphql') {
   };
 }
 
-/** The prefixes whose refusals answer in JSON; every other address is the console's. */
-const JSON_PATHS = ['/graphql', '/exports', '/health'];
-
 /**
  * Fastify's `frameworkErrors`: an address it cannot decode (`/cooperations/%E0%A4%A`) or whose
  * parameter is too long, refused before any route runs. Fastify answered them in English JSON
@@ -64,13 +62,12 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
   const message =
     error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'Adresse trop longue.' : 'Adresse illisible : elle contient un caractère encodé de façon incorrecte (%).';
   const url = request.raw.url ?? '/';
-  const under = (prefix: string) => url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`);
   reply.code(status);
   reply.header('Cache-Control', 'no-store');
-  if (under('/graphql')) {
+  if (url.split('?')[0].startsWith('/graphql')) {
     reply.type('application/json; charset=utf-8');
     reply.send(JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] }));
-  } else if (JSON_PATHS.some(under)) {
+  } else if (isApiPath(url)) {
     reply.type('application/json; charset=utf-8');
     reply.send(JSON.stringify({ code: 'BAD_REQUEST', message }));
   } else {
