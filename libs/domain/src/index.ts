@@ -2,6 +2,7 @@
  * @maillage/domain: the pure model of cooperations (deciders, events, rules, labels). No framework
  * imports; time, ids and lookups come in through the context and the command data.
  */
+export { latestDayBegun, utcDayOf } from './shared/days';
 export * from './shared/domain-error';
 export * from './shared/messages';
 export * from './shared/stream-names';

@@ -1,4 +1,4 @@
-import { utcDayOf } from '../shared/days';
+import { latestDayBegun } from '../shared/days';
 import { DomainErrorCode, reject } from '../shared/domain-error';
 import type { DecideContext, Decider } from '../shared/messages';
 import {
@@ -115,8 +115,8 @@ const requireNotBeforeLastTransition = (coop: Cooperation, ctx: Ctx): void => {
     );
 };
 
-/** The last day that has begun somewhere on Earth (UTC+14) at `now`: a calendar date users give may be "today" up to it. */
-const latestToday = (ctx: Ctx): string => utcDayOf(toMillis(ctx.now) + 14 * 3_600_000);
+/** The latest day a user may call today (latestDayBegun at the command's `now`). */
+const latestToday = (ctx: Ctx): string => latestDayBegun(toMillis(ctx.now));
 
 /** A calendar date of a fact that has happened: not after today. */
 const requireNotFutureDay = (day: string, field: string, ctx: Ctx, what: string): string => {

@@ -14,3 +14,12 @@ export function utcDayOf(ms: number): string {
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
+
+/** The world's first time zone (UTC+14): a calendar day is "today" somewhere until it has begun there. */
+const FIRST_ZONE_MS = 14 * 3_600_000;
+
+/**
+ * The last calendar day that has begun somewhere on Earth at `nowMs`: the latest day a user may call
+ * "today", wherever they are (the domain's dated facts and the read side's "as of" dates alike).
+ */
+export const latestDayBegun = (nowMs: number): string => utcDayOf(nowMs + FIRST_ZONE_MS);

@@ -1,4 +1,4 @@
-import { isoForm } from '@maillage/domain';
+import { isoForm, latestDayBegun } from '@maillage/domain';
 import type { QueryResult, QueryResultRow } from 'pg';
 
 /** A pg Pool, PoolClient or Client. */
@@ -83,8 +83,6 @@ export function readInstant(value: string): InstantReading {
 
 /** How far ahead of the server's clock a date-time may be and still mean "now" (clocks differ). */
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
-/** The world's first time zone (UTC+14): a day is "today" somewhere until it has begun there. */
-const FIRST_ZONE_MS = 14 * 3600 * 1000;
 
 /**
  * Whether an "as of" instant lies in the future, which a read cannot answer yet: what happens
@@ -94,8 +92,7 @@ const FIRST_ZONE_MS = 14 * 3600 * 1000;
  */
 export function isFutureInstant(reading: { instant: Date; form: 'date' | 'date-time' }, now: Date): boolean {
   if (reading.form === 'date-time') return reading.instant.getTime() > now.getTime() + CLOCK_SKEW_MS;
-  const latestDay = new Date(now.getTime() + FIRST_ZONE_MS).toISOString().slice(0, 10);
-  return reading.instant.toISOString().slice(0, 10) > latestDay;
+  return reading.instant.toISOString().slice(0, 10) > latestDayBegun(now.getTime());
 }
 
 /**
