@@ -1,6 +1,6 @@
 import {
   DomainErrorCode,
-  closeOutcomesFor,
+  closeOutcomesAt,
   cooperationEventDetailsFr,
   cooperationInvariantViolations,
   foldCooperation,
@@ -204,8 +204,8 @@ describe('a GME is no legal person: no DISSOLVED outcome (seed 002)', () => {
     spec.given(gmeInOperation()).when(cmd('CloseCooperation', { outcome: 'CONTRACT_ENDED' }), ctx('2025-06-01')).events();
   });
   it('offers DISSOLVED to the kinds that create a structure only', () => {
-    expect(closeOutcomesFor('GME')).not.toContain('DISSOLVED');
-    for (const kind of ['GIE', 'GES', 'PTCE', 'JVS', 'ESSAIMAGE'] as const) expect(closeOutcomesFor(kind)).toContain('DISSOLVED');
+    expect(closeOutcomesAt('GME', 'OPERATION')).not.toContain('DISSOLVED');
+    for (const kind of ['GIE', 'GES', 'PTCE', 'JVS', 'ESSAIMAGE'] as const) expect(closeOutcomesAt(kind, 'OPERATION')).toContain('DISSOLVED');
   });
 });
 

@@ -138,10 +138,6 @@ export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
  */
 export const KINDS_WITHOUT_STRUCTURE: readonly CooperationKind[] = ['GME'];
 
-/** The outcomes a cooperation of this kind may be closed with. */
-export const closeOutcomesFor = (kind: CooperationKind): readonly CloseOutcome[] =>
-  CLOSE_OUTCOMES.filter((o) => !(o === 'DISSOLVED' && KINDS_WITHOUT_STRUCTURE.includes(kind)));
-
 /** Reserved market procedures and who may answer them (seed 000: « Les marchés réservés par secteur excluent donc de fait toute cotraitance entre différents secteurs »). */
 export const RESERVED_PROCEDURES = ['RESERVED_SIAE', 'RESERVED_EA_ESAT', 'RESERVED_ESS'] as const satisfies readonly MarketProcedure[];
 export type ReservedProcedure = (typeof RESERVED_PROCEDURES)[number];
