@@ -5,7 +5,7 @@ const ges = (): CooperationEvent[] => [E.proposed('GES'), E.member(ORGS.ai1, 'ME
 const granted: CooperationEvent = {
   type: 'CooperationFundingGranted',
   occurredAt: at('2025-02-01'),
-  data: { fundingId: 'f1', funderOrganisationId: ORGS.funder.id, programme: 'AAP Coopérations IAE', amount: 30000, period: { start: '2025-02-01', end: '2026-01-31' } },
+  data: { fundingId: 'f1', funderOrganisationId: ORGS.funder.id, programme: 'AAP Coopérations IAE', amount: 30000, period: { start: '2025-02-01', end: '2026-01-31' }, requestId: null },
 };
 
 describe('Funding', () => {

@@ -102,9 +102,23 @@ export type RenewCooperation = DomainCommand<
   'RenewCooperation',
   { successorId: string; name?: string; carryOverMembers?: boolean }
 >;
+export type RequestFunding = DomainCommand<
+  'RequestFunding',
+  { requestId?: string; funder: OrganisationRef; programme?: string | null; amount?: number | null; note?: string | null }
+>;
+export type WithdrawFundingRequest = DomainCommand<'WithdrawFundingRequest', { requestId: string; reason?: string | null }>;
+export type DeclineFundingRequest = DomainCommand<'DeclineFundingRequest', { requestId: string; reason?: string | null }>;
 export type GrantFunding = DomainCommand<
   'GrantFunding',
-  { fundingId?: string; funder: OrganisationRef; programme: string; amount: number; period: PeriodInput }
+  {
+    fundingId?: string;
+    funder: OrganisationRef;
+    programme: string;
+    amount: number;
+    period: PeriodInput;
+    /** The open request of this funder the grant answers; by default its oldest open one, if any. */
+    requestId?: string | null;
+  }
 >;
 export type RecordDisbursement = DomainCommand<
   'RecordDisbursement',
@@ -161,6 +175,9 @@ export type CooperationCommand =
   | AbandonCooperation
   | CloseCooperation
   | RenewCooperation
+  | RequestFunding
+  | WithdrawFundingRequest
+  | DeclineFundingRequest
   | GrantFunding
   | RecordDisbursement
   | EndFunding
@@ -192,6 +209,9 @@ export const COOPERATION_COMMAND_TYPES = [
   'AbandonCooperation',
   'CloseCooperation',
   'RenewCooperation',
+  'RequestFunding',
+  'WithdrawFundingRequest',
+  'DeclineFundingRequest',
   'GrantFunding',
   'RecordDisbursement',
   'EndFunding',

@@ -621,30 +621,102 @@ const renewCooperation = (cmd: C.RenewCooperation, state: CooperationState, ctx:
   return [ev('CooperationRenewed', { successorId }, ctx)];
 };
 
-const grantFunding = (cmd: C.GrantFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+/** Who may be solicited: funders, and local authorities (a département, a région or a commune funds). */
+const SOLICITABLE_KINDS: readonly OrganisationKind[] = ['FUNDER', 'LOCAL_AUTHORITY'];
+
+const requestFunding = (cmd: C.RequestFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   const d = requireObject(cmd.data, 'data');
-  const fundingId = idFrom(d.fundingId, 'fundingId', ctx);
-  if (coop.fundings.some((f) => f.fundingId === fundingId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { fundingId });
+  const requestId = idFrom(d.requestId, 'requestId', ctx);
+  const requests = coop.fundingRequests ?? [];
+  if (requests.some((r) => r.requestId === requestId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { requestId });
   const funder = validateOrganisationRef(d.funder, 'funder');
+  if (!SOLICITABLE_KINDS.includes(funder.kind))
+    throw reject(
+      DomainErrorCode.VALIDATION_FAILED,
+      { field: 'funder.kind', expected: 'FUNDER or LOCAL_AUTHORITY', value: funder.kind },
+      'Seul un financeur ou une collectivité peut être sollicité pour un financement.',
+    );
+  const pending = requests.find((r) => r.funderOrganisationId === funder.id && r.status === 'OPEN');
+  if (pending) throw reject(DomainErrorCode.FUNDING_REQUEST_PENDING, { requestId: pending.requestId, funderOrganisationId: funder.id });
+  const amount = d.amount === undefined || d.amount === null ? null : positiveAmount(d.amount, 'Le montant sollicité doit être positif.');
   return [
     ev(
-      'CooperationFundingGranted',
+      'CooperationFundingRequested',
       {
-        fundingId,
+        requestId,
         funderOrganisationId: funder.id,
-        programme: requireString(d.programme, 'programme', 300),
-        amount: positiveGrant(d.amount),
-        period: requirePeriod(d.period, 'period'),
+        programme: optionalString(d.programme, 'programme', 300),
+        amount,
+        note: optionalString(d.note, 'note'),
       },
       ctx,
     ),
   ];
 };
 
-/** A grant of nothing is none (and would let any funder appear among a cooperation's funders). */
-const positiveGrant = (value: unknown): number => {
+/** An open request, answered no earlier than it was made. */
+const findOpenRequest = (coop: Cooperation, requestId: string, ctx: Ctx) => {
+  const request = (coop.fundingRequests ?? []).find((r) => r.requestId === requestId);
+  if (!request) throw reject(DomainErrorCode.FUNDING_REQUEST_NOT_FOUND, { requestId });
+  if (request.status !== 'OPEN') throw reject(DomainErrorCode.FUNDING_REQUEST_CLOSED, { requestId, status: request.status });
+  if (toMillis(ctx.occurredAt) < toMillis(request.requestedAt))
+    throw reject(
+      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
+      { occurredAt: ctx.occurredAt, requestId, requestedAt: request.requestedAt },
+      `Une réponse à une sollicitation ne peut pas être datée avant la sollicitation (${request.requestedAt.slice(0, 10)}).`,
+    );
+  return request;
+};
+
+const closeFundingRequest = (
+  type: 'CooperationFundingRequestWithdrawn' | 'CooperationFundingRequestDeclined',
+  cmd: C.WithdrawFundingRequest | C.DeclineFundingRequest,
+  coop: Cooperation,
+  ctx: Ctx,
+): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const request = findOpenRequest(coop, requireString(d.requestId, 'requestId', 100), ctx);
+  return [ev(type, { requestId: request.requestId, funderOrganisationId: request.funderOrganisationId, reason: optionalString(d.reason, 'reason') }, ctx)];
+};
+
+/**
+ * The request a grant answers: the one named, which must be this funder's and open, or else the
+ * funder's oldest open request made by the grant's date, if any.
+ */
+const answeredRequest = (d: Record<string, unknown>, coop: Cooperation, funderId: string, ctx: Ctx): string | null => {
+  if (d.requestId !== undefined && d.requestId !== null) {
+    const request = findOpenRequest(coop, requireString(d.requestId, 'requestId', 100), ctx);
+    if (request.funderOrganisationId !== funderId)
+      throw reject(
+        DomainErrorCode.VALIDATION_FAILED,
+        { field: 'requestId', expected: 'a request to this funder', value: request.requestId },
+        'Cette sollicitation s’adresse à un autre financeur.',
+      );
+    return request.requestId;
+  }
+  const at = toMillis(ctx.occurredAt);
+  const open = (coop.fundingRequests ?? []).filter(
+    (r) => r.funderOrganisationId === funderId && r.status === 'OPEN' && toMillis(r.requestedAt) <= at,
+  );
+  return open.length ? open.reduce((a, b) => (toMillis(b.requestedAt) < toMillis(a.requestedAt) ? b : a)).requestId : null;
+};
+
+const grantFunding = (cmd: C.GrantFunding, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const fundingId = idFrom(d.fundingId, 'fundingId', ctx);
+  if (coop.fundings.some((f) => f.fundingId === fundingId)) throw reject(DomainErrorCode.ALREADY_EXISTS, { fundingId });
+  const funder = validateOrganisationRef(d.funder, 'funder');
+  const programme = requireString(d.programme, 'programme', 300);
+  const amount = positiveAmount(d.amount, 'Le montant d’une subvention doit être positif.');
+  const period = requirePeriod(d.period, 'period');
+  const requestId = answeredRequest(d, coop, funder.id, ctx);
+  return [ev('CooperationFundingGranted', { fundingId, funderOrganisationId: funder.id, programme, amount, period, requestId }, ctx)];
+};
+
+/** A grant (or a request) of nothing is none (and would let any funder appear among a cooperation's funders). */
+const positiveAmount = (value: unknown, message: string): number => {
   const amount = requireNonNegativeAmount(value, 'amount');
-  if (amount === 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'amount', expected: 'positive amount' }, 'Le montant d’une subvention doit être positif.');
+  if (amount === 0) throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'amount', expected: 'positive amount' }, message);
   return amount;
 };
 
@@ -854,6 +926,12 @@ export const decideCooperation = (command: C.CooperationCommand, state: Cooperat
       return abandonCooperation(command, active(), context);
     case 'CloseCooperation':
       return closeCooperation(command, active(), context);
+    case 'RequestFunding':
+      return requestFunding(command, active(), context);
+    case 'WithdrawFundingRequest':
+      return closeFundingRequest('CooperationFundingRequestWithdrawn', command, active(), context);
+    case 'DeclineFundingRequest':
+      return closeFundingRequest('CooperationFundingRequestDeclined', command, active(), context);
     case 'GrantFunding':
       return grantFunding(command, active(), context);
     case 'RecordDisbursement':

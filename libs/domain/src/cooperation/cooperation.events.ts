@@ -132,9 +132,34 @@ export type CooperationClosed = DomainEvent<
   { stage: Stage; outcome: CloseOutcome; comment: string | null }
 >;
 export type CooperationRenewed = DomainEvent<'CooperationRenewed', { successorId: string }>;
+/**
+ * A member of the cooperation solicits a funder (« Solliciter un financeur »). While the request is
+ * open the funder may read the cooperation and grant it; it ends when withdrawn, declined or
+ * answered by a grant of that funder.
+ */
+export type CooperationFundingRequested = DomainEvent<
+  'CooperationFundingRequested',
+  { requestId: string; funderOrganisationId: string; programme: string | null; amount: number | null; note: string | null }
+>;
+export type CooperationFundingRequestWithdrawn = DomainEvent<
+  'CooperationFundingRequestWithdrawn',
+  { requestId: string; funderOrganisationId: string; reason: string | null }
+>;
+export type CooperationFundingRequestDeclined = DomainEvent<
+  'CooperationFundingRequestDeclined',
+  { requestId: string; funderOrganisationId: string; reason: string | null }
+>;
 export type CooperationFundingGranted = DomainEvent<
   'CooperationFundingGranted',
-  { fundingId: string; funderOrganisationId: string; programme: string; amount: number; period: Period }
+  {
+    fundingId: string;
+    funderOrganisationId: string;
+    programme: string;
+    amount: number;
+    period: Period;
+    /** The request this grant answers (absent from grants recorded before requests existed). */
+    requestId?: string | null;
+  }
 >;
 export type CooperationFundingDisbursed = DomainEvent<
   'CooperationFundingDisbursed',
@@ -191,6 +216,9 @@ export type CooperationEvent =
   | CooperationAbandoned
   | CooperationClosed
   | CooperationRenewed
+  | CooperationFundingRequested
+  | CooperationFundingRequestWithdrawn
+  | CooperationFundingRequestDeclined
   | CooperationFundingGranted
   | CooperationFundingDisbursed
   | CooperationFundingEnded
@@ -223,6 +251,9 @@ export const COOPERATION_EVENT_TYPES = [
   'CooperationAbandoned',
   'CooperationClosed',
   'CooperationRenewed',
+  'CooperationFundingRequested',
+  'CooperationFundingRequestWithdrawn',
+  'CooperationFundingRequestDeclined',
   'CooperationFundingGranted',
   'CooperationFundingDisbursed',
   'CooperationFundingEnded',

@@ -9,6 +9,7 @@ import type {
   EssaimagePotential,
   EssaimageStrategy,
   EvaluationStep,
+  FundingRequestStatus,
   GmeForm,
   MarketOutcome,
   MemberRole,
@@ -63,6 +64,22 @@ export interface Funding {
   /** When it was granted, and the day of its latest disbursement (absent from states folded before they existed). */
   grantedAt?: string;
   lastDisbursedOn?: string | null;
+}
+/** A funder solicited by the cooperation (« sollicitation »), and what became of it. */
+export interface FundingRequest {
+  requestId: string;
+  funderOrganisationId: string;
+  programme: string | null;
+  amount: number | null;
+  note: string | null;
+  requestedAt: string;
+  status: FundingRequestStatus;
+  /** When it was withdrawn, declined or granted. */
+  closedAt: string | null;
+  /** Why it was withdrawn or declined. */
+  reason: string | null;
+  /** The grant that answered it. */
+  fundingId: string | null;
 }
 export interface Support {
   supportId: string;
@@ -126,6 +143,8 @@ export interface Cooperation {
   deliverables: Deliverable[];
   waivers: Waiver[];
   fundings: Funding[];
+  /** Absent from states folded before requests existed (read as none). */
+  fundingRequests?: FundingRequest[];
   supports: Support[];
   criteria: Criterion[];
   measurements: Measurement[];
@@ -181,6 +200,7 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
       deliverables: [],
       waivers: [],
       fundings: [],
+      fundingRequests: [],
       supports: [],
       criteria: [],
       measurements: [],
@@ -268,8 +288,36 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
       };
     case 'CooperationRenewed':
       return { ...s, successorId: event.data.successorId };
-    case 'CooperationFundingGranted':
-      return { ...s, fundings: [...s.fundings, { ...event.data, disbursed: 0, endedOn: null, grantedAt: at, lastDisbursedOn: null }] };
+    case 'CooperationFundingRequested':
+      return {
+        ...s,
+        fundingRequests: [
+          ...(s.fundingRequests ?? []),
+          { ...event.data, requestedAt: at, status: 'OPEN', closedAt: null, reason: null, fundingId: null },
+        ],
+      };
+    case 'CooperationFundingRequestWithdrawn':
+    case 'CooperationFundingRequestDeclined': {
+      const status = event.type === 'CooperationFundingRequestWithdrawn' ? 'WITHDRAWN' : 'DECLINED';
+      return {
+        ...s,
+        fundingRequests: (s.fundingRequests ?? []).map((r) =>
+          r.requestId === event.data.requestId ? { ...r, status, closedAt: at, reason: event.data.reason } : r,
+        ),
+      };
+    }
+    case 'CooperationFundingGranted': {
+      const { requestId, ...grant } = event.data;
+      return {
+        ...s,
+        fundings: [...s.fundings, { ...grant, disbursed: 0, endedOn: null, grantedAt: at, lastDisbursedOn: null }],
+        fundingRequests: requestId
+          ? (s.fundingRequests ?? []).map((r) =>
+              r.requestId === requestId ? { ...r, status: 'GRANTED' as const, closedAt: at, fundingId: grant.fundingId } : r,
+            )
+          : s.fundingRequests,
+      };
+    }
     case 'CooperationFundingDisbursed':
       return {
         ...s,

@@ -132,6 +132,10 @@ export type AbandonReason = (typeof ABANDON_REASONS)[number];
 export const CLOSE_OUTCOMES = ['COMPLETED', 'CONTRACT_ENDED', 'TENDER_LOST', 'DISSOLVED'] as const;
 export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 
+/** What became of a request to a funder (« sollicitation »). */
+export const FUNDING_REQUEST_STATUSES = ['OPEN', 'WITHDRAWN', 'DECLINED', 'GRANTED'] as const;
+export type FundingRequestStatus = (typeof FUNDING_REQUEST_STATUSES)[number];
+
 /**
  * Kinds that create no structure of their own: a GME is no legal person (seed 002, « Le GME n'est
  * pas une personne morale »), so it never registers a SIREN nor closes as DISSOLVED.

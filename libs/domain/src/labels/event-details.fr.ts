@@ -123,6 +123,14 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
       return withText(`Clôture à l'étape ${stageLabelsFr[e.data.stage]} (${lowerFirstFr(closeOutcomeLabelsFr[e.data.outcome])})`, e.data.comment);
     case 'CooperationRenewed':
       return 'Renouvelée : une nouvelle coopération lui succède';
+    case 'CooperationFundingRequested': {
+      const what = [e.data.programme, e.data.amount === null ? null : euros(e.data.amount)].filter(Boolean).join(', ');
+      return withText(`${org(e.data.funderOrganisationId)} est sollicité${what ? ` (${what})` : ''}`, e.data.note);
+    }
+    case 'CooperationFundingRequestWithdrawn':
+      return withText(`Sollicitation de ${org(e.data.funderOrganisationId)} retirée`, e.data.reason);
+    case 'CooperationFundingRequestDeclined':
+      return withText(`${org(e.data.funderOrganisationId)} décline la sollicitation`, e.data.reason);
     case 'CooperationFundingGranted':
       return `${org(e.data.funderOrganisationId)} accorde ${euros(e.data.amount)} (${e.data.programme}), ${period(e.data.period)}`;
     case 'CooperationFundingDisbursed':
@@ -165,6 +173,9 @@ export function organisationIdsOfEvent(event: Pick<CooperationEvent, 'type' | 'd
       return e.data.shares.map((s) => s.organisationId);
     case 'CooperationSiteOpened':
       return e.data.operatorOrganisationId ? [e.data.operatorOrganisationId] : [];
+    case 'CooperationFundingRequested':
+    case 'CooperationFundingRequestWithdrawn':
+    case 'CooperationFundingRequestDeclined':
     case 'CooperationFundingGranted':
     case 'CooperationFundingDisbursed':
     case 'CooperationFundingEnded':

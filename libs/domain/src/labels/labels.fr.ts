@@ -13,6 +13,7 @@ import type {
   EssaimagePotential,
   EssaimageStrategy,
   EvaluationStep,
+  FundingRequestStatus,
   GmeForm,
   IndicatorNature,
   MarketOutcome,
@@ -174,6 +175,12 @@ export const closeOutcomeLabelsFr: Record<CloseOutcome, string> = {
   TENDER_LOST: 'Marché perdu',
   DISSOLVED: 'Structure dissoute',
 };
+export const fundingRequestStatusLabelsFr: Record<FundingRequestStatus, string> = {
+  OPEN: 'En attente',
+  WITHDRAWN: 'Retirée',
+  DECLINED: 'Déclinée',
+  GRANTED: 'Accordée',
+};
 export const supportKindLabelsFr: Record<SupportKind, string> = {
   NETWORK: 'Accompagnement par un réseau',
   DLA: "Dispositif local d'accompagnement (DLA)",
@@ -256,6 +263,9 @@ export const cooperationEventLabelsFr: Record<CooperationEventType, string> = {
   CooperationAbandoned: 'Coopération abandonnée',
   CooperationClosed: 'Coopération clôturée',
   CooperationRenewed: 'Coopération renouvelée',
+  CooperationFundingRequested: 'Financeur sollicité',
+  CooperationFundingRequestWithdrawn: 'Sollicitation retirée',
+  CooperationFundingRequestDeclined: 'Sollicitation déclinée',
   CooperationFundingGranted: 'Financement accordé',
   CooperationFundingDisbursed: 'Versement effectué',
   CooperationFundingEnded: 'Financement terminé',
@@ -293,6 +303,9 @@ export const commandLabelsFr: Record<CooperationCommandType | 'RegisterOrganisat
   AbandonCooperation: 'Abandonner la coopération',
   CloseCooperation: 'Clôturer la coopération',
   RenewCooperation: 'Renouveler la coopération',
+  RequestFunding: 'Solliciter un financeur',
+  WithdrawFundingRequest: 'Retirer une sollicitation',
+  DeclineFundingRequest: 'Décliner une sollicitation',
   GrantFunding: 'Accorder un financement',
   RecordDisbursement: 'Enregistrer un versement',
   EndFunding: 'Terminer un financement',
@@ -323,6 +336,7 @@ export const labelsFr = {
   deliverableKind: deliverableKindLabelsFr,
   abandonReason: abandonReasonLabelsFr,
   closeOutcome: closeOutcomeLabelsFr,
+  fundingRequestStatus: fundingRequestStatusLabelsFr,
   supportKind: supportKindLabelsFr,
   indicatorNature: indicatorNatureLabelsFr,
   standardIndicator: standardIndicatorLabelsFr,

@@ -86,6 +86,8 @@ export const FIELD_NAMES_FR: Readonly<Record<string, Noun>> = {
   title: { whole: 'le titre ou la référence' },
   // Funding and support
   fundingId: { whole: "l'identifiant du financement" },
+  requestId: { whole: "l'identifiant de la sollicitation" },
+  note: { whole: 'le message au financeur' },
   funder: { whole: 'le financeur' },
   programme: { whole: 'le programme ou dispositif' },
   amount: { whole: 'le montant' },
