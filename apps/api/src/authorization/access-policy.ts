@@ -30,6 +30,8 @@ export interface CooperationFacts {
   mandataireId: string | null;
   memberOrganisationIds: readonly string[];
   funderOrganisationIds: readonly string[];
+  /** Funders the cooperation solicited and that have not answered yet (open requests). */
+  solicitedFunderIds: readonly string[];
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: 'FORBIDDEN' | 'NOT_FOUND' };
@@ -41,8 +43,10 @@ const forbidden: Decision = { allowed: false, reason: 'FORBIDDEN' };
 
 const isMember = (caller: Caller, coop: CooperationFacts) =>
   caller.organisationId !== null && coop.memberOrganisationIds.includes(caller.organisationId);
+/** A funder follows what it funds, and reads what it was asked to fund while it has not answered. */
 const isFunder = (caller: Caller, coop: CooperationFacts) =>
-  caller.organisationId !== null && coop.funderOrganisationIds.includes(caller.organisationId);
+  caller.organisationId !== null &&
+  (coop.funderOrganisationIds.includes(caller.organisationId) || coop.solicitedFunderIds.includes(caller.organisationId));
 const coversRegion = (caller: Caller, region: string) => caller.regions.includes(region);
 
 /** Full read of one cooperation (detail, history, indicators, waivers, its events). */
@@ -63,12 +67,13 @@ export function canReadCooperation(caller: Caller, coop: CooperationFacts): Deci
 export const LIFECYCLE_COMMANDS: ReadonlySet<string> = new Set(['AdvanceStage', 'ReopenStage', 'AbandonCooperation', 'CloseCooperation', 'RenewCooperation']);
 /** Commands a regional network may run on the cooperations of its régions. */
 export const NETWORK_COMMANDS: ReadonlySet<string> = new Set(['RecordSupport', 'WaiveGateItem']);
-/** Commands a funder may run, on its own grants only. */
-export const FUNDER_COMMANDS: ReadonlySet<string> = new Set(['GrantFunding', 'RecordDisbursement', 'EndFunding']);
+/** Commands a funder may run, on its own grants and the requests made to it only. */
+export const FUNDER_COMMANDS: ReadonlySet<string> = new Set(['GrantFunding', 'RecordDisbursement', 'EndFunding', 'DeclineFundingRequest']);
 
 /**
- * A command on an existing cooperation. `funderOfGrant` is the funder organisation of the grant the
- * command is about (GrantFunding: the funder named; disbursement/end: the grant's funder).
+ * A command on an existing cooperation. `funderOfGrant` is the funder organisation of the grant or
+ * request the command is about (GrantFunding: the funder named; disbursement/end: the grant's
+ * funder; declining: the funder solicited).
  */
 export function canRunCooperationCommand(
   caller: Caller,
@@ -84,12 +89,12 @@ export function canRunCooperationCommand(
       if (!read.allowed) return read;
       return NETWORK_COMMANDS.has(commandType) ? allow : forbidden;
     case 'FUNDER':
-      if (!FUNDER_COMMANDS.has(commandType)) return read.allowed ? forbidden : hidden;
-      // A funder may grant to a cooperation it does not fund yet, but only in its own name; about
-      // another funder's grant, a cooperation it may not read answers NOT_FOUND like any other
-      // refused command there (FORBIDDEN told that the id exists).
-      if (funderOfGrant === null || funderOfGrant !== caller.organisationId) return read.allowed ? forbidden : hidden;
-      return allow;
+      // Only where it funds or was solicited (a grant in its own name used to open any
+      // cooperation to any funder), and only about its own grants and requests. A cooperation it
+      // may not read answers NOT_FOUND to every command, like any read (FORBIDDEN tells the id exists).
+      if (!read.allowed) return hidden;
+      if (!FUNDER_COMMANDS.has(commandType)) return forbidden;
+      return funderOfGrant !== null && funderOfGrant === caller.organisationId ? allow : forbidden;
     case 'MEMBER': {
       if (!read.allowed) return read;
       if (FUNDER_COMMANDS.has(commandType)) return forbidden;
@@ -180,6 +185,7 @@ export interface CooperationStateFacts {
   mandataireId: string | null;
   members: readonly { organisationId: string }[];
   fundings: readonly { fundingId: string; funderOrganisationId: string }[];
+  fundingRequests?: readonly { requestId: string; funderOrganisationId: string; status: string }[];
 }
 
 export function cooperationFacts(state: CooperationStateFacts): CooperationFacts {
@@ -190,6 +196,7 @@ export function cooperationFacts(state: CooperationStateFacts): CooperationFacts
     mandataireId: state.mandataireId,
     memberOrganisationIds: [...members],
     funderOrganisationIds: [...new Set(state.fundings.map((f) => f.funderOrganisationId))],
+    solicitedFunderIds: [...new Set((state.fundingRequests ?? []).filter((r) => r.status === 'OPEN').map((r) => r.funderOrganisationId))],
   };
 }
 
@@ -221,6 +228,8 @@ export function authorizeCooperationCommand(
   if (command.type === 'GrantFunding') funderOfGrant = refId(data.funder);
   else if (command.type === 'RecordDisbursement' || command.type === 'EndFunding') {
     funderOfGrant = state.fundings.find((f) => f.fundingId === data.fundingId)?.funderOrganisationId ?? null;
+  } else if (command.type === 'DeclineFundingRequest') {
+    funderOfGrant = (state.fundingRequests ?? []).find((r) => r.requestId === data.requestId)?.funderOrganisationId ?? null;
   }
   enforce(canRunCooperationCommand(principal, command.type, cooperationFacts(state), funderOfGrant));
 }

@@ -135,6 +135,10 @@ export class CooperationSummaryEntity {
   @Column({ type: 'text', array: true })
   funder_ids!: string[];
 
+  /** Funders with an open request from the cooperation: they may read it (access policy's list scope). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  solicited_funder_ids!: string[];
+
   @Column({ type: 'jsonb' })
   timeline!: TimelineEntry[];
 

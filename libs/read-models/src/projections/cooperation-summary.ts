@@ -184,6 +184,7 @@ export function deriveCooperationSummary(row: CooperationSummaryRow): Cooperatio
     abandon_reason_text: next.abandonment?.reasonText ?? null,
     close_outcome: next.closure?.outcome ?? null,
     funder_ids: [...new Set(next.fundings.map((f) => f.funderOrganisationId))],
+    solicited_funder_ids: [...new Set((next.fundingRequests ?? []).filter((r) => r.status === 'OPEN').map((r) => r.funderOrganisationId))],
     timeline: row.timeline,
     shareholding: shareholdingOf(next),
     state: next,

@@ -59,7 +59,7 @@ const SUMMARY_COLUMNS = cols<CooperationSummaryEntity>(
   'mandataire_id', 'region_code', 'departement_codes', 'sectors', 'gate', 'gate_satisfied', 'waivers', 'version',
   'proposed_at', 'proposed_recorded_at', 'stage_entered_at', 'closed_at', 'abandoned_at', 'last_event_at',
   'last_recorded_at', 'activity_days', 'renewed_from', 'successor_id', 'abandon_reason', 'abandon_reason_text',
-  'close_outcome', 'funder_ids', 'timeline', 'shareholding', 'state',
+  'close_outcome', 'funder_ids', 'solicited_funder_ids', 'timeline', 'shareholding', 'state',
 );
 
 export const organisationTable = tableOf(T.organisation, ['id'], cols('id', 'name', 'siret', 'kind', 'ess', 'region_code', 'departement_code', 'network_ids', 'registered_at', 'updated_at', 'last_recorded_at', 'version'), organisationFold);

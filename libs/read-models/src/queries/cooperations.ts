@@ -153,6 +153,8 @@ export interface CooperationFilter {
   stage?: string;
   status?: string;
   funderId?: string;
+  /** Cooperations with an open request to this funder (« sollicitations en attente »). */
+  solicitedFunderId?: string;
   /** Active cooperations with no event (occurred time) for at least this many days before now. */
   stalledForDays?: number;
   /** What the caller may see (access policy); undefined means no restriction (internal callers). */
@@ -261,6 +263,7 @@ export async function listCooperations(db: Queryable, filter: CooperationFilter 
   if (filter.stage) add((p) => `stage = ${p}`, filter.stage);
   if (filter.status) add((p) => `status = ${p}`, filter.status);
   if (filter.funderId) add((p) => `funder_ids @> array[${p}::text]`, filter.funderId);
+  if (filter.solicitedFunderId) add((p) => `solicited_funder_ids @> array[${p}::text]`, filter.solicitedFunderId);
   if (filter.stalledForDays !== undefined) {
     add((p) => `status = 'ACTIVE' and last_event_at < now() - make_interval(days => ${p}::int)`, filter.stalledForDays);
   }

@@ -25,8 +25,11 @@ export function scopeCondition(scope: ListScope | undefined, s: string, param: (
       return 'false';
     case 'regions':
       return `${s}.region_code = any(${param([...scope.regions])}::text[])`;
-    case 'funder':
-      return `${s}.funder_ids @> array[${param(scope.funderId)}::text]`;
+    case 'funder': {
+      // What it funds, and what it was asked to fund and has not answered yet.
+      const p = param(scope.funderId);
+      return `(${s}.funder_ids @> array[${p}::text] or ${s}.solicited_funder_ids @> array[${p}::text])`;
+    }
     case 'member': {
       const p = param(scope.organisationId);
       return `(${s}.lead_organisation_id = ${p} or ${s}.members @> jsonb_build_array(jsonb_build_object('organisationId', ${p}::text)))`;
