@@ -77,15 +77,19 @@ export function useCommand(context: MessageContext = {}) {
   return { run, pending };
 }
 
+/** Refusals that mean the page is out of date: reloading shows what the user may still do. */
+const RELOAD_ON = new Set(['CONCURRENCY_CONFLICT', 'FORBIDDEN', 'NOT_FOUND', 'FUNDING_REQUEST_NOT_FOUND', 'FUNDING_REQUEST_CLOSED', 'FUNDING_REQUEST_PENDING']);
+
 /**
  * After a command: clear the form on success, and reload on success or on a conflict (the form
  * keeps its text on a conflict, so the user checks and submits again). FORBIDDEN and NOT_FOUND
- * also reload: the page then shows what the user may still do.
+ * also reload: the page then shows what the user may still do; so do the refusals of a funding
+ * request already answered, gone, or already pending (someone else acted meanwhile).
  */
 export async function settle(outcome: CommandOutcome, reload: () => Promise<void>, clear?: () => void): Promise<boolean> {
   // Clear first: the user may start typing the next entry while the page reloads.
   if (outcome.ok) clear?.();
   const code = outcome.error?.code;
-  if (outcome.ok || code === 'CONCURRENCY_CONFLICT' || code === 'FORBIDDEN' || code === 'NOT_FOUND') await reload();
+  if (outcome.ok || (code !== undefined && RELOAD_ON.has(code))) await reload();
   return outcome.ok;
 }

@@ -3,6 +3,7 @@ import { useApolloClient } from '@apollo/client/react';
 import { ORGANISATIONS, type OrganisationHit } from '../api';
 import { frenchMessage } from '../errors';
 import { departementName } from '../territory';
+import { FieldMessage } from './FieldMessage';
 
 export interface PickedOrganisation {
   id: string;
@@ -21,11 +22,15 @@ interface Props {
   exclude?: readonly string[];
   /** Restrict to a kind (OrganisationKind). */
   kind?: string;
+  /** Restrict to several kinds (one search per kind, merged by name). */
+  kinds?: readonly string[];
   /** Restrict to a région (INSEE code). */
   region?: string;
   required?: boolean;
   /** Stable id of the input (the label points at it). */
   id?: string;
+  /** The field's error, in French (shown under it, and its accessible description). */
+  error?: string | null;
 }
 
 const MIN_CHARS = 2;
@@ -38,7 +43,7 @@ const DEBOUNCE_MS = 250;
  * says how many structures were found. Typing after a choice clears the choice. To empty the field
  * after a successful command, the parent remounts it (`key`).
  */
-export function OrganisationCombobox({ label, hint, value, onChange, exclude = [], kind, region, required, id }: Props) {
+export function OrganisationCombobox({ label, hint, value, onChange, exclude = [], kind, kinds, region, required, id, error }: Props) {
   const client = useApolloClient();
   const generated = useId();
   const inputId = id ?? `org-${generated.replace(/:/g, '')}`;
@@ -53,6 +58,8 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
   const [loading, setLoading] = useState(false);
   const request = useRef(0);
   const excluded = exclude.join(',');
+  // One search per kind asked (the directory filters on one kind at a time).
+  const kindList = (kinds && kinds.length ? [...kinds] : kind ? [kind] : [undefined]).join(',');
 
   useEffect(() => {
     const term = text.trim();
@@ -66,12 +73,19 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
     const mine = ++request.current;
     setLoading(true);
     const timer = setTimeout(() => {
-      client
-        .query({ query: ORGANISATIONS, variables: { search: term, first: 20, ...(kind ? { kind } : {}), ...(region ? { region } : {}) }, fetchPolicy: 'network-only' })
-        .then(({ data }) => {
+      Promise.all(
+        kindList.split(',').map((k) =>
+          client.query({ query: ORGANISATIONS, variables: { search: term, first: 20, ...(k ? { kind: k } : {}), ...(region ? { region } : {}) }, fetchPolicy: 'network-only' }),
+        ),
+      )
+        .then((answers) => {
           if (mine !== request.current) return;
           const skip = new Set(excluded ? excluded.split(',') : []);
-          const found = (data?.organisations ?? []).filter((o) => !skip.has(o.id));
+          const found = answers
+            .flatMap(({ data }) => data?.organisations ?? [])
+            .filter((o) => !skip.has(o.id))
+            .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
+            .slice(0, 20);
           setHits(found);
           setActive(found.length > 0 ? 0 : -1);
           setOpen(true);
@@ -92,7 +106,7 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
         });
     }, DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text, value, client, kind, region, excluded]);
+  }, [text, value, client, kindList, region, excluded]);
 
   const pick = (hit: OrganisationHit) => {
     onChange({ id: hit.id, name: hit.name, kindLabel: hit.kindLabel });
@@ -163,7 +177,8 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
           aria-expanded={expanded}
           aria-controls={listId}
           aria-activedescendant={expanded && active >= 0 ? `${listId}-${active}` : undefined}
-          aria-describedby={hint ? hintId : undefined}
+          aria-describedby={[hint ? hintId : '', error ? `${inputId}-erreur` : ''].filter(Boolean).join(' ') || undefined}
+          aria-invalid={error ? true : undefined}
           aria-required={required || undefined}
           autoComplete="off"
           spellCheck={false}
@@ -204,6 +219,7 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
           {hint}
         </p>
       )}
+      <FieldMessage id={inputId} message={error} />
       <p id={statusId} role="status" aria-live="polite" className="combobox__status hint" data-testid={`${inputId}-statut`}>
         {loading && text.trim().length >= MIN_CHARS && !(value && value.name === text) ? 'Recherche…' : status}
       </p>

@@ -120,3 +120,12 @@ export function focusLater(id: string, fallbackSection?: string) {
     target.focus();
   }, 0);
 }
+
+/** Focus the first field of a form when it opens (the user pressed the button that shows it). */
+export function useFocusOnOpen<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return ref;
+}
