@@ -82,6 +82,8 @@ export interface CooperationFilter {
   stage?: string;
   status?: string;
   funderId?: string;
+  /** Cooperations with an OPEN funding request to this organisation. */
+  solicitedFunderId?: string;
   stalledForDays?: number;
 }
 export const COOPERATIONS: TypedDocumentNode<CooperationsData, { first?: number; after?: string | null; filter?: CooperationFilter }> = gql`
@@ -154,6 +156,8 @@ export interface CooperationView {
     final: { organisationId: string; percent: number; ess: boolean }[] | null;
   } | null;
   fundings: { fundingId: string; funderOrganisationId: string; funder: { name: string; kindLabel: string } | null; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
+  /** The funders solicited by the cooperation (« sollicitations »), and what became of each request. */
+  fundingRequests: FundingRequestView[];
   indicators: {
     indicatorId: string;
     code: string;
@@ -193,6 +197,27 @@ export interface CooperationView {
   /** Lessons learned, with the essaimage potential. */
   lessons: { lessonId: string; text: string; essaimagePotential: string | null; essaimagePotentialLabel: string | null; recordedAt: string }[];
 }
+/** OPEN until it is withdrawn (by a member), declined (by the funder) or granted. */
+export type FundingRequestStatus = 'OPEN' | 'WITHDRAWN' | 'DECLINED' | 'GRANTED';
+export interface FundingRequestView {
+  requestId: string;
+  funderOrganisationId: string;
+  programme: string | null;
+  /** Euros requested, when the member said. */
+  amount: number | null;
+  /** The member's message to the funder. */
+  note: string | null;
+  requestedAt: string;
+  status: FundingRequestStatus;
+  /** « En attente », « Retirée », « Déclinée », « Accordée ». */
+  statusLabel: string;
+  closedAt: string | null;
+  /** Why it was withdrawn or declined. */
+  reason: string | null;
+  /** The grant that answered it. */
+  fundingId: string | null;
+}
+const FUNDING_REQUEST_FIELDS = 'requestId funderOrganisationId programme amount note requestedAt status statusLabel closedAt reason fundingId';
 export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { id: string; asOf?: string | null }> = gql`
   query Cooperation($id: ID!, $asOf: String) {
     cooperation(id: $id, asOf: $asOf) {
@@ -203,6 +228,7 @@ export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { 
       market { buyerName cpvCode amountExclVat durationMonths bidDeadline outcome startDate procedures { code label } lots { number label } }
       shareholding { essPercent totalPercent planned { organisationId percent ess } final { organisationId percent ess } }
       fundings { fundingId funderOrganisationId funder { name kindLabel } programme amount disbursed periodStart periodEnd endedOn }
+      fundingRequests { ${FUNDING_REQUEST_FIELDS} }
       indicators { indicatorId code label nature unit target criterionCode criterionLabel measurements { periodStart periodEnd value numericValue } }
       deliverables { deliverableId kind kindLabel stage title recordedAt }
       waivers { itemId itemLabel justification stage waivedAt }
@@ -311,6 +337,33 @@ export const FUNDER_PORTFOLIO: TypedDocumentNode<{ funderPortfolio: PortfolioVie
         fundings { fundingId programme amount disbursed periodStart periodEnd endedOn }
       }
     }
+  }
+`;
+
+/** A funder's pending solicitations: the cooperations with an OPEN request to it (today's state). */
+export const SOLICITATIONS: TypedDocumentNode<
+  { cooperations: { edges: { node: Pick<ListItem, 'id' | 'name' | 'kindLabel' | 'stageLabel' | 'regionCode'> }[]; pageInfo: { hasNextPage: boolean } } },
+  { funderId: string; first: number }
+> = gql`
+  query Solicitations($funderId: ID!, $first: Int) {
+    cooperations(first: $first, filter: { solicitedFunderId: $funderId }) {
+      edges { node { id name kindLabel stageLabel regionCode } }
+      pageInfo { hasNextPage }
+    }
+  }
+`;
+
+/** The funding requests of one cooperation (today's state), for the funder's pending solicitations. */
+export const FUNDING_REQUESTS: TypedDocumentNode<{ cooperation: Pick<CooperationView, 'id' | 'asOf' | 'fundingRequests'> }, { id: string }> = gql`
+  query FundingRequests($id: ID!) {
+    cooperation(id: $id) { id asOf fundingRequests { ${FUNDING_REQUEST_FIELDS} } }
+  }
+`;
+
+/** An organisation's name and kind, by id (the funder a request is addressed to). */
+export const ORGANISATION_NAME: TypedDocumentNode<{ organisation: { id: string; name: string; kindLabel: string } | null }, { id: string }> = gql`
+  query OrganisationName($id: ID!) {
+    organisation(id: $id) { id name kindLabel }
   }
 `;
 

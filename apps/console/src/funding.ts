@@ -28,3 +28,65 @@ export function grantErrors(g: GrantDraft): FieldError<GrantField>[] {
   else if (g.end && g.end < g.start) errors.push({ field: 'end', message: 'La fin de la période ne peut pas précéder son début.' });
   return errors;
 }
+
+/** The organisation kinds a cooperation may solicit for a funding (as the API checks). */
+export const SOLICITABLE_KINDS = ['FUNDER', 'LOCAL_AUTHORITY'] as const;
+
+/** A funding request typed by a member: the funder chosen in the directory, the rest optional. */
+export interface RequestDraft {
+  funderId: string | null;
+  programme: string;
+  amount: string;
+  note: string;
+}
+export type RequestField = keyof RequestDraft;
+
+/**
+ * What is wrong with a funding request, field by field, in French (empty when it can be sent).
+ * `pendingFunderIds`: funders already solicited and not answered yet (a second request is refused).
+ */
+export function requestErrors(r: RequestDraft, pendingFunderIds: readonly string[] = []): FieldError<RequestField>[] {
+  const errors: FieldError<RequestField>[] = [];
+  if (!r.funderId) errors.push({ field: 'funderId', message: 'Choisissez dans la liste le financeur ou la collectivité à solliciter.' });
+  else if (pendingFunderIds.includes(r.funderId)) errors.push({ field: 'funderId', message: 'Ce financeur est déjà sollicité : sa réponse est attendue.' });
+  if (r.amount.trim() !== '') {
+    const amount = amountError(r.amount, 'montant sollicité');
+    if (amount) errors.push({ field: 'amount', message: amount });
+  }
+  return errors;
+}
+
+const typedAmountFmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const typedCentsFmt = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** An amount in euros as a user would type it (“45 000”, “12 500,50”), to prefill a field. */
+export function typedAmount(value: number): string {
+  const cents = Math.round(value * 100) % 100 !== 0;
+  const text = (cents ? typedCentsFmt : typedAmountFmt).format(value);
+  return text.replace(/[\u00a0\u202f]/g, ' ');
+}
+
+/** The grant form prefilled from the request it answers: its programme and the amount requested. */
+export function grantDraftFrom(request: { programme: string | null; amount: number | null }): GrantDraft {
+  return { programme: request.programme ?? '', amount: request.amount === null ? '' : typedAmount(request.amount), start: '', end: '' };
+}
+
+/** The badge tone of a request's status: waiting, granted, declined, withdrawn. */
+export function requestStatusTone(status: string): 'info' | 'ok' | 'warn' | 'neutral' {
+  switch (status) {
+    case 'OPEN':
+      return 'info';
+    case 'GRANTED':
+      return 'ok';
+    case 'DECLINED':
+      return 'warn';
+    default:
+      return 'neutral';
+  }
+}
+
+/** The requests of a cooperation still waiting for this funder's answer, oldest first. */
+export function openRequestsTo<R extends { funderOrganisationId: string; status: string; requestedAt: string }>(requests: readonly R[], funderId: string | null): R[] {
+  if (!funderId) return [];
+  return requests.filter((r) => r.funderOrganisationId === funderId && r.status === 'OPEN').sort((a, b) => Date.parse(a.requestedAt) - Date.parse(b.requestedAt));
+}

@@ -282,7 +282,7 @@ export function CooperationPage({ id }: { id: string }) {
                   </div>
                 </dl>
               </Section>
-              <FundingSection coop={coop} funderId={can.funding ? session.user.organisationId : null} reload={reload} />
+              <FundingSection coop={coop} funderId={can.funding ? session.user.organisationId : null} canRequest={can.memberCommands} reload={reload} />
               <WaiversSection coop={coop} />
             </aside>
           </div>

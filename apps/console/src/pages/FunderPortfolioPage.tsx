@@ -1,10 +1,11 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
-import { FUNDER_PORTFOLIO, type CooperationView } from '../api';
+import { FUNDER_PORTFOLIO, FUNDING_REQUESTS, SOLICITATIONS, type CooperationView } from '../api';
 import { AsOfDateField, useAsOfInAddress } from '../components/AsOfDateField';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
 import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, todayIso } from '../format';
+import { openRequestsTo } from '../funding';
 import { STAGES, type Stage } from '../labels';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -24,8 +25,9 @@ const FOLLOW_UP: TypedDocumentNode<{ cooperation: Follow }, { id: string; asOf?:
 `;
 
 /**
- * A funder sees progress, money, indicators against targets and waivers. Granting and disbursing
- * happen on the cooperation page (“Voir le détail”), the only place a funder has edit controls.
+ * A funder sees the cooperations that solicited it and wait for its answer, then, for those it
+ * funds, progress, money, indicators against targets and waivers. Granting, declining and
+ * disbursing happen on the cooperation page, the only place a funder has edit controls.
  */
 export function FunderPortfolioPage() {
   const { session } = useSession();
@@ -51,6 +53,7 @@ export function FunderPortfolioPage() {
         </p>
       </form>
       {!funderId && <ErrorBox>Votre compte n’est rattaché à aucune organisation financeuse.</ErrorBox>}
+      {funderId && <PendingSolicitations funderId={funderId} />}
       {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
       {loading && !portfolio && <Loading what="du portefeuille" />}
       {portfolio && (
@@ -111,6 +114,62 @@ export function FunderPortfolioPage() {
         </>
       )}
     </>
+  );
+}
+
+/** At most this many pending solicitations are listed (the oldest activity last). */
+const SOLICITATIONS_SHOWN = 50;
+
+/** The cooperations with an open request to this funder, today, each linking to its page. */
+function PendingSolicitations({ funderId }: { funderId: string }) {
+  const { data, loading, error } = useQuery(SOLICITATIONS, { variables: { funderId, first: SOLICITATIONS_SHOWN }, fetchPolicy: 'network-only' });
+  const items = data?.cooperations.edges.map((e) => e.node) ?? [];
+  return (
+    <Section title="Sollicitations en attente" id="sollicitations">
+      <p className="hint" id="sollicitations-aide">
+        Les coopérations qui sollicitent votre organisation et attendent sa réponse, à ce jour. Ouvrez-en une pour accorder un financement ou décliner la sollicitation.
+      </p>
+      {error && <ErrorBox>{frenchMessage(error)}</ErrorBox>}
+      {loading && !data && <Loading what="des sollicitations" />}
+      {data &&
+        (items.length === 0 ? (
+          <p className="muted" data-testid="solicitations-empty">
+            Aucune sollicitation en attente.
+          </p>
+        ) : (
+          <ul className="plain-list" data-testid="solicitations" aria-describedby="sollicitations-aide">
+            {items.map((c) => (
+              <li key={c.id} data-cooperation-id={c.id}>
+                <Link to={`/cooperations/${c.id}`}>{c.name}</Link>
+                <span className="muted">
+                  {' '}
+                  — {c.kindLabel}, {regionName(c.regionCode)}, étape « {c.stageLabel} »
+                </span>
+                <SolicitationDetails id={c.id} funderId={funderId} />
+              </li>
+            ))}
+          </ul>
+        ))}
+      {data?.cooperations.pageInfo.hasNextPage && <p className="hint">Seules les {SOLICITATIONS_SHOWN} premières sollicitations sont affichées.</p>}
+    </Section>
+  );
+}
+
+/** When the cooperation solicited this funder, and for what (programme, amount, message). */
+function SolicitationDetails({ id, funderId }: { id: string; funderId: string }) {
+  const { data } = useQuery(FUNDING_REQUESTS, { variables: { id }, fetchPolicy: 'network-only' });
+  const open = openRequestsTo(data?.cooperation.fundingRequests ?? [], funderId);
+  if (open.length === 0) return null;
+  return (
+    <ul className="plain-list">
+      {open.map((r) => (
+        <li key={r.requestId} data-testid="solicitation-request">
+          Sollicité le {formatDate(r.requestedAt)}
+          {r.programme ? `, programme « ${r.programme} »` : ''}
+          {r.amount !== null ? `, ${formatEuros(r.amount)} sollicités` : ''}.{r.note ? ` Message : « ${r.note} »` : ''}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,27 +1,37 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { CooperationView } from '../api';
+import { useRef, useState, type FormEvent } from 'react';
+import type { CooperationView, FundingRequestView } from '../api';
 import { settle, useCommand } from '../command';
 import { ErrorSummary } from '../components/ErrorSummary';
-import { SendOrCancel, Section, SubmitButton, focusLater } from '../components/ui';
+import { SendOrCancel, Section, SubmitButton, focusLater, useFocusOnOpen } from '../components/ui';
 import { dateProblem, withIncompleteDates } from '../dates';
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
-import { amountError, grantErrors, type GrantDraft, type GrantField } from '../funding';
+import { amountError, grantDraftFrom, grantErrors, openRequestsTo, type GrantDraft, type GrantField } from '../funding';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
+import { FundingRequests, RequestFundingForm, grantRequestButtonId } from './FundingRequests';
 
 type Coop = CooperationView;
 type Funding = Coop['fundings'][number];
 type Reload = () => Promise<void>;
 
+/** The grant form, open for a new grant (`request: null`) or in answer to a request, prefilled from it. */
+interface GrantTarget {
+  request: FundingRequestView | null;
+  draft: GrantDraft;
+}
+
 /**
- * The fundings of a cooperation. A funder (`funderId`, when it may act) also grants a new funding in
- * its own name, and records disbursements on, or the end of, its own open grants: the only edit
- * controls a funder ever sees. The API enforces the same rule (a funder's own grants only).
+ * The fundings of a cooperation, and the funders it solicited. Members (`canRequest`, when they may
+ * act) solicit a funder and withdraw their open requests. A funder (`funderId`, when it may act)
+ * grants a new funding in its own name (in answer to a request addressed to it, or where it already
+ * funds), declines a request addressed to it, and records disbursements on, or the end of, its own
+ * open grants: the only edit controls a funder ever sees. The API enforces the same rules.
  */
-export function FundingSection({ coop, funderId, reload }: { coop: Coop; funderId: string | null; reload: Reload }) {
+export function FundingSection({ coop, funderId, canRequest, reload }: { coop: Coop; funderId: string | null; canRequest: boolean; reload: Reload }) {
   const granted = coop.fundings.reduce((s, f) => s + f.amount, 0);
   const disbursed = coop.fundings.reduce((s, f) => s + f.disbursed, 0);
   const [open, setOpen] = useState<{ fundingId: string; action: 'disburse' | 'end' } | null>(null);
+  const [grant, setGrant] = useState<GrantTarget | null>(null);
   return (
     <Section title="Financements" id="financements">
       {coop.fundings.length === 0 ? (
@@ -58,18 +68,18 @@ export function FundingSection({ coop, funderId, reload }: { coop: Coop; funderI
           </ul>
         </>
       )}
-      {funderId !== null && <GrantForm coop={coop} funderId={funderId} reload={reload} />}
+      <FundingRequests
+        coop={coop}
+        funderId={funderId}
+        canWithdraw={canRequest}
+        answering={grant?.request?.requestId ?? null}
+        onGrant={(request) => setGrant({ request, draft: grantDraftFrom(request) })}
+        reload={reload}
+      />
+      {canRequest && <RequestFundingForm coop={coop} reload={reload} />}
+      {funderId !== null && <GrantForm coop={coop} funderId={funderId} target={grant} setTarget={setGrant} reload={reload} />}
     </Section>
   );
-}
-
-/** Focus the first field of a form when it opens (the user pressed the button that shows it). */
-function useFocusOnOpen<T extends HTMLElement>() {
-  const ref = useRef<T>(null);
-  useEffect(() => {
-    ref.current?.focus();
-  }, []);
-  return ref;
 }
 
 function FundingActions({
@@ -236,22 +246,54 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
   );
 }
 
-/** A new grant, always in the funder's own name (the API refuses any other funder). */
-function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; reload: Reload }) {
+/**
+ * A new grant, always in the funder's own name (the API refuses any other funder). Opened from
+ * « Accorder » on a request addressed to the funder, it is prefilled from the request and answers
+ * it (`requestId`); opened with « Accorder un financement », the API makes it answer the funder's
+ * oldest open request, if any (said in the form).
+ */
+function GrantForm({
+  coop,
+  funderId,
+  target,
+  setTarget,
+  reload,
+}: {
+  coop: Coop;
+  funderId: string;
+  target: GrantTarget | null;
+  setTarget: (update: (t: GrantTarget | null) => GrantTarget | null) => void;
+  reload: Reload;
+}) {
   const { run, pending } = useCommand({ forbidden: FORBIDDEN_FUNDING });
-  const [open, setOpen] = useState(false);
   const empty: GrantDraft = { programme: '', amount: '', start: '', end: '' };
-  const [g, setG] = useState(empty);
+  // What was typed in the form for a new grant stays when it is closed and opened again.
+  const kept = useRef<GrantDraft>(empty);
   const [errors, setErrors] = useState<FieldError<GrantField>[]>([]);
   const toggle = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
+  const request = target?.request ?? null;
+  const openNew = target !== null && request === null;
+  const oldestOpen = openRequestsTo(coop.fundingRequests, funderId)[0] ?? null;
+  const setG = (update: (g: GrantDraft) => GrantDraft) =>
+    setTarget((t) => {
+      if (!t) return t;
+      const draft = update(t.draft);
+      if (!t.request) kept.current = draft;
+      return { ...t, draft };
+    });
+  /** Back to the button that opened the form: the request's « Accorder » while it is still open, else « Accorder un financement ». */
+  const close = (answered: FundingRequestView | null, granted: boolean) => {
+    setTarget(() => null);
     setErrors([]);
-    setTimeout(() => toggle.current?.focus(), 0);
+    setTimeout(() => {
+      const back = answered && !granted ? document.getElementById(grantRequestButtonId(answered)) : null;
+      (back ?? toggle.current)?.focus();
+    }, 0);
   };
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (pending) return;
+    if (pending || !target) return;
+    const g = target.draft;
     // Checked here, each mistake said at its field (the button is never silently disabled).
     const found = withIncompleteDates(grantErrors(g), ['start', 'end'], (field) => `grant-${field}`);
     setErrors(found);
@@ -267,16 +309,39 @@ function GrantForm({ coop, funderId, reload }: { coop: Coop; funderId: string; r
       programme: g.programme.trim(),
       amount: value,
       period: { start: g.start, ...(g.end ? { end: g.end } : {}) },
+      ...(request ? { requestId: request.requestId } : {}),
     };
-    const outcome = await run('grantFunding', input, `Financement « ${g.programme.trim()} » de ${formatEuros(value)} accordé.`);
-    if (await settle(outcome, reload, () => setG(empty))) close();
+    const success = `Financement « ${g.programme.trim()} » de ${formatEuros(value)} accordé${request ? ' en réponse à la sollicitation' : ''}.`;
+    const outcome = await run('grantFunding', input, success);
+    const done = await settle(outcome, reload, () => {
+      if (!request) kept.current = empty;
+    });
+    if (done) close(request, true);
   };
   return (
     <div className="funding__grant">
-      <button type="button" ref={toggle} className="button" aria-expanded={open} aria-controls={open ? 'grant-form' : undefined} onClick={() => (open ? close() : setOpen(true))}>
+      <button
+        type="button"
+        ref={toggle}
+        className="button"
+        aria-expanded={openNew}
+        aria-controls={openNew ? 'grant-form' : undefined}
+        onClick={() => (openNew ? close(null, false) : (setErrors([]), setTarget(() => ({ request: null, draft: kept.current }))))}
+      >
         Accorder un financement
       </button>
-      {open && <GrantFields g={g} setG={setG} errors={errors} busy={pending !== null} onSubmit={(e) => void submit(e)} onCancel={close} />}
+      {target && (
+        <GrantFields
+          key={request?.requestId ?? 'nouveau'}
+          g={target.draft}
+          setG={setG}
+          errors={errors}
+          busy={pending !== null}
+          answering={request ? `En réponse à la sollicitation du ${formatDate(request.requestedAt)}.` : oldestOpen ? `Ce financement répondra à la sollicitation en attente du ${formatDate(oldestOpen.requestedAt)}.` : null}
+          onSubmit={(e) => void submit(e)}
+          onCancel={() => close(request, false)}
+        />
+      )}
     </div>
   );
 }
@@ -286,6 +351,7 @@ function GrantFields({
   setG,
   errors,
   busy,
+  answering,
   onSubmit,
   onCancel,
 }: {
@@ -293,6 +359,8 @@ function GrantFields({
   setG: (update: (g: GrantDraft) => GrantDraft) => void;
   errors: FieldError<GrantField>[];
   busy: boolean;
+  /** Which request the grant answers, said at the top of the form. */
+  answering: string | null;
   onSubmit: (event: FormEvent) => void;
   onCancel: () => void;
 }) {
@@ -303,6 +371,11 @@ function GrantFields({
   const fieldError = (field: GrantField) => <FieldMessage id={`grant-${field}`} message={messageOf(errors, field)} />;
   return (
     <form id="grant-form" className="inline-form" onSubmit={onSubmit} aria-label="Accorder un financement" noValidate data-testid="grant-form">
+      {answering && (
+        <p className="hint" data-testid="grant-answering">
+          {answering}
+        </p>
+      )}
       <ErrorSummary errors={errors} testId="grant-errors" />
       <div className="field">
         <label htmlFor="grant-programme">Programme ou dispositif</label>
