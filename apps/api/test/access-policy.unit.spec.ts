@@ -135,7 +135,8 @@ describe('access policy matrix', () => {
   });
 
   it('lets a funder read while its request is open, and no longer once it was withdrawn or declined', () => {
-    const state = (status: string) => ({
+    const state = (status: string, cooperationStatus = 'ACTIVE') => ({
+      status: cooperationStatus,
       territory: { regionCode: '11' },
       leadOrganisationId: 'lead',
       mandataireId: null,
@@ -150,6 +151,8 @@ describe('access policy matrix', () => {
     expect(read('DECLINED')).toBe('NOT_FOUND');
     // Granted: it reads as a funder from then on only through its grant, which this state lacks.
     expect(read('GRANTED')).toBe('NOT_FOUND');
+    // A closed or abandoned cooperation takes no grant: a request left open there opens nothing.
+    expect(cell(canReadCooperation(callers.funderSolicited, cooperationFacts(state('OPEN', 'ABANDONED'))))).toBe('NOT_FOUND');
     // A state folded before requests existed has none.
     const { fundingRequests: _none, ...older } = state('OPEN');
     void _none;

@@ -31,7 +31,8 @@ const CALLERS: Caller[] = ['ANON', 'ADMIN', 'NET11', 'NET52', 'FUNDER_F', 'FUNDE
 const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   // Reads of one cooperation: detail with nested members/organisations/fundings, and history.
   'cooperation(X)': { ADMIN: 'ok', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
-  'cooperation(Y)': { ADMIN: 'ok', NET11: 'NOT_FOUND', NET52: 'ok', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'NOT_FOUND', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
+  // G was solicited by Y and has not answered yet: it reads Y (until it declines, below).
+  'cooperation(Y)': { ADMIN: 'ok', NET11: 'NOT_FOUND', NET52: 'ok', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'ok', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
   'history(X)': { ADMIN: 'ok', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   // Aggregates.
   'regionalDashboard(11)': { ADMIN: 'ok', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'ok', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'ok' },
@@ -45,9 +46,16 @@ const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   'advanceStage(X)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'NOT_FOUND' },
   'recordSupport(X)': { ADMIN: 'FORBIDDEN', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   'waiveGateItem(X)': { ADMIN: 'FORBIDDEN', NET11: 'ok', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
-  // Funding: a funder grants in its own name only (also to a cooperation it does not fund yet).
-  // Another funder that may not read X is told nothing of it (was FORBIDDEN, which told that X exists).
+  // Funding: a funder grants in its own name only, where it funds already or was solicited. G,
+  // neither funder nor solicited of X, is told nothing of it (a grant used to open any cooperation
+  // to any funder); solicited by Z, G grants there.
   'grantFunding(X, by F)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'ok', FUNDER_G: 'NOT_FOUND', LEAD_A: 'FORBIDDEN', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'NOT_FOUND' },
+  'grantFunding(Z, by G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'ok', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
+  // Requests: members solicit and withdraw; the funder solicited declines (and reads no more).
+  // PARTNER_B comes after LEAD_A: the domain then refuses (already pending, already withdrawn), past the policy.
+  'requestFunding(X, to G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
+  'withdrawFundingRequest(X, to G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
+  'declineFundingRequest(Y, by G)': { ADMIN: 'FORBIDDEN', NET11: 'NOT_FOUND', NET52: 'FORBIDDEN', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'ok', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
   // Proposals: a member structure, for a cooperation it leads.
   'proposeCooperation(led by A)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'FORBIDDEN', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'ok', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'FORBIDDEN' },
   // Organisations: platform operators, and networks in their régions.
@@ -57,13 +65,17 @@ const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   'updateOrganisation(unknown)': { ADMIN: 'NOT_FOUND', NET11: 'NOT_FOUND', NET52: 'NOT_FOUND', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'NOT_FOUND', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
 };
 
+const REQUEST_X_G = randomUUID();
+const REQUEST_Y_G = randomUUID();
+
 /** Which cooperations each caller finds in lists and exports (ANON: refused). */
 const LISTED: Record<Exclude<Caller, 'ANON'>, ('X' | 'Y' | 'Z')[]> = {
   ADMIN: ['X', 'Y', 'Z'],
   NET11: ['X', 'Z'],
   NET52: ['Y'],
   FUNDER_F: ['X'],
-  FUNDER_G: [],
+  // Z solicited G, which granted it; Y's request to G was declined.
+  FUNDER_G: ['Z'],
   LEAD_A: ['X'],
   PARTNER_B: ['X'],
   OUTSIDER_C: [],
@@ -127,6 +139,10 @@ describe('authorisation matrix (role x operation x own / other organisation / ot
     await run('addMember', { cooperationId: coop.X, organisationId: org.B }, await actors.member(org.A));
     coop.Y = await propose(org.D, 'Remplacements dans les collèges de Maine-et-Loire', '52', '49');
     coop.Z = await propose(org.E, 'Entretien des berges de Seine', '11', '93', '2020-01-15T09:00:00.000Z');
+    // Funders are solicited first: F by X (it grants below), G by Y and by Z (dated 2020: Z stays stalled).
+    await run('requestFunding', { cooperationId: coop.X, funderOrganisationId: org.F, programme: 'Fonds régional ESS', amount: 50000 }, await actors.member(org.A));
+    await run('requestFunding', { cooperationId: coop.Y, requestId: REQUEST_Y_G, funderOrganisationId: org.G }, await actors.member(org.D));
+    await run('requestFunding', { cooperationId: coop.Z, funderOrganisationId: org.G, occurredAt: '2020-02-01T09:00:00.000Z' }, await actors.member(org.E));
     await run(
       'grantFunding',
       { cooperationId: coop.X, funderOrganisationId: org.F, programme: 'Fonds régional ESS', amount: 40000, period: { start: '2025-01-01', end: '2025-12-31' } },
@@ -217,6 +233,14 @@ describe('authorisation matrix (role x operation x own / other organisation / ot
         return command('waiveGateItem', { cooperationId: coop.X, itemId: 'structuring-elements', justification: 'Éléments apportés en réunion du réseau.' });
       case 'grantFunding(X, by F)':
         return command('grantFunding', { cooperationId: coop.X, funderOrganisationId: org.F, programme: 'Complément', amount: 1000, period: { start: '2025-06-01' } });
+      case 'grantFunding(Z, by G)':
+        return command('grantFunding', { cooperationId: coop.Z, funderOrganisationId: org.G, programme: 'Amorçage', amount: 5000, period: { start: '2020-03-01' }, occurredAt: '2020-03-01T09:00:00.000Z' });
+      case 'requestFunding(X, to G)':
+        return command('requestFunding', { cooperationId: coop.X, requestId: REQUEST_X_G, funderOrganisationId: org.G, programme: 'Amorçage' });
+      case 'withdrawFundingRequest(X, to G)':
+        return command('withdrawFundingRequest', { cooperationId: coop.X, requestId: REQUEST_X_G, reason: 'Financement obtenu ailleurs' });
+      case 'declineFundingRequest(Y, by G)':
+        return command('declineFundingRequest', { cooperationId: coop.Y, requestId: REQUEST_Y_G, reason: 'Hors de notre territoire' });
       case 'proposeCooperation(led by A)':
         return command('proposeCooperation', { kind: 'GIE', name: 'GIE test', objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: org.A });
       case 'registerOrganisation(in 11)': {

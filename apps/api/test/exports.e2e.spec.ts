@@ -66,7 +66,12 @@ function planStreams(plan: DemoPlan) {
       const grants = c.steps
         .filter((s) => s.aggregateId === id && s.command.type === 'GrantFunding')
         .map((s) => s.command.data as { amount: number; funder: { id: string } });
-      return { id, regionCode: c.regionCode, expected, proposedAt: (propose ?? renew)!.occurredAt, grants };
+      // Funders solicited and not answered (the seed's grants each answer a request of theirs).
+      const solicited = c.steps
+        .filter((s) => s.aggregateId === id && s.command.type === 'RequestFunding')
+        .map((s) => (s.command.data as { funder: { id: string } }).funder.id)
+        .filter((funderId) => !grants.some((g) => g.funder.id === funderId));
+      return { id, regionCode: c.regionCode, expected, proposedAt: (propose ?? renew)!.occurredAt, grants, solicited };
     }),
   );
 }
@@ -396,7 +401,7 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     expect(unknown.response.status).toBe(404);
   });
 
-  it('holds each caller to what it may read: a network to its régions, a funder to what it funds, a member to its own', async () => {
+  it('holds each caller to what it may read: a network to its régions, a funder to what it funds or was asked to fund, a member to its own', async () => {
     // A network of Pays de la Loire: its région in full, and nothing of the others (the whole
     // export is limited to its région; asking for another région answers 404 as if it were empty of rights).
     const network = await actors.network(['52']);
@@ -407,10 +412,13 @@ describe('exports over HTTP (CSV and XLSX)', () => {
     expect(other.response.status).toBe(404);
     expect(JSON.parse(other.body.toString('utf8'))).toEqual({ code: 'NOT_FOUND', message: expect.any(String) as string });
 
-    // A funder: exactly the cooperations it granted money to, whatever the filter asks.
+    // A funder: exactly the cooperations it granted money to, and the active ones that asked it for
+    // money and have no answer yet, whatever the filter asks.
     const funderId = streams.flatMap((s) => s.grants.map((g) => g.funder.id))[0];
-    const funded = streams.filter((s) => s.grants.some((g) => g.funder.id === funderId)).map((s) => s.id).sort();
-    expect(funded.length).toBeGreaterThan(0);
+    const isFunded = (s: (typeof streams)[number]) => s.grants.some((g) => g.funder.id === funderId);
+    const isSolicited = (s: (typeof streams)[number]) => s.expected.status === 'ACTIVE' && s.solicited.includes(funderId);
+    const funded = streams.filter((s) => isFunded(s) || isSolicited(s)).map((s) => s.id).sort();
+    expect(streams.filter(isFunded).length).toBeGreaterThan(0);
     const funder = await actors.funder(funderId);
     expect(records((await csv('cooperations.csv', funder)).rows).map((r) => r.Identifiant).sort()).toEqual(funded);
     expect(records((await csv('stage-history.csv', funder)).rows).every((r) => funded.includes(r.Identifiant))).toBe(true);

@@ -108,9 +108,14 @@ describe('VALIDATION_FAILED answers in French over HTTP', () => {
     });
   });
 
+  /** The member solicits the funder: a funder grants only where it was asked to or funds already. */
+  const solicit = async (cooperationId: string, as: Headers, funder: string) =>
+    expect((await mutate('requestFunding', { cooperationId, funderOrganisationId: funder, occurredAt: '2024-01-20T09:00:00Z' }, as)).errors).toBeUndefined();
+
   it('a disbursement of 0 €, and amounts of a grant that are no amount', async () => {
-    const { cooperationId } = await proposeGie();
+    const { cooperationId, as: member } = await proposeGie();
     const funder = await register('Conseil régional des Pays de la Loire', 'FUNDER');
+    await solicit(cooperationId, member, funder);
     const as = actors.funder(funder);
     const fundingId = randomUUID();
     const grant = (amount: number) =>
@@ -138,8 +143,9 @@ describe('VALIDATION_FAILED answers in French over HTTP', () => {
   });
 
   it('a grant of 0 €', async () => {
-    const { cooperationId } = await proposeGie();
+    const { cooperationId, as: member } = await proposeGie();
     const funder = await register('Département de Maine-et-Loire', 'FUNDER');
+    await solicit(cooperationId, member, funder);
     const response = await mutate(
       'grantFunding',
       { cooperationId, funderOrganisationId: funder, programme: 'Fonds départemental', amount: 0, period: { start: '2024-01-01' }, occurredAt: '2024-02-01T09:00:00Z' },

@@ -405,10 +405,23 @@ export const buildSyntheticCooperation = (reg: OrganisationRegistry, pools: Reco
       const fundingId = s.sub(`funding-${funder}`);
       const endDay = day + months * 30;
       fundingIds.push({ id: fundingId, amount, endDay });
+      // The cooperation solicits the funder first (asking a fifth more than it gets); the grant answers it.
+      const requestId = s.sub(`request-${funder}`);
+      const asked = Math.round((amount * 1.2) / 1000) * 1000;
+      t.at((sc, d) => sc.run(d(day - 4), 'RequestFunding', { requestId, funder: reg.ref(funder), programme, amount: asked }));
       t.at((sc, d) =>
         sc.run(d(day), 'GrantFunding', { fundingId, funder: reg.ref(funder), programme, amount, period: { start: d(day).slice(0, 10), end: d(endDay).slice(0, 10) } }),
       );
     }
+  } else if (index % 4 === 0) {
+    // Some wait for an answer (« sollicitations en attente » of the regional council). No random
+    // draw here, so the rest of the cooperation is the same as before requests existed.
+    const day = t.day;
+    const council = councilSlug(region.code);
+    const requestId = s.sub(`request-${council}`);
+    t.at((sc, d) =>
+      sc.run(d(day), 'RequestFunding', { requestId, funder: reg.ref(council), programme: 'Appel à projets régional « Coopérations et changement d’échelle de l’IAE »', amount: 30000 }),
+    );
   }
   if (abandonAt === 'FEASIBILITY') {
     abandon();

@@ -60,7 +60,7 @@ describe('requesting funding', () => {
   });
 
   it('is refused once the cooperation is closed', () => {
-    const closed: CooperationEvent = { type: 'CooperationAbandoned', occurredAt: at('2025-03-01'), data: { stage: 'EMERGENCE', reason: 'COST', reasonText: null } };
+    const closed: CooperationEvent = { type: 'CooperationAbandoned', occurredAt: at('2025-03-01'), data: { stage: 'DECISION', reason: 'COST', reasonText: null } };
     spec.given([...ges(), closed]).when(cmd('RequestFunding', { requestId: 'r1', funder: ORGS.funder })).thenThrows(DomainErrorCode.COOPERATION_CLOSED);
   });
 });

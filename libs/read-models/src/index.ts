@@ -3,7 +3,7 @@ export { READ_MODEL_MIGRATIONS, READ_MODEL_MIGRATIONS_TABLE } from './migrations
 export { migrateReadModels } from './migrate';
 export { readModelDataSource, pendingSchemaChanges, type SchemaDiff } from './data-source';
 export * from './projections/read-model.projections';
-export { evolveCooperationSummary, evolveTimeline } from './projections/cooperation-summary';
+export { evolveCooperationSummary, evolveTimeline, solicitedFunderIdsOf } from './projections/cooperation-summary';
 export * from './projections/cooperation-details';
 export { toDomainEvent, cooperationIdOf } from './projections/events';
 export { AS_OF_MIN, endOfParisDay, isFutureInstant, readAsOf, readInstant, resolveInstant, type InstantReading, type Queryable } from './queries/common';

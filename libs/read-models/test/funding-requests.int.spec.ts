@@ -53,4 +53,14 @@ describe('funding requests in the read models', () => {
       ['r2', 'DECLINED', null],
     ]);
   });
+
+  it('opens nothing once the cooperation is abandoned with a request left open', async () => {
+    await h.run('ges-2', '2025-04-01', { type: 'RequestFunding', data: { requestId: 'r4', funder: region } });
+    await h.project();
+    expect(await ids({ solicitedFunderId: region.id })).toEqual(['ges-2']);
+    await h.run('ges-2', '2025-05-01', { type: 'AbandonCooperation', data: { reason: 'COST' } });
+    await h.project();
+    expect(await ids({ solicitedFunderId: region.id })).toEqual([]);
+    expect(await ids({ scope: scope(region.id) })).toEqual(['ges-1']);
+  });
 });

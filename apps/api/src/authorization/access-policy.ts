@@ -10,7 +10,7 @@
  * into their SQL). Resolvers only turn the request's user into a `Caller` (`requireCaller`).
  */
 
-import type { ListScope } from '@maillage/read-models';
+import { solicitedFunderIdsOf, type ListScope } from '@maillage/read-models';
 
 export const ROLES = ['ADMIN', 'NETWORK', 'FUNDER', 'MEMBER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -186,6 +186,7 @@ export interface CooperationStateFacts {
   members: readonly { organisationId: string }[];
   fundings: readonly { fundingId: string; funderOrganisationId: string }[];
   fundingRequests?: readonly { requestId: string; funderOrganisationId: string; status: string }[];
+  status: string;
 }
 
 export function cooperationFacts(state: CooperationStateFacts): CooperationFacts {
@@ -196,7 +197,7 @@ export function cooperationFacts(state: CooperationStateFacts): CooperationFacts
     mandataireId: state.mandataireId,
     memberOrganisationIds: [...members],
     funderOrganisationIds: [...new Set(state.fundings.map((f) => f.funderOrganisationId))],
-    solicitedFunderIds: [...new Set((state.fundingRequests ?? []).filter((r) => r.status === 'OPEN').map((r) => r.funderOrganisationId))],
+    solicitedFunderIds: solicitedFunderIdsOf(state),
   };
 }
 

@@ -326,9 +326,45 @@ export class RenewCooperationInput extends CooperationTargetInput {
 }
 
 @InputType()
+export class RequestFundingInput extends CooperationTargetInput {
+  @Field(() => ID, { nullable: true })
+  requestId?: string;
+
+  @Field(() => ID, { description: 'The funder solicited: an organisation of kind FUNDER or LOCAL_AUTHORITY.' })
+  funderOrganisationId!: string;
+
+  @Field({ nullable: true })
+  programme?: string;
+
+  @Field(() => Float, { nullable: true, description: 'Amount asked, in euros.' })
+  amount?: number;
+
+  @Field({ nullable: true, description: 'A message to the funder.' })
+  note?: string;
+}
+
+@InputType({ isAbstract: true })
+abstract class FundingRequestAnswerInput extends CooperationTargetInput {
+  @Field(() => ID)
+  requestId!: string;
+
+  @Field({ nullable: true })
+  reason?: string;
+}
+
+@InputType()
+export class WithdrawFundingRequestInput extends FundingRequestAnswerInput {}
+
+@InputType()
+export class DeclineFundingRequestInput extends FundingRequestAnswerInput {}
+
+@InputType()
 export class GrantFundingInput extends CooperationTargetInput {
   @Field(() => ID, { nullable: true })
   fundingId?: string;
+
+  @Field(() => ID, { nullable: true, description: "The request this grant answers; by default the funder's oldest open request, if any." })
+  requestId?: string;
 
   @Field(() => ID)
   funderOrganisationId!: string;

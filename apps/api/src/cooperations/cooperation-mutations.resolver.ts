@@ -194,7 +194,25 @@ export class CooperationMutationsResolver {
     return this.run(input.cooperationId, 'RenewCooperation', { ...payload(input), successorId }, input, ctx);
   }
 
-  @Mutation(() => CommandPayload, { description: 'A funder grants an amount for a programme and a period.' })
+  @Mutation(() => CommandPayload, {
+    description: 'A member solicits a funder (« Solliciter un financeur »): while the request is open, the funder may read the cooperation and grant it.',
+  })
+  requestFunding(@Args('input') input: I.RequestFundingInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
+    const { funderOrganisationId, ...rest } = payload(input) as Record<string, unknown> & { funderOrganisationId: string };
+    return this.run(input.cooperationId, 'RequestFunding', { ...rest, funder: { id: funderOrganisationId } }, input, ctx);
+  }
+
+  @Mutation(() => CommandPayload, { description: 'A member withdraws an open request to a funder.' })
+  withdrawFundingRequest(@Args('input') input: I.WithdrawFundingRequestInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
+    return this.run(input.cooperationId, 'WithdrawFundingRequest', payload(input), input, ctx);
+  }
+
+  @Mutation(() => CommandPayload, { description: 'The funder solicited declines the request.' })
+  declineFundingRequest(@Args('input') input: I.DeclineFundingRequestInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
+    return this.run(input.cooperationId, 'DeclineFundingRequest', payload(input), input, ctx);
+  }
+
+  @Mutation(() => CommandPayload, { description: 'A funder grants an amount for a programme and a period (where it funds already or was solicited).' })
   grantFunding(@Args('input') input: I.GrantFundingInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
     const { funderOrganisationId, ...rest } = payload(input) as Record<string, unknown> & { funderOrganisationId: string };
     return this.run(input.cooperationId, 'GrantFunding', { ...rest, funder: { id: funderOrganisationId } }, input, ctx);

@@ -47,6 +47,9 @@ export class CooperationFilterInput {
   @Field(() => ID, { nullable: true, description: 'Only cooperations funded by this organisation.' })
   funderId?: string;
 
+  @Field(() => ID, { nullable: true, description: 'Only cooperations with an open request to this funder (« sollicitations en attente »).' })
+  solicitedFunderId?: string;
+
   @Field(() => Int, { nullable: true, description: 'Active cooperations with no event for at least this many days.' })
   stalledForDays?: number;
 }
@@ -161,7 +164,7 @@ export class CooperationQueriesResolver {
   }
 
   @Query(() => CooperationConnection, {
-    description: `Cooperations matching a filter that the caller may read (networks: their régions; funders: what they fund; members: their own), newest first. Page size capped at ${MAX_PAGE_SIZE}.`,
+    description: `Cooperations matching a filter that the caller may read (networks: their régions; funders: what they fund or were asked to fund and have not answered; members: their own), newest first. Page size capped at ${MAX_PAGE_SIZE}.`,
   })
   async cooperations(
     @Ctx() ctx: RequestContext,

@@ -4,6 +4,7 @@ import {
   essaimagePotentialLabelsFr,
   essaimageStrategyLabelsFr,
   evaluationStepLabelsFr,
+  fundingRequestStatusLabelsFr,
   gateItemLabelFr,
   gateStatus,
   marketProcedureLabelsFr,
@@ -117,6 +118,19 @@ export function toCooperationView(state: CooperationState, version: number, asOf
       periodStart: f.period.start,
       periodEnd: f.period.end ?? undefined,
       endedOn: f.endedOn ?? undefined,
+    })),
+    fundingRequests: (state.fundingRequests ?? []).map((r) => ({
+      requestId: r.requestId,
+      funderOrganisationId: r.funderOrganisationId,
+      programme: r.programme ?? undefined,
+      amount: r.amount ?? undefined,
+      note: r.note ?? undefined,
+      requestedAt: r.requestedAt,
+      status: r.status,
+      statusLabel: fundingRequestStatusLabelsFr[r.status],
+      closedAt: r.closedAt ?? undefined,
+      reason: r.reason ?? undefined,
+      fundingId: r.fundingId ?? undefined,
     })),
     indicators: state.criteria.flatMap((c) =>
       c.indicators.map((i) => ({

@@ -1,10 +1,11 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
-import type { AbandonReason, CloseOutcome, CooperationKind, CooperationStatus, GmeForm, MarketOutcome, MemberRole, Objective, Sector, Stage, SupportKind } from '@maillage/domain';
+import type { AbandonReason, CloseOutcome, CooperationKind, CooperationStatus, FundingRequestStatus, GmeForm, MarketOutcome, MemberRole, Objective, Sector, Stage, SupportKind } from '@maillage/domain';
 import {
   AbandonReasonEnum,
   CloseOutcomeEnum,
   CooperationKindEnum,
   CooperationStatusEnum,
+  FundingRequestStatusEnum,
   GmeFormEnum,
   MarketOutcomeEnum,
   MemberRoleEnum,
@@ -251,6 +252,42 @@ export class Funding {
   endedOn?: string;
 }
 
+@ObjectType({ description: 'A funder the cooperation solicited (« sollicitation »), and what became of the request.' })
+export class FundingRequest {
+  @Field(() => ID)
+  requestId!: string;
+
+  @Field(() => ID)
+  funderOrganisationId!: string;
+
+  @Field({ nullable: true })
+  programme?: string;
+
+  @Field(() => Float, { nullable: true, description: 'Amount asked, in euros.' })
+  amount?: number;
+
+  @Field({ nullable: true, description: 'The message sent with the request.' })
+  note?: string;
+
+  @Field()
+  requestedAt!: string;
+
+  @Field(() => FundingRequestStatusEnum)
+  status!: FundingRequestStatus;
+
+  @Field({ description: 'French label of the status.' })
+  statusLabel!: string;
+
+  @Field({ nullable: true, description: 'When it was withdrawn, declined or granted.' })
+  closedAt?: string;
+
+  @Field({ nullable: true, description: 'Why it was withdrawn or declined.' })
+  reason?: string;
+
+  @Field(() => ID, { nullable: true, description: 'The grant that answered it.' })
+  fundingId?: string;
+}
+
 @ObjectType()
 export class Measurement {
   @Field()
@@ -477,6 +514,9 @@ export class Cooperation {
 
   @Field(() => [Funding])
   fundings!: Funding[];
+
+  @Field(() => [FundingRequest], { description: 'Funders solicited, oldest first.' })
+  fundingRequests!: FundingRequest[];
 
   @Field(() => [Indicator])
   indicators!: Indicator[];

@@ -30,6 +30,12 @@ export const EssaimageStrategyEnum = domainEnum('EssaimageStrategy', D.ESSAIMAGE
 export const DeliverableKindEnum = domainEnum('DeliverableKind', D.DELIVERABLE_KINDS, D.deliverableKindLabelsFr, 'Kind of deliverable (livrable).');
 export const AbandonReasonEnum = domainEnum('AbandonReason', D.ABANDON_REASONS, D.abandonReasonLabelsFr, 'Why a cooperation was abandoned.');
 export const CloseOutcomeEnum = domainEnum('CloseOutcome', D.CLOSE_OUTCOMES, D.closeOutcomeLabelsFr, 'How a cooperation ended.');
+export const FundingRequestStatusEnum = domainEnum(
+  'FundingRequestStatus',
+  D.FUNDING_REQUEST_STATUSES,
+  D.fundingRequestStatusLabelsFr,
+  'What became of a request to a funder: open, withdrawn by the cooperation, declined by the funder, or granted.',
+);
 export const SupportKindEnum = domainEnum('SupportKind', D.SUPPORT_KINDS, D.supportKindLabelsFr, 'Kind of support (accompagnement).');
 export const IndicatorNatureEnum = domainEnum('IndicatorNature', D.INDICATOR_NATURES, D.indicatorNatureLabelsFr, 'Quantitative or qualitative indicator.');
 export const StandardIndicatorEnum = domainEnum('StandardIndicator', D.STANDARD_INDICATORS, D.standardIndicatorLabelsFr, 'Standard IAE indicator.');

@@ -184,11 +184,24 @@ export function deriveCooperationSummary(row: CooperationSummaryRow): Cooperatio
     abandon_reason_text: next.abandonment?.reasonText ?? null,
     close_outcome: next.closure?.outcome ?? null,
     funder_ids: [...new Set(next.fundings.map((f) => f.funderOrganisationId))],
-    solicited_funder_ids: [...new Set((next.fundingRequests ?? []).filter((r) => r.status === 'OPEN').map((r) => r.funderOrganisationId))],
+    solicited_funder_ids: solicitedFunderIdsOf(next),
     timeline: row.timeline,
     shareholding: shareholdingOf(next),
     state: next,
   };
+}
+
+/**
+ * The funders an active cooperation solicited and that have not answered: they may read it (the
+ * API's access policy and the list scope use this one rule). A closed or abandoned cooperation
+ * takes no grant, so a request left open there opens nothing.
+ */
+export function solicitedFunderIdsOf(state: {
+  status?: string;
+  fundingRequests?: readonly { funderOrganisationId: string; status: string }[];
+}): string[] {
+  if (state.status !== 'ACTIVE') return [];
+  return [...new Set((state.fundingRequests ?? []).filter((r) => r.status === 'OPEN').map((r) => r.funderOrganisationId))];
 }
 
 /** Fold and derive: the complete summary row after one more event. */
