@@ -1,5 +1,5 @@
-import { listCooperations, type ListScope } from '@maillage/read-models';
-import { Harness, add, o, propose } from './harness';
+import { funderPortfolio, listCooperations, type ListScope } from '@maillage/read-models';
+import { Harness, add, advance, deliver, o, propose } from './harness';
 
 /**
  * A funder reads what it funds and what it was asked to fund and has not answered yet: the list
@@ -63,4 +63,23 @@ describe('funding requests in the read models', () => {
     expect(await ids({ solicitedFunderId: region.id })).toEqual([]);
     expect(await ids({ scope: scope(region.id) })).toEqual(['ges-1']);
   });
+
+  it('gives the portfolio the closing outcome of a cooperation closed at the date, and none before', async () => {
+    const lead = o('gme-lead', 'EI');
+    await h.run('gme-f', '2025-01-05', propose({ cooperationId: 'gme-f', kind: 'GME', name: 'Espaces verts de Roubaix', objectives: ['ECONOMIC_DEVELOPMENT'], territory: { regionCode: '32', departementCodes: ['59'] }, leadOrganisation: lead }));
+    await h.run('gme-f', '2025-01-05', add(o('gme-aci', 'ACI')));
+    await h.run('gme-f', '2025-01-05', { type: 'DesignateMandataire', data: { organisationId: lead.id } });
+    await h.run('gme-f', '2025-01-06', deliver('NOTE_DE_SYNTHESE'));
+    await h.run('gme-f', '2025-01-10', { type: 'RequestFunding', data: { funder: region } });
+    await h.run('gme-f', '2025-01-15', { type: 'GrantFunding', data: { fundingId: 'f-gme', funder: region, programme: 'Réponse aux marchés', amount: 5000, period: { start: '2025-01-15' } } });
+    await h.run('gme-f', '2025-01-20', advance);
+    await h.run('gme-f', '2025-01-25', { type: 'RecordMarket', data: { buyerName: 'Ville de Roubaix', cpvCode: '77310000', amountExclVat: 90000, durationMonths: 12, procedures: ['RESERVED_SIAE'] } });
+    await h.run('gme-f', '2025-02-05', { type: 'RecordMarketOutcome', data: { outcome: 'LOST' } });
+    await h.project();
+    const of = async (asOf: string) => (await funderPortfolio(h.pool, { funderId: region.id, asOf })).cooperations.find((c) => c.id === 'gme-f');
+    expect(await of('2025-02-01')).toMatchObject({ status: 'ACTIVE', closeOutcome: null });
+    expect(await of('2025-02-10')).toMatchObject({ status: 'CLOSED', closeOutcome: 'TENDER_LOST' });
+    expect((await of('2025-02-10'))?.fundings.map((f) => f.fundingId)).toEqual(['f-gme']);
+  });
 });
+

@@ -2,12 +2,14 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import type { Pool } from 'pg';
 import {
+  closeOutcomeLabelsFr,
   cooperationKindLabelsFr,
   cooperationStatusLabelsFr,
   findDepartement,
   findRegion,
   sectorLabelsFr,
   stageLabelsFr,
+  type CloseOutcome,
   type CooperationKind,
   type CooperationStatus,
   type Sector,
@@ -107,6 +109,8 @@ export class DashboardResolver {
         stage: c.stage ?? undefined,
         stageLabel: c.stage ? label<Stage>(stageLabelsFr, c.stage) : undefined,
         status: c.status ? label<CooperationStatus>({ NONE: 'NONE', ACTIVE: 'ACTIVE', CLOSED: 'CLOSED', ABANDONED: 'ABANDONED' }, c.status) : undefined,
+        closeOutcome: (c.closeOutcome as CloseOutcome | null) ?? undefined,
+        closeOutcomeLabel: c.closeOutcome ? label<CloseOutcome>(closeOutcomeLabelsFr, c.closeOutcome) : undefined,
         fundings: c.fundings.map((f) => ({ ...f, periodEnd: f.periodEnd ?? undefined, endedOn: f.endedOn ?? undefined })),
       })),
     };

@@ -1,4 +1,6 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import type { CloseOutcome } from '@maillage/domain';
+import { CloseOutcomeEnum } from '../graphql/enums';
 
 @ObjectType()
 export class CountByStatus {
@@ -103,6 +105,8 @@ export class PortfolioCooperation {
   @Field({ nullable: true, description: 'Stage at the date (null if it did not exist yet).' }) stage?: string;
   @Field({ nullable: true }) stageLabel?: string;
   @Field({ nullable: true }) status?: string;
+  @Field(() => CloseOutcomeEnum, { nullable: true, description: 'How it ended, when it is CLOSED at the date (null otherwise).' }) closeOutcome?: CloseOutcome;
+  @Field({ nullable: true, description: 'French label of closeOutcome.' }) closeOutcomeLabel?: string;
   @Field(() => Int, { description: 'Gate items waived (visible to funders).' }) waivers!: number;
   @Field(() => [PortfolioFunding]) fundings!: PortfolioFunding[];
 }

@@ -342,6 +342,8 @@ export interface FunderPortfolio {
     /** Stage and status as of asOf (null if it did not exist yet). */
     stage: string | null;
     status: string | null;
+    /** How it ended, when it is CLOSED as of asOf (a closed cooperation stays closed). */
+    closeOutcome: string | null;
     waivers: number;
     fundings: {
       fundingId: string;
@@ -366,6 +368,7 @@ export async function funderPortfolio(db: Queryable, input: FunderPortfolioInput
     region_code: string;
     stage: string | null;
     status: string | null;
+    close_outcome: string | null;
     waivers: string;
     funding_id: string;
     programme: string;
@@ -376,6 +379,7 @@ export async function funderPortfolio(db: Queryable, input: FunderPortfolioInput
     ended_on: string | null;
   }>(
     `select s.id, s.name, s.kind, s.region_code, i.stage, i.status,
+            case when i.status = 'CLOSED' then s.close_outcome end as close_outcome,
             (select count(*) from cooperation_waiver w where w.cooperation_id = s.id and w.waived_at <= $2 and w.recorded_at <= $3) as waivers,
             f.funding_id, f.programme, f.amount,
             (select sum(d.amount) from cooperation_disbursement d
@@ -396,7 +400,7 @@ export async function funderPortfolio(db: Queryable, input: FunderPortfolioInput
   for (const r of rows) {
     let c = byId.get(r.id);
     if (!c) {
-      c = { id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code, stage: r.stage, status: r.status, waivers: num(r.waivers), fundings: [] };
+      c = { id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code, stage: r.stage, status: r.status, closeOutcome: r.close_outcome, waivers: num(r.waivers), fundings: [] };
       byId.set(r.id, c);
     }
     c.fundings.push({
