@@ -74,6 +74,9 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
     { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'allow', funderOther: 'NOT_FOUND', funderSolicited: 'allow', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
   ['disburse another funder\u2019s grant', (c) => canRunCooperationCommand(c, 'RecordDisbursement', COOP, 'funder-x'),
     { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
+  // The lead alone hands its steering over (not the mandataire, which steers with it).
+  ['hand over the lead', (c) => canRunCooperationCommand(c, 'HandOverLead', COOP),
+    { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', funderSolicited: 'FORBIDDEN', memberLead: 'allow', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'NOT_FOUND' }],
   ['request funding', (c) => canRunCooperationCommand(c, 'RequestFunding', COOP),
     { admin: 'FORBIDDEN', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'NOT_FOUND', funderOwn: 'FORBIDDEN', funderOther: 'NOT_FOUND', funderSolicited: 'FORBIDDEN', memberLead: 'allow', memberMandataire: 'allow', memberPlain: 'allow', memberOutsider: 'NOT_FOUND' }],
   ['withdraw a funding request', (c) => canRunCooperationCommand(c, 'WithdrawFundingRequest', COOP),

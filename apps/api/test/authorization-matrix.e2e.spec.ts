@@ -53,6 +53,8 @@ const MATRIX: Record<string, Partial<Record<Caller, Outcome>>> = {
   'grantFunding(Z, by G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'ok', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
   // Requests: members solicit and withdraw; the funder solicited declines (and reads no more).
   // PARTNER_B comes after LEAD_A: the domain then refuses (already pending, already withdrawn), past the policy.
+  // The lead alone hands its steering over (A asks to give it to itself: past the policy, the domain refuses).
+  'handOverLead(X, to A)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'FORBIDDEN', OUTSIDER_C: 'NOT_FOUND' },
   'requestFunding(X, to G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'NOT_FOUND', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   'withdrawFundingRequest(X, to G)': { ADMIN: 'FORBIDDEN', NET11: 'FORBIDDEN', NET52: 'NOT_FOUND', FUNDER_F: 'FORBIDDEN', FUNDER_G: 'FORBIDDEN', LEAD_A: 'ok', PARTNER_B: 'ok', OUTSIDER_C: 'NOT_FOUND' },
   'declineFundingRequest(Y, by G)': { ADMIN: 'FORBIDDEN', NET11: 'NOT_FOUND', NET52: 'FORBIDDEN', FUNDER_F: 'NOT_FOUND', FUNDER_G: 'ok', LEAD_A: 'NOT_FOUND', PARTNER_B: 'NOT_FOUND', OUTSIDER_C: 'NOT_FOUND' },
@@ -235,6 +237,8 @@ describe('authorisation matrix (role x operation x own / other organisation / ot
         return command('grantFunding', { cooperationId: coop.X, funderOrganisationId: org.F, programme: 'Complément', amount: 1000, period: { start: '2025-06-01' } });
       case 'grantFunding(Z, by G)':
         return command('grantFunding', { cooperationId: coop.Z, funderOrganisationId: org.G, programme: 'Amorçage', amount: 5000, period: { start: '2020-03-01' }, occurredAt: '2020-03-01T09:00:00.000Z' });
+      case 'handOverLead(X, to A)':
+        return command('handOverLead', { cooperationId: coop.X, organisationId: org.A });
       case 'requestFunding(X, to G)':
         return command('requestFunding', { cooperationId: coop.X, requestId: REQUEST_X_G, funderOrganisationId: org.G, programme: 'Amorçage' });
       case 'withdrawFundingRequest(X, to G)':

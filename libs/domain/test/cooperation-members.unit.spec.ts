@@ -1,4 +1,4 @@
-import { DomainErrorCode } from '@maillage/domain';
+import { DomainErrorCode, foldCooperation, type Cooperation, type CooperationEvent } from '@maillage/domain';
 import { E, ORGS, at, cmd, ctx, gmeInDecision, spec } from './fixtures';
 
 describe('AddMember', () => {
@@ -145,5 +145,26 @@ describe('SetTerritory', () => {
   });
   it('rejects a département outside the région', () => {
     spec.given([E.proposed('GES')]).when(cmd('SetTerritory', { territory: { regionCode: '11', departementCodes: ['49'] } })).thenThrows(DomainErrorCode.INVALID_TERRITORY);
+  });
+});
+
+describe('handing the lead over', () => {
+  const gie = (): CooperationEvent[] => [E.proposed('GIE', '2025-01-10'), E.member(ORGS.ai1, 'MEMBER', '2025-01-10'), E.member(ORGS.ei, 'MEMBER', '2025-02-01')];
+
+  it('makes another member the lead, which the former lead stays, and may then leave', () => {
+    const events = spec.given(gie()).when(cmd('HandOverLead', { organisationId: ORGS.ei.id, reason: 'Fusion des deux structures' }), ctx('2025-03-01')).events();
+    expect(events).toEqual([{ type: 'CooperationLeadHandedOver', occurredAt: at('2025-03-01'), data: { from: ORGS.ai1.id, to: ORGS.ei.id, reason: 'Fusion des deux structures' } }]);
+    const state = foldCooperation([...gie(), ...events]) as Cooperation;
+    expect(state.leadOrganisationId).toBe(ORGS.ei.id);
+    expect(state.members.map((m) => m.organisationId)).toEqual([ORGS.ai1.id, ORGS.ei.id]);
+    // The former lead may now leave (at DECISION a GIE may fall to one member); the new one may not.
+    expect(spec.given([...gie(), ...events]).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-03-02')).events()).toHaveLength(1);
+    spec.given([...gie(), ...events]).when(cmd('RemoveMember', { organisationId: ORGS.ei.id }), ctx('2025-03-02')).thenThrows(DomainErrorCode.LEAD_MEMBER_REQUIRED);
+  });
+
+  it('is refused to a non-member, to the lead itself, and before the new lead joined', () => {
+    spec.given(gie()).when(cmd('HandOverLead', { organisationId: ORGS.company.id })).thenThrows(DomainErrorCode.MEMBER_NOT_FOUND);
+    spec.given(gie()).when(cmd('HandOverLead', { organisationId: ORGS.ai1.id })).thenThrows(DomainErrorCode.VALIDATION_FAILED, { field: 'organisationId' });
+    spec.given(gie()).when(cmd('HandOverLead', { organisationId: ORGS.ei.id }), ctx('2025-01-20')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { joinedAt: at('2025-02-01') });
   });
 });

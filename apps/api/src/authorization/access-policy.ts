@@ -65,6 +65,8 @@ export function canReadCooperation(caller: Caller, coop: CooperationFacts): Deci
 
 /** Commands only the lead organisation or the mandataire may run (moving the lifecycle). */
 export const LIFECYCLE_COMMANDS: ReadonlySet<string> = new Set(['AdvanceStage', 'ReopenStage', 'AbandonCooperation', 'CloseCooperation', 'RenewCooperation']);
+/** Commands only the lead organisation may run (handing its steering over). */
+export const LEAD_COMMANDS: ReadonlySet<string> = new Set(['HandOverLead']);
 /** Commands a regional network may run on the cooperations of its régions. */
 export const NETWORK_COMMANDS: ReadonlySet<string> = new Set(['RecordSupport', 'WaiveGateItem']);
 /** Commands a funder may run, on its own grants and the requests made to it only. */
@@ -98,6 +100,7 @@ export function canRunCooperationCommand(
     case 'MEMBER': {
       if (!read.allowed) return read;
       if (FUNDER_COMMANDS.has(commandType)) return forbidden;
+      if (LEAD_COMMANDS.has(commandType)) return caller.organisationId === coop.leadOrganisationId ? allow : forbidden;
       if (LIFECYCLE_COMMANDS.has(commandType)) {
         const steering = caller.organisationId === coop.leadOrganisationId || caller.organisationId === coop.mandataireId;
         return steering ? allow : forbidden;

@@ -137,6 +137,15 @@ export class RemoveMemberInput extends CooperationTargetInput {
 }
 
 @InputType()
+export class HandOverLeadInput extends CooperationTargetInput {
+  @Field(() => ID, { description: 'The member that takes the lead.' })
+  organisationId!: string;
+
+  @Field({ nullable: true })
+  reason?: string;
+}
+
+@InputType()
 export class DesignateMandataireInput extends CooperationTargetInput {
   @Field(() => ID)
   organisationId!: string;

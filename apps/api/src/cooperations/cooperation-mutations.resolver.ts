@@ -117,6 +117,13 @@ export class CooperationMutationsResolver {
     return this.run(input.cooperationId, 'RemoveMember', payload(input), input, ctx);
   }
 
+  @Mutation(() => CommandPayload, {
+    description: 'The lead organisation hands the steering over to another member, which it stays (lead only).',
+  })
+  handOverLead(@Args('input') input: I.HandOverLeadInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
+    return this.run(input.cooperationId, 'HandOverLead', payload(input), input, ctx);
+  }
+
   @Mutation(() => CommandPayload, { description: 'GME: designate the mandataire among the cotraitants.' })
   designateMandataire(@Args('input') input: I.DesignateMandataireInput, @Ctx() ctx: RequestContext): Promise<CommandPayload> {
     return this.run(input.cooperationId, 'DesignateMandataire', payload(input), input, ctx);

@@ -53,6 +53,7 @@ export type ProposeCooperation = DomainCommand<
 export type SetTerritory = DomainCommand<'SetTerritory', { territory: Territory; sectors?: Sector[] }>;
 export type AddMember = DomainCommand<'AddMember', { organisation: OrganisationRef; role?: MemberRole }>;
 export type RemoveMember = DomainCommand<'RemoveMember', { organisationId: string; reason?: string }>;
+export type HandOverLead = DomainCommand<'HandOverLead', { organisationId: string; reason?: string | null }>;
 export type DesignateMandataire = DomainCommand<'DesignateMandataire', { organisationId: string }>;
 export type SetGmeForm = DomainCommand<'SetGmeForm', { form: GmeForm }>;
 export type RecordMarket = DomainCommand<
@@ -160,6 +161,7 @@ export type CooperationCommand =
   | SetTerritory
   | AddMember
   | RemoveMember
+  | HandOverLead
   | DesignateMandataire
   | SetGmeForm
   | RecordMarket
@@ -194,6 +196,7 @@ export const COOPERATION_COMMAND_TYPES = [
   'SetTerritory',
   'AddMember',
   'RemoveMember',
+  'HandOverLead',
   'DesignateMandataire',
   'SetGmeForm',
   'RecordMarket',

@@ -358,6 +358,21 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
   return [ev('CooperationMemberRemoved', { organisationId, reason }, ctx)];
 };
 
+/**
+ * The lead hands the steering over to another member (a structure withdrawing from the project, a
+ * merger): it stays a member, and may then leave like any other.
+ */
+const handOverLead = (cmd: C.HandOverLead, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
+  const d = requireObject(cmd.data, 'data');
+  const organisationId = requireString(d.organisationId, 'organisationId', 100);
+  const member = coop.members.find((m) => m.organisationId === organisationId);
+  if (!member) throw reject(DomainErrorCode.MEMBER_NOT_FOUND, { organisationId });
+  if (organisationId === coop.leadOrganisationId)
+    throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'organisationId', expected: 'another member than the lead', value: organisationId }, 'Cette structure pilote déjà la coopération.');
+  requireNotBeforeJoined(member, ctx, 'La transmission du pilotage');
+  return [ev('CooperationLeadHandedOver', { from: coop.leadOrganisationId, to: organisationId, reason: optionalString(d.reason, 'reason') }, ctx)];
+};
+
 const designateMandataire = (cmd: C.DesignateMandataire, coop: Cooperation, ctx: Ctx): CooperationEvent[] => {
   requireKind(coop, ['GME'], cmd.type);
   const organisationId = requireString(requireObject(cmd.data, 'data').organisationId, 'organisationId', 100);
@@ -898,6 +913,8 @@ export const decideCooperation = (command: C.CooperationCommand, state: Cooperat
       return addMember(command, active(), context);
     case 'RemoveMember':
       return removeMember(command, active(), context);
+    case 'HandOverLead':
+      return handOverLead(command, active(), context);
     case 'DesignateMandataire':
       return designateMandataire(command, active(), context);
     case 'SetGmeForm':

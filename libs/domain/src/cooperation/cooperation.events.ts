@@ -87,6 +87,8 @@ export type CooperationMemberRemoved = DomainEvent<
   'CooperationMemberRemoved',
   { organisationId: string; reason: string | null }
 >;
+/** The lead organisation hands the steering over to another member, which stays a member too. */
+export type CooperationLeadHandedOver = DomainEvent<'CooperationLeadHandedOver', { from: string; to: string; reason: string | null }>;
 export type CooperationMandataireDesignated = DomainEvent<'CooperationMandataireDesignated', { organisationId: string }>;
 export type CooperationGmeFormSet = DomainEvent<'CooperationGmeFormSet', { form: GmeForm }>;
 export type CooperationMarketRecorded = DomainEvent<'CooperationMarketRecorded', { market: Market }>;
@@ -201,6 +203,7 @@ export type CooperationEvent =
   | CooperationTerritorySet
   | CooperationMemberAdded
   | CooperationMemberRemoved
+  | CooperationLeadHandedOver
   | CooperationMandataireDesignated
   | CooperationGmeFormSet
   | CooperationMarketRecorded
@@ -236,6 +239,7 @@ export const COOPERATION_EVENT_TYPES = [
   'CooperationTerritorySet',
   'CooperationMemberAdded',
   'CooperationMemberRemoved',
+  'CooperationLeadHandedOver',
   'CooperationMandataireDesignated',
   'CooperationGmeFormSet',
   'CooperationMarketRecorded',

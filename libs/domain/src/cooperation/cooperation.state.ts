@@ -238,6 +238,8 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
         finalShares: dropShares(s.finalShares),
       };
     }
+    case 'CooperationLeadHandedOver':
+      return { ...s, leadOrganisationId: event.data.to };
     case 'CooperationMandataireDesignated':
       return { ...s, mandataireId: event.data.organisationId };
     case 'CooperationGmeFormSet':

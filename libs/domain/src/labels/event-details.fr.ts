@@ -77,6 +77,8 @@ export function cooperationEventDetailsFr(event: Pick<CooperationEvent, 'type' |
       return `${org(e.data.organisationId)} rejoint la coopération (${lowerFirstFr(memberRoleLabelsFr[e.data.role])})`;
     case 'CooperationMemberRemoved':
       return withText(`${org(e.data.organisationId)} quitte la coopération`, e.data.reason);
+    case 'CooperationLeadHandedOver':
+      return withText(`${org(e.data.from)} transmet le pilotage à ${org(e.data.to)}`, e.data.reason);
     case 'CooperationMandataireDesignated':
       return `Mandataire du groupement : ${org(e.data.organisationId)}`;
     case 'CooperationGmeFormSet':
@@ -169,6 +171,8 @@ export function organisationIdsOfEvent(event: Pick<CooperationEvent, 'type' | 'd
     case 'CooperationMemberRemoved':
     case 'CooperationMandataireDesignated':
       return [e.data.organisationId];
+    case 'CooperationLeadHandedOver':
+      return [e.data.from, e.data.to];
     case 'CooperationShareholdingSet':
       return e.data.shares.map((s) => s.organisationId);
     case 'CooperationSiteOpened':
