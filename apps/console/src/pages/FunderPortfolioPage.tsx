@@ -164,7 +164,7 @@ function SolicitationDetails({ id, funderId }: { id: string; funderId: string })
     <ul className="plain-list">
       {open.map((r) => (
         <li key={r.requestId} data-testid="solicitation-request">
-          Sollicité le {formatDate(r.requestedAt)}
+          Sollicitation du {formatDate(r.requestedAt)}
           {r.programme ? `, programme « ${r.programme} »` : ''}
           {r.amount !== null ? `, ${formatEuros(r.amount)} sollicités` : ''}.{r.note ? ` Message : « ${r.note} »` : ''}
         </li>

@@ -9,6 +9,7 @@ import { Badge, SendOrCancel, SubmitButton, focusLater, useFocusOnOpen } from '.
 import { FORBIDDEN_FUNDING } from '../errors';
 import { formatDate, formatEuros, parseEuros } from '../format';
 import { SOLICITABLE_KINDS, requestErrors, requestStatusTone, type RequestField } from '../funding';
+import { useRouter } from '../router';
 
 type Coop = CooperationView;
 type Reload = () => Promise<void>;
@@ -125,12 +126,12 @@ function RequestLine({
   );
   const details = [r.programme ? `programme « ${r.programme} »` : null, r.amount !== null ? `${formatEuros(r.amount)} sollicités` : null].filter(Boolean).join(', ');
   return (
-    <li className="funding funding-request" data-request-id={r.requestId} data-status={r.status}>
+    <li className="funding-request" data-request-id={r.requestId} data-status={r.status}>
       <span className="funding__text" id={requestLineId(r)}>
         <strong>{name}</strong> <Badge tone={requestStatusTone(r.status)}>{r.statusLabel}</Badge>
         <span className="funding-request__when">
           {' '}
-          — sollicité le {formatDate(r.requestedAt)}
+          — sollicitation du {formatDate(r.requestedAt)}
           {details ? ` : ${details}` : ''}.
         </span>
         {r.note && <span className="funding-request__note"> Message : « {r.note} »</span>}
@@ -139,7 +140,7 @@ function RequestLine({
             {' '}
             {r.statusLabel}
             {r.closedAt ? ` le ${formatDate(r.closedAt)}` : ''}
-            {r.reason ? ` : ${r.reason}` : ''}.
+            {r.reason ? ` : ${sentence(r.reason)}` : '.'}
           </span>
         )}
       </span>
@@ -165,6 +166,9 @@ function RequestLine({
     </li>
   );
 }
+
+/** A free text as the end of a sentence: its own final punctuation, or a full stop. */
+const sentence = (text: string) => (/[.!?…»)]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
 
 const CLOSING = {
   withdrawFundingRequest: {
@@ -203,12 +207,26 @@ function CloseRequestForm({
 }) {
   const text = CLOSING[command];
   const { run, pending } = useCommand(command === 'declineFundingRequest' ? { forbidden: FORBIDDEN_FUNDING } : {});
+  const { navigate } = useRouter();
   const [reason, setReason] = useState('');
   const first = useFocusOnOpen<HTMLTextAreaElement>();
+  // A funder that neither funds the cooperation nor has another open request from it may no
+  // longer read it once it declines: it goes back to its portfolio instead of a page it cannot reload.
+  const funder = request.funderOrganisationId;
+  const losesAccess =
+    command === 'declineFundingRequest' &&
+    !coop.fundings.some((f) => f.funderOrganisationId === funder) &&
+    !coop.fundingRequests.some((r) => r.requestId !== request.requestId && r.funderOrganisationId === funder && r.status === 'OPEN');
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
     const input = { cooperationId: coop.id, expectedVersion: coop.version, requestId: request.requestId, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+    if (losesAccess) {
+      const outcome = await run(command, input, `Sollicitation de « ${coop.name} » déclinée : la coopération ne figure plus parmi vos sollicitations en attente.`);
+      if (outcome.ok) navigate('/financeur');
+      else await settle(outcome, reload);
+      return;
+    }
     const outcome = await run(command, input, text.success(name));
     if (await settle(outcome, reload, () => setReason(''))) onDone(true);
   };
@@ -216,6 +234,7 @@ function CloseRequestForm({
     <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={text.label(name)} noValidate data-testid={text.testId}>
       <p className="hint" id={`${id}-aide`}>
         {text.hint}
+        {losesAccess ? ' Votre organisation ne la finançant pas, vous n’aurez ensuite plus accès à cette coopération.' : ''}
       </p>
       <div className="field">
         <label htmlFor={`${id}-reason`}>Raison (facultatif)</label>
