@@ -313,6 +313,8 @@ describe('console fixes from the probe, in Chromium', () => {
       label: 'Économies réalisées par la mutualisation des coûts',
       indicators: [{ indicatorId: randomUUID(), code: 'C1-I1', label: 'Économies réalisées par la mutualisation des coûts', nature: 'QUANTITATIVE', unit: 'EUR', standard: 'POOLING_COST_SAVINGS', target: '15000' }],
     });
+    // A funder grants only where a member solicited it (or where it funds already).
+    await send('requestFunding', { cooperationId: id, funderOrganisationId: org.region, programme: 'Fonds régional pour l’économie sociale et solidaire', amount: 20000 });
     await send('grantFunding', { cooperationId: id, funderOrganisationId: org.region, programme: 'Fonds régional pour l’économie sociale et solidaire', amount: 20000, period: { start: '2026-01-01' } }, funderHeaders);
     await testbed.catchUp();
     const check = async (page: Page, name: string) => {
@@ -328,6 +330,8 @@ describe('console fixes from the probe, in Chromium', () => {
     await member.getByTestId('deliverable-form').waitFor();
     await member.getByText('Définir un indicateur ou enregistrer une mesure').click();
     await member.locator('#mes-indicator').selectOption({ index: 1 });
+    await member.getByRole('button', { name: 'Solliciter un financeur', exact: true }).click();
+    await member.getByTestId('request-form').waitFor();
     await shot(member, 'sonde-375-cooperation');
     await check(member, 'coopération');
     await member.goto(`${base}/mon-compte`);
@@ -395,6 +399,7 @@ describe('console fixes from the probe, in Chromium', () => {
 
   it('the portfolio says which date its figures are for, kept in the address like the dashboard’s', async () => {
     const id = await propose('GIE', 'GIE Mobilité solidaire de Nanterre');
+    await send('requestFunding', { cooperationId: id, funderOrganisationId: org.region });
     await send('grantFunding', { cooperationId: id, funderOrganisationId: org.region, programme: 'Mobilité', amount: 5000, period: { start: '2026-01-01' } }, funderHeaders);
     await testbed.catchUp();
     const { page } = await testbed.newPage();

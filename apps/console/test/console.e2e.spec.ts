@@ -273,6 +273,13 @@ describe('web console in Chromium', () => {
 
   it('a funder sees its portfolio and the cooperation without any edit control', async () => {
     expect(cooperationId).not.toBe('');
+    // A funder reads only where it funds or was solicited: the member solicits it, the grant answers the request.
+    const solicited = await gql(
+      `mutation($input: RequestFundingInput!) { requestFunding(input: $input) { version } }`,
+      { input: { cooperationId, funderOrganisationId: org.region, programme: 'Fonds régional ESS', amount: 30000 } },
+      await headersOf(email.member),
+    );
+    expect(solicited.errors).toBeUndefined();
     const granted = await gql(
       `mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`,
       { input: { cooperationId, funderOrganisationId: org.region, programme: 'Fonds régional ESS', amount: 30000, period: { start: '2026-01-01' } } },
@@ -294,8 +301,9 @@ describe('web console in Chromium', () => {
     await page.getByRole('link', { name: /Voir le détail/ }).click();
     await page.getByTestId('cooperation-page').waitFor();
     await page.getByTestId('history').locator('li').first().waitFor();
-    // Funding lines name the funder (from the organisation directory).
+    // Funding lines name the funder (from the organisation directory); the request it answered is granted.
     await page.locator('#financements').getByText('Fonds régional ESS — Conseil régional d\'Île-de-France (Financeur)').waitFor();
+    await expect(page.locator('#financements [data-request-id] .badge').allTextContents()).resolves.toEqual(['Accordée']);
     // Besides signing out, the only buttons are the funder's own funding controls (its grant:
     // disburse, end; a new grant in its own name), all inside the funding section; the only field
     // is the read-only "as of" date (the funding forms stay closed until asked for); no form at all.
@@ -392,12 +400,13 @@ describe('web console in Chromium', () => {
     await page.getByText(`Financement : ${eur('75 000')} accordés, ${eur('12 500')} versés`).waitFor();
     expect(cspErrors).toEqual([]);
 
-    // A member of the cooperation sees the new funding, and no funding control.
+    // A member of the cooperation sees the new funding, and no funding control: only « Solliciter un financeur ».
     const member = await newPage();
     await signIn(member.page, email.member);
     await member.page.goto(`${base}/cooperations/${cooperationId}`);
     await member.page.locator('#financements').getByText(`${eur('45 000')} (versé : ${eur('12 500')})`).waitFor();
-    await expect(member.page.locator('#financements button, #financements input').count()).resolves.toBe(0);
+    await expect(member.page.locator('#financements button').allTextContents()).resolves.toEqual(['Solliciter un financeur']);
+    await expect(member.page.locator('#financements input').count()).resolves.toBe(0);
   });
 
   it('a conflict between two tabs shows a message, loads the latest state and keeps what was typed', async () => {
@@ -1171,6 +1180,11 @@ describe('web console in Chromium', () => {
     expect(r.errors).toBeUndefined();
     return r.data!.cooperation;
   };
+  /** The member solicits the region's funder for a cooperation, through the API (a funder reads and grants only then). */
+  const solicit = async (id: string) => {
+    const r = await gql(`mutation($input: RequestFundingInput!) { requestFunding(input: $input) { version } }`, { input: { cooperationId: id, funderOrganisationId: org.region } }, await headersOf(email.member));
+    expect(r.errors).toBeUndefined();
+  };
   const isoDaysFromToday = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
   it('wizard: amounts typed the French way, whole months, a CPV code with its check digit; a market refused after creation is kept, with its reason, on the cooperation page', async () => {
@@ -1710,6 +1724,7 @@ describe('web console in Chromium', () => {
 
   it('indicators: values, objectives and chart axes the French way with their unit agreed; an objective typed 12,5 is accepted; obvious mistakes are said at their field before sending', async () => {
     const id = await propose('GIE', 'Fonctions support mutualisées de Gennevilliers');
+    await solicit(id);
     const granted = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
       input: { cooperationId: id, funderOrganisationId: org.region, programme: 'Fonds GIE', amount: 0.5, period: { start: '2026-01-01' } },
     }, funderHeaders);
@@ -1779,6 +1794,7 @@ describe('web console in Chromium', () => {
     // Screen readers hear “d’Essaimage”, “de Fonctions”: here “de”.
     await expect(section.getByRole('link', { name: /^Voir le détail/ }).textContent()).resolves.toBe('Voir le détail de Fonctions support mutualisées de Gennevilliers');
     if (essaimageId) {
+      await solicit(essaimageId);
       const essaimage = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
         input: { cooperationId: essaimageId, funderOrganisationId: org.region, programme: 'Fonds essaimage', amount: 1000, period: { start: '2026-01-01' } },
       }, funderHeaders);
@@ -2040,7 +2056,9 @@ describe('web console in Chromium', () => {
     const id = await propose('GIE', 'GIE La Table de Cana');
     const { page } = await newPage();
     await signIn(page, email.funder);
-    // A funder reads only what it funds: a first grant through the API opens the cooperation to it.
+    // A funder reads only where it funds or was solicited: the member solicits it, and a first grant
+    // through the API answers the request (the funder then funds the cooperation).
+    await solicit(id);
     const first = await gql(`mutation($input: GrantFundingInput!) { grantFunding(input: $input) { version } }`, {
       input: { cooperationId: id, funderOrganisationId: org.region, programme: 'Amorçage', amount: 1000, period: { start: '2026-01-01' } },
     }, funderHeaders);
