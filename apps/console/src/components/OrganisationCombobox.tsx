@@ -81,11 +81,9 @@ export function OrganisationCombobox({ label, hint, value, onChange, exclude = [
         .then((answers) => {
           if (mine !== request.current) return;
           const skip = new Set(excluded ? excluded.split(',') : []);
-          const found = answers
-            .flatMap(({ data }) => data?.organisations ?? [])
-            .filter((o) => !skip.has(o.id))
-            .sort((a, b) => a.name.localeCompare(b.name, 'fr'))
-            .slice(0, 20);
+          const all = answers.flatMap(({ data }) => data?.organisations ?? []).filter((o) => !skip.has(o.id));
+          // One search keeps the directory's order (by name); several are merged by name.
+          const found = answers.length > 1 ? all.sort((x, y) => x.name.localeCompare(y.name, 'fr')).slice(0, 20) : all;
           setHits(found);
           setActive(found.length > 0 ? 0 : -1);
           setOpen(true);

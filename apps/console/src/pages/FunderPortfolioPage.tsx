@@ -117,7 +117,7 @@ export function FunderPortfolioPage() {
   );
 }
 
-/** At most this many pending solicitations are listed (the oldest activity last). */
+/** At most this many pending solicitations are listed (the page says when there are more). */
 const SOLICITATIONS_SHOWN = 50;
 
 /** The cooperations with an open request to this funder, today, each linking to its page. */

@@ -52,13 +52,13 @@ export function FundingRequests({
   if (requests.length === 0 && !canWithdraw) return null;
   return (
     <div className="funding-requests">
-      <h3 id="sollicitations-titre">Financeurs sollicités</h3>
+      <h3 id="financeurs-sollicites-titre">Financeurs sollicités</h3>
       {requests.length === 0 ? (
         <p className="muted" data-testid="funding-requests-empty">
           Aucun financeur sollicité pour l’instant.
         </p>
       ) : (
-        <ul className="plain-list" data-testid="funding-requests" aria-labelledby="sollicitations-titre">
+        <ul className="plain-list" data-testid="funding-requests" aria-labelledby="financeurs-sollicites-titre">
           {requests.map((r) => (
             <RequestLine
               key={r.requestId}
