@@ -364,6 +364,11 @@ describe('funding requests in Chromium', () => {
     await expect(form.getByLabel('Montant accordé (€)').inputValue()).resolves.toBe('');
     await form.getByRole('button', { name: 'Annuler' }).click();
     await page.waitForFunction((id) => document.activeElement?.id === id, `accorder-${requests.find((x) => x.funderOrganisationId === org.departement)!.requestId}`);
+    // « Accorder un financement » would answer that open request too, and says so.
+    await page.getByRole('button', { name: 'Accorder un financement', exact: true }).click();
+    await expect(form.getByTestId('grant-answering').textContent()).resolves.toBe(`Ce financement répondra à la sollicitation en attente du ${today()}.`);
+    await form.getByRole('button', { name: 'Annuler' }).click();
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Accorder un financement');
 
     const decline = mine.getByRole('button', { name: `Décliner la sollicitation adressée à ${NAME.departement}` });
     await decline.click();
