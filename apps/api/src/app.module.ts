@@ -20,6 +20,7 @@ import { OrganisationQueriesResolver, OrganisationSummaryResolver, UserAccountOr
 import {
   CooperationQueriesResolver,
   FundingResolver,
+  FundingRequestResolver,
   SupportResolver,
   HistoryActorResolver,
   HistoryEntryResolver,
@@ -60,6 +61,7 @@ export const API_RESOLVERS = [
   CooperationQueriesResolver,
   MemberResolver,
   FundingResolver,
+  FundingRequestResolver,
   SupportResolver,
   HistoryActorResolver,
   HistoryEntryResolver,

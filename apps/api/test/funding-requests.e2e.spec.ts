@@ -34,7 +34,7 @@ describe('funding requests over GraphQL', () => {
   };
   const DETAIL = `query($id: ID!, $asOf: String) { cooperation(id: $id, asOf: $asOf) {
     fundings { fundingId funderOrganisationId amount }
-    fundingRequests { requestId funderOrganisationId programme amount note requestedAt status statusLabel closedAt reason fundingId } } }`;
+    fundingRequests { requestId funderOrganisationId funder { name } programme amount note requestedAt status statusLabel closedAt reason fundingId } } }`;
   type Detail = { cooperation: { fundings: { fundingId: string; funderOrganisationId: string; amount: number }[]; fundingRequests: Record<string, unknown>[] } };
   const detail = (as: Headers, asOf?: string) => gql<Detail>(DETAIL, { id: cooperationId, asOf }, as);
   const pending = async (as: Headers, funderId: string) => {
@@ -101,8 +101,8 @@ describe('funding requests over GraphQL', () => {
     const seen = await detail(region);
     expect(seen.errors).toBeUndefined();
     expect(seen.data!.cooperation.fundingRequests).toEqual([
-      { requestId: 'req-region', funderOrganisationId: org.region, programme: 'AAP ESS', amount: 40000, note: 'Budget prévisionnel transmis', requestedAt: '2025-02-01T09:00:00.000Z', status: 'OPEN', statusLabel: 'En attente', closedAt: null, reason: null, fundingId: null },
-      { requestId: 'req-foundation', funderOrganisationId: org.foundation, programme: null, amount: null, note: null, requestedAt: '2025-02-02T09:00:00.000Z', status: 'OPEN', statusLabel: 'En attente', closedAt: null, reason: null, fundingId: null },
+      { requestId: 'req-region', funderOrganisationId: org.region, funder: { name: 'Conseil régional des Hauts-de-France' }, programme: 'AAP ESS', amount: 40000, note: 'Budget prévisionnel transmis', requestedAt: '2025-02-01T09:00:00.000Z', status: 'OPEN', statusLabel: 'En attente', closedAt: null, reason: null, fundingId: null },
+      { requestId: 'req-foundation', funderOrganisationId: org.foundation, funder: { name: 'Fondation Solidarités Nord' }, programme: null, amount: null, note: null, requestedAt: '2025-02-02T09:00:00.000Z', status: 'OPEN', statusLabel: 'En attente', closedAt: null, reason: null, fundingId: null },
     ]);
     expect(await pending(region, org.region)).toEqual([cooperationId]);
     expect(await pending(foundation, org.foundation)).toEqual([cooperationId]);

@@ -25,7 +25,7 @@ import { CooperationQueryService } from './cooperation-query.service';
 import { GATE_ITEM_LABELS } from './cooperation-view';
 import { requireCaller } from '../authorization/caller';
 import { listScope } from '../authorization/access-policy';
-import { Cooperation, Funding, HISTORY_DETAILS_DESCRIPTION, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
+import { Cooperation, Funding, FundingRequest, HISTORY_DETAILS_DESCRIPTION, HistoryActor, HistoryEntry, Member, OrganisationSummary, Support } from './cooperation.types';
 
 @InputType()
 export class CooperationFilterInput {
@@ -222,6 +222,16 @@ export class FundingResolver {
   @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The funder (name, kind) from the organisation directory.' })
   funder(@Parent() funding: Funding, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
     return loaders(ctx, this.pool).organisation.load(funding.funderOrganisationId);
+  }
+}
+
+@Resolver(() => FundingRequest)
+export class FundingRequestResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => OrganisationSummary, { nullable: true, description: 'The funder solicited (name, kind) from the organisation directory.' })
+  funder(@Parent() request: FundingRequest, @Ctx() ctx: RequestContext): Promise<OrganisationSummary | null> {
+    return loaders(ctx, this.pool).organisation.load(request.funderOrganisationId);
   }
 }
 
