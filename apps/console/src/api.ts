@@ -202,6 +202,8 @@ export type FundingRequestStatus = 'OPEN' | 'WITHDRAWN' | 'DECLINED' | 'GRANTED'
 export interface FundingRequestView {
   requestId: string;
   funderOrganisationId: string;
+  /** From the directory (null if the organisation was erased from it). */
+  funder: { name: string } | null;
   programme: string | null;
   /** Euros requested, when the member said. */
   amount: number | null;
@@ -217,7 +219,7 @@ export interface FundingRequestView {
   /** The grant that answered it. */
   fundingId: string | null;
 }
-const FUNDING_REQUEST_FIELDS = 'requestId funderOrganisationId programme amount note requestedAt status statusLabel closedAt reason fundingId';
+const FUNDING_REQUEST_FIELDS = 'requestId funderOrganisationId funder { name } programme amount note requestedAt status statusLabel closedAt reason fundingId';
 export const COOPERATION: TypedDocumentNode<{ cooperation: CooperationView }, { id: string; asOf?: string | null }> = gql`
   query Cooperation($id: ID!, $asOf: String) {
     cooperation(id: $id, asOf: $asOf) {
@@ -323,6 +325,9 @@ export interface PortfolioView {
     stage: string | null;
     stageLabel: string | null;
     status: string | null;
+    /** How it ended, when closed at the date. */
+    closeOutcome: string | null;
+    closeOutcomeLabel: string | null;
     waivers: number;
     fundings: { fundingId: string; programme: string; amount: number; disbursed: number; periodStart: string; periodEnd: string | null; endedOn: string | null }[];
   }[];
@@ -333,7 +338,7 @@ export const FUNDER_PORTFOLIO: TypedDocumentNode<{ funderPortfolio: PortfolioVie
       funderId asOf
       totals { cooperations fundings granted disbursed }
       cooperations {
-        id name kind kindLabel regionCode stage stageLabel status waivers
+        id name kind kindLabel regionCode stage stageLabel status closeOutcome closeOutcomeLabel waivers
         fundings { fundingId programme amount disbursed periodStart periodEnd endedOn }
       }
     }
@@ -361,12 +366,6 @@ export const FUNDING_REQUESTS: TypedDocumentNode<{ cooperation: Pick<Cooperation
 `;
 
 /** An organisation's name and kind, by id (the funder a request is addressed to). */
-export const ORGANISATION_NAME: TypedDocumentNode<{ organisation: { id: string; name: string; kindLabel: string } | null }, { id: string }> = gql`
-  query OrganisationName($id: ID!) {
-    organisation(id: $id) { id name kindLabel }
-  }
-`;
-
 export interface CommandResult {
   cooperationId: string;
   version: number;

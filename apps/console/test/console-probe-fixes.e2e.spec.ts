@@ -187,6 +187,9 @@ describe('console fixes from the probe, in Chromium', () => {
     const id = await propose('GME', 'Espaces verts du Parc du Petit Leroy 2023');
     await send('addMember', { cooperationId: id, organisationId: org.petitPlus });
     await send('recordMarket', { cooperationId: id, buyerName: 'Ville de Gennevilliers', procedures: ['PRIVATE_CONTRACT'], amountExclVat: 0, durationMonths: 12 });
+    // The region funds the answer to the tender (its portfolio shows the outcome below).
+    await send('requestFunding', { cooperationId: id, funderOrganisationId: org.region, programme: 'Réponse aux marchés' });
+    await send('grantFunding', { cooperationId: id, funderOrganisationId: org.region, programme: 'Réponse aux marchés', amount: 3000, period: { start: '2026-01-01' } }, funderHeaders);
     const page = await memberPage();
     const sent = mutationsSent(page);
     await page.goto(`${base}/cooperations/${id}?creee=1`);
@@ -227,6 +230,12 @@ describe('console fixes from the probe, in Chromium', () => {
     await page.goto(`${base}/cooperations?statut=CLOSED`);
     const row = page.getByTestId('cooperation-list').locator('tr').filter({ has: page.locator(`a[href="/cooperations/${id}"]`) });
     await expect(row.locator('.badge').getAttribute('class')).resolves.toBe('badge badge--warn');
+    // So does the funder's portfolio, which said « Clôturée » in grey whatever the outcome.
+    const { page: funder } = await testbed.newPage();
+    await testbed.signIn(funder, FUNDER);
+    const badge = funder.locator(`#coop-${id} .meta .badge`, { hasText: 'Clôturée' });
+    await expect(badge.textContent()).resolves.toBe('Clôturée : marché perdu');
+    await expect(badge.getAttribute('class')).resolves.toBe('badge badge--warn');
   });
 
   it('the waiver says why it is not granted under 10 characters (at the field, focused), instead of a button silently disabled', async () => {

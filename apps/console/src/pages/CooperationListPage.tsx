@@ -14,7 +14,7 @@ const PAGE = 50;
 
 /**
  * A closed cooperation is green only when it ended well (completed, or its contract run to its
- * end); a lost market is a warning; a dissolution, or an outcome not known (the portfolio), stays neutral.
+ * end); a lost market is a warning; a dissolution, or an outcome not known, stays neutral.
  */
 export const statusTone = (status: string | null | undefined, closeOutcome?: string | null) =>
   status === 'ACTIVE'

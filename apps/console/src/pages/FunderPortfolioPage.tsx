@@ -89,7 +89,11 @@ export function FunderPortfolioPage() {
                 <Section key={c.id} title={c.name} id={`coop-${c.id}`}>
                   <div className="meta">
                     <Badge>{c.kindLabel}</Badge>
-                    {c.status && <Badge tone={statusTone(c.status)}>{c.status === 'ACTIVE' ? 'En cours' : c.status === 'CLOSED' ? 'Clôturée' : 'Abandonnée'}</Badge>}
+                    {c.status && (
+                      <Badge tone={statusTone(c.status, c.closeOutcome)}>
+                        {c.status === 'ACTIVE' ? 'En cours' : c.status === 'CLOSED' ? (c.closeOutcomeLabel ? `Clôturée : ${c.closeOutcomeLabel.toLowerCase()}` : 'Clôturée') : 'Abandonnée'}
+                      </Badge>
+                    )}
                     <span>{regionName(c.regionCode)}</span>
                     <Link to={`/cooperations/${c.id}`}>
                       Voir le détail<span className="visually-hidden"> {ofName(c.name)}</span>

@@ -1,6 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useQuery } from '@apollo/client/react';
-import { ORGANISATION_NAME, type CooperationView, type FundingRequestView } from '../api';
+import type { CooperationView, FundingRequestView } from '../api';
 import { settle, useCommand } from '../command';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
@@ -14,12 +13,6 @@ import { useRouter } from '../router';
 type Coop = CooperationView;
 type Reload = () => Promise<void>;
 
-/** The name of the organisation a request is addressed to (from the directory; the funding lines' name first). */
-export function useFunderName(coop: Coop, funderId: string): string {
-  const known = coop.fundings.find((f) => f.funderOrganisationId === funderId)?.funder?.name;
-  const { data } = useQuery(ORGANISATION_NAME, { variables: { id: funderId }, skip: Boolean(known), fetchPolicy: 'cache-first' });
-  return known ?? data?.organisation?.name ?? 'Financeur';
-}
 
 /** Where the focus goes once a request's form has closed: its line (its buttons may be gone). */
 const requestLineId = (request: FundingRequestView) => `sollicitation-${request.requestId}`;
@@ -100,7 +93,7 @@ function RequestLine({
   setOpen: (action: 'withdraw' | 'decline' | null) => void;
   reload: Reload;
 }) {
-  const name = useFunderName(coop, r.funderOrganisationId);
+  const name = r.funder?.name ?? 'Financeur';
   const toggles = useRef<Record<string, HTMLButtonElement | null>>({});
   const formId = (action: 'withdraw' | 'decline') => `${action}-${r.requestId}`;
   /** Back to the button that opened the form, or to the line once the request is closed. */
