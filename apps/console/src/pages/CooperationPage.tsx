@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useQuery, useSubscription } from '@apollo/client/react';
 import { COOPERATION, COOPERATION_EVENTS, HISTORY, type CooperationView, type HistoryEntry } from '../api';
-import { settle, useCommand } from '../command';
+import { settle, useCommand, type CommandOutcome } from '../command';
 import { EChart } from '../components/EChart';
 import { AsOfDateField } from '../components/AsOfDateField';
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
@@ -521,6 +521,9 @@ function GuardedButton({ id, reason, onClick, children, tone }: { id: string; re
   );
 }
 
+/** The API's limit on the reason of going back (and on the other free texts of a command). */
+const MAX_REASON = 2000;
+
 function LifecycleSection({ coop, can, reload }: SectionProps) {
   const { run, pending } = useCommand();
   const [open, setOpen] = useState<'reopen' | 'abandon' | 'close' | null>(null);
@@ -530,6 +533,8 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
   const [closeComment, setCloseComment] = useState('');
   const [abandonReason, setAbandonReason] = useState<string>('');
   const [outcome, setOutcome] = useState<string>('');
+  // What is missing in each form, said at its field when it is sent (its button is never greyed out).
+  const [problems, setProblems] = useState<{ reopen?: string; abandon?: string; close?: string }>({});
   const index = STAGES.indexOf(coop.stage as Stage);
   const next = STAGES[index + 1];
   const previous = index > 0 ? STAGES[index - 1] : null;
@@ -549,6 +554,7 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
     const opened = open;
     const ok = await settle(result, reload, () => {
       setOpen(null);
+      setProblems({});
       if (opened === 'reopen') setReopenReason('');
       if (opened === 'abandon') {
         setAbandonText('');
@@ -562,6 +568,26 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
     // Back on the button that opened the form; once closed, on the renewal the page offers then;
     // once abandoned (the page offers nothing more), on the notice saying so and why.
     if (ok && opened) focusLater(opened === 'reopen' ? 'reopen' : opened === 'close' ? 'renouveler-titre' : 'abandon-statut', 'cycle');
+  };
+
+  /**
+   * Sends a form's command once what it needs is there; otherwise says what is missing under the
+   * field, which takes the focus, and sends nothing.
+   */
+  const submit = (event: FormEvent, form: 'reopen' | 'abandon' | 'close', problem: string | null, fieldId: string, send: () => Promise<CommandOutcome>) => {
+    event.preventDefault();
+    if (pending) return;
+    setProblems((p) => ({ ...p, [form]: problem ?? undefined }));
+    if (problem) {
+      focusLater(fieldId);
+      return;
+    }
+    void send().then(done);
+  };
+  const reopenProblem = () => {
+    const reason = reopenReason.trim();
+    if (!reason) return `Indiquez la raison du retour à l’étape « ${previous ? stageLabelsFr[previous] : ''} ».`;
+    return reason.length > MAX_REASON ? `La raison compte au plus ${formatNumber(MAX_REASON)} caractères (${formatNumber(reason.length)} pour l’instant).` : null;
   };
 
   return (
@@ -593,21 +619,40 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
         </GuardedButton>
       </div>
       {open === 'reopen' && previous && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('reopenStage', { ...base, to: previous, reason: reopenReason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`).then(done))}>
+        <form
+          className="inline-form"
+          noValidate
+          aria-label="Revenir à l’étape précédente"
+          data-testid="reopen-form"
+          onSubmit={(e) =>
+            submit(e, 'reopen', reopenProblem(), 'reopen-reason', () => run('reopenStage', { ...base, to: previous, reason: reopenReason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`))
+          }
+        >
           <div className="field">
             <label htmlFor="reopen-reason">Pourquoi revenir à « {stageLabelsFr[previous]} » ?</label>
-            <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} />
+            <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} {...fieldAria('reopen-reason', problems.reopen)} />
+            <FieldMessage id="reopen-reason" message={problems.reopen} />
           </div>
-          <SubmitButton className="button button--primary" disabled={!reopenReason.trim()} busy={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Confirmer le retour
           </SubmitButton>
         </form>
       )}
       {open === 'abandon' && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('abandonCooperation', { ...base, reason: abandonReason, ...(abandonText.trim() ? { reasonText: abandonText.trim() } : {}) }, 'La coopération est abandonnée.').then(done))}>
+        <form
+          className="inline-form"
+          noValidate
+          aria-label="Abandonner la coopération"
+          data-testid="abandon-form"
+          onSubmit={(e) =>
+            submit(e, 'abandon', abandonReason ? null : 'Choisissez la raison principale de l’abandon.', 'abandon-reason', () =>
+              run('abandonCooperation', { ...base, reason: abandonReason, ...(abandonText.trim() ? { reasonText: abandonText.trim() } : {}) }, 'La coopération est abandonnée.'),
+            )
+          }
+        >
           <div className="field">
             <label htmlFor="abandon-reason">Raison principale</label>
-            <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)}>
+            <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)} {...fieldAria('abandon-reason', problems.abandon)}>
               <option value="">Choisir une raison</option>
               {ABANDON_REASONS.map((r) => (
                 <option key={r} value={r}>
@@ -615,21 +660,32 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
                 </option>
               ))}
             </select>
+            <FieldMessage id="abandon-reason" message={problems.abandon} />
           </div>
           <div className="field">
             <label htmlFor="abandon-text">Précisions (facultatif)</label>
             <textarea id="abandon-text" rows={2} value={abandonText} onChange={(e) => setAbandonText(e.target.value)} />
           </div>
-          <SubmitButton className="button button--danger" disabled={!abandonReason} busy={pending !== null}>
+          <SubmitButton className="button button--danger" busy={pending !== null}>
             Confirmer l’abandon
           </SubmitButton>
         </form>
       )}
       {open === 'close' && outcomes.length > 0 && (
-        <form className="inline-form" onSubmit={(e) => (e.preventDefault(), void run('closeCooperation', { ...base, outcome, ...(closeComment.trim() ? { comment: closeComment.trim() } : {}) }, 'La coopération est clôturée.').then(done))}>
+        <form
+          className="inline-form"
+          noValidate
+          aria-label="Clôturer la coopération"
+          data-testid="close-form"
+          onSubmit={(e) =>
+            submit(e, 'close', outcome ? null : 'Choisissez l’issue de la coopération.', 'close-outcome', () =>
+              run('closeCooperation', { ...base, outcome, ...(closeComment.trim() ? { comment: closeComment.trim() } : {}) }, 'La coopération est clôturée.'),
+            )
+          }
+        >
           <div className="field">
             <label htmlFor="close-outcome">Issue</label>
-            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)} aria-describedby={closeHint ? 'close-outcome-aide' : undefined}>
+            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)} {...fieldAria('close-outcome', problems.close, ...(closeHint ? ['close-outcome-aide'] : []))}>
               <option value="">Choisir une issue</option>
               {outcomes.map((o) => (
                 <option key={o} value={o}>
@@ -642,12 +698,13 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
                 {closeHint}
               </p>
             )}
+            <FieldMessage id="close-outcome" message={problems.close} />
           </div>
           <div className="field">
             <label htmlFor="close-comment">Commentaire (facultatif)</label>
             <textarea id="close-comment" rows={2} value={closeComment} onChange={(e) => setCloseComment(e.target.value)} />
           </div>
-          <SubmitButton className="button button--primary" disabled={!outcome} busy={pending !== null}>
+          <SubmitButton className="button button--primary" busy={pending !== null}>
             Confirmer la clôture
           </SubmitButton>
         </form>
