@@ -9,6 +9,7 @@ import { Stepper } from '../components/Stepper';
 import { StageFactsSection } from './StageFactsSection';
 import { FundingSection } from './FundingSection';
 import { RenewSection } from './RenewSection';
+import { HandOverLeadSection, memberRowId } from './HandOverLeadForm';
 import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
@@ -75,6 +76,8 @@ export interface Abilities {
   lifecycleReason: string | null;
   /** A closed cooperation, not yet renewed, may be renewed by its lead organisation or mandataire. */
   renew: boolean;
+  /** The lead organisation's users hand the steering over to another member (« Transmettre le pilotage »). */
+  handOver: boolean;
 }
 
 export function abilitiesFor(role: Role, organisationId: string | null, coop: Coop): Abilities {
@@ -91,6 +94,7 @@ export function abilitiesFor(role: Role, organisationId: string | null, coop: Co
     funding: role === 'FUNDER' && organisationId !== null && active,
     lifecycleReason,
     renew: steering && coop.status === 'CLOSED' && !coop.successorId,
+    handOver: isMember && active && organisationId === coop.leadOrganisationId,
   };
 }
 
@@ -155,7 +159,7 @@ export function CooperationPage({ id }: { id: string }) {
       </div>
     );
   if (!coop) return <Loading what="de la coopération" />;
-  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.', renew: false } : abilitiesFor(session.user.role, session.user.organisationId, coop);
+  const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.', renew: false, handOver: false } : abilitiesFor(session.user.role, session.user.organisationId, coop);
   const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
 
   return (
@@ -780,8 +784,8 @@ function MembersSection({ coop, can, reload }: SectionProps) {
           </thead>
           <tbody>
             {coop.members.map((m) => (
-              <tr key={m.organisationId}>
-                <th scope="row">
+              <tr key={m.organisationId} data-member-id={m.organisationId}>
+                <th scope="row" id={memberRowId(m.organisationId)}>
                   {m.organisation?.name ?? <span className="muted">Structure {m.organisationId.slice(0, 8)}</span>}
                   {m.organisationId === coop.leadOrganisationId && <Badge tone="info">Porteuse</Badge>}
                   {m.organisation && <span className="muted small"> {m.organisation.kindLabel}</span>}
@@ -870,6 +874,7 @@ function MembersSection({ coop, can, reload }: SectionProps) {
           </SubmitButton>
         </form>
       )}
+      {can.handOver && <HandOverLeadSection coop={coop} names={names(coop)} reload={reload} />}
     </Section>
   );
 }
