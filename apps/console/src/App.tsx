@@ -14,7 +14,7 @@ import { FunderPortfolioPage } from './pages/FunderPortfolioPage';
 import { UsersPage } from './pages/UsersPage';
 import { OrganisationsPage } from './pages/OrganisationsPage';
 import { AccountPage, ACCOUNT_PATH } from './pages/AccountPage';
-import { ADMIN_PATHS } from './components/AdminNav';
+import { ADMIN_PATHS, NETWORK_ORGANISATIONS_PATH } from './components/AdminNav';
 
 export const EXPIRED_MESSAGE = 'Votre session a expiré. Reconnectez-vous pour continuer.';
 
@@ -168,6 +168,11 @@ function Header() {
                 <li>
                   <Link to="/cooperations">Coopérations</Link>
                 </li>
+                {role === 'NETWORK' && (
+                  <li>
+                    <Link to={NETWORK_ORGANISATIONS_PATH}>Organisations</Link>
+                  </li>
+                )}
                 {role === 'ADMIN' && (
                   <li>
                     <Link to={ADMIN_PATHS.users} aria-current={path.startsWith('/administration/') ? 'page' : undefined}>
@@ -219,7 +224,9 @@ function Routes() {
   if (path === '/financeur') return role === 'FUNDER' ? <FunderPortfolioPage /> : <NotAllowed />;
   if (path === '/administration' || path === '/administration/') return role === 'ADMIN' ? <Redirect to={ADMIN_PATHS.users} /> : <NotAllowed />;
   if (path === ADMIN_PATHS.users) return role === 'ADMIN' ? <UsersPage /> : <NotAllowed />;
-  if (path === ADMIN_PATHS.organisations) return role === 'ADMIN' ? <OrganisationsPage /> : <NotAllowed />;
+  // Operators reach the whole directory in the Administration area; networks, the organisations of their régions.
+  if (path === ADMIN_PATHS.organisations) return role === 'ADMIN' ? <OrganisationsPage /> : role === 'NETWORK' ? <Redirect to={NETWORK_ORGANISATIONS_PATH} /> : <NotAllowed />;
+  if (path === NETWORK_ORGANISATIONS_PATH) return role === 'NETWORK' ? <OrganisationsPage /> : role === 'ADMIN' ? <Redirect to={ADMIN_PATHS.organisations} /> : <NotAllowed />;
   if (path === ACCOUNT_PATH) return <AccountPage />;
   if (path === '/' || path === '/connexion') return null;
   return (

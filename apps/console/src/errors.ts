@@ -35,6 +35,8 @@ export const FORBIDDEN_COOPERATION =
   'Votre rôle ne permet pas cette action sur cette coopération (par exemple, seuls la structure porteuse et le mandataire font avancer les étapes).';
 export const FORBIDDEN_FUNDING = 'Votre rôle ne permet pas cette action : un financeur n’agit que sur ses propres financements.';
 export const FORBIDDEN_ADMIN = 'Votre rôle ne permet pas cette action : seuls les opérateurs de la plateforme gèrent les comptes et l’annuaire.';
+export const FORBIDDEN_NETWORK_DIRECTORY =
+  'Votre rôle ne permet pas cette action : un réseau enregistre et modifie les organisations de ses régions, sauf les financeurs, les réseaux et sa propre organisation, que gèrent les opérateurs de la plateforme.';
 
 /**
  * A clear French message for an error: access-control answers, rate limits and conflicts have

@@ -2,7 +2,7 @@
  * The console never shows a raw error code: each code the API answers gets a French sentence.
  */
 import { CombinedGraphQLErrors } from '@apollo/client';
-import { FORBIDDEN_ADMIN, FORBIDDEN_FUNDING, errorInfo, fieldLabelFr, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
+import { FORBIDDEN_ADMIN, FORBIDDEN_FUNDING, FORBIDDEN_NETWORK_DIRECTORY, errorInfo, fieldLabelFr, frenchMessage, messageFor, retryAfterSeconds } from '../src/errors';
 
 const graphqlError = (code: string, message = '', extensions: Record<string, unknown> = {}) =>
   new CombinedGraphQLErrors({ errors: [{ message, extensions: { code, ...extensions } }] });
@@ -29,7 +29,10 @@ describe('console error messages', () => {
     expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'))).toMatch(/sur cette coopération/);
     expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'), { forbidden: FORBIDDEN_FUNDING })).toBe(FORBIDDEN_FUNDING);
     expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'), { forbidden: FORBIDDEN_ADMIN })).toBe(FORBIDDEN_ADMIN);
-    for (const text of [FORBIDDEN_FUNDING, FORBIDDEN_ADMIN]) expect(text).toMatch(/^Votre rôle ne permet pas cette action/);
+    // A network in the directory: its régions, neither funders nor networks nor its own organisation.
+    expect(frenchMessage(graphqlError('FORBIDDEN', 'Access denied'), { forbidden: FORBIDDEN_NETWORK_DIRECTORY })).toBe(FORBIDDEN_NETWORK_DIRECTORY);
+    expect(FORBIDDEN_NETWORK_DIRECTORY).toMatch(/organisations de ses régions, sauf les financeurs, les réseaux et sa propre organisation/);
+    for (const text of [FORBIDDEN_FUNDING, FORBIDDEN_ADMIN, FORBIDDEN_NETWORK_DIRECTORY]) expect(text).toMatch(/^Votre rôle ne permet pas cette action/);
     // The context changes FORBIDDEN only.
     expect(frenchMessage(graphqlError('NOT_FOUND', 'x'), { forbidden: FORBIDDEN_ADMIN })).toBe('Introuvable, ou vous n’y avez pas accès.');
   });

@@ -297,11 +297,28 @@ describe('editing the organisation directory in Chromium', () => {
     expect(cspErrors).toEqual([]);
   });
 
-  it('offers the directory, and so its editing, to operators only', async () => {
+  it('offers the whole directory to operators only: a network gets the organisations of its région, outside the Administration area, editing neither networks nor its own entry', async () => {
     const { page } = await newPage();
     await signIn(page, NETWORK_EMAIL);
     await page.goto(`${base}/administration/organisations`);
-    await page.getByRole('heading', { level: 1, name: 'Accès non prévu pour votre rôle' }).waitFor();
-    await expect(page.getByRole('button', { name: /^Modifier/ }).count()).resolves.toBe(0);
+    await page.getByRole('heading', { level: 1, name: 'Organisations de vos régions' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/organisations');
+    await expect(page.getByRole('navigation', { name: 'Administration' }).count()).resolves.toBe(0);
+    await page.getByTestId('organisations-count').getByText(/^\d+ organisations trouvées\.$/).waitFor();
+    // Île-de-France only.
+    const places = await page.getByTestId('organisations-table').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.querySelectorAll('td')[3]?.textContent ?? ''));
+    expect(places.length).toBeGreaterThan(0);
+    expect(places.filter((p) => !p.endsWith('(Île-de-France)'))).toEqual([]);
+    // Its own entry and the networks: no « Modifier »; a structure of its région: « Modifier ».
+    await expect(row(page, org.grafie).locator('[data-action="edit"]').count()).resolves.toBe(0);
+    await expect(row(page, org.grafie).getByTestId('not-editable').textContent()).resolves.toBe('Votre organisation : modifiable par un opérateur');
+    await expect(row(page, org.chantier).locator('[data-action="edit"]').count()).resolves.toBe(0);
+    await expect(row(page, org.chantier).getByTestId('not-editable').textContent()).resolves.toBe('Financeurs et réseaux : modifiables par un opérateur');
+    await page.locator(editButton(org.atelier)).click();
+    const dialog = page.getByTestId('edit-organisation-dialog');
+    await focusOn(page, '#edit-org-name');
+    await expect(dialog.locator('#edit-org-region option').allTextContents()).resolves.toEqual(['Île-de-France']);
+    await expect(dialog.locator('#edit-org-kind option').allTextContents()).resolves.not.toContain('Financeur');
+    await checkA11y(page, 'organisation-edit-network');
   });
 });

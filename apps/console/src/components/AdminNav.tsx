@@ -1,6 +1,8 @@
 import { Link } from '../router';
 
 export const ADMIN_PATHS = { users: '/administration/comptes', organisations: '/administration/organisations' } as const;
+/** The organisations of a network's régions (the same page as the operators', outside the Administration area). */
+export const NETWORK_ORGANISATIONS_PATH = '/organisations';
 
 /** The two screens of the Administration area (platform operators only). */
 export function AdminNav() {

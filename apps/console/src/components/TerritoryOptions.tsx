@@ -1,10 +1,13 @@
 import { REGIONS, departementsOf } from '../territory';
 
-/** The `<option>`s of every région, by name (the select adds its own empty choice if it has one). */
-export function RegionOptions() {
+/**
+ * The `<option>`s of every région, by name (the select adds its own empty choice if it has one);
+ * with `only`, of those régions alone (a network's).
+ */
+export function RegionOptions({ only }: { only?: readonly string[] | null }) {
   return (
     <>
-      {REGIONS.map((r) => (
+      {REGIONS.filter((r) => !only || only.includes(r.code)).map((r) => (
         <option key={r.code} value={r.code}>
           {r.name}
         </option>

@@ -10,10 +10,11 @@ import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { ModalDialog } from '../components/ModalDialog';
 import { Badge, ErrorBox, PageTitle, Section, SendOrCancel, SubmitButton, focusLater } from '../components/ui';
-import { FORBIDDEN_ADMIN, frenchMessage, messageFor, type ErrorInfo } from '../errors';
+import { FORBIDDEN_ADMIN, FORBIDDEN_NETWORK_DIRECTORY, frenchMessage, messageFor, type ErrorInfo } from '../errors';
 import { ESS_BY_DEFAULT_KINDS, ORGANISATION_KINDS, organisationKindLabelsFr, type OrganisationKind } from '../labels';
 import { departementName, regionName } from '../territory';
 import { DepartementOptions, RegionOptions } from '../components/TerritoryOptions';
+import { useSession } from '../session-context';
 
 const MAX = 100;
 const DEBOUNCE_MS = 300;
@@ -73,11 +74,58 @@ interface Filters {
   kind: string;
 }
 
-/** Platform operators: search the organisation directory, register organisations and edit them. */
+/** The platform's other parties: only operators register them or change their entries (the API refuses networks). */
+const PARTY_KINDS: readonly OrganisationKind[] = ['FUNDER', 'NETWORK'];
+
+/**
+ * What the signed-in user may do in the directory. Operators: everything, everywhere. Networks: the
+ * organisations of their régions (`regions`), neither funders nor networks, never their own entry,
+ * never moved out of their régions (the API enforces the same rules and answers FORBIDDEN).
+ */
+interface DirectoryScope {
+  /** null: every région (operators). */
+  regions: readonly string[] | null;
+  /** The kinds the user may register, or give an organisation. */
+  kinds: readonly OrganisationKind[];
+  /** Whether the user may edit this entry. */
+  mayEdit: (entry: DirectoryEntry) => boolean;
+  /** Why the user may not edit it (shown in place of « Modifier »). */
+  whyNot: (entry: DirectoryEntry) => string;
+  forbidden: string;
+}
+
+function useDirectoryScope(): DirectoryScope {
+  const { session } = useSession();
+  const { role, regions, organisationId } = session.user;
+  if (role === 'ADMIN') return { regions: null, kinds: ORGANISATION_KINDS, mayEdit: () => true, whyNot: () => '', forbidden: FORBIDDEN_ADMIN };
+  const mine = regions;
+  return {
+    regions: mine,
+    kinds: ORGANISATION_KINDS.filter((k) => !PARTY_KINDS.includes(k)),
+    mayEdit: (e) => e.id !== organisationId && !PARTY_KINDS.includes(e.kind as OrganisationKind) && mine.includes(e.regionCode),
+    whyNot: (e) =>
+      e.id === organisationId
+        ? 'Votre organisation : modifiable par un opérateur'
+        : PARTY_KINDS.includes(e.kind as OrganisationKind)
+          ? 'Financeurs et réseaux : modifiables par un opérateur'
+          : 'Hors de vos régions',
+    forbidden: FORBIDDEN_NETWORK_DIRECTORY,
+  };
+}
+
+/** The région a network's filter and forms start on: its only one, if it follows a single région. */
+const singleRegion = (scope: DirectoryScope): string => (scope.regions?.length === 1 ? scope.regions[0] : '');
+
+/**
+ * Search the organisation directory, register organisations and edit them: platform operators
+ * (Administration › Organisations), and networks for the organisations of their régions.
+ */
 export function OrganisationsPage() {
   const client = useApolloClient();
   const { announce } = useAnnouncer();
-  const [filters, setFilters] = useState<Filters>({ search: '', region: '', kind: '' });
+  const scope = useDirectoryScope();
+  const operator = scope.regions === null;
+  const [filters, setFilters] = useState<Filters>(() => ({ search: '', region: singleRegion(scope), kind: '' }));
   const [hits, setHits] = useState<DirectoryEntry[] | null>(null);
   const [status, setStatus] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -94,15 +142,23 @@ export function OrganisationsPage() {
     const expect = expecting.current;
     const update = changed.current;
     const term = f.search.trim();
+    // A network sees its régions: one search per région (the directory filters on one), merged by name.
+    const regions = f.region ? [f.region] : (scope.regions ?? [null]);
     for (let attempt = 0; ; attempt++) {
       try {
-        const { data } = await client.query({
-          query: DIRECTORY,
-          variables: { first: MAX, ...(term ? { search: term } : {}), ...(f.region ? { region: f.region } : {}), ...(f.kind ? { kind: f.kind } : {}) },
-          fetchPolicy: 'network-only',
-        });
+        const answers = await Promise.all(
+          regions.map((region) =>
+            client.query({
+              query: DIRECTORY,
+              variables: { first: MAX, ...(term ? { search: term } : {}), ...(region ? { region } : {}), ...(f.kind ? { kind: f.kind } : {}) },
+              fetchPolicy: 'network-only',
+            }),
+          ),
+        );
         if (mine !== request.current) return;
-        const found = data?.organisations ?? [];
+        const lists = answers.map(({ data }) => data?.organisations ?? []);
+        const truncated = lists.some((l) => l.length >= MAX);
+        const found = lists.length === 1 ? lists[0] : lists.flat().sort((a, b) => a.name.localeCompare(b.name, 'fr'));
         const behind = (expect && !found.some((o) => o.id === expect)) || (update && found.some((o) => o.id === update.id && o.version < update.version));
         if (behind && attempt < APPEAR_ATTEMPTS) {
           await wait(APPEAR_DELAY_MS);
@@ -115,15 +171,15 @@ export function OrganisationsPage() {
         setStatus(
           found.length === 0
             ? 'Aucune organisation ne correspond à ces critères.'
-            : found.length >= MAX
-              ? `${MAX} premières organisations affichées : précisez la recherche pour trouver les autres.`
+            : truncated
+              ? `${found.length} premières organisations affichées : précisez la recherche pour trouver les autres.`
               : `${found.length} organisation${found.length > 1 ? 's' : ''} trouvée${found.length > 1 ? 's' : ''}.`,
         );
         return;
       } catch (e) {
         if (mine !== request.current) return;
         setHits(null);
-        setError(frenchMessage(e, { forbidden: FORBIDDEN_ADMIN }));
+        setError(frenchMessage(e, { forbidden: scope.forbidden }));
         setStatus('');
         return;
       }
@@ -151,10 +207,25 @@ export function OrganisationsPage() {
     setTimeout(() => trigger?.focus(), 0);
   };
 
+  if (!operator && scope.regions?.length === 0)
+    return (
+      <>
+        <PageTitle>Organisations de vos régions</PageTitle>
+        <p className="notice" data-testid="organisations-no-region">
+          Aucune région ne vous est attribuée : demandez à un opérateur de la plateforme de vous en attribuer une pour enregistrer et modifier ses organisations.
+        </p>
+      </>
+    );
   return (
     <>
-      <PageTitle>Organisations</PageTitle>
-      <AdminNav />
+      <PageTitle>{operator ? 'Organisations' : 'Organisations de vos régions'}</PageTitle>
+      {operator ? (
+        <AdminNav />
+      ) : (
+        <p className="lead" data-testid="organisations-scope">
+          Vous enregistrez et modifiez les organisations de {scope.regions!.length > 1 ? 'vos régions' : 'votre région'} ({scope.regions!.map(regionName).join(', ')}). Les financeurs, les réseaux et la fiche de votre propre organisation sont gérés par les opérateurs de la plateforme.
+        </p>
+      )}
       <Section title="Annuaire des organisations" id="annuaire">
         <form className="filters filters--top" role="search" aria-label="Rechercher dans l’annuaire" onSubmit={(e) => (e.preventDefault(), void search(filters))}>
           <div className="field">
@@ -167,8 +238,8 @@ export function OrganisationsPage() {
           <div className="field">
             <label htmlFor="o-region">Région</label>
             <select id="o-region" value={filters.region} onChange={(e) => set('region')(e.target.value)}>
-              <option value="">Toutes les régions</option>
-              <RegionOptions />
+              {(operator || scope.regions!.length > 1) && <option value="">{operator ? 'Toutes les régions' : 'Toutes vos régions'}</option>}
+              <RegionOptions only={scope.regions} />
             </select>
           </div>
           <div className="field">
@@ -219,9 +290,15 @@ export function OrganisationsPage() {
                     </td>
                     <td>{networkNames(o)}</td>
                     <td>
-                      <button type="button" className="button button--small" data-action="edit" onClick={(e) => setEditing({ entry: o, trigger: e.currentTarget })}>
-                        Modifier<span className="visually-hidden"> l’organisation {o.name}</span>
-                      </button>
+                      {scope.mayEdit(o) ? (
+                        <button type="button" className="button button--small" data-action="edit" onClick={(e) => setEditing({ entry: o, trigger: e.currentTarget })}>
+                          Modifier<span className="visually-hidden"> l’organisation {o.name}</span>
+                        </button>
+                      ) : (
+                        <span className="muted small" data-testid="not-editable">
+                          {scope.whyNot(o)}
+                        </span>
+                      )}
                     </td>
                   </tr>
                 ))}
@@ -231,15 +308,17 @@ export function OrganisationsPage() {
         )}
       </Section>
       <RegisterOrganisationForm
+        scope={scope}
         onRegistered={(id, name) => {
           // Show the new entry: search its name, waiting until the directory has it.
           expecting.current = id;
           setHighlight(id);
-          setFilters({ search: name, region: '', kind: '' });
+          setFilters({ search: name, region: singleRegion(scope), kind: '' });
         }}
       />
       {editing && (
         <EditOrganisationDialog
+          scope={scope}
           entry={editing.entry}
           onCancel={closeEditor}
           onSaved={async (id, name, version) => {
@@ -304,9 +383,10 @@ function validate(d: Draft): { field: Field; message: string }[] {
   return errors;
 }
 
-function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string, name: string) => void }) {
-  const { send, pending } = useMutationRunner({ forbidden: FORBIDDEN_ADMIN });
-  const [d, setD] = useState<Draft>(EMPTY);
+function RegisterOrganisationForm({ scope, onRegistered }: { scope: DirectoryScope; onRegistered: (id: string, name: string) => void }) {
+  const { send, pending } = useMutationRunner({ forbidden: scope.forbidden });
+  const empty: Draft = { ...EMPTY, regionCode: singleRegion(scope) };
+  const [d, setD] = useState<Draft>(empty);
   const [errors, setErrors] = useState<{ field: Field; message: string }[]>([]);
   const invalid = (field: Field) => (errors.some((e) => e.field === field) ? true : undefined);
   const update = <K extends keyof Draft>(key: K, value: Draft[K]) => setD((x) => ({ ...x, [key]: value }));
@@ -333,7 +413,7 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
     };
     const outcome = await send('registerOrganisation', REGISTER_ORGANISATION, { input }, `Organisation « ${input.name} » enregistrée dans l’annuaire.`);
     if (!outcome.ok) return;
-    setD(EMPTY);
+    setD(empty);
     onRegistered(organisationId, input.name);
   };
 
@@ -348,20 +428,31 @@ function RegisterOrganisationForm({ onRegistered }: { onRegistered: (id: string,
           </div>
           <div className="field">
             <label htmlFor="org-kind">Type d’organisation</label>
-            <select id="org-kind" value={d.kind} onChange={(e) => setD((x) => ({ ...x, kind: e.target.value as OrganisationKind | '', ess: null }))} aria-invalid={invalid('kind')}>
+            <select
+              id="org-kind"
+              value={d.kind}
+              onChange={(e) => setD((x) => ({ ...x, kind: e.target.value as OrganisationKind | '', ess: null }))}
+              aria-invalid={invalid('kind')}
+              aria-describedby={scope.regions ? 'org-kind-aide' : undefined}
+            >
               <option value="">Choisir</option>
-              {ORGANISATION_KINDS.map((k) => (
+              {scope.kinds.map((k) => (
                 <option key={k} value={k}>
                   {organisationKindLabelsFr[k]}
                 </option>
               ))}
             </select>
+            {scope.regions && (
+              <p id="org-kind-aide" className="hint">
+                Les financeurs et les réseaux sont enregistrés par les opérateurs de la plateforme.
+              </p>
+            )}
           </div>
           <div className="field">
             <label htmlFor="org-region">Région</label>
             <select id="org-region" value={d.regionCode} onChange={(e) => setD((x) => ({ ...x, regionCode: e.target.value, departementCode: '' }))} aria-invalid={invalid('regionCode')}>
               <option value="">Choisir une région</option>
-              <RegionOptions />
+              <RegionOptions only={scope.regions} />
             </select>
           </div>
           <div className="field">
@@ -498,17 +589,19 @@ const CONFLICT_NOT_LOADED = 'Quelqu’un d’autre a modifié cette organisation
  * the focus, the others inside the dialog (the page's live regions are inert behind it).
  */
 function EditOrganisationDialog({
+  scope,
   entry,
   onSaved,
   onCancel,
 }: {
+  scope: DirectoryScope;
   entry: DirectoryEntry;
   /** `version`: the organisation's after the change, null when nothing changed. */
   onSaved: (id: string, name: string, version: number | null) => Promise<void>;
   onCancel: () => void;
 }) {
   const client = useApolloClient();
-  const { send, pending } = useMutationRunner({ forbidden: FORBIDDEN_ADMIN }, { announceErrors: false });
+  const { send, pending } = useMutationRunner({ forbidden: scope.forbidden }, { announceErrors: false });
   /** The entry the changes are made on: the one listed, or its latest version after a conflict. */
   const [base, setBase] = useState(entry);
   const [d, setD] = useState<Draft>(() => draftOf(entry));
@@ -524,7 +617,7 @@ function EditOrganisationDialog({
     client
       .query({ query: NETWORKS, variables: { first: MAX }, fetchPolicy: 'network-only' })
       .then(({ data }) => current && setNetworks(data?.organisations ?? []))
-      .catch((e: unknown) => current && setNetworksFailure(frenchMessage(e, { forbidden: FORBIDDEN_ADMIN })));
+      .catch((e: unknown) => current && setNetworksFailure(frenchMessage(e, { forbidden: scope.forbidden })));
     return () => {
       current = false;
     };
@@ -609,7 +702,7 @@ function EditOrganisationDialog({
       setFailure(latest ? CONFLICT : CONFLICT_NOT_LOADED);
       return;
     }
-    setFailure(messageFor(error, { forbidden: FORBIDDEN_ADMIN }));
+    setFailure(messageFor(error, { forbidden: scope.forbidden }));
   };
 
   const aria = (field: Field, ...hintIds: string[]) => fieldAria(EDIT_IDS[field], errorOf(field), ...hintIds);
@@ -628,7 +721,7 @@ function EditOrganisationDialog({
           <div className="field">
             <label htmlFor={EDIT_IDS.kind}>Type d’organisation</label>
             <select id={EDIT_IDS.kind} value={d.kind} onChange={(e) => update('kind', e.target.value as OrganisationKind)} {...aria('kind')}>
-              {ORGANISATION_KINDS.map((k) => (
+              {scope.kinds.map((k) => (
                 <option key={k} value={k}>
                   {organisationKindLabelsFr[k]}
                 </option>
@@ -639,7 +732,7 @@ function EditOrganisationDialog({
           <div className="field">
             <label htmlFor={EDIT_IDS.regionCode}>Région</label>
             <select id={EDIT_IDS.regionCode} value={d.regionCode} onChange={(e) => setD((x) => ({ ...x, regionCode: e.target.value, departementCode: '' }))} {...aria('regionCode')}>
-              <RegionOptions />
+              <RegionOptions only={scope.regions} />
             </select>
             {message('regionCode')}
           </div>
