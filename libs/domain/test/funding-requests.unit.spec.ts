@@ -59,9 +59,16 @@ describe('requesting funding', () => {
     expect(spec.given([...ges(), requested(), declined]).when(cmd('RequestFunding', { requestId: 'r2', funder: ORGS.funder })).events()).toHaveLength(1);
   });
 
-  it('is refused once the cooperation is closed', () => {
+  it('is refused once the cooperation is closed, and an open one ends with it (« Sans suite »)', () => {
     const closed: CooperationEvent = { type: 'CooperationAbandoned', occurredAt: at('2025-03-01'), data: { stage: 'DECISION', reason: 'COST', reasonText: null } };
     spec.given([...ges(), closed]).when(cmd('RequestFunding', { requestId: 'r1', funder: ORGS.funder })).thenThrows(DomainErrorCode.COOPERATION_CLOSED);
+    const declined: CooperationEvent = { type: 'CooperationFundingRequestDeclined', occurredAt: at('2025-02-15'), data: { requestId: 'r2', funderOrganisationId: otherFunder.id, reason: null } };
+    const state = fold([...ges(), requested(), requested('r2', otherFunder.id), declined, closed]);
+    expect(state.fundingRequests?.map((r) => [r.requestId, r.status, r.closedAt])).toEqual([
+      ['r1', 'LAPSED', at('2025-03-01')],
+      ['r2', 'DECLINED', at('2025-02-15')],
+    ]);
+    spec.given([...ges(), requested(), closed]).when(cmd('WithdrawFundingRequest', { requestId: 'r1' })).thenThrows(DomainErrorCode.COOPERATION_CLOSED);
   });
 });
 

@@ -277,6 +277,7 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
     case 'CooperationAbandoned':
       return {
         ...s,
+        fundingRequests: lapseOpenRequests(s.fundingRequests, at),
         status: 'ABANDONED',
         lastTransitionAt: at,
         abandonment: { reason: event.data.reason, reasonText: event.data.reasonText, stage: event.data.stage, abandonedAt: at },
@@ -284,6 +285,7 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
     case 'CooperationClosed':
       return {
         ...s,
+        fundingRequests: lapseOpenRequests(s.fundingRequests, at),
         status: 'CLOSED',
         lastTransitionAt: at,
         closure: { outcome: event.data.outcome, comment: event.data.comment, stage: event.data.stage, closedAt: at },
@@ -363,6 +365,12 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
 };
 
 export const roundCents = (amount: number): number => Math.round(amount * 100) / 100;
+
+/** Requests still open when the cooperation ends end with it: no one may answer them any more. */
+const lapseOpenRequests = (requests: FundingRequest[] | undefined, at: string): FundingRequest[] | undefined =>
+  requests?.some((r) => r.status === 'OPEN')
+    ? requests.map((r) => (r.status === 'OPEN' ? { ...r, status: 'LAPSED' as const, closedAt: at } : r))
+    : requests;
 
 export const foldCooperation = (events: readonly CooperationEvent[], from: CooperationState = initialCooperationState()) =>
   events.reduce(evolveCooperation, from);

@@ -132,8 +132,11 @@ export type AbandonReason = (typeof ABANDON_REASONS)[number];
 export const CLOSE_OUTCOMES = ['COMPLETED', 'CONTRACT_ENDED', 'TENDER_LOST', 'DISSOLVED'] as const;
 export type CloseOutcome = (typeof CLOSE_OUTCOMES)[number];
 
-/** What became of a request to a funder (« sollicitation »). */
-export const FUNDING_REQUEST_STATUSES = ['OPEN', 'WITHDRAWN', 'DECLINED', 'GRANTED'] as const;
+/**
+ * What became of a request to a funder (« sollicitation »): LAPSED when the cooperation was
+ * abandoned or closed while it was open (no one may answer it any more).
+ */
+export const FUNDING_REQUEST_STATUSES = ['OPEN', 'WITHDRAWN', 'DECLINED', 'GRANTED', 'LAPSED'] as const;
 export type FundingRequestStatus = (typeof FUNDING_REQUEST_STATUSES)[number];
 
 /**

@@ -180,6 +180,7 @@ export const fundingRequestStatusLabelsFr: Record<FundingRequestStatus, string> 
   WITHDRAWN: 'Retirée',
   DECLINED: 'Déclinée',
   GRANTED: 'Accordée',
+  LAPSED: 'Sans suite',
 };
 export const supportKindLabelsFr: Record<SupportKind, string> = {
   NETWORK: 'Accompagnement par un réseau',
