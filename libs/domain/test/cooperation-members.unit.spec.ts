@@ -168,3 +168,39 @@ describe('handing the lead over', () => {
     spec.given(gie()).when(cmd('HandOverLead', { organisationId: ORGS.ei.id }), ctx('2025-01-20')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { joinedAt: at('2025-02-01') });
   });
 });
+
+describe('handing the lead over: who and when', () => {
+  const withFunder = (): CooperationEvent[] => [
+    E.proposed('GIE', '2025-01-10'),
+    E.member(ORGS.ai1, 'MEMBER', '2025-01-10'),
+    E.member(ORGS.ei, 'MEMBER', '2025-01-10'),
+    E.member(ORGS.funder, 'MEMBER', '2025-01-10'),
+    E.member(ORGS.network, 'MEMBER', '2025-01-10'),
+  ];
+  const handedOver: CooperationEvent = { type: 'CooperationLeadHandedOver', occurredAt: at('2025-04-01'), data: { from: ORGS.ai1.id, to: ORGS.ei.id, reason: null } };
+
+  it('is refused to a funder or a network member, which take part without steering', () => {
+    for (const o of [ORGS.funder, ORGS.network])
+      spec.given(withFunder()).when(cmd('HandOverLead', { organisationId: o.id })).thenThrows(DomainErrorCode.ROLE_NOT_ALLOWED, { organisationKind: o.kind });
+  });
+
+  it('is dated no earlier than the latest fact, and the former lead leaves no earlier than it handed over', () => {
+    const later: CooperationEvent = { ...E.member(ORGS.aci, 'MEMBER', '2025-03-01') };
+    const error = spec.given([...withFunder(), later]).when(cmd('HandOverLead', { organisationId: ORGS.ei.id }), ctx('2025-02-15')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { lastEventAt: at('2025-03-01') });
+    expect(error.message).toBe('La transmission du pilotage ne peut pas être datée avant le dernier fait enregistré (2025-03-01). Datez-la de ce jour ou d’après.');
+    // Removing the former lead dated before the hand-over would show it leaving while it led.
+    const removal = spec.given([...withFunder(), handedOver]).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-02-01'));
+    expect(removal.thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED, { leadUntil: at('2025-04-01') }).message).toBe(
+      'Le retrait ne peut pas être daté avant que cette structure ait transmis le pilotage (2025-04-01) : elle portait alors la coopération.',
+    );
+    expect(spec.given([...withFunder(), handedOver]).when(cmd('RemoveMember', { organisationId: ORGS.ai1.id }), ctx('2025-04-01')).events()).toHaveLength(1);
+    // Other members' removals are not concerned.
+    expect(spec.given([...withFunder(), handedOver]).when(cmd('RemoveMember', { organisationId: ORGS.network.id }), ctx('2025-02-01')).events()).toHaveLength(1);
+  });
+
+  it('says « datée » of a feminine fact', () => {
+    const joinedLater = E.member(ORGS.aci, 'MEMBER', '2025-02-01');
+    const error = spec.given([...withFunder(), joinedLater]).when(cmd('HandOverLead', { organisationId: ORGS.aci.id }), ctx('2025-01-20')).thenThrows(DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED);
+    expect(error.message).toMatch(/^La transmission du pilotage ne peut pas être datée avant /);
+  });
+});

@@ -299,13 +299,17 @@ const addMember = (cmd: C.AddMember, coop: Cooperation, ctx: Ctx): CooperationEv
   return [memberAdded(org, role, ctx)];
 };
 
-/** A fact about a member is dated no earlier than its joining (as of before, it was no member). */
-const requireNotBeforeJoined = (member: { organisationId: string; joinedAt: string }, ctx: Ctx, what: string): void => {
+/**
+ * A fact about a member is dated no earlier than its joining (as of before, it was no member).
+ * `cannot` is the start of the French sentence, agreed with its subject (« Le retrait ne peut pas
+ * être daté », « La désignation ne peut pas être datée »).
+ */
+const requireNotBeforeJoined = (member: { organisationId: string; joinedAt: string }, ctx: Ctx, cannot: string): void => {
   if (toMillis(ctx.occurredAt) < toMillis(member.joinedAt))
     throw reject(
       DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
       { occurredAt: ctx.occurredAt, organisationId: member.organisationId, joinedAt: member.joinedAt },
-      `${what} ne peut pas être daté avant l’entrée de cette structure dans la coopération (${member.joinedAt.slice(0, 10)}).`,
+      `${cannot} avant l’entrée de cette structure dans la coopération (${member.joinedAt.slice(0, 10)}).`,
     );
 };
 
@@ -315,7 +319,15 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
   const reason = optionalString(d.reason, 'reason');
   const member = coop.members.find((m) => m.organisationId === organisationId);
   if (!member) throw reject(DomainErrorCode.MEMBER_NOT_FOUND, { organisationId });
-  requireNotBeforeJoined(member, ctx, 'Le retrait');
+  requireNotBeforeJoined(member, ctx, 'Le retrait ne peut pas être daté');
+  // A former lead left no earlier than it handed the lead over (as of before, it led: it could not leave).
+  const handedOver = (coop.formerLeads ?? []).filter((l) => l.organisationId === organisationId).map((l) => l.until).sort().at(-1);
+  if (handedOver && toMillis(ctx.occurredAt) < toMillis(handedOver))
+    throw reject(
+      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
+      { occurredAt: ctx.occurredAt, organisationId, leadUntil: handedOver },
+      `Le retrait ne peut pas être daté avant que cette structure ait transmis le pilotage (${handedOver.slice(0, 10)}) : elle portait alors la coopération.`,
+    );
   requireMembershipOpen(coop, ctx);
   if (coop.kind === 'GME' && coop.mandataireId === organisationId && atOrAfter(coop, 'FEASIBILITY'))
     throw reject(DomainErrorCode.MANDATAIRE_REQUIRED, { organisationId, reason: 'designate another mandataire first' });
@@ -358,6 +370,9 @@ const removeMember = (cmd: C.RemoveMember, coop: Cooperation, ctx: Ctx): Coopera
   return [ev('CooperationMemberRemoved', { organisationId, reason }, ctx)];
 };
 
+/** Organisations that take part in a cooperation without steering it. */
+const LEADING_KINDS_EXCLUDED: readonly OrganisationKind[] = ['FUNDER', 'NETWORK'];
+
 /**
  * The lead hands the steering over to another member (a structure withdrawing from the project, a
  * merger): it stays a member, and may then leave like any other.
@@ -369,7 +384,24 @@ const handOverLead = (cmd: C.HandOverLead, coop: Cooperation, ctx: Ctx): Coopera
   if (!member) throw reject(DomainErrorCode.MEMBER_NOT_FOUND, { organisationId });
   if (organisationId === coop.leadOrganisationId)
     throw reject(DomainErrorCode.VALIDATION_FAILED, { field: 'organisationId', expected: 'another member than the lead', value: organisationId }, 'Cette structure pilote déjà la coopération.');
-  requireNotBeforeJoined(member, ctx, 'La transmission du pilotage');
+  // The lead steers through its member users: a funder or a network takes part, it does not steer
+  // (its users could neither move the cooperation nor hand it back).
+  if (LEADING_KINDS_EXCLUDED.includes(member.organisationKind))
+    throw reject(
+      DomainErrorCode.ROLE_NOT_ALLOWED,
+      { organisationId, organisationKind: member.organisationKind, reason: 'a funder or a network does not lead a cooperation' },
+      'Un financeur ou un réseau ne peut pas piloter une coopération : transmettez le pilotage à une autre structure membre.',
+    );
+  requireNotBeforeJoined(member, ctx, 'La transmission du pilotage ne peut pas être datée');
+  // A change of who steers, like a transition: dated no earlier than the latest fact, so that an
+  // "as of" view never shows a lead handing over what it no longer held.
+  const lastEventAt = coop.lastEventAt ?? coop.lastTransitionAt;
+  if (toMillis(ctx.occurredAt) < toMillis(lastEventAt))
+    throw reject(
+      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
+      { occurredAt: ctx.occurredAt, lastEventAt },
+      `La transmission du pilotage ne peut pas être datée avant le dernier fait enregistré (${lastEventAt.slice(0, 10)}). Datez-la de ce jour ou d’après.`,
+    );
   return [ev('CooperationLeadHandedOver', { from: coop.leadOrganisationId, to: organisationId, reason: optionalString(d.reason, 'reason') }, ctx)];
 };
 
@@ -378,7 +410,7 @@ const designateMandataire = (cmd: C.DesignateMandataire, coop: Cooperation, ctx:
   const organisationId = requireString(requireObject(cmd.data, 'data').organisationId, 'organisationId', 100);
   const member = coop.members.find((m) => m.organisationId === organisationId);
   if (!member) throw reject(DomainErrorCode.MANDATAIRE_NOT_MEMBER, { organisationId });
-  requireNotBeforeJoined(member, ctx, 'La désignation');
+  requireNotBeforeJoined(member, ctx, 'La désignation ne peut pas être datée');
   return [ev('CooperationMandataireDesignated', { organisationId }, ctx)];
 };
 

@@ -115,6 +115,8 @@ export interface Cooperation {
   territory: Territory;
   sectors: Sector[];
   leadOrganisationId: string;
+  /** The leads that handed the steering over, and when (absent from states folded before hand-overs existed). */
+  formerLeads?: { organisationId: string; until: string }[];
   renewedFrom: string | null;
   successorId: string | null;
   proposedAt: string;
@@ -239,7 +241,7 @@ const foldCooperationEvent = (state: CooperationState, event: CooperationEvent):
       };
     }
     case 'CooperationLeadHandedOver':
-      return { ...s, leadOrganisationId: event.data.to };
+      return { ...s, leadOrganisationId: event.data.to, formerLeads: [...(s.formerLeads ?? []), { organisationId: event.data.from, until: at }] };
     case 'CooperationMandataireDesignated':
       return { ...s, mandataireId: event.data.organisationId };
     case 'CooperationGmeFormSet':

@@ -103,7 +103,7 @@ export const domainErrorMessagesFr: Record<DomainErrorCode, string> = {
   CLOSE_OUTCOME_NOT_APPLICABLE:
     "Cette issue n'est pas possible pour ce type de coopération : un GME n'est pas une personne morale, il n'a pas de structure à dissoudre.",
   LEAD_MEMBER_REQUIRED:
-    'La structure cheffe de file ne peut pas quitter la coopération : elle la porte et la représente jusqu’à sa clôture.',
+    'La structure porteuse ne peut pas quitter la coopération : transmettez d’abord le pilotage à une autre structure membre.',
 };
 
 export type DomainErrorDetails = Record<string, unknown>;
