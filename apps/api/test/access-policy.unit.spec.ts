@@ -103,6 +103,15 @@ const MATRIX: [operation: string, run: (c: Caller) => Decision, expected: Record
   ['update its own organisation (the network’s own entry, GRAFIE in région 11)', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, { id: c.organisationId ?? '', regionCode: '11' }),
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   // Funders and networks are registered and changed by operators only (a network made a région's council an EI).
+  // Local authorities may be solicited for funding: a network registers one, corrects its entry, but changes no kind to or from it.
+  ['register a local authority in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11', kind: 'LOCAL_AUTHORITY' }, null),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['rename a local authority of région 11', (c) => organisationCommand(c, 'UpdateOrganisation', { name: 'Nouveau nom' }, { ...IN_11, kind: 'LOCAL_AUTHORITY' }),
+    { admin: 'allow', networkOwnRegion: 'allow', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['make a local authority of région 11 an insertion enterprise', (c) => organisationCommand(c, 'UpdateOrganisation', { kind: 'EI' }, { ...IN_11, kind: 'LOCAL_AUTHORITY' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
+  ['make an association of région 11 a local authority', (c) => organisationCommand(c, 'UpdateOrganisation', { kind: 'LOCAL_AUTHORITY' }, { ...IN_11, kind: 'ASSOCIATION' }),
+    { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['register a funder in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11', kind: 'FUNDER' }, null),
     { admin: 'allow', networkOwnRegion: 'FORBIDDEN', networkOtherRegion: 'FORBIDDEN', funderOwn: 'FORBIDDEN', funderOther: 'FORBIDDEN', funderSolicited: 'FORBIDDEN', memberLead: 'FORBIDDEN', memberMandataire: 'FORBIDDEN', memberPlain: 'FORBIDDEN', memberOutsider: 'FORBIDDEN' }],
   ['register a network in région 11', (c) => organisationCommand(c, 'RegisterOrganisation', { regionCode: '11', kind: 'NETWORK' }, null),

@@ -119,6 +119,8 @@ describe('funding requests over GraphQL', () => {
     expect(errorCode(notAFunder)).toBe('BAD_USER_INPUT');
     expect(notAFunder.errors![0].message).toBe('Seul un financeur ou une collectivité peut être sollicité pour un financement.');
     expect(errorCode(await mutate('withdrawFundingRequest', { requestId: 'nope' }, member))).toBe('FUNDING_REQUEST_NOT_FOUND');
+    // A funder that may act here hears the same about an id that names no request (no longer FORBIDDEN).
+    expect(errorCode(await mutate('declineFundingRequest', { requestId: 'nope' }, region))).toBe('FUNDING_REQUEST_NOT_FOUND');
     // A member does not decline for the funder, a funder does not decline another's request.
     expect(errorCode(await mutate('declineFundingRequest', { requestId: 'req-foundation' }, member))).toBe('FORBIDDEN');
     expect(errorCode(await mutate('declineFundingRequest', { requestId: 'req-foundation' }, region))).toBe('FORBIDDEN');

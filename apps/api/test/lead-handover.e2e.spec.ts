@@ -37,7 +37,7 @@ describe('handing the lead over, over GraphQL', () => {
     gql = graphqlClient(`${await app.getUrl()}/graphql`);
     const actors = TestActors.of(app);
     const admin = await actors.admin();
-    for (const [key, name, kind] of [['former', 'Association Brise de Terre', 'ASSOCIATION'], ['next', 'Chantier d’insertion des Coteaux', 'ACI'], ['third', 'Régie des Coteaux', 'REGIE']]) {
+    for (const [key, name, kind] of [['former', 'Association Brise de Terre', 'ASSOCIATION'], ['next', 'Chantier d’insertion des Coteaux', 'ACI'], ['third', 'Régie des Coteaux', 'REGIE'], ['fund', 'Fondation des Coteaux', 'FUNDER']]) {
       const r = await gql<{ registerOrganisation: { organisationId: string } }>(
         `mutation($i: RegisterOrganisationInput!) { registerOrganisation(input: $i) { organisationId } }`,
         { i: { name, kind, regionCode: '76', departementCode: '31' } },
@@ -56,6 +56,7 @@ describe('handing the lead over, over GraphQL', () => {
     expect(proposed.errors).toBeUndefined();
     cooperationId = proposed.data!.proposeCooperation.cooperationId;
     for (const id of [org.next, org.third]) expect((await mutate('addMember', { organisationId: id }, former)).errors).toBeUndefined();
+    expect((await mutate('addMember', { organisationId: org.fund, role: 'OTHER_PARTNER' }, former)).errors).toBeUndefined();
   });
 
   afterAll(async () => {
@@ -66,6 +67,10 @@ describe('handing the lead over, over GraphQL', () => {
   it('is refused to a member that does not lead, and to a non-member', async () => {
     expect(errorCode(await mutate('handOverLead', { organisationId: org.next }, next))).toBe('FORBIDDEN');
     expect(errorCode(await mutate('handOverLead', { organisationId: 'not-a-member' }, former))).toBe('MEMBER_NOT_FOUND');
+    // A funder member takes part without steering: its users could neither move the cooperation nor hand it back.
+    const toFunder = await mutate('handOverLead', { organisationId: org.fund }, former);
+    expect(errorCode(toFunder)).toBe('ROLE_NOT_ALLOWED');
+    expect(toFunder.errors![0].message).toBe('Un financeur ou un réseau ne peut pas piloter une coopération : transmettez le pilotage à une autre structure membre.');
   });
 
   it('hands the steering over: the new lead steers, the former one may leave and no longer sees it', async () => {
@@ -76,11 +81,11 @@ describe('handing the lead over, over GraphQL', () => {
       next,
     );
     expect(detail.data!.cooperation.leadOrganisationId).toBe(org.next);
-    expect(detail.data!.cooperation.members.map((m) => m.organisationId).sort()).toEqual([org.former, org.next, org.third].sort());
+    expect(detail.data!.cooperation.members.map((m) => m.organisationId).sort()).toEqual([org.former, org.next, org.third, org.fund].sort());
     // Steering moved: the former lead may no longer abandon, the new one may hand it on.
     expect(errorCode(await mutate('abandonCooperation', { reason: 'COST' }, former))).toBe('FORBIDDEN');
     expect(errorCode(await mutate('handOverLead', { organisationId: org.third }, former))).toBe('FORBIDDEN');
-    expect((await listed(former)).map((c) => [c.id, c.members.length])).toEqual([[cooperationId, 3]]);
+    expect((await listed(former)).map((c) => [c.id, c.members.length])).toEqual([[cooperationId, 4]]);
     // The former lead leaves, which it could not while it led.
     expect((await mutate('removeMember', { organisationId: org.former, reason: 'Retrait du projet' }, next)).errors).toBeUndefined();
     expect(errorCode(await mutate('removeMember', { organisationId: org.next }, next))).toBe('LEAD_MEMBER_REQUIRED');

@@ -228,12 +228,16 @@ export function authorizeCooperationCommand(
   }
   // No such cooperation: the same answer, word for word, as for one the caller may not see.
   if (state === null) throw new AccessDeniedError('NOT_FOUND');
+  // The funder of the grant or request the command is about. An id that names none is no other
+  // funder's: the caller's own, so that a funder who may act here hears the domain's
+  // FUNDING_NOT_FOUND / FUNDING_REQUEST_NOT_FOUND, as a member withdrawing an unknown request does.
+  const ownIfUnknown = (found: { funderOrganisationId: string } | undefined) => (found ? found.funderOrganisationId : principal.organisationId);
   let funderOfGrant: string | null = null;
   if (command.type === 'GrantFunding') funderOfGrant = refId(data.funder);
   else if (command.type === 'RecordDisbursement' || command.type === 'EndFunding') {
-    funderOfGrant = state.fundings.find((f) => f.fundingId === data.fundingId)?.funderOrganisationId ?? null;
+    funderOfGrant = ownIfUnknown(state.fundings.find((f) => f.fundingId === data.fundingId));
   } else if (command.type === 'DeclineFundingRequest') {
-    funderOfGrant = (state.fundingRequests ?? []).find((r) => r.requestId === data.requestId)?.funderOrganisationId ?? null;
+    funderOfGrant = ownIfUnknown((state.fundingRequests ?? []).find((r) => r.requestId === data.requestId));
   }
   enforce(canRunCooperationCommand(principal, command.type, cooperationFacts(state), funderOfGrant));
 }
@@ -267,5 +271,9 @@ export function authorizeOrganisationCommand(
   if (principal.role !== 'ADMIN' && touchesParty(state.kind)) enforce(forbidden);
   // A network does not vouch for itself either (the reason members may not change theirs).
   if (principal.role === 'NETWORK' && principal.organisationId === state.id) enforce(forbidden);
+  // Local authorities may be solicited for funding: a network registers one (a commune joining a
+  // PTCE) and may correct its entry, but does not make a structure one, nor one something else.
+  const changesKind = newKind !== null && newKind !== state.kind;
+  if (principal.role !== 'ADMIN' && changesKind && (newKind === 'LOCAL_AUTHORITY' || state.kind === 'LOCAL_AUTHORITY')) enforce(forbidden);
   if (newRegion !== null) enforce(canManageOrganisation(principal, newRegion));
 }
