@@ -83,3 +83,9 @@ export function formatIndicatorValue(value: string | null | undefined, unit: str
 }
 /** “de Nettoyage des collèges”, “d’Essaimage de la recyclerie”: “de” elides before a vowel. */
 export const ofName = (name: string): string => (/^[aeiouyàâäéèêëîïôöùûüœæ]/i.test(name.trim()) ? `d’${name.trim()}` : `de ${name.trim()}`);
+
+/**
+ * A value quoted in a sentence: « Fonds ESS »; a value that already holds guillemets
+ * (Appel à projets « Coopérations ») is not wrapped again (no « … « … » »).
+ */
+export const quoted = (value: string): string => (/[«»]/.test(value) ? value : `« ${value} »`);

@@ -376,9 +376,10 @@ describe('handing the lead over, networks managing their organisations, forms sa
     expect(sent).toEqual([]);
     await expect(cooperation(id).then((c) => c.stage)).resolves.toBe('OPERATION');
 
-    // Back to the form: its text and its message kept; with a reason, going back is recorded.
+    // Back to the form: its text kept, not the message of the earlier attempt; with a reason, going back is recorded.
     await page.getByRole('button', { name: 'Revenir à l’étape précédente' }).click();
-    await expect(page.getByTestId('reopen-reason-erreur').count()).resolves.toBe(1);
+    await expect(page.getByTestId('reopen-reason-erreur').count()).resolves.toBe(0);
+    await expect(reason.inputValue()).resolves.toBe('   ');
     await reason.fill('Le local de la cuisine centrale n’est plus disponible.');
     await recorded(page, () => confirm.click());
     expect(sent).toEqual(['ReopenStage']);
@@ -386,6 +387,68 @@ describe('handing the lead over, networks managing their organisations, forms sa
     await expect(cooperation(id).then((c) => c.stage)).resolves.toBe('LAUNCH');
     await waitForFocus(page, 'reopen');
     expect(await focusedId(page)).toBe('reopen');
+  });
+
+  it('the reopen, abandon and close forms open one at a time on their first field, with aria-expanded and « Annuler »; « Autre raison » asks for the précisions and over-long texts are said at their field, nothing sent', async () => {
+    const id = await proposeGie('GIE Blanchisserie solidaire de Montreuil');
+    await advanceByApi(id, 'OPERATION');
+    const { page } = await signedIn(LEAD);
+    const sent = mutationsSent(page);
+    await openCooperation(page, id);
+    await page.getByTestId('stage-label').getByText('Étape : Fonctionnement').waitFor();
+    const long = 'x'.repeat(2001);
+
+    // Each toggle says whether its form is open; the form takes the focus on its first field.
+    for (const [form, first] of [
+      ['reopen', 'reopen-reason'],
+      ['close', 'close-outcome'],
+      ['abandon', 'abandon-reason'],
+    ] as const) {
+      const toggle = page.locator(`#${form}`);
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+      await toggle.click();
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+      await expect(toggle.getAttribute('aria-controls')).resolves.toBe(`${form}-form`);
+      await waitForFocus(page, first);
+      // One form at a time.
+      await expect(page.locator('#cycle form').count()).resolves.toBe(1);
+      // « Annuler »: closed, the focus back on its button.
+      await page.getByTestId(`${form}-form`).getByRole('button', { name: 'Annuler' }).click();
+      await waitForFocus(page, form);
+      await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    }
+
+    // « Autre raison » without précisions: said at the field, whose label says it is required.
+    await page.locator('#abandon').click();
+    await page.locator('#abandon-reason').selectOption({ label: 'Autre raison' });
+    await expect(page.locator('label[for="abandon-text"]').textContent()).resolves.toBe('Précisions (obligatoire avec « Autre raison »)');
+    const abandon = page.getByRole('button', { name: 'Confirmer l’abandon' });
+    await abandon.click();
+    await page.getByTestId('abandon-text-erreur').getByText('Précisez la raison de l’abandon : c’est obligatoire avec « Autre raison ».').waitFor();
+    await waitForFocus(page, 'abandon-text');
+    await expect(page.locator('#abandon-text').getAttribute('aria-invalid')).resolves.toBe('true');
+    await checkA11y(page, 'abandon-autre-raison', { strict: true });
+    // Too long: said at the field too.
+    await page.locator('#abandon-text').fill(long);
+    await page.locator('#abandon-reason').focus();
+    await abandon.click();
+    await page.getByTestId('abandon-text-erreur').getByText('Les précisions comptent au plus 2\u202f000 caractères (2\u202f001 pour l’instant).').waitFor();
+    await waitForFocus(page, 'abandon-text');
+    // Opened again, the form says nothing of the earlier attempt.
+    await page.getByTestId('abandon-form').getByRole('button', { name: 'Annuler' }).click();
+    await page.locator('#abandon').click();
+    await expect(page.getByTestId('abandon-text-erreur').count()).resolves.toBe(0);
+    await page.getByTestId('abandon-form').getByRole('button', { name: 'Annuler' }).click();
+
+    // A closing comment too long.
+    await page.locator('#close').click();
+    await page.locator('#close-outcome').selectOption({ index: 1 });
+    await page.locator('#close-comment').fill(long);
+    await page.getByRole('button', { name: 'Confirmer la clôture' }).click();
+    await page.getByTestId('close-comment-erreur').getByText('Le commentaire compte au plus 2\u202f000 caractères (2\u202f001 pour l’instant).').waitFor();
+    await waitForFocus(page, 'close-comment');
+    expect(sent).toEqual([]);
+    await expect(cooperation(id).then((c) => c.stage)).resolves.toBe('OPERATION');
   });
 
   /** A bearer token of a user, through the login mutation. */

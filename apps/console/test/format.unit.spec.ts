@@ -1,7 +1,7 @@
 /**
  * Amounts, numbers and dates as French users type them and as the console shows them (fr-FR).
  */
-import { formatDate, formatEuros, formatIndicatorValue, formatMeasure, formatMeasurement, formatWithUnit, ofName, parseDecimal, parseEuros, parseWholeMonths } from '../src/format';
+import { formatDate, formatEuros, formatIndicatorValue, formatMeasure, formatMeasurement, formatWithUnit, ofName, parseDecimal, parseEuros, parseWholeMonths, quoted } from '../src/format';
 
 /** fr-FR: narrow no-break space between thousands, no-break space before the euro sign. */
 const nb = (text: string) => text.replace(/ (?=\d)/g, '\u202f').replace(/ €/g, '\u00a0€');
@@ -110,5 +110,13 @@ describe('console indicator values and names in sentences', () => {
     expect(ofName('Essaimage de la recyclerie')).toBe('d’Essaimage de la recyclerie');
     expect(ofName('Épicerie solidaire')).toBe('d’Épicerie solidaire');
     expect(ofName('Nettoyage des collèges')).toBe('de Nettoyage des collèges');
+  });
+});
+
+describe('quoted values', () => {
+  it('wraps a value in guillemets, unless it already holds some', () => {
+    expect(quoted('Fonds régional ESS')).toBe('« Fonds régional ESS »');
+    expect(quoted('Appel à projets régional « Coopérations 2026 »')).toBe('Appel à projets régional « Coopérations 2026 »');
+    expect(quoted('« Coopérations »')).toBe('« Coopérations »');
   });
 });

@@ -373,6 +373,26 @@ describe('funding requests in Chromium', () => {
     const decline = mine.getByRole('button', { name: `Décliner la sollicitation adressée à ${NAME.departement}` });
     await decline.click();
     const declineForm = mine.getByTestId('decline-request-form');
+    // One form at a time: granting closes the decline form, declining closes the grant form.
+    await declineForm.waitFor();
+    await grant.click();
+    await form.waitFor();
+    await expect(declineForm.count()).resolves.toBe(0);
+    await expect(decline.getAttribute('aria-expanded')).resolves.toBe('false');
+    await decline.click();
+    await declineForm.waitFor();
+    await expect(form.count()).resolves.toBe(0);
+    await expect(grant.getAttribute('aria-expanded')).resolves.toBe('false');
+    // A reason longer than the API accepts: said at the field, which keeps the focus; nothing sent.
+    const sent = mutationsSent(page);
+    const reasonField = declineForm.getByLabel('Raison (facultatif)');
+    await reasonField.fill('r'.repeat(2001));
+    await declineForm.getByRole('button', { name: 'Confirmer : décliner la sollicitation' }).click();
+    const reasonError = declineForm.locator('.field__error');
+    await reasonError.getByText('La raison compte au plus 2\u202f000 caractères (2\u202f001 pour l’instant).').waitFor();
+    await expect(reasonField.getAttribute('aria-invalid')).resolves.toBe('true');
+    await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA' && document.activeElement.closest('[data-testid="decline-request-form"]') !== null);
+    expect(sent).toEqual([]);
     await expect(declineForm.locator('.hint').textContent()).resolves.toBe(
       'La coopération verra votre réponse et la raison indiquée. Votre organisation ne la finançant pas, vous n’aurez ensuite plus accès à cette coopération.',
     );
@@ -382,6 +402,10 @@ describe('funding requests in Chromium', () => {
     await page.getByRole('heading', { level: 1, name: 'Mon portefeuille' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/financeur');
     await page.getByTestId('announce-polite').getByText(`Sollicitation de « ${COOPERATION} » déclinée : la coopération ne figure plus parmi vos sollicitations en attente.`).waitFor();
+    expect(sent).toEqual(['DeclineFundingRequest']);
+    // At once, the read model not caught up yet: the cooperation declined is no longer listed.
+    await page.getByTestId('solicitations-empty').waitFor({ timeout: 5_000 });
+    await expect(page.locator('#sollicitations li[data-cooperation-id]').count()).resolves.toBe(0);
     await testbed.catchUp();
     await page.reload();
     await page.getByTestId('solicitations-empty').waitFor();
@@ -422,5 +446,58 @@ describe('funding requests in Chromium', () => {
       await expect(error.getByRole('link', { name: 'Revenir à mon portefeuille' }).count()).resolves.toBe(1);
       await expect(page.getByTestId('cooperation-page').count()).resolves.toBe(0);
     }
+  });
+
+  it('a member’s programme or message too long is said at its field, nothing sent', async () => {
+    const { page } = await signedIn(EMAIL.member);
+    await page.goto(`${base}/cooperations/${cooperationId}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.locator('#financements').getByRole('button', { name: 'Solliciter un financeur', exact: true }).click();
+    const form = page.getByTestId('request-form');
+    await form.getByRole('combobox', { name: 'Financeur sollicité' }).fill('banque');
+    await page.getByRole('option', { name: /Banque des territoires/ }).click();
+    await form.getByLabel('Programme ou dispositif (facultatif)').fill('p'.repeat(301));
+    await form.getByLabel('Message au financeur (facultatif)').fill('m'.repeat(2001));
+    const sent = mutationsSent(page);
+    await form.getByRole('button', { name: 'Envoyer la sollicitation' }).click();
+    await page.getByTestId('request-errors').waitFor();
+    await expect(page.getByTestId('request-programme-erreur').textContent()).resolves.toBe('Le programme compte au plus 300 caractères (301 pour l’instant).');
+    await expect(page.getByTestId('request-note-erreur').textContent()).resolves.toBe('Le message compte au plus 2\u202f000 caractères (2\u202f001 pour l’instant).');
+    await expect(form.getByLabel('Message au financeur (facultatif)').getAttribute('aria-invalid')).resolves.toBe('true');
+    expect(sent).toEqual([]);
+  });
+
+  it('a funder whose request is withdrawn while its grant form is open is told, on submitting, that the cooperation is no longer available: no stale page, no uncaught error', async () => {
+    const id = randomUUID();
+    const proposed = await gql(`mutation($input: ProposeCooperationInput!) { proposeCooperation(input: $input) { version } }`, {
+      input: { cooperationId: id, kind: 'GIE', name: 'Épicerie solidaire de Pantin', objectives: ['POOLING'], territory: { regionCode: '11', departementCodes: ['93'] }, leadOrganisationId: org.tremplin },
+    }, memberHeaders);
+    expect(proposed.errors).toBeUndefined();
+    const requestId = randomUUID();
+    const requested = await gql(`mutation($input: RequestFundingInput!) { requestFunding(input: $input) { version } }`, { input: { cooperationId: id, requestId, funderOrganisationId: org.banque, programme: 'Prêt solidaire' } }, memberHeaders);
+    expect(requested.errors).toBeUndefined();
+    await testbed.catchUp();
+
+    const { page } = await signedIn(EMAIL.banque);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${base}/cooperations/${id}`);
+    await page.getByTestId('cooperation-page').waitFor();
+    await page.getByRole('button', { name: 'Accorder un financement en réponse à la sollicitation' }).click();
+    const form = page.getByTestId('grant-form');
+    await form.getByLabel('Montant accordé (€)').fill('10 000');
+    await form.getByLabel('Début de la période').fill('2026-09-01');
+    // Meanwhile, the member withdraws the request: the bank may no longer read the cooperation.
+    const withdrawn = await gql(`mutation($input: WithdrawFundingRequestInput!) { withdrawFundingRequest(input: $input) { version } }`, { input: { cooperationId: id, requestId } }, memberHeaders);
+    expect(withdrawn.errors).toBeUndefined();
+    await form.getByRole('button', { name: 'Accorder le financement' }).click();
+    const error = page.getByTestId('cooperation-error');
+    await error.waitFor({ timeout: 15_000 });
+    await expect(error.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Coopération indisponible');
+    await expect(error.getByRole('link', { name: 'Revenir à mon portefeuille' }).count()).resolves.toBe(1);
+    await expect(page.getByTestId('cooperation-page').count()).resolves.toBe(0);
+    await expect(page.getByTestId('grant-form').count()).resolves.toBe(0);
+    await page.waitForTimeout(500);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
  * A grant typed by a funder is checked in the browser, each mistake said in French at its field.
  */
 import { parseEuros } from '../src/format';
-import { amountError, grantDraftFrom, grantErrors, openRequestsTo, requestErrors, requestStatusTone, typedAmount } from '../src/funding';
+import { ANSWERED_HIDDEN_MS, amountError, grantDraftFrom, grantErrors, markSolicitationAnswered, openRequestsTo, requestErrors, requestStatusTone, tooLong, typedAmount, withoutAnswered } from '../src/funding';
 
 const grant = { programme: 'Appel à projets ESS 2026', amount: '45 000', start: '2026-02-01', end: '2026-12-31' };
 
@@ -63,5 +63,41 @@ describe('funding request typed in the console', () => {
     expect(openRequestsTo(requests, 'f-1').map((r) => r.requestId)).toEqual(['r4', 'r2']);
     expect(openRequestsTo(requests, null)).toEqual([]);
     expect(['OPEN', 'GRANTED', 'DECLINED', 'WITHDRAWN'].map(requestStatusTone)).toEqual(['info', 'ok', 'warn', 'neutral']);
+  });
+});
+
+describe('requests that lapsed, texts too long, solicitations just answered', () => {
+  it('gives a lapsed request (« Sans suite ») a neutral tone and never counts it as waiting', () => {
+    expect(requestStatusTone('LAPSED')).toBe('neutral');
+    const requests = [
+      { funderOrganisationId: 'f', status: 'LAPSED', requestedAt: '2026-01-01T00:00:00Z' },
+      { funderOrganisationId: 'f', status: 'OPEN', requestedAt: '2026-02-01T00:00:00Z' },
+    ];
+    expect(openRequestsTo(requests, 'f')).toEqual([requests[1]]);
+    expect(requestErrors({ funderId: 'f', programme: '', amount: '', note: '' }, [])).toEqual([]);
+  });
+
+  it('says a text is too long as the API counts it (trimmed), with the same limits', () => {
+    expect(tooLong(` ${'x'.repeat(2000)} `, 2000, 'La raison')).toBeNull();
+    expect(tooLong('x'.repeat(2001), 2000, 'La raison')).toBe('La raison compte au plus 2\u202f000 caractères (2\u202f001 pour l’instant).');
+    expect(tooLong('x'.repeat(2001), 2000, 'Les précisions')).toBe('Les précisions comptent au plus 2\u202f000 caractères (2\u202f001 pour l’instant).');
+    expect(requestErrors({ funderId: 'f', programme: 'p'.repeat(301), amount: '', note: 'n'.repeat(2001) })).toEqual([
+      { field: 'programme', message: 'Le programme compte au plus 300 caractères (301 pour l’instant).' },
+      { field: 'note', message: 'Le message compte au plus 2\u202f000 caractères (2\u202f001 pour l’instant).' },
+    ]);
+    expect(requestErrors({ funderId: 'f', programme: 'p'.repeat(300), amount: '', note: 'n'.repeat(2000) })).toEqual([]);
+  });
+
+  it('hides a solicitation just declined while the read model still lists it, then forgets it', () => {
+    const answered = new Map<string, number>();
+    const items = [{ id: 'a' }, { id: 'b' }];
+    markSolicitationAnswered('a', 1000, answered);
+    expect(withoutAnswered(items, 1500, answered)).toEqual({ shown: [{ id: 'b' }], lagging: true });
+    // The read model caught up: forgotten (a new request from it will be listed).
+    expect(withoutAnswered([{ id: 'b' }], 2000, answered)).toEqual({ shown: [{ id: 'b' }], lagging: false });
+    expect(answered.size).toBe(0);
+    // Never longer than ANSWERED_HIDDEN_MS.
+    markSolicitationAnswered('a', 1000, answered);
+    expect(withoutAnswered(items, 1000 + ANSWERED_HIDDEN_MS, answered)).toEqual({ shown: items, lagging: false });
   });
 });

@@ -16,6 +16,7 @@ import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { MarketFields, marketFieldId } from '../components/MarketFields';
 import { dateProblem, withIncompleteDates } from '../dates';
+import { MAX_TEXT, tooLong } from '../funding';
 import { errorInfo, frenchMessage, messageFor } from '../errors';
 import {
   EMPTY_MARKET,
@@ -98,6 +99,9 @@ export function abilitiesFor(role: Role, organisationId: string | null, coop: Co
   };
 }
 
+/** The refusals of today's state that mean the cooperation is no longer the user's to read. */
+const LOST_ACCESS = new Set(['NOT_FOUND', 'FORBIDDEN']);
+
 export function CooperationPage({ id }: { id: string }) {
   const { session } = useSession();
   const { search, navigate, path } = useRouter();
@@ -128,6 +132,10 @@ export function CooperationPage({ id }: { id: string }) {
   // The page is keyed by the cooperation's id (App's routes), so what it read is always this one's.
   const lastRead = useRef<Coop | null>(null);
   if (current) lastRead.current = current;
+  // Today's state refused (the access lost meanwhile: a request withdrawn or declined, a former
+  // lead removed): what was read before is no longer the user's to see; the page says so.
+  const accessLost = !asOf && !current && Boolean(error) && LOST_ACCESS.has(errorInfo(error).code);
+  if (accessLost) lastRead.current = null;
   const coop = current ?? lastRead.current ?? undefined;
   if (justCreated && current && createdVersion.current === null) createdVersion.current = current.version;
   const missingAtDate = Boolean(asOf) && !current && Boolean(error);
@@ -144,20 +152,20 @@ export function CooperationPage({ id }: { id: string }) {
     },
   });
 
+  // The refusal of a reload that means the access was lost: the page then says the cooperation is unavailable.
+  const [lost, setLost] = useState<unknown>(null);
   const reload = async () => {
-    await Promise.all([refetch(), history.refetch()]);
+    // Never an uncaught rejection: a refusal of today's state that means the access was lost makes
+    // the page « Coopération indisponible »; any other stays on the page's last state read.
+    const [read] = await Promise.allSettled([refetch(), history.refetch()]);
+    if (read.status === 'rejected' && !asOf && LOST_ACCESS.has(errorInfo(read.reason).code)) {
+      lastRead.current = null;
+      setLost(read.reason);
+    }
   };
 
-  if (error && !coop)
-    return (
-      <div data-testid="cooperation-error">
-        <PageTitle>Coopération indisponible</PageTitle>
-        <ErrorBox>{frenchMessage(error)}</ErrorBox>
-        <p>
-          <Link to={session.user.role === 'FUNDER' ? '/financeur' : '/cooperations'}>{session.user.role === 'FUNDER' ? 'Revenir à mon portefeuille' : 'Revenir aux coopérations'}</Link>
-        </p>
-      </div>
-    );
+  if (lost) return <Unavailable error={lost} funder={session.user.role === 'FUNDER'} />;
+  if (error && !coop) return <Unavailable error={error} funder={session.user.role === 'FUNDER'} />;
   if (!coop) return <Loading what="de la coopération" />;
   const can = asOf ? { memberCommands: false, lifecycle: false, networkCommands: false, funding: false, lifecycleReason: 'Vue à une date passée : lecture seule.', renew: false, handOver: false } : abilitiesFor(session.user.role, session.user.organisationId, coop);
   const names = new Map(coop.members.map((m) => [m.organisationId, m.organisation?.name ?? 'Structure']));
@@ -293,6 +301,19 @@ export function CooperationPage({ id }: { id: string }) {
         </>
       )}
     </article>
+  );
+}
+
+/** The cooperation cannot be read (never could, or no longer): said, with the way back. */
+function Unavailable({ error, funder }: { error: unknown; funder: boolean }) {
+  return (
+    <div data-testid="cooperation-error">
+      <PageTitle>Coopération indisponible</PageTitle>
+      <ErrorBox>{frenchMessage(error)}</ErrorBox>
+      <p>
+        <Link to={funder ? '/financeur' : '/cooperations'}>{funder ? 'Revenir à mon portefeuille' : 'Revenir aux coopérations'}</Link>
+      </p>
+    </div>
   );
 }
 
@@ -501,7 +522,22 @@ function GateSection({ coop, can, reload }: SectionProps) {
 }
 
 /** A button that stays focusable when unavailable and says why (aria-disabled + description). */
-function GuardedButton({ id, reason, onClick, children, tone }: { id: string; reason: string | null; onClick: () => void; children: ReactNode; tone?: 'primary' | 'danger' }) {
+function GuardedButton({
+  id,
+  reason,
+  onClick,
+  children,
+  tone,
+  expanded,
+}: {
+  id: string;
+  reason: string | null;
+  onClick: () => void;
+  children: ReactNode;
+  tone?: 'primary' | 'danger';
+  /** For a button that opens a form (`${id}-form`): whether it is open. */
+  expanded?: boolean;
+}) {
   return (
     <div className="guarded">
       <button
@@ -510,6 +546,8 @@ function GuardedButton({ id, reason, onClick, children, tone }: { id: string; re
         className={`button${tone ? ` button--${tone}` : ''}`}
         aria-disabled={reason ? 'true' : undefined}
         aria-describedby={reason ? `${id}-reason` : undefined}
+        aria-expanded={expanded === undefined || reason ? undefined : expanded}
+        aria-controls={expanded ? `${id}-form` : undefined}
         onClick={() => {
           if (!reason) onClick();
         }}
@@ -526,19 +564,51 @@ function GuardedButton({ id, reason, onClick, children, tone }: { id: string; re
 }
 
 /** The API's limit on the reason of going back (and on the other free texts of a command). */
-const MAX_REASON = 2000;
+const MAX_REASON = MAX_TEXT;
+
+/** The fields of the lifecycle forms that can be refused in the browser. */
+type LifecycleField = 'reopen-reason' | 'abandon-reason' | 'abandon-text' | 'close-outcome' | 'close-comment';
+type LifecycleForm = 'reopen' | 'abandon' | 'close';
+/** The first field of each form: it takes the focus when the form opens. */
+const FIRST_FIELD: Record<LifecycleForm, LifecycleField> = { reopen: 'reopen-reason', abandon: 'abandon-reason', close: 'close-outcome' };
+
+/** The form's send button (its tone) and « Annuler ». */
+function SendOrCancelTone({ tone, busy, onCancel, children }: { tone: 'primary' | 'danger'; busy: boolean; onCancel: () => void; children: ReactNode }) {
+  return (
+    <div className="actions">
+      <SubmitButton className={`button button--${tone}`} busy={busy}>
+        {children}
+      </SubmitButton>
+      <button type="button" className="button" onClick={onCancel}>
+        Annuler
+      </button>
+    </div>
+  );
+}
+
+/** What is wrong with an abandon, field by field (« Autre raison » asks for the précisions). */
+export function abandonProblems(reason: string, text: string): Partial<Record<LifecycleField, string>> {
+  const found: Partial<Record<LifecycleField, string>> = {};
+  if (!reason) found['abandon-reason'] = 'Choisissez la raison principale de l’abandon.';
+  if (reason === 'OTHER' && !text.trim()) found['abandon-text'] = 'Précisez la raison de l’abandon : c’est obligatoire avec « Autre raison ».';
+  else {
+    const long = tooLong(text, MAX_TEXT, 'Les précisions');
+    if (long) found['abandon-text'] = long;
+  }
+  return found;
+}
 
 function LifecycleSection({ coop, can, reload }: SectionProps) {
   const { run, pending } = useCommand();
-  const [open, setOpen] = useState<'reopen' | 'abandon' | 'close' | null>(null);
+  const [open, setOpen] = useState<LifecycleForm | null>(null);
   // Each form keeps its own text: one typed to go back is not the comment of a closing.
   const [reopenReason, setReopenReason] = useState('');
   const [abandonText, setAbandonText] = useState('');
   const [closeComment, setCloseComment] = useState('');
   const [abandonReason, setAbandonReason] = useState<string>('');
   const [outcome, setOutcome] = useState<string>('');
-  // What is missing in each form, said at its field when it is sent (its button is never greyed out).
-  const [problems, setProblems] = useState<{ reopen?: string; abandon?: string; close?: string }>({});
+  // What is wrong in the open form, said at each field when it is sent (its button is never greyed out).
+  const [problems, setProblems] = useState<Partial<Record<LifecycleField, string>>>({});
   const index = STAGES.indexOf(coop.stage as Stage);
   const next = STAGES[index + 1];
   const previous = index > 0 ? STAGES[index - 1] : null;
@@ -554,6 +624,22 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
 
   const advanceReason = can.lifecycleReason ?? (!next ? 'Dernière étape atteinte.' : missing.length ? `Points manquants : ${missing.map((i) => i.label).join(' ; ')}.` : null);
   const base = { cooperationId: coop.id, expectedVersion: coop.version };
+  /** One form open at a time, on its first field, with nothing said yet; again: closed. */
+  const toggle = (form: LifecycleForm) => {
+    setProblems({});
+    if (open === form) {
+      setOpen(null);
+      return;
+    }
+    setOpen(form);
+    focusLater(FIRST_FIELD[form]);
+  };
+  /** « Annuler »: the form closes (what was typed is kept), the focus back on its button. */
+  const cancel = (form: LifecycleForm) => {
+    setOpen(null);
+    setProblems({});
+    focusLater(form);
+  };
   const done = async (result: Awaited<ReturnType<typeof run>>) => {
     const opened = open;
     const ok = await settle(result, reload, () => {
@@ -575,23 +661,32 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
   };
 
   /**
-   * Sends a form's command once what it needs is there; otherwise says what is missing under the
-   * field, which takes the focus, and sends nothing.
+   * Sends a form's command once nothing is wrong; otherwise says what is wrong under each field,
+   * the first of which takes the focus, and sends nothing.
    */
-  const submit = (event: FormEvent, form: 'reopen' | 'abandon' | 'close', problem: string | null, fieldId: string, send: () => Promise<CommandOutcome>) => {
+  const submit = (event: FormEvent, found: Partial<Record<LifecycleField, string>>, send: () => Promise<CommandOutcome>) => {
     event.preventDefault();
     if (pending) return;
-    setProblems((p) => ({ ...p, [form]: problem ?? undefined }));
-    if (problem) {
-      focusLater(fieldId);
+    setProblems(found);
+    const first = Object.keys(found)[0];
+    if (first) {
+      focusLater(first);
       return;
     }
     void send().then(done);
   };
-  const reopenProblem = () => {
+  const reopenProblems = (): Partial<Record<LifecycleField, string>> => {
     const reason = reopenReason.trim();
-    if (!reason) return `Indiquez la raison du retour à l’étape « ${previous ? stageLabelsFr[previous] : ''} ».`;
-    return reason.length > MAX_REASON ? `La raison compte au plus ${formatNumber(MAX_REASON)} caractères (${formatNumber(reason.length)} pour l’instant).` : null;
+    if (!reason) return { 'reopen-reason': `Indiquez la raison du retour à l’étape « ${previous ? stageLabelsFr[previous] : ''} ».` };
+    const long = tooLong(reason, MAX_REASON, 'La raison');
+    return long ? { 'reopen-reason': long } : {};
+  };
+  const closeProblems = (): Partial<Record<LifecycleField, string>> => {
+    const found: Partial<Record<LifecycleField, string>> = {};
+    if (!outcome) found['close-outcome'] = 'Choisissez l’issue de la coopération.';
+    const long = tooLong(closeComment, MAX_TEXT, 'Le commentaire');
+    if (long) found['close-comment'] = long;
+    return found;
   };
 
   return (
@@ -605,58 +700,61 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
         >
           {next ? `Passer à l’étape « ${stageLabelsFr[next]} »` : 'Passer à l’étape suivante'}
         </GuardedButton>
-        <GuardedButton id="reopen" reason={can.lifecycleReason ?? (previous ? null : 'La coopération est à la première étape.')} onClick={() => setOpen(open === 'reopen' ? null : 'reopen')}>
+        <GuardedButton id="reopen" expanded={open === 'reopen'} reason={can.lifecycleReason ?? (previous ? null : 'La coopération est à la première étape.')} onClick={() => toggle('reopen')}>
           Revenir à l’étape précédente
         </GuardedButton>
         <GuardedButton
           id="close"
+          expanded={open === 'close'}
           reason={
             can.lifecycleReason ??
             (outcomes.length === 0 ? `La clôture est possible à partir de l’étape « ${stageLabelsFr.OPERATION} » ; avant, abandonnez la coopération.${lostByMarket}` : null)
           }
-          onClick={() => setOpen(open === 'close' ? null : 'close')}
+          onClick={() => toggle('close')}
         >
           Clôturer
         </GuardedButton>
-        <GuardedButton id="abandon" tone="danger" reason={can.lifecycleReason} onClick={() => setOpen(open === 'abandon' ? null : 'abandon')}>
+        <GuardedButton id="abandon" tone="danger" expanded={open === 'abandon'} reason={can.lifecycleReason} onClick={() => toggle('abandon')}>
           Abandonner
         </GuardedButton>
       </div>
       {open === 'reopen' && previous && (
         <form
+          id="reopen-form"
           className="inline-form"
           noValidate
           aria-label="Revenir à l’étape précédente"
           data-testid="reopen-form"
           onSubmit={(e) =>
-            submit(e, 'reopen', reopenProblem(), 'reopen-reason', () => run('reopenStage', { ...base, to: previous, reason: reopenReason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`))
+            submit(e, reopenProblems(), () => run('reopenStage', { ...base, to: previous, reason: reopenReason.trim() }, `Retour à l’étape « ${stageLabelsFr[previous]} ».`))
           }
         >
           <div className="field">
             <label htmlFor="reopen-reason">Pourquoi revenir à « {stageLabelsFr[previous]} » ?</label>
-            <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} {...fieldAria('reopen-reason', problems.reopen)} />
-            <FieldMessage id="reopen-reason" message={problems.reopen} />
+            <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} {...fieldAria('reopen-reason', problems['reopen-reason'])} />
+            <FieldMessage id="reopen-reason" message={problems['reopen-reason']} />
           </div>
-          <SubmitButton className="button button--primary" busy={pending !== null}>
+          <SendOrCancelTone tone="primary" busy={pending !== null} onCancel={() => cancel('reopen')}>
             Confirmer le retour
-          </SubmitButton>
+          </SendOrCancelTone>
         </form>
       )}
       {open === 'abandon' && (
         <form
+          id="abandon-form"
           className="inline-form"
           noValidate
           aria-label="Abandonner la coopération"
           data-testid="abandon-form"
           onSubmit={(e) =>
-            submit(e, 'abandon', abandonReason ? null : 'Choisissez la raison principale de l’abandon.', 'abandon-reason', () =>
+            submit(e, abandonProblems(abandonReason, abandonText), () =>
               run('abandonCooperation', { ...base, reason: abandonReason, ...(abandonText.trim() ? { reasonText: abandonText.trim() } : {}) }, 'La coopération est abandonnée.'),
             )
           }
         >
           <div className="field">
             <label htmlFor="abandon-reason">Raison principale</label>
-            <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)} {...fieldAria('abandon-reason', problems.abandon)}>
+            <select id="abandon-reason" required value={abandonReason} onChange={(e) => setAbandonReason(e.target.value)} {...fieldAria('abandon-reason', problems['abandon-reason'])}>
               <option value="">Choisir une raison</option>
               {ABANDON_REASONS.map((r) => (
                 <option key={r} value={r}>
@@ -664,32 +762,41 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
                 </option>
               ))}
             </select>
-            <FieldMessage id="abandon-reason" message={problems.abandon} />
+            <FieldMessage id="abandon-reason" message={problems['abandon-reason']} />
           </div>
           <div className="field">
-            <label htmlFor="abandon-text">Précisions (facultatif)</label>
-            <textarea id="abandon-text" rows={2} value={abandonText} onChange={(e) => setAbandonText(e.target.value)} />
+            <label htmlFor="abandon-text">{abandonReason === 'OTHER' ? 'Précisions (obligatoire avec « Autre raison »)' : 'Précisions (facultatif)'}</label>
+            <textarea
+              id="abandon-text"
+              rows={2}
+              required={abandonReason === 'OTHER'}
+              value={abandonText}
+              onChange={(e) => setAbandonText(e.target.value)}
+              {...fieldAria('abandon-text', problems['abandon-text'])}
+            />
+            <FieldMessage id="abandon-text" message={problems['abandon-text']} />
           </div>
-          <SubmitButton className="button button--danger" busy={pending !== null}>
+          <SendOrCancelTone tone="danger" busy={pending !== null} onCancel={() => cancel('abandon')}>
             Confirmer l’abandon
-          </SubmitButton>
+          </SendOrCancelTone>
         </form>
       )}
       {open === 'close' && outcomes.length > 0 && (
         <form
+          id="close-form"
           className="inline-form"
           noValidate
           aria-label="Clôturer la coopération"
           data-testid="close-form"
           onSubmit={(e) =>
-            submit(e, 'close', outcome ? null : 'Choisissez l’issue de la coopération.', 'close-outcome', () =>
+            submit(e, closeProblems(), () =>
               run('closeCooperation', { ...base, outcome, ...(closeComment.trim() ? { comment: closeComment.trim() } : {}) }, 'La coopération est clôturée.'),
             )
           }
         >
           <div className="field">
             <label htmlFor="close-outcome">Issue</label>
-            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)} {...fieldAria('close-outcome', problems.close, ...(closeHint ? ['close-outcome-aide'] : []))}>
+            <select id="close-outcome" required value={outcome} onChange={(e) => setOutcome(e.target.value)} {...fieldAria('close-outcome', problems['close-outcome'], ...(closeHint ? ['close-outcome-aide'] : []))}>
               <option value="">Choisir une issue</option>
               {outcomes.map((o) => (
                 <option key={o} value={o}>
@@ -702,15 +809,16 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
                 {closeHint}
               </p>
             )}
-            <FieldMessage id="close-outcome" message={problems.close} />
+            <FieldMessage id="close-outcome" message={problems['close-outcome']} />
           </div>
           <div className="field">
             <label htmlFor="close-comment">Commentaire (facultatif)</label>
-            <textarea id="close-comment" rows={2} value={closeComment} onChange={(e) => setCloseComment(e.target.value)} />
+            <textarea id="close-comment" rows={2} value={closeComment} onChange={(e) => setCloseComment(e.target.value)} {...fieldAria('close-comment', problems['close-comment'])} />
+            <FieldMessage id="close-comment" message={problems['close-comment']} />
           </div>
-          <SubmitButton className="button button--primary" busy={pending !== null}>
+          <SendOrCancelTone tone="primary" busy={pending !== null} onCancel={() => cancel('close')}>
             Confirmer la clôture
-          </SubmitButton>
+          </SendOrCancelTone>
         </form>
       )}
     </Section>

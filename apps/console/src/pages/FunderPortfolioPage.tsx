@@ -1,11 +1,12 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
+import { useEffect } from 'react';
 import { useQuery } from '@apollo/client/react';
 import { FUNDER_PORTFOLIO, FUNDING_REQUESTS, SOLICITATIONS, type CooperationView } from '../api';
 import { AsOfDateField, useAsOfInAddress } from '../components/AsOfDateField';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
-import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, todayIso } from '../format';
-import { openRequestsTo } from '../funding';
+import { formatDate, formatEuros, formatIndicatorValue, formatMeasurement, formatNumber, ofName, quoted, todayIso } from '../format';
+import { openRequestsTo, withoutAnswered } from '../funding';
 import { STAGES, type Stage } from '../labels';
 import { Link } from '../router';
 import { useSession } from '../session-context';
@@ -126,8 +127,16 @@ const SOLICITATIONS_SHOWN = 50;
 
 /** The cooperations with an open request to this funder, today, each linking to its page. */
 function PendingSolicitations({ funderId }: { funderId: string }) {
-  const { data, loading, error } = useQuery(SOLICITATIONS, { variables: { funderId, first: SOLICITATIONS_SHOWN }, fetchPolicy: 'network-only' });
-  const items = data?.cooperations.edges.map((e) => e.node) ?? [];
+  const { data, loading, error, startPolling, stopPolling } = useQuery(SOLICITATIONS, { variables: { funderId, first: SOLICITATIONS_SHOWN }, fetchPolicy: 'network-only' });
+  // A solicitation just declined is not shown while the read model still lists it: asked again
+  // every half second until it no longer does.
+  // (Only once read: before, nothing is listed and nothing may be forgotten.)
+  const { shown: items, lagging } = data ? withoutAnswered(data.cooperations.edges.map((e) => e.node)) : { shown: [], lagging: false };
+  useEffect(() => {
+    if (!lagging) return;
+    startPolling(500);
+    return () => stopPolling();
+  }, [lagging, startPolling, stopPolling]);
   return (
     <Section title="Sollicitations en attente" id="sollicitations">
       <p className="hint" id="sollicitations-aide">
@@ -169,8 +178,8 @@ function SolicitationDetails({ id, funderId }: { id: string; funderId: string })
       {open.map((r) => (
         <li key={r.requestId} data-testid="solicitation-request">
           Sollicitation du {formatDate(r.requestedAt)}
-          {r.programme ? `, programme « ${r.programme} »` : ''}
-          {r.amount !== null ? `, ${formatEuros(r.amount)} sollicités` : ''}.{r.note ? ` Message : « ${r.note} »` : ''}
+          {r.programme ? `, programme ${quoted(r.programme)}` : ''}
+          {r.amount !== null ? `, ${formatEuros(r.amount)} sollicités` : ''}.{r.note ? ` Message : ${quoted(r.note)}` : ''}
         </li>
       ))}
     </ul>

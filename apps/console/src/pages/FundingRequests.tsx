@@ -1,4 +1,4 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CooperationView, FundingRequestView } from '../api';
 import { settle, useCommand } from '../command';
 import { ErrorSummary } from '../components/ErrorSummary';
@@ -6,8 +6,8 @@ import { FieldMessage, fieldAria, messageOf, type FieldError } from '../componen
 import { OrganisationCombobox, type PickedOrganisation } from '../components/OrganisationCombobox';
 import { Badge, SendOrCancel, SubmitButton, focusLater, useFocusOnOpen } from '../components/ui';
 import { FORBIDDEN_FUNDING } from '../errors';
-import { formatDate, formatEuros, parseEuros } from '../format';
-import { SOLICITABLE_KINDS, requestErrors, requestStatusTone, type RequestField } from '../funding';
+import { formatDate, formatEuros, parseEuros, quoted } from '../format';
+import { MAX_TEXT, SOLICITABLE_KINDS, markSolicitationAnswered, requestErrors, requestStatusTone, tooLong, type RequestField } from '../funding';
 import { useRouter } from '../router';
 
 type Coop = CooperationView;
@@ -29,7 +29,9 @@ export function FundingRequests({
   funderId,
   canWithdraw,
   answering,
+  grantOpen = false,
   onGrant,
+  onCloseGrant,
   reload,
 }: {
   coop: Coop;
@@ -37,10 +39,18 @@ export function FundingRequests({
   canWithdraw: boolean;
   /** The request the grant form is open for, if any. */
   answering: string | null;
+  /** Whether the grant form is open (for a request or not): a decline form then closes. */
+  grantOpen?: boolean;
   onGrant: (request: FundingRequestView) => void;
+  /** Closes the grant form: a decline or withdraw form is opening. */
+  onCloseGrant?: () => void;
   reload: Reload;
 }) {
   const [open, setOpen] = useState<{ requestId: string; action: 'withdraw' | 'decline' } | null>(null);
+  // One form at a time: the grant form opening closes a decline (or withdraw) form, and the other way round.
+  useEffect(() => {
+    if (grantOpen) setOpen(null);
+  }, [grantOpen, answering]);
   const requests = coop.fundingRequests;
   if (requests.length === 0 && !canWithdraw) return null;
   return (
@@ -62,7 +72,10 @@ export function FundingRequests({
               granting={answering === r.requestId}
               onGrant={() => onGrant(r)}
               open={open?.requestId === r.requestId ? open.action : null}
-              setOpen={(action) => setOpen(action ? { requestId: r.requestId, action } : null)}
+              setOpen={(action) => {
+                if (action) onCloseGrant?.();
+                setOpen(action ? { requestId: r.requestId, action } : null);
+              }}
               reload={reload}
             />
           ))}
@@ -117,7 +130,7 @@ function RequestLine({
       <span className="visually-hidden"> adressée à {name}</span>
     </button>
   );
-  const details = [r.programme ? `programme « ${r.programme} »` : null, r.amount !== null ? `${formatEuros(r.amount)} sollicités` : null].filter(Boolean).join(', ');
+  const details = [r.programme ? `programme ${quoted(r.programme)}` : null, r.amount !== null ? `${formatEuros(r.amount)} sollicités` : null].filter(Boolean).join(', ');
   return (
     <li className="funding-request" data-request-id={r.requestId} data-status={r.status}>
       <span className="funding__text" id={requestLineId(r)}>
@@ -127,7 +140,7 @@ function RequestLine({
           — sollicitation du {formatDate(r.requestedAt)}
           {details ? ` : ${details}` : ''}.
         </span>
-        {r.note && <span className="funding-request__note"> Message : « {r.note} »</span>}
+        {r.note && <span className="funding-request__note"> Message : {quoted(r.note)}</span>}
         {r.status !== 'OPEN' && (
           <span className="funding-request__outcome">
             {' '}
@@ -202,6 +215,7 @@ function CloseRequestForm({
   const { run, pending } = useCommand(command === 'declineFundingRequest' ? { forbidden: FORBIDDEN_FUNDING } : {});
   const { navigate } = useRouter();
   const [reason, setReason] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
   const first = useFocusOnOpen<HTMLTextAreaElement>();
   // A funder that neither funds the cooperation nor has another open request from it may no
   // longer read it once it declines: it goes back to its portfolio instead of a page it cannot reload.
@@ -213,10 +227,20 @@ function CloseRequestForm({
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     if (pending) return;
+    // Too long for the API: said at the field, which takes the focus; nothing sent.
+    const tooLongReason = tooLong(reason, MAX_TEXT, 'La raison');
+    setProblem(tooLongReason);
+    if (tooLongReason) {
+      first.current?.focus();
+      return;
+    }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, requestId: request.requestId, ...(reason.trim() ? { reason: reason.trim() } : {}) };
     if (losesAccess) {
-      const outcome = await run(command, input, `Sollicitation de « ${coop.name} » déclinée : la coopération ne figure plus parmi vos sollicitations en attente.`);
-      if (outcome.ok) navigate('/financeur');
+      const outcome = await run(command, input, `Sollicitation de ${quoted(coop.name)} déclinée : la coopération ne figure plus parmi vos sollicitations en attente.`);
+      if (outcome.ok) {
+        markSolicitationAnswered(coop.id);
+        navigate('/financeur');
+      }
       else await settle(outcome, reload);
       return;
     }
@@ -231,7 +255,8 @@ function CloseRequestForm({
       </p>
       <div className="field">
         <label htmlFor={`${id}-reason`}>Raison (facultatif)</label>
-        <textarea id={`${id}-reason`} ref={first} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} aria-describedby={`${id}-aide`} />
+        <textarea id={`${id}-reason`} ref={first} rows={2} value={reason} onChange={(e) => setReason(e.target.value)} {...fieldAria(`${id}-reason`, problem ?? undefined, `${id}-aide`)} />
+        <FieldMessage id={`${id}-reason`} message={problem ?? undefined} />
       </div>
       <div className="funding__buttons">
         <SubmitButton className="button button--small button--danger" busy={pending !== null}>
@@ -316,7 +341,8 @@ export function RequestFundingForm({ coop, reload }: { coop: Coop; reload: Reloa
           />
           <div className="field">
             <label htmlFor="request-programme">Programme ou dispositif (facultatif)</label>
-            <input id="request-programme" autoComplete="off" value={draft.programme} onChange={(e) => set('programme')(e.target.value)} />
+            <input id="request-programme" autoComplete="off" value={draft.programme} onChange={(e) => set('programme')(e.target.value)} {...aria('programme')} />
+            <FieldMessage id="request-programme" message={messageOf(errors, 'programme')} />
           </div>
           <div className="field">
             <label htmlFor="request-amount">Montant sollicité (€, facultatif)</label>
@@ -335,7 +361,8 @@ export function RequestFundingForm({ coop, reload }: { coop: Coop; reload: Reloa
           </div>
           <div className="field">
             <label htmlFor="request-note">Message au financeur (facultatif)</label>
-            <textarea id="request-note" rows={3} value={draft.note} onChange={(e) => set('note')(e.target.value)} />
+            <textarea id="request-note" rows={3} value={draft.note} onChange={(e) => set('note')(e.target.value)} {...aria('note')} />
+            <FieldMessage id="request-note" message={messageOf(errors, 'note')} />
           </div>
           <SendOrCancel className="funding__buttons" busy={pending !== null} onCancel={close}>
             Envoyer la sollicitation

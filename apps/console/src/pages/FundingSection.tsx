@@ -5,7 +5,7 @@ import { ErrorSummary } from '../components/ErrorSummary';
 import { SendOrCancel, Section, SubmitButton, focusLater, useFocusOnOpen } from '../components/ui';
 import { dateProblem, withIncompleteDates } from '../dates';
 import { FORBIDDEN_FUNDING } from '../errors';
-import { formatDate, formatEuros, parseEuros, todayIso } from '../format';
+import { formatDate, formatEuros, parseEuros, quoted, todayIso } from '../format';
 import { amountError, grantDraftFrom, grantErrors, openRequestsTo, type GrantDraft, type GrantField } from '../funding';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
 import { FundingRequests, RequestFundingForm, grantRequestButtonId } from './FundingRequests';
@@ -73,7 +73,9 @@ export function FundingSection({ coop, funderId, canRequest, reload }: { coop: C
         funderId={funderId}
         canWithdraw={canRequest}
         answering={grant?.request?.requestId ?? null}
+        grantOpen={grant !== null}
         onGrant={(request) => setGrant({ request, draft: grantDraftFrom(request) })}
+        onCloseGrant={() => setGrant(null)}
         reload={reload}
       />
       {canRequest && <RequestFundingForm coop={coop} reload={reload} />}
@@ -111,8 +113,8 @@ function FundingActions({
       <div className="funding__buttons">
         {(
           [
-            ['disburse', 'Enregistrer un versement', ` pour « ${funding.programme} »`],
-            ['end', 'Mettre fin au financement', ` « ${funding.programme} »`],
+            ['disburse', 'Enregistrer un versement', ` pour ${quoted(funding.programme)}`],
+            ['end', 'Mettre fin au financement', ` ${quoted(funding.programme)}`],
           ] as const
         ).map(([action, label, context]) => (
           <button
@@ -163,11 +165,11 @@ function DisbursementForm({ id, coop, funding, reload, onDone }: { id: string; c
       return;
     }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, amount: value, disbursedOn: on };
-    const outcome = await run('recordDisbursement', input, `Versement de ${formatEuros(value)} enregistré pour « ${funding.programme} ».`);
+    const outcome = await run('recordDisbursement', input, `Versement de ${formatEuros(value)} enregistré pour ${quoted(funding.programme)}.`);
     if (await settle(outcome, reload, () => setAmount(''))) onDone();
   };
   return (
-    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Versement pour « ${funding.programme} »`} noValidate data-testid="disbursement-form">
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Versement pour ${quoted(funding.programme)}`} noValidate data-testid="disbursement-form">
       <p className="hint" id={`${id}-reste`}>
         Reste à verser : {formatEuros(remaining)}.
       </p>
@@ -217,11 +219,11 @@ function EndFundingForm({ id, coop, funding, reload, onDone }: { id: string; coo
       return;
     }
     const input = { cooperationId: coop.id, expectedVersion: coop.version, fundingId: funding.fundingId, endedOn: on, ...(reason.trim() ? { reason: reason.trim() } : {}) };
-    const outcome = await run('endFunding', input, `Financement « ${funding.programme} » terminé.`);
+    const outcome = await run('endFunding', input, `Financement ${quoted(funding.programme)} terminé.`);
     if (await settle(outcome, reload, () => setReason(''))) onDone();
   };
   return (
-    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Fin du financement « ${funding.programme} »`} noValidate data-testid="end-funding-form">
+    <form id={id} className="inline-form" onSubmit={(e) => void submit(e)} aria-label={`Fin du financement ${quoted(funding.programme)}`} noValidate data-testid="end-funding-form">
       <p className="hint" id={`${id}-aide`}>
         Plus aucun versement ne pourra être enregistré sur ce financement.
       </p>
@@ -311,7 +313,7 @@ function GrantForm({
       period: { start: g.start, ...(g.end ? { end: g.end } : {}) },
       ...(request ? { requestId: request.requestId } : {}),
     };
-    const success = `Financement « ${g.programme.trim()} » de ${formatEuros(value)} accordé${request ? ' en réponse à la sollicitation' : ''}.`;
+    const success = `Financement ${quoted(g.programme.trim())} de ${formatEuros(value)} accordé${request ? ' en réponse à la sollicitation' : ''}.`;
     const outcome = await run('grantFunding', input, success);
     const done = await settle(outcome, reload, () => {
       if (!request) kept.current = empty;

@@ -126,7 +126,16 @@ function HandOverLeadForm({ coop, names, reload, onCancel }: { coop: Coop; names
       <ErrorSummary errors={errors} testId="handover-errors" />
       <p id="handover-aide">
         La structure choisie pilotera la coopération : elle seule pourra ensuite transmettre le pilotage, et elle fera avancer les étapes (avec le mandataire, s’il y en a un).{' '}
-        <strong>{leadName}</strong> reste membre, sans ces actions, et pourra ensuite être retirée comme tout autre membre.
+        {coop.mandataireId === coop.leadOrganisationId ? (
+          <>
+            <strong>{leadName}</strong> reste membre et, mandataire du groupement, garde le pouvoir de faire avancer, d’abandonner ou de clôturer la coopération ; elle
+            ne pourra plus transmettre le pilotage.
+          </>
+        ) : (
+          <>
+            <strong>{leadName}</strong> reste membre, sans ces actions, et pourra ensuite être retirée comme tout autre membre.
+          </>
+        )}
       </p>
       <div className="field">
         <label htmlFor="handover-organisation">Structure qui prend le pilotage</label>
