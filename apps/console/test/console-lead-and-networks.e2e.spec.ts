@@ -286,11 +286,14 @@ describe('handing the lead over, networks managing their organisations, forms sa
     );
     expect(found.data).toEqual({ organisations: [{ name: 'Les Jardins de Pantin', kind: 'SCIC', ess: true, regionCode: '11', departementCode: '93' }] });
 
-    // Editing an entry: the same kinds and région; moved to another département of the région.
+    // Editing an entry: the same kinds but local authority (solicitable for funding: no kind changes
+    // to or from it by a network) and its région; moved to another département of the région.
     await added.getByRole('button', { name: /^Modifier/ }).click();
     const dialog = page.getByTestId('edit-organisation-dialog');
     await waitForFocus(page, 'edit-org-name');
-    await expect(optionsOf(page, '#edit-org-kind')).resolves.toEqual(ORGANISATION_KINDS.filter((k) => k !== 'FUNDER' && k !== 'NETWORK').map((k) => organisationKindLabelsFr[k]));
+    await expect(optionsOf(page, '#edit-org-kind')).resolves.toEqual(
+      ORGANISATION_KINDS.filter((k) => k !== 'FUNDER' && k !== 'NETWORK' && k !== 'LOCAL_AUTHORITY').map((k) => organisationKindLabelsFr[k]),
+    );
     await expect(optionsOf(page, '#edit-org-region')).resolves.toEqual(['Île-de-France']);
     await dialog.getByLabel('Département').selectOption('92');
     await dialog.getByRole('button', { name: 'Enregistrer les modifications' }).click();
@@ -305,6 +308,31 @@ describe('handing the lead over, networks managing their organisations, forms sa
       { authorization: await tokenOf(NETWORK) },
     );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    // A local authority of its région: its entry is corrected, its kind shown, not offered to change.
+    const commune = randomUUID();
+    const registered = await gql(
+      `mutation($input: RegisterOrganisationInput!) { registerOrganisation(input: $input) { organisationId } }`,
+      { input: { organisationId: commune, name: 'Établissement public territorial Plaine Commune', kind: 'LOCAL_AUTHORITY', regionCode: '11', departementCode: '93' } },
+      adminHeaders,
+    );
+    expect(registered.errors).toBeUndefined();
+    await page.reload();
+    await row('Plaine Commune').getByRole('button', { name: /^Modifier/ }).click();
+    await waitForFocus(page, 'edit-org-name');
+    await expect(page.getByTestId('edit-kind-locked').textContent()).resolves.toBe(
+      `Type d’organisation : ${organisationKindLabelsFr.LOCAL_AUTHORITY}Une collectivité peut être sollicitée pour un financement : seul un opérateur change son type.`,
+    );
+    await expect(page.locator('#edit-org-kind').count()).resolves.toBe(0);
+    await checkA11y(page, 'organisation-collectivite-reseau', { strict: true });
+    await page.getByTestId('edit-organisation-dialog').getByRole('button', { name: 'Annuler' }).click();
+    // And the API refuses what the console does not offer.
+    const retyped = await gql(
+      `mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { version } }`,
+      { input: { organisationId: commune, kind: 'ASSOCIATION' } },
+      { authorization: await tokenOf(NETWORK) },
+    );
+    expect(retyped.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     // The operators' address leads a network to its page; a member has neither.
     await page.goto(`${base}/administration/organisations`);

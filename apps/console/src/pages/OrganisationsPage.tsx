@@ -85,8 +85,10 @@ const PARTY_KINDS: readonly OrganisationKind[] = ['FUNDER', 'NETWORK'];
 interface DirectoryScope {
   /** null: every région (operators). */
   regions: readonly string[] | null;
-  /** The kinds the user may register, or give an organisation. */
+  /** The kinds the user may register an organisation with. */
   kinds: readonly OrganisationKind[];
+  /** The kinds the user may give this entry (its own kind alone: the kind is locked). */
+  editKinds: (entry: DirectoryEntry) => readonly OrganisationKind[];
   /** Whether the user may edit this entry. */
   mayEdit: (entry: DirectoryEntry) => boolean;
   /** Why the user may not edit it (shown in place of « Modifier »). */
@@ -97,11 +99,15 @@ interface DirectoryScope {
 function useDirectoryScope(): DirectoryScope {
   const { session } = useSession();
   const { role, regions, organisationId } = session.user;
-  if (role === 'ADMIN') return { regions: null, kinds: ORGANISATION_KINDS, mayEdit: () => true, whyNot: () => '', forbidden: FORBIDDEN_ADMIN };
+  if (role === 'ADMIN') return { regions: null, kinds: ORGANISATION_KINDS, editKinds: () => ORGANISATION_KINDS, mayEdit: () => true, whyNot: () => '', forbidden: FORBIDDEN_ADMIN };
   const mine = regions;
+  const kinds = ORGANISATION_KINDS.filter((k) => !PARTY_KINDS.includes(k));
   return {
     regions: mine,
-    kinds: ORGANISATION_KINDS.filter((k) => !PARTY_KINDS.includes(k)),
+    kinds,
+    // Local authorities may be solicited for funding: a network corrects their entry but changes no
+    // kind to or from LOCAL_AUTHORITY (an operator does; the API refuses it).
+    editKinds: (e) => (e.kind === 'LOCAL_AUTHORITY' ? ['LOCAL_AUTHORITY'] : kinds.filter((k) => k !== 'LOCAL_AUTHORITY')),
     mayEdit: (e) => e.id !== organisationId && !PARTY_KINDS.includes(e.kind as OrganisationKind) && mine.includes(e.regionCode),
     whyNot: (e) =>
       e.id === organisationId
@@ -718,17 +724,26 @@ function EditOrganisationDialog({
             <input id={EDIT_IDS.name} autoComplete="off" value={d.name} onChange={(e) => update('name', e.target.value)} {...aria('name')} />
             {message('name')}
           </div>
-          <div className="field">
-            <label htmlFor={EDIT_IDS.kind}>Type d’organisation</label>
-            <select id={EDIT_IDS.kind} value={d.kind} onChange={(e) => update('kind', e.target.value as OrganisationKind)} {...aria('kind')}>
-              {scope.kinds.map((k) => (
-                <option key={k} value={k}>
-                  {organisationKindLabelsFr[k]}
-                </option>
-              ))}
-            </select>
-            {message('kind')}
-          </div>
+          {scope.editKinds(entry).length === 1 ? (
+            <div className="field" data-testid="edit-kind-locked">
+              <p>
+                <strong>Type d’organisation :</strong> {organisationKindLabelsFr[scope.editKinds(entry)[0]]}
+              </p>
+              <p className="hint">Une collectivité peut être sollicitée pour un financement : seul un opérateur change son type.</p>
+            </div>
+          ) : (
+            <div className="field">
+              <label htmlFor={EDIT_IDS.kind}>Type d’organisation</label>
+              <select id={EDIT_IDS.kind} value={d.kind} onChange={(e) => update('kind', e.target.value as OrganisationKind)} {...aria('kind')}>
+                {scope.editKinds(entry).map((k) => (
+                  <option key={k} value={k}>
+                    {organisationKindLabelsFr[k]}
+                  </option>
+                ))}
+              </select>
+              {message('kind')}
+            </div>
+          )}
           <div className="field">
             <label htmlFor={EDIT_IDS.regionCode}>Région</label>
             <select id={EDIT_IDS.regionCode} value={d.regionCode} onChange={(e) => setD((x) => ({ ...x, regionCode: e.target.value, departementCode: '' }))} {...aria('regionCode')}>
