@@ -53,6 +53,32 @@ export function ensureConsoleBuilt(): void {
 }
 
 /** Saves a full-page screenshot of `page` as test-output/console/<name>.png. */
+/** The version the cooperation page shows (its `data-version`). */
+export const versionOf = async (page: Page): Promise<number> => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
+
+/** Runs a UI action that records one command, and waits until the page shows the next version. */
+export const recorded = async (page: Page, action: () => Promise<void>): Promise<void> => {
+  const before = await versionOf(page);
+  await action();
+  await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
+};
+
+/** The GraphQL mutations the page sends from now on (operation names). */
+export const mutationsSent = (page: Page): string[] => {
+  const sent: string[] = [];
+  page.on('request', (request) => {
+    const body = request.method() === 'POST' && request.url().endsWith('/graphql') ? (request.postDataJSON() as { query?: string; operationName?: string } | null) : null;
+    if (body?.query?.trimStart().startsWith('mutation')) sent.push(body.operationName ?? '?');
+  });
+  return sent;
+};
+
+/** The id of the focused element ('' if none). */
+export const focusedId = (page: Page): Promise<string> => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Waits until the element of this id has the focus. */
+export const waitForFocus = (page: Page, id: string) => page.waitForFunction((i) => document.activeElement?.id === i, id, { timeout: 5_000 });
+
 export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 export interface AxeSummary {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { graphqlClient } from '@maillage/testing';
 import { ORGANISATION_KINDS, organisationKindLabelsFr } from '@maillage/domain';
-import { BrowserTestbed, buildConsole, checkA11y, shot } from './browser-support';
+import { BrowserTestbed, buildConsole, checkA11y, focusedId, mutationsSent, recorded, waitForFocus, shot } from './browser-support';
 
 jest.setTimeout(240_000);
 
@@ -101,24 +101,6 @@ describe('handing the lead over, networks managing their organisations, forms sa
     expect(r.errors).toBeUndefined();
     return r.data!.cooperation;
   };
-  const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
-  /** Runs a UI action that records one command, and waits until the page shows the next version. */
-  const recorded = async (page: Page, action: () => Promise<void>) => {
-    const before = await versionOf(page);
-    await action();
-    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
-  };
-  /** The GraphQL mutations the page sends from now on (operation names). */
-  const mutationsSent = (page: Page) => {
-    const sent: string[] = [];
-    page.on('request', (request) => {
-      const body = request.method() === 'POST' && request.url().endsWith('/graphql') ? (request.postDataJSON() as { query?: string; operationName?: string } | null) : null;
-      if (body?.query?.trimStart().startsWith('mutation')) sent.push(body.operationName ?? '?');
-    });
-    return sent;
-  };
-  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
-  const waitForFocus = (page: Page, id: string) => page.waitForFunction((i) => document.activeElement?.id === i, id, { timeout: 5_000 });
   const signedIn = async (who: string) => {
     const { page, cspErrors } = await testbed.newPage();
     await testbed.signIn(page, who);

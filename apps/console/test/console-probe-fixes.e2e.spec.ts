@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { graphqlClient } from '@maillage/testing';
 import { closeOutcomeLabelsFr, standardIndicatorLabelsFr } from '@maillage/domain';
-import { BrowserTestbed, buildConsole, checkA11y, shot } from './browser-support';
+import { BrowserTestbed, buildConsole, checkA11y, mutationsSent, recorded, shot } from './browser-support';
 
 jest.setTimeout(240_000);
 
@@ -92,22 +92,6 @@ describe('console fixes from the probe, in Chromium', () => {
       }
       await send('advanceStage', { cooperationId: id });
     }
-  };
-  const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
-  /** Runs a UI action that records one command, and waits until the page shows the next version. */
-  const recorded = async (page: Page, action: () => Promise<void>) => {
-    const before = await versionOf(page);
-    await action();
-    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
-  };
-  /** The GraphQL mutations the page sends from now on (operation names). */
-  const mutationsSent = (page: Page) => {
-    const sent: string[] = [];
-    page.on('request', (request) => {
-      const body = request.method() === 'POST' && request.url().endsWith('/graphql') ? (request.postDataJSON() as { query?: string; operationName?: string } | null) : null;
-      if (body?.query?.trimStart().startsWith('mutation')) sent.push(body.operationName ?? '?');
-    });
-    return sent;
   };
   const memberPage = async (width = 1280) => {
     const { page } = await testbed.newPage({ width, height: 900 });

@@ -10,7 +10,7 @@ import type { graphqlClient } from '@maillage/testing';
 import type { ProjectionRunner } from '@maillage/projections';
 import { AuthService } from '../../api/src/auth/auth.service';
 import { PROJECTION_RUNNER } from '../../api/src/projections/projections.module';
-import { BrowserTestbed, PASSWORD, SHOTS, checkA11y as checkAxe, ensureConsoleBuilt, shot, type AxeSummary } from './browser-support';
+import { BrowserTestbed, PASSWORD, SHOTS, checkA11y as checkAxe, ensureConsoleBuilt, mutationsSent, recorded, versionOf, shot, type AxeSummary } from './browser-support';
 
 jest.setTimeout(180_000);
 
@@ -60,13 +60,6 @@ describe('web console in Chromium', () => {
    */
   const checkA11y = (page: Page, name: string, { strict = false } = {}) => checkAxe(page, name, { strict, record: axeResults });
 
-  const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
-  /** Runs a UI action that records one command, and waits until the page shows the next version. */
-  const recorded = async (page: Page, action: () => Promise<void>) => {
-    const before = await versionOf(page);
-    await action();
-    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
-  };
   /** Waits until the focus is on the element described (by id, id prefix and tag, or button text). */
   const focusOn = (page: Page, what: string, target: { id?: string; idPrefix?: string; tag?: string; button?: string }) =>
     page
@@ -1590,16 +1583,6 @@ describe('web console in Chromium', () => {
     expect(cspErrors).toEqual([]);
   });
 
-  /** The GraphQL mutations the page sends from now on, by operation name. */
-  const mutationsSent = (page: Page) => {
-    const names: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
-      const body = request.postDataJSON() as { operationName?: string; query?: string } | null;
-      if (body?.query?.trimStart().startsWith('mutation')) names.push(body.operationName ?? '?');
-    });
-    return names;
-  };
   /**
    * Types two of a date's three parts into an empty date field (`keys`: two pairs of digits up to
    * 12, day and month whatever their order in this browser's field, e.g. 1006); Chromium leaves

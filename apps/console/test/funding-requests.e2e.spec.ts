@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { graphqlClient } from '@maillage/testing';
 import { formatDate } from '../src/format';
-import { BrowserTestbed, buildConsole, checkA11y, shot } from './browser-support';
+import { BrowserTestbed, buildConsole, checkA11y, focusedId, mutationsSent, recorded, shot } from './browser-support';
 
 jest.setTimeout(240_000);
 
@@ -93,24 +93,6 @@ describe('funding requests in Chromium', () => {
     rmSync(consoleDir, { recursive: true, force: true });
   });
 
-  const versionOf = async (page: Page) => Number(await page.getByTestId('cooperation-page').getAttribute('data-version'));
-  /** Runs a UI action that records one command, and waits until the page shows the next version. */
-  const recorded = async (page: Page, action: () => Promise<void>) => {
-    const before = await versionOf(page);
-    await action();
-    await page.waitForFunction((v) => Number(document.querySelector('[data-testid="cooperation-page"]')?.getAttribute('data-version')) > v, before, { timeout: 15_000 });
-  };
-  /** The names of the GraphQL mutations the page sends from now on. */
-  const mutationsSent = (page: Page) => {
-    const names: string[] = [];
-    page.on('request', (request) => {
-      if (!request.url().endsWith('/graphql') || request.method() !== 'POST') return;
-      const body = request.postDataJSON() as { operationName?: string; query?: string } | null;
-      if (body?.query?.trimStart().startsWith('mutation')) names.push(body.operationName ?? '?');
-    });
-    return names;
-  };
-  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
   /** The requests as the API holds them now (read by an operator). */
   const requestsNow = async () => {
     const r = await gql<{ cooperation: { fundingRequests: RequestData[]; fundings: { fundingId: string; funderOrganisationId: string; programme: string; amount: number }[] } }>(
