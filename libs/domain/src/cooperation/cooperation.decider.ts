@@ -106,12 +106,17 @@ const requireNotBeforeLastTransition = (coop: Cooperation, ctx: Ctx): void => {
       lastTransitionAt: coop.lastTransitionAt,
       stage: coop.stage,
     });
+  requireNotBeforeLastEvent(coop, ctx, 'Cette étape ne peut pas être datée', ' : elle en tient compte');
+};
+
+/** Dated no earlier than the latest fact recorded (`cannot`: the start of the French sentence). */
+const requireNotBeforeLastEvent = (coop: Cooperation, ctx: Ctx, cannot: string, because = ''): void => {
   const lastEventAt = coop.lastEventAt ?? coop.lastTransitionAt;
   if (toMillis(ctx.occurredAt) < toMillis(lastEventAt))
     throw reject(
       DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
       { occurredAt: ctx.occurredAt, lastEventAt, stage: coop.stage },
-      `Cette étape ne peut pas être datée avant le dernier fait enregistré (${lastEventAt.slice(0, 10)}) : elle en tient compte. Datez-la de ce jour ou d’après.`,
+      `${cannot} avant le dernier fait enregistré (${lastEventAt.slice(0, 10)})${because}. Datez-la de ce jour ou d’après.`,
     );
 };
 
@@ -395,13 +400,7 @@ const handOverLead = (cmd: C.HandOverLead, coop: Cooperation, ctx: Ctx): Coopera
   requireNotBeforeJoined(member, ctx, 'La transmission du pilotage ne peut pas être datée');
   // A change of who steers, like a transition: dated no earlier than the latest fact, so that an
   // "as of" view never shows a lead handing over what it no longer held.
-  const lastEventAt = coop.lastEventAt ?? coop.lastTransitionAt;
-  if (toMillis(ctx.occurredAt) < toMillis(lastEventAt))
-    throw reject(
-      DomainErrorCode.OCCURRED_AT_BEFORE_STAGE_ENTERED,
-      { occurredAt: ctx.occurredAt, lastEventAt },
-      `La transmission du pilotage ne peut pas être datée avant le dernier fait enregistré (${lastEventAt.slice(0, 10)}). Datez-la de ce jour ou d’après.`,
-    );
+  requireNotBeforeLastEvent(coop, ctx, 'La transmission du pilotage ne peut pas être datée');
   return [ev('CooperationLeadHandedOver', { from: coop.leadOrganisationId, to: organisationId, reason: optionalString(d.reason, 'reason') }, ctx)];
 };
 
