@@ -109,6 +109,22 @@ describe('funding requests over GraphQL', () => {
     // Another funder's pending requests are not listed to it (the list scope), nor to a stranger.
     expect(await pending(stranger, org.region)).toEqual([]);
     expect(errorCode(await detail(stranger))).toBe('NOT_FOUND');
+    // The list says what each one asks, in one query for the page (a funder's pending solicitations).
+    const listed = await gql<{ cooperations: { edges: { node: { id: string; fundingRequests: { requestId: string; status: string; amount: number | null; funder: { name: string } }[] } }[] } }>(
+      `query($f: ID!) { cooperations(filter: { solicitedFunderId: $f }) { edges { node { id fundingRequests { requestId status amount funder { name } } } } } }`,
+      { f: org.region },
+      region,
+    );
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.cooperations.edges.map((e) => e.node)).toEqual([
+      {
+        id: cooperationId,
+        fundingRequests: [
+          { requestId: 'req-region', status: 'OPEN', amount: 40000, funder: { name: 'Conseil régional des Hauts-de-France' } },
+          { requestId: 'req-foundation', status: 'OPEN', amount: null, funder: { name: 'Fondation Solidarités Nord' } },
+        ],
+      },
+    ]);
     // As of the day before, nothing was asked yet.
     expect((await detail(region, '2025-01-31')).data!.cooperation.fundingRequests).toEqual([]);
   });

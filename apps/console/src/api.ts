@@ -347,25 +347,22 @@ export const FUNDER_PORTFOLIO: TypedDocumentNode<{ funderPortfolio: PortfolioVie
 
 /** A funder's pending solicitations: the cooperations with an OPEN request to it (today's state). */
 export const SOLICITATIONS: TypedDocumentNode<
-  { cooperations: { edges: { node: Pick<ListItem, 'id' | 'name' | 'kindLabel' | 'stageLabel' | 'regionCode'> }[]; pageInfo: { hasNextPage: boolean } } },
+  {
+    cooperations: {
+      edges: { node: Pick<ListItem, 'id' | 'name' | 'kindLabel' | 'stageLabel' | 'regionCode'> & { fundingRequests: FundingRequestView[] } }[];
+      pageInfo: { hasNextPage: boolean };
+    };
+  },
   { funderId: string; first: number }
 > = gql`
   query Solicitations($funderId: ID!, $first: Int) {
     cooperations(first: $first, filter: { solicitedFunderId: $funderId }) {
-      edges { node { id name kindLabel stageLabel regionCode } }
+      edges { node { id name kindLabel stageLabel regionCode fundingRequests { ${FUNDING_REQUEST_FIELDS} } } }
       pageInfo { hasNextPage }
     }
   }
 `;
 
-/** The funding requests of one cooperation (today's state), for the funder's pending solicitations. */
-export const FUNDING_REQUESTS: TypedDocumentNode<{ cooperation: Pick<CooperationView, 'id' | 'asOf' | 'fundingRequests'> }, { id: string }> = gql`
-  query FundingRequests($id: ID!) {
-    cooperation(id: $id) { id asOf fundingRequests { ${FUNDING_REQUEST_FIELDS} } }
-  }
-`;
-
-/** An organisation's name and kind, by id (the funder a request is addressed to). */
 export interface CommandResult {
   cooperationId: string;
   version: number;

@@ -225,6 +225,18 @@ export class FundingResolver {
   }
 }
 
+@Resolver(() => CooperationListItem)
+export class CooperationListItemResolver {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  @ResolveField(() => [FundingRequest], {
+    description: 'Funders solicited, oldest first (one query per page, only when asked: a funder lists its pending solicitations with what they ask).',
+  })
+  fundingRequests(@Parent() item: CooperationListItem, @Ctx() ctx: RequestContext): Promise<FundingRequest[]> {
+    return loaders(ctx, this.pool).fundingRequests.load(item.id);
+  }
+}
+
 @Resolver(() => FundingRequest)
 export class FundingRequestResolver {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}

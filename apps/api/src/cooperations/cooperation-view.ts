@@ -14,8 +14,9 @@ import {
   stageLabelsFr,
   supportKindLabelsFr,
   type Cooperation as CooperationState,
+  type FundingRequest as DomainFundingRequest,
 } from '@maillage/domain';
-import type { Cooperation, StageVisit } from './cooperation.types';
+import type { Cooperation, FundingRequest, StageVisit } from './cooperation.types';
 
 const DAY_MS = 86_400_000;
 
@@ -42,6 +43,21 @@ function stageVisits(state: CooperationState, asOf: string): StageVisit[] {
     };
   });
 }
+
+/** The API's view of a request to a funder, from the folded domain state. */
+export const toFundingRequestView = (r: DomainFundingRequest): FundingRequest => ({
+  requestId: r.requestId,
+  funderOrganisationId: r.funderOrganisationId,
+  programme: r.programme ?? undefined,
+  amount: r.amount ?? undefined,
+  note: r.note ?? undefined,
+  requestedAt: r.requestedAt,
+  status: r.status,
+  statusLabel: fundingRequestStatusLabelsFr[r.status],
+  closedAt: r.closedAt ?? undefined,
+  reason: r.reason ?? undefined,
+  fundingId: r.fundingId ?? undefined,
+});
 
 /** The API's view of a cooperation, built from the folded domain state (the single source of rules). */
 export function toCooperationView(state: CooperationState, version: number, asOf: string): Cooperation {
@@ -119,19 +135,7 @@ export function toCooperationView(state: CooperationState, version: number, asOf
       periodEnd: f.period.end ?? undefined,
       endedOn: f.endedOn ?? undefined,
     })),
-    fundingRequests: (state.fundingRequests ?? []).map((r) => ({
-      requestId: r.requestId,
-      funderOrganisationId: r.funderOrganisationId,
-      programme: r.programme ?? undefined,
-      amount: r.amount ?? undefined,
-      note: r.note ?? undefined,
-      requestedAt: r.requestedAt,
-      status: r.status,
-      statusLabel: fundingRequestStatusLabelsFr[r.status],
-      closedAt: r.closedAt ?? undefined,
-      reason: r.reason ?? undefined,
-      fundingId: r.fundingId ?? undefined,
-    })),
+    fundingRequests: (state.fundingRequests ?? []).map(toFundingRequestView),
     indicators: state.criteria.flatMap((c) =>
       c.indicators.map((i) => ({
         indicatorId: i.indicatorId,

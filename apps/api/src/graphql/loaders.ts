@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { Pool } from 'pg';
 import { organisationKindLabelsFr, type OrganisationKind } from '@maillage/domain';
-import type { OrganisationSummary } from '../cooperations/cooperation.types';
+import type { FundingRequest as DomainFundingRequest } from '@maillage/domain';
+import type { FundingRequest, OrganisationSummary } from '../cooperations/cooperation.types';
+import { toFundingRequestView } from '../cooperations/cooperation-view';
 import { organisationsProjection } from '@maillage/read-models';
 import { ReadModelCache, requestVersion } from './read-model-cache';
 import type { RequestContext } from './request-context';
@@ -15,6 +17,8 @@ export interface Loaders {
   organisation: DataLoader<string, OrganisationSummary | null>;
   /** An indicator's label by [cooperation id, indicator id] (read model `cooperation_indicator`). */
   indicatorLabel: DataLoader<readonly [string, string], string | null, string>;
+  /** The requests to funders of a listed cooperation (from the summary's folded state). */
+  fundingRequests: DataLoader<string, FundingRequest[]>;
 }
 
 type WithLoaders = RequestContext & { loaders?: Loaders };
@@ -30,7 +34,18 @@ function createLoaders(pool: Pool, ctx: RequestContext): Loaders {
   return {
     organisation: new DataLoader((ids) => (directory ? directory.load(ids, ctx) : readOrganisations(pool, ids))),
     indicatorLabel: new DataLoader((keys) => readIndicatorLabels(pool, keys), { cacheKeyFn: ([cooperationId, indicatorId]) => `${cooperationId}\u0000${indicatorId}` }),
+    fundingRequests: new DataLoader((ids) => readFundingRequests(pool, ids)),
   };
+}
+
+/** One query for a page: only the requests are taken out of each summary's state. */
+async function readFundingRequests(pool: Pool, ids: readonly string[]): Promise<FundingRequest[][]> {
+  const { rows } = await pool.query<{ id: string; requests: DomainFundingRequest[] | null }>(
+    `select id, state -> 'fundingRequests' as requests from cooperation_summary where id = any($1)`,
+    [[...ids]],
+  );
+  const byId = new Map(rows.map((r) => [r.id, (r.requests ?? []).map(toFundingRequestView)]));
+  return ids.map((id) => byId.get(id) ?? []);
 }
 
 /** A row of the `organisation` read model, as the directory's queries select it. */

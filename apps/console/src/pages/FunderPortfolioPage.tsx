@@ -1,7 +1,7 @@
 import { gql, type TypedDocumentNode } from '@apollo/client';
 import { useEffect } from 'react';
 import { useQuery } from '@apollo/client/react';
-import { FUNDER_PORTFOLIO, FUNDING_REQUESTS, SOLICITATIONS, type CooperationView } from '../api';
+import { FUNDER_PORTFOLIO, SOLICITATIONS, type CooperationView, type FundingRequestView } from '../api';
 import { AsOfDateField, useAsOfInAddress } from '../components/AsOfDateField';
 import { ErrorBox, Loading, PageTitle, Section, Badge } from '../components/ui';
 import { frenchMessage } from '../errors';
@@ -158,7 +158,7 @@ function PendingSolicitations({ funderId }: { funderId: string }) {
                   {' '}
                   — {c.kindLabel}, {regionName(c.regionCode)}, étape « {c.stageLabel} »
                 </span>
-                <SolicitationDetails id={c.id} funderId={funderId} />
+                <SolicitationDetails requests={c.fundingRequests} funderId={funderId} />
               </li>
             ))}
           </ul>
@@ -169,9 +169,8 @@ function PendingSolicitations({ funderId }: { funderId: string }) {
 }
 
 /** When the cooperation solicited this funder, and for what (programme, amount, message). */
-function SolicitationDetails({ id, funderId }: { id: string; funderId: string }) {
-  const { data } = useQuery(FUNDING_REQUESTS, { variables: { id }, fetchPolicy: 'network-only' });
-  const open = openRequestsTo(data?.cooperation.fundingRequests ?? [], funderId);
+function SolicitationDetails({ requests, funderId }: { requests: readonly FundingRequestView[]; funderId: string }) {
+  const open = openRequestsTo(requests, funderId);
   if (open.length === 0) return null;
   return (
     <ul className="plain-list">
