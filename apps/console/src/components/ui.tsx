@@ -92,11 +92,23 @@ export function SubmitButton({
   );
 }
 
-/** A form's send button (primary) and its "Annuler" button, in that order, inside `className`. */
-export function SendOrCancel({ className, busy, children, onCancel }: { className: string; busy: boolean; children: ReactNode; onCancel: () => void }) {
+/** A form's send button (primary, or `danger`) and its "Annuler" button, in that order, inside `className`. */
+export function SendOrCancel({
+  className,
+  busy,
+  children,
+  onCancel,
+  tone = 'primary',
+}: {
+  className: string;
+  busy: boolean;
+  children: ReactNode;
+  onCancel: () => void;
+  tone?: 'primary' | 'danger';
+}) {
   return (
     <div className={className}>
-      <SubmitButton className="button button--primary" busy={busy}>
+      <SubmitButton className={`button button--${tone}`} busy={busy}>
         {children}
       </SubmitButton>
       <button type="button" className="button" onClick={onCancel}>

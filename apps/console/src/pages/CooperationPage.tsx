@@ -10,7 +10,7 @@ import { StageFactsSection } from './StageFactsSection';
 import { FundingSection } from './FundingSection';
 import { RenewSection } from './RenewSection';
 import { HandOverLeadSection, memberRowId } from './HandOverLeadForm';
-import { Badge, ErrorBox, Loading, PageTitle, Section, SubmitButton, focusLater } from '../components/ui';
+import { Badge, ErrorBox, Loading, PageTitle, Section, SendOrCancel, SubmitButton, focusLater } from '../components/ui';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { ErrorSummary } from '../components/ErrorSummary';
 import { FieldMessage, fieldAria, messageOf, type FieldError } from '../components/FieldMessage';
@@ -572,20 +572,6 @@ type LifecycleForm = 'reopen' | 'abandon' | 'close';
 /** The first field of each form: it takes the focus when the form opens. */
 const FIRST_FIELD: Record<LifecycleForm, LifecycleField> = { reopen: 'reopen-reason', abandon: 'abandon-reason', close: 'close-outcome' };
 
-/** The form's send button (its tone) and « Annuler ». */
-function SendOrCancelTone({ tone, busy, onCancel, children }: { tone: 'primary' | 'danger'; busy: boolean; onCancel: () => void; children: ReactNode }) {
-  return (
-    <div className="actions">
-      <SubmitButton className={`button button--${tone}`} busy={busy}>
-        {children}
-      </SubmitButton>
-      <button type="button" className="button" onClick={onCancel}>
-        Annuler
-      </button>
-    </div>
-  );
-}
-
 /** What is wrong with an abandon, field by field (« Autre raison » asks for the précisions). */
 export function abandonProblems(reason: string, text: string): Partial<Record<LifecycleField, string>> {
   const found: Partial<Record<LifecycleField, string>> = {};
@@ -734,9 +720,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             <textarea id="reopen-reason" rows={2} required value={reopenReason} onChange={(e) => setReopenReason(e.target.value)} {...fieldAria('reopen-reason', problems['reopen-reason'])} />
             <FieldMessage id="reopen-reason" message={problems['reopen-reason']} />
           </div>
-          <SendOrCancelTone tone="primary" busy={pending !== null} onCancel={() => cancel('reopen')}>
+          <SendOrCancel className="actions" tone="primary" busy={pending !== null} onCancel={() => cancel('reopen')}>
             Confirmer le retour
-          </SendOrCancelTone>
+          </SendOrCancel>
         </form>
       )}
       {open === 'abandon' && (
@@ -776,9 +762,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             />
             <FieldMessage id="abandon-text" message={problems['abandon-text']} />
           </div>
-          <SendOrCancelTone tone="danger" busy={pending !== null} onCancel={() => cancel('abandon')}>
+          <SendOrCancel className="actions" tone="danger" busy={pending !== null} onCancel={() => cancel('abandon')}>
             Confirmer l’abandon
-          </SendOrCancelTone>
+          </SendOrCancel>
         </form>
       )}
       {open === 'close' && outcomes.length > 0 && (
@@ -816,9 +802,9 @@ function LifecycleSection({ coop, can, reload }: SectionProps) {
             <textarea id="close-comment" rows={2} value={closeComment} onChange={(e) => setCloseComment(e.target.value)} {...fieldAria('close-comment', problems['close-comment'])} />
             <FieldMessage id="close-comment" message={problems['close-comment']} />
           </div>
-          <SendOrCancelTone tone="primary" busy={pending !== null} onCancel={() => cancel('close')}>
+          <SendOrCancel className="actions" tone="primary" busy={pending !== null} onCancel={() => cancel('close')}>
             Confirmer la clôture
-          </SendOrCancelTone>
+          </SendOrCancel>
         </form>
       )}
     </Section>
